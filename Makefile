@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make check`. Everything they need, they install.
+SHELL := /bin/bash
+JOBS ?= 2
+DB ?= data/shuangjian.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: run check build deps server server-asan web test-unit test-api test-pg test-fuzz test-e2e test-valgrind clean
+
+run: deps build
+	@mkdir -p data
+	@if [ ! -f $(DB) ]; then \
+	  echo "创建演示数据库 $(DB) ..."; \
+	  ./build/shuangjian demo --db sqlite:$(DB) --scale small || { rm -f $(DB); exit 1; }; \
+	fi
+	@./build/shuangjian demo-logins --db sqlite:$(DB)
+	exec ./build/shuangjian serve --db sqlite:$(DB) --listen $(LISTEN) --web web/dist
+
+deps:
+	@./scripts/deps.sh
+
+build: server web
+
+server:
+	@cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+
+server-asan:
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSJ_SANITIZE=ON >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+
+web:
+	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+
+check: deps
+	@$(MAKE) --no-print-directory build server-asan
+	@./scripts/check.sh
+
+clean:
+	rm -rf build build-asan build-fuzz web/dist

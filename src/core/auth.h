@@ -1,0 +1,35 @@
+/*
+ * auth.h: passwords, session tokens, loading the caller and their roles (core-internal; the
+ * scope checks every module uses are declared in app.h).
+ *
+ * Passwords are Argon2id strings (libsodium). A session token is 32 random bytes in base64url;
+ * the database keeps only its BLAKE2b hash, so a copy of the database opens no session.
+ */
+#ifndef SJ_AUTH_H
+#define SJ_AUTH_H
+
+#include <sodium.h>
+#include "app.h"
+
+#define AUTH_TOKEN_LEN 43   /* base64url of 32 bytes, no padding */
+#define AUTH_HASH_HEX 65
+
+bool auth_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
+bool auth_password_verify(const char *hash, const char *pw);
+void auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HASH_HEX]);
+void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX]);
+
+/* DB_ROW when found (OUT: u), DB_DONE when not, or an error. */
+int auth_load_user(db_conn *c, int64_t user_id, user *u);
+int auth_session_user(db_conn *c, const char *token, user *u);
+
+const char *role_name(role_kind k);
+role_kind role_parse(const char *s); /* 0 when unknown */
+json_t *auth_user_json(const user *u); /* {"id","username","name","roles":[...]} */
+json_t *auth_role_json(const role *ro);
+
+/* One audit row (audit.c); the server writes one per write request. */
+void audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
+                  int status, const char *detail);
+
+#endif

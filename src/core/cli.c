@@ -1,0 +1,236 @@
+/*
+ * cli.c: the subcommands. Each opens what it needs, does one thing, and closes everything
+ * (valgrind sees no leak at exit).
+ */
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "core.h"
+#include "http.h"
+#include "policy.h"
+#include "pii.h"
+
+int64_t cli_district(db_conn *c)
+{
+    int64_t id = 0;
+    if (db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1", "") == DB_ROW)
+        return id;
+    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
+                     "si", "示范区教育和体育局", now_unix()) != DB_DONE)
+        return 0;
+    return id;
+}
+
+int cli_open(const cli_opts *o, app *a, int pool_size)
+{
+    char err[512] = "";
+    memset(a, 0, sizeof *a);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "shuangjian: libsodium failed to start\n");
+        return CLI_FAIL;
+    }
+    char keypath[4096];
+    if (o->key_file)
+        snprintf(keypath, sizeof keypath, "%s", o->key_file);
+    else if (strncmp(o->db, "sqlite:", 7) == 0)
+        snprintf(keypath, sizeof keypath, "%s.key", o->db + 7);
+    else
+        snprintf(keypath, sizeof keypath, "data/shuangjian.key");
+    a->pool = db_pool_open(o->db, pool_size, err, sizeof err);
+    if (!a->pool) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        return CLI_FAIL;
+    }
+    if (db_migrate(a->pool, err, sizeof err) != DB_OK) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        cli_close(a);
+        return CLI_FAIL;
+    }
+    if (!pii_key_load(keypath, a->data_key, err, sizeof err)) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        cli_close(a);
+        return CLI_FAIL;
+    }
+    policy *p = policy_from_file(o->policy, err, sizeof err);
+    if (!p) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        cli_close(a);
+        return CLI_FAIL;
+    }
+    a->pol = p;
+    a->web_dir = o->web;
+    a->quiet = o->quiet;
+    a->login_max_failures = 5;
+    a->login_window_s = 15 * 60;
+    a->session_ttl_s = 12 * 3600;
+    return CLI_OK;
+}
+
+void cli_close(app *a)
+{
+    policy_free((policy *)a->pol);
+    db_pool_free(a->pool);
+    a->pol = NULL;
+    a->pool = NULL;
+}
+
+static int read_password(char *buf, size_t n)
+{
+    if (!fgets(buf, (int)n, stdin))
+        return -1;
+    buf[strcspn(buf, "\r\n")] = 0;
+    return strlen(buf) >= 8 ? 0 : -2;
+}
+
+/* Creates NAME with the role, or sets the password and adds the role when NAME exists. */
+static int ensure_user(app *a, const char *username, const char *name, const char *password,
+                       const role *ro)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    if (!auth_password_hash(password, hash))
+        return CLI_FAIL;
+    db_conn *c = db_acquire(a->pool);
+    int rc = db_begin_write(c);
+    int64_t district = rc == DB_OK ? cli_district(c) : 0, id = 0;
+    if (!district)
+        rc = DB_ERROR;
+    if (rc == DB_OK &&
+        db_query_int64(c, &id, "SELECT id FROM users WHERE username = $1", "s", username) == DB_ROW) {
+        rc = db_run(c, "UPDATE users SET password_hash = $1 WHERE id = $2", "si", hash, id);
+        int64_t one;
+        if (rc == DB_DONE &&
+            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2",
+                           "is", id, role_name(ro->kind)) == DB_DONE)
+            rc = db_run(c,
+                        "INSERT INTO user_roles (user_id, role, school_id, grade, institution_id)"
+                        " VALUES ($1, $2, $3, $4, $5)",
+                        "isIII", id, role_name(ro->kind), ro->school_id, (int64_t)ro->grade,
+                        ro->institution_id);
+    } else if (rc == DB_OK) {
+        rc = core_user_create(c, a, district, username, hash, name, NULL, ro, 1, &id);
+    }
+    if (rc == DB_DONE)
+        rc = db_commit(c) == DB_OK ? DB_DONE : DB_ERROR;
+    else
+        db_rollback(c);
+    if (rc != DB_DONE)
+        fprintf(stderr, "shuangjian: cannot create %s: %s\n", username, db_errmsg(c));
+    db_release(c);
+    return rc == DB_DONE ? CLI_OK : CLI_FAIL;
+}
+
+int cmd_init(const cli_opts *o)
+{
+    if (!o->admin)
+        return fprintf(stderr, "shuangjian: init needs --admin NAME\n"), CLI_USAGE;
+    char pw[256];
+    int prc = read_password(pw, sizeof pw);
+    if (prc != 0) {
+        fprintf(stderr, "shuangjian: %s\n",
+                prc == -1 ? "no password on standard input" : "the password needs at least 8 characters");
+        return CLI_FAIL;
+    }
+    app a;
+    int rc = cli_open(o, &a, 1);
+    if (rc != CLI_OK)
+        return rc;
+    role ro = {.kind = ROLE_DISTRICT_ADMIN};
+    rc = ensure_user(&a, o->admin, "区教体局管理员", pw, &ro);
+    sodium_memzero(pw, sizeof pw);
+    if (rc == CLI_OK)
+        fprintf(stderr, "shuangjian: database ready; district admin %s\n", o->admin);
+    cli_close(&a);
+    return rc;
+}
+
+int cmd_useradd(const cli_opts *o)
+{
+    role ro = {.kind = role_parse(o->role), .school_id = o->school};
+    if (!o->username || !o->name || !ro.kind)
+        return fprintf(stderr, "shuangjian: useradd needs --username, --name and a valid --role\n"),
+               CLI_USAGE;
+    char pw[256];
+    if (read_password(pw, sizeof pw) != 0)
+        return fprintf(stderr, "shuangjian: a password of at least 8 characters on standard input\n"),
+               CLI_FAIL;
+    app a;
+    int rc = cli_open(o, &a, 1);
+    if (rc != CLI_OK)
+        return rc;
+    rc = ensure_user(&a, o->username, o->name, pw, &ro);
+    cli_close(&a);
+    return rc;
+}
+
+int cmd_migrate(const cli_opts *o)
+{
+    app a;
+    int rc = cli_open(o, &a, 1);
+    if (rc == CLI_OK)
+        cli_close(&a);
+    return rc;
+}
+
+int cmd_serve(const cli_opts *o)
+{
+    if (!o->listen)
+        return fprintf(stderr, "shuangjian: serve needs --listen HOST:PORT\n"), CLI_USAGE;
+    const char *colon = strrchr(o->listen, ':');
+    char host[64];
+    long port = colon ? strtol(colon + 1, NULL, 10) : 0;
+    if (!colon || port < 0 || port > 65535 || (size_t)(colon - o->listen) >= sizeof host)
+        return fprintf(stderr, "shuangjian: --listen must be HOST:PORT\n"), CLI_USAGE;
+    memcpy(host, o->listen, (size_t)(colon - o->listen));
+    host[colon - o->listen] = 0;
+
+    /* Signals are taken by sigwait below, never by a handler on a pool thread. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    app a;
+    int rc = cli_open(o, &a, (int)o->threads + 2);
+    if (rc != CLI_OK)
+        return rc;
+    char err[512] = "";
+    server *srv = server_start(&a, host, (int)port, (int)o->threads, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        cli_close(&a);
+        return CLI_FAIL;
+    }
+    fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, policy %s)\n", SJ_VERSION, host,
+            port, db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL",
+            policy_version(a.pol));
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "shuangjian: %s received, finishing requests in flight\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server_stop(srv);
+    cli_close(&a);
+    return CLI_OK;
+}
+
+int cmd_demo(const cli_opts *o)
+{
+    const char *scale = o->scale ? o->scale : "small";
+    if (strcmp(scale, "small") != 0 && strcmp(scale, "district") != 0 && strcmp(scale, "city") != 0)
+        return fprintf(stderr, "shuangjian: --scale is small, district or city\n"), CLI_USAGE;
+    app a;
+    int rc = cli_open(o, &a, 1);
+    if (rc != CLI_OK)
+        return rc;
+    rc = demo_fill(&a, scale);
+    cli_close(&a);
+    if (rc == CLI_OK)
+        return cmd_demo_logins(o);
+    return rc;
+}

@@ -1,0 +1,346 @@
+/*
+ * db.c: the connection pool, the backend-neutral helpers and the migration runner.
+ *
+ * State: a pool owns `size` connections made at open; db_acquire blocks on a condition
+ * variable until one is free. A connection is used by one request at a time.
+ * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare of the
+ * pool's life fail, so tests can show that a failed store call gives a clean 5xx and
+ * leaves nothing half-written.
+ */
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_int.h"
+#include "embed.h"
+
+struct db_pool {
+    const db_ops *ops;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    db_conn *free_list;
+    db_conn **all;
+    int size;
+    long fail_at;
+    atomic_long prepares;
+};
+
+db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
+{
+    const db_ops *ops;
+    const char *target;
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        ops = &db_sqlite_ops;
+        target = url + 7;
+    } else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        ops = &db_pg_ops;
+        target = url;
+    } else {
+        snprintf(err, errlen, "unknown database URL (use sqlite:PATH or postgresql://...)");
+        return NULL;
+    }
+    if (size < 1)
+        size = 1;
+    db_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        abort();
+    p->ops = ops;
+    p->size = size;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->all = calloc((size_t)size, sizeof *p->all);
+    if (!p->all)
+        abort();
+    const char *fail = getenv("SJ_DB_FAIL_AT");
+    p->fail_at = fail ? strtol(fail, NULL, 10) : 0;
+    for (int i = 0; i < size; i++) {
+        db_conn *c = ops->connect(target, err, errlen);
+        if (!c) {
+            db_pool_free(p);
+            return NULL;
+        }
+        c->pool = p;
+        c->next_free = p->free_list;
+        p->free_list = c;
+        p->all[i] = c;
+    }
+    return p;
+}
+
+void db_pool_free(db_pool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->size; i++)
+        if (p->all[i])
+            p->ops->disconnect(p->all[i]);
+    free(p->all);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+}
+
+int db_pool_kind(const db_pool *p) { return p->ops->kind; }
+int db_kind(const db_conn *c) { return c->ops->kind; }
+
+db_conn *db_acquire(db_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!p->free_list)
+        pthread_cond_wait(&p->cv, &p->mu);
+    db_conn *c = p->free_list;
+    p->free_list = c->next_free;
+    pthread_mutex_unlock(&p->mu);
+    return c;
+}
+
+void db_release(db_conn *c)
+{
+    if (!c)
+        return;
+    if (c->in_tx)
+        db_rollback(c); /* a handler that forgot: nothing half-written survives */
+    db_pool *p = c->pool;
+    pthread_mutex_lock(&p->mu);
+    c->next_free = p->free_list;
+    p->free_list = c;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int db_exec(db_conn *c, const char *sql) { return c->ops->exec(c, sql); }
+
+int db_begin(db_conn *c)
+{
+    int rc = c->ops->exec(c, "BEGIN");
+    if (rc == DB_OK)
+        c->in_tx = 1;
+    return rc;
+}
+
+int db_begin_write(db_conn *c)
+{
+    int rc = c->ops->begin_write(c);
+    if (rc == DB_OK)
+        c->in_tx = 1;
+    return rc;
+}
+
+int db_commit(db_conn *c)
+{
+    int rc = c->ops->exec(c, "COMMIT");
+    if (rc != DB_OK)
+        c->ops->exec(c, "ROLLBACK");
+    c->in_tx = 0;
+    return rc;
+}
+
+int db_rollback(db_conn *c)
+{
+    c->in_tx = 0;
+    return c->ops->exec(c, "ROLLBACK");
+}
+
+int db_lock(db_conn *c, int ns, int64_t key) { return c->ops->lock(c, ns, key); }
+const char *db_errmsg(db_conn *c) { return c->ops->errmsg(c); }
+
+db_stmt *db_prepare(db_conn *c, const char *sql)
+{
+    db_pool *p = c->pool;
+    if (p->fail_at > 0 && atomic_fetch_add(&p->prepares, 1) + 1 == p->fail_at)
+        return NULL;
+    return c->ops->prepare(c, sql);
+}
+
+int db_bind_int64(db_stmt *s, int idx, int64_t v) { return s->ops->bind_int64(s, idx, v); }
+int db_bind_text(db_stmt *s, int idx, const char *v)
+{
+    return v ? s->ops->bind_text(s, idx, v) : s->ops->bind_null(s, idx);
+}
+int db_bind_null(db_stmt *s, int idx) { return s->ops->bind_null(s, idx); }
+int db_step(db_stmt *s) { return s->ops->step(s); }
+int db_reset(db_stmt *s) { return s->ops->reset(s); }
+int db_col_count(db_stmt *s) { return s->ops->col_count(s); }
+int db_col_isnull(db_stmt *s, int col) { return s->ops->col_isnull(s, col); }
+int64_t db_col_int64(db_stmt *s, int col) { return s->ops->col_int64(s, col); }
+const char *db_col_text(db_stmt *s, int col) { return s->ops->col_text(s, col); }
+void db_finalize(db_stmt *s)
+{
+    if (s)
+        s->ops->finalize(s);
+}
+
+static int bind_va(db_stmt *s, const char *fmt, va_list ap)
+{
+    int idx = 1;
+    for (const char *f = fmt ? fmt : ""; *f; f++, idx++) {
+        int rc;
+        switch (*f) {
+        case 'i': rc = db_bind_int64(s, idx, va_arg(ap, int64_t)); break;
+        case 'I': {
+            int64_t v = va_arg(ap, int64_t); /* 0 binds NULL: an absent reference */
+            rc = v ? db_bind_int64(s, idx, v) : db_bind_null(s, idx);
+            break;
+        }
+        case 's': rc = db_bind_text(s, idx, va_arg(ap, const char *)); break;
+        case 'n': rc = db_bind_null(s, idx); break;
+        default: return DB_ERROR;
+        }
+        if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
+}
+
+static db_stmt *query_va(db_conn *c, const char *sql, const char *fmt, va_list ap)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s)
+        return NULL;
+    if (bind_va(s, fmt, ap) != DB_OK) {
+        db_finalize(s);
+        return NULL;
+    }
+    return s;
+}
+
+db_stmt *db_query(db_conn *c, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    db_stmt *s = query_va(c, sql, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+int db_run(db_conn *c, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    db_stmt *s = query_va(c, sql, fmt, ap);
+    va_end(ap);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    while (rc == DB_ROW)
+        rc = db_step(s);
+    db_finalize(s);
+    return rc;
+}
+
+int db_insert_id(db_conn *c, int64_t *id_out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    db_stmt *s = query_va(c, sql, fmt, ap);
+    va_end(ap);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        *id_out = db_col_int64(s, 0);
+        rc = db_step(s);
+    } else if (rc == DB_DONE) {
+        rc = DB_ERROR; /* RETURNING gave nothing */
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? DB_DONE : rc;
+}
+
+int db_query_int64(db_conn *c, int64_t *out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    db_stmt *s = query_va(c, sql, fmt, ap);
+    va_end(ap);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *out = db_col_isnull(s, 0) ? 0 : db_col_int64(s, 0);
+    db_finalize(s);
+    return rc;
+}
+
+/* Expands the migration macros for this backend into a heap string. */
+static char *migration_expand(const db_ops *ops, const char *sql)
+{
+    const char *macro = "ID_PK";
+    size_t mlen = strlen(macro), rlen = strlen(ops->id_pk), n = 0;
+    for (const char *p = strstr(sql, macro); p; p = strstr(p + mlen, macro))
+        n++;
+    size_t out_len = strlen(sql) + n * rlen + 1;
+    char *out = malloc(out_len), *w = out;
+    if (!out)
+        abort();
+    const char *r = sql;
+    for (const char *p = strstr(r, macro); p; p = strstr(r, macro)) {
+        memcpy(w, r, (size_t)(p - r));
+        w += p - r;
+        memcpy(w, ops->id_pk, rlen);
+        w += rlen;
+        r = p + mlen;
+    }
+    size_t tail = strlen(r);
+    memcpy(w, r, tail + 1);
+    return out;
+}
+
+int db_migrate(db_pool *p, char *err, size_t errlen)
+{
+    db_conn *c = db_acquire(p);
+    int rc = DB_OK;
+    if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, "
+                   "applied_at BIGINT NOT NULL)") != DB_OK) {
+        snprintf(err, errlen, "migrations table: %s", db_errmsg(c));
+        rc = DB_ERROR;
+        goto out;
+    }
+    for (const embedded_file *f = embedded_files; f->name; f++) {
+        if (strncmp(f->name, "migrations/", 11) != 0)
+            continue;
+        const char *name = f->name + 11;
+        if (db_begin_write(c) != DB_OK) {
+            snprintf(err, errlen, "begin: %s", db_errmsg(c));
+            rc = DB_ERROR;
+            goto out;
+        }
+        int64_t seen = 0;
+        int q = db_query_int64(c, &seen, "SELECT 1 FROM schema_migrations WHERE name = $1", "s",
+                               name);
+        if (q == DB_ROW) {
+            db_rollback(c);
+            continue;
+        }
+        char *sql = migration_expand(p->ops, f->data);
+        int e = db_exec(c, sql);
+        free(sql);
+        if (e != DB_OK ||
+            db_run(c, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)", "si",
+                   name, (int64_t)time(NULL)) != DB_DONE) {
+            snprintf(err, errlen, "migration %s: %s", name, db_errmsg(c));
+            db_rollback(c);
+            rc = DB_ERROR;
+            goto out;
+        }
+        if (db_commit(c) != DB_OK) {
+            snprintf(err, errlen, "migration %s commit: %s", name, db_errmsg(c));
+            rc = DB_ERROR;
+            goto out;
+        }
+    }
+out:
+    db_release(c);
+    return rc;
+}
+
+const embedded_file *embed_find(const char *name)
+{
+    for (const embedded_file *f = embedded_files; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}

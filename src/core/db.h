@@ -1,0 +1,77 @@
+/*
+ * db.h: the one storage interface, with two backends (SQLite and PostgreSQL via libpq).
+ *
+ * API:
+ *   db_pool_open(url, size)   a pool of connections; "sqlite:PATH" or "postgresql://..."
+ *   db_acquire / db_release   borrow a connection for one request (blocks while all are busy)
+ *   db_begin / db_begin_write / db_commit / db_rollback
+ *   db_lock(c, ns, key)       inside a write transaction, serialise on one thing (a class-day,
+ *                             a program, a contract). SQLite already serialises every write
+ *                             transaction (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped
+ *                             advisory lock on (ns, key).
+ *   db_prepare / db_bind_* / db_step / db_col_* / db_finalize
+ *
+ * SQL is written once with $1..$N parameters; the SQLite backend rewrites $N to ?N. Values go
+ * to PostgreSQL as text and come back as text, so db_col_int64 parses. Column indexes are
+ * 0-based, bind indexes 1-based, as in both native APIs.
+ *
+ * Migrations use two macros that each backend expands: ID_PK (a 64-bit auto id primary key)
+ * and BIGINT/TEXT/INTEGER are common to both.
+ */
+#ifndef SJ_DB_H
+#define SJ_DB_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef struct db_pool db_pool;
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+enum { DB_OK = 0, DB_ROW = 1, DB_DONE = 2, DB_ERROR = -1, DB_CONSTRAINT = -2, DB_BUSY = -3 };
+enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
+
+db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen);
+void db_pool_free(db_pool *p);
+int db_pool_kind(const db_pool *p);
+
+db_conn *db_acquire(db_pool *p);
+void db_release(db_conn *c);
+int db_kind(const db_conn *c);
+
+int db_exec(db_conn *c, const char *sql);     /* no parameters; several statements allowed */
+int db_begin(db_conn *c);                      /* a read transaction (consistent snapshot) */
+int db_begin_write(db_conn *c);                /* a transaction that will write */
+int db_commit(db_conn *c);
+int db_rollback(db_conn *c);
+int db_lock(db_conn *c, int ns, int64_t key);  /* see above; ns is one of DB_LOCK_* */
+const char *db_errmsg(db_conn *c);
+
+enum { DB_LOCK_CLASS_DAY = 1, DB_LOCK_PROGRAM = 2, DB_LOCK_CONTRACT = 3, DB_LOCK_STUDENT = 4,
+       DB_LOCK_LEDGER = 5, DB_LOCK_USER = 6, DB_LOCK_INSTITUTION = 7 };
+
+db_stmt *db_prepare(db_conn *c, const char *sql);
+int db_bind_int64(db_stmt *s, int idx, int64_t v);
+int db_bind_text(db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL; text is copied */
+int db_bind_null(db_stmt *s, int idx);
+int db_step(db_stmt *s);                 /* DB_ROW, DB_DONE, DB_CONSTRAINT or DB_ERROR */
+int db_reset(db_stmt *s);                /* run again with new bindings */
+int db_col_count(db_stmt *s);
+int db_col_isnull(db_stmt *s, int col);
+int64_t db_col_int64(db_stmt *s, int col);
+const char *db_col_text(db_stmt *s, int col); /* borrowed until the next step; "" for NULL */
+void db_finalize(db_stmt *s);
+
+/* Helpers for the common shapes. `fmt` lists the parameter types: 'i' int64, 'I' int64 with 0
+ * as SQL NULL, 's' text (NULL = SQL NULL), 'n' NULL. */
+int db_run(db_conn *c, const char *sql, const char *fmt, ...);          /* DB_DONE / error */
+int db_insert_id(db_conn *c, int64_t *id_out, const char *sql, const char *fmt, ...);
+                                     /* sql must end in RETURNING id; OUT: id_out */
+int db_query_int64(db_conn *c, int64_t *out, const char *sql, const char *fmt, ...);
+                                     /* DB_ROW with *out set, DB_DONE when no row */
+db_stmt *db_query(db_conn *c, const char *sql, const char *fmt, ...); /* prepared and bound */
+
+/* Migrations: applied in order, each in its own transaction, recorded in schema_migrations. */
+int db_migrate(db_pool *p, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * db_int.h: what the two storage backends implement (private to src/core/db*.c).
+ */
+#ifndef SJ_DB_INT_H
+#define SJ_DB_INT_H
+
+#include <pthread.h>
+#include "db.h"
+
+typedef struct db_ops {
+    int kind;
+    db_conn *(*connect)(const char *target, char *err, size_t errlen);
+    void (*disconnect)(db_conn *c);
+    int (*exec)(db_conn *c, const char *sql);
+    int (*begin_write)(db_conn *c);
+    int (*lock)(db_conn *c, int ns, int64_t key);
+    const char *(*errmsg)(db_conn *c);
+    db_stmt *(*prepare)(db_conn *c, const char *sql);
+    int (*bind_int64)(db_stmt *s, int idx, int64_t v);
+    int (*bind_text)(db_stmt *s, int idx, const char *v);
+    int (*bind_null)(db_stmt *s, int idx);
+    int (*step)(db_stmt *s);
+    int (*reset)(db_stmt *s);
+    int (*col_count)(db_stmt *s);
+    int (*col_isnull)(db_stmt *s, int col);
+    int64_t (*col_int64)(db_stmt *s, int col);
+    const char *(*col_text)(db_stmt *s, int col);
+    void (*finalize)(db_stmt *s);
+    const char *id_pk;       /* what ID_PK in a migration becomes */
+} db_ops;
+
+/* Every backend's connection starts with this header. */
+struct db_conn {
+    const db_ops *ops;
+    db_pool *pool;
+    db_conn *next_free;
+    int in_tx;
+};
+
+/* Every backend's statement starts with this header. */
+struct db_stmt {
+    const db_ops *ops;
+    db_conn *conn;
+};
+
+extern const db_ops db_sqlite_ops;
+extern const db_ops db_pg_ops;
+
+/* Failure injection for tests (SJ_DB_FAIL_AT=N makes the Nth prepared statement fail). */
+int db_fail_injected(void);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * demo.c: a realistic synthetic district for trying and benchmarking shuangjian.
+ *
+ * Scales: small (3 schools, about 1,100 pupils), district (60 schools, about 60,000 pupils),
+ * city (500 schools, about 1,000,000 pupils). Names are Chinese, drawn from a fixed seed so
+ * that two runs give the same district. Everything is written in one transaction with
+ * prepared statements reused row after row; all demo accounts share one password hash
+ * (computed once: Argon2id per account would take hours at city scale).
+ *
+ * The demo accounts (printed by `demo-logins`) are fixed: admin, inspector, school1, leader1,
+ * teacher1, parent1, all with the password DEMO_PASSWORD.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "core.h"
+#include "pii.h"
+
+#define DEMO_PASSWORD "shuangjian2026"
+
+typedef struct {
+    uint64_t s;
+} rng;
+
+static uint64_t rnd(rng *r)
+{
+    r->s ^= r->s << 13;
+    r->s ^= r->s >> 7;
+    r->s ^= r->s << 17;
+    return r->s;
+}
+
+static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                       "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
+                                       "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹"};
+static const char *const given[] = {"子涵", "欣怡", "浩然", "梓萱", "宇轩", "诗涵", "俊杰", "雨桐",
+                                    "一诺", "思远", "佳怡", "明轩", "若曦", "天佑", "可馨", "博文",
+                                    "语嫣", "嘉懿", "晨阳", "静怡", "泽宇", "梦琪", "子墨", "安然",
+                                    "文博", "心怡", "皓轩", "紫涵", "铭", "悦", "磊", "婷"};
+static const char *const parent_given[] = {"建国", "丽华", "伟", "芳", "军", "敏", "强", "静",
+                                           "海燕", "志刚", "秀英", "国强", "红梅", "勇", "艳", "杰"};
+static const char *const towns[] = {"城关", "东湖", "西山", "南岭", "北辰", "青石", "桃源", "河口",
+                                    "云溪", "枫林", "柳营", "金沙", "凤鸣", "龙潭", "白沙", "石门"};
+static const char *const subjects_primary[] = {"语文", "数学", "英语", "科学", "道德与法治"};
+static const char *const subjects_junior[] = {"语文", "数学", "英语", "物理", "化学", "道德与法治"};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void person_name(rng *r, char *out, size_t n, const char *const *pool, size_t npool)
+{
+    snprintf(out, n, "%s%s", surnames[rnd(r) % N(surnames)], pool[rnd(r) % npool]);
+}
+
+typedef struct {
+    app *a;
+    db_conn *c;
+    rng r;
+    int64_t district;
+    const char *hash;
+    db_stmt *ins_user, *ins_role, *ins_student, *ins_guard, *ins_class, *ins_teach;
+    long students, guardians, teachers, classes;
+} demo;
+
+static int64_t add_user(demo *d, const char *username, const char *name, const char *phone,
+                        const char *role, int64_t school_id, int grade)
+{
+    db_stmt *s = d->ins_user;
+    char *enc = NULL, hash[PII_HASH_HEX], masked[16];
+    db_reset(s);
+    db_bind_int64(s, 1, d->district);
+    db_bind_text(s, 2, username);
+    db_bind_text(s, 3, name);
+    db_bind_text(s, 4, d->hash);
+    if (phone) {
+        enc = pii_seal(d->a->data_key, phone);
+        pii_hash(d->a->data_key, phone, hash);
+        snprintf(masked, sizeof masked, "%.3s****%s", phone, phone + 7);
+    }
+    db_bind_text(s, 5, enc);
+    db_bind_text(s, 6, phone ? hash : NULL);
+    db_bind_text(s, 7, phone ? masked : NULL);
+    db_bind_int64(s, 8, now_unix());
+    int64_t id = 0;
+    if (db_step(s) == DB_ROW)
+        id = db_col_int64(s, 0);
+    while (db_step(s) == DB_ROW)
+        ;
+    free(enc);
+    if (!id)
+        return 0;
+    s = d->ins_role;
+    db_reset(s);
+    db_bind_int64(s, 1, id);
+    db_bind_text(s, 2, role);
+    if (school_id)
+        db_bind_int64(s, 3, school_id);
+    else
+        db_bind_null(s, 3);
+    if (grade)
+        db_bind_int64(s, 4, grade);
+    else
+        db_bind_null(s, 4);
+    return db_step(s) == DB_DONE ? id : 0;
+}
+
+static int64_t step_id(db_stmt *s)
+{
+    int64_t id = 0;
+    if (db_step(s) == DB_ROW)
+        id = db_col_int64(s, 0);
+    while (db_step(s) == DB_ROW)
+        ;
+    return id;
+}
+
+static int add_school(demo *d, int idx, const char *kind, int classes_per_grade, int pupils,
+                      int demo_school)
+{
+    int64_t sid = 0;
+    char name[128];
+    const char *town = towns[idx % N(towns)];
+    const char *label = strcmp(kind, "primary") == 0 ? "小学" : strcmp(kind, "junior") == 0 ? "中学" : "学校";
+    if (idx < (int)N(towns))
+        snprintf(name, sizeof name, "%s%s", town, label);
+    else
+        snprintf(name, sizeof name, "%s第%d%s", town, idx / (int)N(towns) + 1, label);
+    int rural = idx % 4 == 3;
+    if (db_insert_id(d->c, &sid,
+                     "INSERT INTO schools (district_id, name, kind, rural, created_at)"
+                     " VALUES ($1,$2,$3,$4,$5) RETURNING id",
+                     "issii", d->district, name, kind, (int64_t)rural, now_unix()) != DB_DONE)
+        return -1;
+    int g0 = strcmp(kind, "junior") == 0 ? 7 : 1, g1 = strcmp(kind, "primary") == 0 ? 6 : 9;
+    char uname[64], pname[64], phone[16], sno[32];
+    /* staff: an admin, a grade leader per grade, and teachers per class and subject */
+    snprintf(uname, sizeof uname, demo_school ? "school1" : "s%lld_admin", (long long)sid);
+    person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
+    if (!add_user(d, uname, pname, NULL, "school_admin", sid, 0))
+        return -1;
+    for (int g = g0; g <= g1; g++) {
+        snprintf(uname, sizeof uname, demo_school && g == 4 ? "leader1" : "s%lld_g%d", (long long)sid, g);
+        person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
+        if (!add_user(d, uname, pname, NULL, "grade_leader", sid, g))
+            return -1;
+        const char *const *subj = g <= 6 ? subjects_primary : subjects_junior;
+        size_t nsubj = g <= 6 ? N(subjects_primary) : N(subjects_junior);
+        /* one teacher per subject per grade teaches every class of the grade */
+        int64_t tids[8];
+        for (size_t k = 0; k < nsubj; k++) {
+            bool first = demo_school && g == 4 && k == 1; /* 四年级数学 */
+            snprintf(uname, sizeof uname, first ? "teacher1" : "s%lld_g%d_t%zu", (long long)sid, g, k);
+            person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
+            tids[k] = add_user(d, uname, pname, NULL, "teacher", sid, 0);
+            if (!tids[k])
+                return -1;
+            d->teachers++;
+        }
+        for (int c = 1; c <= classes_per_grade; c++) {
+            char cname[32];
+            snprintf(cname, sizeof cname, "%d班", c);
+            db_reset(d->ins_class);
+            db_bind_int64(d->ins_class, 1, d->district);
+            db_bind_int64(d->ins_class, 2, sid);
+            db_bind_int64(d->ins_class, 3, g);
+            db_bind_text(d->ins_class, 4, cname);
+            db_bind_int64(d->ins_class, 5, now_unix());
+            int64_t cid = step_id(d->ins_class);
+            if (!cid)
+                return -1;
+            d->classes++;
+            for (size_t k = 0; k < nsubj; k++) {
+                db_reset(d->ins_teach);
+                db_bind_int64(d->ins_teach, 1, cid);
+                db_bind_int64(d->ins_teach, 2, tids[k]);
+                db_bind_text(d->ins_teach, 3, subj[k]);
+                if (db_step(d->ins_teach) != DB_DONE)
+                    return -1;
+            }
+            for (int p = 1; p <= pupils; p++) {
+                char sname[64];
+                person_name(&d->r, sname, sizeof sname, given, N(given));
+                snprintf(sno, sizeof sno, "G%04lld%02d%02d%03d", (long long)sid, g, c, p);
+                db_reset(d->ins_student);
+                db_bind_int64(d->ins_student, 1, d->district);
+                db_bind_int64(d->ins_student, 2, sid);
+                db_bind_int64(d->ins_student, 3, cid);
+                db_bind_text(d->ins_student, 4, sname);
+                db_bind_text(d->ins_student, 5, sno);
+                db_bind_text(d->ins_student, 6, rnd(&d->r) % 2 ? "男" : "女");
+                db_bind_int64(d->ins_student, 7, now_unix());
+                int64_t stid = step_id(d->ins_student);
+                if (!stid)
+                    return -1;
+                d->students++;
+                bool first = demo_school && g == 4 && c == 1 && p == 1;
+                snprintf(uname, sizeof uname, first ? "parent1" : "p%s", sno);
+                snprintf(phone, sizeof phone, "1%d%09llu", 3 + (int)(rnd(&d->r) % 7),
+                         (unsigned long long)(rnd(&d->r) % 1000000000ull));
+                char gname[64];
+                snprintf(gname, sizeof gname, "%.*s%s", (int)strlen(surnames[0]), sname,
+                         parent_given[rnd(&d->r) % N(parent_given)]);
+                int64_t gid = add_user(d, uname, gname, phone, "guardian", 0, 0);
+                if (!gid)
+                    return -1;
+                d->guardians++;
+                db_reset(d->ins_guard);
+                db_bind_int64(d->ins_guard, 1, stid);
+                db_bind_int64(d->ins_guard, 2, gid);
+                db_bind_text(d->ins_guard, 3, rnd(&d->r) % 2 ? "母亲" : "父亲");
+                if (db_step(d->ins_guard) != DB_DONE)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int demo_fill(app *a, const char *scale)
+{
+    int nschools = 3, per_grade = 2, pupils = 40;
+    if (strcmp(scale, "district") == 0)
+        nschools = 60, per_grade = 3, pupils = 45;
+    else if (strcmp(scale, "city") == 0)
+        nschools = 500, per_grade = 5, pupils = 45;
+    char hash[crypto_pwhash_STRBYTES];
+    if (!auth_password_hash(DEMO_PASSWORD, hash))
+        return CLI_FAIL;
+    demo d = {.a = a, .r = {0x5eed5eedULL}, .hash = hash};
+    d.c = db_acquire(a->pool);
+    int rc = CLI_FAIL;
+    int64_t existing = 0;
+    if (db_query_int64(d.c, &existing, "SELECT COUNT(*) FROM schools", "") != DB_ROW) {
+        fprintf(stderr, "shuangjian: demo: %s\n", db_errmsg(d.c));
+        goto out;
+    }
+    if (existing > 0) {
+        fprintf(stderr, "shuangjian: demo: the database already has schools; use a new database\n");
+        goto out;
+    }
+    if (db_begin_write(d.c) != DB_OK || !(d.district = cli_district(d.c)))
+        goto fail;
+    d.ins_user = db_prepare(d.c, "INSERT INTO users (district_id, username, name, password_hash,"
+                                 " phone_enc, phone_hash, phone_masked, created_at)"
+                                 " VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id");
+    d.ins_role = db_prepare(d.c, "INSERT INTO user_roles (user_id, role, school_id, grade)"
+                                 " VALUES ($1,$2,$3,$4)");
+    d.ins_class = db_prepare(d.c, "INSERT INTO classes (district_id, school_id, grade, name,"
+                                  " created_at) VALUES ($1,$2,$3,$4,$5) RETURNING id");
+    d.ins_teach = db_prepare(d.c, "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1,$2,$3)");
+    d.ins_student = db_prepare(d.c, "INSERT INTO students (district_id, school_id, class_id, name,"
+                                    " student_no, gender, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)"
+                                    " RETURNING id");
+    d.ins_guard = db_prepare(d.c, "INSERT INTO guardianships (student_id, user_id, relation)"
+                                  " VALUES ($1,$2,$3)");
+    if (!d.ins_user || !d.ins_role || !d.ins_class || !d.ins_teach || !d.ins_student || !d.ins_guard)
+        goto fail;
+    if (!add_user(&d, "admin", "区教体局管理员", NULL, "district_admin", 0, 0) ||
+        !add_user(&d, "inspector", "督查员", NULL, "inspector", 0, 0))
+        goto fail;
+    static const char *const kinds[] = {"primary", "junior", "nine_year", "primary"};
+    for (int i = 0; i < nschools; i++) {
+        const char *kind = nschools == 3 ? kinds[i] : kinds[i % 4];
+        if (add_school(&d, i, kind, per_grade, pupils, i == 0) != 0)
+            goto fail;
+        if (nschools > 3 && (i + 1) % 10 == 0)
+            fprintf(stderr, "\rshuangjian: demo: %d / %d schools, %ld pupils", i + 1, nschools,
+                    d.students);
+    }
+    if (db_commit(d.c) != DB_OK)
+        goto fail;
+    if (nschools > 3)
+        fputc('\n', stderr);
+    fprintf(stderr, "shuangjian: demo %s: %d schools, %ld classes, %ld pupils, %ld guardians, %ld teachers\n",
+            scale, nschools, d.classes, d.students, d.guardians, d.teachers);
+    rc = CLI_OK;
+    goto out;
+fail:
+    fprintf(stderr, "shuangjian: demo failed: %s\n", db_errmsg(d.c));
+    db_rollback(d.c);
+out:
+    db_finalize(d.ins_user);
+    db_finalize(d.ins_role);
+    db_finalize(d.ins_class);
+    db_finalize(d.ins_teach);
+    db_finalize(d.ins_student);
+    db_finalize(d.ins_guard);
+    db_release(d.c);
+    return rc;
+}
+
+int cmd_demo_logins(const cli_opts *o)
+{
+    (void)o;
+    printf("演示账号 (密码均为 %s):\n"
+           "  admin      区教体局管理员 (district_admin)\n"
+           "  inspector  督查员 (inspector)\n"
+           "  school1    第一所学校的教务 (school_admin)\n"
+           "  leader1    四年级年级组长 (grade_leader)\n"
+           "  teacher1   四年级数学老师 (teacher)\n"
+           "  parent1    四年级1班一名学生的家长 (guardian)\n",
+           DEMO_PASSWORD);
+    return CLI_OK;
+}

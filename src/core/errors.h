@@ -1,0 +1,49 @@
+/*
+ * errors.h: the one table of errors the API can answer.
+ *
+ * Each row gives the enum name, the HTTP status, the snake_case code clients see, and the
+ * message in zh-CN and English. Functions return `sj_err`; only the HTTP layer turns one into
+ * `{"error":{"code","message",...}}`. Add rows here, never ad-hoc strings in handlers.
+ */
+#ifndef SJ_ERRORS_H
+#define SJ_ERRORS_H
+
+#define SJ_ERRORS(X)                                                                          \
+    X(OK, 200, "ok", "成功", "OK")                                                             \
+    X(BAD_JSON, 400, "bad_json", "请求体不是有效的 JSON", "The request body is not valid JSON") \
+    X(BAD_REQUEST, 400, "bad_request", "请求参数有误", "The request is invalid")               \
+    X(BAD_FIELD, 400, "invalid_field", "字段取值无效", "A field has an invalid value")         \
+    X(MISSING_FIELD, 400, "missing_field", "缺少必填字段", "A required field is missing")      \
+    X(BAD_UTF8, 400, "bad_utf8", "文本不是有效的 UTF-8", "Text is not valid UTF-8")            \
+    X(TOO_LARGE, 413, "body_too_large", "请求体过大", "The request body is too large")         \
+    X(UNAUTHENTICATED, 401, "unauthenticated", "请先登录", "Please log in")                    \
+    X(BAD_CREDENTIALS, 401, "invalid_credentials", "用户名或密码错误",                         \
+      "Wrong username or password")                                                            \
+    X(LOCKED_OUT, 429, "too_many_attempts", "登录失败次数过多,请稍后再试",                     \
+      "Too many failed logins; try again later")                                               \
+    X(FORBIDDEN, 403, "forbidden", "没有权限执行此操作", "You are not allowed to do this")     \
+    X(NOT_FOUND, 404, "not_found", "对象不存在", "Not found")                                  \
+    X(NO_ROUTE, 404, "no_route", "接口不存在", "No such API route")                            \
+    X(METHOD, 405, "method_not_allowed", "不支持该请求方法", "Method not allowed")             \
+    X(USERNAME_TAKEN, 409, "username_taken", "用户名已被使用", "The username is taken")         \
+    X(CONFLICT, 409, "conflict", "与已有数据冲突", "Conflicts with existing data")             \
+    X(ALREADY_LINKED, 409, "already_linked", "已经关联过", "Already linked")                   \
+    X(STUDENT_NO_TAKEN, 409, "student_no_taken", "学籍号已存在", "The student number exists")  \
+    X(IMPORT_REJECTED, 422, "import_rejected", "文件有错误,未导入任何数据",                    \
+      "The file has errors; nothing was imported")                                             \
+    X(RULE, 422, "rule_violation", "违反政策规定", "Refused by a policy rule")                 \
+    X(UNAVAILABLE, 503, "unavailable", "服务繁忙,请稍后再试", "Service busy; try again")      \
+    X(INTERNAL, 500, "internal", "服务器内部错误", "Internal server error")
+
+typedef enum {
+#define SJ_ERR_ENUM(name, status, code, zh, en) SJ_ERR_##name,
+    SJ_ERRORS(SJ_ERR_ENUM)
+#undef SJ_ERR_ENUM
+    SJ_ERR__COUNT
+} sj_err;
+
+int sj_err_status(sj_err e);
+const char *sj_err_code(sj_err e);
+const char *sj_err_message(sj_err e, int english);
+
+#endif

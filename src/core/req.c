@@ -1,0 +1,392 @@
+/*
+ * req.c: what handlers use to read a request and write the answer: request memory, query
+ * parameters, body fields with their bounds, the reply_* functions, and the validators for
+ * dates, times and UTF-8 shared by every module.
+ *
+ * Every body_*_or_reply helper has already answered 400 (naming the field) when it returns
+ * false; the handler then only returns.
+ */
+#include <microhttpd.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "arena.h"
+
+void *req_alloc(req *r, size_t n) { return arena_alloc(r->arena, n); }
+
+char *req_strdup(req *r, const char *s)
+{
+    size_t n = strlen(s);
+    char *d = arena_alloc(r->arena, n + 1);
+    memcpy(d, s, n + 1);
+    return d;
+}
+
+char *req_printf(req *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *d = arena_alloc(r->arena, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(d, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+const char *req_header(req *r, const char *name)
+{
+    if (!r->conn)
+        return NULL;
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(req *r, const char *key)
+{
+    if (!r->conn)
+        return NULL;
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND,
+                                       key);
+}
+
+static bool parse_int64(const char *s, int64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool req_query_int64_or_reply(req *r, const char *key, int64_t dflt, int64_t *out)
+{
+    const char *v = req_query(r, key);
+    if (!v) {
+        *out = dflt;
+        return true;
+    }
+    if (!parse_int64(v, out)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
+        return false;
+    }
+    return true;
+}
+
+bool req_paging_or_reply(req *r, int64_t *limit, int64_t *offset)
+{
+    if (!req_query_int64_or_reply(r, "limit", 100, limit) ||
+        !req_query_int64_or_reply(r, "offset", 0, offset))
+        return false;
+    if (*limit < 1 || *limit > 500) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "limit");
+        return false;
+    }
+    if (*offset < 0 || *offset > 100000000) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "offset");
+        return false;
+    }
+    return true;
+}
+
+static void set_body(req *r, int status, const char *type, char *data, size_t len)
+{
+    r->status = status;
+    r->resp_type = type;
+    r->resp_body = data;
+    r->resp_len = len;
+    r->replied = 1;
+}
+
+void reply_json(req *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!s)
+        abort();
+    size_t n = strlen(s);
+    char *d = arena_alloc(r->arena, n + 1);
+    memcpy(d, s, n + 1);
+    free(s);
+    set_body(r, status, "application/json; charset=utf-8", d, n);
+}
+
+void reply_empty(req *r, int status) { set_body(r, status, NULL, NULL, 0); }
+
+void reply_raw(req *r, int status, const char *type, const char *data, size_t len)
+{
+    char *d = arena_alloc(r->arena, len + 1);
+    memcpy(d, data, len);
+    set_body(r, status, type, d, len);
+}
+
+void reply_err_detail(req *r, sj_err e, json_t *extra)
+{
+    json_t *err = json_pack("{s:s,s:s}", "code", sj_err_code(e), "message",
+                            sj_err_message(e, r->english));
+    if (extra) {
+        json_object_update(err, extra);
+        json_decref(extra);
+    }
+    reply_json(r, sj_err_status(e), json_pack("{s:o}", "error", err));
+}
+
+void reply_err(req *r, sj_err e) { reply_err_detail(r, e, NULL); }
+
+void reply_err_field(req *r, sj_err e, const char *field)
+{
+    const char *msg = sj_err_message(e, r->english);
+    json_t *extra = json_pack("{s:s,s:s}", "field", field, "message",
+                              req_printf(r, r->english ? "%s: %s" : "%s:%s", msg, field));
+    reply_err_detail(r, e, extra);
+}
+
+void reply_rule(req *r, const char *code, const char *rule, const char *zh, const char *en,
+                json_t *extra)
+{
+    json_t *err = json_pack("{s:s,s:s,s:s}", "code", code, "rule", rule, "message",
+                            r->english ? en : zh);
+    if (extra) {
+        json_object_update(err, extra);
+        json_decref(extra);
+    }
+    reply_json(r, 422, json_pack("{s:o}", "error", err));
+}
+
+void reply_db(req *r, int rc)
+{
+    reply_err(r, rc == DB_CONSTRAINT ? SJ_ERR_CONFLICT : rc == DB_BUSY ? SJ_ERR_UNAVAILABLE
+                                                                       : SJ_ERR_INTERNAL);
+}
+
+bool body_require_object_or_reply(req *r)
+{
+    if (!json_is_object(r->body)) {
+        reply_err(r, r->body ? SJ_ERR_BAD_REQUEST : SJ_ERR_BAD_JSON);
+        return false;
+    }
+    return true;
+}
+
+static json_t *field(req *r, const char *key)
+{
+    json_t *v = json_is_object(r->body) ? json_object_get(r->body, key) : NULL;
+    return json_is_null(v) ? NULL : v;
+}
+
+static bool missing(req *r, const char *key, bool required)
+{
+    if (required)
+        reply_err_field(r, SJ_ERR_MISSING_FIELD, key);
+    return !required;
+}
+
+bool body_str_or_reply(req *r, const char *key, size_t maxlen, bool required, const char **out)
+{
+    json_t *v = field(r, key);
+    *out = NULL;
+    if (!v)
+        return missing(r, key, required);
+    if (!json_is_string(v)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
+        return false;
+    }
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    /* lengths count characters, not bytes: a Chinese name of 50 characters is 150 bytes */
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    if (chars > maxlen || memchr(s, 0, n)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
+        return false;
+    }
+    /* trim surrounding blanks; an all-blank required string is missing */
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0)
+        return missing(r, key, required);
+    char *d = req_alloc(r, len + 1);
+    memcpy(d, s, len);
+    *out = d;
+    return true;
+}
+
+bool body_int_or_reply(req *r, const char *key, int64_t min, int64_t max, bool required,
+                       int64_t *out)
+{
+    json_t *v = field(r, key);
+    if (!v)
+        return missing(r, key, required);
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        json_t *extra = json_pack("{s:s,s:I,s:I}", "field", key, "min", (json_int_t)min, "max",
+                                  (json_int_t)max);
+        json_object_set_new(extra, "message",
+                            json_string(req_printf(r, r->english ? "%s must be an integer from %lld to %lld"
+                                                                 : "%s 必须是 %lld 到 %lld 之间的整数",
+                                                   key, (long long)min, (long long)max)));
+        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+        return false;
+    }
+    *out = json_integer_value(v);
+    return true;
+}
+
+bool body_bool_or_reply(req *r, const char *key, bool required, bool *out)
+{
+    json_t *v = field(r, key);
+    if (!v)
+        return missing(r, key, required);
+    if (!json_is_boolean(v)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
+        return false;
+    }
+    *out = json_is_true(v);
+    return true;
+}
+
+bool body_enum_or_reply(req *r, const char *key, const char *const *options, bool required,
+                        int *out)
+{
+    json_t *v = field(r, key);
+    if (!v)
+        return missing(r, key, required);
+    if (json_is_string(v))
+        for (int i = 0; options[i]; i++)
+            if (strcmp(options[i], json_string_value(v)) == 0) {
+                *out = i;
+                return true;
+            }
+    json_t *allowed = json_array();
+    for (int i = 0; options[i]; i++)
+        json_array_append_new(allowed, json_string(options[i]));
+    json_t *extra = json_pack("{s:s,s:o}", "field", key, "allowed", allowed);
+    json_object_set_new(extra, "message",
+                        json_string(req_printf(r, r->english ? "%s: not an allowed value"
+                                                             : "%s 的取值不在允许范围内",
+                                               key)));
+    reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+    return false;
+}
+
+bool body_date_or_reply(req *r, const char *key, bool required, const char **out)
+{
+    if (!body_str_or_reply(r, key, 10, required, out))
+        return false;
+    if (*out && !valid_date(*out)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
+        return false;
+    }
+    return true;
+}
+
+bool body_time_or_reply(req *r, const char *key, bool required, const char **out)
+{
+    if (!body_str_or_reply(r, key, 5, required, out))
+        return false;
+    if (*out && !valid_hhmm(*out)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
+        return false;
+    }
+    return true;
+}
+
+bool valid_utf8(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p;
+        size_t len;
+        unsigned min;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, min = 0x10000, c &= 0x07;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) < len)
+            return false;
+        for (size_t i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            c = (c << 6) | (p[i] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return false;
+        p += len;
+    }
+    return true;
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool valid_date(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+        return false;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+int hhmm_minutes(const char *s)
+{
+    if (!s || strlen(s) != 5 || s[2] != ':')
+        return -1;
+    int h = digits(s, 2), m = digits(s + 3, 2);
+    if (h < 0 || h > 23 || m < 0 || m > 59)
+        return -1;
+    return h * 60 + m;
+}
+
+bool valid_hhmm(const char *s) { return hhmm_minutes(s) >= 0; }
+
+int64_t now_unix(void) { return (int64_t)time(NULL); }
+
+void unix_rfc3339(int64_t t, char out[32])
+{
+    time_t local = (time_t)(t + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+void now_rfc3339(char out[32]) { unix_rfc3339(now_unix(), out); }
+
+void today_local(char out[11])
+{
+    time_t local = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}

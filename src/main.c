@@ -1,0 +1,100 @@
+/*
+ * main.c: subcommand dispatch for `shuangjian`.
+ *
+ *   shuangjian init --db URL --admin NAME          (password on standard input)
+ *   shuangjian serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE]
+ *   shuangjian migrate --db URL
+ *   shuangjian demo --db URL [--scale small|district|city]
+ *   shuangjian demo-logins --db URL
+ *   shuangjian useradd --db URL --username U --name N --role ROLE [--school ID]
+ *   shuangjian --version
+ *
+ * Exit status: 0 success, 2 bad usage, 1 failure, with a one-line reason on standard error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cli.h"
+
+static const char usage[] =
+    "usage: shuangjian COMMAND [options]\n"
+    "  init --db URL --admin NAME        create or migrate the database and a district admin\n"
+    "                                    (password read from standard input, one line)\n"
+    "  serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE] [--quiet]\n"
+    "  migrate --db URL                  apply database migrations\n"
+    "  demo --db URL [--scale small|district|city]\n"
+    "  demo-logins --db URL              print the demo accounts\n"
+    "  useradd --db URL --username U --name N --role ROLE [--school ID]\n"
+    "  --version\n"
+    "URL is sqlite:PATH or postgresql://...\n";
+
+static int bad_usage(const char *why)
+{
+    fprintf(stderr, "shuangjian: %s\n%s", why, usage);
+    return CLI_USAGE;
+}
+
+static int parse_long(const char *s, long *out)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return bad_usage("no command");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("shuangjian %s\n", SJ_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    cli_opts o = {.threads = 8};
+    for (int i = 2; i < argc; i++) {
+        const char *k = argv[i];
+        if (strcmp(k, "--quiet") == 0) {
+            o.quiet = 1;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return bad_usage("an option is missing its value");
+        const char *v = argv[++i];
+        if (strcmp(k, "--db") == 0) o.db = v;
+        else if (strcmp(k, "--listen") == 0) o.listen = v;
+        else if (strcmp(k, "--web") == 0) o.web = v;
+        else if (strcmp(k, "--admin") == 0) o.admin = v;
+        else if (strcmp(k, "--scale") == 0) o.scale = v;
+        else if (strcmp(k, "--policy") == 0) o.policy = v;
+        else if (strcmp(k, "--key-file") == 0) o.key_file = v;
+        else if (strcmp(k, "--username") == 0) o.username = v;
+        else if (strcmp(k, "--name") == 0) o.name = v;
+        else if (strcmp(k, "--role") == 0) o.role = v;
+        else if (strcmp(k, "--school") == 0) {
+            if (parse_long(v, &o.school) != 0)
+                return bad_usage("--school needs a number");
+        } else if (strcmp(k, "--threads") == 0) {
+            if (parse_long(v, &o.threads) != 0 || o.threads < 1 || o.threads > 256)
+                return bad_usage("--threads needs a number from 1 to 256");
+        } else {
+            return bad_usage("unknown option");
+        }
+    }
+    if (!o.db)
+        return bad_usage("--db URL is required");
+    if (strcmp(cmd, "init") == 0) return cmd_init(&o);
+    if (strcmp(cmd, "serve") == 0) return cmd_serve(&o);
+    if (strcmp(cmd, "migrate") == 0) return cmd_migrate(&o);
+    if (strcmp(cmd, "demo") == 0) return cmd_demo(&o);
+    if (strcmp(cmd, "demo-logins") == 0) return cmd_demo_logins(&o);
+    if (strcmp(cmd, "useradd") == 0) return cmd_useradd(&o);
+    return bad_usage("unknown command");
+}
