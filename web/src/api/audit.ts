@@ -1,0 +1,26 @@
+/* audit.ts: the audit log (district_admin). */
+import { client, cleanParams, type Page, type Paging } from './client'
+
+export interface AuditEntry {
+  id: number
+  at: string
+  user_id: number | null
+  username: string | null
+  action: string
+  target_kind: string | null
+  target_id: number | null
+  detail: unknown
+  ip: string | null
+  request_id: string | null
+}
+
+export interface AuditQuery extends Paging {
+  user_id?: number
+  action?: string
+  from?: string
+  to?: string
+}
+
+export async function listAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
+  return (await client.get<Page<AuditEntry>>('/audit', { params: cleanParams({ ...q }) })).data
+}

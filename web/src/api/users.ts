@@ -1,0 +1,29 @@
+/* users.ts: staff and family accounts. */
+import { client, cleanParams, type Page, type Paging } from './client'
+import type { Role } from '../utils/permission'
+
+export interface UserRow {
+  id: number
+  username: string
+  name: string
+  roles: Role[]
+  phone_masked?: string
+}
+
+export interface NewUser {
+  username: string
+  password: string
+  name: string
+  roles: Role[]
+  phone?: string
+}
+
+export async function listUsers(
+  q: Paging & { school_id?: number; role?: string; q?: string } = {},
+): Promise<Page<UserRow>> {
+  return (await client.get<Page<UserRow>>('/users', { params: cleanParams({ ...q }) })).data
+}
+
+export async function createUser(body: NewUser) {
+  return (await client.post<{ id: number }>('/users', body)).data
+}

@@ -1,0 +1,35 @@
+/*
+ * useAsync: loading / error state around one API call, so every page shows the server's
+ * message the same way. `run` resolves to the result, or undefined after showing the error.
+ */
+import { ref } from 'vue'
+import { ElMessage } from 'element-plus'
+import { ApiError } from '../api/client'
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.message
+  return e instanceof Error ? e.message : String(e)
+}
+
+export function showError(e: unknown): void {
+  ElMessage({ type: 'error', message: errorText(e), showClose: true, grouping: true })
+}
+
+export function useAsync() {
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+  async function run<T>(fn: () => Promise<T>, opts: { toast?: boolean } = {}): Promise<T | undefined> {
+    loading.value = true
+    error.value = null
+    try {
+      return await fn()
+    } catch (e) {
+      error.value = errorText(e)
+      if (opts.toast) showError(e)
+      return undefined
+    } finally {
+      loading.value = false
+    }
+  }
+  return { loading, error, run }
+}

@@ -1,0 +1,29 @@
+/* Entry point: i18n, Element Plus, router, and what a 401 does. */
+import { createApp } from 'vue'
+import 'element-plus/dist/index.css'
+import './styles.css'
+import App from './App.vue'
+import { router } from './router'
+import { i18n, t, currentLocale } from './locales'
+import { installElement } from './plugins/element'
+import { onUnauthorized, setFallbackMessage } from './api/client'
+import { clearSession } from './stores/session'
+
+setFallbackMessage((status) =>
+  status ? t('error.http', { status }) : t('error.network'),
+)
+
+onUnauthorized(() => {
+  clearSession()
+  const here = router.currentRoute.value
+  if (here.name !== 'login') {
+    router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })
+  }
+})
+
+document.documentElement.lang = currentLocale()
+const app = createApp(App)
+app.use(i18n)
+installElement(app)
+app.use(router)
+app.mount('#app')

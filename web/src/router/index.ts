@@ -1,0 +1,90 @@
+/*
+ * The router: history mode (the server falls back to index.html for unknown non-/api paths).
+ * Guard: pages need a session, except /login; a page whose `meta.perm` the user lacks shows
+ * /403. "/" and "/my-school" send the user to their role's home / their own school.
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { coreRoutes } from './modules/core'
+import { isLoggedIn, session } from '../stores/session'
+import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
+import { t } from '../locales'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    perm?: string
+    title?: string
+    menu?: string // the menu item to highlight, when not the page's own path
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../views/login/LoginView.vue'),
+    meta: { public: true, title: 'login.title' },
+  },
+  {
+    path: '/',
+    component: () => import('../layouts/AppShell.vue'),
+    children: [
+      { path: '', name: 'home', redirect: () => homePathFor(session.user) },
+      {
+        path: 'my-school',
+        name: 'my-school',
+        redirect: () => {
+          const s = ownSchoolId(session.user)
+          return s ? `/schools/${s}` : '/403'
+        },
+      },
+      ...coreRoutes,
+      {
+        path: 'welcome',
+        name: 'welcome',
+        component: () => import('../views/common/ComingSoon.vue'),
+        meta: { title: 'app.name' },
+      },
+      {
+        path: '403',
+        name: 'forbidden',
+        component: () => import('../views/common/ErrorPage.vue'),
+        props: { kind: 'forbidden' },
+        meta: { title: 'error.forbiddenTitle' },
+      },
+      {
+        path: ':rest(.*)*',
+        name: 'not-found',
+        component: () => import('../views/common/ErrorPage.vue'),
+        props: { kind: 'notFound' },
+        meta: { title: 'error.notFoundTitle' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach((to) => {
+  if (to.meta.public) {
+    // A logged-in user who opens /login goes home instead.
+    if (to.name === 'login' && isLoggedIn()) return homePathFor(session.user)
+    return true
+  }
+  if (!isLoggedIn()) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (to.meta.perm && !permissionsOf(session.user).has(to.meta.perm)) {
+    return { name: 'forbidden' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title ? t(to.meta.title) : ''
+  document.title = title ? `${title} · ${t('app.name')}` : t('app.name')
+})

@@ -1,0 +1,19 @@
+/*
+ * menu.ts: the side menu, in order. Each item names the permission it needs (utils/permission);
+ * the shell shows filterMenu(MENU, permissionsOf(user)). Titles are i18n keys, icons are
+ * @element-plus/icons-vue names registered in plugins/element.ts.
+ */
+import { PERM, type MenuItem } from '../utils/permission'
+
+export const MENU: readonly MenuItem[] = [
+  { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
+  { path: '/schools', title: 'menu.schools', icon: 'School', perm: PERM.schoolList },
+  { path: '/my-school', title: 'menu.mySchool', icon: 'School', perm: PERM.schoolOwn },
+  { path: '/users', title: 'menu.users', icon: 'User', perm: PERM.userList },
+  { path: '/imports', title: 'menu.imports', icon: 'Upload', perm: PERM.importStudents },
+  { path: '/teaching', title: 'menu.teaching', icon: 'Reading', perm: PERM.teaching },
+  { path: '/family', title: 'menu.family', icon: 'House', perm: PERM.family },
+  { path: '/institution', title: 'menu.institution', icon: 'OfficeBuilding', perm: PERM.institutionHome },
+  { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyView },
+  { path: '/audit', title: 'menu.audit', icon: 'List', perm: PERM.auditList },
+]

@@ -1,0 +1,144 @@
+/*
+ * permission.ts: what each role may see in the web app.
+ *
+ * The server decides what a user may do; the web app only hides what they cannot use. Roles come
+ * from `user.roles[].role` (API.md). Each role grants permission strings in the form
+ * `<module>:<thing>:<action>` (the way bureaus know them from RuoYi, e.g. `core:school:add`);
+ * routes and menu items declare the one they need, and a user with several roles sees the union.
+ * Pure functions: unit-tested in permission.test.ts.
+ */
+
+export type RoleName =
+  | 'district_admin'
+  | 'inspector'
+  | 'school_admin'
+  | 'grade_leader'
+  | 'teacher'
+  | 'guardian'
+  | 'institution_admin'
+
+export const ROLE_NAMES: readonly RoleName[] = [
+  'district_admin',
+  'inspector',
+  'school_admin',
+  'grade_leader',
+  'teacher',
+  'guardian',
+  'institution_admin',
+]
+
+export interface Role {
+  role: RoleName | string
+  school_id?: number
+  grade?: number
+  institution_id?: number
+}
+
+export interface SessionUser {
+  id: number
+  username: string
+  name: string
+  roles: Role[]
+}
+
+export const PERM = {
+  dashboard: 'core:dashboard:view',
+  schoolList: 'core:school:list',
+  schoolAdd: 'core:school:add',
+  schoolOwn: 'core:school:own',
+  classView: 'core:class:view',
+  classAdd: 'core:class:add',
+  classTeacherAdd: 'core:class:teacher:add',
+  studentView: 'core:student:view',
+  studentAdd: 'core:student:add',
+  guardianLink: 'core:student:guardian:add',
+  userList: 'core:user:list',
+  userAdd: 'core:user:add',
+  importStudents: 'core:import:students',
+  auditList: 'core:audit:list',
+  policyView: 'core:policy:view',
+  teaching: 'core:me:classes',
+  family: 'core:me:children',
+  institutionHome: 'training:institution:home',
+} as const
+
+export type Permission = (typeof PERM)[keyof typeof PERM]
+
+const ROLE_PERMS: Record<RoleName, Permission[]> = {
+  district_admin: [
+    PERM.dashboard, PERM.schoolList, PERM.schoolAdd, PERM.classView, PERM.classAdd,
+    PERM.classTeacherAdd, PERM.studentView, PERM.studentAdd, PERM.guardianLink, PERM.userList,
+    PERM.userAdd, PERM.importStudents, PERM.auditList, PERM.policyView,
+  ],
+  inspector: [PERM.dashboard],
+  school_admin: [
+    PERM.schoolOwn, PERM.classView, PERM.classAdd, PERM.classTeacherAdd, PERM.studentView,
+    PERM.studentAdd, PERM.guardianLink, PERM.userList, PERM.userAdd, PERM.importStudents,
+  ],
+  grade_leader: [PERM.teaching, PERM.classView, PERM.studentView],
+  teacher: [PERM.teaching, PERM.classView, PERM.studentView],
+  guardian: [PERM.family],
+  institution_admin: [PERM.institutionHome],
+}
+
+/** The permissions of every role rolled into one set. Unknown roles grant nothing. */
+export function permissionsOf(user: Pick<SessionUser, 'roles'> | null | undefined): Set<string> {
+  const out = new Set<string>()
+  for (const r of user?.roles ?? []) {
+    for (const p of ROLE_PERMS[r.role as RoleName] ?? []) out.add(p)
+  }
+  return out
+}
+
+export function hasRole(user: Pick<SessionUser, 'roles'> | null | undefined, role: RoleName): boolean {
+  return !!user?.roles?.some((r) => r.role === role)
+}
+
+/** The school a school_admin runs (the first, if several); undefined for other users. */
+export function ownSchoolId(user: Pick<SessionUser, 'roles'> | null | undefined): number | undefined {
+  return user?.roles?.find((r) => r.role === 'school_admin' && r.school_id)?.school_id
+}
+
+export interface MenuItem {
+  path: string
+  title: string // i18n key
+  icon?: string
+  perm?: string // needed to see the item; none = everyone logged in
+  children?: MenuItem[]
+}
+
+/**
+ * Keeps the items the permissions allow, in order. A group whose children are all hidden is
+ * hidden too; a group itself needing a permission hides its children with it.
+ */
+export function filterMenu(items: readonly MenuItem[], perms: ReadonlySet<string>): MenuItem[] {
+  const out: MenuItem[] = []
+  for (const it of items) {
+    if (it.perm && !perms.has(it.perm)) continue
+    if (it.children) {
+      const kids = filterMenu(it.children, perms)
+      if (kids.length === 0) continue
+      out.push({ ...it, children: kids })
+    } else {
+      out.push({ ...it })
+    }
+  }
+  return out
+}
+
+/**
+ * Where a user lands after logging in: the first role, in the order of ROLE_NAMES (the broadest
+ * scope first), that has a home page decides.
+ */
+export function homePathFor(user: Pick<SessionUser, 'roles'> | null | undefined): string {
+  const has = (r: RoleName) => hasRole(user, r)
+  if (has('district_admin') || has('inspector')) return '/dashboard'
+  if (has('school_admin')) {
+    const s = ownSchoolId(user)
+    return s ? `/schools/${s}` : '/users'
+  }
+  if (has('grade_leader') || has('teacher')) return '/teaching'
+  if (has('guardian')) return '/family'
+  if (has('institution_admin')) return '/institution'
+  return '/welcome'
+}
