@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "calendar.h"
 #include "core.h"
 #include "http.h"
 
@@ -16,6 +17,7 @@ static const route *no_routes(size_t *n)
 const routes_fn all_route_tables[] = {
     session_routes,
     people_routes,
+    calendar_routes,
     no_routes,
     NULL,
 };

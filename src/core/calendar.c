@@ -1,0 +1,264 @@
+/*
+ * calendar.c: date arithmetic and the district's school calendar. See calendar.h.
+ *
+ * How a date is classified, in this order: a `holiday` row → DAY_HOLIDAY; outside the term
+ * that would hold it → DAY_VACATION; a `workday` row (调休) → DAY_SCHOOL; Saturday or Sunday
+ * → DAY_WEEKEND; otherwise DAY_SCHOOL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+
+/* Writes YYYY-MM-DD; the ranges are clamped so the output always fits its 11 bytes. */
+static void fmt_date(char out[11], int64_t y, int m, int d)
+{
+    unsigned uy = (unsigned)(y < 0 ? 0 : y > 9999 ? 9999 : y);
+    unsigned um = (unsigned)(m < 1 ? 1 : m > 12 ? 12 : m), ud = (unsigned)(d < 1 ? 1 : d > 31 ? 31 : d);
+    snprintf(out, 11, "%04u-%02u-%02u", uy, um, ud);
+}
+
+/* Days from civil date (proleptic Gregorian), after H. Hinnant's public-domain algorithm. */
+static int64_t civil_days(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int64_t date_days(const char *date)
+{
+    int64_t y = strtol(date, NULL, 10);
+    unsigned m = (unsigned)strtol(date + 5, NULL, 10), d = (unsigned)strtol(date + 8, NULL, 10);
+    return civil_days(y, m, d);
+}
+
+void days_date(int64_t z, char out[11])
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    fmt_date(out, y, (int)m, (int)d);
+}
+
+int date_weekday(const char *date)
+{
+    int64_t z = date_days(date);          /* 1970-01-01 was a Thursday (4) */
+    int64_t w = ((z % 7) + 7 + 3) % 7;    /* 0 = Monday */
+    return (int)w + 1;
+}
+
+void date_add_days(const char *date, int64_t n, char out[11]) { days_date(date_days(date) + n, out); }
+
+static int month_len(int y, int m)
+{
+    static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return len[m - 1] + (m == 2 && leap);
+}
+
+void date_add_months(const char *date, int months, char out[11])
+{
+    int y = (int)strtol(date, NULL, 10), m = (int)strtol(date + 5, NULL, 10),
+        d = (int)strtol(date + 8, NULL, 10);
+    int total = y * 12 + (m - 1) + months;
+    y = total / 12;
+    m = total % 12 + 1;
+    if (d > month_len(y, m))
+        d = month_len(y, m); /* the month's last day stands in for a missing day */
+    fmt_date(out, y, m, d);
+}
+
+bool term_valid(const char *term)
+{
+    if (!term || strlen(term) < 11)
+        return false;
+    for (int i = 0; i < 4; i++)
+        if (term[i] < '0' || term[i] > '9')
+            return false;
+    return strcmp(term + 4, "-autumn") == 0 || strcmp(term + 4, "-spring") == 0;
+}
+
+void term_of_date(const char *date, char out[16])
+{
+    unsigned y = (unsigned)strtol(date, NULL, 10) % 10000, m = (unsigned)strtol(date + 5, NULL, 10);
+    if (m >= 8)
+        snprintf(out, 16, "%04u-autumn", y);
+    else if (m == 1)
+        snprintf(out, 16, "%04u-autumn", (y + 9999) % 10000);
+    else
+        snprintf(out, 16, "%04u-spring", y);
+}
+
+void term_default_bounds(const char *term, char first[11], char last[11])
+{
+    int y = (int)strtol(term, NULL, 10);
+    if (strcmp(term + 4, "-autumn") == 0) {
+        fmt_date(first, y, 9, 1);
+        fmt_date(last, y + 1, 1, 20);
+    } else {
+        fmt_date(first, y, 2, 20);
+        fmt_date(last, y, 7, 10);
+    }
+}
+
+int calendar_term_bounds(db_conn *c, int64_t district_id, const char *term, char first[11],
+                         char last[11])
+{
+    db_stmt *s = db_query(c, "SELECT first_day, last_day FROM terms WHERE district_id = $1 AND term = $2",
+                          "is", district_id, term);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        snprintf(first, 11, "%s", db_col_text(s, 0));
+        snprintf(last, 11, "%s", db_col_text(s, 1));
+    }
+    db_finalize(s);
+    if (rc == DB_DONE) {
+        term_default_bounds(term, first, last);
+        rc = DB_ROW;
+    }
+    return rc;
+}
+
+int calendar_day_kind(db_conn *c, int64_t district_id, const char *date, char *name,
+                      size_t namelen)
+{
+    char kind[16] = "";
+    if (name && namelen)
+        name[0] = 0;
+    db_stmt *s = db_query(c, "SELECT kind, name FROM calendar_days WHERE district_id = $1 AND date = $2",
+                          "is", district_id, date);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        snprintf(kind, sizeof kind, "%s", db_col_text(s, 0));
+        if (name && namelen)
+            snprintf(name, namelen, "%s", db_col_text(s, 1));
+    }
+    db_finalize(s);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    if (strcmp(kind, "holiday") == 0)
+        return DAY_HOLIDAY;
+    char term[16], first[11], last[11];
+    term_of_date(date, term);
+    rc = calendar_term_bounds(c, district_id, term, first, last);
+    if (rc != DB_ROW)
+        return rc;
+    if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
+        return DAY_VACATION;
+    if (strcmp(kind, "workday") == 0)
+        return DAY_SCHOOL;
+    return date_weekday(date) >= 6 ? DAY_WEEKEND : DAY_SCHOOL;
+}
+
+/* ---------- routes: the district keeps its calendar ---------- */
+
+static const char *const day_kind_names[] = {"", "school", "weekend", "holiday", "vacation"};
+
+static void h_term_put(req *r)
+{
+    const char *term, *first, *last;
+    if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "term", 11, true, &term) ||
+        !body_date_or_reply(r, "first_day", true, &first) ||
+        !body_date_or_reply(r, "last_day", true, &last))
+        return;
+    if (!term_valid(term)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
+        return;
+    }
+    if (strcmp(first, last) > 0 || date_days(last) - date_days(first) > 200) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "last_day");
+        return;
+    }
+    int rc = db_run(r->db,
+                    "INSERT INTO terms (district_id, term, first_day, last_day) VALUES ($1,$2,$3,$4)"
+                    " ON CONFLICT (district_id, term) DO UPDATE SET first_day = $3, last_day = $4",
+                    "isss", r->user->district_id, term, first, last);
+    if (rc != DB_DONE) {
+        reply_db(r, rc);
+        return;
+    }
+    reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "term", term, "first_day", first, "last_day", last));
+}
+
+static void h_terms(req *r)
+{
+    reply_list(r, "SELECT term, first_day, last_day FROM terms WHERE district_id = $1 ORDER BY first_day",
+               "SELECT COUNT(*) FROM terms WHERE district_id = $1", "term:s,first_day:s,last_day:s",
+               "i", r->user->district_id);
+}
+
+static void h_day_put(req *r)
+{
+    static const char *const kinds[] = {"holiday", "workday", NULL};
+    const char *date, *name;
+    int kind;
+    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
+        !body_enum_or_reply(r, "kind", kinds, true, &kind) ||
+        !body_str_or_reply(r, "name", 30, true, &name))
+        return;
+    int rc = db_run(r->db,
+                    "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"
+                    " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4",
+                    "isss", r->user->district_id, date, kinds[kind], name);
+    if (rc != DB_DONE) {
+        reply_db(r, rc);
+        return;
+    }
+    reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "date", date, "kind", kinds[kind], "name", name));
+}
+
+static void h_days(req *r)
+{
+    const char *from = req_query(r, "from"), *to = req_query(r, "to");
+    if (!valid_date(from) || !valid_date(to) || strcmp(from, to) > 0 ||
+        date_days(to) - date_days(from) > 400) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, !valid_date(from) ? "from" : "to");
+        return;
+    }
+    json_t *items = json_array();
+    for (int64_t d = date_days(from); d <= date_days(to); d++) {
+        char date[11], name[64];
+        days_date(d, date);
+        int k = calendar_day_kind(r->db, r->user->district_id, date, name, sizeof name);
+        if (k < 0) {
+            json_decref(items);
+            reply_err(r, SJ_ERR_INTERNAL);
+            return;
+        }
+        json_t *o = json_pack("{s:s,s:s,s:i}", "date", date, "kind", day_kind_names[k], "weekday",
+                              date_weekday(date));
+        if (name[0])
+            json_object_set_new(o, "name", json_string(name));
+        json_array_append_new(items, o);
+    }
+    reply_json(r, 200, list_json(items, (int64_t)json_array_size(items)));
+}
+
+static const route routes[] = {
+    {"POST", "/api/v1/calendar/terms", h_term_put, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"GET", "/api/v1/calendar/terms", h_terms, PERM_USER, 0, 0},
+    {"POST", "/api/v1/calendar/holidays", h_day_put, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"GET", "/api/v1/calendar", h_days, PERM_USER, 0, 0},
+};
+
+const route *calendar_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}
