@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Every test of shuangjian, as `make check` runs them (the builds are done by make first):
+#   1. unit tests (cmocka) in the release build and under ASan+UBSan
+#   2. valgrind: the unit tests and a short server life (init, requests, SIGTERM): no leaks
+#   3. API tests on SQLite (ASan+UBSan server) and on a throw-away PostgreSQL 15
+#   4. fuzz: the request-body parser and router under libFuzzer, for a bounded time
+#   5. browser tests: Playwright driving Debian's chromium against the built web app
+# Each step prints its own result; the last line sums them up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+passed=0; failed=0; failures=()
+step() { # name, command...
+  local name=$1; shift
+  echo "==> $name"
+  local t0=$SECONDS
+  if "$@"; then passed=$((passed + 1)); echo "<== $name: ok ($((SECONDS - t0)) s)"
+  else failed=$((failed + 1)); failures+=("$name"); echo "<== $name: FAILED ($((SECONDS - t0)) s)"; fi
+}
+
+tmp=$(mktemp -d /tmp/sj-check-XXXXXX)
+chmod 755 "$tmp"
+cleanup() { scripts/pg-test.sh stop "$tmp/pg" >/dev/null 2>&1; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+unit() { ctest --test-dir "$1" -L unit --output-on-failure -j 2; }
+
+valgrind_units() {
+  local ok=0
+  for t in $(ctest --test-dir build -L unit -N | awk '/Test +#/ {print $3}'); do
+    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+      "build/$t" >"$tmp/vg-$t.log" 2>&1 || { echo "valgrind: $t"; tail -40 "$tmp/vg-$t.log"; ok=1; }
+  done
+  return $ok
+}
+
+# A whole server life under valgrind: no leak at exit, clean SIGTERM.
+valgrind_server() {
+  local db="sqlite:$tmp/vg.db" port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  echo "valgrind-pass-1" | SJ_DATA_KEY=$(printf 'cd%.0s' {1..32}) build/shuangjian init --db "$db" --admin admin || return 1
+  SJ_DATA_KEY=$(printf 'cd%.0s' {1..32}) valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --error-exitcode=9 build/shuangjian serve --db "$db" --listen "127.0.0.1:$port" --threads 2 --quiet \
+    >"$tmp/vg-serve.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/api/v1/me" >/dev/null && break; sleep 0.2; done
+  local tok
+  tok=$(curl -s -XPOST "http://127.0.0.1:$port/api/v1/session" -d '{"username":"admin","password":"valgrind-pass-1"}' \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || { kill $pid; return 1; }
+  curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$port/api/v1/me" >/dev/null
+  curl -s -H "Authorization: Bearer $tok" -XPOST "http://127.0.0.1:$port/api/v1/schools" \
+    -d '{"name":"valgrind 小学","kind":"primary"}' >/dev/null
+  curl -s -XPOST "http://127.0.0.1:$port/api/v1/schools" -d '{bad' >/dev/null
+  kill -TERM $pid; wait $pid; local rc=$?
+  [ $rc = 0 ] || { cat "$tmp/vg-serve.log"; return 1; }
+}
+
+api_sqlite() { SJ_BIN=build-asan/shuangjian node --test --test-concurrency=2 tests/api/; }
+api_pg() {
+  local url
+  url=$(scripts/pg-test.sh start "$tmp/pg") || return 1
+  SJ_PG_URL=$url SJ_BIN=build/shuangjian node --test --test-concurrency=2 tests/api/
+}
+
+fuzz() {
+  ls tests/fuzz/fuzz_*.c >/dev/null 2>&1 || { echo "no fuzz targets"; return 1; }
+  CC=clang cmake -S . -B build-fuzz -G Ninja -DSJ_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null || return 1
+  cmake --build build-fuzz -j 2 >/dev/null || cmake --build build-fuzz -j 1 || return 1
+  local ok=0
+  for f in build-fuzz/fuzz_*; do
+    [ -x "$f" ] || continue
+    local corpus="$tmp/corpus-$(basename "$f")"
+    mkdir -p "$corpus"
+    cp tests/fuzz/corpus/$(basename "$f")/* "$corpus"/ 2>/dev/null || true
+    "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 "$corpus" \
+      >"$tmp/$(basename "$f").log" 2>&1 || { tail -60 "$tmp/$(basename "$f").log"; ok=1; }
+    grep -E "^(#[0-9]+.*DONE|Done)" "$tmp/$(basename "$f").log" | tail -1
+  done
+  return $ok
+}
+
+e2e() {
+  [ -d web/dist ] || { echo "web/dist is missing: make build first"; return 1; }
+  [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1 || { echo "no browser tests"; return 1; }
+  SJ_BIN=build/shuangjian node --test --test-concurrency=1 tests/e2e/
+}
+
+web_unit() { [ -f web/package.json ] || return 0; (cd web && npm test --silent); }
+
+step "unit tests" unit build
+step "unit tests (ASan+UBSan)" unit build-asan
+step "valgrind: unit tests" valgrind_units
+step "valgrind: server life" valgrind_server
+step "API tests on SQLite (ASan+UBSan)" api_sqlite
+step "API tests on PostgreSQL" api_pg
+step "fuzz (${FUZZ_SECONDS}s per target)" fuzz
+step "web unit tests" web_unit
+step "browser tests" e2e
+
+echo
+echo "check: $passed passed, $failed failed"
+((failed == 0)) || { printf '  failed: %s\n' "${failures[@]}"; exit 1; }
