@@ -134,7 +134,7 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
                      "issii", d->district, name, kind, (int64_t)rural, now_unix()) != DB_DONE)
         return -1;
     int g0 = strcmp(kind, "junior") == 0 ? 7 : 1, g1 = strcmp(kind, "primary") == 0 ? 6 : 9;
-    char uname[64], pname[64], phone[16], sno[32];
+    char uname[128], pname[64], phone[24], sno[64];
     /* staff: an admin, a grade leader per grade, and teachers per class and subject */
     snprintf(uname, sizeof uname, demo_school ? "school1" : "s%lld_admin", (long long)sid);
     person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
