@@ -78,10 +78,12 @@ export class Server {
     assert.equal(r.code, 0, 'init failed: ' + r.stderr);
   }
 
-  async start(extra = []) {
-    this.port = await freePort();
+  // extra: more serve options; quiet: false keeps the access log (in this.stderr)
+  async start(extra = [], { quiet = true } = {}) {
+    this.port = this.port || await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
-    this.proc = spawn(BIN, ['serve', '--db', this.db.url, '--listen', `127.0.0.1:${this.port}`, '--quiet', ...extra],
+    this.stderr = '';
+    this.proc = spawn(BIN, ['serve', '--db', this.db.url, '--listen', `127.0.0.1:${this.port}`, ...(quiet ? ['--quiet'] : []), ...extra],
       { env: { ...process.env, ...this.env } });
     this.proc.stderr.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((res) => this.proc.on('close', (code, sig) => res({ code, sig })));
