@@ -7,7 +7,8 @@ import { router } from './router'
 import { i18n, t, currentLocale } from './locales'
 import { installElement } from './plugins/element'
 import { onUnauthorized, setFallbackMessage } from './api/client'
-import { clearSession } from './stores/session'
+import { clearSession, isLoggedIn, setUser } from './stores/session'
+import { fetchMe } from './api/session'
 
 setFallbackMessage((status) =>
   status ? t('error.http', { status }) : t('error.network'),
@@ -20,6 +21,15 @@ onUnauthorized(() => {
     router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })
   }
 })
+
+// A stored session is checked once at start: the user's roles may have changed since, and an
+// expired token sends them to /login through the 401 handler above.
+if (isLoggedIn()) {
+  fetchMe().then(
+    (me) => setUser({ id: me.id, username: me.username, name: me.name, roles: me.roles }),
+    () => undefined,
+  )
+}
 
 document.documentElement.lang = currentLocale()
 const app = createApp(App)

@@ -17,8 +17,8 @@ export interface AuditEntry {
 export interface AuditQuery extends Paging {
   user_id?: number
   action?: string
-  from?: string
-  to?: string
+  from?: number // Unix seconds, inclusive
+  to?: number
 }
 
 export async function listAudit(q: AuditQuery): Promise<Page<AuditEntry>> {

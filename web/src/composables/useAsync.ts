@@ -11,6 +11,16 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
+/**
+ * When the server blamed one field (`error.field`, e.g. username_taken on "username"), that field
+ * and the message, so a form can show it under the field; null otherwise.
+ */
+export function fieldError(e: unknown, fields: readonly string[]): { field: string; message: string } | null {
+  if (!(e instanceof ApiError) || !e.body) return null
+  const f = e.body.field
+  return typeof f === 'string' && fields.includes(f) ? { field: f, message: e.message } : null
+}
+
 export function showError(e: unknown): void {
   ElMessage({ type: 'error', message: errorText(e), showClose: true, grouping: true })
 }

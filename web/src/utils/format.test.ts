@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { displayValue, fileExtension, formatTimestamp, isValidMobile, maskPhone, normalisePhone } from './format'
+import { dayToUnix, displayValue, fileExtension, toLocalMobile, formatTimestamp, isValidMobile, maskPhone, normalisePhone } from './format'
 
 describe('normalisePhone', () => {
   it('removes spaces and hyphens', () => {
@@ -58,5 +58,17 @@ describe('displayValue / fileExtension', () => {
   it('lowercases extensions', () => {
     expect(fileExtension('花名册.XLSX')).toBe('xlsx')
     expect(fileExtension('noext')).toBe('')
+  })
+})
+
+describe('toLocalMobile / dayToUnix', () => {
+  it('gives the server the 11 digits', () => {
+    expect(toLocalMobile('+86 138-1234-5678')).toBe('13812345678')
+    expect(toLocalMobile('12345')).toBeNull()
+  })
+  it('reads a day in Beijing time', () => {
+    expect(dayToUnix('2025-09-01')).toBe(Date.UTC(2025, 7, 31, 16, 0, 0) / 1000)
+    expect(dayToUnix('2025-09-01', true)).toBe(Date.UTC(2025, 8, 1, 15, 59, 59) / 1000)
+    expect(dayToUnix('01/09/2025')).toBeUndefined()
   })
 })

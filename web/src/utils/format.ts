@@ -18,6 +18,12 @@ export function isValidMobile(raw: string): boolean {
   return MOBILE_RE.test(normalisePhone(raw))
 }
 
+/** The 11-digit local number of a valid mobile (prefix dropped), or null. The server wants this. */
+export function toLocalMobile(raw: string): string | null {
+  const p = normalisePhone(raw)
+  return MOBILE_RE.test(p) ? p.slice(-11) : null
+}
+
 /**
  * Masks a phone number for display: the first 3 and last 4 digits of the 11-digit number stay
  * (138****5678). A country prefix is dropped. Anything that is not a mobile number keeps only
@@ -49,6 +55,16 @@ export function formatTimestamp(ts: string | null | undefined): string {
   if (Number.isNaN(t)) return ts
   const bj = new Date(t + 8 * 3600 * 1000).toISOString() // shift, then read as UTC
   return `${bj.slice(0, 10)} ${bj.slice(11, 19)}`
+}
+
+/**
+ * A YYYY-MM-DD day in Beijing time as Unix seconds: its first second, or with `endOfDay` its last.
+ * The audit log filters on these.
+ */
+export function dayToUnix(day: string, endOfDay = false): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined
+  const t = Date.parse(`${day}T${endOfDay ? '23:59:59' : '00:00:00'}+08:00`)
+  return Number.isNaN(t) ? undefined : t / 1000
 }
 
 /** A Date as YYYY-MM-DD in local time (the date pickers' value format). */

@@ -30,9 +30,12 @@ describe('the side menu per role', () => {
   it('shows a guardian only their children', () => {
     expect(menuPaths(user({ role: 'guardian' }))).toEqual(['/family'])
   })
-  it('shows a school admin their school, staff and import, never the district pages', () => {
+  it('shows a school admin their school, staff, import and own teaching, never the district pages', () => {
     const m = menuPaths(user({ role: 'school_admin', school_id: 7 }))
-    expect(m).toEqual(['/my-school', '/users', '/imports'])
+    expect(m).toEqual(['/my-school', '/users', '/imports', '/teaching'])
+  })
+  it('shows an inspector the district views but not policy, audit or import', () => {
+    expect(menuPaths(user({ role: 'inspector' }))).toEqual(['/dashboard', '/schools', '/users'])
   })
   it('shows teachers and grade leaders their classes', () => {
     expect(menuPaths(user({ role: 'teacher', school_id: 1 }))).toEqual(['/teaching'])

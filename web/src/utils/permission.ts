@@ -5,6 +5,9 @@
  * from `user.roles[].role` (API.md). Each role grants permission strings in the form
  * `<module>:<thing>:<action>` (the way bureaus know them from RuoYi, e.g. `core:school:add`);
  * routes and menu items declare the one they need, and a user with several roles sees the union.
+ * Where a page stands for a server route, the string is the one that route declares in the
+ * server's route table (src/core/api_*.c) and the roles granting it are the ones the route lets
+ * past; pages with no route of their own (dashboard, policy, own school) have web-only strings.
  * Pure functions: unit-tested in permission.test.ts.
  */
 
@@ -46,19 +49,19 @@ export const PERM = {
   schoolList: 'core:school:list',
   schoolAdd: 'core:school:add',
   schoolOwn: 'core:school:own',
-  classView: 'core:class:view',
+  classView: 'core:class:list',
   classAdd: 'core:class:add',
-  classTeacherAdd: 'core:class:teacher:add',
-  studentView: 'core:student:view',
+  classTeacherAdd: 'core:teaching:add',
+  studentView: 'core:student:list',
   studentAdd: 'core:student:add',
-  guardianLink: 'core:student:guardian:add',
+  guardianLink: 'core:student:add', // the server guards linking with the same permission
   userList: 'core:user:list',
   userAdd: 'core:user:add',
   importStudents: 'core:import:students',
   auditList: 'core:audit:list',
   policyView: 'core:policy:view',
-  teaching: 'core:me:classes',
-  family: 'core:me:children',
+  teaching: 'core:teaching',
+  family: 'core:family',
   institutionHome: 'training:institution:home',
 } as const
 
@@ -70,10 +73,13 @@ const ROLE_PERMS: Record<RoleName, Permission[]> = {
     PERM.classTeacherAdd, PERM.studentView, PERM.studentAdd, PERM.guardianLink, PERM.userList,
     PERM.userAdd, PERM.importStudents, PERM.auditList, PERM.policyView,
   ],
-  inspector: [PERM.dashboard],
+  inspector: [
+    PERM.dashboard, PERM.schoolList, PERM.classView, PERM.studentView, PERM.userList, PERM.userAdd,
+  ],
   school_admin: [
     PERM.schoolOwn, PERM.classView, PERM.classAdd, PERM.classTeacherAdd, PERM.studentView,
     PERM.studentAdd, PERM.guardianLink, PERM.userList, PERM.userAdd, PERM.importStudents,
+    PERM.teaching,
   ],
   grade_leader: [PERM.teaching, PERM.classView, PERM.studentView],
   teacher: [PERM.teaching, PERM.classView, PERM.studentView],
