@@ -18,6 +18,7 @@ const routes_fn all_route_tables[] = {
     session_routes,
     people_routes,
     calendar_routes,
+    import_routes,
     no_routes,
     NULL,
 };
