@@ -29,6 +29,15 @@
     X(CONFLICT, 409, "conflict", "与已有数据冲突", "Conflicts with existing data")             \
     X(ALREADY_LINKED, 409, "already_linked", "已经关联过", "Already linked")                   \
     X(STUDENT_NO_TAKEN, 409, "student_no_taken", "学籍号已存在", "The student number exists")  \
+    X(LICENSE_TAKEN, 409, "license_taken", "该办学许可证编号已登记", "This licence is registered") \
+    X(INSTITUTION_INACTIVE, 409, "institution_not_active", "该机构已停业或被暂停",             \
+      "The institution is suspended or closed")                                                \
+    X(COURSE_NOT_OPEN, 409, "course_not_open", "该课程未通过审核", "The course was rejected")  \
+    X(CONTRACT_CLOSED, 409, "contract_closed", "合同已终止", "The contract is closed")         \
+    X(OVERPAYMENT, 422, "overpayment", "付款超过合同金额", "The payment exceeds what is owed") \
+    X(NO_LESSONS_LEFT, 422, "no_lessons_left", "合同课时已全部消课", "No lessons are left")    \
+    X(INSUFFICIENT_ESCROW, 422, "insufficient_escrow", "监管账户余额不足一课时费用",            \
+      "The escrow does not cover one lesson")                                                  \
     X(IMPORT_REJECTED, 422, "import_rejected", "文件有错误,未导入任何数据",                    \
       "The file has errors; nothing was imported")                                             \
     X(RULE, 422, "rule_violation", "违反政策规定", "Refused by a policy rule")                 \
