@@ -1,0 +1,200 @@
+/*
+ * rules.c: the homework rules as pure functions (no I/O): policy and numbers in, verdict out.
+ *
+ * Entry points: homework_cap, homework_check, homework_kind_refused, homework_target_refused,
+ * homework_bedtime, homework_reported_minutes, homework_cell_status, homework_estimates_short,
+ * homework_lock_key. Every number comes from the policy (POLICY.md HW-1..HW-11); the fallbacks
+ * written here are the national defaults, used only when a policy lacks a key.
+ *
+ * The cap of a date (homework_cap):
+ *   grades of HW-1 (1-2): no written homework at all, on any day;
+ *   a school day: HW-2 (grades 3-6) or HW-3 (grades 7-9) per day;
+ *   a weekend day or a holiday in term: HW-4's number for that day and grade band when the
+ *     district set one, else the school-day cap (the national default: "weekend day = weekday
+ *     cap"); the rule reported is HW-4;
+ *   a vacation day (outside the term): HW-4's vacation_total_minutes, a total over the whole
+ *     vacation; when unset (the national default), no written homework may be set for a
+ *     vacation date.
+ * Every written item counts against the cap, required or optional (HW-7): a tier does not
+ * make a pupil's evening shorter.
+ */
+#include <string.h>
+
+#include "homework/homework.h"
+
+const char *const homework_kinds[] = {"written", "oral", "reading", "practical", NULL};
+const char *const homework_tiers[] = {"required", "optional", NULL};
+const char *const homework_day_kinds[] = {"", "school", "weekend", "holiday", "vacation", NULL};
+
+/* The share of the cap from which a matrix cell shows "near": a display threshold. */
+#define NEAR_PERCENT 80
+
+static bool in_int_list(const json_t *arr, int v)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        if (json_is_integer(x) && json_integer_value(x) == v)
+            return true;
+    }
+    return false;
+}
+
+static bool in_str_list(const json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* HW-1 grades, HW-3 grades (junior), or else HW-2. */
+static const char *grade_rule(const policy *pol, int grade)
+{
+    const json_t *g1 = policy_get(pol, "HW-1", "grades");
+    if (json_is_array(g1) ? in_int_list(g1, grade) : grade <= 2)
+        return "HW-1";
+    const json_t *g3 = policy_get(pol, "HW-3", "grades");
+    if (json_is_array(g3) ? in_int_list(g3, grade) : grade >= 7)
+        return "HW-3";
+    return "HW-2";
+}
+
+static int weekday_cap(const policy *pol, const char *rule)
+{
+    if (strcmp(rule, "HW-1") == 0)
+        return (int)policy_int(pol, "HW-1", "written_minutes_per_day", 0);
+    if (strcmp(rule, "HW-3") == 0)
+        return (int)policy_int(pol, "HW-3", "written_minutes_per_day", 90);
+    return (int)policy_int(pol, "HW-2", "written_minutes_per_day", 60);
+}
+
+hw_cap homework_cap(const policy *pol, int grade, day_kind day)
+{
+    hw_cap c = {.allowed = true, .vacation = false, .limit_minutes = 0, .rule = NULL};
+    const char *rule = grade_rule(pol, grade);
+    c.rule = rule;
+    c.limit_minutes = weekday_cap(pol, rule);
+    if (strcmp(rule, "HW-1") == 0) {
+        /* HW-1 holds on every day of the year, vacation included */
+        c.allowed = c.limit_minutes > 0;
+        if (!c.allowed)
+            c.limit_minutes = 0;
+        return c;
+    }
+    bool junior = strcmp(rule, "HW-3") == 0;
+    if (day == DAY_WEEKEND || day == DAY_HOLIDAY) {
+        const char *key = day == DAY_WEEKEND
+                              ? (junior ? "weekend_minutes_grades_7_9" : "weekend_minutes_grades_3_6")
+                              : (junior ? "holiday_minutes_grades_7_9" : "holiday_minutes_grades_3_6");
+        int64_t v = policy_int(pol, "HW-4", key, -1);
+        if (v >= 0)
+            c.limit_minutes = (int)v;
+        c.rule = "HW-4";
+        c.allowed = c.limit_minutes > 0;
+        return c;
+    }
+    if (day == DAY_VACATION) {
+        int64_t v = policy_int(pol, "HW-4", "vacation_total_minutes", -1);
+        c.rule = "HW-4";
+        c.vacation = true;
+        c.allowed = v > 0;
+        c.limit_minutes = v > 0 ? (int)v : 0;
+        return c;
+    }
+    c.allowed = c.limit_minutes > 0;
+    return c;
+}
+
+hw_verdict homework_check(const policy *pol, const hw_request *q)
+{
+    hw_verdict v = {.code = HW_OK, .error = NULL};
+    v.cap = homework_cap(pol, q->grade, q->day);
+    v.rule = v.cap.rule;
+    v.written_minutes = q->written_minutes;
+    v.requested_minutes = q->minutes;
+    v.subjects = q->written_subjects;
+    if (q->kind != HW_WRITTEN)
+        return v; /* only written homework counts against the cap */
+    if (!v.cap.allowed) {
+        bool vacation = q->day == DAY_VACATION && strcmp(v.cap.rule, "HW-4") == 0;
+        v.code = vacation ? HW_VACATION : HW_NOT_ALLOWED;
+        v.error = vacation ? "date_outside_term" : "written_homework_not_allowed";
+        /* a weekend or holiday whose district cap is 0 is "over the limit" of HW-4 */
+        if (!vacation && strcmp(v.cap.rule, "HW-4") == 0) {
+            v.code = HW_OVER_LIMIT;
+            v.error = "homework_over_limit";
+        }
+        return v;
+    }
+    if ((int64_t)q->written_minutes + q->minutes > v.cap.limit_minutes) {
+        v.code = HW_OVER_LIMIT;
+        v.error = "homework_over_limit";
+        return v;
+    }
+    if (policy_bool(pol, "HW-11", "enabled", false)) {
+        bool junior = strcmp(grade_rule(pol, q->grade), "HW-3") == 0;
+        int max = (int)policy_int(pol, "HW-11", junior ? "max_subjects_junior" : "max_subjects_primary",
+                                  junior ? 4 : 3);
+        int subjects = q->written_subjects + (q->subject_is_new ? 1 : 0);
+        v.limit_subjects = max;
+        v.subjects = subjects;
+        if (subjects > max) {
+            v.code = HW_TOO_MANY_SUBJECTS;
+            v.error = "too_many_subjects";
+            v.rule = "HW-11";
+        }
+    }
+    return v;
+}
+
+bool homework_kind_refused(const policy *pol, const char *kind)
+{
+    const json_t *list = policy_get(pol, "HW-9", "refused_kinds");
+    return kind && (json_is_array(list) ? in_str_list(list, kind) : strcmp(kind, "app") == 0);
+}
+
+bool homework_target_refused(const policy *pol, const char *target)
+{
+    const json_t *list = policy_get(pol, "HW-6", "refused_targets");
+    return target && (json_is_array(list) ? in_str_list(list, target) : strcmp(target, "parent") == 0);
+}
+
+const char *homework_bedtime(const policy *pol, int grade)
+{
+    return grade >= 7 ? policy_str(pol, "HW-10", "bedtime_junior", "22:00")
+                      : policy_str(pol, "HW-10", "bedtime_primary", "21:20");
+}
+
+int homework_reported_minutes(int estimate, int64_t fb_count, int64_t fb_minutes)
+{
+    if (fb_count <= 0)
+        return estimate;
+    return (int)((2 * fb_minutes + fb_count) / (2 * fb_count));
+}
+
+const char *homework_cell_status(int items, int written_minutes, int limit_minutes)
+{
+    if (items <= 0)
+        return "none";
+    if (limit_minutes < 0)
+        return "ok"; /* vacation: no daily cap */
+    if (written_minutes > limit_minutes)
+        return "over";
+    if (written_minutes > 0 && (int64_t)written_minutes * 100 >= (int64_t)limit_minutes * NEAR_PERCENT)
+        return "near";
+    return "ok";
+}
+
+bool homework_estimates_short(int64_t estimate_sum, int64_t reported_sum, int64_t items,
+                              int ratio_pct, int min_items)
+{
+    if (items < min_items || items <= 0 || estimate_sum <= 0)
+        return false;
+    return reported_sum * 100 >= estimate_sum * ratio_pct;
+}
+
+int64_t homework_lock_key(int64_t class_id, int64_t days) { return class_id * 100000 + days; }
