@@ -173,6 +173,32 @@ export async function linkGuardian(s, studentId, userId) {
   return s.must(201, 'POST', `/api/v1/students/${studentId}/guardians`, { user_id: userId }, await s.adminToken());
 }
 
+// ---- roster files as the national student registry exports them (FORMATS.md), minimal columns
+
+// A valid 18-character 居民身份证号 (GB 11643 check character) born 2016-03-15, sequence `seq`.
+export function residentId(seq, area = '110105', birth = '20160315') {
+  const body = area + birth + String(seq % 1000).padStart(3, '0');
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * weights[i];
+  return body + '10X98765432'[sum % 11];
+}
+
+export const ROSTER_HEADER = ['姓名', '性别', '身份证件类型', '身份证件号', '年级', '班级号', '学籍辅号',
+  '成员1姓名', '成员1关系', '成员1联系电话', '成员1是否监护人'];
+
+// One pupil's row: grade name, class number, a unique 学籍辅号 and a guardian with a phone.
+export function rosterRow(i, { name = `学生${i}`, grade = '三年级', cls = '2' } = {}) {
+  return [name, i % 2 ? '男' : '女', '居民身份证', residentId(i), grade, cls, `L${String(20160000 + i)}`,
+    `家长${i}`, '母亲', `139${String(10000000 + i).slice(-8)}`, '是'];
+}
+
+// CSV text (UTF-8 with a BOM, CRLF), the way Excel saves it.
+export function toCsv(rows) {
+  const cell = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return '\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
 // ---- the browser
 
 // One headless Chromium for a test file; each test opens its own context (fresh storage).

@@ -35,6 +35,13 @@ export async function importStudents(
   return r.data
 }
 
+/** How many errors the file has: the server may list fewer rows than it found. */
+export function rejectedTotal(body: unknown): number {
+  const b = body as { errors_total?: unknown; rows?: unknown[] } | null
+  if (typeof b?.errors_total === 'number') return b.errors_total
+  return Array.isArray(b?.rows) ? b.rows.length : 0
+}
+
 /** The rows of an `import_rejected` answer, in row order (unknown shapes are dropped). */
 export function rejectedRows(body: unknown): ImportRowError[] {
   const rows = (body as { rows?: unknown })?.rows

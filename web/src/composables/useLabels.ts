@@ -18,8 +18,9 @@ export function useLabels() {
   const classFull = (g: number | null | undefined, name: string | null | undefined) => {
     const gl = grade(g)
     const n = name ?? ''
-    // Imported classes may already carry the grade in their name (四年级3班): say it once.
-    if (!gl || n.startsWith(gl)) return n
+    // Imported classes may already carry the grade in their name (四年级3班, 4年级1班, 初一(2)班):
+    // say it once.
+    if (!gl || n.startsWith(gl) || /年级|^初[一二三]|^高[一二三]|grade/i.test(n)) return n
     return t('class.fullName', { grade: gl, name: n }).trim()
   }
   return { grade, role, subject, schoolKind, classFull }

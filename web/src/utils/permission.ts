@@ -8,6 +8,7 @@
  * Where a page stands for a server route, the string is the one that route declares in the
  * server's route table (src/core/api_*.c) and the roles granting it are the ones the route lets
  * past; pages with no route of their own (dashboard, policy, own school) have web-only strings.
+ * The server's GET /api/v1/me also lists the caller's permission strings.
  * Pure functions: unit-tested in permission.test.ts.
  */
 
@@ -57,7 +58,7 @@ export const PERM = {
   guardianLink: 'core:student:add', // the server guards linking with the same permission
   userList: 'core:user:list',
   userAdd: 'core:user:add',
-  importStudents: 'core:import:students',
+  importStudents: 'core:import',
   auditList: 'core:audit:list',
   policyView: 'core:policy:view',
   teaching: 'core:teaching',
