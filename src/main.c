@@ -58,7 +58,7 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    cli_opts o = {.threads = 8};
+    cli_opts o = {.threads = 0};
     for (int i = 2; i < argc; i++) {
         const char *k = argv[i];
         if (strcmp(k, "--quiet") == 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "cli.h"
@@ -196,12 +197,16 @@ int cmd_serve(const cli_opts *o)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Handlers mostly wait on the store or burn CPU briefly: two threads a core. */
+    long threads = o->threads > 0 ? o->threads : 2 * sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 2)
+        threads = 2;
     app a;
-    int rc = cli_open(o, &a, (int)o->threads + 2);
+    int rc = cli_open(o, &a, (int)threads + 2);
     if (rc != CLI_OK)
         return rc;
     char err[512] = "";
-    server *srv = server_start(&a, host, (int)port, (int)o->threads, err, sizeof err);
+    server *srv = server_start(&a, host, (int)port, (int)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "shuangjian: %s\n", err);
         cli_close(&a);

@@ -6,23 +6,44 @@
  * with BEGIN IMMEDIATE, which takes the database's single write lock at once: every write
  * transaction is serialised, so a check-then-insert inside one can never race another, and
  * db_lock has nothing more to do. SQL arrives with $N parameters and is rewritten to ?N.
+ *
+ * Statement cache: each connection keeps up to SQ_CACHE prepared statements keyed by their SQL
+ * text. db_prepare hands out a cached statement that is not in use; db_finalize resets it and
+ * gives it back. A statement wanted twice at once (nested use) gets a fresh, uncached one.
  */
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_int.h"
 
+#define SQ_CACHE 128
+
+typedef struct sq_stmt sq_stmt;
+
 typedef struct {
     db_conn base;
     sqlite3 *db;
+    sq_stmt *cache[SQ_CACHE];
 } sq_conn;
 
-typedef struct {
+struct sq_stmt {
     db_stmt base;
     sqlite3_stmt *st;
-} sq_stmt;
+    char *sql;      /* the original SQL, when cached */
+    uint32_t hash;
+    int in_use;
+};
+
+static uint32_t sql_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
 
 static int map_rc(int rc)
 {
@@ -71,6 +92,12 @@ static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 static void sq_disconnect(db_conn *base)
 {
     sq_conn *c = (sq_conn *)base;
+    for (int i = 0; i < SQ_CACHE; i++)
+        if (c->cache[i]) {
+            sqlite3_finalize(c->cache[i]->st);
+            free(c->cache[i]->sql);
+            free(c->cache[i]);
+        }
     sqlite3_close_v2(c->db);
     free(c);
 }
@@ -117,6 +144,12 @@ static char *rewrite_params(const char *sql)
 static db_stmt *sq_prepare(db_conn *base, const char *sql)
 {
     sq_conn *c = (sq_conn *)base;
+    uint32_t h = sql_hash(sql);
+    sq_stmt *hit = c->cache[h % SQ_CACHE];
+    if (hit && hit->hash == h && !hit->in_use && strcmp(hit->sql, sql) == 0) {
+        hit->in_use = 1;
+        return &hit->base;
+    }
     char *q = rewrite_params(sql);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
@@ -131,6 +164,14 @@ static db_stmt *sq_prepare(db_conn *base, const char *sql)
     s->base.ops = &db_sqlite_ops;
     s->base.conn = base;
     s->st = st;
+    s->hash = h;
+    s->in_use = 1;
+    if (!c->cache[h % SQ_CACHE]) {
+        s->sql = strdup(sql);
+        if (!s->sql)
+            abort();
+        c->cache[h % SQ_CACHE] = s;
+    }
     return &s->base;
 }
 
@@ -173,9 +214,16 @@ static const char *sq_col_text(db_stmt *s, int col)
     return t ? (const char *)t : "";
 }
 
-static void sq_finalize(db_stmt *s)
+static void sq_finalize(db_stmt *base)
 {
-    sqlite3_finalize(((sq_stmt *)s)->st);
+    sq_stmt *s = (sq_stmt *)base;
+    if (s->sql) { /* cached: keep it prepared for the next use */
+        sqlite3_reset(s->st);
+        sqlite3_clear_bindings(s->st);
+        s->in_use = 0;
+        return;
+    }
+    sqlite3_finalize(s->st);
     free(s);
 }
 
