@@ -34,6 +34,8 @@
       "The institution is suspended or closed")                                                \
     X(COURSE_NOT_OPEN, 409, "course_not_open", "该课程未通过审核", "The course was rejected")  \
     X(CONTRACT_CLOSED, 409, "contract_closed", "合同已终止", "The contract is closed")         \
+    X(HOMEWORK_PAST, 409, "homework_in_past", "这一天已经过去,作业记录不能再修改",            \
+      "This day has passed; its homework can no longer be changed")                            \
     X(OVERPAYMENT, 422, "overpayment", "付款超过合同金额", "The payment exceeds what is owed") \
     X(NO_LESSONS_LEFT, 422, "no_lessons_left", "合同课时已全部消课", "No lessons are left")    \
     X(INSUFFICIENT_ESCROW, 422, "insufficient_escrow", "监管账户余额不足一课时费用",            \
