@@ -222,9 +222,9 @@ int demo_fill(app *a, const char *scale)
 {
     int nschools = 3, per_grade = 2, pupils = 40;
     if (strcmp(scale, "district") == 0)
-        nschools = 60, per_grade = 3, pupils = 45;
+        nschools = 60, per_grade = 4, pupils = 42;
     else if (strcmp(scale, "city") == 0)
-        nschools = 500, per_grade = 5, pupils = 45;
+        nschools = 500, per_grade = 8, pupils = 42;
     char hash[crypto_pwhash_STRBYTES];
     if (!auth_password_hash(DEMO_PASSWORD, hash))
         return CLI_FAIL;
