@@ -1,0 +1,387 @@
+/*
+ * rules.c: the after-school service's pure decisions. Data and the policy in, a verdict out;
+ * no I/O, no clock, no allocation (callers pass storage). See afterschool.h for each entry.
+ *
+ * Rules and their policy keys (policy/national.json):
+ *   AS-1 coverage          AS-1.days, AS-1.min_minutes_per_day
+ *   AS-2 off-work time     AS-2.summer_from, summer_to (MM-DD), summer_off_work, winter_off_work
+ *   AS-4 vetted providers  the district's list (data, not policy)
+ *   AS-5 hardship waiver   AS-5.hardship_waiver
+ *   AS-6 fee caps          AS-6.care_fee_per_hour_fen, course_fee_per_hour_fen,
+ *                          rural_fee_per_hour_fen, term_cap_fen (null = none)
+ *   AS-7 no double charge  AS-7.no_double_charge
+ *   AS-8 subsidy           AS-8.subsidy_per_hour_fen, subsidy_per_hour_fen_min/_max,
+ *                          class_hour_minutes
+ *   AS-9 time bank         AS-9.minutes_per_half_day, half_days_per_week_max
+ *
+ * Invariants of a bill: every line's amount is floor(rate * billed minutes / 60) and never
+ * negative; gross = sum of amounts; total = gross - cap reduction - waiver >= 0; a line's
+ * refund = what the whole enrolled term would cost minus what is billed, so a pupil who leaves
+ * pays exactly for the sessions before the day they left.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "afterschool.h"
+#include "core/calendar.h"
+
+/* ---------- AS-2 ---------- */
+
+static int policy_time(const policy *pol, const char *rule, const char *key, const char *dflt)
+{
+    int m = hhmm_minutes(policy_str(pol, rule, key, dflt));
+    return m >= 0 ? m : hhmm_minutes(dflt);
+}
+
+int afterschool_off_work(const policy *pol, const char *date, bool *summer)
+{
+    const char *from = policy_str(pol, "AS-2", "summer_from", "05-01");
+    const char *to = policy_str(pol, "AS-2", "summer_to", "09-30");
+    const char *md = date + 5; /* MM-DD */
+    bool in;
+    if (strcmp(from, to) <= 0)
+        in = strcmp(md, from) >= 0 && strcmp(md, to) <= 0;
+    else /* a season that wraps past the new year */
+        in = strcmp(md, from) >= 0 || strcmp(md, to) <= 0;
+    if (summer)
+        *summer = in;
+    return in ? policy_time(pol, "AS-2", "summer_off_work", "18:00")
+              : policy_time(pol, "AS-2", "winter_off_work", "17:30");
+}
+
+bool afterschool_check_off_work(const policy *pol, const char (*dates)[AS_DATE_LEN], size_t n,
+                                int end_min, as_off_work_fail *fail)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool summer = false;
+        int off = afterschool_off_work(pol, dates[i], &summer);
+        if (end_min < off) {
+            if (fail) {
+                snprintf(fail->date, sizeof fail->date, "%s", dates[i]);
+                fail->off_work = off;
+                fail->summer = summer;
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---------- AS-6 ---------- */
+
+int64_t afterschool_fee_cap(const policy *pol, as_kind kind, bool rural)
+{
+    int64_t care = policy_int(pol, "AS-6", "care_fee_per_hour_fen", 200);
+    int64_t course = policy_int(pol, "AS-6", "course_fee_per_hour_fen", 350);
+    int64_t ruralcap = policy_int(pol, "AS-6", "rural_fee_per_hour_fen", course);
+    if (kind == AS_CARE)
+        return rural && ruralcap < care ? ruralcap : care;
+    return rural ? ruralcap : course;
+}
+
+/* ---------- AS-4 ---------- */
+
+as_vendor_verdict afterschool_vendor_check(const as_vendor *v, const char *first_day,
+                                           const char *last_day, int64_t fee_per_hour_fen)
+{
+    if (!v || !v->found)
+        return AS_VENDOR_NOT_LISTED;
+    if (!v->active)
+        return AS_VENDOR_EXITED;
+    if (strcmp(first_day, v->vetted_from) < 0 || strcmp(last_day, v->vetted_to) > 0)
+        return AS_VENDOR_OUT_OF_PERIOD;
+    if (fee_per_hour_fen > v->fee_per_hour_fen)
+        return AS_VENDOR_FEE_OVER;
+    return AS_VENDOR_OK;
+}
+
+/* ---------- times ---------- */
+
+static int overlap_minutes(int a0, int a1, int b0, int b1)
+{
+    int lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+    return hi > lo ? hi - lo : 0;
+}
+
+bool afterschool_clash(const as_program *a, const as_program *b)
+{
+    return a->kind == b->kind && (a->weekdays & b->weekdays) != 0 &&
+           overlap_minutes(a->start_min, a->end_min, b->start_min, b->end_min) > 0 &&
+           strcmp(a->first_day, b->last_day) <= 0 && strcmp(b->first_day, a->last_day) <= 0;
+}
+
+void afterschool_weekdays_text(unsigned mask, char out[16])
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (int d = 1; d <= 7; d++) {
+        if (!(mask & (1u << d)))
+            continue;
+        if (k)
+            out[k++] = ',';
+        out[k++] = (char)('0' + d);
+        out[k] = 0;
+    }
+}
+
+/* ---------- AS-1 ---------- */
+
+void afterschool_coverage(const policy *pol, const as_program *progs, size_t n, as_coverage *out)
+{
+    memset(out, 0, sizeof *out);
+    out->days_required = (int)policy_int(pol, "AS-1", "days", 5);
+    out->min_minutes = (int)policy_int(pol, "AS-1", "min_minutes_per_day", 120);
+    for (int d = 1; d <= 5; d++) {
+        /* the union of the day's intervals, minute by minute (a day has 1,440) */
+        unsigned char covered[1440] = {0};
+        for (size_t i = 0; i < n; i++) {
+            if (!(progs[i].weekdays & (1u << d)))
+                continue;
+            for (int m = progs[i].start_min; m < progs[i].end_min && m < 1440; m++)
+                if (m >= 0)
+                    covered[m] = 1;
+        }
+        int total = 0;
+        for (int m = 0; m < 1440; m++)
+            total += covered[m];
+        out->minutes[d] = total;
+        out->day_ok[d] = total >= out->min_minutes;
+        out->days_ok += out->day_ok[d];
+    }
+    out->ok = out->days_ok >= out->days_required;
+}
+
+/* ---------- bills ---------- */
+
+/* Is item i a session on day d, counting (billed) or ignoring (full) the day it left? */
+static bool item_on(const as_bill_item *it, const as_day *d, bool billed)
+{
+    if (!(it->prog.weekdays & (1u << d->weekday)))
+        return false;
+    if (strcmp(d->date, it->prog.first_day) < 0 || strcmp(d->date, it->prog.last_day) > 0)
+        return false;
+    if (strcmp(d->date, it->seat_from) < 0)
+        return false;
+    if (billed && it->left_on[0] && strcmp(d->date, it->left_on) >= 0)
+        return false;
+    return true;
+}
+
+static int64_t fen_for(int64_t rate, int64_t minutes)
+{
+    return minutes > 0 ? rate * minutes / 60 : 0;
+}
+
+void afterschool_bill_compute(const policy *pol, const as_day *days, size_t ndays,
+                              const as_bill_item *items, size_t n, bool waived, as_bill *out,
+                              as_bill_line *lines)
+{
+    bool once = policy_bool(pol, "AS-7", "no_double_charge", true);
+    memset(out, 0, sizeof *out);
+    out->lines = lines;
+    out->n = n;
+    for (size_t i = 0; i < n; i++) {
+        as_bill_line *l = &lines[i];
+        const as_program *p = &items[i].prog;
+        memset(l, 0, sizeof *l);
+        l->program_id = p->id;
+        l->kind = p->kind;
+        l->rate_fen = p->fee_per_hour_fen;
+        l->session_minutes = p->end_min - p->start_min;
+        for (size_t k = 0; k < ndays; k++) {
+            for (int pass = 0; pass < 2; pass++) {
+                bool billed = pass == 1;
+                if (!item_on(&items[i], &days[k], billed))
+                    continue;
+                int64_t ov = 0;
+                /* AS-7: care time the pupil spends in a course is charged once, by the course */
+                for (size_t j = 0; once && p->kind == AS_CARE && j < n; j++)
+                    if (j != i && items[j].prog.kind == AS_COURSE &&
+                        item_on(&items[j], &days[k], billed))
+                        ov += overlap_minutes(p->start_min, p->end_min, items[j].prog.start_min,
+                                              items[j].prog.end_min);
+                if (ov > l->session_minutes)
+                    ov = l->session_minutes;
+                if (billed) {
+                    l->sessions++;
+                    l->minutes += l->session_minutes;
+                    l->overlap += ov;
+                } else {
+                    l->sessions_full++;
+                    l->minutes_full += l->session_minutes;
+                    l->overlap_full += ov;
+                }
+            }
+        }
+        l->amount = fen_for(l->rate_fen, l->minutes - l->overlap);
+        l->amount_full = fen_for(l->rate_fen, l->minutes_full - l->overlap_full);
+        l->refund = items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount
+                                                                      : 0;
+        out->gross_fen += l->amount;
+    }
+    int64_t total = out->gross_fen;
+    out->term_cap_fen = -1;
+    if (!policy_is_null(pol, "AS-6", "term_cap_fen") && policy_get(pol, "AS-6", "term_cap_fen")) {
+        out->term_cap_fen = policy_int(pol, "AS-6", "term_cap_fen", -1);
+        if (out->term_cap_fen >= 0 && total > out->term_cap_fen) {
+            out->cap_reduction_fen = total - out->term_cap_fen;
+            total = out->term_cap_fen;
+        }
+    }
+    if (waived && policy_bool(pol, "AS-5", "hardship_waiver", true)) {
+        out->waived = true;
+        out->waiver_fen = total;
+        total = 0;
+    }
+    out->total_fen = total;
+}
+
+void afterschool_fen_text(int64_t fen, char out[32])
+{
+    int64_t a = fen < 0 ? -fen : fen;
+    snprintf(out, 32, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(a / 100),
+             (long long)(a % 100));
+}
+
+/* Appends to out (always terminated; a long text is cut, never overrun). */
+static void appendf(char *out, size_t outlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void appendf(char *out, size_t outlen, const char *fmt, ...)
+{
+    size_t k = strnlen(out, outlen);
+    if (k + 1 >= outlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + k, outlen - k, fmt, ap);
+    va_end(ap);
+}
+
+void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english,
+                                   char *out, size_t outlen)
+{
+    char rate[32], amount[32], full[32], refund[32];
+    afterschool_fen_text(l->rate_fen, rate);
+    afterschool_fen_text(l->amount, amount);
+    afterschool_fen_text(l->amount_full, full);
+    afterschool_fen_text(l->refund, refund);
+    long long billable = (long long)(l->minutes - l->overlap);
+    if (!outlen)
+        return;
+    out[0] = 0;
+    if (english)
+        appendf(out, outlen, "%s: %d sessions x %d min = %lld min", name, l->sessions,
+                l->session_minutes, (long long)l->minutes);
+    else
+        appendf(out, outlen, "%s:%d 次 × %d 分钟 = %lld 分钟", name, l->sessions,
+                l->session_minutes, (long long)l->minutes);
+    if (l->overlap > 0) {
+        if (english)
+            appendf(out, outlen,
+                    "; %lld min overlap a course and are charged once, by the course (AS-7);"
+                    " %lld min billed",
+                    (long long)l->overlap, billable);
+        else
+            appendf(out, outlen, ",其中 %lld 分钟与课程重叠,只按课程收费一次(AS-7),计费 %lld 分钟",
+                    (long long)l->overlap, billable);
+    }
+    if (english)
+        appendf(out, outlen, " x %s yuan/hour = %s yuan", rate, amount);
+    else
+        appendf(out, outlen, " × %s 元/小时 = %s 元", rate, amount);
+    if (l->refund > 0) {
+        int missed = l->sessions_full - l->sessions;
+        if (english)
+            appendf(out, outlen,
+                    "; left mid-term: the whole term would be %s yuan, the %d sessions not taken"
+                    " are refunded pro rata: %s yuan",
+                    full, missed, refund);
+        else
+            appendf(out, outlen, ";中途退出:全期应收 %s 元,未上的 %d 次按比例退还 %s 元", full,
+                    missed, refund);
+    }
+}
+
+/* ---------- AS-8 ---------- */
+
+void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *out)
+{
+    int64_t min = policy_int(pol, "AS-8", "subsidy_per_hour_fen_min", 0);
+    int64_t rate = policy_int(pol, "AS-8", "subsidy_per_hour_fen", min);
+    if (rate < min)
+        rate = min;
+    if (!policy_is_null(pol, "AS-8", "subsidy_per_hour_fen_max") &&
+        policy_get(pol, "AS-8", "subsidy_per_hour_fen_max")) {
+        int64_t max = policy_int(pol, "AS-8", "subsidy_per_hour_fen_max", rate);
+        if (rate > max)
+            rate = max;
+    }
+    int chm = (int)policy_int(pol, "AS-8", "class_hour_minutes", 45);
+    if (chm < 1)
+        chm = 45;
+    out->rate_fen = rate;
+    out->class_hour_minutes = chm;
+    out->amount_fen = duty_minutes > 0 ? duty_minutes * rate / chm : 0;
+}
+
+/* ---------- AS-9 ---------- */
+
+as_leave_verdict afterschool_leave_check(const policy *pol, int64_t balance,
+                                         int64_t used_this_week, as_leave_terms *terms)
+{
+    as_leave_terms t = {
+        .minutes_required = policy_int(pol, "AS-9", "minutes_per_half_day", 240),
+        .week_max = policy_int(pol, "AS-9", "half_days_per_week_max", 1),
+    };
+    if (terms)
+        *terms = t;
+    if (balance < t.minutes_required)
+        return AS_LEAVE_INSUFFICIENT;
+    if (used_this_week >= t.week_max)
+        return AS_LEAVE_WEEK_FULL;
+    return AS_LEAVE_OK;
+}
+
+void afterschool_week_start(const char *date, char out[AS_DATE_LEN])
+{
+    date_add_days(date, -(int64_t)(date_weekday(date) - 1), out);
+}
+
+/* ---------- allocation ---------- */
+
+static uint64_t xorshift(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *s = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+void afterschool_allocate(const as_alloc_pupil *pupils, size_t np, int64_t *seats, size_t nprog,
+                          uint64_t seed, int *assign, size_t *order)
+{
+    uint64_t s = seed ? seed : 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < np; i++)
+        order[i] = i;
+    for (size_t i = np; i > 1; i--) { /* Fisher-Yates */
+        size_t j = (size_t)(xorshift(&s) % i);
+        size_t t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+    for (size_t k = 0; k < np; k++) {
+        size_t i = order[k];
+        assign[i] = -1;
+        for (int c = 0; c < pupils[i].nchoices && c < AS_MAX_CHOICES; c++) {
+            int p = pupils[i].choice[c];
+            if (p >= 0 && (size_t)p < nprog && seats[p] > 0) {
+                seats[p]--;
+                assign[i] = p;
+                break;
+            }
+        }
+    }
+}

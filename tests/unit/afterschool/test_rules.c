@@ -1,0 +1,715 @@
+/*
+ * test_rules.c: unit tests for src/afterschool/rules.c, at every boundary of every rule:
+ * ending exactly at the off-work time passes and a minute earlier fails; a fee exactly at the
+ * cap passes and one fen over fails; credits exactly enough pass and one minute short fails.
+ * Policies are the national defaults or a district's overrides built here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afterschool/afterschool.h"
+#include "core/calendar.h"
+
+static policy *national(void)
+{
+    char err[256];
+    policy *p = policy_new(NULL, err, sizeof err);
+    assert_non_null(p);
+    return p;
+}
+
+/* A district file: {"rules": {RULE: {...}}} as JSON text. */
+static policy *district(const char *rules_json)
+{
+    char err[256], text[1024];
+    snprintf(text, sizeof text, "{\"version\":\"test\",\"rules\":%s}", rules_json);
+    json_error_t je;
+    json_t *o = json_loads(text, 0, &je);
+    assert_non_null(o);
+    policy *p = policy_new(o, err, sizeof err);
+    json_decref(o);
+    assert_non_null(p);
+    return p;
+}
+
+static as_program prog(int64_t id, as_kind kind, unsigned weekdays, const char *start,
+                       const char *end, int64_t fee, const char *first, const char *last)
+{
+    as_program p = {.id = id, .kind = kind, .weekdays = weekdays, .fee_per_hour_fen = fee};
+    p.start_min = hhmm_minutes(start);
+    p.end_min = hhmm_minutes(end);
+    snprintf(p.first_day, sizeof p.first_day, "%s", first);
+    snprintf(p.last_day, sizeof p.last_day, "%s", last);
+    return p;
+}
+
+#define WD(d) (1u << (d))
+
+/* The school days (Mon-Fri) from first to last, skipping the listed holidays. */
+static size_t school_days(const char *first, const char *last, const char *const *holidays,
+                          as_day *out, size_t max)
+{
+    size_t n = 0;
+    for (int64_t d = date_days(first); d <= date_days(last) && n < max; d++) {
+        char date[11];
+        days_date(d, date);
+        int wd = date_weekday(date);
+        bool hol = false;
+        for (size_t h = 0; holidays && holidays[h]; h++)
+            hol |= strcmp(holidays[h], date) == 0;
+        if (wd >= 6 || hol)
+            continue;
+        snprintf(out[n].date, sizeof out[n].date, "%s", date);
+        out[n].weekday = wd;
+        n++;
+    }
+    return n;
+}
+
+/* ---------- AS-2 ---------- */
+
+static void test_afterschool_off_work__season_edges(void **state)
+{
+    (void)state;
+    policy *p = national();
+    bool summer = false;
+    assert_int_equal(afterschool_off_work(p, "2026-09-30", &summer), 18 * 60);
+    assert_true(summer);
+    assert_int_equal(afterschool_off_work(p, "2026-10-01", &summer), 17 * 60 + 30);
+    assert_false(summer);
+    assert_int_equal(afterschool_off_work(p, "2026-04-30", &summer), 17 * 60 + 30);
+    assert_false(summer);
+    assert_int_equal(afterschool_off_work(p, "2026-05-01", &summer), 18 * 60);
+    assert_true(summer);
+    assert_int_equal(afterschool_off_work(p, "2027-01-05", NULL), 17 * 60 + 30);
+    policy_free(p);
+}
+
+static void test_afterschool_check_off_work__exactly_at_off_work_passes(void **state)
+{
+    (void)state;
+    policy *p = national();
+    char dates[2][AS_DATE_LEN] = {"2026-09-30", "2026-10-08"};
+    as_off_work_fail f;
+    assert_true(afterschool_check_off_work(p, dates, 2, hhmm_minutes("18:00"), &f));
+    /* winter only: 17:30 is enough */
+    assert_true(afterschool_check_off_work(p, dates + 1, 1, hhmm_minutes("17:30"), &f));
+    policy_free(p);
+}
+
+static void test_afterschool_check_off_work__a_minute_earlier_fails(void **state)
+{
+    (void)state;
+    policy *p = national();
+    char dates[3][AS_DATE_LEN] = {"2026-09-29", "2026-09-30", "2026-10-08"};
+    as_off_work_fail f;
+    assert_false(afterschool_check_off_work(p, dates, 3, hhmm_minutes("17:59"), &f));
+    assert_string_equal(f.date, "2026-09-29");
+    assert_int_equal(f.off_work, 18 * 60);
+    assert_true(f.summer);
+    assert_false(afterschool_check_off_work(p, dates + 2, 1, hhmm_minutes("17:29"), &f));
+    assert_string_equal(f.date, "2026-10-08");
+    assert_int_equal(f.off_work, 17 * 60 + 30);
+    assert_false(f.summer);
+    policy_free(p);
+}
+
+static void test_afterschool_check_off_work__district_sets_seasons(void **state)
+{
+    (void)state;
+    policy *p = district("{\"AS-2\":{\"summer_from\":\"06-01\",\"summer_to\":\"08-31\","
+                        "\"summer_off_work\":\"18:30\",\"winter_off_work\":\"17:00\"}}");
+    char d1[1][AS_DATE_LEN] = {"2026-05-20"}, d2[1][AS_DATE_LEN] = {"2026-06-01"};
+    as_off_work_fail f;
+    assert_true(afterschool_check_off_work(p, d1, 1, hhmm_minutes("17:00"), &f));
+    assert_false(afterschool_check_off_work(p, d1, 1, hhmm_minutes("16:59"), &f));
+    assert_true(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:30"), &f));
+    assert_false(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:29"), &f));
+    assert_int_equal(f.off_work, 18 * 60 + 30);
+    policy_free(p);
+}
+
+/* ---------- AS-6 ---------- */
+
+static void test_afterschool_fee_cap__national_caps(void **state)
+{
+    (void)state;
+    policy *p = national();
+    assert_int_equal(afterschool_fee_cap(p, AS_CARE, false), 200);
+    assert_int_equal(afterschool_fee_cap(p, AS_COURSE, false), 350);
+    assert_int_equal(afterschool_fee_cap(p, AS_COURSE, true), 300);
+    assert_int_equal(afterschool_fee_cap(p, AS_CARE, true), 200); /* the lower of 200 and 300 */
+    /* at the cap passes, one fen over fails (the handler compares fee > cap) */
+    assert_false(350 > afterschool_fee_cap(p, AS_COURSE, false));
+    assert_true(351 > afterschool_fee_cap(p, AS_COURSE, false));
+    policy_free(p);
+}
+
+static void test_afterschool_fee_cap__district_override(void **state)
+{
+    (void)state;
+    policy *p = district("{\"AS-6\":{\"care_fee_per_hour_fen\":250,\"rural_fee_per_hour_fen\":150}}");
+    assert_int_equal(afterschool_fee_cap(p, AS_CARE, false), 250);
+    assert_int_equal(afterschool_fee_cap(p, AS_CARE, true), 150);
+    assert_int_equal(afterschool_fee_cap(p, AS_COURSE, true), 150);
+    policy_free(p);
+}
+
+/* ---------- AS-4 ---------- */
+
+static void test_afterschool_vendor_check__each_verdict(void **state)
+{
+    (void)state;
+    as_vendor v = {.found = true, .active = true, .vetted_from = "2026-09-01",
+                   .vetted_to = "2027-01-20", .fee_per_hour_fen = 300};
+    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300), AS_VENDOR_OK);
+    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 301),
+                     AS_VENDOR_FEE_OVER);
+    assert_int_equal(afterschool_vendor_check(&v, "2026-08-31", "2027-01-20", 300),
+                     AS_VENDOR_OUT_OF_PERIOD);
+    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-21", 300),
+                     AS_VENDOR_OUT_OF_PERIOD);
+    v.active = false;
+    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300),
+                     AS_VENDOR_EXITED);
+    v.found = false;
+    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300),
+                     AS_VENDOR_NOT_LISTED);
+    assert_int_equal(afterschool_vendor_check(NULL, "2026-09-01", "2027-01-20", 0),
+                     AS_VENDOR_NOT_LISTED);
+}
+
+/* ---------- clash ---------- */
+
+static void test_afterschool_clash__same_kind_overlapping(void **state)
+{
+    (void)state;
+    as_program a = prog(1, AS_COURSE, WD(1) | WD(3), "16:00", "17:00", 0, "2026-09-01", "2027-01-20");
+    as_program b = prog(2, AS_COURSE, WD(3), "16:59", "18:00", 0, "2026-09-01", "2027-01-20");
+    assert_true(afterschool_clash(&a, &b));
+    assert_true(afterschool_clash(&b, &a));
+}
+
+static void test_afterschool_clash__touching_times_do_not_clash(void **state)
+{
+    (void)state;
+    as_program a = prog(1, AS_COURSE, WD(3), "16:00", "17:00", 0, "2026-09-01", "2027-01-20");
+    as_program b = prog(2, AS_COURSE, WD(3), "17:00", "18:00", 0, "2026-09-01", "2027-01-20");
+    assert_false(afterschool_clash(&a, &b));
+}
+
+static void test_afterschool_clash__other_days_kinds_or_dates(void **state)
+{
+    (void)state;
+    as_program a = prog(1, AS_COURSE, WD(1), "16:00", "17:00", 0, "2026-09-01", "2026-10-31");
+    as_program b = prog(2, AS_COURSE, WD(2), "16:00", "17:00", 0, "2026-09-01", "2026-10-31");
+    assert_false(afterschool_clash(&a, &b));
+    as_program care = prog(3, AS_CARE, WD(1), "15:30", "18:00", 0, "2026-09-01", "2026-10-31");
+    assert_false(afterschool_clash(&a, &care)); /* care + course: AS-7 bills it once */
+    as_program later = prog(4, AS_COURSE, WD(1), "16:00", "17:00", 0, "2026-11-01", "2027-01-20");
+    assert_false(afterschool_clash(&a, &later));
+    memcpy(later.first_day, "2026-10-30", 11);
+    assert_true(afterschool_clash(&a, &later));
+}
+
+static void test_afterschool_weekdays_text__mask(void **state)
+{
+    (void)state;
+    char t[16];
+    afterschool_weekdays_text(WD(1) | WD(3) | WD(5), t);
+    assert_string_equal(t, "1,3,5");
+    afterschool_weekdays_text(AS_WEEKDAYS_ALL, t);
+    assert_string_equal(t, "1,2,3,4,5");
+    afterschool_weekdays_text(0, t);
+    assert_string_equal(t, "");
+}
+
+/* ---------- AS-1 ---------- */
+
+static void test_afterschool_coverage__two_hours_every_day_passes(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_program ps[1] = {prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 0, "2026-09-01", "2027-01-20")};
+    as_coverage c;
+    afterschool_coverage(p, ps, 1, &c);
+    assert_true(c.ok);
+    assert_int_equal(c.days_ok, 5);
+    assert_int_equal(c.minutes[3], 120);
+    policy_free(p);
+}
+
+static void test_afterschool_coverage__a_minute_short_fails(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_program ps[2] = {
+        prog(1, AS_CARE, WD(1) | WD(2) | WD(3) | WD(4), "15:30", "17:30", 0, "2026-09-01", "2027-01-20"),
+        prog(2, AS_CARE, WD(5), "15:31", "17:30", 0, "2026-09-01", "2027-01-20"),
+    };
+    as_coverage c;
+    afterschool_coverage(p, ps, 2, &c);
+    assert_false(c.ok);
+    assert_int_equal(c.days_ok, 4);
+    assert_false(c.day_ok[5]);
+    assert_int_equal(c.minutes[5], 119);
+    policy_free(p);
+}
+
+static void test_afterschool_coverage__overlapping_programs_count_once(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_program ps[3] = {
+        prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "16:30", 0, "2026-09-01", "2027-01-20"),
+        prog(2, AS_COURSE, AS_WEEKDAYS_ALL, "16:00", "17:00", 0, "2026-09-01", "2027-01-20"),
+        prog(3, AS_COURSE, WD(2), "16:10", "16:50", 0, "2026-09-01", "2027-01-20"),
+    };
+    as_coverage c;
+    afterschool_coverage(p, ps, 3, &c);
+    assert_int_equal(c.minutes[1], 90); /* 15:30-17:00, not 60 + 60 */
+    assert_int_equal(c.minutes[2], 90);
+    assert_false(c.ok);
+    ps[1].end_min = hhmm_minutes("17:30");
+    afterschool_coverage(p, ps, 3, &c);
+    assert_true(c.ok);
+    policy_free(p);
+}
+
+/* ---------- bills ---------- */
+
+/* September 2026: Tue 1 .. Wed 30, 22 weekdays. */
+#define SEP_FIRST "2026-09-01"
+#define SEP_LAST "2026-09-30"
+
+static as_bill_item item(as_program p, const char *seat_from, const char *left_on)
+{
+    as_bill_item it = {.prog = p};
+    snprintf(it.seat_from, sizeof it.seat_from, "%s", seat_from);
+    snprintf(it.left_on, sizeof it.left_on, "%s", left_on ? left_on : "");
+    return it;
+}
+
+static void test_afterschool_bill_compute__care_only(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    assert_int_equal(nd, 22);
+    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(lines[0].sessions, 22);
+    assert_int_equal(lines[0].minutes, 22 * 120);
+    assert_int_equal(lines[0].amount, 22 * 2 * 200); /* 8,800 fen */
+    assert_int_equal(b.gross_fen, 8800);
+    assert_int_equal(b.total_fen, 8800);
+    assert_int_equal(b.term_cap_fen, -1);
+    assert_false(b.waived);
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__holidays_are_not_billed(void **state)
+{
+    (void)state;
+    policy *p = national();
+    const char *hol[] = {"2026-09-25", NULL}; /* a Friday */
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, hol, days, 40);
+    as_bill_item it[1] = {item(prog(1, AS_COURSE, WD(5), "16:00", "17:00", 300, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(lines[0].sessions, 3); /* Fridays 4, 11, 18 (25 is a holiday) */
+    assert_int_equal(b.total_fen, 900);
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__care_and_course_overlap_charged_once(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    /* care every day 15:30-17:30 at 200; a course on Wednesdays 16:30-18:00 at 350 */
+    as_bill_item it[2] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+    };
+    as_bill_line lines[2];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
+    /* Wednesdays in Sep 2026: 2, 9, 16, 23, 30 */
+    assert_int_equal(lines[1].sessions, 5);
+    assert_int_equal(lines[1].amount, 5 * 90 * 350 / 60); /* 2,625 */
+    assert_int_equal(lines[0].overlap, 5 * 60);
+    assert_int_equal(lines[0].amount, (22 * 120 - 300) * 200 / 60); /* 7,800 */
+    assert_int_equal(b.total_fen, 2625 + 7800);
+    char text[512];
+    afterschool_bill_line_explain(&lines[0], "托管", false, text, sizeof text);
+    assert_non_null(strstr(text, "22 次 × 120 分钟 = 2640 分钟"));
+    assert_non_null(strstr(text, "300 分钟与课程重叠"));
+    assert_non_null(strstr(text, "AS-7"));
+    assert_non_null(strstr(text, "= 78.00 元"));
+    afterschool_bill_line_explain(&lines[0], "care", true, text, sizeof text);
+    assert_non_null(strstr(text, "charged once"));
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__double_charge_when_district_allows(void **state)
+{
+    (void)state;
+    policy *p = district("{\"AS-7\":{\"no_double_charge\":false}}");
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    as_bill_item it[2] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+    };
+    as_bill_line lines[2];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
+    assert_int_equal(lines[0].overlap, 0);
+    assert_int_equal(b.total_fen, 8800 + 2625);
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__hardship_waiver(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 1, true, &b, lines);
+    assert_true(b.waived);
+    assert_int_equal(b.gross_fen, 8800);
+    assert_int_equal(b.waiver_fen, 8800);
+    assert_int_equal(b.total_fen, 0);
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__leaving_mid_term_refunds_pro_rata(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    /* leaves on Mon 14 Sep: billed Sep 1-11, 9 school days */
+    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, "2026-09-14")};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(lines[0].sessions, 9);
+    assert_int_equal(lines[0].sessions_full, 22);
+    assert_int_equal(lines[0].amount, 9 * 400);
+    assert_int_equal(lines[0].amount_full, 8800);
+    assert_int_equal(lines[0].refund, 8800 - 3600);
+    assert_int_equal(b.total_fen, 3600);
+    char text[512];
+    afterschool_bill_line_explain(&lines[0], "托管", false, text, sizeof text);
+    assert_non_null(strstr(text, "未上的 13 次按比例退还 52.00 元"));
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__leaving_ends_the_overlap_too(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    /* the course is left on Sep 14: from then on care is billed in full again */
+    as_bill_item it[2] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, "2026-09-14"),
+    };
+    as_bill_line lines[2];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
+    assert_int_equal(lines[1].sessions, 2);           /* Sep 2 and 9 */
+    assert_int_equal(lines[0].overlap, 2 * 60);
+    assert_int_equal(lines[1].refund, 5 * 90 * 350 / 60 - 2 * 90 * 350 / 60);
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__seat_given_late_bills_from_then(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), "2026-09-28", NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(lines[0].sessions, 3);
+    assert_int_equal(lines[0].refund, 0);
+    assert_int_equal(b.total_fen, 1200);
+    policy_free(p);
+}
+
+static void test_afterschool_bill_compute__term_cap_exactly_and_over(void **state)
+{
+    (void)state;
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    policy *at = district("{\"AS-6\":{\"term_cap_fen\":8800}}");
+    afterschool_bill_compute(at, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(b.term_cap_fen, 8800);
+    assert_int_equal(b.cap_reduction_fen, 0);
+    assert_int_equal(b.total_fen, 8800);
+    policy_free(at);
+    policy *under = district("{\"AS-6\":{\"term_cap_fen\":8799}}");
+    afterschool_bill_compute(under, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(b.cap_reduction_fen, 1);
+    assert_int_equal(b.total_fen, 8799);
+    policy_free(under);
+}
+
+static void test_afterschool_bill_compute__amounts_round_down(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_day days[1] = {{"2026-09-02", 3}};
+    /* 50 minutes at 350 fen/hour = 291.67 fen: the family pays 291 */
+    as_bill_item it[1] = {item(prog(1, AS_COURSE, WD(3), "16:00", "16:50", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(p, days, 1, it, 1, false, &b, lines);
+    assert_int_equal(b.total_fen, 291);
+    policy_free(p);
+}
+
+static void test_afterschool_fen_text__formats(void **state)
+{
+    (void)state;
+    char t[32];
+    afterschool_fen_text(0, t);
+    assert_string_equal(t, "0.00");
+    afterschool_fen_text(5, t);
+    assert_string_equal(t, "0.05");
+    afterschool_fen_text(123456, t);
+    assert_string_equal(t, "1234.56");
+    afterschool_fen_text(-250, t);
+    assert_string_equal(t, "-2.50");
+}
+
+/* ---------- AS-8 ---------- */
+
+static void test_afterschool_subsidy__per_class_hour(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_subsidy s;
+    afterschool_subsidy(p, 45, &s);
+    assert_int_equal(s.rate_fen, 5000);
+    assert_int_equal(s.class_hour_minutes, 45);
+    assert_int_equal(s.amount_fen, 5000);
+    afterschool_subsidy(p, 120, &s);
+    assert_int_equal(s.amount_fen, 120 * 5000 / 45); /* 13,333 */
+    afterschool_subsidy(p, 0, &s);
+    assert_int_equal(s.amount_fen, 0);
+    policy_free(p);
+}
+
+static void test_afterschool_subsidy__floor_and_cap(void **state)
+{
+    (void)state;
+    as_subsidy s;
+    policy *low = district("{\"AS-8\":{\"subsidy_per_hour_fen\":3000}}");
+    afterschool_subsidy(low, 45, &s);
+    assert_int_equal(s.rate_fen, 5000); /* the floor */
+    policy_free(low);
+    policy *high = district("{\"AS-8\":{\"subsidy_per_hour_fen\":9000,\"subsidy_per_hour_fen_max\":8000}}");
+    afterschool_subsidy(high, 45, &s);
+    assert_int_equal(s.rate_fen, 8000);
+    policy_free(high);
+}
+
+/* ---------- AS-9 ---------- */
+
+static void test_afterschool_leave_check__exact_credits_pass(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_leave_terms t;
+    assert_int_equal(afterschool_leave_check(p, 240, 0, &t), AS_LEAVE_OK);
+    assert_int_equal(t.minutes_required, 240);
+    assert_int_equal(t.week_max, 1);
+    policy_free(p);
+}
+
+static void test_afterschool_leave_check__a_minute_short_fails(void **state)
+{
+    (void)state;
+    policy *p = national();
+    assert_int_equal(afterschool_leave_check(p, 239, 0, NULL), AS_LEAVE_INSUFFICIENT);
+    policy_free(p);
+}
+
+static void test_afterschool_leave_check__weekly_limit(void **state)
+{
+    (void)state;
+    policy *p = national();
+    assert_int_equal(afterschool_leave_check(p, 1000, 1, NULL), AS_LEAVE_WEEK_FULL);
+    policy *two = district("{\"AS-9\":{\"half_days_per_week_max\":2,\"minutes_per_half_day\":180}}");
+    assert_int_equal(afterschool_leave_check(two, 180, 1, NULL), AS_LEAVE_OK);
+    assert_int_equal(afterschool_leave_check(two, 180, 2, NULL), AS_LEAVE_WEEK_FULL);
+    assert_int_equal(afterschool_leave_check(two, 179, 0, NULL), AS_LEAVE_INSUFFICIENT);
+    policy_free(two);
+    policy_free(p);
+}
+
+static void test_afterschool_week_start__monday(void **state)
+{
+    (void)state;
+    char out[AS_DATE_LEN];
+    afterschool_week_start("2026-11-22", out); /* Sunday */
+    assert_string_equal(out, "2026-11-16");
+    afterschool_week_start("2026-11-16", out);
+    assert_string_equal(out, "2026-11-16");
+    afterschool_week_start("2027-01-01", out); /* Friday, across the year */
+    assert_string_equal(out, "2026-12-28");
+}
+
+/* ---------- allocation ---------- */
+
+static void test_afterschool_allocate__never_over_capacity(void **state)
+{
+    (void)state;
+    enum { NP = 200, NPROG = 4 };
+    as_alloc_pupil pupils[NP];
+    for (int i = 0; i < NP; i++) {
+        pupils[i].nchoices = 3;
+        for (int c = 0; c < 3; c++)
+            pupils[i].choice[c] = (i + c) % NPROG;
+    }
+    int64_t seats[NPROG] = {30, 20, 10, 0};
+    int assign[NP];
+    size_t order[NP];
+    afterschool_allocate(pupils, NP, seats, NPROG, 42, assign, order);
+    int count[NPROG] = {0}, placed = 0;
+    for (int i = 0; i < NP; i++)
+        if (assign[i] >= 0) {
+            count[assign[i]]++;
+            placed++;
+        }
+    assert_int_equal(count[0], 30);
+    assert_int_equal(count[1], 20);
+    assert_int_equal(count[2], 10);
+    assert_int_equal(count[3], 0);
+    assert_int_equal(placed, 60);
+    for (int p = 0; p < NPROG; p++)
+        assert_int_equal(seats[p], 0);
+    /* the lottery order is a permutation */
+    unsigned char seen[NP] = {0};
+    for (int k = 0; k < NP; k++) {
+        assert_true(order[k] < NP);
+        assert_false(seen[order[k]]);
+        seen[order[k]] = 1;
+    }
+}
+
+static void test_afterschool_allocate__best_free_choice_in_lottery_order(void **state)
+{
+    (void)state;
+    enum { NP = 50, NPROG = 3 };
+    as_alloc_pupil pupils[NP];
+    for (int i = 0; i < NP; i++) {
+        pupils[i].nchoices = 2;
+        pupils[i].choice[0] = i % 2;
+        pupils[i].choice[1] = 2;
+    }
+    int64_t seats[NPROG] = {5, 5, 10}, left[NPROG] = {5, 5, 10};
+    int assign[NP];
+    size_t order[NP];
+    afterschool_allocate(pupils, NP, seats, NPROG, 7, assign, order);
+    /* replay: each pupil in turn got the first of their choices with a seat left */
+    for (int k = 0; k < NP; k++) {
+        size_t i = order[k];
+        int want = -1;
+        for (int c = 0; c < pupils[i].nchoices; c++)
+            if (left[pupils[i].choice[c]] > 0) {
+                want = pupils[i].choice[c];
+                break;
+            }
+        assert_int_equal(assign[i], want);
+        if (want >= 0)
+            left[want]--;
+    }
+}
+
+static void test_afterschool_allocate__same_seed_same_result(void **state)
+{
+    (void)state;
+    enum { NP = 30 };
+    as_alloc_pupil pupils[NP];
+    for (int i = 0; i < NP; i++) {
+        pupils[i].nchoices = 1;
+        pupils[i].choice[0] = 0;
+    }
+    int64_t s1[1] = {10}, s2[1] = {10}, s3[1] = {10};
+    int a1[NP], a2[NP], a3[NP];
+    size_t o1[NP], o2[NP], o3[NP];
+    afterschool_allocate(pupils, NP, s1, 1, 99, a1, o1);
+    afterschool_allocate(pupils, NP, s2, 1, 99, a2, o2);
+    afterschool_allocate(pupils, NP, s3, 1, 100, a3, o3);
+    assert_memory_equal(a1, a2, sizeof a1);
+    assert_memory_equal(o1, o2, sizeof o1);
+    assert_memory_not_equal(o1, o3, sizeof o1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_afterschool_off_work__season_edges),
+        cmocka_unit_test(test_afterschool_check_off_work__exactly_at_off_work_passes),
+        cmocka_unit_test(test_afterschool_check_off_work__a_minute_earlier_fails),
+        cmocka_unit_test(test_afterschool_check_off_work__district_sets_seasons),
+        cmocka_unit_test(test_afterschool_fee_cap__national_caps),
+        cmocka_unit_test(test_afterschool_fee_cap__district_override),
+        cmocka_unit_test(test_afterschool_vendor_check__each_verdict),
+        cmocka_unit_test(test_afterschool_clash__same_kind_overlapping),
+        cmocka_unit_test(test_afterschool_clash__touching_times_do_not_clash),
+        cmocka_unit_test(test_afterschool_clash__other_days_kinds_or_dates),
+        cmocka_unit_test(test_afterschool_weekdays_text__mask),
+        cmocka_unit_test(test_afterschool_coverage__two_hours_every_day_passes),
+        cmocka_unit_test(test_afterschool_coverage__a_minute_short_fails),
+        cmocka_unit_test(test_afterschool_coverage__overlapping_programs_count_once),
+        cmocka_unit_test(test_afterschool_bill_compute__care_only),
+        cmocka_unit_test(test_afterschool_bill_compute__holidays_are_not_billed),
+        cmocka_unit_test(test_afterschool_bill_compute__care_and_course_overlap_charged_once),
+        cmocka_unit_test(test_afterschool_bill_compute__double_charge_when_district_allows),
+        cmocka_unit_test(test_afterschool_bill_compute__hardship_waiver),
+        cmocka_unit_test(test_afterschool_bill_compute__leaving_mid_term_refunds_pro_rata),
+        cmocka_unit_test(test_afterschool_bill_compute__leaving_ends_the_overlap_too),
+        cmocka_unit_test(test_afterschool_bill_compute__seat_given_late_bills_from_then),
+        cmocka_unit_test(test_afterschool_bill_compute__term_cap_exactly_and_over),
+        cmocka_unit_test(test_afterschool_bill_compute__amounts_round_down),
+        cmocka_unit_test(test_afterschool_fen_text__formats),
+        cmocka_unit_test(test_afterschool_subsidy__per_class_hour),
+        cmocka_unit_test(test_afterschool_subsidy__floor_and_cap),
+        cmocka_unit_test(test_afterschool_leave_check__exact_credits_pass),
+        cmocka_unit_test(test_afterschool_leave_check__a_minute_short_fails),
+        cmocka_unit_test(test_afterschool_leave_check__weekly_limit),
+        cmocka_unit_test(test_afterschool_week_start__monday),
+        cmocka_unit_test(test_afterschool_allocate__never_over_capacity),
+        cmocka_unit_test(test_afterschool_allocate__best_free_choice_in_lottery_order),
+        cmocka_unit_test(test_afterschool_allocate__same_seed_same_result),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
