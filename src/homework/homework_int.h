@@ -1,0 +1,82 @@
+/*
+ * homework_int.h: what store.c gives api.c inside the homework module (not for other modules;
+ * they include homework.h).
+ *
+ * Every hw_store_* write runs inside the caller's write transaction, after the caller took the
+ * locks homework.h describes; none commits or rolls back. Reads may run anywhere.
+ */
+#ifndef SJ_HOMEWORK_INT_H
+#define SJ_HOMEWORK_INT_H
+
+#include "homework/homework.h"
+
+/* Keep the class-day's stored cap (hw_store_day_refresh). */
+#define HW_KEEP_LIMIT (-1000)
+
+typedef struct {
+    int64_t id, district_id, school_id;
+    int grade;
+    char name[160];
+} hw_class;
+
+typedef struct {
+    int64_t id, district_id, school_id, class_id, teacher_id;
+    int grade;
+    char date[11];
+    char subject[64];
+    char title[320];
+    hw_kind kind;
+    int minutes;
+    int64_t fb_count, fb_minutes;
+    bool withdrawn;
+    int64_t marked_at;
+} hw_item;
+
+/* The cap that governs a class on a date, and the period it covers. */
+typedef struct {
+    day_kind day;
+    hw_cap cap;
+    char from[11], to[11];   /* the date itself, or the whole vacation */
+    char term_first[11], term_last[11]; /* the term the date lies in, or next to */
+} hw_period;
+
+int hw_store_class(db_conn *c, int64_t class_id, hw_class *out);        /* DB_ROW / DB_DONE */
+int hw_store_item(db_conn *c, int64_t id, hw_item *out);                /* DB_ROW / DB_DONE */
+int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
+                    const char *date, hw_period *out);                  /* DB_ROW or error */
+
+/* Written minutes of a class in [from, to], and on `date`: the distinct written subjects and
+ * whether `subject` is among them. Withdrawn items and `except_id` (0: none) are left out. */
+typedef struct {
+    int written_minutes;
+    int written_subjects;
+    bool subject_seen;
+} hw_use;
+int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
+                 const char *subject, int64_t except_id, hw_use *out);
+
+/* The written items of a class in [from, to] (what uses the minutes), as JSON. */
+json_t *hw_store_written_items(db_conn *c, int64_t class_id, const char *from, const char *to);
+
+/* Recomputes homework_days for (class, date) from its items and carries the change into
+ * homework_school_days. limit: the cap to store, or HW_KEEP_LIMIT. */
+int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int limit);
+
+/* Adds deltas to homework_subject_days. */
+typedef struct {
+    int64_t items, minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate;
+} hw_subject_delta;
+int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const char *subject,
+                         const hw_subject_delta *d);
+
+/* Takes the locks of a write: the class-vacation lock first when `p` is a vacation period, then
+ * the class-day locks of date1 and date2 (NULL or equal: one) in ascending order. */
+int hw_store_lock(db_conn *c, int64_t class_id, const hw_period *p, const char *date1,
+                  const char *date2);
+
+/* report.c: the report handlers the route table in api.c names. */
+void homework_h_get_report(req *r);
+void homework_h_get_report_xlsx(req *r);
+void homework_h_get_analysis(req *r);
+
+#endif

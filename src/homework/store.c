@@ -1,0 +1,317 @@
+/*
+ * store.c: the homework module's SQL (see homework_int.h).
+ *
+ * The roll-ups (migrations/0100_homework.sql) are kept by recomputing the one class-day an
+ * item write touched (hw_store_day_refresh) and adding the difference of that row to its
+ * school-grade-day, and by adding deltas per subject (hw_store_subject_add). Both run in the
+ * caller's write transaction after the class-day lock, so two writers never recompute the same
+ * class-day from different snapshots; the school and subject rows take additive updates
+ * (ON CONFLICT ... DO UPDATE SET x = x + delta), which are safe between different class-days.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "homework/homework_int.h"
+
+int hw_store_class(db_conn *c, int64_t class_id, hw_class *out)
+{
+    db_stmt *s = db_query(c, "SELECT id, district_id, school_id, grade, name FROM classes WHERE id = $1",
+                          "i", class_id);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->id = db_col_int64(s, 0);
+        out->district_id = db_col_int64(s, 1);
+        out->school_id = db_col_int64(s, 2);
+        out->grade = (int)db_col_int64(s, 3);
+        snprintf(out->name, sizeof out->name, "%s", db_col_text(s, 4));
+    }
+    db_finalize(s);
+    return rc;
+}
+
+static hw_kind kind_parse(const char *k)
+{
+    for (int i = 0; homework_kinds[i]; i++)
+        if (strcmp(homework_kinds[i], k) == 0)
+            return (hw_kind)i;
+    return HW_WRITTEN;
+}
+
+int hw_store_item(db_conn *c, int64_t id, hw_item *out)
+{
+    db_stmt *s = db_query(c,
+                          "SELECT id, district_id, school_id, class_id, teacher_id, grade, date, subject,"
+                          " title, kind, minutes, fb_count, fb_minutes, withdrawn_at, marked_at"
+                          " FROM homework WHERE id = $1",
+                          "i", id);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->id = db_col_int64(s, 0);
+        out->district_id = db_col_int64(s, 1);
+        out->school_id = db_col_int64(s, 2);
+        out->class_id = db_col_int64(s, 3);
+        out->teacher_id = db_col_int64(s, 4);
+        out->grade = (int)db_col_int64(s, 5);
+        snprintf(out->date, sizeof out->date, "%s", db_col_text(s, 6));
+        snprintf(out->subject, sizeof out->subject, "%s", db_col_text(s, 7));
+        snprintf(out->title, sizeof out->title, "%s", db_col_text(s, 8));
+        out->kind = kind_parse(db_col_text(s, 9));
+        out->minutes = (int)db_col_int64(s, 10);
+        out->fb_count = db_col_int64(s, 11);
+        out->fb_minutes = db_col_int64(s, 12);
+        out->withdrawn = !db_col_isnull(s, 13);
+        out->marked_at = db_col_isnull(s, 14) ? 0 : db_col_int64(s, 14);
+    }
+    db_finalize(s);
+    return rc;
+}
+
+/* Terms follow each other: ..., Y-autumn, (Y+1)-spring, (Y+1)-autumn, ... */
+static void term_step(const char *term, int dir, char out[16])
+{
+    int y = 0;
+    for (int i = 0; i < 4; i++)
+        y = y * 10 + (term[i] - '0');
+    bool autumn = strcmp(term + 4, "-autumn") == 0;
+    if (dir > 0)
+        snprintf(out, 16, "%04d-%s", autumn ? y + 1 : y, autumn ? "spring" : "autumn");
+    else
+        snprintf(out, 16, "%04d-%s", autumn ? y : y - 1, autumn ? "spring" : "autumn");
+}
+
+int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
+                    const char *date, hw_period *out)
+{
+    char term[16], first[11], last[11];
+    term_of_date(date, term);
+    int rc = calendar_term_bounds(c, district_id, term, first, last);
+    if (rc != DB_ROW)
+        return rc;
+    snprintf(out->term_first, sizeof out->term_first, "%s", first);
+    snprintf(out->term_last, sizeof out->term_last, "%s", last);
+    snprintf(out->from, sizeof out->from, "%s", date);
+    snprintf(out->to, sizeof out->to, "%s", date);
+    if (strcmp(date, first) < 0 || strcmp(date, last) > 0) {
+        /* a vacation: from the day after the term before to the day before the term after */
+        char other[16], of[11], ol[11];
+        bool before = strcmp(date, first) < 0;
+        term_step(term, before ? -1 : 1, other);
+        rc = calendar_term_bounds(c, district_id, other, of, ol);
+        if (rc != DB_ROW)
+            return rc;
+        if (before) {
+            date_add_days(ol, 1, out->from);
+            date_add_days(first, -1, out->to);
+        } else {
+            date_add_days(last, 1, out->from);
+            date_add_days(of, -1, out->to);
+        }
+        if (strcmp(out->from, date) > 0)
+            snprintf(out->from, sizeof out->from, "%s", date);
+        if (strcmp(out->to, date) < 0)
+            snprintf(out->to, sizeof out->to, "%s", date);
+        out->day = DAY_VACATION;
+    } else {
+        int k = calendar_day_kind(c, district_id, date, NULL, 0);
+        if (k < 0)
+            return k;
+        out->day = k == DAY_VACATION ? DAY_SCHOOL : (day_kind)k; /* inside the term here */
+    }
+    out->cap = homework_cap(pol, grade, out->day);
+    return DB_ROW;
+}
+
+int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
+                 const char *subject, int64_t except_id, hw_use *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t sum = 0;
+    int rc = db_query_int64(c, &sum,
+                            "SELECT COALESCE(SUM(minutes), 0) FROM homework WHERE class_id = $1"
+                            " AND date >= $2 AND date <= $3 AND kind = 'written'"
+                            " AND withdrawn_at IS NULL AND id <> $4",
+                            "issi", class_id, from, to, except_id);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_ERROR : rc;
+    out->written_minutes = (int)sum;
+    db_stmt *s = db_query(c,
+                          "SELECT DISTINCT subject FROM homework WHERE class_id = $1 AND date = $2"
+                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $3",
+                          "isi", class_id, date, except_id);
+    if (!s)
+        return DB_ERROR;
+    while ((rc = db_step(s)) == DB_ROW) {
+        out->written_subjects++;
+        if (subject && strcmp(db_col_text(s, 0), subject) == 0)
+            out->subject_seen = true;
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? DB_ROW : rc;
+}
+
+json_t *hw_store_written_items(db_conn *c, int64_t class_id, const char *from, const char *to)
+{
+    db_stmt *s = db_query(c,
+                          "SELECT h.id, h.date, h.subject, h.title, h.minutes, u.name FROM homework h"
+                          " JOIN users u ON u.id = h.teacher_id WHERE h.class_id = $1 AND h.date >= $2"
+                          " AND h.date <= $3 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
+                          " ORDER BY h.date, h.id",
+                          "iss", class_id, from, to);
+    return db_rows_json(s, "id:i,date:s,subject:s,title:s,minutes:i,teacher_name:s");
+}
+
+typedef struct {
+    int limit, items, written_items, written_minutes, written_subjects, reported,
+        reported_minutes, over, rover;
+    bool exists;
+} day_row;
+
+static int day_old(db_conn *c, int64_t class_id, const char *date, day_row *d)
+{
+    memset(d, 0, sizeof *d);
+    db_stmt *s = db_query(c,
+                          "SELECT limit_minutes, items, written_items, written_minutes, written_subjects,"
+                          " reported, reported_minutes, over_cap, reported_over_cap FROM homework_days"
+                          " WHERE class_id = $1 AND date = $2",
+                          "is", class_id, date);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        int *f[] = {&d->limit, &d->items, &d->written_items, &d->written_minutes,
+                    &d->written_subjects, &d->reported, &d->reported_minutes, &d->over, &d->rover};
+        for (int i = 0; i < 9; i++)
+            *f[i] = (int)db_col_int64(s, i);
+        d->exists = true;
+    }
+    db_finalize(s);
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The class-day's sums from its active items. */
+static int day_new(db_conn *c, int64_t class_id, const char *date, day_row *d)
+{
+    db_stmt *s = db_query(c,
+                          "SELECT kind, subject, minutes, fb_count, fb_minutes FROM homework"
+                          " WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL ORDER BY subject",
+                          "is", class_id, date);
+    if (!s)
+        return DB_ERROR;
+    int rc;
+    char last_subject[64] = "";
+    bool any_written = false;
+    while ((rc = db_step(s)) == DB_ROW) {
+        d->items++;
+        if (strcmp(db_col_text(s, 0), "written") != 0)
+            continue;
+        int minutes = (int)db_col_int64(s, 2);
+        int64_t fbc = db_col_int64(s, 3), fbm = db_col_int64(s, 4);
+        d->written_items++;
+        d->written_minutes += minutes;
+        d->reported_minutes += homework_reported_minutes(minutes, fbc, fbm);
+        if (fbc > 0)
+            d->reported = 1;
+        const char *subj = db_col_text(s, 1);
+        if (!any_written || strcmp(subj, last_subject) != 0)
+            d->written_subjects++;
+        any_written = true;
+        snprintf(last_subject, sizeof last_subject, "%s", subj);
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int limit)
+{
+    day_row o, n;
+    int rc = day_old(c, cl->id, date, &o);
+    if (rc != DB_OK)
+        return rc;
+    memset(&n, 0, sizeof n);
+    rc = day_new(c, cl->id, date, &n);
+    if (rc != DB_OK)
+        return rc;
+    n.limit = limit != HW_KEEP_LIMIT ? limit : o.exists ? o.limit : -1;
+    n.over = n.limit >= 0 && n.written_minutes > n.limit;
+    n.rover = n.reported && n.limit >= 0 && n.reported_minutes > n.limit;
+    rc = db_run(c,
+                "INSERT INTO homework_days (class_id, date, district_id, school_id, grade,"
+                " limit_minutes, items, written_items, written_minutes, written_subjects, reported,"
+                " reported_minutes, over_cap, reported_over_cap)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+                " ON CONFLICT (class_id, date) DO UPDATE SET limit_minutes = $6, items = $7,"
+                " written_items = $8, written_minutes = $9, written_subjects = $10, reported = $11,"
+                " reported_minutes = $12, over_cap = $13, reported_over_cap = $14",
+                "isiiiiiiiiiiii", cl->id, date, cl->district_id, cl->school_id, (int64_t)cl->grade,
+                (int64_t)n.limit, (int64_t)n.items, (int64_t)n.written_items,
+                (int64_t)n.written_minutes, (int64_t)n.written_subjects, (int64_t)n.reported,
+                (int64_t)n.reported_minutes, (int64_t)n.over, (int64_t)n.rover);
+    if (rc != DB_DONE)
+        return rc;
+    /* the school-grade-day moves by the difference of this class-day */
+    int64_t d_days = (n.items > 0) - (o.items > 0);
+    int64_t d_written = n.written_minutes - o.written_minutes;
+    int64_t d_over = n.over - o.over;
+    int64_t d_rdays = n.reported - o.reported;
+    int64_t d_rsum = (n.reported ? n.reported_minutes : 0) - (o.reported ? o.reported_minutes : 0);
+    int64_t d_rover = n.rover - o.rover;
+    if (!d_days && !d_written && !d_over && !d_rdays && !d_rsum && !d_rover)
+        return DB_DONE;
+    return db_run(c,
+                  "INSERT INTO homework_school_days (school_id, date, grade, district_id, class_days,"
+                  " written_sum, over_days, reported_days, reported_sum, reported_over_days)"
+                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (school_id, date, grade)"
+                  " DO UPDATE SET class_days = homework_school_days.class_days + $5,"
+                  " written_sum = homework_school_days.written_sum + $6,"
+                  " over_days = homework_school_days.over_days + $7,"
+                  " reported_days = homework_school_days.reported_days + $8,"
+                  " reported_sum = homework_school_days.reported_sum + $9,"
+                  " reported_over_days = homework_school_days.reported_over_days + $10",
+                  "isiiiiiiii", cl->school_id, date, (int64_t)cl->grade, cl->district_id, d_days,
+                  d_written, d_over, d_rdays, d_rsum, d_rover);
+}
+
+int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const char *subject,
+                         const hw_subject_delta *d)
+{
+    return db_run(c,
+                  "INSERT INTO homework_subject_days (school_id, date, grade, subject, district_id,"
+                  " items, minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate)"
+                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
+                  " ON CONFLICT (school_id, date, grade, subject) DO UPDATE SET"
+                  " items = homework_subject_days.items + $6,"
+                  " minutes = homework_subject_days.minutes + $7,"
+                  " written_items = homework_subject_days.written_items + $8,"
+                  " written_minutes = homework_subject_days.written_minutes + $9,"
+                  " fb_count = homework_subject_days.fb_count + $10,"
+                  " fb_minutes = homework_subject_days.fb_minutes + $11,"
+                  " fb_estimate = homework_subject_days.fb_estimate + $12",
+                  "isisiiiiiiii", cl->school_id, date, (int64_t)cl->grade, subject, cl->district_id,
+                  d->items, d->minutes, d->written_items, d->written_minutes, d->fb_count,
+                  d->fb_minutes, d->fb_estimate);
+}
+
+int hw_store_lock(db_conn *c, int64_t class_id, const hw_period *p, const char *date1,
+                  const char *date2)
+{
+    int rc = DB_OK;
+    /* a class-vacation key lies above every class-day key of the class (days < 50000 until
+     * the year 2106), so it never equals a day's key */
+    if (p && p->day == DAY_VACATION)
+        rc = db_lock(c, DB_LOCK_CLASS_DAY, homework_lock_key(class_id, 50000 + date_days(p->from)));
+    int64_t a = date_days(date1), b = date2 ? date_days(date2) : a;
+    if (a > b) {
+        int64_t t = a;
+        a = b;
+        b = t;
+    }
+    if (rc == DB_OK)
+        rc = db_lock(c, DB_LOCK_CLASS_DAY, homework_lock_key(class_id, a));
+    if (rc == DB_OK && b != a)
+        rc = db_lock(c, DB_LOCK_CLASS_DAY, homework_lock_key(class_id, b));
+    return rc;
+}
