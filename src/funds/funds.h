@@ -1,0 +1,178 @@
+/*
+ * funds.h: the funds module's contract: prepaid contracts (FU-2, FU-3), the escrow ledger
+ * (FU-4..FU-6) and its supervision (reconciliation, risk warnings, the district's view).
+ *
+ * API:
+ *   Pure rules (rules.c):
+ *     funds_prepay_check      FU-2: class-hours and months over the pupil's open contracts
+ *     funds_charge_check      FU-3: the non-subject cap per charge
+ *     funds_payment_check     a payment against what the contract still owes
+ *     funds_lesson_check      a lesson against lessons left and the escrow
+ *     funds_entry_hash        the hash of one ledger entry (BLAKE2b over prev hash + content)
+ *     funds_risk_assess       risk warnings for one institution
+ *   Ledger (ledger.c):
+ *     funds_ledger_post       one movement (payment, release, refund) as entries summing to 0
+ *     funds_verify            the chain, every movement and every contract re-checked
+ *   Store (store.c): funds_contract_load, funds_contract_close, funds_refund_open_contract.
+ *   Routes (api.c): funds_routes.
+ *
+ * THE LEDGER'S INVARIANTS (checked by funds_verify):
+ *   1. Append-only: rows of ledger_entries are never updated or deleted (a trigger refuses it
+ *      on both backends, installed with the district's first movement); any edit made anyway
+ *      breaks the hash chain.
+ *   2. A district's entries are numbered seq = 1, 2, 3 ... without gaps; entry n carries
+ *      prev_hash = hash of entry n-1 (64 zeros for entry 1) and hash = BLAKE2b-256 over
+ *      prev_hash and its canonical content; ledger_heads holds the last seq and hash.
+ *   3. Every movement (txn) is two entries that sum to zero: payment = escrow +a, guardian -a;
+ *      release = escrow -a, institution +a; refund = escrow -a, guardian +a; a > 0.
+ *   4. A contract's escrow (sum of its escrow entries) never goes below zero, in seq order.
+ *      paid = released + refunded + escrow; paid <= amount_fen; released = lessons delivered
+ *      x price per lesson; a closed contract holds no escrow.
+ *   No balance is stored: every figure the API shows is a sum over ledger_entries.
+ *
+ * LOCKS: a movement holds DB_LOCK_CONTRACT(contract id) and then DB_LOCK_LEDGER(district id),
+ * always in that order; a step that touches several contracts (closing an institution) takes
+ * DB_LOCK_INSTITUTION first, then its contracts' locks in ascending id order, then the ledger's.
+ * SQLite serialises every write transaction anyway; on PostgreSQL these advisory locks do.
+ */
+#ifndef SJ_FUNDS_H
+#define SJ_FUNDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "training/training.h"
+
+#define FUNDS_HASH_HEX 65 /* 32-byte BLAKE2b, hex, NUL */
+
+/* ---------- contracts ---------- */
+
+typedef struct {
+    int64_t id, district_id, institution_id, course_id, student_id, guardian_id;
+    int64_t lessons, price_per_lesson_fen, amount_fen;
+    char start_date[11], end_date[11];
+    bool open;
+    bool subject_based;
+    /* derived from the ledger and the lessons delivered */
+    int64_t paid_fen, released_fen, refunded_fen, escrow_fen;
+    int64_t lessons_delivered;
+} funds_contract;
+
+/* A contract's dates and lessons, for FU-2. */
+typedef struct {
+    const char *start_date;
+    const char *end_date;
+    int64_t lessons;
+} funds_span;
+
+/*
+ * FU-2: the lessons of every open contract of the pupil with the institution plus the new
+ * one may not pass max_class_hours, and the period from the earliest start to the latest end
+ * must fit in max_months: the end comes before the same day of the month max_months after the
+ * start (the month's last day standing in for a missing day). Refusal: prepay_over_limit.
+ */
+bool funds_prepay_check(const policy *pol, const funds_span *want, const funds_span *open,
+                        size_t nopen, training_verdict *v);
+/* FU-3: a non-subject contract's amount may not pass non_subject_max_charge_fen. */
+bool funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fen,
+                        training_verdict *v);
+
+typedef enum {
+    FUNDS_OK = 0,
+    FUNDS_CLOSED,              /* the contract is closed */
+    FUNDS_OVERPAYMENT,         /* more than amount_fen - paid_fen */
+    FUNDS_NO_LESSONS_LEFT,
+    FUNDS_INSUFFICIENT_ESCROW,
+} funds_check;
+
+funds_check funds_payment_check(const funds_contract *c, int64_t amount_fen);
+funds_check funds_lesson_check(const funds_contract *c);
+
+/* ---------- the ledger ---------- */
+
+typedef enum { FUNDS_PAYMENT = 0, FUNDS_RELEASE, FUNDS_REFUND } funds_kind;
+
+const char *funds_kind_name(funds_kind k);
+
+typedef struct {
+    int64_t district_id, seq, txn;
+    const char *kind;     /* payment | release | refund */
+    const char *account;  /* guardian | escrow | institution */
+    int64_t account_id, contract_id, amount_fen, actor, at;
+} funds_entry;
+
+/* hash = hex(BLAKE2b-256("sj-ledger-v1|" prev "|" district "|" seq "|" txn "|" kind "|"
+ * account "|" account_id "|" contract_id "|" amount "|" actor "|" at)), integers in decimal. */
+void funds_entry_hash(const char *prev_hex, const funds_entry *e, char out[FUNDS_HASH_HEX]);
+
+/*
+ * Posts one movement of amount_fen (> 0) for contract c inside the caller's write
+ * transaction, after the caller took DB_LOCK_CONTRACT(c->id) and checked the movement is
+ * allowed. Takes DB_LOCK_LEDGER itself. OUT: *txn (may be NULL). Returns DB_DONE or an error;
+ * on an error the caller rolls back.
+ */
+int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int64_t amount_fen,
+                      int64_t actor, int64_t at, int64_t *txn);
+
+#define FUNDS_VERIFY_PROBLEMS 10
+
+typedef struct {
+    bool ok;
+    bool guarded;            /* the append-only trigger is in place */
+    int64_t entries, movements, contracts;
+    int64_t escrow_fen, paid_fen, released_fen, refunded_fen;
+    int64_t head_seq;
+    char head_hash[FUNDS_HASH_HEX]; /* publish it elsewhere to anchor the chain */
+    int nproblems;           /* problems found; the first FUNDS_VERIFY_PROBLEMS are kept */
+    char problems[FUNDS_VERIFY_PROBLEMS][200];
+} funds_verify_result;
+
+/* Re-checks invariants 2-4 over the district's whole ledger in one consistent snapshot.
+ * Returns DB_OK (see out->ok) or a store error. Runs its own read transaction. */
+int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out);
+
+/* ---------- store ---------- */
+
+/* DB_ROW with *out filled (contract, course category, ledger sums, lessons), DB_DONE, or an
+ * error. Call after taking the contract's lock when the figures decide a write. */
+int funds_contract_load(db_conn *db, int64_t id, funds_contract *out);
+/*
+ * Refunds what is left in escrow of an open contract and closes it (FU-6), inside the caller's
+ * write transaction with the contract's lock held. Records the refund (due after
+ * refund_within_days). OUT: *refund_fen. Returns DB_DONE or an error.
+ */
+int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contract *c,
+                               int64_t actor, const char *reason, int64_t *refund_fen);
+
+/* ---------- supervision ---------- */
+
+typedef struct {
+    int64_t escrow_fen;
+    int64_t released_recent_fen;  /* released in the last 30 days */
+    int64_t open_contracts;
+    int64_t days_since_last_lesson; /* -1: none delivered yet */
+    int64_t days_since_open_start;  /* since the earliest open contract began; -1: none */
+    int64_t late_refunds;          /* refunds past their due date, not paid out */
+    int64_t late_refund_fen;
+    bool inspection_overdue;
+    bool license_expired;
+} funds_inst_stats;
+
+typedef struct {
+    const char *code;    /* escrow_large | lessons_stopped | refunds_late | inspection_overdue |
+                            license_expired */
+    const char *rule;
+    const char *level;   /* high | medium */
+    int64_t value;
+    int64_t limit;
+} funds_warning;
+
+#define FUNDS_MAX_WARNINGS 5
+
+/* Fills out[] with the warnings that apply; returns how many. */
+int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS]);
+
+const route *funds_routes(size_t *n);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * rules.c: the funds module's pure decisions: FU-2 and FU-3 on contracts, the checks a
+ * payment and a lesson must pass, the ledger entry hash, and risk warnings.
+ *
+ * No I/O and no clock: dates and figures come in, a verdict goes out. Money is integer fen.
+ */
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "funds.h"
+
+/* ---------- FU-2, FU-3 ---------- */
+
+bool funds_prepay_check(const policy *pol, const funds_span *want, const funds_span *open,
+                        size_t nopen, training_verdict *v)
+{
+    training_verdict_init(v);
+    int64_t max_hours = policy_int(pol, "FU-2", "max_class_hours", 60);
+    int months = (int)policy_int(pol, "FU-2", "max_months", 3);
+    int64_t used = 0;
+    const char *first = want->start_date, *last = want->end_date;
+    for (size_t i = 0; i < nopen; i++) {
+        used += open[i].lessons;
+        if (strcmp(open[i].start_date, first) < 0)
+            first = open[i].start_date;
+        if (strcmp(open[i].end_date, last) > 0)
+            last = open[i].end_date;
+    }
+    if (used + want->lessons > max_hours) {
+        training_verdict_refuse(v, "prepay_over_limit", "FU-2",
+                                "预收费不得超过 60 课时(同一学生在同一机构的所有未结合同合并计算)",
+                                "Prepayment may not cover more than the class-hour limit (all open"
+                                " contracts of the pupil with this institution count together)");
+        training_verdict_num(v, "limit_class_hours", max_hours);
+        training_verdict_num(v, "used_class_hours", used);
+        training_verdict_num(v, "requested_class_hours", want->lessons);
+        return false;
+    }
+    char before[11];
+    date_add_months(first, months, before);
+    if (strcmp(last, before) >= 0) {
+        char latest[11];
+        date_add_days(before, -1, latest);
+        training_verdict_refuse(v, "prepay_over_limit", "FU-2", "预收费时间跨度不得超过 3 个月",
+                                "Prepayment may not cover more than the month limit");
+        training_verdict_num(v, "limit_months", months);
+        training_verdict_str(v, "start_date", first);
+        training_verdict_str(v, "end_date", last);
+        training_verdict_str(v, "latest_end_date", latest);
+        training_verdict_num(v, "used_class_hours", used);
+        return false;
+    }
+    return true;
+}
+
+bool funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fen,
+                        training_verdict *v)
+{
+    training_verdict_init(v);
+    int64_t cap = policy_int(pol, "FU-3", "non_subject_max_charge_fen", 500000);
+    if (subject_based || amount_fen <= cap)
+        return true;
+    training_verdict_refuse(v, "charge_over_cap", "FU-3", "非学科类培训单次收费不得超过 5000 元",
+                            "A non-subject charge may not pass the cap");
+    training_verdict_num(v, "limit_fen", cap);
+    training_verdict_num(v, "amount_fen", amount_fen);
+    return false;
+}
+
+/* ---------- movements ---------- */
+
+funds_check funds_payment_check(const funds_contract *c, int64_t amount_fen)
+{
+    if (!c->open)
+        return FUNDS_CLOSED;
+    if (amount_fen > c->amount_fen - c->paid_fen)
+        return FUNDS_OVERPAYMENT;
+    return FUNDS_OK;
+}
+
+funds_check funds_lesson_check(const funds_contract *c)
+{
+    if (!c->open)
+        return FUNDS_CLOSED;
+    if (c->lessons_delivered >= c->lessons)
+        return FUNDS_NO_LESSONS_LEFT;
+    if (c->escrow_fen < c->price_per_lesson_fen)
+        return FUNDS_INSUFFICIENT_ESCROW;
+    return FUNDS_OK;
+}
+
+/* ---------- the entry hash ---------- */
+
+const char *funds_kind_name(funds_kind k)
+{
+    static const char *const names[] = {"payment", "release", "refund"};
+    return k >= FUNDS_PAYMENT && k <= FUNDS_REFUND ? names[k] : "?";
+}
+
+void funds_entry_hash(const char *prev_hex, const funds_entry *e, char out[FUNDS_HASH_HEX])
+{
+    char buf[512];
+    int n = snprintf(buf, sizeof buf,
+                     "sj-ledger-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%s|%s|%" PRId64 "|%" PRId64
+                     "|%" PRId64 "|%" PRId64 "|%" PRId64,
+                     prev_hex, e->district_id, e->seq, e->txn, e->kind, e->account, e->account_id,
+                     e->contract_id, e->amount_fen, e->actor, e->at);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        n = (int)sizeof buf - 1; /* cannot happen: the fields are bounded */
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)buf, (size_t)n, NULL, 0);
+    sodium_bin2hex(out, FUNDS_HASH_HEX, h, sizeof h);
+}
+
+/* ---------- risk warnings ---------- */
+
+static void warn(funds_warning out[], int *n, const char *code, const char *rule,
+                 const char *level, int64_t value, int64_t limit)
+{
+    if (*n >= FUNDS_MAX_WARNINGS)
+        return;
+    out[*n] = (funds_warning){code, rule, level, value, limit};
+    (*n)++;
+}
+
+int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS])
+{
+    int n = 0;
+    int64_t ratio = policy_int(pol, "FU-4", "warn_escrow_to_monthly_release", 3);
+    int64_t min_fen = policy_int(pol, "FU-4", "warn_escrow_min_fen", 100000);
+    int64_t stop_days = policy_int(pol, "FU-5", "warn_no_lesson_days", 14);
+    if (s->license_expired)
+        warn(out, &n, "license_expired", "TR-7", "high", 1, 0);
+    if (s->late_refunds > 0)
+        warn(out, &n, "refunds_late", "FU-6", "high", s->late_refunds, 0);
+    /* escrow large against the lessons it pays for: more than `ratio` months of releases */
+    if (s->escrow_fen >= min_fen && s->escrow_fen > ratio * s->released_recent_fen)
+        warn(out, &n, "escrow_large", "FU-4", s->released_recent_fen == 0 ? "high" : "medium",
+             s->escrow_fen, ratio * s->released_recent_fen);
+    /* the lesson pace stops while families' money waits */
+    int64_t idle = s->days_since_last_lesson >= 0 ? s->days_since_last_lesson
+                                                  : s->days_since_open_start;
+    if (s->open_contracts > 0 && s->escrow_fen > 0 && idle > stop_days)
+        warn(out, &n, "lessons_stopped", "FU-5", "high", idle, stop_days);
+    if (s->inspection_overdue)
+        warn(out, &n, "inspection_overdue", "TR-7", "medium", 1, 0);
+    return n;
+}
