@@ -296,12 +296,11 @@ static sheet_status gb18030_to_utf8(builder *b, const char *in, size_t n,
         st = fail(b, SHEET_E_ENCODING, "系统不支持 GB18030 编码转换");
         goto out;
     }
-    /* Two GBK bytes make at most three UTF-8 bytes; four GB18030 bytes make at most four. */
+    /*
+     * Two GBK bytes make at most three UTF-8 bytes, four GB18030 bytes at most four, so the
+     * output never outgrows 1.5 times the input (which sheet_read has bounded already).
+     */
     size_t cap = n + n / 2 + 8;
-    if (cap - 8 > b->lim.max_expanded) {
-        st = fail(b, SHEET_E_LIMIT, "文件超过 %zu MiB 的上限", b->lim.max_expanded >> 20);
-        goto out;
-    }
     buf = malloc(cap);
     if (!buf) {
         st = nomem(b);
@@ -310,6 +309,10 @@ static sheet_status gb18030_to_utf8(builder *b, const char *in, size_t n,
     char *ip = (char *)in, *op = buf;
     size_t il = n, ol = cap;
     if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+        if (errno == E2BIG) { /* cannot happen with the capacity above */
+            st = fail(b, SHEET_E_LIMIT, "文件转换为 UTF-8 后过大");
+            goto out;
+        }
         size_t at = (size_t)(ip - in);
         st = fail(b, SHEET_E_ENCODING,
                   "第 %zu 行含有无法识别的字符:文件既不是 UTF-8 也不是 GBK/GB18030 编码",
@@ -317,6 +320,11 @@ static sheet_status gb18030_to_utf8(builder *b, const char *in, size_t n,
         goto out;
     }
     *outlen = (size_t)(op - buf);
+    if (*outlen > b->lim.max_expanded) {
+        st = fail(b, SHEET_E_LIMIT, "文件转换为 UTF-8 后超过 %zu MiB 的上限",
+                  b->lim.max_expanded >> 20);
+        goto out;
+    }
     *out = buf;
     buf = NULL;
 out:

@@ -332,6 +332,24 @@ static void test_sheet_read__csv_gb18030_four_byte_characters(void **state)
     blob_free(&b);
 }
 
+static void test_sheet_read__csv_gbk_limit_counts_converted_bytes(void **state)
+{
+    (void)state;
+    blob b = iconv_to("GBK", "李四王五赵六钱七孙八"); /* 20 bytes in, 30 bytes of UTF-8 out */
+    assert_int_equal(b.len, 20);
+    sheet_limits lim = sheet_limits_default();
+    lim.max_expanded = 20;
+    char err[256];
+    assert_int_equal(read_err(b.data, b.len, &lim, err, sizeof err), SHEET_E_LIMIT);
+    assert_non_null(strstr(err, "UTF-8"));
+    lim.max_expanded = 40;
+    sheet *sh = NULL;
+    assert_int_equal(sheet_read(b.data, b.len, &lim, &sh, err, sizeof err), SHEET_OK);
+    assert_string_equal(sheet_cell(sh, 0, 0), "李四王五赵六钱七孙八");
+    sheet_free(sh);
+    blob_free(&b);
+}
+
 static void test_sheet_read__csv_bad_encoding_names_the_line(void **state)
 {
     (void)state;
@@ -974,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_sheet_read__csv_tab_separated),
         cmocka_unit_test(test_sheet_read__csv_gbk_converted),
         cmocka_unit_test(test_sheet_read__csv_gb18030_four_byte_characters),
+        cmocka_unit_test(test_sheet_read__csv_gbk_limit_counts_converted_bytes),
         cmocka_unit_test(test_sheet_read__csv_bad_encoding_names_the_line),
         cmocka_unit_test(test_sheet_read__csv_unclosed_quote_names_the_row),
         cmocka_unit_test(test_sheet_read__refuses_old_xls),
