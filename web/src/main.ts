@@ -3,7 +3,8 @@ import { createApp } from 'vue'
 import 'element-plus/dist/index.css'
 import './styles.css'
 import App from './App.vue'
-import { router } from './router'
+import { watch } from 'vue'
+import { router, updateTitle } from './router'
 import { i18n, t, currentLocale } from './locales'
 import { installElement } from './plugins/element'
 import { onUnauthorized, setFallbackMessage } from './api/client'
@@ -37,3 +38,4 @@ app.use(i18n)
 installElement(app)
 app.use(router)
 app.mount('#app')
+watch(i18n.global.locale, updateTitle)

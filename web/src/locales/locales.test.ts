@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import zh from './zh-CN.json'
 import en from './en-US.json'
 
@@ -50,7 +51,7 @@ describe('locales', () => {
 })
 
 function files(dir: string, ext: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
+  return readdirSync(dir).flatMap((n: string) => {
     const p = join(dir, n)
     return statSync(p).isDirectory() ? files(p, ext) : p.endsWith(ext) ? [p] : []
   })
@@ -58,7 +59,7 @@ function files(dir: string, ext: string): string[] {
 
 describe('components', () => {
   it('contain no literal Chinese outside comments (all text via i18n)', () => {
-    const src = join(__dirname, '..')
+    const src = fileURLToPath(new URL('..', import.meta.url))
     const bad: string[] = []
     for (const f of files(src, '.vue')) {
       const text = readFileSync(f, 'utf8')

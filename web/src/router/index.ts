@@ -84,7 +84,11 @@ router.beforeEach((to) => {
   return true
 })
 
-router.afterEach((to) => {
-  const title = to.meta.title ? t(to.meta.title) : ''
+/** The tab title: the page's name and the app's, in the chosen language. */
+export function updateTitle(): void {
+  const meta = router.currentRoute.value.meta
+  const title = meta.title ? t(meta.title) : ''
   document.title = title ? `${title} · ${t('app.name')}` : t('app.name')
-})
+}
+
+router.afterEach(() => updateTitle())
