@@ -166,7 +166,7 @@ static sheet_status cell_text(builder *b, size_t r, size_t col, const char *s, s
         return SHEET_OK;
     if (n > b->lim.max_cell) {
         char cn[8];
-        col_name(col < 100000 ? col : 0, cn);
+        col_name(col, cn);
         return fail(b, SHEET_E_LIMIT, "第 %zu 行 %s 列的单元格超过 %zu 字节", r + 1, cn,
                     b->lim.max_cell);
     }
@@ -390,7 +390,7 @@ static sheet_status csv_parse(builder *b, const char *s, size_t n)
         acc_append(b, s + start, i - start);
         if (b->acc_over) {
             char cn[8];
-            col_name(col < 100000 ? col : 0, cn);
+            col_name(col, cn);
             return fail(b, SHEET_E_LIMIT, "第 %zu 行 %s 列的单元格超过 %zu 字节", r + 1, cn,
                         b->lim.max_cell);
         }
@@ -1004,7 +1004,7 @@ static void ws_cell_end(ws_state *w)
 {
     builder *b = w->x.b;
     char cn[8];
-    col_name(w->col < 100000 ? w->col : 0, cn);
+    col_name(w->col, cn);
     if (b->acc_over) {
         fail(b, SHEET_E_LIMIT, "第 %zu 行 %s 列的单元格超过 %zu 字节", w->row + 1, cn,
              b->lim.max_cell);
