@@ -10,9 +10,8 @@ run: deps build
 	@mkdir -p data
 	@if [ ! -f $(DB) ]; then \
 	  echo "创建演示数据库 $(DB) ..."; \
-	  ./build/shuangjian demo --db sqlite:$(DB) --scale small || { rm -f $(DB); exit 1; }; \
-	fi
-	@./build/shuangjian demo-logins --db sqlite:$(DB)
+	  ./build/shuangjian demo --db sqlite:$(DB) --scale small || { rm -f $(DB) $(DB).key; exit 1; }; \
+	else ./build/shuangjian demo-logins --db sqlite:$(DB); fi
 	exec ./build/shuangjian serve --db sqlite:$(DB) --listen $(LISTEN) --web web/dist
 
 deps:

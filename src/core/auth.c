@@ -58,11 +58,10 @@ void auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HASH_HEX]
     auth_token_hash(token, hash_hex);
 }
 
-int auth_load_user(db_conn *c, int64_t user_id, user *u)
+/* Reads the user row of `s` (id, district_id, username, name) and then the roles. */
+static int load_user_from(db_conn *c, db_stmt *s, user *u)
 {
     memset(u, 0, sizeof *u);
-    db_stmt *s = db_query(c, "SELECT id, district_id, username, name FROM users WHERE id = $1",
-                          "i", user_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -78,7 +77,7 @@ int auth_load_user(db_conn *c, int64_t user_id, user *u)
     s = db_query(c,
                  "SELECT role, school_id, grade, institution_id FROM user_roles WHERE user_id = $1"
                  " ORDER BY id",
-                 "i", user_id);
+                 "i", u->id);
     if (!s)
         return DB_ERROR;
     while ((rc = db_step(s)) == DB_ROW && u->nroles < USER_MAX_ROLES) {
@@ -94,17 +93,24 @@ int auth_load_user(db_conn *c, int64_t user_id, user *u)
     return rc == DB_ERROR ? DB_ERROR : DB_ROW;
 }
 
+int auth_load_user(db_conn *c, int64_t user_id, user *u)
+{
+    return load_user_from(
+        c, db_query(c, "SELECT id, district_id, username, name FROM users WHERE id = $1", "i", user_id),
+        u);
+}
+
 int auth_session_user(db_conn *c, const char *token, user *u)
 {
     char h[AUTH_HASH_HEX];
     auth_token_hash(token, h);
-    int64_t uid = 0;
-    int rc = db_query_int64(c, &uid,
-                            "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-                            "si", h, now_unix());
-    if (rc != DB_ROW)
-        return rc;
-    return auth_load_user(c, uid, u);
+    return load_user_from(c,
+                          db_query(c,
+                                   "SELECT u.id, u.district_id, u.username, u.name FROM sessions s"
+                                   " JOIN users u ON u.id = s.user_id"
+                                   " WHERE s.token_hash = $1 AND s.expires_at > $2",
+                                   "si", h, now_unix()),
+                          u);
 }
 
 json_t *auth_role_json(const role *ro)
