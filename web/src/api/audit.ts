@@ -9,6 +9,7 @@ export interface AuditEntry {
   action: string
   target_kind: string | null
   target_id: number | null
+  status?: number | null // the HTTP status the action got
   detail: unknown
   ip: string | null
   request_id: string | null
