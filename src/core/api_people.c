@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "calendar.h"
 #include "core.h"
 #include "pii.h"
 
@@ -649,13 +650,25 @@ static void h_my_classes(req *r)
 
 /* ---------- audit ---------- */
 
+/* A time bound from the query: Unix seconds, or a date YYYY-MM-DD in +08:00 (its first second
+ * for `from`, its last for `to`). false after replying 400. */
+static bool time_bound_or_reply(req *r, const char *key, bool end, int64_t dflt, int64_t *out)
+{
+    const char *v = req_query(r, key);
+    if (v && valid_date(v)) {
+        *out = (date_days(v) + (end ? 1 : 0)) * 86400 - 8 * 3600 - (end ? 1 : 0);
+        return true;
+    }
+    return req_query_int64_or_reply(r, key, dflt, out);
+}
+
 static void h_audit_list(req *r)
 {
     int64_t uid, from, to;
     const char *action = req_query(r, "action");
     if (!req_query_int64_or_reply(r, "user_id", 0, &uid) ||
-        !req_query_int64_or_reply(r, "from", 0, &from) ||
-        !req_query_int64_or_reply(r, "to", INT64_MAX / 2, &to))
+        !time_bound_or_reply(r, "from", false, 0, &from) ||
+        !time_bound_or_reply(r, "to", true, INT64_MAX / 2, &to))
         return;
     const char *where = " WHERE district_id = $1 AND ($2 = 0 OR user_id = $2) AND at >= $3"
                         " AND at <= $4 AND ($5 = '' OR action LIKE '%' || $5 || '%')";

@@ -9,7 +9,6 @@
 
 #include "auth.h"
 #include "core.h"
-#include "policy.h"
 
 static void h_login(req *r)
 {
@@ -114,17 +113,10 @@ static void h_me(req *r)
     reply_json(r, 200, u);
 }
 
-static void h_policy(req *r)
-{
-    json_t *doc = json_deep_copy(policy_json(r->app->pol));
-    reply_json(r, 200, doc);
-}
-
 static const route routes[] = {
     {"POST", "/api/v1/session", h_login, PERM_PUBLIC, 0, ROUTE_NO_AUDIT},
     {"DELETE", "/api/v1/session", h_logout, PERM_USER, 0, 0},
     {"GET", "/api/v1/me", h_me, PERM_USER, 0, 0},
-    {"GET", "/api/v1/policy", h_policy, PERM_USER, 0, 0},
 };
 
 const route *session_routes(size_t *n)

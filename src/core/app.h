@@ -22,10 +22,12 @@
 #include "db.h"
 
 typedef struct policy policy;
+typedef struct policy_store policy_store;
 
 typedef struct app {
     db_pool *pool;
-    const policy *pol;       /* the policy in force; see policy.h */
+    const policy *pol;       /* the policy in force for this request; see policy.h */
+    policy_store *policies;  /* the district's versions (policy_store.c); pol is chosen from it */
     const char *web_dir;     /* static files, or NULL */
     int login_max_failures;  /* lock-out after this many failures ... */
     int login_window_s;      /* ... within this many seconds */

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "policy.h"
 #include "pii.h"
+#include "policy_store.h"
 
 int64_t cli_district(db_conn *c)
 {
@@ -64,6 +65,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         return CLI_FAIL;
     }
     a->pol = p;
+    a->policies = policy_store_new(p);
     a->web_dir = o->web;
     a->quiet = o->quiet;
     a->login_max_failures = 5;
@@ -74,6 +76,8 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
 
 void cli_close(app *a)
 {
+    policy_store_free(a->policies);
+    a->policies = NULL;
     policy_free((policy *)a->pol);
     db_pool_free(a->pool);
     a->pol = NULL;

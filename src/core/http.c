@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "http.h"
+#include "policy_store.h"
 
 #define BODY_MAX_JSON (1u << 20)
 #define BODY_MAX_RAW (64u << 20)
@@ -45,6 +46,7 @@ struct server {
 typedef struct {
     req r;
     const route *rt;
+    app app_now;  /* the server's app with the policy in force for this request */
     int method_mismatch;
     char *body;
     size_t len, cap, max;
@@ -255,6 +257,9 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
     if (!(x->rt->flags & ROUTE_RAW_BODY) && !parse_body(x))
         return;
     r->db = db_acquire(a->pool);
+    x->app_now = *a;
+    x->app_now.pol = policy_store_current(a->policies, r->db, 1);
+    r->app = &x->app_now;
     const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     bool public = strcmp(x->rt->perm, PERM_PUBLIC) == 0;
     if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) <= 128) {

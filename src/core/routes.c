@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "core.h"
 #include "http.h"
+#include "policy_store.h"
 #include "homework/homework.h"
 
 static const route *no_routes(size_t *n)
@@ -20,6 +21,7 @@ const routes_fn all_route_tables[] = {
     people_routes,
     calendar_routes,
     import_routes,
+    policy_routes,
     homework_routes,
     no_routes,
     NULL,

@@ -175,6 +175,14 @@ test('writes are audited with who, what, when and where; the audit is searchable
   const a = expectStatus(await s.api('GET', `/api/v1/audit?user_id=${1}&action=schools&limit=500`, undefined, A), 200);
   assert.ok(a.items.some((x) => x.action === 'POST /api/v1/schools' && x.target_id === w.school.id && x.ip === '127.0.0.1' && x.at.endsWith('+08:00')));
   expectStatus(await s.api('GET', '/api/v1/audit', undefined, w.schoolAdmin.token), 403);
+  // dates are days in +08:00: today holds the row, yesterday does not
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const yesterday = new Date(Date.now() - 16 * 3600e3).toISOString().slice(0, 10);
+  const d = expectStatus(await s.api('GET', `/api/v1/audit?from=${today}&to=${today}&action=schools`, undefined, A), 200);
+  assert.ok(d.items.some((x) => x.target_id === w.school.id));
+  const y = expectStatus(await s.api('GET', `/api/v1/audit?from=${yesterday}&to=${yesterday}&action=schools`, undefined, A), 200);
+  assert.equal(y.total, 0);
+  expectStatus(await s.api('GET', '/api/v1/audit?from=2026-13-01', undefined, A), 400);
 });
 
 test('a teacher reading pupils of a class they do not teach is audited', async () => {

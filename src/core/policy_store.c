@@ -1,0 +1,213 @@
+/*
+ * policy_store.c: which policy is in force now, and the district's policy versions.
+ *
+ * The base policy is the national defaults with the optional --policy file on top. A district
+ * admin stores a new version (PUT /api/v1/policy: overrides of numbers by rule ID, and the date
+ * from which they apply); from that date on, every request sees national defaults + that
+ * version. Decisions store the version string they were made under, so past decisions keep
+ * theirs.
+ *
+ * State: the store caches the version in force for one second (so several servers sharing a
+ * database agree within a second) and keeps every version it has parsed until it is freed at
+ * exit: a request may still hold an older one. A mutex guards the cache.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "policy.h"
+#include "policy_store.h"
+
+typedef struct loaded {
+    struct loaded *next;
+    int64_t id;
+    policy *pol;
+} loaded;
+
+struct policy_store {
+    const policy *base;
+    pthread_mutex_t mu;
+    loaded *all;
+    const policy *current;
+    time_t checked_at;
+};
+
+policy_store *policy_store_new(const policy *base)
+{
+    policy_store *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->base = base;
+    s->current = base;
+    pthread_mutex_init(&s->mu, NULL);
+    return s;
+}
+
+void policy_store_free(policy_store *s)
+{
+    if (!s)
+        return;
+    for (loaded *l = s->all, *next; l; l = next) {
+        next = l->next;
+        policy_free(l->pol);
+        free(l);
+    }
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+/* The version in force today: the newest whose effective date has come. */
+static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
+{
+    char today[11];
+    today_local(today);
+    db_stmt *st = db_query(c,
+                           "SELECT id, body FROM policy_versions WHERE district_id = $1 AND"
+                           " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
+                           "is", district_id, today);
+    if (!st)
+        return s->current;
+    const policy *found = s->base;
+    if (db_step(st) == DB_ROW) {
+        int64_t id = db_col_int64(st, 0);
+        loaded *l = s->all;
+        while (l && l->id != id)
+            l = l->next;
+        if (!l) {
+            json_error_t je;
+            json_t *over = json_loads(db_col_text(st, 1), 0, &je);
+            char err[256];
+            policy *p = over ? policy_new(over, err, sizeof err) : NULL;
+            json_decref(over);
+            if (p) {
+                l = calloc(1, sizeof *l);
+                if (!l)
+                    abort();
+                l->id = id;
+                l->pol = p;
+                l->next = s->all;
+                s->all = l;
+            }
+        }
+        if (l)
+            found = l->pol;
+    }
+    db_finalize(st);
+    return found;
+}
+
+const policy *policy_store_current(policy_store *s, db_conn *c, int64_t district_id)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&s->mu);
+    if (s->checked_at != now) {
+        s->current = lookup(s, c, district_id);
+        s->checked_at = now;
+    }
+    const policy *p = s->current;
+    pthread_mutex_unlock(&s->mu);
+    return p;
+}
+
+void policy_store_invalidate(policy_store *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->checked_at = 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---------- routes ---------- */
+
+static void h_policy_get(req *r)
+{
+    reply_json(r, 200, json_deep_copy(policy_json(r->app->pol)));
+}
+
+static void h_policy_put(req *r)
+{
+    const char *eff;
+    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "effective_from", true, &eff))
+        return;
+    char today[11];
+    today_local(today);
+    if (strcmp(eff, today) < 0) {
+        json_t *extra = json_pack("{s:s,s:s}", "field", "effective_from", "message",
+                                  r->english ? "A policy version cannot take effect in the past"
+                                             : "政策生效日期不能早于今天(已作出的决定保持原版本)");
+        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+        return;
+    }
+    json_t *rules = json_object_get(r->body, "rules");
+    if (!json_is_object(rules) || json_object_size(rules) == 0) {
+        reply_err_field(r, SJ_ERR_MISSING_FIELD, "rules");
+        return;
+    }
+    /* every override must name a known rule and keep each number's type */
+    const policy *base = r->app->pol;
+    const char *rule, *key;
+    json_t *vals, *v;
+    json_object_foreach(rules, rule, vals) {
+        const json_t *cur = policy_get(base, rule, NULL);
+        if (!cur || !json_is_object(vals)) {
+            json_t *extra = json_pack("{s:s,s:s}", "field", "rules", "rule", rule);
+            reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+            return;
+        }
+        json_object_foreach(vals, key, v) {
+            const json_t *old = json_object_get(cur, key);
+            bool ok = old && (json_typeof(old) == json_typeof(v) || json_is_null(old) ||
+                              json_is_null(v) ||
+                              (json_is_boolean(old) && json_is_boolean(v)));
+            if (ok && json_is_integer(v) && json_integer_value(v) < 0)
+                ok = false;
+            if (!ok) {
+                json_t *extra = json_pack("{s:s,s:s,s:s}", "field", "rules", "rule", rule, "key", key);
+                reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+                return;
+            }
+        }
+    }
+    int64_t id = 0;
+    char *version = req_printf(r, "district-%s", eff);
+    json_t *doc = json_pack("{s:s,s:s,s:O}", "version", version, "effective_from", eff, "rules", rules);
+    char *body = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(doc);
+    int rc = db_insert_id(r->db, &id,
+                          "INSERT INTO policy_versions (district_id, effective_from, body, created_at,"
+                          " created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                          "issii", r->user->district_id, eff, body, now_unix(), r->user->id);
+    free(body);
+    if (rc != DB_DONE) {
+        reply_db(r, rc);
+        return;
+    }
+    policy_store_invalidate(r->app->policies);
+    r->audit_target = id;
+    reply_json(r, 201, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "version", version,
+                                 "effective_from", eff));
+}
+
+static void h_policy_versions(req *r)
+{
+    reply_list(r,
+               "SELECT id, effective_from, body, created_at FROM policy_versions"
+               " WHERE district_id = $1 ORDER BY effective_from DESC, id DESC",
+               "SELECT COUNT(*) FROM policy_versions WHERE district_id = $1",
+               "id:i,effective_from:s,overrides:s,created_at:i", "i", r->user->district_id);
+}
+
+static const route routes[] = {
+    {"GET", "/api/v1/policy", h_policy_get, PERM_USER, 0, 0},
+    {"PUT", "/api/v1/policy", h_policy_put, "core:policy:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"GET", "/api/v1/policy/versions", h_policy_versions, "core:policy:list",
+     ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR), 0},
+};
+
+const route *policy_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}

@@ -1,0 +1,50 @@
+// Policy (GET/PUT /api/v1/policy): national defaults, district versions with an effective date.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, world, expectStatus } from './lib.mjs';
+
+let s, A;
+before(async () => { s = await startServer(); A = await s.admin(); });
+after(async () => { await s.stop(); });
+
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const shift = (d, n) => new Date(Date.parse(d) + n * 86400e3).toISOString().slice(0, 10);
+
+test('the national policy holds every rule ID of POLICY.md with its numbers', async () => {
+  const p = expectStatus(await s.api('GET', '/api/v1/policy', undefined, A), 200);
+  assert.equal(p.rules['HW-2'].written_minutes_per_day, 60);
+  assert.equal(p.rules['HW-3'].written_minutes_per_day, 90);
+  assert.equal(p.rules['FU-2'].max_class_hours, 60);
+  assert.equal(p.rules['FU-3'].non_subject_max_charge_fen, 500000);
+  assert.equal(p.rules['AS-1'].min_minutes_per_day, 120);
+  for (const id of ['HW-1', 'HW-4', 'HW-11', 'EX-1', 'EX-4', 'AS-2', 'AS-6', 'AS-10', 'TR-1', 'TR-3', 'TR-7', 'FU-1', 'FU-6', 'PN-1', 'PN-2', 'RP-1', 'RP-3'])
+    assert.ok(p.rules[id], id);
+});
+
+test('a district version takes effect on its date; a future one does not yet apply', async () => {
+  const future = expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: shift(today(), 30), rules: { 'AS-6': { care_fee_per_hour_fen: 150 } } }, A), 201);
+  assert.match(future.version, /^district-/);
+  await new Promise((r) => setTimeout(r, 1100)); // the in-force version is cached for a second
+  let p = expectStatus(await s.api('GET', '/api/v1/policy', undefined, A), 200);
+  assert.equal(p.rules['AS-6'].care_fee_per_hour_fen, 200);
+  const now = expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: 50 } } }, A), 201);
+  p = expectStatus(await s.api('GET', '/api/v1/policy', undefined, A), 200);
+  assert.equal(p.rules['HW-2'].written_minutes_per_day, 50);
+  assert.equal(p.rules['HW-3'].written_minutes_per_day, 90, 'other numbers keep the national value');
+  assert.equal(p.version, now.version);
+  const v = expectStatus(await s.api('GET', '/api/v1/policy/versions', undefined, A), 200);
+  assert.equal(v.total, 2);
+});
+
+test('refusals: a past date, an unknown rule, a wrong type, a negative number, a non-admin', async () => {
+  const w = await world(s);
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: shift(today(), -1), rules: { 'HW-2': { written_minutes_per_day: 40 } } }, A), 400, 'invalid_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-99': { x: 1 } } }, A), 400, 'invalid_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: 'sixty' } } }, A), 400, 'invalid_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: -5 } } }, A), 400, 'invalid_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { no_such_key: 5 } } }, A), 400, 'invalid_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: {} }, A), 400, 'missing_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: 40 } } }, w.schoolAdmin.token), 403);
+  // everyone logged in may read the numbers in force
+  expectStatus(await s.api('GET', '/api/v1/policy', undefined, w.guardian.token), 200);
+});
