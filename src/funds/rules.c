@@ -82,10 +82,11 @@ funds_check funds_payment_check(const funds_contract *c, int64_t amount_fen)
 
 funds_check funds_lesson_check(const funds_contract *c)
 {
-    if (!c->open)
-        return FUNDS_CLOSED;
+    /* a contract whose last lesson was delivered closed itself: say why first */
     if (c->lessons_delivered >= c->lessons)
         return FUNDS_NO_LESSONS_LEFT;
+    if (!c->open)
+        return FUNDS_CLOSED;
     if (c->escrow_fen < c->price_per_lesson_fen)
         return FUNDS_INSUFFICIENT_ESCROW;
     return FUNDS_OK;

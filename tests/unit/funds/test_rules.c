@@ -203,8 +203,11 @@ static void test_funds_lesson_check__lessons_and_escrow(void **st)
     c = contract(10, 1000, 10000, 10);
     assert_int_equal(funds_lesson_check(&c), FUNDS_NO_LESSONS_LEFT);
     c = contract(10, 1000, 5000, 2);
-    c.open = false;
+    c.open = false; /* refunded */
     assert_int_equal(funds_lesson_check(&c), FUNDS_CLOSED);
+    c = contract(10, 1000, 10000, 10);
+    c.open = false; /* completed: closed by its last lesson */
+    assert_int_equal(funds_lesson_check(&c), FUNDS_NO_LESSONS_LEFT);
 }
 
 /* ---------- the entry hash ---------- */
