@@ -7,9 +7,10 @@
 #include "calendar.h"
 #include "core.h"
 #include "http.h"
+#include "policy_store.h"
+#include "homework/homework.h"
 #include "funds/funds.h"
 #include "training/training.h"
-#include "homework/homework.h"
 
 static const route *no_routes(size_t *n)
 {
@@ -22,6 +23,7 @@ const routes_fn all_route_tables[] = {
     people_routes,
     calendar_routes,
     import_routes,
+    policy_routes,
     homework_routes,
     training_routes,
     funds_routes,
