@@ -216,6 +216,7 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return CLI_FAIL;
     }
+    db_pool_arm(a.pool);
     fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, policy %s)\n", SJ_VERSION, host,
             port, db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL",
             policy_version(a.pol));

@@ -3,9 +3,9 @@
  *
  * State: a pool owns `size` connections made at open; db_acquire blocks on a condition
  * variable until one is free. A connection is used by one request at a time.
- * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare of the
- * pool's life fail, so tests can show that a failed store call gives a clean 5xx and
- * leaves nothing half-written.
+ * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare after
+ * db_pool_arm fail (serve arms it once it is ready), so tests can show that a failed store
+ * call gives a clean 5xx and leaves nothing half-written.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -25,6 +25,7 @@ struct db_pool {
     db_conn **all;
     int size;
     long fail_at;
+    atomic_int armed;
     atomic_long prepares;
 };
 
@@ -84,6 +85,7 @@ void db_pool_free(db_pool *p)
 }
 
 int db_pool_kind(const db_pool *p) { return p->ops->kind; }
+void db_pool_arm(db_pool *p) { atomic_store(&p->armed, 1); }
 int db_kind(const db_conn *c) { return c->ops->kind; }
 
 db_conn *db_acquire(db_pool *p)
@@ -150,8 +152,11 @@ const char *db_errmsg(db_conn *c) { return c->ops->errmsg(c); }
 db_stmt *db_prepare(db_conn *c, const char *sql)
 {
     db_pool *p = c->pool;
-    if (p->fail_at > 0 && atomic_fetch_add(&p->prepares, 1) + 1 == p->fail_at)
+    if (p->fail_at > 0 && atomic_load(&p->armed) &&
+        atomic_fetch_add(&p->prepares, 1) + 1 == p->fail_at) {
+        fprintf(stderr, "shuangjian: injected store failure (SJ_DB_FAIL_AT=%ld)\n", p->fail_at);
         return NULL;
+    }
     return c->ops->prepare(c, sql);
 }
 

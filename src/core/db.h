@@ -34,6 +34,7 @@ enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
 db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen);
 void db_pool_free(db_pool *p);
 int db_pool_kind(const db_pool *p);
+void db_pool_arm(db_pool *p); /* start counting for SJ_DB_FAIL_AT (tests) */
 
 db_conn *db_acquire(db_pool *p);
 void db_release(db_conn *c);
