@@ -282,7 +282,241 @@ out:
     sheet_free(sh);
 }
 
+/* ---------- teachers ---------- */
+
+/* Splits `s` on the separators people type between items: , ; 、 ， ； / and blanks. Calls
+ * fn for each non-empty item (at most 63 bytes). */
+static void split_items(const char *s, void (*fn)(void *ctx, const char *item), void *ctx)
+{
+    static const char *const seps[] = {",", ";", "/", " ", "\t", "、", "，", "；", NULL};
+    char item[64];
+    size_t n = 0;
+    for (const char *p = s;; ) {
+        size_t sl = 0;
+        for (int i = 0; seps[i] && !sl; i++)
+            if (strncmp(p, seps[i], strlen(seps[i])) == 0)
+                sl = strlen(seps[i]);
+        if (!*p || sl) {
+            item[n] = 0;
+            if (n)
+                fn(ctx, item);
+            n = 0;
+            if (!*p)
+                break;
+            p += sl;
+            continue;
+        }
+        if (n < sizeof item - 1)
+            item[n++] = *p;
+        p++;
+    }
+}
+
+/* "四年级3班", "4年级3班", "初一(2)班", "七年级2班", or "3班" with the 任教年级 column: the
+ * grade and the display name "N班". false when it cannot be read. */
+static bool parse_class_ref(const char *tok, int default_grade, int *grade, char name[16])
+{
+    const char *split = strstr(tok, "年级");
+    char gpart[64] = "";
+    const char *rest = tok;
+    if (split) {
+        size_t n = (size_t)(split - tok) + strlen("年级");
+        if (n >= sizeof gpart)
+            return false;
+        memcpy(gpart, tok, n);
+        gpart[n] = 0;
+        rest = tok + n;
+    } else if (strncmp(tok, "初", strlen("初")) == 0 || strncmp(tok, "高", strlen("高")) == 0) {
+        size_t n = strlen("初一");
+        if (strlen(tok) < n)
+            return false;
+        memcpy(gpart, tok, n);
+        gpart[n] = 0;
+        rest = tok + n;
+    }
+    *grade = gpart[0] ? ident_grade_parse(gpart) : default_grade;
+    int num = 0, digits = 0;
+    for (const char *p = rest; *p; p++)
+        if (*p >= '0' && *p <= '9' && digits < 3) {
+            num = num * 10 + (*p - '0');
+            digits++;
+        }
+    if (*grade < 1 || *grade > 9 || digits == 0 || num == 0)
+        return false;
+    snprintf(name, 16, "%d班", num);
+    return true;
+}
+
+typedef struct {
+    req *r;
+    int64_t school_id, user_id;
+    int default_grade;
+    const roster_teacher *t;
+    const char *subject;
+    json_t *errors;
+    size_t *nerr;
+    int64_t *assignments;
+    int rc;
+} teach_ctx;
+
+static void assign_class(void *vctx, const char *tok)
+{
+    teach_ctx *c = vctx;
+    int grade = 0;
+    char name[16];
+    if (c->rc != DB_DONE)
+        return;
+    if (!parse_class_ref(tok, c->default_grade, &grade, name)) {
+        json_array_append_new(c->errors, row_error(c->r, c->t->row, "任教班级",
+                                                   req_printf(c->r, "无法识别班级“%s”", tok),
+                                                   "Cannot read the class"));
+        (*c->nerr)++;
+        return;
+    }
+    int64_t class_id = 0;
+    int q = db_query_int64(c->r->db, &class_id,
+                           "SELECT id FROM classes WHERE school_id = $1 AND grade = $2 AND name = $3",
+                           "iis", c->school_id, (int64_t)grade, name);
+    if (q != DB_ROW) {
+        if (q != DB_DONE) {
+            c->rc = q;
+            return;
+        }
+        json_array_append_new(c->errors, row_error(c->r, c->t->row, "任教班级",
+                                                   req_printf(c->r, "本校没有班级“%s”(请先导入学生或建班)", tok),
+                                                   "No such class in this school"));
+        (*c->nerr)++;
+        return;
+    }
+    int rc = db_run(c->r->db,
+                    "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)"
+                    " ON CONFLICT (class_id, user_id, subject) DO NOTHING",
+                    "iis", class_id, c->user_id, c->subject);
+    if (rc != DB_DONE)
+        c->rc = rc;
+    else
+        (*c->assignments)++;
+}
+
+static void assign_subject(void *vctx, const char *subject)
+{
+    teach_ctx *c = vctx;
+    c->subject = subject;
+    split_items(c->t->classes, assign_class, c);
+}
+
+static void h_import_teachers(req *r)
+{
+    int64_t school_id = 0;
+    sheet *sh = NULL;
+    roster *ro = NULL;
+    json_t *errors = NULL;
+    if (!req_query_int64_or_reply(r, "school_id", 0, &school_id))
+        return;
+    if (school_id <= 0) {
+        reply_err_field(r, SJ_ERR_MISSING_FIELD, "school_id");
+        return;
+    }
+    if (!auth_school_admin_or_reply(r, school_id))
+        return;
+    char err[256] = "";
+    sheet_status ss = sheet_read(r->raw_body, r->raw_len, NULL, &sh, err, sizeof err);
+    if (ss != SHEET_OK) {
+        json_t *rows = json_array();
+        json_array_append_new(rows, row_error(r, 0, "", err[0] ? err : sheet_status_message(ss, 0),
+                                              sheet_status_message(ss, 1)));
+        reject(r, rows, 1);
+        goto out;
+    }
+    if (roster_map_teachers(sh, &ro) != 0) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        goto out;
+    }
+    errors = json_array();
+    for (size_t i = 0; i < ro->nerrors; i++)
+        json_array_append_new(errors, row_error(r, ro->errors[i].row, ro->errors[i].column,
+                                                ro->errors[i].message, ro->errors[i].message_en));
+    size_t nerr = ro->nerrors_total;
+    if (nerr > 0 || ro->nteachers == 0) {
+        if (nerr == 0) {
+            json_array_append_new(errors, row_error(r, 1, "", "文件中没有教师", "The file has no teachers"));
+            nerr = 1;
+        }
+        reject(r, errors, nerr);
+        errors = NULL;
+        goto out;
+    }
+    int64_t created = 0, linked = 0, assignments = 0;
+    int rc = db_begin_write(r->db) == DB_OK ? DB_DONE : DB_ERROR;
+    for (size_t i = 0; i < ro->nteachers && rc == DB_DONE; i++) {
+        const roster_teacher *t = &ro->teachers[i];
+        char hash[PII_HASH_HEX];
+        pii_hash(r->app->data_key, t->phone, hash);
+        int64_t uid = 0;
+        int q = db_query_int64(r->db, &uid,
+                               "SELECT u.id FROM users u JOIN user_roles ro ON ro.user_id = u.id"
+                               " WHERE u.phone_hash = $1 AND ro.school_id = $2 ORDER BY u.id LIMIT 1",
+                               "si", hash, school_id);
+        if (q == DB_ROW) {
+            linked++;
+        } else if (q == DB_DONE) {
+            char username[96];
+            if (t->staff_no[0])
+                snprintf(username, sizeof username, "t%lld-%s", (long long)school_id, t->staff_no);
+            else
+                snprintf(username, sizeof username, "t%lld-r%zu", (long long)school_id, t->row);
+            role ro_teacher = {.kind = ROLE_TEACHER, .school_id = school_id};
+            rc = core_user_create(r->db, r->app, r->user->district_id, username, NULL, t->name,
+                                  t->phone, &ro_teacher, 1, &uid);
+            if (rc == DB_CONSTRAINT) {
+                json_array_append_new(errors, row_error(r, t->row, "工号", "工号已被其他账号使用",
+                                                        "The staff number is taken"));
+                nerr++;
+                rc = DB_DONE;
+                continue;
+            }
+            if (rc == DB_DONE)
+                rc = db_run(r->db,
+                            "INSERT INTO staff_profiles (user_id, school_id, staff_no, title, cert_no)"
+                            " VALUES ($1, $2, $3, $4, $5)",
+                            "iisss", uid, school_id, t->staff_no[0] ? t->staff_no : NULL,
+                            t->title[0] ? t->title : NULL, t->cert_no[0] ? t->cert_no : NULL);
+            created++;
+        } else {
+            rc = q;
+        }
+        if (rc != DB_DONE || !t->subjects[0] || !t->classes[0])
+            continue;
+        teach_ctx c = {.r = r, .school_id = school_id, .user_id = uid, .default_grade = t->grade,
+                       .t = t, .errors = errors, .nerr = &nerr, .assignments = &assignments,
+                       .rc = DB_DONE};
+        split_items(t->subjects, assign_subject, &c);
+        rc = c.rc;
+    }
+    if (rc == DB_DONE && nerr > 0) {
+        db_rollback(r->db);
+        reject(r, errors, nerr);
+        errors = NULL;
+        goto out;
+    }
+    if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        reply_db(r, rc == DB_DONE ? DB_ERROR : rc);
+        goto out;
+    }
+    r->audit_target = school_id;
+    reply_json(r, 200, json_pack("{s:I,s:I,s:I}", "teachers_created", (json_int_t)created,
+                                 "teachers_linked", (json_int_t)linked, "assignments_created",
+                                 (json_int_t)assignments));
+out:
+    json_decref(errors);
+    roster_free(ro);
+    sheet_free(sh);
+}
+
 static const route routes[] = {
+    {"POST", "/api/v1/imports/teachers", h_import_teachers, "core:import",
+     ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN), ROUTE_RAW_BODY},
     {"POST", "/api/v1/imports/students", h_import_students, "core:import",
      ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN), ROUTE_RAW_BODY},
 };
