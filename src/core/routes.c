@@ -9,6 +9,7 @@
 #include "http.h"
 #include "policy_store.h"
 #include "homework/homework.h"
+#include "exams/exams.h"
 #include "funds/funds.h"
 #include "training/training.h"
 
@@ -25,6 +26,7 @@ const routes_fn all_route_tables[] = {
     import_routes,
     policy_routes,
     homework_routes,
+    exams_routes,
     training_routes,
     funds_routes,
     no_routes,
