@@ -36,6 +36,19 @@
     X(CONTRACT_CLOSED, 409, "contract_closed", "合同已终止", "The contract is closed")         \
     X(HOMEWORK_PAST, 409, "homework_in_past", "这一天已经过去,作业记录不能再修改",            \
       "This day has passed; its homework can no longer be changed")                            \
+    X(ALREADY_ENROLLED, 409, "already_enrolled", "该学生已报名或已在候补名单中",               \
+      "The pupil is already enrolled or on the wait list")                                     \
+    X(TIME_CLASH, 409, "time_clash", "与该学生已报名的项目时间冲突",                           \
+      "It clashes with a program the pupil is already in")                                     \
+    X(PROGRAM_CLOSED, 409, "program_closed", "该课后服务项目已结束或已关闭",                   \
+      "The program has ended or is closed")                                                    \
+    X(ROLL_LOCKED, 409, "roll_locked", "该日点名已锁定,修改请提交更正并说明原因",              \
+      "The roll of that day is locked; send a correction with a reason")                       \
+    X(ROLL_NOT_OPEN, 409, "roll_not_open", "还没到这一天,不能点名", "That day has not come yet") \
+    X(NO_SESSION, 422, "no_session", "该项目这一天没有课后服务",                               \
+      "The program has no session on that day")                                                \
+    X(NOT_ENROLLED, 422, "not_enrolled", "该学生当天未报名此项目",                             \
+      "The pupil is not enrolled in this program on that day")                                 \
     X(OVERPAYMENT, 422, "overpayment", "付款超过合同金额", "The payment exceeds what is owed") \
     X(NO_LESSONS_LEFT, 422, "no_lessons_left", "合同课时已全部消课", "No lessons are left")    \
     X(INSUFFICIENT_ESCROW, 422, "insufficient_escrow", "监管账户余额不足一课时费用",            \

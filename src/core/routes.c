@@ -9,6 +9,7 @@
 #include "http.h"
 #include "policy_store.h"
 #include "homework/homework.h"
+#include "afterschool/afterschool.h"
 #include "exams/exams.h"
 #include "funds/funds.h"
 #include "training/training.h"
@@ -26,6 +27,7 @@ const routes_fn all_route_tables[] = {
     import_routes,
     policy_routes,
     homework_routes,
+    afterschool_routes,
     exams_routes,
     training_routes,
     funds_routes,

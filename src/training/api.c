@@ -183,7 +183,7 @@ static void h_institution_list(req *r)
     db_stmt *s = db_query(r->db,
                           req_printf(r, INST_SELECT "%s%s ORDER BY i.id LIMIT $6 OFFSET $7", where,
                                      filters),
-                          "isssssii", key, state ? state : "", list ? list : "", qq, like, limit,
+                          "issssii", key, state ? state : "", list ? list : "", qq, like, limit,
                           offset);
     json_t *items = db_rows_json(s, INST_COLS);
     if (!items ||
