@@ -416,12 +416,8 @@ static void h_class_teacher_add(req *r)
         !body_int_or_reply(r, "user_id", 1, INT64_MAX, true, &user_id) ||
         !body_str_or_reply(r, "subject", 20, true, &subject))
         return;
-    if (!auth_class_staff_or_reply(r, class_id, &school_id, NULL))
+    if (!auth_class_admin_or_reply(r, class_id, &school_id))
         return;
-    if (!auth_school_admin(r->user, school_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
                             "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2"
@@ -473,12 +469,8 @@ static void h_student_create(req *r)
         !body_str_or_reply(r, "student_no", 32, true, &student_no) ||
         !body_str_or_reply(r, "gender", 4, false, &gender))
         return;
-    if (!auth_class_staff_or_reply(r, class_id, &school_id, NULL))
+    if (!auth_class_admin_or_reply(r, class_id, &school_id))
         return;
-    if (!auth_school_admin(r->user, school_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO students (district_id, school_id, class_id, name, student_no,"

@@ -163,6 +163,7 @@ bool auth_guardian_in_class(req *r, int64_t class_id);
 /* Each replies 403 (or 404 when the object does not exist) and returns false. */
 bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out, int *grade_out);
 bool auth_school_staff_or_reply(req *r, int64_t school_id);
+bool auth_class_admin_or_reply(req *r, int64_t class_id, int64_t *school_id_out);
 bool auth_school_admin_or_reply(req *r, int64_t school_id);
 
 /* Audit: writes are recorded by the server; reads of pupils by staff outside their classes and

@@ -280,3 +280,17 @@ bool auth_school_admin_or_reply(req *r, int64_t school_id)
     }
     return true;
 }
+
+bool auth_class_admin_or_reply(req *r, int64_t class_id, int64_t *school_id_out)
+{
+    int64_t school = 0;
+    if (!auth_class_staff_or_reply(r, class_id, &school, NULL))
+        return false;
+    if (!auth_school_admin(r->user, school)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return false;
+    }
+    if (school_id_out)
+        *school_id_out = school;
+    return true;
+}

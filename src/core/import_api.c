@@ -99,6 +99,41 @@ static void seal(const app *a, const char *plain, bool phone, sealed *out)
         ident_id_mask(plain, out->masked, sizeof out->masked);
 }
 
+/* The common start of an import: the school from the query (its admin only), the file read
+ * and mapped. false after replying (422 import_rejected with every error, or 4xx/5xx); on true
+ * the caller owns *sh and *ro. */
+static bool load_roster_or_reply(req *r, bool teachers, int64_t *school_id, sheet **sh,
+                                 roster **ro, json_t **errors, size_t *nerr)
+{
+    if (!req_query_int64_or_reply(r, "school_id", 0, school_id))
+        return false;
+    if (*school_id <= 0) {
+        reply_err_field(r, SJ_ERR_MISSING_FIELD, "school_id");
+        return false;
+    }
+    if (!auth_school_admin_or_reply(r, *school_id))
+        return false;
+    char err[256] = "";
+    sheet_status ss = sheet_read(r->raw_body, r->raw_len, NULL, sh, err, sizeof err);
+    if (ss != SHEET_OK) {
+        json_t *rows = json_array();
+        json_array_append_new(rows, row_error(r, 0, "", err[0] ? err : sheet_status_message(ss, 0),
+                                              sheet_status_message(ss, 1)));
+        reject(r, rows, 1);
+        return false;
+    }
+    if ((teachers ? roster_map_teachers(*sh, ro) : roster_map_students(*sh, ro)) != 0) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return false;
+    }
+    *errors = json_array();
+    for (size_t i = 0; i < (*ro)->nerrors; i++)
+        json_array_append_new(*errors, row_error(r, (*ro)->errors[i].row, (*ro)->errors[i].column,
+                                                 (*ro)->errors[i].message, (*ro)->errors[i].message_en));
+    *nerr = (*ro)->nerrors_total;
+    return true;
+}
+
 static void h_import_students(req *r)
 {
     int64_t school_id = 0;
@@ -107,32 +142,9 @@ static void h_import_students(req *r)
     import_stmts st = {0};
     int64_t *class_ids = NULL;
     json_t *errors = NULL;
-    if (!req_query_int64_or_reply(r, "school_id", 0, &school_id))
-        return;
-    if (school_id <= 0) {
-        reply_err_field(r, SJ_ERR_MISSING_FIELD, "school_id");
-        return;
-    }
-    if (!auth_school_admin_or_reply(r, school_id))
-        return;
-    char err[256] = "";
-    sheet_status ss = sheet_read(r->raw_body, r->raw_len, NULL, &sh, err, sizeof err);
-    if (ss != SHEET_OK) {
-        json_t *rows = json_array();
-        json_array_append_new(rows, row_error(r, 0, "", err[0] ? err : sheet_status_message(ss, 0),
-                                              sheet_status_message(ss, 1)));
-        reject(r, rows, 1);
+    size_t nerr = 0;
+    if (!load_roster_or_reply(r, false, &school_id, &sh, &ro, &errors, &nerr))
         goto out;
-    }
-    if (roster_map_students(sh, &ro) != 0) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        goto out;
-    }
-    errors = json_array();
-    for (size_t i = 0; i < ro->nerrors; i++)
-        json_array_append_new(errors, row_error(r, ro->errors[i].row, ro->errors[i].column,
-                                                ro->errors[i].message, ro->errors[i].message_en));
-    size_t nerr = ro->nerrors_total;
     /* grades the school does not have */
     char kind[16] = "";
     db_stmt *q = db_query(r->db, "SELECT kind FROM schools WHERE id = $1", "i", school_id);
@@ -411,32 +423,9 @@ static void h_import_teachers(req *r)
     sheet *sh = NULL;
     roster *ro = NULL;
     json_t *errors = NULL;
-    if (!req_query_int64_or_reply(r, "school_id", 0, &school_id))
-        return;
-    if (school_id <= 0) {
-        reply_err_field(r, SJ_ERR_MISSING_FIELD, "school_id");
-        return;
-    }
-    if (!auth_school_admin_or_reply(r, school_id))
-        return;
-    char err[256] = "";
-    sheet_status ss = sheet_read(r->raw_body, r->raw_len, NULL, &sh, err, sizeof err);
-    if (ss != SHEET_OK) {
-        json_t *rows = json_array();
-        json_array_append_new(rows, row_error(r, 0, "", err[0] ? err : sheet_status_message(ss, 0),
-                                              sheet_status_message(ss, 1)));
-        reject(r, rows, 1);
+    size_t nerr = 0;
+    if (!load_roster_or_reply(r, true, &school_id, &sh, &ro, &errors, &nerr))
         goto out;
-    }
-    if (roster_map_teachers(sh, &ro) != 0) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        goto out;
-    }
-    errors = json_array();
-    for (size_t i = 0; i < ro->nerrors; i++)
-        json_array_append_new(errors, row_error(r, ro->errors[i].row, ro->errors[i].column,
-                                                ro->errors[i].message, ro->errors[i].message_en));
-    size_t nerr = ro->nerrors_total;
     if (nerr > 0 || ro->nteachers == 0) {
         if (nerr == 0) {
             json_array_append_new(errors, row_error(r, 1, "", "文件中没有教师", "The file has no teachers"));
