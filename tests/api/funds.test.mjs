@@ -4,6 +4,9 @@
 // with SJ_PG_URL, on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, expectStatus } from './lib.mjs';
 import { institution, contract, assertMoney, mkUser, world } from './funds_world.mjs';
 
@@ -283,6 +286,26 @@ test('concurrency: 20 payments at once never pass the amount; 20 lessons at once
   await verifyOk();
 });
 
+test('concurrency: movements on many contracts at once share one unbroken chain', async () => {
+  const { admin, course } = await institution(s, { price: 1000 });
+  const w = await world(s);
+  // six contracts of 10 lessons for one pupil (60 class-hours), each paid and taught at once
+  const cs = [];
+  for (let i = 0; i < 6; i++) cs.push(await contract(s, w, course, 10));
+  const before = expectStatus(await s.api('GET', '/api/v1/funds/verify', undefined, A), 200);
+  const reqs = [];
+  for (const c of cs) {
+    for (let i = 0; i < 4; i++) reqs.push(s.api('POST', `/api/v1/contracts/${c.id}/payments`, { amount_fen: 2500 }, w.guardian.token));
+    for (let i = 0; i < 3; i++) reqs.push(s.api('POST', `/api/v1/contracts/${c.id}/lessons`, { date: '2026-09-09' }, admin.token));
+  }
+  const res = await Promise.all(reqs);
+  const moved = res.filter((r) => r.status === 201).length;
+  assert.ok(res.every((r) => [201, 422].includes(r.status)), JSON.stringify(res.find((r) => ![201, 422].includes(r.status))?.body));
+  const v = await verifyOk();
+  assert.equal(v.entries, before.entries + 2 * moved);
+  for (const c of cs) assertMoney(expectStatus(await s.api('GET', `/api/v1/contracts/${c.id}`, undefined, A), 200));
+});
+
 test('suspending an institution refunds every open contract in one step, and the ledger still verifies', async () => {
   const { admin, inst, course } = await institution(s, { price: 3000 });
   const fams = [];
@@ -325,7 +348,41 @@ test('verify answers as API.md says and only for district staff', async () => {
   // the district's totals agree with verify
   const sum = expectStatus(await s.api('GET', '/api/v1/funds/summary', undefined, A), 200);
   assert.equal(sum.escrow_fen, v.escrow_fen);
-  const x = await s.api('GET', '/api/v1/funds/export.xlsx', undefined, A);
-  assert.equal(x.status, 200);
-  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  const res = await fetch(s.url + '/api/v1/funds/export.xlsx', { headers: { Authorization: 'Bearer ' + A } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  assert.match(res.headers.get('content-disposition'), /attachment/);
+  const file = join(s.dir, 'funds.xlsx');
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  const book = execFileSync('unzip', ['-p', file, 'xl/workbook.xml'], { encoding: 'utf8' });
+  assert.match(book, /资金监管汇总/);
+  const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  for (const h of ['机构名称', '监管余额(元)', '风险提示', '合计']) assert.ok(strings.includes(h), h);
+  assert.ok(strings.includes(sum.items[0].name));
+  expectStatus(await s.api('GET', '/api/v1/funds/export.xlsx', undefined, w.guardian.token), 403);
+});
+
+test('risk warnings: escrow waiting while no lesson is delivered', async () => {
+  const w = await world(s);
+  const { inst, admin, course } = await institution(s, { price: 4000 });
+  const c = await contract(s, w, course, 30, '2026-09-01', '2026-11-30'); // started weeks ago
+  expectStatus(await s.api('POST', `/api/v1/contracts/${c.id}/payments`, { amount_fen: 120000 }, w.guardian.token), 201);
+  let warn = expectStatus(await s.api('GET', `/api/v1/funds/warnings?institution_id=${inst.id}`, undefined, A), 200);
+  const codes = warn.items[0].warnings.map((x) => x.code);
+  assert.ok(codes.includes('lessons_stopped'), codes.join());
+  assert.ok(codes.includes('escrow_large'), codes.join());
+  // the institution sees its own warnings, not another's
+  expectStatus(await s.api('GET', `/api/v1/funds/warnings?institution_id=${inst.id}`, undefined, admin.token), 200);
+  const other = await institution(s);
+  expectStatus(await s.api('GET', `/api/v1/funds/warnings?institution_id=${inst.id}`, undefined, other.admin.token), 403);
+  // a lesson today restarts the pace
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const day = new Date(today + 'T00:00:00Z').getUTCDay();
+  if (day >= 1 && day <= 5) {
+    const l = await s.api('POST', `/api/v1/contracts/${c.id}/lessons`, { date: today }, admin.token);
+    if (l.status === 201) {
+      warn = expectStatus(await s.api('GET', `/api/v1/funds/warnings?institution_id=${inst.id}`, undefined, A), 200);
+      assert.ok(!(warn.items[0]?.warnings || []).some((x) => x.code === 'lessons_stopped'));
+    }
+  }
 });
