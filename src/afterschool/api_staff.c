@@ -216,8 +216,24 @@ void afterschool_h_create_leave(req *r)
                             "is", me, week) == DB_ROW
                  ? DB_OK
                  : DB_ERROR;
+    int64_t same = 0;
+    if (rc == DB_OK)
+        rc = db_query_int64(r->db, &same,
+                            "SELECT COUNT(*) FROM afterschool_leave WHERE user_id = $1"
+                            " AND date = $2 AND half = $3 AND status <> 'rejected'",
+                            "iss", me, date, halves[half]) == DB_ROW
+                 ? DB_OK
+                 : DB_ERROR;
     if (rc != DB_OK) {
         fail_tx(r, rc);
+        return;
+    }
+    if (same) {
+        db_rollback(r->db);
+        json_t *extra = json_pack("{s:s,s:s}", "field", "date", "message",
+                                  r->english ? "Leave for this half-day is already asked for"
+                                             : "这个半天已经请过假");
+        reply_err_detail(r, SJ_ERR_CONFLICT, extra);
         return;
     }
     int64_t balance = earned - held - spent;

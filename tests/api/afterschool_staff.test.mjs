@@ -1,0 +1,233 @@
+// API tests for the after-school service's day-to-day side (API.md "After-school service"
+// attendance and staff rows, POLICY.md AS-8, AS-9): the roll taken per session, locked after
+// its day, entered late or corrected only with a reason that is kept, refused for pupils not
+// enrolled; duty recorded into the time bank; half-day leave spending credits within the weekly
+// limit (exactly enough credits pass, fewer are refused), concurrent requests never spending
+// the same credits twice; approval returning or spending the credits; the A/B post roster; the
+// subsidies due. Runs on SQLite, or PostgreSQL with SJ_PG_URL.
+//
+// Dates are relative to today: the roll and duty need session days in the past, the leave
+// school days to come; every date from August of last year to July of next year lies in a term.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, world, expectStatus, psql, BACKEND } from './lib.mjs';
+
+let s, A;
+const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1;
+const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
+// the term holding today, and its bounds as entered below
+const autumn = m >= 8 || m === 1;
+const ty = m === 1 ? y - 1 : y;
+const TERM = autumn ? `${ty}-autumn` : `${ty}-spring`;
+const T_FIRST = autumn ? `${ty}-08-01` : `${ty}-02-01`;
+const T_LAST = autumn ? `${ty + 1}-01-31` : `${ty}-07-31`;
+const pastDays = []; // weekdays before today in this term, latest first
+for (let d = addDays(today, -1); d >= T_FIRST && pastDays.length < 6; d = addDays(d, -1)) if (weekday(d) <= 5) pastDays.push(d);
+const weekStart = (d) => addDays(d, 1 - weekday(d));
+const futureWeeks = []; // [monday..friday school days] of weeks after this one, in this term
+for (let mon = addDays(weekStart(today), 7); addDays(mon, 4) <= T_LAST && futureWeeks.length < 4; mon = addDays(mon, 7)) futureWeeks.push([0, 1, 2, 3, 4].map((k) => addDays(mon, k)));
+let pastSaturday = addDays(today, -1);
+while (weekday(pastSaturday) !== 6) pastSaturday = addDays(pastSaturday, -1);
+
+// setting up history the API cannot back-date: a seat held since the start of term
+function sql(stmt) {
+  if (BACKEND === 'pg') return psql(s.db.url, stmt);
+  return execFileSync('sqlite3', ['-bail', s.db.url.slice(7), stmt], { encoding: 'utf8' });
+}
+
+let seq = 0;
+async function user(roles, prefix = 'u') {
+  const username = `${prefix}${++seq}_${Math.random().toString(36).slice(2, 6)}`;
+  const u = expectStatus(await s.api('POST', '/api/v1/users', { username, password: 'password-123', name: username, roles }, A), 201);
+  return { id: u.id, token: await s.login(username, 'password-123') };
+}
+async function pupil(w) {
+  const n = ++seq;
+  const st = expectStatus(await s.api('POST', '/api/v1/students', { class_id: w.cls.id, name: '学生' + n, student_no: `Q${n}_${Math.random().toString(36).slice(2, 7)}` }, A), 201);
+  const g = await user([{ role: 'guardian' }], 'gu');
+  expectStatus(await s.api('POST', `/api/v1/students/${st.id}/guardians`, { user_id: g.id }, A), 201);
+  return { id: st.id, guardian: g };
+}
+const CARE = { term: TERM, name: '课后托管', kind: 'care', provider: 'school', capacity: 50, weekdays: [1, 2, 3, 4, 5], start: '15:30', end: '18:00', fee_per_hour_fen: 200, first_day: T_FIRST, last_day: T_LAST };
+const program = async (w, over = {}) => expectStatus(await s.api('POST', '/api/v1/afterschool/programs', { ...CARE, school_id: w.school.id, ...over }, w.schoolAdmin.token), 201);
+const roll = (w, pid, body, token) => s.api('POST', `/api/v1/afterschool/programs/${pid}/attendance`, body, token || w.teacher.token);
+const getRoll = async (pid, date, token) => expectStatus(await s.api('GET', `/api/v1/afterschool/programs/${pid}/attendance?date=${date}`, undefined, token), 200);
+const duty = (token, body) => s.api('POST', '/api/v1/staff/duties', body, token);
+const credits = async (uid, token) => expectStatus(await s.api('GET', `/api/v1/staff/${uid}/credits`, undefined, token), 200);
+const leave = (token, date, half) => s.api('POST', '/api/v1/staff/leave', { date, half }, token);
+
+before(async () => {
+  s = await startServer();
+  A = await s.admin();
+  for (const Y of [y - 1, y, y + 1]) {
+    expectStatus(await s.api('POST', '/api/v1/calendar/terms', { term: `${Y}-spring`, first_day: `${Y}-02-01`, last_day: `${Y}-07-31` }, A), 201);
+    expectStatus(await s.api('POST', '/api/v1/calendar/terms', { term: `${Y}-autumn`, first_day: `${Y}-08-01`, last_day: `${Y + 1}-01-31` }, A), 201);
+  }
+});
+after(async () => { await s?.stop(); });
+
+test('the roll: locked after its day, entered late only with a reason, corrected with a reason that is kept', { skip: pastDays.length < 1 && 'no past school day in this term yet' }, async () => {
+  const w = await world(s);
+  const p = await program(w, { staff_a: w.teacher.id });
+  const k2 = await pupil(w), k3 = await pupil(w);
+  const e1 = expectStatus(await s.api('POST', '/api/v1/afterschool/enrolments', { program_id: p.id, student_id: w.student.id }, w.guardian.token), 201);
+  const e2 = expectStatus(await s.api('POST', '/api/v1/afterschool/enrolments', { program_id: p.id, student_id: k2.id }, k2.guardian.token), 201);
+  sql(`UPDATE afterschool_enrolments SET seat_from = '${T_FIRST}' WHERE id IN (${e1.id}, ${e2.id})`);
+  const d = pastDays[0];
+  // not yet, not a session day, locked without a reason, pupils not enrolled: refused, nothing kept
+  expectStatus(await roll(w, p.id, { date: addDays(today, 1), present: [] }), 409, 'roll_not_open');
+  expectStatus(await roll(w, p.id, { date: pastSaturday, present: [], reason: '补录' }), 422, 'no_session');
+  const locked = expectStatus(await roll(w, p.id, { date: d, present: [w.student.id] }), 409, 'roll_locked').error;
+  assert.equal(locked.taken, false);
+  const ne = expectStatus(await roll(w, p.id, { date: d, present: [w.student.id, k3.id], reason: '补录' }), 422, 'not_enrolled').error;
+  assert.deepEqual(ne.student_ids, [k3.id]);
+  expectStatus(await roll(w, p.id, { date: d, present: [0] }), 400);
+  expectStatus(await roll(w, p.id, { date: d, present: 'all' }), 400);
+  expectStatus(await roll(w, p.id, { date: d, present: [], reason: '补录' }, w.guardian.token), 403);
+  const other = await world(s);
+  expectStatus(await roll(w, p.id, { date: d, present: [], reason: '补录' }, other.teacher.token), 403);
+  assert.equal((await getRoll(p.id, d, w.teacher.token)).taken, false, 'nothing stored by the refusals');
+  // a late roll with its reason
+  expectStatus(await roll(w, p.id, { date: d, present: [w.student.id], reason: '网络故障,纸质点名补录' }), 204);
+  let r = await getRoll(p.id, d, w.teacher.token);
+  assert.deepEqual([r.taken, r.locked, r.late_reason], [true, true, '网络故障,纸质点名补录']);
+  assert.deepEqual(r.items.map((x) => [x.student_id, x.present]).sort(), [[w.student.id, true], [k2.id, false]].sort());
+  expectStatus(await roll(w, p.id, { date: d, present: [w.student.id, k2.id], reason: '再改一次' }), 409, 'roll_locked');
+  // corrections: only with a reason, only for pupils on the roll, all kept
+  expectStatus(await s.api('POST', `/api/v1/afterschool/programs/${p.id}/attendance/corrections`, { date: d, student_id: k2.id, present: true }, w.teacher.token), 400);
+  expectStatus(await s.api('POST', `/api/v1/afterschool/programs/${p.id}/attendance/corrections`, { date: d, student_id: k3.id, present: true, reason: '家长来电' }, w.teacher.token), 422, 'not_enrolled');
+  expectStatus(await s.api('POST', `/api/v1/afterschool/programs/${p.id}/attendance/corrections`, { date: pastSaturday, student_id: k2.id, present: true, reason: 'x' }, w.teacher.token), 404);
+  const c = expectStatus(await s.api('POST', `/api/v1/afterschool/programs/${p.id}/attendance/corrections`, { date: d, student_id: k2.id, present: true, reason: '学生在操场活动,漏点' }, w.teacher.token), 201);
+  assert.deepEqual([c.present_before, c.present_after], [false, true]);
+  r = await getRoll(p.id, d, w.schoolAdmin.token);
+  assert.equal(r.items.find((x) => x.student_id === k2.id).present, true);
+  assert.deepEqual(r.corrections.map((x) => [x.student_id, x.reason]), [[k2.id, '学生在操场活动,漏点']]);
+});
+
+test('the roll on its own day can be taken and retaken', { skip: weekday(today) > 5 && 'today is a weekend' }, async () => {
+  const w = await world(s);
+  const p = await program(w);
+  const e = expectStatus(await s.api('POST', '/api/v1/afterschool/enrolments', { program_id: p.id, student_id: w.student.id }, w.guardian.token), 201);
+  assert.equal(e.seat_from, today);
+  expectStatus(await roll(w, p.id, { date: today, present: [] }), 204);
+  expectStatus(await roll(w, p.id, { date: today, present: [w.student.id] }), 204);
+  const r = await getRoll(p.id, today, w.teacher.token);
+  assert.deepEqual([r.locked, r.items[0].present], [false, true]);
+});
+
+test('duty into the time bank: one entry per teacher, session and day; the A/B posts; who may record and read', { skip: pastDays.length < 2 && 'fewer than two past school days in this term' }, async () => {
+  const w = await world(s);
+  const t2 = await user([{ role: 'teacher', school_id: w.school.id }], 'tb');
+  const p = await program(w, { staff_a: w.teacher.id, staff_b: t2.id });
+  const d = pastDays[0];
+  const r = expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: d, minutes: 150 }), 201);
+  assert.deepEqual([r.credits.minutes, r.credits.earned, r.covering_for], [150, 150, null]);
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: d, minutes: 30 }), 409);
+  assert.equal(expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastDays[1], minutes: 151 }), 400).error.max, 150);
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastDays[1], minutes: 0 }), 400);
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: addDays(today, 1), minutes: 60 }), 400);
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastSaturday, minutes: 60 }), 422, 'no_session');
+  expectStatus(await duty(w.teacher.token, { user_id: t2.id, program_id: p.id, date: d, minutes: 60 }), 403);
+  expectStatus(await duty(w.guardian.token, { user_id: w.guardian.id, program_id: p.id, date: d, minutes: 60 }), 403);
+  const other = await world(s);
+  expectStatus(await duty(other.teacher.token, { user_id: other.teacher.id, program_id: p.id, date: d, minutes: 60 }), 403);
+  expectStatus(await duty(w.schoolAdmin.token, { user_id: other.teacher.id, program_id: p.id, date: d, minutes: 60 }), 400);
+  // the school records the B post standing in for the A post
+  const b = expectStatus(await duty(w.schoolAdmin.token, { user_id: t2.id, program_id: p.id, date: pastDays[1], minutes: 150 }), 201);
+  assert.equal(b.covering_for, w.teacher.id);
+  assert.equal((await credits(w.teacher.id, w.teacher.token)).minutes, 150);
+  assert.equal((await credits(w.teacher.id, w.schoolAdmin.token)).minutes, 150);
+  expectStatus(await s.api('GET', `/api/v1/staff/${w.teacher.id}/credits`, undefined, t2.token), 403);
+  expectStatus(await s.api('GET', `/api/v1/staff/${w.teacher.id}/credits`, undefined, other.schoolAdmin.token), 403);
+  expectStatus(await s.api('GET', `/api/v1/staff/${w.teacher.id}/credits`, undefined, w.guardian.token), 403);
+  const list = expectStatus(await s.api('GET', '/api/v1/staff/duties', undefined, t2.token), 200);
+  assert.deepEqual(list.items.map((x) => [x.date, x.minutes, x.covering_for]), [[pastDays[1], 150, w.teacher.id]]);
+  // AS-8: the subsidy due per class-hour of 45 minutes at 50 元
+  const sub = expectStatus(await s.api('GET', `/api/v1/afterschool/subsidies?school_id=${w.school.id}&term=${TERM}`, undefined, w.schoolAdmin.token), 200);
+  assert.equal(sub.total, 2);
+  for (const it of sub.items) assert.deepEqual([it.duty_minutes, it.rate_fen, it.amount_fen], [150, 5000, Math.floor(150 * 5000 / 45)]);
+  assert.match(sub.items[0].explain, /AS-8/);
+  expectStatus(await s.api('GET', `/api/v1/afterschool/subsidies?school_id=${w.school.id}&term=${TERM}`, undefined, w.teacher.token), 403);
+});
+
+test('leave (AS-9): exactly enough credits pass, fewer are refused; one half-day a week; approval spends, rejection returns', { skip: (pastDays.length < 4 || futureWeeks.length < 3) && 'needs four past school days and three weeks to come in this term' }, async () => {
+  const w = await world(s);
+  const p = await program(w, { staff_a: w.teacher.id });
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastDays[0], minutes: 150 }), 201);
+  const [w1, w2] = futureWeeks;
+  const e = expectStatus(await leave(w.teacher.token, w1[0], 'am'), 422, 'insufficient_credits').error;
+  assert.deepEqual([e.rule, e.minutes, e.required], ['AS-9', 150, 240]);
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastDays[1], minutes: 89 }), 201);
+  assert.equal(expectStatus(await leave(w.teacher.token, w1[0], 'am'), 422, 'insufficient_credits').error.minutes, 239);
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastDays[2], minutes: 1 }), 201);
+  assert.equal((await credits(w.teacher.id, w.teacher.token)).minutes, 240);
+  const l1 = expectStatus(await leave(w.teacher.token, w1[0], 'am'), 201);
+  assert.deepEqual([l1.status, l1.minutes, l1.credits.minutes, l1.credits.held, l1.week_start], ['pending', 240, 0, 240, w1[0]]);
+  // bad days and input
+  expectStatus(await leave(w.teacher.token, pastDays[0], 'pm'), 400);
+  expectStatus(await leave(w.teacher.token, addDays(w1[0], 5), 'pm'), 400); // a Saturday
+  expectStatus(await leave(w.teacher.token, w1[1], 'evening'), 400);
+  expectStatus(await leave(w.guardian.token, w1[1], 'pm'), 403);
+  // more credits: the week's one half-day is still used
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: pastDays[3], minutes: 150 }), 201);
+  // and a large credit from earlier in the term, entered directly
+  sql(`INSERT INTO afterschool_duties (district_id, school_id, user_id, program_id, date, minutes, created_at) SELECT district_id, school_id, ${w.teacher.id}, id, '${T_FIRST}', 500, 0 FROM afterschool_programs WHERE id = ${p.id}`);
+  const bank = await credits(w.teacher.id, w.teacher.token);
+  assert.ok(bank.minutes >= 480, JSON.stringify(bank));
+  const wk = expectStatus(await leave(w.teacher.token, w1[2], 'pm'), 422, 'leave_over_weekly_limit').error;
+  assert.deepEqual([wk.rule, wk.limit, wk.used, wk.week_start], ['AS-9', 1, 1, w1[0]]);
+  expectStatus(await leave(w.teacher.token, w1[0], 'am'), 409);
+  // the school decides
+  expectStatus(await s.api('POST', `/api/v1/staff/leave/${l1.id}/decision`, { approve: true }, w.teacher.token), 403);
+  const ok = expectStatus(await s.api('POST', `/api/v1/staff/leave/${l1.id}/decision`, { approve: true, note: '同意' }, w.schoolAdmin.token), 200);
+  assert.deepEqual([ok.status, ok.credits.spent, ok.credits.held], ['approved', 240, 0]);
+  expectStatus(await s.api('POST', `/api/v1/staff/leave/${l1.id}/decision`, { approve: false }, w.schoolAdmin.token), 409);
+  const l2 = expectStatus(await leave(w.teacher.token, w2[3], 'pm'), 201);
+  const before = (await credits(w.teacher.id, w.teacher.token)).minutes;
+  const no = expectStatus(await s.api('POST', `/api/v1/staff/leave/${l2.id}/decision`, { approve: false, note: '本周人手不足' }, w.schoolAdmin.token), 200);
+  assert.equal(no.credits.minutes, before + 240, 'a rejection returns the credits');
+  const mine = expectStatus(await s.api('GET', '/api/v1/staff/leave', undefined, w.teacher.token), 200);
+  assert.deepEqual(mine.items.map((x) => x.status).sort(), ['approved', 'rejected']);
+  const school = expectStatus(await s.api('GET', `/api/v1/staff/leave?school_id=${w.school.id}&status=approved`, undefined, w.schoolAdmin.token), 200);
+  assert.deepEqual(school.items.map((x) => x.id), [l1.id]);
+});
+
+test('concurrency: leave requests at once never spend the same credits twice nor pass the weekly limit', { skip: futureWeeks.length < 3 && 'needs three weeks to come in this term' }, async () => {
+  const w = await world(s);
+  const p = await program(w, { staff_a: w.teacher.id });
+  // 500 minutes: enough for two half-days, not three
+  sql(`INSERT INTO afterschool_duties (district_id, school_id, user_id, program_id, date, minutes, created_at) SELECT district_id, school_id, ${w.teacher.id}, id, '${T_FIRST}', 500, 0 FROM afterschool_programs WHERE id = ${p.id}`);
+  const asks = futureWeeks.slice(0, 3).flatMap((wk) => [[wk[1], 'am'], [wk[1], 'pm'], [wk[2], 'pm']]);
+  const res = await Promise.all(asks.map(([d, h]) => leave(w.teacher.token, d, h)));
+  const ok = res.filter((r) => r.status === 201).map((r) => r.body);
+  for (const r of res) if (r.status !== 201) assert.ok(['insufficient_credits', 'leave_over_weekly_limit'].includes(r.body.error.code), JSON.stringify(r.body));
+  assert.equal(ok.length, 2);
+  assert.notEqual(weekStart(ok[0].date), weekStart(ok[1].date), 'one half-day a week');
+  const bank = await credits(w.teacher.id, w.teacher.token);
+  assert.deepEqual([bank.minutes, bank.held], [20, 480]);
+});
+
+test('the A/B roster: the B post covers a session when the A post has approved leave that afternoon', { skip: futureWeeks.length < 1 && 'no week to come in this term' }, async () => {
+  const w = await world(s);
+  const tb = await user([{ role: 'teacher', school_id: w.school.id }], 'tb');
+  const p = await program(w, { staff_a: w.teacher.id, staff_b: tb.id, place: '二楼阅览室' });
+  const d = futureWeeks[0][2];
+  let r = expectStatus(await s.api('GET', `/api/v1/afterschool/roster?school_id=${w.school.id}&date=${d}`, undefined, tb.token), 200);
+  let it = r.items.find((x) => x.program_id === p.id);
+  assert.deepEqual([it.post, it.on_duty, it.staff_a.id, it.staff_b.id, it.place], ['A', w.teacher.id, w.teacher.id, tb.id, '二楼阅览室']);
+  sql(`INSERT INTO afterschool_duties (district_id, school_id, user_id, program_id, date, minutes, created_at) SELECT district_id, school_id, ${w.teacher.id}, id, '${T_FIRST}', 240, 0 FROM afterschool_programs WHERE id = ${p.id}`);
+  const l = expectStatus(await leave(w.teacher.token, d, 'pm'), 201);
+  r = expectStatus(await s.api('GET', `/api/v1/afterschool/roster?school_id=${w.school.id}&date=${d}`, undefined, tb.token), 200);
+  assert.equal(r.items.find((x) => x.program_id === p.id).post, 'A', 'a pending leave changes nothing yet');
+  expectStatus(await s.api('POST', `/api/v1/staff/leave/${l.id}/decision`, { approve: true }, w.schoolAdmin.token), 200);
+  r = expectStatus(await s.api('GET', `/api/v1/afterschool/roster?school_id=${w.school.id}&date=${d}`, undefined, tb.token), 200);
+  it = r.items.find((x) => x.program_id === p.id);
+  assert.deepEqual([it.post, it.on_duty, it.a_away], ['B', tb.id, true]);
+  const sat = addDays(d, 3);
+  r = expectStatus(await s.api('GET', `/api/v1/afterschool/roster?school_id=${w.school.id}&date=${sat}`, undefined, tb.token), 200);
+  assert.deepEqual([r.school_day, r.total], [false, 0]);
+  expectStatus(await s.api('GET', `/api/v1/afterschool/roster?school_id=${w.school.id}&date=${d}`, undefined, w.guardian.token), 403);
+});
