@@ -3,6 +3,11 @@
  *
  * State: a pool owns `size` connections made at open; db_acquire blocks on a condition
  * variable until one is free. A connection is used by one request at a time.
+ * Writers: on SQLite every write transaction takes the database's one write lock; within a
+ * process they queue on the pool's write mutex instead of spinning in SQLite's busy handler,
+ * which sleeps in steps of up to 100 ms. On PostgreSQL the mutex is not used: writers
+ * serialise only on what they lock (db_lock).
+ *
  * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare after
  * db_pool_arm fail (serve arms it once it is ready), so tests can show that a failed store
  * call gives a clean 5xx and leaves nothing half-written.
@@ -26,6 +31,7 @@ struct db_pool {
     int size;
     long fail_at;
     atomic_int armed;
+    pthread_mutex_t write_mu;   /* SQLite: one writer at a time in this process */
     atomic_long prepares;
 };
 
@@ -52,6 +58,7 @@ db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
     p->size = size;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
+    pthread_mutex_init(&p->write_mu, NULL);
     p->all = calloc((size_t)size, sizeof *p->all);
     if (!p->all)
         abort();
@@ -81,6 +88,7 @@ void db_pool_free(db_pool *p)
     free(p->all);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->write_mu);
     free(p);
 }
 
@@ -123,11 +131,25 @@ int db_begin(db_conn *c)
     return rc;
 }
 
+static void write_unlock(db_conn *c)
+{
+    if (c->write_locked) {
+        c->write_locked = 0;
+        pthread_mutex_unlock(&c->pool->write_mu);
+    }
+}
+
 int db_begin_write(db_conn *c)
 {
+    if (c->ops->kind == DB_SQLITE && !c->write_locked) {
+        pthread_mutex_lock(&c->pool->write_mu);
+        c->write_locked = 1;
+    }
     int rc = c->ops->begin_write(c);
     if (rc == DB_OK)
         c->in_tx = 1;
+    else
+        write_unlock(c);
     return rc;
 }
 
@@ -137,13 +159,16 @@ int db_commit(db_conn *c)
     if (rc != DB_OK)
         c->ops->exec(c, "ROLLBACK");
     c->in_tx = 0;
+    write_unlock(c);
     return rc;
 }
 
 int db_rollback(db_conn *c)
 {
     c->in_tx = 0;
-    return c->ops->exec(c, "ROLLBACK");
+    int rc = c->ops->exec(c, "ROLLBACK");
+    write_unlock(c);
+    return rc;
 }
 
 int db_lock(db_conn *c, int ns, int64_t key) { return c->ops->lock(c, ns, key); }

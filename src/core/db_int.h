@@ -35,6 +35,7 @@ struct db_conn {
     db_pool *pool;
     db_conn *next_free;
     int in_tx;
+    int write_locked; /* holds the pool's write mutex (SQLite) */
 };
 
 /* Every backend's statement starts with this header. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db_int.h"
 
@@ -58,6 +59,18 @@ static int map_rc(int rc)
     }
 }
 
+/* Waits for another process's (or an autocommit statement's) write lock in short steps:
+ * SQLite's own handler sleeps up to 100 ms at a time, far longer than a write takes here. */
+static int sq_busy(void *ctx, int count)
+{
+    (void)ctx;
+    if (count > 200000)
+        return 0; /* about a minute: give up with SQLITE_BUSY */
+    struct timespec ts = {0, (count < 10 ? 20 : count < 100 ? 100 : 300) * 1000};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 {
     sq_conn *c = calloc(1, sizeof *c);
@@ -73,7 +86,7 @@ static db_conn *sq_connect(const char *target, char *err, size_t errlen)
         free(c);
         return NULL;
     }
-    sqlite3_busy_timeout(c->db, 60000);
+    sqlite3_busy_handler(c->db, sq_busy, NULL);
     char *msg = NULL;
     rc = sqlite3_exec(c->db,
                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
