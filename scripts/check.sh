@@ -88,6 +88,7 @@ e2e() {
 
 web_unit() { [ -f web/package.json ] || return 0; (cd web && npm test --silent); }
 
+step "style checker (banned calls, SQL from strings)" scripts/lint.sh
 step "unit tests" unit build
 step "unit tests (ASan+UBSan)" unit build-asan
 step "valgrind: unit tests" valgrind_units

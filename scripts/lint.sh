@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The style checker (STYLE.md 12): banned calls, SQL built from strings, files without the
+# opening comment. Prints each finding as FILE:LINE: RULE and exits 1 when there is any.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+found=0
+report() { echo "$1: $2"; found=1; }
+
+# banned calls: unbounded or unchecked
+while IFS= read -r hit; do report "${hit%%:*}:$(cut -d: -f2 <<<"$hit")" "banned call ($(grep -oE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|atof|strtok)\(' <<<"${hit#*:*:}" | head -1))"
+done < <(grep -nE '(^|[^_a-z])(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|atof|strtok)\(' src -r --include='*.c' --include='*.h' | grep -vE '^\S+:[0-9]+:\s*(/?\*|//)')
+
+# SQL built with printf-style formatting of values: only %s of a fixed clause (req_printf with
+# a WHERE fragment chosen from literals) is allowed, never %d/%lld/%s of user input into SQL.
+while IFS= read -r hit; do report "${hit%%:*}:$(cut -d: -f2 <<<"$hit")" "SQL formatted with a number (bind it as \$N)"
+done < <(grep -nE '(snprintf|req_printf)\([^;]*"(SELECT|INSERT|UPDATE|DELETE)[^"]*%(l?l?d|I64|zu)' src -r --include='*.c')
+
+# every source file starts with a comment saying what it is
+for f in $(find src -name '*.c' -o -name '*.h'); do
+  head -c 3 "$f" | grep -q '^/\*' || report "$f:1" "no opening comment"
+done
+exit $found
