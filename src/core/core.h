@@ -9,6 +9,7 @@
 const route *session_routes(size_t *n);
 const route *people_routes(size_t *n);
 const route *import_routes(size_t *n);
+const route *account_routes(size_t *n);
 
 /* The permission strings (route perms) the user's roles open, for the web app's menus. */
 json_t *core_permissions_json(const user *u);

@@ -26,6 +26,7 @@ const routes_fn all_route_tables[] = {
     calendar_routes,
     import_routes,
     policy_routes,
+    account_routes,
     homework_routes,
     afterschool_routes,
     exams_routes,
