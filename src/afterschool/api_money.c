@@ -100,12 +100,25 @@ static void *vec_push(vec *v)
     return p;
 }
 
-/* One pupil's bill → its stored row. lines: [{"program_id","sessions","minutes","overlap",
+/* Rows are written BILL_BATCH at a time, one INSERT with many VALUES: one round trip to
+ * PostgreSQL per batch instead of per pupil. The term, district, policy version and time are
+ * shared parameters $1..$4; each row has BILL_COLS more (the PostgreSQL backend binds at most
+ * 64 parameters). */
+#define BILL_BATCH 8
+#define BILL_SHARED 4
+#define BILL_COLS 7
+#define BILL_LINES_MAX 4096
+
+typedef struct {
+    int64_t student_id, school_id;
+    as_bill b;
+    char lines[BILL_LINES_MAX];
+} bill_row;
+
+/* One pupil's bill into *row. lines: [{"program_id","sessions","minutes","overlap",
  * "amount_fen","refund_fen"}]. */
-static int store_bill(db_stmt *ins, const app *a, int64_t district, const char *term,
-                      const seat_row *seats, size_t n, const as_program *progs, size_t nprogs,
-                      const as_day *days, size_t nd, bool waived, as_bill *b, int64_t now,
-                      char *buf, size_t buflen)
+static void compute_bill(const app *a, const seat_row *seats, size_t n, const as_program *progs,
+                         size_t nprogs, const as_day *days, size_t nd, bool waived, bill_row *row)
 {
     as_bill_item items[32] = {0};
     as_bill_line lines[32];
@@ -119,8 +132,11 @@ static int store_bill(db_stmt *ins, const app *a, int64_t district, const char *
         memcpy(items[k].left_on, seats[i].left_on, AS_DATE_LEN);
         k++;
     }
-    afterschool_bill_compute(a->pol, days, nd, items, k, waived, b, lines);
-    size_t used = 0;
+    afterschool_bill_compute(a->pol, days, nd, items, k, waived, &row->b, lines);
+    row->student_id = seats[0].student_id;
+    row->school_id = seats[0].school_id;
+    char *buf = row->lines;
+    size_t used = 0, buflen = sizeof row->lines;
     buf[used++] = '[';
     for (size_t i = 0; i < k && used + 160 < buflen; i++) {
         int w = snprintf(buf + used, buflen - used,
@@ -133,19 +149,46 @@ static int store_bill(db_stmt *ins, const app *a, int64_t district, const char *
     }
     buf[used++] = ']';
     buf[used] = 0;
+}
+
+/* INSERT INTO afterschool_bills ... VALUES (...), (...) for k rows. */
+static db_stmt *prepare_bill_insert(req *r, size_t k)
+{
+    size_t cap = 256 + k * 64;
+    char *sql = req_alloc(r, cap);
+    size_t used = (size_t)snprintf(sql, cap, "INSERT INTO afterschool_bills (term, district_id,"
+                                             " policy_version, computed_at, student_id,"
+                                             " school_id, gross_fen, waiver_fen, total_fen,"
+                                             " waived, lines) VALUES ");
+    for (size_t i = 0; i < k; i++) {
+        size_t p = BILL_SHARED + i * BILL_COLS + 1;
+        used += (size_t)snprintf(sql + used, cap - used,
+                                 "%s($1,$2,$3,$4,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)",
+                                 i ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+    }
+    return db_prepare(r->db, sql);
+}
+
+static int flush_bills(db_stmt *ins, const bill_row *rows, size_t k, const char *term,
+                       int64_t district, const char *version, int64_t now)
+{
     db_reset(ins);
-    db_bind_int64(ins, 1, seats[0].student_id);
-    db_bind_text(ins, 2, term);
-    db_bind_int64(ins, 3, district);
-    db_bind_int64(ins, 4, seats[0].school_id);
-    db_bind_int64(ins, 5, b->gross_fen);
-    db_bind_int64(ins, 6, b->waiver_fen);
-    db_bind_int64(ins, 7, b->total_fen);
-    db_bind_int64(ins, 8, b->waived);
-    db_bind_text(ins, 9, buf);
-    db_bind_text(ins, 10, policy_version(a->pol));
-    db_bind_int64(ins, 11, now);
-    return db_step(ins);
+    int rc = db_bind_text(ins, 1, term);
+    rc |= db_bind_int64(ins, 2, district);
+    rc |= db_bind_text(ins, 3, version);
+    rc |= db_bind_int64(ins, 4, now);
+    for (size_t i = 0; i < k; i++) {
+        int b = (int)(BILL_SHARED + i * BILL_COLS);
+        const bill_row *x = &rows[i];
+        rc |= db_bind_int64(ins, b + 1, x->student_id);
+        rc |= db_bind_int64(ins, b + 2, x->school_id);
+        rc |= db_bind_int64(ins, b + 3, x->b.gross_fen);
+        rc |= db_bind_int64(ins, b + 4, x->b.waiver_fen);
+        rc |= db_bind_int64(ins, b + 5, x->b.total_fen);
+        rc |= db_bind_int64(ins, b + 6, x->b.waived);
+        rc |= db_bind_text(ins, b + 7, x->lines);
+    }
+    return rc == DB_OK ? db_step(ins) : DB_ERROR;
 }
 
 void afterschool_h_run_bills(req *r)
@@ -178,6 +221,7 @@ void afterschool_h_run_bills(req *r)
     vec progs = {.size = sizeof(as_program)}, waivers = {.size = sizeof(int64_t)},
         seats = {.size = sizeof(seat_row)};
     db_stmt *ins = NULL;
+    bill_row *batch = NULL;
     int rc = DB_ERROR;
     int64_t students = 0, gross = 0, waived_fen = 0, total = 0, capped = 0;
     db_stmt *s = db_query(r->db,
@@ -237,34 +281,46 @@ void afterschool_h_run_bills(req *r)
                     "isi", district, term, school_id);
     if (rc != DB_DONE)
         goto fail_tx;
-    ins = db_prepare(r->db, "INSERT INTO afterschool_bills (student_id, term, district_id,"
-                            " school_id, gross_fen, waiver_fen, total_fen, waived, lines,"
-                            " policy_version, computed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,"
-                            "$10,$11)");
+    ins = prepare_bill_insert(r, BILL_BATCH);
     if (!ins) {
         rc = DB_ERROR;
         goto fail_tx;
     }
     const seat_row *all = seats.data;
     int64_t now = now_unix();
-    char *buf = req_alloc(r, 8192);
+    const char *version = policy_version(r->app->pol);
+    batch = malloc(sizeof *batch * BILL_BATCH);
+    if (!batch)
+        abort();
+    size_t nb = 0;
     for (size_t i = 0; i < seats.n;) {
         size_t j = i;
         while (j < seats.n && all[j].student_id == all[i].student_id)
             j++;
         bool waived = waivers.n && bsearch(&all[i].student_id, waivers.data, waivers.n,
                                            sizeof(int64_t), cmp_i64);
-        as_bill b;
-        rc = store_bill(ins, r->app, district, term, &all[i], j - i, progs.data, progs.n, days,
-                        nd, waived, &b, now, buf, 8192);
-        if (rc != DB_DONE)
-            goto fail_tx;
+        bill_row *row = &batch[nb++];
+        compute_bill(r->app, &all[i], j - i, progs.data, progs.n, days, nd, waived, row);
         students++;
-        gross += b.gross_fen;
-        waived_fen += b.waiver_fen;
-        capped += b.cap_reduction_fen;
-        total += b.total_fen;
+        gross += row->b.gross_fen;
+        waived_fen += row->b.waiver_fen;
+        capped += row->b.cap_reduction_fen;
+        total += row->b.total_fen;
         i = j;
+        if (nb == BILL_BATCH || (i == seats.n && nb > 0)) {
+            if (nb < BILL_BATCH) { /* the last, shorter batch */
+                db_finalize(ins);
+                ins = prepare_bill_insert(r, nb);
+                if (!ins) {
+                    rc = DB_ERROR;
+                    goto fail_tx;
+                }
+            }
+            rc = flush_bills(ins, batch, nb, term, district, version, now);
+            if (rc != DB_DONE)
+                goto fail_tx;
+            nb = 0;
+        }
     }
     db_finalize(ins);
     ins = NULL;
@@ -283,6 +339,7 @@ void afterschool_h_run_bills(req *r)
     free(progs.data);
     free(waivers.data);
     free(seats.data);
+    free(batch);
     reply_json(r, 201, o);
     return;
 fail_tx:
@@ -292,6 +349,7 @@ fail:
     free(progs.data);
     free(waivers.data);
     free(seats.data);
+    free(batch);
     reply_db(r, rc == DB_DONE || rc == DB_OK ? DB_ERROR : rc);
 }
 

@@ -256,6 +256,15 @@ test('concurrency: 40 guardians enrol at once into 25 seats: exactly 25 enrolled
   const after2 = (await enrolments(p.id)).items.filter((x) => x.status === 'waitlisted');
   assert.deepEqual(after2.map((x) => x.position), Array.from({ length: 13 }, (_, i) => i + 1));
   assert.equal((await enrolments(p.id)).items.filter((x) => x.status === 'enrolled').length, 25);
+  // the stored bills of the school's term (written in batches) agree with each pupil's bill
+  const run = expectStatus(await s.api('POST', '/api/v1/afterschool/bills/run', { term: TERM, school_id: w.school.id }, w.schoolAdmin.token), 201);
+  const bills = await Promise.all(kids.map((k) => bill(k.id, k.guardian.token)));
+  const seated = bills.filter((b) => b.items.length > 0);
+  assert.equal(run.students, seated.length);
+  assert.equal(run.students, 25);
+  assert.equal(run.total_fen, bills.reduce((t, b) => t + b.total_fen, 0));
+  const rep = expectStatus(await s.api('GET', `/api/v1/afterschool/reports/coverage?term=${TERM}&school_id=${w.school.id}`, undefined, A), 200);
+  assert.deepEqual([rep.items[0].bills, rep.items[0].fees_billed_fen], [25, run.total_fen]);
 });
 
 test('concurrency: the last seat is given once when two cancellations and new enrolments race', async () => {
