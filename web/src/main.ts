@@ -9,7 +9,7 @@ import { i18n, t, currentLocale } from './locales'
 import { installElement } from './plugins/element'
 import { onUnauthorized, setFallbackMessage } from './api/client'
 import { clearSession, isLoggedIn, setUser } from './stores/session'
-import { fetchMe } from './api/session'
+import { fetchMe, sessionUserOf } from './api/session'
 
 setFallbackMessage((status) =>
   status ? t('error.http', { status }) : t('error.network'),
@@ -23,13 +23,10 @@ onUnauthorized(() => {
   }
 })
 
-// A stored session is checked once at start: the user's roles may have changed since, and an
-// expired token sends them to /login through the 401 handler above.
+// A stored session is checked once at start: the user's roles and permissions may have changed
+// since, and an expired token sends them to /login through the 401 handler above.
 if (isLoggedIn()) {
-  fetchMe().then(
-    (me) => setUser({ id: me.id, username: me.username, name: me.name, roles: me.roles }),
-    () => undefined,
-  )
+  fetchMe().then((me) => setUser(sessionUserOf(me)), () => undefined)
 }
 
 document.documentElement.lang = currentLocale()

@@ -1,4 +1,4 @@
-/* imports.ts: roster import. The file goes up as it is; the server reads CSV or XLSX. */
+/* imports.ts: roster import, pupils or teachers. The file goes up as it is; the server reads CSV or XLSX. */
 import { client } from './client'
 
 export interface ImportResult {
@@ -13,16 +13,21 @@ export interface ImportRowError {
   message: string
 }
 
-/**
- * Uploads `file` for `schoolId`. `onProgress` gets 0..100 while the bytes go up; after 100 the
- * server is still checking the file, which the page shows as "processing".
- */
-export async function importStudents(
+export interface TeacherImportResult {
+  teachers_created: number
+  teachers_linked: number
+  assignments_created: number
+}
+
+export type RosterKind = 'students' | 'teachers'
+
+async function uploadRoster<T>(
+  kind: RosterKind,
   schoolId: number,
   file: Blob,
   onProgress?: (percent: number) => void,
-): Promise<ImportResult> {
-  const r = await client.post<ImportResult>('/imports/students', file, {
+): Promise<T> {
+  const r = await client.post<T>(`/imports/${kind}`, file, {
     params: { school_id: schoolId },
     headers: { 'Content-Type': 'application/octet-stream' },
     timeout: 10 * 60_000,
@@ -33,6 +38,31 @@ export async function importStudents(
     },
   })
   return r.data
+}
+
+/**
+ * Uploads the pupils' roster `file` for `schoolId`. `onProgress` gets 0..100 while the bytes go
+ * up; after 100 the server is still checking the file, which the page shows as "processing".
+ */
+export function importStudents(
+  schoolId: number,
+  file: Blob,
+  onProgress?: (percent: number) => void,
+): Promise<ImportResult> {
+  return uploadRoster<ImportResult>('students', schoolId, file, onProgress)
+}
+
+/**
+ * Uploads the teachers' roster (工号, 姓名, 手机, 任教学科, 任教班级...): new teachers get an
+ * account, known ones (by phone) are linked, and each subject × class becomes a teaching
+ * assignment. Same progress and errors as importStudents.
+ */
+export function importTeachers(
+  schoolId: number,
+  file: Blob,
+  onProgress?: (percent: number) => void,
+): Promise<TeacherImportResult> {
+  return uploadRoster<TeacherImportResult>('teachers', schoolId, file, onProgress)
 }
 
 /** How many errors the file has: the server may list fewer rows than it found. */

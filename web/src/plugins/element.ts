@@ -15,7 +15,7 @@ import {
 import {
   DataAnalysis, Document, House, List, OfficeBuilding, Reading, School, Upload, User,
   UploadFilled, Menu as MenuIcon, Fold, Expand, SwitchButton, Plus, Refresh, Search,
-  ArrowRight, Loading, Lock, UserFilled,
+  ArrowRight, Loading, Lock, UserFilled, ArrowLeft, Calendar,
 } from '@element-plus/icons-vue'
 
 const components = [
@@ -31,7 +31,7 @@ const components = [
 export const icons = {
   DataAnalysis, Document, House, List, OfficeBuilding, Reading, School, Upload, User,
   UploadFilled, MenuIcon, Fold, Expand, SwitchButton, Plus, Refresh, Search, ArrowRight,
-  Loading, Lock, UserFilled,
+  Loading, Lock, UserFilled, ArrowLeft, Calendar,
 }
 
 export function installElement(app: App): void {

@@ -7,13 +7,14 @@ import { PERM, type MenuItem } from '../utils/permission'
 
 export const MENU: readonly MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
-  { path: '/schools', title: 'menu.schools', icon: 'School', perm: PERM.schoolList },
+  { path: '/schools', title: 'menu.schools', icon: 'School', perm: PERM.schoolDistrict },
   { path: '/my-school', title: 'menu.mySchool', icon: 'School', perm: PERM.schoolOwn },
   { path: '/users', title: 'menu.users', icon: 'User', perm: PERM.userList },
   { path: '/imports', title: 'menu.imports', icon: 'Upload', perm: PERM.importStudents },
   { path: '/teaching', title: 'menu.teaching', icon: 'Reading', perm: PERM.teaching },
   { path: '/family', title: 'menu.family', icon: 'House', perm: PERM.family },
   { path: '/institution', title: 'menu.institution', icon: 'OfficeBuilding', perm: PERM.institutionHome },
-  { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyView },
+  { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyList },
+  { path: '/calendar', title: 'menu.calendar', icon: 'Calendar', perm: PERM.calendarEdit },
   { path: '/audit', title: 'menu.audit', icon: 'List', perm: PERM.auditList },
 ]

@@ -7,9 +7,15 @@
  * routes and menu items declare the one they need, and a user with several roles sees the union.
  * Where a page stands for a server route, the string is the one that route declares in the
  * server's route table (src/core/api_*.c) and the roles granting it are the ones the route lets
- * past; pages with no route of their own (dashboard, policy, own school) have web-only strings.
- * The server's GET /api/v1/me also lists the caller's permission strings.
- * Pure functions: unit-tested in permission.test.ts.
+ * past; pages with no route of their own (dashboard, the district's school list, own school)
+ * have web-only strings.
+ *
+ * The server's GET /api/v1/me lists the caller's permission strings (`user.permissions`). When
+ * the user has that list, it decides every string the server declares: what it lists is granted
+ * (a module's new strings included), and a string of SERVER_PERMS it leaves out is not, whatever
+ * the role map says. Web-only strings still come from the role map. Without the list (just
+ * logged in, an older server) the role map alone decides. Pure functions: unit-tested in
+ * permission.test.ts.
  */
 
 export type RoleName =
@@ -43,11 +49,13 @@ export interface SessionUser {
   username: string
   name: string
   roles: Role[]
+  permissions?: string[] // from GET /api/v1/me
 }
 
 export const PERM = {
   dashboard: 'core:dashboard:view',
   schoolList: 'core:school:list',
+  schoolDistrict: 'core:school:district', // the district's list of schools (web only)
   schoolAdd: 'core:school:add',
   schoolOwn: 'core:school:own',
   classView: 'core:class:list',
@@ -60,7 +68,9 @@ export const PERM = {
   userAdd: 'core:user:add',
   importStudents: 'core:import',
   auditList: 'core:audit:list',
-  policyView: 'core:policy:view',
+  policyList: 'core:policy:list',
+  policyEdit: 'core:policy:edit',
+  calendarEdit: 'core:calendar:edit',
   teaching: 'core:teaching',
   family: 'core:family',
   institutionHome: 'training:institution:home',
@@ -70,12 +80,14 @@ export type Permission = (typeof PERM)[keyof typeof PERM]
 
 const ROLE_PERMS: Record<RoleName, Permission[]> = {
   district_admin: [
-    PERM.dashboard, PERM.schoolList, PERM.schoolAdd, PERM.classView, PERM.classAdd,
-    PERM.classTeacherAdd, PERM.studentView, PERM.studentAdd, PERM.guardianLink, PERM.userList,
-    PERM.userAdd, PERM.importStudents, PERM.auditList, PERM.policyView,
+    PERM.dashboard, PERM.schoolList, PERM.schoolDistrict, PERM.schoolAdd, PERM.classView,
+    PERM.classAdd, PERM.classTeacherAdd, PERM.studentView, PERM.studentAdd, PERM.guardianLink,
+    PERM.userList, PERM.userAdd, PERM.importStudents, PERM.auditList, PERM.policyList,
+    PERM.policyEdit, PERM.calendarEdit,
   ],
   inspector: [
-    PERM.dashboard, PERM.schoolList, PERM.classView, PERM.studentView, PERM.userList, PERM.userAdd,
+    PERM.dashboard, PERM.schoolList, PERM.schoolDistrict, PERM.classView, PERM.studentView,
+    PERM.userList, PERM.userAdd, PERM.policyList,
   ],
   school_admin: [
     PERM.schoolOwn, PERM.classView, PERM.classAdd, PERM.classTeacherAdd, PERM.studentView,
@@ -88,12 +100,39 @@ const ROLE_PERMS: Record<RoleName, Permission[]> = {
   institution_admin: [PERM.institutionHome],
 }
 
-/** The permissions of every role rolled into one set. Unknown roles grant nothing. */
-export function permissionsOf(user: Pick<SessionUser, 'roles'> | null | undefined): Set<string> {
+/**
+ * The strings of PERM that a server route declares (src/core/*.c route tables): with the server's
+ * list at hand, these are granted by that list alone. permission.test.ts checks each against the
+ * server's sources. A string missing here stays with the role map, which is the safe side.
+ */
+export const SERVER_PERMS: ReadonlySet<string> = new Set([
+  PERM.schoolList, PERM.schoolAdd, PERM.classView, PERM.classAdd, PERM.classTeacherAdd,
+  PERM.studentView, PERM.studentAdd, PERM.userList, PERM.userAdd, PERM.importStudents,
+  PERM.auditList, PERM.policyList, PERM.policyEdit, PERM.calendarEdit, PERM.teaching, PERM.family,
+])
+
+/** The permissions the role map gives every role of the user, rolled into one set. */
+export function rolePermissionsOf(user: Pick<SessionUser, 'roles'> | null | undefined): Set<string> {
   const out = new Set<string>()
   for (const r of user?.roles ?? []) {
     for (const p of ROLE_PERMS[r.role as RoleName] ?? []) out.add(p)
   }
+  return out
+}
+
+/**
+ * What the user may use: the server's list where it speaks (see the top of this file), the role
+ * map for the rest. Unknown roles grant nothing.
+ */
+export function permissionsOf(
+  user: Pick<SessionUser, 'roles' | 'permissions'> | null | undefined,
+): Set<string> {
+  const fromRoles = rolePermissionsOf(user)
+  const server = user?.permissions
+  if (!Array.isArray(server)) return fromRoles
+  const out = new Set<string>()
+  for (const p of fromRoles) if (!SERVER_PERMS.has(p)) out.add(p)
+  for (const p of server) if (typeof p === 'string') out.add(p)
   return out
 }
 

@@ -1,6 +1,6 @@
 /*
  * The core module's pages: organisation (schools, classes, students), staff, roster import,
- * audit log, policy, and each role's home. `meta.perm` is the permission a page needs;
+ * audit log, policy and its versions, the school calendar, and each role's home. `meta.perm` is the permission a page needs;
  * `meta.title` its i18n key.
  */
 import type { RouteRecordRaw } from 'vue-router'
@@ -17,7 +17,7 @@ export const coreRoutes: RouteRecordRaw[] = [
     path: 'schools',
     name: 'schools',
     component: () => import('../../views/schools/SchoolList.vue'),
-    meta: { perm: PERM.schoolList, title: 'menu.schools' },
+    meta: { perm: PERM.schoolDistrict, title: 'menu.schools' },
   },
   {
     path: 'schools/:id(\\d+)',
@@ -62,7 +62,13 @@ export const coreRoutes: RouteRecordRaw[] = [
     path: 'policy',
     name: 'policy',
     component: () => import('../../views/policy/PolicyView.vue'),
-    meta: { perm: PERM.policyView, title: 'menu.policy' },
+    meta: { perm: PERM.policyList, title: 'menu.policy' },
+  },
+  {
+    path: 'calendar',
+    name: 'calendar',
+    component: () => import('../../views/calendar/CalendarView.vue'),
+    meta: { perm: PERM.calendarEdit, title: 'menu.calendar' },
   },
   {
     path: 'teaching',
