@@ -452,3 +452,21 @@ test('RP-3 report: participation, places for everyone who asked, fees; XLSX expo
   const audit = expectStatus(await s.api('GET', '/api/v1/audit?action=export', undefined, A), 200);
   assert.ok(audit.items.some((a) => a.action.includes('export afterschool')), 'the export is logged');
 });
+
+// last: it changes the district's numbers for the rest of this server's life
+test('the district sets the numbers: a new off-work time and fee cap apply from their date, and programs keep their version', async () => {
+  const w = await world(s);
+  const winter = { first_day: `${Y}-10-08`, last_day: `${Y}-12-31` };
+  const before = expectStatus(await program(w, { ...winter, name: '旧版本', end: '17:30' }), 201);
+  assert.equal(before.policy_version, 'national-2021');
+  const v = expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today, rules: { 'AS-2': { winter_off_work: '18:00' }, 'AS-6': { care_fee_per_hour_fen: 150 } } }, A), 201);
+  for (let i = 0; i < 40 && (await s.api('GET', '/api/v1/policy', undefined, A)).body.version !== v.version; i++) await new Promise((r) => setTimeout(r, 100));
+  const e = expectStatus(await program(w, { ...winter, end: '17:59', fee_per_hour_fen: 150 }), 422, 'ends_before_off_work').error;
+  assert.deepEqual([e.off_work, e.season], ['18:00', 'winter']);
+  const f = expectStatus(await program(w, { ...winter, end: '18:00', fee_per_hour_fen: 151 }), 422, 'fee_over_cap').error;
+  assert.equal(f.cap_fen, 150);
+  const ok = expectStatus(await program(w, { ...winter, end: '18:00', fee_per_hour_fen: 150 }), 201);
+  assert.equal(ok.policy_version, v.version);
+  const list = await listPrograms(w);
+  assert.equal(list.items.find((x) => x.id === before.id).end, '17:30', 'a program decided under the old version stays');
+});
