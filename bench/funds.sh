@@ -3,14 +3,14 @@
 # benchmarks of issue 5. Results go to standard output; bench/funds.md records a run.
 #   bench/funds.sh                 SQLite: raw inserts vs ledger movements; verify of 1,000,000 entries
 #   SJ_PG_URL=postgresql://... bench/funds.sh    the same on PostgreSQL too (a throw-away database)
-# Options by environment: THREADS (8), CONTRACTS (64), SECONDS (5 per round), ROUNDS (5), ENTRIES (1000000),
+# Options by environment: THREADS (8), CONTRACTS (64), BENCH_SECONDS (5 per round), ROUNDS (5), ENTRIES (1000000),
 # BUILD (build), DATA (a directory on the disk to measure; default /var/tmp/sj-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 THREADS=${THREADS:-8}
 CONTRACTS=${CONTRACTS:-64}
-SECONDS_=${SECONDS:-5}
+SECONDS_=${BENCH_SECONDS:-5}
 ROUNDS=${ROUNDS:-5}
 ENTRIES=${ENTRIES:-1000000}
 DATA=${DATA:-/var/tmp/sj-bench}

@@ -7,13 +7,21 @@
 
 #include "funds.h"
 
+/* One statement: the contract, its course's category, its lessons and the sums of its escrow
+ * entries by kind (each an index-only range of ledger_contract_sum). */
 int funds_contract_load(db_conn *db, int64_t id, funds_contract *out)
 {
     db_stmt *s = db_query(db,
                           "SELECT c.id, c.district_id, c.institution_id, c.course_id, c.student_id,"
                           " c.guardian_id, c.lessons, c.price_per_lesson_fen, c.amount_fen,"
                           " c.start_date, c.end_date, c.status, co.category,"
-                          " (SELECT COUNT(*) FROM contract_lessons l WHERE l.contract_id = c.id)"
+                          " (SELECT COUNT(*) FROM contract_lessons l WHERE l.contract_id = c.id),"
+                          " (SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e WHERE"
+                          " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'payment'),"
+                          " (SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e WHERE"
+                          " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'release'),"
+                          " (SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e WHERE"
+                          " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'refund')"
                           " FROM contracts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1",
                           "i", id);
     if (!s)
@@ -35,32 +43,14 @@ int funds_contract_load(db_conn *db, int64_t id, funds_contract *out)
         out->open = strcmp(db_col_text(s, 11), "open") == 0;
         out->subject_based = strcmp(db_col_text(s, 12), "subject") == 0;
         out->lessons_delivered = db_col_int64(s, 13);
+        /* the escrow account's entries are the only source of every figure */
+        out->paid_fen = db_col_int64(s, 14);
+        out->released_fen = -db_col_int64(s, 15);
+        out->refunded_fen = -db_col_int64(s, 16);
+        out->escrow_fen = out->paid_fen - out->released_fen - out->refunded_fen;
     }
     db_finalize(s);
-    if (rc != DB_ROW)
-        return rc;
-    /* the escrow account's entries, by kind: the only source of every figure */
-    s = db_query(db,
-                 "SELECT kind, SUM(amount_fen) FROM ledger_entries WHERE contract_id = $1 AND"
-                 " account = 'escrow' GROUP BY kind",
-                 "i", id);
-    if (!s)
-        return DB_ERROR;
-    while ((rc = db_step(s)) == DB_ROW) {
-        const char *kind = db_col_text(s, 0);
-        int64_t sum = db_col_int64(s, 1);
-        if (strcmp(kind, "payment") == 0)
-            out->paid_fen = sum;
-        else if (strcmp(kind, "release") == 0)
-            out->released_fen = -sum;
-        else if (strcmp(kind, "refund") == 0)
-            out->refunded_fen = -sum;
-    }
-    db_finalize(s);
-    if (rc != DB_DONE)
-        return rc;
-    out->escrow_fen = out->paid_fen - out->released_fen - out->refunded_fen;
-    return DB_ROW;
+    return rc;
 }
 
 int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contract *c,
