@@ -63,3 +63,50 @@ test('a school admin imports a roster: errors first, then the clean file', async
     assert.match(await page.locator('[data-test=classes-table]').innerText(), /三年级/);
   });
 });
+
+test('the school office imports its teachers with their subjects and classes (JOURNEYS.md 2.2)', async (t) => {
+  const school = await createSchool(server, { name: '启明小学' });
+  const office = await createUser(server, {
+    name: '教务李老师',
+    roles: [{ role: 'school_admin', school_id: school.id }],
+  });
+  const admin = await server.adminToken();
+  await server.must(201, 'POST', '/api/v1/classes', { school_id: school.id, grade: 4, name: '2班' }, admin);
+  await server.must(201, 'POST', '/api/v1/classes', { school_id: school.id, grade: 5, name: '1班' }, admin);
+  const header = ['教职工编号', '教师姓名', '手机号码', '任教科目', '任教班级', '职称'];
+  const good = [
+    header,
+    ['T001', '张老师', '13900001111', '数学', '四年级2班、五年级1班', '一级教师'],
+    ['T002', '刘老师', '13900002222', '语文', '四年级2班', ''],
+  ];
+  const bad = good.map((r) => [...r]);
+  bad[2][4] = '六年级3班'; // row 3: no such class
+
+  await withPage(browser, t.name, { viewport: { width: 1280, height: 800 } }, async (page) => {
+    await loginThroughForm(page, server.url, office.username, office.password);
+    await page.locator('[data-test=side-menu] [data-test=menu-imports]').click();
+    await page.waitForURL('**/imports');
+    await page.locator('[data-test=import-kind-teachers]').click();
+    const hint = page.locator('[data-test=import-teacher-hint]');
+    await hint.waitFor();
+    assert.match(await hint.innerText(), /教职工编号/);
+    assert.match(await hint.innerText(), /任教班级/);
+
+    const input = page.locator('[data-test=import-page] input[type=file]');
+    await input.setInputFiles({ name: '教师名册.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(bad)) });
+    const rejected = page.locator('[data-test=import-rejected]');
+    await rejected.waitFor();
+    assert.match(await rejected.innerText(), /第 3 行/);
+    assert.match(await rejected.innerText(), /六年级3班/);
+    const none = await server.must(200, 'GET', `/api/v1/users?school_id=${school.id}&role=teacher`, undefined, admin);
+    assert.equal(none.total, 0, 'nothing stored');
+
+    await input.setInputFiles({ name: '教师名册.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(good)) });
+    const done = page.locator('[data-test=import-done]');
+    await done.waitFor();
+    assert.match(await done.innerText(), /已导入 2 名教师/);
+    assert.match(await done.innerText(), /新增任教安排 3 条/);
+  });
+  const teachers = await server.must(200, 'GET', `/api/v1/users?school_id=${school.id}&role=teacher`, undefined, admin);
+  assert.equal(teachers.total, 2);
+});

@@ -65,19 +65,35 @@ export function importTeachers(
   return uploadRoster<TeacherImportResult>('teachers', schoolId, file, onProgress)
 }
 
-/** How many errors the file has: the server may list fewer rows than it found. */
+/**
+ * How many errors the file has: the server may list fewer rows than it found, and the same
+ * error twice (the teachers' import checks a missing class once per subject), which
+ * rejectedRows shows once and this counts once.
+ */
 export function rejectedTotal(body: unknown): number {
   const b = body as { errors_total?: unknown; rows?: unknown[] } | null
-  if (typeof b?.errors_total === 'number') return b.errors_total
-  return Array.isArray(b?.rows) ? b.rows.length : 0
+  const listed = Array.isArray(b?.rows) ? b.rows.length : 0
+  const repeated = listed - rejectedRows(body).length
+  const total = typeof b?.errors_total === 'number' ? b.errors_total : listed
+  return Math.max(0, total - repeated)
 }
 
-/** The rows of an `import_rejected` answer, in row order (unknown shapes are dropped). */
+/**
+ * The rows of an `import_rejected` answer, in row order, each error once (unknown shapes are
+ * dropped).
+ */
 export function rejectedRows(body: unknown): ImportRowError[] {
   const rows = (body as { rows?: unknown })?.rows
   if (!Array.isArray(rows)) return []
+  const seen = new Set<string>()
   return rows
     .filter((r): r is ImportRowError => !!r && typeof r === 'object' && 'row' in r)
     .map((r) => ({ row: Number(r.row), column: String(r.column ?? ''), message: String(r.message ?? '') }))
+    .filter((r) => {
+      const k = JSON.stringify([r.row, r.column, r.message])
+      if (seen.has(k)) return false
+      seen.add(k)
+      return true
+    })
     .sort((a, b) => a.row - b.row)
 }

@@ -91,6 +91,13 @@ describe('terms', () => {
     expect(termDatesProblem('2026-09-01', addDays('2026-09-01', 200))).toBe(null)
     expect(termDatesProblem('2026-09-01', addDays('2026-09-01', 201))).toBe('length')
   })
+  it('wants the dates inside the months of their term', () => {
+    expect(termDatesProblem('2026-08-25', '2027-01-31', '2026-autumn')).toBe(null)
+    expect(termDatesProblem('2027-02-15', '2027-07-10', '2027-spring')).toBe(null)
+    expect(termDatesProblem('2026-09-01', '2027-02-05', '2026-autumn')).toBe('season')
+    expect(termDatesProblem('2026-02-01', '2026-07-01', '2026-autumn')).toBe('season')
+    expect(termDatesProblem('2027-01-25', '2027-07-10', '2027-spring')).toBe('season')
+  })
   it('counts the weeks a term touches', () => {
     expect(termWeeks('2026-09-01', '2026-09-06')).toBe(1)
     expect(termWeeks('2026-09-01', '2026-09-07')).toBe(2)

@@ -128,12 +128,16 @@ export function termOfDate(date: string): string {
 }
 
 /**
- * Why a term's dates would be refused, before the server says so: 'order' when the last day is
- * before the first, 'length' when it runs more than TERM_MAX_DAYS days; null when fine.
+ * What is wrong with a term's dates, or null: 'order' when the last day is before the first,
+ * 'length' when it runs more than TERM_MAX_DAYS days (the server refuses both); 'season' when
+ * a day falls outside the months of its term (autumn: August to January, spring: February to
+ * July). The server accepts the last, but it reads each date's kind from the term of the date's
+ * own months, so such a day would not follow this term.
  */
-export function termDatesProblem(first: string, last: string): 'order' | 'length' | null {
+export function termDatesProblem(first: string, last: string, term?: string): 'order' | 'length' | 'season' | null {
   if (last < first) return 'order'
   if (daysBetween(first, last) > TERM_MAX_DAYS) return 'length'
+  if (term && (termOfDate(first) !== term || termOfDate(last) !== term)) return 'season'
   return null
 }
 
