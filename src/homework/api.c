@@ -6,9 +6,9 @@
  *   DELETE /api/v1/homework/{id}                  withdraw; its minutes return to the day
  *   GET    /api/v1/homework/{id}                  one item
  *   GET    /api/v1/homework?class_id|mine&from&to items of a class, or the caller's own
- *   GET    /api/v1/classes/{id}/homework?date     the class board (作业公示)
- *   GET    /api/v1/classes/{id}/homework/print    the board as a printable page
- *   GET    /api/v1/students/{id}/homework?date    the board with that pupil's feedback
+ *   GET    /api/v1/classes/{id}/homework?date     the class board (作业公示; board.c)
+ *   GET    /api/v1/classes/{id}/homework/print    the board as a printable page (board.c)
+ *   GET    /api/v1/students/{id}/homework?date    the board with that pupil's feedback (board.c)
  *   POST   /api/v1/homework/{id}/feedback         a guardian reports the time it took
  *   POST   /api/v1/homework/{id}/mark             the teacher marked it (HW-8)
  *   GET    /api/v1/schools/{id}/homework/unmarked items not marked after N days
@@ -45,11 +45,6 @@ static const char *grade_name(int g) { return g >= 1 && g <= 9 ? grade_zh[g] : "
 
 /* ---------- small helpers ---------- */
 
-/* Staff of the class's school inside the caller's district. */
-static bool staff_of(req *r, const hw_class *cl)
-{
-    return cl->district_id == r->user->district_id && auth_school_staff(r->user, cl->school_id);
-}
 
 static bool school_leader(const user *u, int64_t school_id, int grade)
 {
@@ -88,22 +83,6 @@ static void reply_field_msg(req *r, sj_err e, const char *field, const char *zh,
 {
     json_t *extra = json_pack("{s:s,s:s}", "field", field, "message", r->english ? en : zh);
     reply_err_detail(r, e, extra);
-}
-
-/* A date from the query string, today when absent; false after replying 400. */
-static bool query_date_or_reply(req *r, const char *key, const char *dflt, char out[11])
-{
-    const char *v = req_query(r, key);
-    if (!v) {
-        snprintf(out, 11, "%s", dflt);
-        return true;
-    }
-    if (!valid_date(v)) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, key);
-        return false;
-    }
-    snprintf(out, 11, "%s", v);
-    return true;
 }
 
 /* The numbers and words of a refusal by homework_check; rolls nothing back (the caller does). */
@@ -252,7 +231,8 @@ static void h_publish(req *r)
         return;
     }
     hw_class cl;
-    if (!class_or_reply(r, class_id, &cl))
+    hw_period p;
+    if (!hw_class_day_or_reply(r, class_id, date, &cl, &p))
         return;
     if (!auth_teaches(r, class_id, subject)) {
         json_t *x = json_pack("{s:s}", "message",
@@ -263,17 +243,11 @@ static void h_publish(req *r)
     }
     if (!date_ahead_or_reply(r, date))
         return;
-    hw_period p;
-    int rc = hw_store_period(r->db, pol, cl.district_id, cl.grade, date, &p);
-    if (rc != DB_ROW) {
-        reply_db(r, rc);
-        return;
-    }
 
     /* the check and the insert: one transaction that serialises on the class-day */
     hw_use use;
     int64_t id = 0;
-    rc = db_begin_write(r->db);
+    int rc = db_begin_write(r->db);
     if (rc == DB_OK)
         rc = hw_store_lock(r->db, class_id, &p, date, NULL);
     if (rc == DB_OK)
@@ -459,7 +433,7 @@ static void h_item_get(req *r)
     hw_class cl;
     if (!item_or_reply(r, r->params[0], &it) || !class_or_reply(r, it.class_id, &cl))
         return;
-    if (!staff_of(r, &cl) && !auth_guardian_in_class(r, cl.id)) {
+    if (!hw_staff_of(r, &cl) && !auth_guardian_in_class(r, cl.id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
@@ -485,7 +459,7 @@ static void h_item_list(req *r)
     if (!req_query_int64_or_reply(r, "class_id", 0, &class_id) ||
         !req_query_int64_or_reply(r, "mine", 0, &mine) ||
         !req_query_int64_or_reply(r, "unmarked", 0, &unmarked) ||
-        !query_date_or_reply(r, "from", dfrom, from) || !query_date_or_reply(r, "to", dto, to) ||
+        !hw_query_date_or_reply(r, "from", dfrom, from) || !hw_query_date_or_reply(r, "to", dto, to) ||
         !req_paging_or_reply(r, &limit, &offset))
         return;
     if (strcmp(from, to) > 0 || date_days(to) - date_days(from) > 400) {
@@ -500,14 +474,20 @@ static void h_item_list(req *r)
         hw_class cl;
         if (!class_or_reply(r, class_id, &cl))
             return;
-        if (!staff_of(r, &cl) && !auth_guardian_in_class(r, class_id)) {
+        if (!hw_staff_of(r, &cl) && !auth_guardian_in_class(r, class_id)) {
             reply_err(r, SJ_ERR_FORBIDDEN);
             return;
         }
     }
-    const char *where = " WHERE h.withdrawn_at IS NULL AND h.date >= $1 AND h.date <= $2"
-                        " AND ($3 = 0 OR h.class_id = $3) AND ($4 = 0 OR h.teacher_id = $4)"
-                        " AND ($5 = 0 OR (h.marked_at IS NULL AND h.kind = 'written'))";
+    /* items reach the class-day index through a class: the one asked for, or the classes the
+     * caller teaches (their own items are in those) */
+    const char *where = mine ? " WHERE h.class_id IN (SELECT t.class_id FROM teaching t WHERE t.user_id = $4)"
+                               " AND h.teacher_id = $4 AND ($3 = 0 OR h.class_id = $3)"
+                               " AND h.withdrawn_at IS NULL AND h.date >= $1 AND h.date <= $2"
+                               " AND ($5 = 0 OR (h.marked_at IS NULL AND h.kind = 'written'))"
+                             : " WHERE h.class_id = $3 AND $4 = 0"
+                               " AND h.withdrawn_at IS NULL AND h.date >= $1 AND h.date <= $2"
+                               " AND ($5 = 0 OR (h.marked_at IS NULL AND h.kind = 'written'))";
     int64_t teacher = mine ? r->user->id : 0;
     json_t *items = items_json(db_query(r->db,
                                         req_printf(r, "%s%s ORDER BY h.date DESC, h.class_id, h.id"
@@ -522,236 +502,6 @@ static void h_item_list(req *r)
         return;
     }
     reply_json(r, 200, list_json(items, total));
-}
-
-/* ---------- the board ---------- */
-
-/* The board of a class-day as JSON; NULL after replying. student_id > 0 adds that pupil's
- * feedback to each item. */
-static json_t *board_or_reply(req *r, const hw_class *cl, const char *date, int64_t student_id)
-{
-    const policy *pol = r->app->pol;
-    hw_period p;
-    int rc = hw_store_period(r->db, pol, cl->district_id, cl->grade, date, &p);
-    if (rc != DB_ROW) {
-        reply_db(r, rc);
-        return NULL;
-    }
-    db_stmt *s = db_query(r->db,
-                          "SELECT h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes,"
-                          " u.name, h.marked_at, f.minutes_spent, f.completed, f.bedtime"
-                          " FROM homework h JOIN users u ON u.id = h.teacher_id"
-                          " LEFT JOIN homework_feedback f ON f.homework_id = h.id AND f.student_id = $3"
-                          " WHERE h.class_id = $1 AND h.date = $2 AND h.withdrawn_at IS NULL"
-                          " ORDER BY h.id",
-                          "isi", cl->id, date, student_id);
-    if (!s) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        return NULL;
-    }
-    json_t *items = json_array();
-    int written = 0;
-    while ((rc = db_step(s)) == DB_ROW) {
-        const char *kind = db_col_text(s, 4);
-        int minutes = (int)db_col_int64(s, 6);
-        bool w = strcmp(kind, "written") == 0;
-        written += w ? minutes : 0;
-        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:s,s:b}", "id",
-                              (json_int_t)db_col_int64(s, 0), "subject", db_col_text(s, 1), "title",
-                              db_col_text(s, 2), "content", db_col_text(s, 3), "kind", kind, "tier",
-                              db_col_text(s, 5), "minutes", minutes, "counts_against_cap", w,
-                              "teacher_name", db_col_text(s, 7), "marked", !db_col_isnull(s, 8));
-        if (student_id > 0) {
-            json_t *fb = db_col_isnull(s, 9)
-                             ? json_null()
-                             : json_pack("{s:I,s:b,s:b}", "minutes_spent",
-                                         (json_int_t)db_col_int64(s, 9), "completed",
-                                         db_col_int64(s, 10) != 0, "bedtime",
-                                         db_col_int64(s, 11) != 0);
-            json_object_set_new(o, "feedback", fb);
-        }
-        json_array_append_new(items, o);
-    }
-    db_finalize(s);
-    if (rc != DB_DONE) {
-        json_decref(items);
-        reply_err(r, SJ_ERR_INTERNAL);
-        return NULL;
-    }
-    int remaining = p.cap.limit_minutes - written;
-    json_t *b = json_pack("{s:I,s:s,s:I,s:s,s:i,s:s,s:s,s:i,s:i,s:i,s:b,s:s,s:o}", "class_id",
-                          (json_int_t)cl->id, "class_name", cl->name, "school_id",
-                          (json_int_t)cl->school_id, "date", date, "grade", cl->grade, "day_kind",
-                          homework_day_kinds[p.day], "rule", p.cap.rule, "limit_minutes",
-                          p.cap.limit_minutes, "written_minutes", written, "remaining_minutes",
-                          remaining > 0 ? remaining : 0, "written_allowed", p.cap.allowed,
-                          "bedtime", homework_bedtime(pol, cl->grade), "items", items);
-    if (p.day == DAY_VACATION) {
-        hw_use use;
-        rc = hw_store_use(r->db, cl->id, p.from, p.to, date, NULL, 0, &use);
-        if (rc != DB_ROW) {
-            json_decref(b);
-            reply_err(r, SJ_ERR_INTERNAL);
-            return NULL;
-        }
-        int left = p.cap.limit_minutes - use.written_minutes;
-        json_object_set_new(b, "vacation",
-                            json_pack("{s:s,s:s,s:i,s:i,s:i}", "from", p.from, "to", p.to,
-                                      "limit_minutes", p.cap.limit_minutes, "written_minutes",
-                                      use.written_minutes, "remaining_minutes", left > 0 ? left : 0));
-        json_object_set_new(b, "remaining_minutes", json_integer(left > 0 ? left : 0));
-    }
-    return b;
-}
-
-static bool board_access_or_reply(req *r, const hw_class *cl)
-{
-    if (staff_of(r, cl) || auth_guardian_in_class(r, cl->id))
-        return true;
-    reply_err(r, SJ_ERR_FORBIDDEN);
-    return false;
-}
-
-static void h_board(req *r)
-{
-    hw_class cl;
-    char today[11], date[11];
-    today_local(today);
-    if (!class_or_reply(r, r->params[0], &cl) || !board_access_or_reply(r, &cl) ||
-        !query_date_or_reply(r, "date", today, date))
-        return;
-    json_t *b = board_or_reply(r, &cl, date, 0);
-    if (b)
-        reply_json(r, 200, b);
-}
-
-static void html_escape(req *r, char **buf, size_t *len, size_t *cap, const char *s)
-{
-    for (; *s; s++) {
-        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-        size_t n = rep ? strlen(rep) : 1;
-        if (*len + n + 1 > *cap) {
-            size_t nc = *cap * 2 + n + 64;
-            char *nb = req_alloc(r, nc);
-            memcpy(nb, *buf, *len);
-            *buf = nb;
-            *cap = nc;
-        }
-        memcpy(*buf + *len, rep ? rep : s, n);
-        *len += n;
-    }
-    (*buf)[*len] = 0;
-}
-
-static void html_raw(req *r, char **buf, size_t *len, size_t *cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (*len + n + 1 > *cap) {
-        size_t nc = *cap * 2 + n + 64;
-        char *nb = req_alloc(r, nc);
-        memcpy(nb, *buf, *len);
-        *buf = nb;
-        *cap = nc;
-    }
-    memcpy(*buf + *len, s, n + 1);
-    *len += n;
-}
-
-static const char *kind_zh(const char *k)
-{
-    return strcmp(k, "written") == 0   ? "书面"
-           : strcmp(k, "oral") == 0    ? "口头"
-           : strcmp(k, "reading") == 0 ? "阅读"
-                                       : "实践";
-}
-
-/* The board as a page for the classroom wall (A4, large type, no script). */
-static void h_board_print(req *r)
-{
-    hw_class cl;
-    char today[11], date[11];
-    today_local(today);
-    if (!class_or_reply(r, r->params[0], &cl) || !board_access_or_reply(r, &cl) ||
-        !query_date_or_reply(r, "date", today, date))
-        return;
-    json_t *b = board_or_reply(r, &cl, date, 0);
-    if (!b)
-        return;
-    size_t cap = 4096, len = 0;
-    char *buf = req_alloc(r, cap);
-    buf[0] = 0;
-#define RAW(s) html_raw(r, &buf, &len, &cap, (s))
-#define ESC(s) html_escape(r, &buf, &len, &cap, (s))
-    RAW("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>作业公示 ");
-    ESC(cl.name);
-    RAW("</title><style>@page{size:A4;margin:15mm}body{font-family:sans-serif;font-size:16pt}"
-        "h1{font-size:24pt;margin:0 0 4mm}table{width:100%;border-collapse:collapse}"
-        "td,th{border:1px solid #333;padding:3mm;text-align:left}.n{text-align:right}"
-        ".total{font-size:18pt;margin-top:5mm}</style></head><body><h1>");
-    ESC(cl.name);
-    RAW(req_printf(r, " 作业公示 %s</h1><table><thead><tr><th>学科</th><th>作业内容</th>"
-                      "<th>类型</th><th>层次</th><th class=\"n\">预计用时</th></tr></thead><tbody>", date));
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(b, "items"), i, it) {
-        RAW("<tr><td>");
-        ESC(json_string_value(json_object_get(it, "subject")));
-        RAW("</td><td>");
-        ESC(json_string_value(json_object_get(it, "title")));
-        const char *content = json_string_value(json_object_get(it, "content"));
-        if (content && *content) {
-            RAW("<br><small>");
-            ESC(content);
-            RAW("</small>");
-        }
-        RAW(req_printf(r, "</td><td>%s</td><td>%s</td><td class=\"n\">%lld 分钟</td></tr>",
-                       kind_zh(json_string_value(json_object_get(it, "kind"))),
-                       strcmp(json_string_value(json_object_get(it, "tier")), "optional") == 0 ? "选做" : "必做",
-                       (long long)json_integer_value(json_object_get(it, "minutes"))));
-    }
-    RAW(req_printf(r, "</tbody></table><p class=\"total\">书面作业合计 %lld 分钟 / 上限 %lld 分钟(%s)</p>"
-                      "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
-                   (long long)json_integer_value(json_object_get(b, "written_minutes")),
-                   (long long)json_integer_value(json_object_get(b, "limit_minutes")),
-                   json_string_value(json_object_get(b, "rule")),
-                   json_string_value(json_object_get(b, "bedtime"))));
-#undef RAW
-#undef ESC
-    json_decref(b);
-    reply_raw(r, 200, "text/html; charset=utf-8", buf, len);
-}
-
-/* The pupil's class; false after replying. */
-static bool student_class_or_reply(req *r, int64_t student_id, int64_t *class_id)
-{
-    int rc = db_query_int64(r->db, class_id, "SELECT class_id FROM students WHERE id = $1", "i",
-                            student_id);
-    if (rc != DB_ROW) {
-        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
-        return false;
-    }
-    return true;
-}
-
-static void h_student_board(req *r)
-{
-    int64_t student_id = r->params[0], class_id = 0;
-    hw_class cl;
-    char today[11], date[11];
-    today_local(today);
-    if (!student_class_or_reply(r, student_id, &class_id) || !class_or_reply(r, class_id, &cl) ||
-        !query_date_or_reply(r, "date", today, date))
-        return;
-    if (!auth_guardian_of(r, student_id) && !staff_of(r, &cl)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
-    json_t *b = board_or_reply(r, &cl, date, student_id);
-    if (!b)
-        return;
-    json_object_set_new(b, "student_id", json_integer(student_id));
-    reply_json(r, 200, b);
 }
 
 /* ---------- family feedback ---------- */
@@ -780,7 +530,7 @@ static void h_feedback(req *r)
                         "Only this pupil's guardian may report");
         return;
     }
-    if (!student_class_or_reply(r, student_id, &class_id))
+    if (!hw_student_class_or_reply(r, student_id, &class_id))
         return;
     if (class_id != it.class_id) {
         reply_field_msg(r, SJ_ERR_BAD_FIELD, "student_id", "这份作业不是该学生所在班级的作业",
@@ -909,7 +659,8 @@ static void h_unmarked(req *r)
     today_local(today);
     date_add_days(today, -days, until);
     date_add_days(today, -400, since);
-    const char *where = " WHERE h.school_id = $1 AND h.date <= $2 AND h.date >= $3"
+    const char *where = " WHERE h.class_id IN (SELECT id FROM classes WHERE school_id = $1)"
+                        " AND h.date <= $2 AND h.date >= $3"
                         " AND h.kind = 'written' AND h.marked_at IS NULL AND h.withdrawn_at IS NULL";
     json_t *items = items_json(db_query(r->db,
                                         req_printf(r, "%s%s ORDER BY h.date, c.grade, c.name, h.id"
@@ -935,7 +686,7 @@ static void h_matrix(req *r)
     char today[11], week[11], monday[11];
     today_local(today);
     if (!req_query_int64_or_reply(r, "grade", 0, &grade) ||
-        !query_date_or_reply(r, "week", today, week))
+        !hw_query_date_or_reply(r, "week", today, week))
         return;
     if (grade < 1 || grade > 9) {
         reply_err_field(r, grade ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "grade");
@@ -1203,9 +954,9 @@ static const route routes[] = {
     {"POST", "/api/v1/homework/{id}/adjust", h_adjust, "homework:adjust",
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_DISTRICT_ADMIN),
      ROUTE_NO_AUDIT},
-    {"GET", "/api/v1/classes/{id}/homework", h_board, PERM_USER, 0, 0},
-    {"GET", "/api/v1/classes/{id}/homework/print", h_board_print, PERM_USER, 0, 0},
-    {"GET", "/api/v1/students/{id}/homework", h_student_board, PERM_USER, 0, 0},
+    {"GET", "/api/v1/classes/{id}/homework", homework_h_get_board, PERM_USER, 0, 0},
+    {"GET", "/api/v1/classes/{id}/homework/print", homework_h_get_board_print, PERM_USER, 0, 0},
+    {"GET", "/api/v1/students/{id}/homework", homework_h_get_student_board, PERM_USER, 0, 0},
     {"GET", "/api/v1/schools/{id}/homework/matrix", h_matrix, "homework:grade", STAFF_ROLES, 0},
     {"GET", "/api/v1/schools/{id}/homework/unmarked", h_unmarked, "homework:report", STAFF_ROLES, 0},
     {"GET", "/api/v1/reports/homework", homework_h_get_report, "homework:report", STAFF_ROLES, 0},

@@ -44,6 +44,10 @@ int hw_store_class(db_conn *c, int64_t class_id, hw_class *out);        /* DB_RO
 int hw_store_item(db_conn *c, int64_t id, hw_item *out);                /* DB_ROW / DB_DONE */
 int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
                     const char *date, hw_period *out);                  /* DB_ROW or error */
+/* The class and the period of its date in one query (and two more for a vacation date).
+ * DB_ROW, DB_DONE when there is no such class, or an error. */
+int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const char *date,
+                       hw_class *cl, hw_period *out);
 
 /* Written minutes of a class in [from, to], and on `date`: the distinct written subjects and
  * whether `subject` is among them. Withdrawn items and `except_id` (0: none) are left out. */
@@ -73,6 +77,16 @@ int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const
  * the class-day locks of date1 and date2 (NULL or equal: one) in ascending order. */
 int hw_store_lock(db_conn *c, int64_t class_id, const hw_period *p, const char *date1,
                   const char *date2);
+
+/* board.c: the board handlers, and helpers api.c shares. Each _or_reply has replied when it
+ * returns false. */
+void homework_h_get_board(req *r);
+void homework_h_get_board_print(req *r);
+void homework_h_get_student_board(req *r);
+bool hw_staff_of(req *r, const hw_class *cl);  /* staff of the class's school, same district */
+bool hw_class_day_or_reply(req *r, int64_t class_id, const char *date, hw_class *cl, hw_period *p);
+bool hw_query_date_or_reply(req *r, const char *key, const char *dflt, char out[11]);
+bool hw_student_class_or_reply(req *r, int64_t student_id, int64_t *class_id);
 
 /* report.c: the report handlers the route table in api.c names. */
 void homework_h_get_report(req *r);

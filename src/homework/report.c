@@ -642,7 +642,8 @@ void homework_h_get_analysis(req *r)
     s = db_query(r->db,
                  "SELECT h.teacher_id, u.name, h.subject, h.minutes, h.fb_count, h.fb_minutes"
                  " FROM homework h JOIN users u ON u.id = h.teacher_id"
-                 " WHERE h.school_id = $1 AND h.date >= $2 AND h.date <= $3 AND ($4 = 0 OR h.grade = $4)"
+                 " WHERE h.class_id IN (SELECT c.id FROM classes c WHERE c.school_id = $1"
+                 "  AND ($4 = 0 OR c.grade = $4)) AND h.date >= $2 AND h.date <= $3"
                  " AND h.withdrawn_at IS NULL AND h.fb_count > 0",
                  "issi", sc.school_id, sc.from, sc.to, sc.grade);
     rc = s ? DB_ROW : DB_ERROR;

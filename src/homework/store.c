@@ -83,14 +83,15 @@ static void term_step(const char *term, int dir, char out[16])
         snprintf(out, 16, "%04d-%s", autumn ? y : y - 1, autumn ? "spring" : "autumn");
 }
 
-int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                    const char *date, hw_period *out)
+/* The period of `date` given its term's bounds and its calendar_days row ("holiday", "workday"
+ * or ""). The order differs from calendar_day_kind in one place on purpose: a date outside the
+ * term is vacation even when it is also a holiday (the Spring Festival falls in the winter
+ * vacation), because HW-4 caps a vacation as a whole. */
+static int period_from(db_conn *c, const policy *pol, int64_t district_id, int grade,
+                       const char *date, const char *term, const char *first, const char *last,
+                       const char *day_row, hw_period *out)
 {
-    char term[16], first[11], last[11];
-    term_of_date(date, term);
-    int rc = calendar_term_bounds(c, district_id, term, first, last);
-    if (rc != DB_ROW)
-        return rc;
+    int rc;
     snprintf(out->term_first, sizeof out->term_first, "%s", first);
     snprintf(out->term_last, sizeof out->term_last, "%s", last);
     snprintf(out->from, sizeof out->from, "%s", date);
@@ -115,42 +116,103 @@ int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grad
         if (strcmp(out->to, date) < 0)
             snprintf(out->to, sizeof out->to, "%s", date);
         out->day = DAY_VACATION;
+    } else if (strcmp(day_row, "holiday") == 0) {
+        out->day = DAY_HOLIDAY;
+    } else if (strcmp(day_row, "workday") == 0) {
+        out->day = DAY_SCHOOL; /* a make-up workday (调休) */
     } else {
-        int k = calendar_day_kind(c, district_id, date, NULL, 0);
-        if (k < 0)
-            return k;
-        out->day = k == DAY_VACATION ? DAY_SCHOOL : (day_kind)k; /* inside the term here */
+        out->day = date_weekday(date) >= 6 ? DAY_WEEKEND : DAY_SCHOOL;
     }
     out->cap = homework_cap(pol, grade, out->day);
     return DB_ROW;
+}
+
+/* The term bounds (defaults when the district entered none) and the calendar row of a date,
+ * as selected by the two queries below: columns first, last, kind from `col` on. */
+static void head_cols(db_stmt *s, int col, const char *term, char first[11], char last[11],
+                      char kind[16])
+{
+    if (db_col_isnull(s, col) || db_col_isnull(s, col + 1)) {
+        term_default_bounds(term, first, last);
+    } else {
+        snprintf(first, 11, "%s", db_col_text(s, col));
+        snprintf(last, 11, "%s", db_col_text(s, col + 1));
+    }
+    snprintf(kind, 16, "%s", db_col_text(s, col + 2));
+}
+
+int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
+                    const char *date, hw_period *out)
+{
+    char term[16], first[11], last[11], kind[16];
+    term_of_date(date, term);
+    db_stmt *s = db_query(c,
+                          "SELECT (SELECT first_day FROM terms WHERE district_id = $1 AND term = $2),"
+                          " (SELECT last_day FROM terms WHERE district_id = $1 AND term = $2),"
+                          " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)",
+                          "iss", district_id, term, date);
+    int rc = s ? db_step(s) : DB_ERROR;
+    if (rc == DB_ROW)
+        head_cols(s, 0, term, first, last, kind);
+    db_finalize(s);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_ERROR : rc;
+    return period_from(c, pol, district_id, grade, date, term, first, last, kind, out);
+}
+
+int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const char *date,
+                       hw_class *cl, hw_period *out)
+{
+    char term[16], first[11], last[11], kind[16];
+    term_of_date(date, term);
+    db_stmt *s = db_query(c,
+                          "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
+                          " (SELECT first_day FROM terms t WHERE t.district_id = c.district_id"
+                          "  AND t.term = $2),"
+                          " (SELECT last_day FROM terms t WHERE t.district_id = c.district_id"
+                          "  AND t.term = $2),"
+                          " (SELECT kind FROM calendar_days d WHERE d.district_id = c.district_id"
+                          "  AND d.date = $3)"
+                          " FROM classes c WHERE c.id = $1",
+                          "iss", class_id, term, date);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        cl->id = db_col_int64(s, 0);
+        cl->district_id = db_col_int64(s, 1);
+        cl->school_id = db_col_int64(s, 2);
+        cl->grade = (int)db_col_int64(s, 3);
+        snprintf(cl->name, sizeof cl->name, "%s", db_col_text(s, 4));
+        head_cols(s, 5, term, first, last, kind);
+    }
+    db_finalize(s);
+    if (rc != DB_ROW)
+        return rc;
+    return period_from(c, pol, cl->district_id, cl->grade, date, term, first, last, kind, out);
 }
 
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
                  const char *subject, int64_t except_id, hw_use *out)
 {
     memset(out, 0, sizeof *out);
-    int64_t sum = 0;
-    int rc = db_query_int64(c, &sum,
-                            "SELECT COALESCE(SUM(minutes), 0) FROM homework WHERE class_id = $1"
-                            " AND date >= $2 AND date <= $3 AND kind = 'written'"
-                            " AND withdrawn_at IS NULL AND id <> $4",
-                            "issi", class_id, from, to, except_id);
-    if (rc != DB_ROW)
-        return rc == DB_DONE ? DB_ERROR : rc;
-    out->written_minutes = (int)sum;
     db_stmt *s = db_query(c,
-                          "SELECT DISTINCT subject FROM homework WHERE class_id = $1 AND date = $2"
-                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $3",
-                          "isi", class_id, date, except_id);
+                          "SELECT COALESCE(SUM(minutes), 0),"
+                          " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
+                          " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
+                          " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
+                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6",
+                          "issssi", class_id, from, to, date, subject ? subject : "", except_id);
     if (!s)
         return DB_ERROR;
-    while ((rc = db_step(s)) == DB_ROW) {
-        out->written_subjects++;
-        if (subject && strcmp(db_col_text(s, 0), subject) == 0)
-            out->subject_seen = true;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->written_minutes = (int)db_col_int64(s, 0);
+        out->written_subjects = (int)db_col_int64(s, 1);
+        out->subject_seen = db_col_int64(s, 2) != 0;
     }
     db_finalize(s);
-    return rc == DB_DONE ? DB_ROW : rc;
+    return rc == DB_DONE ? DB_ERROR : rc;
 }
 
 json_t *hw_store_written_items(db_conn *c, int64_t class_id, const char *from, const char *to)
@@ -170,69 +232,51 @@ typedef struct {
     bool exists;
 } day_row;
 
-static int day_old(db_conn *c, int64_t class_id, const char *date, day_row *d)
+/* The class-day's sums from its active items (n) and the row stored for it (o), in one query.
+ * A written item counts at the mean of its reports, rounded half up, or at its estimate when
+ * nobody reported (homework_reported_minutes; integer division on purpose). */
+static int day_read(db_conn *c, int64_t class_id, const char *date, day_row *n, day_row *o)
 {
-    memset(d, 0, sizeof *d);
+    memset(n, 0, sizeof *n);
+    memset(o, 0, sizeof *o);
     db_stmt *s = db_query(c,
-                          "SELECT limit_minutes, items, written_items, written_minutes, written_subjects,"
-                          " reported, reported_minutes, over_cap, reported_over_cap FROM homework_days"
-                          " WHERE class_id = $1 AND date = $2",
+                          "SELECT x.items, x.witems, x.wmin, x.wsubj, x.rep, x.rmin,"
+                          " d.limit_minutes, d.items, d.written_items, d.written_minutes,"
+                          " d.written_subjects, d.reported, d.reported_minutes, d.over_cap,"
+                          " d.reported_over_cap, d.class_id"
+                          " FROM (SELECT COUNT(*) AS items,"
+                          "  COALESCE(SUM(CASE WHEN kind = 'written' THEN 1 ELSE 0 END), 0) AS witems,"
+                          "  COALESCE(SUM(CASE WHEN kind = 'written' THEN minutes ELSE 0 END), 0) AS wmin,"
+                          "  COUNT(DISTINCT CASE WHEN kind = 'written' THEN subject END) AS wsubj,"
+                          "  COALESCE(MAX(CASE WHEN kind = 'written' AND fb_count > 0 THEN 1 ELSE 0 END), 0)"
+                          "   AS rep,"
+                          "  COALESCE(SUM(CASE WHEN kind <> 'written' THEN 0 WHEN fb_count > 0"
+                          "   THEN (2 * fb_minutes + fb_count) / (2 * fb_count) ELSE minutes END), 0) AS rmin"
+                          "  FROM homework WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL) x"
+                          " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2",
                           "is", class_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        int *f[] = {&d->limit, &d->items, &d->written_items, &d->written_minutes,
-                    &d->written_subjects, &d->reported, &d->reported_minutes, &d->over, &d->rover};
-        for (int i = 0; i < 9; i++)
-            *f[i] = (int)db_col_int64(s, i);
-        d->exists = true;
+        int *nf[] = {&n->items, &n->written_items, &n->written_minutes, &n->written_subjects,
+                     &n->reported, &n->reported_minutes};
+        for (int i = 0; i < 6; i++)
+            *nf[i] = (int)db_col_int64(s, i);
+        o->exists = !db_col_isnull(s, 15);
+        int *of[] = {&o->limit, &o->items, &o->written_items, &o->written_minutes,
+                     &o->written_subjects, &o->reported, &o->reported_minutes, &o->over, &o->rover};
+        for (int i = 0; o->exists && i < 9; i++)
+            *of[i] = (int)db_col_int64(s, 6 + i);
     }
     db_finalize(s);
-    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
-/* The class-day's sums from its active items. */
-static int day_new(db_conn *c, int64_t class_id, const char *date, day_row *d)
-{
-    db_stmt *s = db_query(c,
-                          "SELECT kind, subject, minutes, fb_count, fb_minutes FROM homework"
-                          " WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL ORDER BY subject",
-                          "is", class_id, date);
-    if (!s)
-        return DB_ERROR;
-    int rc;
-    char last_subject[64] = "";
-    bool any_written = false;
-    while ((rc = db_step(s)) == DB_ROW) {
-        d->items++;
-        if (strcmp(db_col_text(s, 0), "written") != 0)
-            continue;
-        int minutes = (int)db_col_int64(s, 2);
-        int64_t fbc = db_col_int64(s, 3), fbm = db_col_int64(s, 4);
-        d->written_items++;
-        d->written_minutes += minutes;
-        d->reported_minutes += homework_reported_minutes(minutes, fbc, fbm);
-        if (fbc > 0)
-            d->reported = 1;
-        const char *subj = db_col_text(s, 1);
-        if (!any_written || strcmp(subj, last_subject) != 0)
-            d->written_subjects++;
-        any_written = true;
-        snprintf(last_subject, sizeof last_subject, "%s", subj);
-    }
-    db_finalize(s);
-    return rc == DB_DONE ? DB_OK : rc;
+    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
 int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int limit)
 {
     day_row o, n;
-    int rc = day_old(c, cl->id, date, &o);
-    if (rc != DB_OK)
-        return rc;
-    memset(&n, 0, sizeof n);
-    rc = day_new(c, cl->id, date, &n);
+    int rc = day_read(c, cl->id, date, &n, &o);
     if (rc != DB_OK)
         return rc;
     n.limit = limit != HW_KEEP_LIMIT ? limit : o.exists ? o.limit : -1;
