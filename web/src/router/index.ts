@@ -5,6 +5,7 @@
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { coreRoutes } from './modules/core'
+import { afterschoolRoutes } from './modules/afterschool'
 import { isLoggedIn, session } from '../stores/session'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
 import { t } from '../locales'
@@ -39,6 +40,7 @@ const routes: RouteRecordRaw[] = [
         },
       },
       ...coreRoutes,
+      ...afterschoolRoutes,
       {
         path: 'welcome',
         name: 'welcome',

@@ -4,6 +4,7 @@
  * @element-plus/icons-vue names registered in plugins/element.ts.
  */
 import { PERM, type MenuItem } from '../utils/permission'
+import { AS_PERM } from './modules/afterschool'
 
 export const MENU: readonly MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
@@ -13,6 +14,10 @@ export const MENU: readonly MenuItem[] = [
   { path: '/imports', title: 'menu.imports', icon: 'Upload', perm: PERM.importStudents },
   { path: '/teaching', title: 'menu.teaching', icon: 'Reading', perm: PERM.teaching },
   { path: '/family', title: 'menu.family', icon: 'House', perm: PERM.family },
+  { path: '/afterschool/family', title: 'afterschool.menu.family', icon: 'Reading', perm: AS_PERM.family },
+  { path: '/afterschool/teacher', title: 'afterschool.menu.teacher', icon: 'Calendar', perm: AS_PERM.teacher },
+  { path: '/afterschool/school', title: 'afterschool.menu.school', icon: 'School', perm: AS_PERM.school },
+  { path: '/afterschool/district', title: 'afterschool.menu.district', icon: 'DataAnalysis', perm: AS_PERM.district },
   { path: '/institution', title: 'menu.institution', icon: 'OfficeBuilding', perm: PERM.institutionHome },
   { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyList },
   { path: '/calendar', title: 'menu.calendar', icon: 'Calendar', perm: PERM.calendarEdit },
