@@ -151,7 +151,8 @@ static void compute_bill(const app *a, const seat_row *seats, size_t n, const as
     buf[used] = 0;
 }
 
-/* INSERT INTO afterschool_bills ... VALUES (...), (...) for k rows. */
+/* INSERT INTO afterschool_bills ... VALUES (...), (...) for k rows. Only the placeholders'
+ * numbers ($5, $6, ...) are formatted into the text; every value is bound. */
 static db_stmt *prepare_bill_insert(req *r, size_t k)
 {
     size_t cap = 256 + k * 64;
