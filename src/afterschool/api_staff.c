@@ -345,30 +345,32 @@ void afterschool_h_decide_leave(req *r)
     }
     if (!auth_school_admin_or_reply(r, school_id))
         return;
+    /* the teacher's lock: a decision and a new request never see the bank half-changed */
     rc = db_begin_write(r->db);
     if (rc == DB_OK)
         rc = db_lock(r->db, DB_LOCK_USER, user_id);
-    if (rc == DB_OK)
-        rc = db_run(r->db,
-                    "UPDATE afterschool_leave SET status = $2, decided_by = $3, decided_at = $4,"
-                    " decision_note = $5 WHERE id = $1 AND status = 'pending'",
-                    "isiis", id, approve ? "approved" : "rejected", r->user->id, now_unix(), note);
-    int64_t changed = 0;
-    if (rc == DB_DONE)
-        rc = db_query_int64(r->db, &changed,
-                            "SELECT COUNT(*) FROM afterschool_leave WHERE id = $1 AND decided_by = $2"
-                            " AND status = $3",
-                            "iis", id, r->user->id, approve ? "approved" : "rejected") == DB_ROW
-                 ? DB_DONE
-                 : DB_ERROR;
-    if (rc == DB_DONE && !changed) {
+    char status[16] = "";
+    if (rc == DB_OK) {
+        s = db_query(r->db, "SELECT status FROM afterschool_leave WHERE id = $1", "i", id);
+        rc = s ? db_step(s) : DB_ERROR;
+        if (rc == DB_ROW)
+            snprintf(status, sizeof status, "%s", db_col_text(s, 0));
+        db_finalize(s);
+        rc = rc == DB_ROW ? DB_OK : DB_ERROR;
+    }
+    if (rc == DB_OK && strcmp(status, "pending") != 0) {
         db_rollback(r->db);
-        json_t *extra = json_pack("{s:s}", "message",
+        json_t *extra = json_pack("{s:s,s:s}", "status", status, "message",
                                   r->english ? "This leave has already been decided"
                                              : "这条请假已经处理过");
         reply_err_detail(r, SJ_ERR_CONFLICT, extra);
         return;
     }
+    if (rc == DB_OK)
+        rc = db_run(r->db,
+                    "UPDATE afterschool_leave SET status = $2, decided_by = $3, decided_at = $4,"
+                    " decision_note = $5 WHERE id = $1",
+                    "isiis", id, approve ? "approved" : "rejected", r->user->id, now_unix(), note);
     int64_t earned = 0, held = 0, spent = 0;
     if (rc == DB_DONE)
         rc = as_credits(r->db, user_id, &earned, &held, &spent) == DB_OK ? DB_DONE : DB_ERROR;
