@@ -111,10 +111,10 @@ static void reply_verdict(req *r, const hw_verdict *v, const hw_class *cl, const
                            "work is allowed", cl->grade);
         break;
     case HW_VACATION:
-        zh = req_printf(r, "%s 不在学期内(本学期 %s 至 %s),假期书面作业总量未设定,不能布置(HW-4)",
-                        date, p->term_first, p->term_last);
-        en = req_printf(r, "%s is outside the term (%s to %s) and the district has set no vacation "
-                           "total (HW-4)", date, p->term_first, p->term_last);
+        zh = req_printf(r, "%s 在假期中(%s 至 %s),本区未设定假期书面作业总量,不能布置书面作业(HW-4)",
+                        date, p->from, p->to);
+        en = req_printf(r, "%s falls in the vacation (%s to %s) and the district has set no vacation "
+                           "total for written homework (HW-4)", date, p->from, p->to);
         break;
     case HW_OVER_LIMIT:
         if (p->day == DAY_VACATION) {

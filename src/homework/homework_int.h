@@ -66,7 +66,7 @@ json_t *hw_store_written_items(db_conn *c, int64_t class_id, const char *from, c
  * homework_school_days. limit: the cap to store, or HW_KEEP_LIMIT. */
 int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int limit);
 
-/* Adds deltas to homework_subject_days. */
+/* Adds deltas to homework_subject_totals (the district's day, grade and subject). */
 typedef struct {
     int64_t items, minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate;
 } hw_subject_delta;

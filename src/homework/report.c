@@ -11,9 +11,10 @@
  *   GET /api/v1/reports/homework/analysis?school_id=S&from&to[&ratio_pct=125&min_items=5]
  *       estimates against family-reported time per class, teacher and subject, with flags.
  *
- * Everything reads the roll-ups (homework_days, homework_school_days, homework_subject_days),
- * never the items, except the analysis, which reads one school's items with feedback. The
- * definitions, stated once:
+ * The district's figures read the roll-ups (homework_days, homework_school_days,
+ * homework_subject_totals), never the items; a school's read its class-days and, by subject and
+ * in the analysis, its own items (one school's term is some 20,000). The definitions, stated
+ * once:
  *   days_with_homework  class-days with at least one item;
  *   days_over_limit     class-days whose estimated written minutes pass the cap stored for
  *                       that day (possible after a policy tightened, or for imported data);
@@ -267,15 +268,25 @@ static json_t *by_grade(req *r, const scope *sc, day_sums *total)
     return arr;
 }
 
+/* By subject: a school's from its own items, the district's from homework_subject_totals. */
 static json_t *by_subject(req *r, const scope *sc)
 {
-    db_stmt *s = db_query(r->db,
-                          req_printf(r, "SELECT subject, SUM(items), SUM(minutes), SUM(written_items),"
-                                        " SUM(written_minutes), SUM(fb_count), SUM(fb_minutes),"
-                                        " SUM(fb_estimate) FROM homework_subject_days WHERE%s"
-                                        " GROUP BY subject ORDER BY subject",
-                                     where_of(sc)),
-                          "issi", scope_key(sc), sc->from, sc->to, sc->grade);
+    db_stmt *s = sc->school_id
+        ? db_query(r->db,
+                   "SELECT subject, COUNT(*), SUM(minutes), SUM(CASE WHEN kind = 'written' THEN 1 ELSE 0 END),"
+                   " SUM(CASE WHEN kind = 'written' THEN minutes ELSE 0 END), SUM(fb_count),"
+                   " SUM(fb_minutes), SUM(fb_count * minutes) FROM homework"
+                   " WHERE class_id IN (SELECT id FROM classes WHERE school_id = $1"
+                   "  AND ($4 = 0 OR grade = $4))"
+                   " AND date >= $2 AND date <= $3 AND withdrawn_at IS NULL"
+                   " GROUP BY subject ORDER BY subject",
+                   "issi", sc->school_id, sc->from, sc->to, sc->grade)
+        : db_query(r->db,
+                   "SELECT subject, SUM(items), SUM(minutes), SUM(written_items), SUM(written_minutes),"
+                   " SUM(fb_count), SUM(fb_minutes), SUM(fb_estimate) FROM homework_subject_totals"
+                   " WHERE district_id = $1 AND date >= $2 AND date <= $3 AND ($4 = 0 OR grade = $4)"
+                   " GROUP BY subject ORDER BY subject",
+                   "issi", sc->district_id, sc->from, sc->to, sc->grade);
     if (!s)
         return NULL;
     json_t *arr = json_array();
@@ -284,6 +295,8 @@ static json_t *by_subject(req *r, const scope *sc)
         int64_t items = db_col_int64(s, 1), minutes = db_col_int64(s, 2), witems = db_col_int64(s, 3),
                 wmin = db_col_int64(s, 4), fbc = db_col_int64(s, 5), fbm = db_col_int64(s, 6),
                 fbe = db_col_int64(s, 7);
+        if (items == 0)
+            continue; /* every item of the subject in the range was withdrawn */
         json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "subject", db_col_text(s, 0), "items",
                               (json_int_t)items, "written_items", (json_int_t)witems,
                               "written_minutes", (json_int_t)wmin, "minutes", (json_int_t)minutes,

@@ -1,12 +1,13 @@
 /*
  * store.c: the homework module's SQL (see homework_int.h).
  *
- * The roll-ups (migrations/0100_homework.sql) are kept by recomputing the one class-day an
- * item write touched (hw_store_day_refresh) and adding the difference of that row to its
- * school-grade-day, and by adding deltas per subject (hw_store_subject_add). Both run in the
- * caller's write transaction after the class-day lock, so two writers never recompute the same
- * class-day from different snapshots; the school and subject rows take additive updates
- * (ON CONFLICT ... DO UPDATE SET x = x + delta), which are safe between different class-days.
+ * The roll-ups (migrations/0100_homework.sql, 0103) are kept by recomputing the one class-day
+ * an item write touched (hw_store_day_refresh) and adding the difference of that row to its
+ * school-grade-day, and by adding deltas to the district's day, grade and subject
+ * (hw_store_subject_add). Both run in the caller's write transaction after the class-day lock,
+ * so two writers never recompute the same class-day from different snapshots; the school and
+ * district rows take additive updates (ON CONFLICT ... DO UPDATE SET x = x + delta), which are
+ * safe between different class-days: on PostgreSQL the row lock orders them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -323,20 +324,20 @@ int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const
                          const hw_subject_delta *d)
 {
     return db_run(c,
-                  "INSERT INTO homework_subject_days (school_id, date, grade, subject, district_id,"
-                  " items, minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate)"
-                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
-                  " ON CONFLICT (school_id, date, grade, subject) DO UPDATE SET"
-                  " items = homework_subject_days.items + $6,"
-                  " minutes = homework_subject_days.minutes + $7,"
-                  " written_items = homework_subject_days.written_items + $8,"
-                  " written_minutes = homework_subject_days.written_minutes + $9,"
-                  " fb_count = homework_subject_days.fb_count + $10,"
-                  " fb_minutes = homework_subject_days.fb_minutes + $11,"
-                  " fb_estimate = homework_subject_days.fb_estimate + $12",
-                  "isisiiiiiiii", cl->school_id, date, (int64_t)cl->grade, subject, cl->district_id,
-                  d->items, d->minutes, d->written_items, d->written_minutes, d->fb_count,
-                  d->fb_minutes, d->fb_estimate);
+                  "INSERT INTO homework_subject_totals (district_id, date, grade, subject, items,"
+                  " minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate)"
+                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"
+                  " ON CONFLICT (district_id, date, grade, subject) DO UPDATE SET"
+                  " items = homework_subject_totals.items + $5,"
+                  " minutes = homework_subject_totals.minutes + $6,"
+                  " written_items = homework_subject_totals.written_items + $7,"
+                  " written_minutes = homework_subject_totals.written_minutes + $8,"
+                  " fb_count = homework_subject_totals.fb_count + $9,"
+                  " fb_minutes = homework_subject_totals.fb_minutes + $10,"
+                  " fb_estimate = homework_subject_totals.fb_estimate + $11",
+                  "isisiiiiiii", cl->district_id, date, (int64_t)cl->grade, subject, d->items,
+                  d->minutes, d->written_items, d->written_minutes, d->fb_count, d->fb_minutes,
+                  d->fb_estimate);
 }
 
 int hw_store_lock(db_conn *c, int64_t class_id, const hw_period *p, const char *date1,
