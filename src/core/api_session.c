@@ -89,9 +89,9 @@ static void h_login(req *r)
     r->user = NULL;
     char exp[32];
     unix_rfc3339(now + a->session_ttl_s, exp);
-    reply_json(r, 200,
-               json_pack("{s:s,s:s,s:o}", "token", token, "expires_at", exp, "user",
-                         auth_user_json(&u)));
+    json_t *uj = auth_user_json(&u);
+    json_object_set_new(uj, "permissions", core_permissions_json(&u));
+    reply_json(r, 200, json_pack("{s:s,s:s,s:o}", "token", token, "expires_at", exp, "user", uj));
 }
 
 static void h_logout(req *r)

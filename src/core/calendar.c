@@ -181,7 +181,7 @@ static void h_term_put(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
         return;
     }
-    if (strcmp(first, last) > 0 || date_days(last) - date_days(first) > 200) {
+    if (strcmp(first, last) > 0 || date_days(last) - date_days(first) > 250) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, "last_day");
         return;
     }
@@ -212,6 +212,21 @@ static void h_day_put(req *r)
         !body_enum_or_reply(r, "kind", kinds, true, &kind) ||
         !body_str_or_reply(r, "name", 30, true, &name))
         return;
+    if (kind == 1) { /* a make-up workday is a school day only inside a term */
+        char term[16], first[11], last[11];
+        term_of_date(date, term);
+        if (calendar_term_bounds(r->db, r->user->district_id, term, first, last) != DB_ROW) {
+            reply_err(r, SJ_ERR_INTERNAL);
+            return;
+        }
+        if (strcmp(date, first) < 0 || strcmp(date, last) > 0) {
+            json_t *extra = json_pack("{s:s,s:s}", "field", "date", "message",
+                                      r->english ? "A make-up workday must fall inside a term"
+                                                 : "调休上班日必须在学期内(寒暑假期间不能设为上课日)");
+            reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+            return;
+        }
+    }
     int rc = db_run(r->db,
                     "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"
                     " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4",
@@ -221,6 +236,31 @@ static void h_day_put(req *r)
         return;
     }
     reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "date", date, "kind", kinds[kind], "name", name));
+}
+
+static void h_day_delete(req *r)
+{
+    const char *date = req_query(r, "date");
+    if (!valid_date(date)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "date");
+        return;
+    }
+    int64_t one = 0;
+    int rc = db_query_int64(r->db, &one,
+                            "SELECT 1 FROM calendar_days WHERE district_id = $1 AND date = $2", "is",
+                            r->user->district_id, date);
+    if (rc == DB_ROW)
+        rc = db_run(r->db, "DELETE FROM calendar_days WHERE district_id = $1 AND date = $2", "is",
+                    r->user->district_id, date);
+    if (rc == DB_DONE && one == 0) {
+        reply_err(r, SJ_ERR_NOT_FOUND);
+        return;
+    }
+    if (rc != DB_DONE) {
+        reply_db(r, rc);
+        return;
+    }
+    reply_empty(r, 204);
 }
 
 static void h_days(req *r)
@@ -254,6 +294,7 @@ static const route routes[] = {
     {"POST", "/api/v1/calendar/terms", h_term_put, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
     {"GET", "/api/v1/calendar/terms", h_terms, PERM_USER, 0, 0},
     {"POST", "/api/v1/calendar/holidays", h_day_put, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"DELETE", "/api/v1/calendar/holidays", h_day_delete, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
     {"GET", "/api/v1/calendar", h_days, PERM_USER, 0, 0},
 };
 

@@ -365,6 +365,7 @@ typedef struct {
     int default_grade;
     const roster_teacher *t;
     const char *subject;
+    int subject_index;  /* class errors are reported for the first subject only */
     json_t *errors;
     size_t *nerr;
     int64_t *assignments;
@@ -378,7 +379,10 @@ static void assign_class(void *vctx, const char *tok)
     char name[16];
     if (c->rc != DB_DONE)
         return;
+    bool report = c->subject_index == 0;
     if (!parse_class_ref(tok, c->default_grade, &grade, name)) {
+        if (!report)
+            return;
         json_array_append_new(c->errors, row_error(c->r, c->t->row, "任教班级",
                                                    req_printf(c->r, "无法识别班级“%s”", tok),
                                                    "Cannot read the class"));
@@ -394,15 +398,22 @@ static void assign_class(void *vctx, const char *tok)
             c->rc = q;
             return;
         }
+        if (!report)
+            return;
         json_array_append_new(c->errors, row_error(c->r, c->t->row, "任教班级",
                                                    req_printf(c->r, "本校没有班级“%s”(请先导入学生或建班)", tok),
                                                    "No such class in this school"));
         (*c->nerr)++;
         return;
     }
-    int rc = db_run(c->r->db,
-                    "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)"
-                    " ON CONFLICT (class_id, user_id, subject) DO NOTHING",
+    int64_t one = 0;
+    int rc = db_query_int64(c->r->db, &one,
+                            "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2 AND subject = $3",
+                            "iis", class_id, c->user_id, c->subject);
+    if (rc == DB_ROW)
+        return; /* already assigned: nothing new */
+    if (rc == DB_DONE)
+        rc = db_run(c->r->db, "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)",
                     "iis", class_id, c->user_id, c->subject);
     if (rc != DB_DONE)
         c->rc = rc;
@@ -415,6 +426,7 @@ static void assign_subject(void *vctx, const char *subject)
     teach_ctx *c = vctx;
     c->subject = subject;
     split_items(c->t->classes, assign_class, c);
+    c->subject_index++;
 }
 
 static void h_import_teachers(req *r)

@@ -10,6 +10,7 @@
 
 struct policy {
     json_t *doc;
+    json_t *overrides; /* what was laid over the national defaults (an object, maybe empty) */
     char version[128];
 };
 
@@ -52,6 +53,7 @@ policy *policy_new(const json_t *overrides, char *err, size_t errlen)
     if (!p)
         abort();
     p->doc = doc;
+    p->overrides = overrides ? json_deep_copy(overrides) : json_object();
     snprintf(p->version, sizeof p->version, "%s",
              json_string_value(json_object_get(doc, "version")) ?: "national");
     return p;
@@ -77,10 +79,12 @@ void policy_free(policy *p)
     if (!p)
         return;
     json_decref(p->doc);
+    json_decref(p->overrides);
     free(p);
 }
 
 const char *policy_version(const policy *p) { return p->version; }
+const json_t *policy_overrides(const policy *p) { return p->overrides; }
 const json_t *policy_json(const policy *p) { return p->doc; }
 
 const json_t *policy_get(const policy *p, const char *rule, const char *key)

@@ -22,6 +22,7 @@ void policy_free(policy *p);
 
 const char *policy_version(const policy *p);
 const json_t *policy_json(const policy *p);            /* the merged document */
+const json_t *policy_overrides(const policy *p);       /* what was laid over the defaults */
 const json_t *policy_get(const policy *p, const char *rule, const char *key); /* NULL if absent */
 int64_t policy_int(const policy *p, const char *rule, const char *key, int64_t dflt);
 bool policy_bool(const policy *p, const char *rule, const char *key, bool dflt);

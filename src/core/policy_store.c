@@ -2,9 +2,11 @@
  * policy_store.c: which policy is in force now, and the district's policy versions.
  *
  * The base policy is the national defaults with the optional --policy file on top. A district
- * admin stores a new version (PUT /api/v1/policy: overrides of numbers by rule ID, and the date
- * from which they apply); from that date on, every request sees national defaults + that
- * version. Decisions store the version string they were made under, so past decisions keep
+ * admin stores a new version (PUT /api/v1/policy: changed numbers by rule ID, and the date
+ * from which they apply). A version builds on the one in force on its date: it stores that
+ * version's overrides with the changes laid over them, so every stored row is complete by
+ * itself. From its date on, every request sees base + that version. Decisions store the
+ * version string (district-<date>.<id>, unique) they were made under, so past decisions keep
  * theirs.
  *
  * State: the store caches the version in force for one second (so several servers sharing a
@@ -59,14 +61,51 @@ void policy_store_free(policy_store *s)
     free(s);
 }
 
+/* Lays `top`'s rules over a copy of `base`'s rules, key by key. Returns a new object. */
+static json_t *merge_rules(const json_t *base, const json_t *top)
+{
+    json_t *out = json_deep_copy(json_is_object(base) ? base : NULL);
+    if (!out)
+        out = json_object();
+    const char *rule;
+    json_t *vals;
+    json_object_foreach((json_t *)top, rule, vals) {
+        json_t *cur = json_object_get(out, rule);
+        if (json_is_object(cur))
+            json_object_update(cur, vals);
+        else
+            json_object_set_new(out, rule, json_deep_copy(vals));
+    }
+    return out;
+}
+
+/* A stored version's policy: base overrides, then the version's. NULL when it does not parse. */
+static policy *version_policy(const policy *base, int64_t id, const char *eff, const char *body)
+{
+    json_error_t je;
+    json_t *stored = json_loads(body, 0, &je);
+    if (!stored)
+        return NULL;
+    json_t *rules = merge_rules(json_object_get(policy_overrides(base), "rules"),
+                                json_object_get(stored, "rules"));
+    char version[64];
+    snprintf(version, sizeof version, "district-%s.%lld", eff, (long long)id);
+    json_t *over = json_pack("{s:s,s:s,s:o}", "version", version, "effective_from", eff, "rules", rules);
+    char err[256];
+    policy *p = policy_new(over, err, sizeof err);
+    json_decref(over);
+    json_decref(stored);
+    return p;
+}
+
 /* The version in force today: the newest whose effective date has come. */
 static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
 {
     char today[11];
     today_local(today);
     db_stmt *st = db_query(c,
-                           "SELECT id, body FROM policy_versions WHERE district_id = $1 AND"
-                           " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
+                           "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
+                           " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
                            "is", district_id, today);
     if (!st)
         return s->current;
@@ -77,11 +116,7 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
         while (l && l->id != id)
             l = l->next;
         if (!l) {
-            json_error_t je;
-            json_t *over = json_loads(db_col_text(st, 1), 0, &je);
-            char err[256];
-            policy *p = over ? policy_new(over, err, sizeof err) : NULL;
-            json_decref(over);
+            policy *p = version_policy(s->base, id, db_col_text(st, 2), db_col_text(st, 1));
             if (p) {
                 l = calloc(1, sizeof *l);
                 if (!l)
@@ -158,8 +193,8 @@ static void h_policy_put(req *r)
         }
         json_object_foreach(vals, key, v) {
             const json_t *old = json_object_get(cur, key);
+            /* the same type as the national value; null only where the nation sets none */
             bool ok = old && (json_typeof(old) == json_typeof(v) || json_is_null(old) ||
-                              json_is_null(v) ||
                               (json_is_boolean(old) && json_is_boolean(v)));
             if (ok && json_is_integer(v) && json_integer_value(v) < 0)
                 ok = false;
@@ -170,9 +205,21 @@ static void h_policy_put(req *r)
             }
         }
     }
+    /* build on the version in force on that date */
+    json_t *prev = NULL;
+    db_stmt *q = db_query(r->db,
+                          "SELECT body FROM policy_versions WHERE district_id = $1 AND"
+                          " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
+                          "is", r->user->district_id, eff);
+    if (q && db_step(q) == DB_ROW) {
+        json_error_t je;
+        prev = json_loads(db_col_text(q, 0), 0, &je);
+    }
+    db_finalize(q);
+    json_t *merged = merge_rules(json_object_get(prev, "rules"), rules);
+    json_decref(prev);
     int64_t id = 0;
-    char *version = req_printf(r, "district-%s", eff);
-    json_t *doc = json_pack("{s:s,s:s,s:O}", "version", version, "effective_from", eff, "rules", rules);
+    json_t *doc = json_pack("{s:s,s:o}", "effective_from", eff, "rules", merged);
     char *body = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(doc);
     int rc = db_insert_id(r->db, &id,
@@ -186,6 +233,7 @@ static void h_policy_put(req *r)
     }
     policy_store_invalidate(r->app->policies);
     r->audit_target = id;
+    char *version = req_printf(r, "district-%s.%lld", eff, (long long)id);
     reply_json(r, 201, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "version", version,
                                  "effective_from", eff));
 }

@@ -12,6 +12,7 @@ test('login: right password gives a token and the user with roles; wrong gives 4
   assert.match(ok.token, /^[A-Za-z0-9_-]{43}$/);
   assert.deepEqual(ok.user.roles, [{ role: 'district_admin' }]);
   assert.equal(ok.user.username, 'admin');
+  assert.ok(ok.user.permissions.includes('core:school:add'), 'the menus need no second call');
   expectStatus(await s.api('POST', '/api/v1/session', { username: 'admin', password: 'wrong-password' }), 401, 'invalid_credentials');
   expectStatus(await s.api('POST', '/api/v1/session', { username: 'nobody', password: 'wrong-password' }), 401, 'invalid_credentials');
 });

@@ -99,9 +99,10 @@ test('teacher roster: accounts, phones sealed, assignments to classes; an unknow
   expectStatus(await s.api('POST', '/api/v1/classes', { school_id: w.school.id, grade: 4, name: '2班' }, A), 201);
   expectStatus(await s.api('POST', '/api/v1/classes', { school_id: w.school.id, grade: 5, name: '1班' }, A), 201);
   const header = ['教职工编号', '教师姓名', '手机号码', '任教科目', '任教班级', '职称', '教师资格证书编号'];
-  const bad = [header, ['T001', '王芳', '13800138001', '语文', '四年级2班、五年级9班', '一级教师', '']];
+  const bad = [header, ['T001', '王芳', '13800138001', '语文、英语', '四年级2班、五年级9班', '一级教师', '']];
   const rej = expectStatus(await s.api('POST', `/api/v1/imports/teachers?school_id=${w.school.id}`, makeXlsx(bad), w.schoolAdmin.token), 422, 'import_rejected');
-  assert.deepEqual(rej.error.rows.map((e) => [e.row, e.column]), [[2, '任教班级']]);
+  assert.deepEqual(rej.error.rows.map((e) => [e.row, e.column]), [[2, '任教班级']], 'one error per class, not per subject');
+  assert.equal(rej.error.errors_total, 1);
   assert.match(rej.error.rows[0].message, /五年级9班/);
   const good = [header, ['T001', '王芳', '13800138001', '语文', '四年级2班、五年级1班', '一级教师', ''],
     ['T002', '李强', '139-0013-8002', '数学;科学', '四年级2班', '', '']];
@@ -114,6 +115,7 @@ test('teacher roster: accounts, phones sealed, assignments to classes; an unknow
   const again = expectStatus(await s.api('POST', `/api/v1/imports/teachers?school_id=${w.school.id}`, makeXlsx(good), w.schoolAdmin.token), 200);
   assert.equal(again.teachers_created, 0);
   assert.equal(again.teachers_linked, 2);
+  assert.equal(again.assignments_created, 0, 'nothing new was stored');
   const staff = expectStatus(await s.api('GET', `/api/v1/users?school_id=${w.school.id}&role=teacher`, undefined, w.schoolAdmin.token), 200);
   const wang = staff.items.find((u) => u.name === '王芳');
   assert.equal(wang.phone_masked, '138****8001');

@@ -32,8 +32,15 @@ test('a district version takes effect on its date; a future one does not yet app
   assert.equal(p.rules['HW-2'].written_minutes_per_day, 50);
   assert.equal(p.rules['HW-3'].written_minutes_per_day, 90, 'other numbers keep the national value');
   assert.equal(p.version, now.version);
+  // a second version the same day builds on the first and has its own name
+  const again = expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'AS-6': { care_fee_per_hour_fen: 180 } } }, A), 201);
+  assert.notEqual(again.version, now.version);
+  p = expectStatus(await s.api('GET', '/api/v1/policy', undefined, A), 200);
+  assert.equal(p.rules['AS-6'].care_fee_per_hour_fen, 180);
+  assert.equal(p.rules['HW-2'].written_minutes_per_day, 50, 'the earlier change is kept');
+  assert.equal(p.version, again.version);
   const v = expectStatus(await s.api('GET', '/api/v1/policy/versions', undefined, A), 200);
-  assert.equal(v.total, 2);
+  assert.equal(v.total, 3);
 });
 
 test('refusals: a past date, an unknown rule, a wrong type, a negative number, a non-admin', async () => {
@@ -44,6 +51,9 @@ test('refusals: a past date, an unknown rule, a wrong type, a negative number, a
   expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: -5 } } }, A), 400, 'invalid_field');
   expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { no_such_key: 5 } } }, A), 400, 'invalid_field');
   expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: {} }, A), 400, 'missing_field');
+  // null only where the national policy sets no number
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: null } } }, A), 400, 'invalid_field');
+  expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: shift(today(), 400), rules: { 'AS-6': { term_cap_fen: 36000 } } }, A), 201);
   expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: 40 } } }, w.schoolAdmin.token), 403);
   // everyone logged in may read the numbers in force
   expectStatus(await s.api('GET', '/api/v1/policy', undefined, w.guardian.token), 200);
