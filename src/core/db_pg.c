@@ -15,7 +15,7 @@
 
 #include "db_int.h"
 
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 1024 /* a statement binds at most this many parameters */
 
 typedef struct {
     db_conn base;
