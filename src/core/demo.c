@@ -127,7 +127,7 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
         snprintf(name, sizeof name, "%s%s", town, label);
     else
         snprintf(name, sizeof name, "%s第%d%s", town, idx / (int)N(towns) + 1, label);
-    int rural = idx % 4 == 3;
+    int rural = idx % 4 == 3 || (demo_school == 0 && idx == 2); /* the small demo has one rural school too */
     if (db_insert_id(d->c, &sid,
                      "INSERT INTO schools (district_id, name, kind, rural, created_at)"
                      " VALUES ($1,$2,$3,$4,$5) RETURNING id",
