@@ -5,6 +5,7 @@
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { coreRoutes } from './modules/core'
+import { trainingRoutes } from './modules/training'
 import { afterschoolRoutes } from './modules/afterschool'
 import { isLoggedIn, session } from '../stores/session'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
@@ -40,6 +41,7 @@ const routes: RouteRecordRaw[] = [
         },
       },
       ...coreRoutes,
+      ...trainingRoutes,
       ...afterschoolRoutes,
       {
         path: 'welcome',

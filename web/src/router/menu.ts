@@ -4,6 +4,7 @@
  * @element-plus/icons-vue names registered in plugins/element.ts.
  */
 import { PERM, type MenuItem } from '../utils/permission'
+import { FU_PERM } from './modules/training'
 import { AS_PERM } from './modules/afterschool'
 
 export const MENU: readonly MenuItem[] = [
@@ -19,6 +20,9 @@ export const MENU: readonly MenuItem[] = [
   { path: '/afterschool/school', title: 'afterschool.menu.school', icon: 'School', perm: AS_PERM.school },
   { path: '/afterschool/district', title: 'afterschool.menu.district', icon: 'DataAnalysis', perm: AS_PERM.district },
   { path: '/institution', title: 'menu.institution', icon: 'OfficeBuilding', perm: PERM.institutionHome },
+  { path: '/institutions', title: 'training.menu.registry', icon: 'OfficeBuilding', perm: FU_PERM.registry },
+  { path: '/funds', title: 'funds.menu.district', icon: 'DataAnalysis', perm: FU_PERM.supervise },
+  { path: '/training', title: 'funds.menu.family', icon: 'Reading', perm: FU_PERM.sign },
   { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyList },
   { path: '/calendar', title: 'menu.calendar', icon: 'Calendar', perm: PERM.calendarEdit },
   { path: '/audit', title: 'menu.audit', icon: 'List', perm: PERM.auditList },

@@ -85,7 +85,7 @@ export const coreRoutes: RouteRecordRaw[] = [
   {
     path: 'institution',
     name: 'institution',
-    component: () => import('../../views/common/ComingSoon.vue'),
+    component: () => import('../../views/training/InstitutionHome.vue'),
     meta: { perm: PERM.institutionHome, title: 'menu.institution' },
   },
 ]
