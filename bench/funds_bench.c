@@ -267,14 +267,19 @@ static int bench_movements(const char *url, int threads, int ncontracts, double 
         else
             printf("round %d: ledger movements %.0f /s\n", round + 1, mv[round]);
     }
+    double ratio[32];
+    for (int i = 0; i < rounds; i++)
+        ratio[i] = raw[i] > 0 ? mv[i] / raw[i] : 0;
+    qsort(ratio, (size_t)rounds, sizeof ratio[0], cmp_double);
     qsort(raw, (size_t)rounds, sizeof raw[0], cmp_double);
     qsort(mv, (size_t)rounds, sizeof mv[0], cmp_double);
     if (sqlite)
         printf("median of %d rounds of %.0f s: raw SQLite inserts (1 row per transaction, WAL,"
                " synchronous=FULL, 1 thread) %.0f /s; ledger movements (%d threads, %d contracts,"
-               " durable commits) %.0f /s; ratio %.2f\n",
+               " durable commits) %.0f /s; ratio of the medians %.2f; median of the rounds' ratios"
+               " %.2f\n",
                rounds, seconds, raw[rounds / 2], threads, ncontracts, mv[rounds / 2],
-               mv[rounds / 2] / raw[rounds / 2]);
+               mv[rounds / 2] / raw[rounds / 2], ratio[rounds / 2]);
     else
         printf("median of %d rounds of %.0f s: ledger movements (%d threads, %d contracts, durable"
                " commits) %.0f /s\n", rounds, seconds, threads, ncontracts, mv[rounds / 2]);
