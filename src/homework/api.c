@@ -34,9 +34,11 @@
 
 #define TEACHING_ROLES \
     (ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
-#define STAFF_ROLES                                                                        \
+/* who reads a school's figures: its admin and grade leaders, and the district; the web app's
+ * menus follow these gates (GET /me lists the permission strings a user's roles pass) */
+#define REPORT_ROLES                                                                       \
     (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
-     ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
+     ROLE_BIT(ROLE_GRADE_LEADER))
 
 static const char *const grade_zh[] = {"", "一年级", "二年级", "三年级", "四年级", "五年级",
                                        "六年级", "七年级", "八年级", "九年级"};
@@ -957,13 +959,13 @@ static const route routes[] = {
     {"GET", "/api/v1/classes/{id}/homework", homework_h_get_board, PERM_USER, 0, 0},
     {"GET", "/api/v1/classes/{id}/homework/print", homework_h_get_board_print, PERM_USER, 0, 0},
     {"GET", "/api/v1/students/{id}/homework", homework_h_get_student_board, PERM_USER, 0, 0},
-    {"GET", "/api/v1/schools/{id}/homework/matrix", h_matrix, "homework:grade", STAFF_ROLES, 0},
-    {"GET", "/api/v1/schools/{id}/homework/unmarked", h_unmarked, "homework:report", STAFF_ROLES, 0},
-    {"GET", "/api/v1/reports/homework", homework_h_get_report, "homework:report", STAFF_ROLES, 0},
+    {"GET", "/api/v1/schools/{id}/homework/matrix", h_matrix, "homework:grade", REPORT_ROLES, 0},
+    {"GET", "/api/v1/schools/{id}/homework/unmarked", h_unmarked, "homework:report", REPORT_ROLES, 0},
+    {"GET", "/api/v1/reports/homework", homework_h_get_report, "homework:report", REPORT_ROLES, 0},
     {"GET", "/api/v1/reports/homework/analysis", homework_h_get_analysis, "homework:report",
-     STAFF_ROLES, 0},
+     REPORT_ROLES, 0},
     {"GET", "/api/v1/reports/homework.xlsx", homework_h_get_report_xlsx, "homework:report",
-     STAFF_ROLES, 0},
+     REPORT_ROLES, 0},
 };
 
 const route *homework_routes(size_t *n)
