@@ -641,19 +641,12 @@ static json_t *verify_json(const funds_verify_result *v)
 static void h_verify(req *r)
 {
     funds_verify_result v;
-    int rc = funds_verify(r->db, r->user->district_id, &v);
+    int rc = funds_verify_and_record(r->db, r->user->district_id, &v);
     if (rc != DB_OK) {
         reply_db(r, rc);
         return;
     }
     json_t *o = verify_json(&v);
-    char *detail = json_dumps(json_object_get(o, "problems"), JSON_COMPACT);
-    db_run(r->db,
-           "INSERT INTO funds_verifications (district_id, at, ok, entries, escrow_fen, detail)"
-           " VALUES ($1, $2, $3, $4, $5, $6)",
-           "iiiiis", r->user->district_id, now_unix(), (int64_t)v.ok, v.entries, v.escrow_fen,
-           detail);
-    free(detail);
     char ts[32];
     now_rfc3339(ts);
     json_object_set_new(o, "checked_at", json_string(ts));

@@ -132,6 +132,11 @@ typedef struct {
  * Returns DB_OK (see out->ok) or a store error. Runs its own read transaction. */
 int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out);
 
+/* Runs funds_verify and records the run in funds_verifications (what the district's history
+ * of checks shows). For the nightly check: `shuangjian verify` or a cron job calling
+ * GET /api/v1/funds/verify. Returns DB_OK (see out->ok) or a store error. */
+int funds_verify_and_record(db_conn *db, int64_t district_id, funds_verify_result *out);
+
 /* ---------- store ---------- */
 
 /* DB_ROW with *out filled (contract, course category, ledger sums, lessons), DB_DONE, or an

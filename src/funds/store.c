@@ -3,6 +3,7 @@
  * and refunding an open contract (used by the refund route and by closing an institution).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "funds.h"
@@ -77,4 +78,23 @@ int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contr
                     " WHERE id = $1",
                     "isi", c->id, reason, now);
     return rc;
+}
+
+int funds_verify_and_record(db_conn *db, int64_t district_id, funds_verify_result *out)
+{
+    int rc = funds_verify(db, district_id, out);
+    if (rc != DB_OK)
+        return rc;
+    json_t *problems = json_array();
+    for (int i = 0; i < out->nproblems && i < FUNDS_VERIFY_PROBLEMS; i++)
+        json_array_append_new(problems, json_string(out->problems[i]));
+    char *detail = json_dumps(problems, JSON_COMPACT);
+    json_decref(problems);
+    rc = db_run(db,
+                "INSERT INTO funds_verifications (district_id, at, ok, entries, escrow_fen, detail)"
+                " VALUES ($1, $2, $3, $4, $5, $6)",
+                "iiiiis", district_id, now_unix(), (int64_t)out->ok, out->entries, out->escrow_fen,
+                detail);
+    free(detail);
+    return rc == DB_DONE ? DB_OK : rc;
 }
