@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/ident.h"
 #include "funds.h"
 
 #define DISTRICT_STAFF (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR))
@@ -677,7 +678,7 @@ static const char STATS_SQL[] =
     " (SELECT COALESCE(SUM(x.amount_fen), 0) FROM refunds x WHERE x.institution_id = i.id AND"
     " x.paid_out_at IS NULL AND x.due_date < $2),"
     " (SELECT MAX(y.date) FROM institution_inspections y WHERE y.institution_id = i.id),"
-    " (SELECT COUNT(*) FROM contracts c WHERE c.institution_id = i.id)"
+    " (SELECT COUNT(*) FROM contracts c WHERE c.institution_id = i.id), i.license_no"
     " FROM institutions i LEFT JOIN (SELECT c.institution_id AS iid,"
     " SUM(CASE WHEN e.kind = 'payment' THEN e.amount_fen ELSE 0 END) AS paid,"
     " SUM(CASE WHEN e.kind = 'release' THEN -e.amount_fen ELSE 0 END) AS released,"
@@ -757,6 +758,7 @@ static int stats_load(req *r, int64_t institution_id, inst_row **rows, size_t *n
         const char *last_insp = db_col_isnull(s, 17) ? NULL : db_col_text(s, 17);
         st->inspection_overdue = training_inspection_overdue(r->app->pol, last_insp, reg, today);
         st->license_expired = valid && strcmp(valid, today) < 0;
+        st->license_no_invalid = !ident_license_no_valid(db_col_text(s, 19));
         if (strcmp(x->state, "active") == 0)
             x->nwarn = funds_risk_assess(r->app->pol, st, x->warn);
         else if (x->escrow > 0 || st->late_refunds > 0) /* money still waits at a closed one */
@@ -872,7 +874,7 @@ static const char *warning_zh(const char *code)
     static const char *const names[][2] = {
         {"escrow_large", "监管余额偏高(相对消课进度)"}, {"lessons_stopped", "消课停滞"},
         {"refunds_late", "退费逾期"},               {"inspection_overdue", "年检逾期"},
-        {"license_expired", "许可证过期"},
+        {"license_expired", "许可证过期"},           {"license_no_invalid", "许可证编号格式不符"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i][0], code) == 0)

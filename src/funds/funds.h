@@ -162,18 +162,19 @@ typedef struct {
     int64_t late_refund_fen;
     bool inspection_overdue;
     bool license_expired;
+    bool license_no_invalid;       /* the licence number is not of the standard form */
 } funds_inst_stats;
 
 typedef struct {
     const char *code;    /* escrow_large | lessons_stopped | refunds_late | inspection_overdue |
-                            license_expired */
+                            license_expired | license_no_invalid */
     const char *rule;
     const char *level;   /* high | medium */
     int64_t value;
     int64_t limit;
 } funds_warning;
 
-#define FUNDS_MAX_WARNINGS 5
+#define FUNDS_MAX_WARNINGS 6
 
 /* Fills out[] with the warnings that apply; returns how many. */
 int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS]);

@@ -134,6 +134,8 @@ int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warnin
     int64_t stop_days = policy_int(pol, "FU-5", "warn_no_lesson_days", 14);
     if (s->license_expired)
         warn(out, &n, "license_expired", "TR-7", "high", 1, 0);
+    if (s->license_no_invalid)
+        warn(out, &n, "license_no_invalid", "TR-7", "high", 1, 0);
     if (s->late_refunds > 0)
         warn(out, &n, "refunds_late", "FU-6", "high", s->late_refunds, 0);
     /* escrow large against the lessons it pays for: more than `ratio` months of releases */

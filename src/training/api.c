@@ -86,6 +86,8 @@ static void institution_decorate(req *r, json_t *o)
     today_local(today);
     const char *valid = json_string_value(json_object_get(o, "license_valid_until"));
     json_object_set_new(o, "license_expired", json_boolean(valid && strcmp(valid, today) < 0));
+    const char *no = json_string_value(json_object_get(o, "license_no"));
+    json_object_set_new(o, "license_no_valid", json_boolean(no && ident_license_no_valid(no)));
     int64_t created = json_integer_value(json_object_get(o, "created_at"));
     days_date((created + 8 * 3600) / 86400, reg);
     const char *last = json_string_value(json_object_get(o, "last_inspection_date"));
@@ -122,13 +124,9 @@ static void h_institution_create(req *r)
         !body_bool_or_reply(r, "non_profit", false, &non_profit) ||
         !body_str_or_reply(r, "contact", 50, false, &contact))
         return;
-    if (!ident_license_no_valid(license_no)) {
-        json_t *extra = json_pack("{s:s,s:s}", "field", "license_no", "message",
-                                  r->english ? "A licence number is 13 digits, or 教民 and 15 digits"
-                                             : "办学许可证编号应为 13 位数字,或“教民”加 15 位数字");
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-        return;
-    }
+    /* A licence number not of the standard form (13 digits, or 教民 + 15) is registered as
+     * written on the licence but flagged (license_no_valid false, a TR-7 warning): refusing it
+     * would leave a real institution out of the registry and out of supervision. */
     char uscc_norm[IDENT_USCC_LEN + 1] = "";
     if (uscc && !ident_uscc_valid(uscc, uscc_norm)) {
         json_t *extra = json_pack("{s:s,s:s}", "field", "uscc", "message",

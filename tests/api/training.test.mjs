@@ -16,7 +16,7 @@ after(async () => { await s.stop(); });
 
 const body = (o = {}) => ({ name: '启航教育', category: 'subject', license_no: licenseNo(), address: '城关镇 1 号', online: false, ...o });
 
-test('institutions: district_admin and inspector register them; 409 license_taken; bad licence numbers refused', async () => {
+test('institutions: district_admin and inspector register them; 409 license_taken; odd licence numbers flagged', async () => {
   const a = expectStatus(await s.api('POST', '/api/v1/institutions', body(), A), 201);
   assert.equal(a.state, 'active');
   assert.equal(a.list, 'none');
@@ -25,7 +25,13 @@ test('institutions: district_admin and inspector register them; 409 license_take
   assert.equal(b.online, true);
   const dup = expectStatus(await s.api('POST', '/api/v1/institutions', body({ license_no: a.license_no }), A), 409, 'license_taken');
   assert.equal(dup.error.field, 'license_no');
-  expectStatus(await s.api('POST', '/api/v1/institutions', body({ license_no: '12345' }), A), 400, 'invalid_field');
+  // a licence number not of the standard form is registered as written, but flagged (TR-7)
+  const odd = expectStatus(await s.api('POST', '/api/v1/institutions', body({ license_no: 'LIC-2026-001' }), A), 201);
+  assert.equal(odd.license_no_valid, false);
+  assert.equal(a.license_no_valid, true);
+  const oddWarn = expectStatus(await s.api('GET', `/api/v1/funds/warnings?institution_id=${odd.id}`, undefined, A), 200);
+  assert.ok(oddWarn.items[0].warnings.some((x) => x.code === 'license_no_invalid' && x.rule === 'TR-7'));
+  expectStatus(await s.api('POST', '/api/v1/institutions', body({ license_no: '' }), A), 400);
   expectStatus(await s.api('POST', '/api/v1/institutions', body({ license_no: '教民' + '1'.repeat(15) }), A), 201);
   expectStatus(await s.api('POST', '/api/v1/institutions', body({ category: 'tutoring' }), A), 400);
   expectStatus(await s.api('POST', '/api/v1/institutions', body({ uscc: '91350100M000100Y4Z' }), A), 400);

@@ -313,9 +313,10 @@ static void test_funds_risk_assess__refunds_late_and_registry(void **st)
     funds_warning w[FUNDS_MAX_WARNINGS];
     funds_inst_stats s = {.late_refunds = 2, .late_refund_fen = 9000, .days_since_last_lesson = -1,
                           .days_since_open_start = -1, .inspection_overdue = true,
-                          .license_expired = true};
+                          .license_expired = true, .license_no_invalid = true};
     int n = funds_risk_assess(p, &s, w);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
+    assert_true(has(w, n, "license_no_invalid"));
     assert_true(has(w, n, "refunds_late"));
     assert_true(has(w, n, "inspection_overdue"));
     assert_true(has(w, n, "license_expired"));

@@ -29,6 +29,7 @@ export interface Institution {
   last_inspection_date: string | null
   last_inspection_result: string | null
   license_expired: boolean
+  license_no_valid: boolean
   inspection_overdue: boolean
 }
 
