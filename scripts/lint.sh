@@ -15,6 +15,9 @@ done < <(grep -nE '(^|[^_a-z])(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|ato
 while IFS= read -r hit; do report "${hit%%:*}:$(cut -d: -f2 <<<"$hit")" "SQL formatted with a number (bind it as \$N)"
 done < <(grep -nE '(snprintf|req_printf)\([^;]*"(SELECT|INSERT|UPDATE|DELETE)[^"]*%(l?l?d|I64|zu)' src -r --include='*.c')
 
+# SQL parameters: the type string of each store call against its arguments and its $N
+python3 scripts/sqlparams.py $(find src -name '*.c') || found=1
+
 # every source file starts with a comment saying what it is
 for f in $(find src -name '*.c' -o -name '*.h'); do
   head -c 3 "$f" | grep -q '^/\*' || report "$f:1" "no opening comment"
