@@ -7,6 +7,7 @@
  *   shuangjian demo --db URL [--scale small|district|city]
  *   shuangjian demo-logins --db URL
  *   shuangjian useradd --db URL --username U --name N --role ROLE [--school ID]
+ *   shuangjian verify --db URL                     (the funds ledger, for a nightly job)
  *   shuangjian --version
  *
  * Exit status: 0 success, 2 bad usage, 1 failure, with a one-line reason on standard error.
@@ -26,6 +27,7 @@ static const char usage[] =
     "  demo --db URL [--scale small|district|city]\n"
     "  demo-logins --db URL              print the demo accounts\n"
     "  useradd --db URL --username U --name N --role ROLE [--school ID]\n"
+    "  verify --db URL                   re-check the prepaid-funds ledger (exit 1 if broken)\n"
     "  --version\n"
     "URL is sqlite:PATH or postgresql://...\n";
 
@@ -96,5 +98,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "demo") == 0) return cmd_demo(&o);
     if (strcmp(cmd, "demo-logins") == 0) return cmd_demo_logins(&o);
     if (strcmp(cmd, "useradd") == 0) return cmd_useradd(&o);
+    if (strcmp(cmd, "verify") == 0) return cmd_verify(&o);
     return bad_usage("unknown command");
 }

@@ -27,6 +27,7 @@ int cmd_migrate(const cli_opts *o);
 int cmd_demo(const cli_opts *o);
 int cmd_demo_logins(const cli_opts *o);
 int cmd_useradd(const cli_opts *o);
+int cmd_verify(const cli_opts *o);
 
 /* Demo data (demo.c): fills the database at the given scale. */
 int demo_fill(app *a, const char *scale);

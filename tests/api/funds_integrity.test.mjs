@@ -4,7 +4,7 @@
 // the edit. SQLite (sqlite3 CLI) or PostgreSQL (psql) with SJ_PG_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, expectStatus, ADMIN_PASSWORD, BACKEND } from './lib.mjs';
+import { startServer, expectStatus, ADMIN_PASSWORD, BACKEND, run } from './lib.mjs';
 import { institution, contract, assertMoney, sqlDirect, world } from './funds_world.mjs';
 
 let s, A;
@@ -94,6 +94,23 @@ test('a past ledger row edited in the database: the trigger refuses it; forced t
   // the district sees it in the history of checks
   const hist = expectStatus(await s.api('GET', '/api/v1/funds/verifications', undefined, A), 200);
   assert.equal(hist.items[0].ok, false);
+  // and the nightly command fails with the problem named
+  const cmd = await run(['verify', '--db', s.db.url], '', s.env);
+  assert.equal(cmd.code, 1, cmd.stdout + cmd.stderr);
+  assert.match(cmd.stdout, /NOT OK/);
+  assert.match(cmd.stdout, new RegExp(`seq ${seq}`));
+});
+
+test('shuangjian verify: exit 0 on a sound ledger', async () => {
+  const s2 = await startServer();
+  const w = await world(s2);
+  const { course } = await institution(s2, { price: 3000 });
+  const c = await contract(s2, w, course, 2);
+  expectStatus(await s2.api('POST', `/api/v1/contracts/${c.id}/payments`, { amount_fen: 6000 }, w.guardian.token), 201);
+  const cmd = await run(['verify', '--db', s2.db.url], '', s2.env);
+  assert.equal(cmd.code, 0, cmd.stdout + cmd.stderr);
+  assert.match(cmd.stdout, /ledger: ok; 2 entries/);
+  await s2.stop();
 });
 
 test('rewriting an entry\'s hash does not hide an edit: the next entry no longer links', async () => {
