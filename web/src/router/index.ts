@@ -7,6 +7,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { coreRoutes } from './modules/core'
 import { trainingRoutes } from './modules/training'
 import { afterschoolRoutes } from './modules/afterschool'
+import { homeworkRoutes } from './modules/homework'
 import { isLoggedIn, session } from '../stores/session'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
 import { t } from '../locales'
@@ -43,6 +44,7 @@ const routes: RouteRecordRaw[] = [
       ...coreRoutes,
       ...trainingRoutes,
       ...afterschoolRoutes,
+      ...homeworkRoutes,
       {
         path: 'welcome',
         name: 'welcome',

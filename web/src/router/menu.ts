@@ -6,6 +6,7 @@
 import { PERM, type MenuItem } from '../utils/permission'
 import { FU_PERM } from './modules/training'
 import { AS_PERM } from './modules/afterschool'
+import { HW_PERM } from './modules/homework'
 
 export const MENU: readonly MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
@@ -15,6 +16,11 @@ export const MENU: readonly MenuItem[] = [
   { path: '/imports', title: 'menu.imports', icon: 'Upload', perm: PERM.importStudents },
   { path: '/teaching', title: 'menu.teaching', icon: 'Reading', perm: PERM.teaching },
   { path: '/family', title: 'menu.family', icon: 'House', perm: PERM.family },
+  { path: '/homework/family', title: 'homework.menu.family', icon: 'Reading', perm: HW_PERM.family },
+  { path: '/homework/teacher', title: 'homework.menu.teacher', icon: 'Document', perm: HW_PERM.teacher },
+  { path: '/homework/grade', title: 'homework.menu.grade', icon: 'Calendar', perm: HW_PERM.grade },
+  { path: '/homework/reports', title: 'homework.menu.reports', icon: 'DataAnalysis', perm: HW_PERM.report },
+  { path: '/exams', title: 'exams.menu', icon: 'List', perm: HW_PERM.exams },
   { path: '/afterschool/family', title: 'afterschool.menu.family', icon: 'Reading', perm: AS_PERM.family },
   { path: '/afterschool/teacher', title: 'afterschool.menu.teacher', icon: 'Calendar', perm: AS_PERM.teacher },
   { path: '/afterschool/school', title: 'afterschool.menu.school', icon: 'School', perm: AS_PERM.school },
