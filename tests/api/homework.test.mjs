@@ -205,6 +205,11 @@ test('withdrawing gives the minutes back; only the teacher or the school may wit
   expectStatus(await s.api('DELETE', `/api/v1/homework/${b.id}`, undefined, w.schoolAdmin.token), 204);
   assert.equal((await board(w, d)).items.length, 0);
   expectStatus(await s.api('GET', `/api/v1/homework/${b.id}`, undefined, w.teacher.token), 404);
+  // each publish and withdrawal wrote its audit row (inside its own transaction)
+  const audit = expectStatus(await s.api('GET', '/api/v1/audit?action=homework&limit=500', undefined, A), 200);
+  const rows = audit.items.filter((x) => x.target_id === a.id || x.target_id === b.id);
+  assert.deepEqual(rows.map((x) => x.action).sort(),
+    ['DELETE /api/v1/homework/{id}', 'DELETE /api/v1/homework/{id}', 'POST /api/v1/homework', 'POST /api/v1/homework']);
 });
 
 test('the board: API shape, school staff and the class guardians read it, others are refused', async () => {
