@@ -163,7 +163,8 @@ static void put(out *o, const char *s, size_t n)
     if (o->len + n + 1 > o->cap) {
         size_t cap = o->cap * 2 + n + 256;
         char *nb = req_alloc(o->r, cap);
-        memcpy(nb, o->buf, o->len);
+        if (o->len)
+            memcpy(nb, o->buf, o->len);
         o->buf = nb;
         o->cap = cap;
     }
