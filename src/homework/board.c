@@ -168,7 +168,8 @@ static void put(out *o, const char *s, size_t n)
         o->buf = nb;
         o->cap = cap;
     }
-    memcpy(o->buf + o->len, s, n);
+    if (n) /* s may be NULL when there is nothing to add */
+        memcpy(o->buf + o->len, s, n);
     o->len += n;
     o->buf[o->len] = 0;
 }
