@@ -3,10 +3,9 @@
  *
  * The policy is `{version, effective_from, rules: {"HW-2": {"written_minutes_per_day": 60}}}`.
  * A district admin changes numbers and stores them as a new version with an effective date
- * (PUT /api/v1/policy). The server builds each version from the national defaults plus that
- * version's own overrides only; it does not start from the version before. So that a new version
- * does not quietly undo an earlier change, the body carries the overrides of the version it
- * follows (the newest one taking effect on or before its date) with the new edits on top.
+ * (PUT /api/v1/policy). The server builds a new version on the one in force on its date; the
+ * body also carries that version's overrides with the new edits on top, which changes nothing
+ * on the server and keeps the page's preview of the new version exact.
  *
  * Money is kept in fen (integers) everywhere; keys ending in `_fen` are shown and typed in 元.
  */
