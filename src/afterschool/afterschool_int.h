@@ -71,6 +71,18 @@ bool as_user_is_staff_of(db_conn *c, int64_t user_id, int64_t school_id);
 /* A pupil's bill for a term, computed now, as the API answers it. NULL on a store error. */
 json_t *as_bill_json(req *r, int64_t student_id, const char *term);
 
+/* What a bills run computed and stored (api_money.c). */
+typedef struct {
+    int64_t students, seats, programs, gross_fen, cap_reduction_fen, waiver_fen, total_fen;
+    size_t school_days;
+} as_bills_totals;
+
+/* Computes every bill of the term, for the district's schools (school_id 0) or one school, and
+ * stores them in place of the ones stored before, inside the caller's write transaction (the
+ * bills route, and the demo). OUT: *out. Returns DB_DONE or an error (the caller rolls back). */
+int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *term,
+                   int64_t school_id, as_bills_totals *out);
+
 /* max(a, b) of two dates into out */
 void as_date_max(const char *a, const char *b, char out[AS_DATE_LEN]);
 

@@ -117,8 +117,9 @@ typedef struct {
 
 /* One pupil's bill into *row. lines: [{"program_id","sessions","minutes","overlap",
  * "amount_fen","refund_fen"}]. */
-static void compute_bill(const app *a, const seat_row *seats, size_t n, const as_program *progs,
-                         size_t nprogs, const as_day *days, size_t nd, bool waived, bill_row *row)
+static void compute_bill(const policy *pol, const seat_row *seats, size_t n,
+                         const as_program *progs, size_t nprogs, const as_day *days, size_t nd,
+                         bool waived, bill_row *row)
 {
     as_bill_item items[32] = {0};
     as_bill_line lines[32];
@@ -132,7 +133,7 @@ static void compute_bill(const app *a, const seat_row *seats, size_t n, const as
         memcpy(items[k].left_on, seats[i].left_on, AS_DATE_LEN);
         k++;
     }
-    afterschool_bill_compute(a->pol, days, nd, items, k, waived, &row->b, lines);
+    afterschool_bill_compute(pol, days, nd, items, k, waived, &row->b, lines);
     row->student_id = seats[0].student_id;
     row->school_id = seats[0].school_id;
     char *buf = row->lines;
@@ -151,23 +152,23 @@ static void compute_bill(const app *a, const seat_row *seats, size_t n, const as
     buf[used] = 0;
 }
 
-/* INSERT INTO afterschool_bills ... VALUES (...), (...) for k rows. Only the placeholders'
- * numbers ($5, $6, ...) are formatted into the text; every value is bound. */
-static db_stmt *prepare_bill_insert(req *r, size_t k)
+/* INSERT INTO afterschool_bills ... VALUES (...), (...) for k <= BILL_BATCH rows. Only the
+ * placeholders' numbers ($5, $6, ...) are formatted into the text; every value is bound. */
+static db_stmt *prepare_bill_insert(db_conn *c, size_t k)
 {
-    size_t cap = 256 + k * 64;
-    char *sql = req_alloc(r, cap);
+    char sql[256 + BILL_BATCH * 64];
+    size_t cap = sizeof sql;
     size_t used = (size_t)snprintf(sql, cap, "INSERT INTO afterschool_bills (term, district_id,"
                                              " policy_version, computed_at, student_id,"
                                              " school_id, gross_fen, waiver_fen, total_fen,"
                                              " waived, lines) VALUES ");
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < k && i < BILL_BATCH; i++) {
         size_t p = BILL_SHARED + i * BILL_COLS + 1;
         used += (size_t)snprintf(sql + used, cap - used,
                                  "%s($1,$2,$3,$4,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)",
                                  i ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
     }
-    return db_prepare(r->db, sql);
+    return db_prepare(c, sql);
 }
 
 static int flush_bills(db_stmt *ins, const bill_row *rows, size_t k, const char *term,
@@ -192,6 +193,135 @@ static int flush_bills(db_stmt *ins, const bill_row *rows, size_t k, const char 
     return rc == DB_OK ? db_step(ins) : DB_ERROR;
 }
 
+int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *term,
+                   int64_t school_id, as_bills_totals *out)
+{
+    memset(out, 0, sizeof *out);
+    char first[AS_DATE_LEN], last[AS_DATE_LEN];
+    as_day *days = malloc(sizeof *days * AS_MAX_DAYS);
+    if (!days)
+        abort();
+    size_t nd = 0;
+    vec progs = {.size = sizeof(as_program)}, waivers = {.size = sizeof(int64_t)},
+        seats = {.size = sizeof(seat_row)};
+    db_stmt *ins = NULL;
+    bill_row *batch = NULL;
+    int rc = calendar_term_bounds(c, district, term, first, last);
+    if (rc == DB_ROW)
+        rc = as_school_days(c, district, first, last, days, AS_MAX_DAYS, &nd);
+    if (rc != DB_OK)
+        goto out;
+    out->school_days = nd;
+    db_stmt *s = db_query(c,
+                          "SELECT id, kind, weekdays, start_min, end_min, fee_per_hour_fen,"
+                          " first_day, last_day FROM afterschool_programs WHERE district_id = $1"
+                          " AND term = $2 AND ($3 = 0 OR school_id = $3) ORDER BY id",
+                          "isi", district, term, school_id);
+    rc = DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        as_program *p = vec_push(&progs);
+        p->id = db_col_int64(s, 0);
+        p->kind = strcmp(db_col_text(s, 1), "course") == 0 ? AS_COURSE : AS_CARE;
+        p->weekdays = (unsigned)db_col_int64(s, 2);
+        p->start_min = (int)db_col_int64(s, 3);
+        p->end_min = (int)db_col_int64(s, 4);
+        p->fee_per_hour_fen = db_col_int64(s, 5);
+        snprintf(p->first_day, AS_DATE_LEN, "%s", db_col_text(s, 6));
+        snprintf(p->last_day, AS_DATE_LEN, "%s", db_col_text(s, 7));
+    }
+    db_finalize(s);
+    if (rc != DB_DONE)
+        goto out;
+    s = db_query(c,
+                 "SELECT student_id FROM afterschool_waivers WHERE district_id = $1"
+                 " AND ($2 = 0 OR school_id = $2) ORDER BY student_id",
+                 "ii", district, school_id);
+    rc = DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW)
+        *(int64_t *)vec_push(&waivers) = db_col_int64(s, 0);
+    db_finalize(s);
+    if (rc != DB_DONE)
+        goto out;
+    s = db_query(c,
+                 "SELECT e.student_id, e.school_id, e.program_id, e.seat_from, e.left_on"
+                 " FROM afterschool_enrolments e JOIN afterschool_programs p ON p.id = e.program_id"
+                 " WHERE p.district_id = $1 AND p.term = $2 AND ($3 = 0 OR p.school_id = $3)"
+                 " AND e.status IN ('enrolled', 'left') AND e.seat_from IS NOT NULL"
+                 " ORDER BY e.student_id, e.program_id",
+                 "isi", district, term, school_id);
+    rc = DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        seat_row *e = vec_push(&seats);
+        e->student_id = db_col_int64(s, 0);
+        e->school_id = db_col_int64(s, 1);
+        e->program_id = db_col_int64(s, 2);
+        snprintf(e->seat_from, AS_DATE_LEN, "%s", db_col_text(s, 3));
+        snprintf(e->left_on, AS_DATE_LEN, "%s", db_col_text(s, 4));
+    }
+    db_finalize(s);
+    if (rc != DB_DONE)
+        goto out;
+    out->programs = (int64_t)progs.n;
+    out->seats = (int64_t)seats.n;
+
+    rc = db_run(c,
+                "DELETE FROM afterschool_bills WHERE district_id = $1 AND term = $2"
+                " AND ($3 = 0 OR school_id = $3)",
+                "isi", district, term, school_id);
+    if (rc != DB_DONE)
+        goto out;
+    ins = prepare_bill_insert(c, BILL_BATCH);
+    if (!ins) {
+        rc = DB_ERROR;
+        goto out;
+    }
+    const seat_row *all = seats.data;
+    int64_t now = now_unix();
+    const char *version = policy_version(pol);
+    batch = malloc(sizeof *batch * BILL_BATCH);
+    if (!batch)
+        abort();
+    size_t nb = 0;
+    for (size_t i = 0; i < seats.n;) {
+        size_t j = i;
+        while (j < seats.n && all[j].student_id == all[i].student_id)
+            j++;
+        bool waived = waivers.n && bsearch(&all[i].student_id, waivers.data, waivers.n,
+                                           sizeof(int64_t), cmp_i64);
+        bill_row *row = &batch[nb++];
+        compute_bill(pol, &all[i], j - i, progs.data, progs.n, days, nd, waived, row);
+        out->students++;
+        out->gross_fen += row->b.gross_fen;
+        out->waiver_fen += row->b.waiver_fen;
+        out->cap_reduction_fen += row->b.cap_reduction_fen;
+        out->total_fen += row->b.total_fen;
+        i = j;
+        if (nb == BILL_BATCH || (i == seats.n && nb > 0)) {
+            if (nb < BILL_BATCH) { /* the last, shorter batch */
+                db_finalize(ins);
+                ins = prepare_bill_insert(c, nb);
+                if (!ins) {
+                    rc = DB_ERROR;
+                    goto out;
+                }
+            }
+            rc = flush_bills(ins, batch, nb, term, district, version, now);
+            if (rc != DB_DONE)
+                goto out;
+            nb = 0;
+        }
+    }
+    rc = DB_DONE;
+out:
+    db_finalize(ins);
+    free(days);
+    free(progs.data);
+    free(waivers.data);
+    free(seats.data);
+    free(batch);
+    return rc == DB_OK ? DB_ERROR : rc;
+}
+
 void afterschool_h_run_bills(req *r)
 {
     int64_t school_id = 0;
@@ -210,148 +340,26 @@ void afterschool_h_run_bills(req *r)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int64_t district = r->user->district_id;
-    char first[AS_DATE_LEN], last[AS_DATE_LEN];
-    as_day *days = req_alloc(r, sizeof *days * AS_MAX_DAYS);
-    size_t nd = 0;
-    if (calendar_term_bounds(r->db, district, term, first, last) != DB_ROW ||
-        as_school_days(r->db, district, first, last, days, AS_MAX_DAYS, &nd) != DB_OK) {
-        reply_err(r, SJ_ERR_INTERNAL);
+    as_bills_totals t;
+    int rc = db_begin_write(r->db);
+    if (rc == DB_OK)
+        rc = as_bills_store(r->db, r->app->pol, r->user->district_id, term, school_id, &t);
+    if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        reply_db(r, rc == DB_DONE || rc == DB_OK ? DB_ERROR : rc);
         return;
     }
-    vec progs = {.size = sizeof(as_program)}, waivers = {.size = sizeof(int64_t)},
-        seats = {.size = sizeof(seat_row)};
-    db_stmt *ins = NULL;
-    bill_row *batch = NULL;
-    int rc = DB_ERROR;
-    int64_t students = 0, gross = 0, waived_fen = 0, total = 0, capped = 0;
-    db_stmt *s = db_query(r->db,
-                          "SELECT id, kind, weekdays, start_min, end_min, fee_per_hour_fen,"
-                          " first_day, last_day FROM afterschool_programs WHERE district_id = $1"
-                          " AND term = $2 AND ($3 = 0 OR school_id = $3) ORDER BY id",
-                          "isi", district, term, school_id);
-    while (s && (rc = db_step(s)) == DB_ROW) {
-        as_program *p = vec_push(&progs);
-        p->id = db_col_int64(s, 0);
-        p->kind = strcmp(db_col_text(s, 1), "course") == 0 ? AS_COURSE : AS_CARE;
-        p->weekdays = (unsigned)db_col_int64(s, 2);
-        p->start_min = (int)db_col_int64(s, 3);
-        p->end_min = (int)db_col_int64(s, 4);
-        p->fee_per_hour_fen = db_col_int64(s, 5);
-        snprintf(p->first_day, AS_DATE_LEN, "%s", db_col_text(s, 6));
-        snprintf(p->last_day, AS_DATE_LEN, "%s", db_col_text(s, 7));
-    }
-    db_finalize(s);
-    if (rc != DB_DONE)
-        goto fail;
-    s = db_query(r->db,
-                 "SELECT student_id FROM afterschool_waivers WHERE district_id = $1"
-                 " AND ($2 = 0 OR school_id = $2) ORDER BY student_id",
-                 "ii", district, school_id);
-    rc = DB_ERROR;
-    while (s && (rc = db_step(s)) == DB_ROW)
-        *(int64_t *)vec_push(&waivers) = db_col_int64(s, 0);
-    db_finalize(s);
-    if (rc != DB_DONE)
-        goto fail;
-    s = db_query(r->db,
-                 "SELECT e.student_id, e.school_id, e.program_id, e.seat_from, e.left_on"
-                 " FROM afterschool_enrolments e JOIN afterschool_programs p ON p.id = e.program_id"
-                 " WHERE p.district_id = $1 AND p.term = $2 AND ($3 = 0 OR p.school_id = $3)"
-                 " AND e.status IN ('enrolled', 'left') AND e.seat_from IS NOT NULL"
-                 " ORDER BY e.student_id, e.program_id",
-                 "isi", district, term, school_id);
-    rc = DB_ERROR;
-    while (s && (rc = db_step(s)) == DB_ROW) {
-        seat_row *e = vec_push(&seats);
-        e->student_id = db_col_int64(s, 0);
-        e->school_id = db_col_int64(s, 1);
-        e->program_id = db_col_int64(s, 2);
-        snprintf(e->seat_from, AS_DATE_LEN, "%s", db_col_text(s, 3));
-        snprintf(e->left_on, AS_DATE_LEN, "%s", db_col_text(s, 4));
-    }
-    db_finalize(s);
-    if (rc != DB_DONE)
-        goto fail;
-
-    rc = db_begin_write(r->db);
-    if (rc == DB_OK)
-        rc = db_run(r->db,
-                    "DELETE FROM afterschool_bills WHERE district_id = $1 AND term = $2"
-                    " AND ($3 = 0 OR school_id = $3)",
-                    "isi", district, term, school_id);
-    if (rc != DB_DONE)
-        goto fail_tx;
-    ins = prepare_bill_insert(r, BILL_BATCH);
-    if (!ins) {
-        rc = DB_ERROR;
-        goto fail_tx;
-    }
-    const seat_row *all = seats.data;
-    int64_t now = now_unix();
-    const char *version = policy_version(r->app->pol);
-    batch = malloc(sizeof *batch * BILL_BATCH);
-    if (!batch)
-        abort();
-    size_t nb = 0;
-    for (size_t i = 0; i < seats.n;) {
-        size_t j = i;
-        while (j < seats.n && all[j].student_id == all[i].student_id)
-            j++;
-        bool waived = waivers.n && bsearch(&all[i].student_id, waivers.data, waivers.n,
-                                           sizeof(int64_t), cmp_i64);
-        bill_row *row = &batch[nb++];
-        compute_bill(r->app, &all[i], j - i, progs.data, progs.n, days, nd, waived, row);
-        students++;
-        gross += row->b.gross_fen;
-        waived_fen += row->b.waiver_fen;
-        capped += row->b.cap_reduction_fen;
-        total += row->b.total_fen;
-        i = j;
-        if (nb == BILL_BATCH || (i == seats.n && nb > 0)) {
-            if (nb < BILL_BATCH) { /* the last, shorter batch */
-                db_finalize(ins);
-                ins = prepare_bill_insert(r, nb);
-                if (!ins) {
-                    rc = DB_ERROR;
-                    goto fail_tx;
-                }
-            }
-            rc = flush_bills(ins, batch, nb, term, district, version, now);
-            if (rc != DB_DONE)
-                goto fail_tx;
-            nb = 0;
-        }
-    }
-    db_finalize(ins);
-    ins = NULL;
-    rc = db_commit(r->db);
-    if (rc != DB_OK)
-        goto fail;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:f,s:s}", "term", term,
-                          "students", (json_int_t)students, "seats", (json_int_t)seats.n,
-                          "programs", (json_int_t)progs.n, "gross_fen", (json_int_t)gross,
-                          "cap_reduction_fen", (json_int_t)capped, "waiver_fen",
-                          (json_int_t)waived_fen, "total_fen", (json_int_t)total, "school_days",
-                          (int)nd, "ms", ms, "policy_version", policy_version(r->app->pol));
+                          "students", (json_int_t)t.students, "seats", (json_int_t)t.seats,
+                          "programs", (json_int_t)t.programs, "gross_fen", (json_int_t)t.gross_fen,
+                          "cap_reduction_fen", (json_int_t)t.cap_reduction_fen, "waiver_fen",
+                          (json_int_t)t.waiver_fen, "total_fen", (json_int_t)t.total_fen,
+                          "school_days", (int)t.school_days, "ms", ms, "policy_version",
+                          policy_version(r->app->pol));
     json_object_set_new(o, "school_id", school_id ? json_integer(school_id) : json_null());
-    free(progs.data);
-    free(waivers.data);
-    free(seats.data);
-    free(batch);
     reply_json(r, 201, o);
-    return;
-fail_tx:
-    db_finalize(ins);
-    db_rollback(r->db);
-fail:
-    free(progs.data);
-    free(waivers.data);
-    free(seats.data);
-    free(batch);
-    reply_db(r, rc == DB_DONE || rc == DB_OK ? DB_ERROR : rc);
 }
 
 /* ---------- AS-5 waivers ---------- */
