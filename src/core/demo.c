@@ -8,16 +8,25 @@
  * (computed once: Argon2id per account would take hours at city scale).
  *
  * The demo accounts (printed by `demo-logins`) are fixed: admin, inspector, school1, leader1,
- * teacher1, parent1, all with the password DEMO_PASSWORD.
+ * teacher1, parent1, org1, all with the password DEMO_PASSWORD.
+ *
+ * After the people, the modules add theirs in the same transaction, reading the roster this
+ * file keeps in memory as it writes (demo.h): training_demo_fill (institutions, courses, org1),
+ * afterschool_demo_fill (the current term's after-school service, rolls, duty, bills) and
+ * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "afterschool/afterschool.h"
 #include "auth.h"
 #include "cli.h"
 #include "core.h"
+#include "demo.h"
+#include "funds/funds.h"
 #include "pii.h"
+#include "training/training.h"
 
 #define DEMO_PASSWORD "shuangjian2026"
 
@@ -62,7 +71,40 @@ typedef struct {
     const char *hash;
     db_stmt *ins_user, *ins_role, *ins_student, *ins_guard, *ins_class, *ins_teach;
     long students, guardians, teachers, classes;
+    demo_ctx ctx;            /* the roster handed to the modules */
+    size_t school_cap, pupil_cap, teacher_cap;
 } demo;
+
+int64_t demo_unix(const char *date, int minutes)
+{
+    return date_days(date) * 86400 + (int64_t)minutes * 60 - 8 * 3600;
+}
+
+/* The roster grows as the people are written; a failed allocation aborts (demo.h). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return p;
+    *cap = *cap ? *cap * 2 : 1024;
+    p = realloc(p, *cap * size);
+    if (!p)
+        abort();
+    return p;
+}
+
+static void roster_pupil(demo *d, int64_t id, int64_t guardian, int grade)
+{
+    demo_ctx *x = &d->ctx;
+    x->pupils = grow(x->pupils, &d->pupil_cap, x->npupils, sizeof *x->pupils);
+    x->pupils[x->npupils++] = (demo_pupil){id, guardian, (int32_t)(x->nschools - 1), grade};
+}
+
+static void roster_teacher(demo *d, int64_t id, int grade)
+{
+    demo_ctx *x = &d->ctx;
+    x->teachers = grow(x->teachers, &d->teacher_cap, x->nteachers, sizeof *x->teachers);
+    x->teachers[x->nteachers++] = (demo_teacher){id, grade};
+}
 
 static int64_t add_user(demo *d, const char *username, const char *name, const char *phone,
                         const char *role, int64_t school_id, int grade)
@@ -117,7 +159,7 @@ static int64_t step_id(db_stmt *s)
 }
 
 static int add_school(demo *d, int idx, const char *kind, int classes_per_grade, int pupils,
-                      int demo_school)
+                      int first_school)
 {
     int64_t sid = 0;
     char name[128];
@@ -127,7 +169,7 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
         snprintf(name, sizeof name, "%s%s", town, label);
     else
         snprintf(name, sizeof name, "%s第%d%s", town, idx / (int)N(towns) + 1, label);
-    int rural = idx % 4 == 3 || (demo_school == 0 && idx == 2); /* the small demo has one rural school too */
+    int rural = idx % 4 == 3 || (first_school == 0 && idx == 2); /* the small demo has one rural school too */
     if (db_insert_id(d->c, &sid,
                      "INSERT INTO schools (district_id, name, kind, rural, created_at)"
                      " VALUES ($1,$2,$3,$4,$5) RETURNING id",
@@ -136,12 +178,19 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
     int g0 = strcmp(kind, "junior") == 0 ? 7 : 1, g1 = strcmp(kind, "primary") == 0 ? 6 : 9;
     char uname[128], pname[64], phone[24], sno[64];
     /* staff: an admin, a grade leader per grade, and teachers per class and subject */
-    snprintf(uname, sizeof uname, demo_school ? "school1" : "s%lld_admin", (long long)sid);
+    snprintf(uname, sizeof uname, first_school ? "school1" : "s%lld_admin", (long long)sid);
     person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
-    if (!add_user(d, uname, pname, NULL, "school_admin", sid, 0))
+    int64_t admin = add_user(d, uname, pname, NULL, "school_admin", sid, 0);
+    if (!admin)
         return -1;
+    demo_ctx *x = &d->ctx;
+    x->schools = grow(x->schools, &d->school_cap, x->nschools, sizeof *x->schools);
+    demo_school *roster = &x->schools[x->nschools++];
+    *roster = (demo_school){sid, admin, rural != 0, x->npupils, 0, x->nteachers, 0};
+    if (first_school)
+        x->school1_id = sid;
     for (int g = g0; g <= g1; g++) {
-        snprintf(uname, sizeof uname, demo_school && g == 4 ? "leader1" : "s%lld_g%d", (long long)sid, g);
+        snprintf(uname, sizeof uname, first_school && g == 4 ? "leader1" : "s%lld_g%d", (long long)sid, g);
         person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
         if (!add_user(d, uname, pname, NULL, "grade_leader", sid, g))
             return -1;
@@ -150,13 +199,16 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
         /* one teacher per subject per grade teaches every class of the grade */
         int64_t tids[8];
         for (size_t k = 0; k < nsubj; k++) {
-            bool first = demo_school && g == 4 && k == 1; /* 四年级数学 */
+            bool first = first_school && g == 4 && k == 1; /* 四年级数学 */
             snprintf(uname, sizeof uname, first ? "teacher1" : "s%lld_g%d_t%zu", (long long)sid, g, k);
             person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
             tids[k] = add_user(d, uname, pname, NULL, "teacher", sid, 0);
             if (!tids[k])
                 return -1;
             d->teachers++;
+            roster_teacher(d, tids[k], g);
+            if (first)
+                x->teacher1_id = tids[k];
         }
         for (int c = 1; c <= classes_per_grade; c++) {
             char cname[32];
@@ -195,7 +247,7 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
                 if (!stid)
                     return -1;
                 d->students++;
-                bool first = demo_school && g == 4 && c == 1 && p == 1;
+                bool first = first_school && g == 4 && c == 1 && p == 1;
                 snprintf(uname, sizeof uname, first ? "parent1" : "p%s", sno);
                 snprintf(phone, sizeof phone, "1%d%09llu", 3 + (int)(rnd(&d->r) % 7),
                          (unsigned long long)(rnd(&d->r) % 1000000000ull));
@@ -212,10 +264,49 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
                 db_bind_text(d->ins_guard, 3, rnd(&d->r) % 2 ? "母亲" : "父亲");
                 if (db_step(d->ins_guard) != DB_DONE)
                     return -1;
+                if (first) {
+                    x->parent1_id = gid;
+                    x->parent1_pupil = x->npupils;
+                }
+                roster_pupil(d, stid, gid, g);
             }
         }
     }
+    roster = &x->schools[x->nschools - 1];
+    roster->npupils = x->npupils - roster->pupil0;
+    roster->nteachers = x->nteachers - roster->teacher0;
     return 0;
+}
+
+/* The modules' demo data, in the order each needs the one before. */
+static int modules_fill(demo *d, const char *scale, int nschools)
+{
+    demo_ctx *x = &d->ctx;
+    x->district_id = d->district;
+    x->scale = strcmp(scale, "city") == 0 ? DEMO_CITY : strcmp(scale, "district") == 0 ? DEMO_DISTRICT : DEMO_SMALL;
+    x->seed = 0x5eed5eedULL;
+    x->password_hash = d->hash;
+    today_local(x->today);
+    training_demo_course *courses = NULL;
+    size_t ncourses = 0;
+    char notes[3][320] = {"", "", ""};
+    bool loud = nschools > 3;
+    if (loud)
+        fprintf(stderr, "shuangjian: demo: institutions and courses ...\n");
+    int rc = training_demo_fill(d->c, d->a, x, &courses, &ncourses, notes[0], sizeof notes[0]);
+    if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: after-school service ...\n");
+    if (rc == DB_DONE)
+        rc = afterschool_demo_fill(d->c, d->a, x, notes[1], sizeof notes[1]);
+    if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: contracts and the escrow ledger ...\n");
+    if (rc == DB_DONE)
+        rc = funds_demo_fill(d->c, d->a, x, courses, ncourses, notes[2], sizeof notes[2]);
+    free(courses);
+    if (rc == DB_DONE)
+        for (int i = 0; i < 3; i++)
+            fprintf(stderr, "shuangjian: demo %s\n", notes[i]);
+    return rc == DB_DONE ? 0 : -1;
 }
 
 int demo_fill(app *a, const char *scale)
@@ -257,8 +348,9 @@ int demo_fill(app *a, const char *scale)
                                   " VALUES ($1,$2,$3)");
     if (!d.ins_user || !d.ins_role || !d.ins_class || !d.ins_teach || !d.ins_student || !d.ins_guard)
         goto fail;
-    if (!add_user(&d, "admin", "区教体局管理员", NULL, "district_admin", 0, 0) ||
-        !add_user(&d, "inspector", "督查员", NULL, "inspector", 0, 0))
+    d.ctx.admin_id = add_user(&d, "admin", "区教体局管理员", NULL, "district_admin", 0, 0);
+    d.ctx.inspector_id = add_user(&d, "inspector", "督查员", NULL, "inspector", 0, 0);
+    if (!d.ctx.admin_id || !d.ctx.inspector_id)
         goto fail;
     static const char *const kinds[] = {"primary", "junior", "nine_year", "primary"};
     for (int i = 0; i < nschools; i++) {
@@ -269,10 +361,10 @@ int demo_fill(app *a, const char *scale)
             fprintf(stderr, "\rshuangjian: demo: %d / %d schools, %ld pupils", i + 1, nschools,
                     d.students);
     }
-    if (db_commit(d.c) != DB_OK)
-        goto fail;
     if (nschools > 3)
         fputc('\n', stderr);
+    if (modules_fill(&d, scale, nschools) != 0 || db_commit(d.c) != DB_OK)
+        goto fail;
     fprintf(stderr, "shuangjian: demo %s: %d schools, %ld classes, %ld pupils, %ld guardians, %ld teachers\n",
             scale, nschools, d.classes, d.students, d.guardians, d.teachers);
     rc = CLI_OK;
@@ -288,6 +380,9 @@ out:
     db_finalize(d.ins_student);
     db_finalize(d.ins_guard);
     db_release(d.c);
+    free(d.ctx.schools);
+    free(d.ctx.pupils);
+    free(d.ctx.teachers);
     return rc;
 }
 
@@ -300,7 +395,8 @@ int cmd_demo_logins(const cli_opts *o)
            "  school1    第一所学校的教务 (school_admin)\n"
            "  leader1    四年级年级组长 (grade_leader)\n"
            "  teacher1   四年级数学老师 (teacher)\n"
-           "  parent1    四年级1班一名学生的家长 (guardian)\n",
+           "  parent1    四年级1班一名学生的家长 (guardian)\n"
+           "  org1       启明星学科培训学校的管理员 (institution_admin)\n",
            DEMO_PASSWORD);
     return CLI_OK;
 }

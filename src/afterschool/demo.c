@@ -1,0 +1,546 @@
+/*
+ * demo.c: the after-school service of the demo district (`shuangjian demo`), for the term that
+ * holds today (term_of_date), so the pages of JOURNEYS.md 2.3-2.4, 4.4 and 5.3 show a term
+ * under way.
+ *
+ * API: afterschool_demo_fill (afterschool.h), called by core/demo.c inside its transaction.
+ *
+ * What each school gets:
+ *   - basic care (课后托管) every weekday, two hours ending at the AS-2 off-work time (the
+ *     latest over the term's sessions, so no session ends early), at the AS-6 care fee; its
+ *     A post takes the roll (teacher1 at school1), and one teacher of each grade is on duty
+ *     with the classes each day, in turn;
+ *   - one or two courses run by the school (体育, 艺术, 科技 ...), the first one full with a
+ *     wait list, and one course run by the district's vetted provider (AS-4);
+ *   - enrolments made by the guardians before the term began: a little over half the pupils
+ *     in care, a few dozen in each course; parent1's child in care and in the first course;
+ *   - a few hardship waivers (AS-5);
+ *   - the rolls of the last few school days before today, every seated pupil marked, and the
+ *     duty they credit to the teachers' time bank (teacher1's as the A post of care);
+ *   - the term's bills, computed and stored by the bills run (as_bills_store).
+ * Every program is checked with the module's own rules (AS-2, AS-4, AS-6, AS-1) before it is
+ * written: a demo that broke a rule would teach the wrong thing.
+ *
+ * Numbers come from the module's own seeded stream (demo_stream), so two runs on the same day
+ * write the same data. Rows are written with prepared statements reused row after row.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afterschool_int.h"
+#include "core/demo.h"
+
+#define ROLL_DAYS 5          /* the rolls of this many school days before today */
+#define CARE_SHARE 58        /* % of pupils whose families ask for care */
+#define WAIVER_ONE_IN 60     /* one care pupil in this many is exempt (AS-5) */
+#define PRESENT_PERCENT 95
+#define VENDOR_FEE 300       /* fen per pupil-hour: the provider's fee standard (AS-4) */
+
+typedef struct {
+    const char *name, *category, *place;
+    unsigned weekdays;
+    int capacity;
+} course_tpl;
+
+#define WD(d) (1u << (d))
+
+static const course_tpl school_courses[] = {
+    {"篮球", "体育", "篮球场", WD(2) | WD(4), 30},
+    {"书法", "艺术", "书法教室", WD(3), 24},
+    {"合唱", "艺术", "音乐教室", WD(1) | WD(3), 40},
+    {"科学实验", "科技", "科学实验室", WD(4), 30},
+    {"围棋", "益智", "图书室", WD(5), 24},
+    {"创意美术", "艺术", "美术教室", WD(2), 30},
+    {"田径", "体育", "操场", WD(1) | WD(5), 36},
+};
+static const course_tpl vendor_course = {"足球训练营", "体育", "足球场", WD(3) | WD(5), 30};
+
+#define MAX_PROGS 4
+
+typedef struct {
+    int64_t id, capacity, staff_a, staff_b, fee;
+    const char *kind_name, *name, *category, *place, *provider;
+    as_program p;
+    int64_t *seated;          /* student ids holding a seat, in enrolment order */
+    size_t nseated, nwait;
+} demo_prog;
+
+typedef struct {
+    db_conn *c;
+    const app *a;
+    demo_ctx *ctx;
+    uint64_t r;
+    char term[16], first[AS_DATE_LEN], last[AS_DATE_LEN];
+    as_day *days;
+    size_t ndays;
+    char roll_days[ROLL_DAYS][AS_DATE_LEN];
+    size_t nroll_days;
+    int64_t vendor_id;
+    char vendor_from[AS_DATE_LEN], vendor_to[AS_DATE_LEN];
+    int end_min;              /* every program ends here: the latest off-work time of the term */
+    int64_t signup_at;        /* when families applied */
+    db_stmt *ins_enrol, *ins_roll, *ins_att, *ins_duty, *ins_waiver;
+    size_t *order;            /* scratch: a school's pupils shuffled */
+    long programs, seats, waitlisted, rolls, marks, duties, waivers;
+} as_demo;
+
+static int step_done(db_stmt *s)
+{
+    int rc = db_step(s);
+    while (rc == DB_ROW)
+        rc = db_step(s);
+    return rc;
+}
+
+/* The latest off-work time over the term's school days (AS-2): a program ending then ends on
+ * time on every one of its days. */
+static int term_end_min(const as_demo *d)
+{
+    int end = 0;
+    for (size_t i = 0; i < d->ndays; i++) {
+        int off = afterschool_off_work(d->a->pol, d->days[i].date, NULL);
+        if (off > end)
+            end = off;
+    }
+    return end ? end : 18 * 60;
+}
+
+static void hhmm(int minutes, char out[6])
+{
+    unsigned m = (unsigned)minutes % 1440u;
+    snprintf(out, 6, "%02u:%02u", m / 60, m % 60);
+}
+
+/* The rule checks a program must pass (the same the create route makes): AS-4 for a third
+ * party, AS-6, AS-2. */
+static bool program_allowed(as_demo *d, const demo_prog *g, bool rural)
+{
+    const policy *pol = d->a->pol;
+    if (strcmp(g->provider, "third_party") == 0) {
+        as_vendor v = {.found = d->vendor_id != 0, .active = true, .fee_per_hour_fen = VENDOR_FEE};
+        snprintf(v.vetted_from, sizeof v.vetted_from, "%s", d->vendor_from);
+        snprintf(v.vetted_to, sizeof v.vetted_to, "%s", d->vendor_to);
+        if (afterschool_vendor_check(&v, g->p.first_day, g->p.last_day, g->fee) != AS_VENDOR_OK) {
+            fprintf(stderr, "shuangjian: demo: %s: the provider is not vetted for it\n", g->name);
+            return false;
+        }
+    }
+    if (g->fee > afterschool_fee_cap(pol, g->p.kind, rural)) {
+        fprintf(stderr, "shuangjian: demo: %s is above the AS-6 cap\n", g->name);
+        return false;
+    }
+    char(*sessions)[AS_DATE_LEN] = malloc(sizeof *sessions * AS_MAX_DAYS);
+    if (!sessions)
+        abort();
+    size_t ns = as_sessions(&g->p, d->days, d->ndays, sessions, AS_MAX_DAYS);
+    as_off_work_fail f;
+    bool ok = ns > 0 && afterschool_check_off_work(pol, sessions, ns, g->p.end_min, &f);
+    free(sessions);
+    if (!ok)
+        fprintf(stderr, "shuangjian: demo: %s has no session or ends before the off-work time\n",
+                g->name);
+    return ok;
+}
+
+static int vendor_add(as_demo *d)
+{
+    demo_ctx *ctx = d->ctx;
+    if (!ctx->vendor_institution_id || !ctx->vendor_uscc[0])
+        return DB_DONE; /* no provider to vet: the schools run their own courses only */
+    char *from = d->vendor_from, *to = d->vendor_to;
+    date_add_days(d->first, -20, from);
+    date_add_days(from, 365 + 180, to);
+    return db_insert_id(d->c, &d->vendor_id,
+                        "INSERT INTO afterschool_vendors (district_id, name, credit_code,"
+                        " institution_id, service_items, fee_per_hour_fen, vetted_from, vetted_to,"
+                        " created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+                        " RETURNING id",
+                        "issisissii", ctx->district_id, ctx->vendor_name, ctx->vendor_uscc,
+                        ctx->vendor_institution_id, "[\"足球\",\"篮球\",\"田径\"]", (int64_t)VENDOR_FEE,
+                        from, to, demo_unix(from, 10 * 60), ctx->admin_id);
+}
+
+static int program_add(as_demo *d, const demo_school *sc, demo_prog *g)
+{
+    if (!program_allowed(d, g, sc->rural))
+        return DB_ERROR;
+    char start[6], end[6];
+    hhmm(g->p.start_min, start);
+    hhmm(g->p.end_min, end);
+    int64_t created = d->signup_at - 7 * 86400;
+    int rc = db_insert_id(
+        d->c, &g->id,
+        "INSERT INTO afterschool_programs (district_id, school_id, term, name, kind, category,"
+        " provider, vendor_id, institution_id, capacity, weekdays, start_time, end_time,"
+        " start_min, end_min, fee_per_hour_fen, first_day, last_day, place, staff_a, staff_b,"
+        " policy_version, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+        "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id",
+        "iisssssIIiissiiisssIIsii", d->ctx->district_id, sc->id, d->term, g->name, g->kind_name,
+        g->category, g->provider, strcmp(g->provider, "third_party") == 0 ? d->vendor_id : 0,
+        strcmp(g->provider, "third_party") == 0 ? d->ctx->vendor_institution_id : 0, g->capacity,
+        (int64_t)g->p.weekdays, start, end, (int64_t)g->p.start_min, (int64_t)g->p.end_min, g->fee,
+        d->first, d->last, g->place, g->staff_a, g->staff_b, policy_version(d->a->pol), created,
+        sc->admin_id);
+    g->p.id = g->id;
+    if (rc == DB_DONE)
+        d->programs++;
+    return rc;
+}
+
+static int64_t step_id(db_stmt *s)
+{
+    int64_t id = 0;
+    if (db_step(s) == DB_ROW)
+        id = db_col_int64(s, 0);
+    while (db_step(s) == DB_ROW)
+        ;
+    return id;
+}
+
+/* The guardian applies: a seat while the program has one, else a place on its wait list (the
+ * wait list is the waitlisted rows in id order, as the enrol route keeps it). */
+static int enrol(as_demo *d, const demo_school *sc, demo_prog *g, const demo_pupil *pu)
+{
+    bool seat = (int64_t)g->nseated < g->capacity;
+    int64_t at = d->signup_at + (d->seats + d->waitlisted) % 86400;
+    db_stmt *s = d->ins_enrol;
+    db_reset(s);
+    db_bind_int64(s, 1, d->ctx->district_id);
+    db_bind_int64(s, 2, sc->id);
+    db_bind_int64(s, 3, g->id);
+    db_bind_int64(s, 4, pu->id);
+    db_bind_text(s, 5, seat ? "enrolled" : "waitlisted");
+    db_bind_text(s, 6, seat ? g->p.first_day : NULL);
+    db_bind_int64(s, 7, at);
+    db_bind_int64(s, 8, pu->guardian_id);
+    int rc = step_done(s);
+    if (rc != DB_DONE)
+        return rc;
+    if (seat) {
+        g->seated[g->nseated++] = pu->id;
+        d->seats++;
+    } else {
+        g->nwait++;
+        d->waitlisted++;
+    }
+    return DB_DONE;
+}
+
+/* AS-5: the school marks a family in hardship; the bill waives the fee. */
+static int waiver_add(as_demo *d, const demo_school *sc, const demo_pupil *pu)
+{
+    db_stmt *s = d->ins_waiver;
+    db_reset(s);
+    db_bind_int64(s, 1, pu->id);
+    db_bind_int64(s, 2, d->ctx->district_id);
+    db_bind_int64(s, 3, sc->id);
+    db_bind_text(s, 4, "家庭经济困难(低保家庭),免收课后服务费");
+    db_bind_int64(s, 5, sc->admin_id);
+    db_bind_int64(s, 6, d->signup_at + 3 * 86400);
+    int rc = step_done(s);
+    d->waivers += rc == DB_DONE;
+    return rc;
+}
+
+/* One teacher's duty on a session: credits the time bank (as POST /staff/duties does). */
+static int duty_add(as_demo *d, const demo_school *sc, const demo_prog *g, const char *date,
+                    int64_t user, int64_t by, int64_t at)
+{
+    db_stmt *s = d->ins_duty;
+    db_reset(s);
+    db_bind_int64(s, 1, d->ctx->district_id);
+    db_bind_int64(s, 2, sc->id);
+    db_bind_int64(s, 3, user);
+    db_bind_int64(s, 4, g->id);
+    db_bind_text(s, 5, date);
+    db_bind_int64(s, 6, g->p.end_min - g->p.start_min);
+    db_bind_int64(s, 7, by);
+    db_bind_int64(s, 8, at);
+    int rc = step_done(s);
+    d->duties += rc == DB_DONE;
+    return rc;
+}
+
+/* The roll of one session: every seated pupil marked by the A post, whose duty is credited. */
+static int roll_add(as_demo *d, const demo_school *sc, const demo_prog *g, const char *date)
+{
+    int64_t taken_at = demo_unix(date, g->p.end_min - 5);
+    db_stmt *s = d->ins_roll;
+    db_reset(s);
+    db_bind_int64(s, 1, d->ctx->district_id);
+    db_bind_int64(s, 2, sc->id);
+    db_bind_int64(s, 3, g->id);
+    db_bind_text(s, 4, date);
+    db_bind_int64(s, 5, g->staff_a);
+    db_bind_int64(s, 6, taken_at);
+    int64_t roll = step_id(s);
+    if (!roll)
+        return DB_ERROR;
+    d->rolls++;
+    int64_t child = d->ctx->pupils[d->ctx->parent1_pupil].id;
+    for (size_t i = 0; i < g->nseated; i++) {
+        bool present = g->seated[i] == child || demo_below(&d->r, 100) < PRESENT_PERCENT;
+        s = d->ins_att;
+        db_reset(s);
+        db_bind_int64(s, 1, roll);
+        db_bind_int64(s, 2, g->seated[i]);
+        db_bind_int64(s, 3, present);
+        int rc = step_done(s);
+        if (rc != DB_DONE)
+            return rc;
+        d->marks++;
+    }
+    return duty_add(d, sc, g, date, g->staff_a, g->staff_a, taken_at);
+}
+
+static void prog_init(as_demo *d, demo_prog *g, as_kind kind, const course_tpl *t, int minutes)
+{
+    memset(g, 0, sizeof *g);
+    g->kind_name = kind == AS_CARE ? "care" : "course";
+    g->name = t->name;
+    g->category = t->category;
+    g->place = t->place;
+    g->provider = "school";
+    g->capacity = t->capacity;
+    g->p.kind = kind;
+    g->p.weekdays = t->weekdays;
+    g->p.end_min = d->end_min;
+    g->p.start_min = d->end_min - minutes;
+    snprintf(g->p.first_day, AS_DATE_LEN, "%s", d->first);
+    snprintf(g->p.last_day, AS_DATE_LEN, "%s", d->last);
+}
+
+/* The school's next teacher that holds no post yet (from *from on); 0 when none is left. */
+static int64_t free_teacher(const demo_school *sc, const demo_teacher *t, const int64_t *busy,
+                            size_t nbusy, size_t *from)
+{
+    for (; *from < sc->nteachers; (*from)++) {
+        bool taken = false;
+        for (size_t i = 0; i < nbusy && !taken; i++)
+            taken = busy[i] == t[*from].id;
+        if (!taken)
+            return t[(*from)++].id;
+    }
+    return 0;
+}
+
+/* Care is looked after class by class: besides the A post, one teacher of each grade is on
+ * duty each day, in turn, and each is credited (recorded by the school's admin). */
+static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *care, const char *date,
+                       size_t day_no)
+{
+    const demo_teacher *t = &d->ctx->teachers[sc->teacher0];
+    int rc = DB_DONE;
+    for (size_t i = 0; rc == DB_DONE && i < sc->nteachers;) {
+        size_t j = i, n = 0;
+        while (j < sc->nteachers && t[j].grade == t[i].grade)
+            j++;
+        n = j - i;
+        for (size_t k = 0; k < n; k++) {
+            int64_t id = t[i + (day_no + k) % n].id;
+            if (id == care->staff_a)
+                continue;
+            rc = duty_add(d, sc, care, date, id, sc->admin_id,
+                          demo_unix(date, care->p.end_min + 10));
+            break;
+        }
+        i = j;
+    }
+    return rc;
+}
+
+static int school_fill(as_demo *d, size_t si)
+{
+    demo_ctx *ctx = d->ctx;
+    const demo_school *sc = &ctx->schools[si];
+    const demo_pupil *pupils = &ctx->pupils[sc->pupil0];
+    const demo_teacher *t = &ctx->teachers[sc->teacher0];
+    size_t n = sc->npupils;
+    if (n == 0 || sc->nteachers < 2)
+        return DB_DONE;
+    const policy *pol = d->a->pol;
+    demo_prog progs[MAX_PROGS];
+    size_t np = 0;
+    int64_t busy[4];
+    size_t nbusy = 0, from = 0;
+
+    /* basic care: every weekday, two hours to the off-work time; the A post is teacher1 at
+     * school1 (fourth-grade maths), elsewhere the school's first teacher */
+    static const course_tpl care_tpl = {"课后托管", "托管", "各班教室", AS_WEEKDAYS_ALL, 0};
+    demo_prog *care = &progs[np++];
+    prog_init(d, care, AS_CARE, &care_tpl, 120);
+    care->capacity = (int64_t)(n * 65 / 100 + 5);
+    care->fee = afterschool_fee_cap(pol, AS_CARE, sc->rural);
+    if (sc->id == ctx->school1_id && ctx->teacher1_id)
+        care->staff_a = ctx->teacher1_id;
+    else
+        care->staff_a = free_teacher(sc, t, busy, nbusy, &from);
+    busy[nbusy++] = care->staff_a;
+    care->staff_b = free_teacher(sc, t, busy, nbusy, &from);
+    busy[nbusy++] = care->staff_b;
+    /* personalised courses: one or two of the school's own, one by the vetted provider */
+    size_t own = sc->rural ? 1 : 2;
+    for (size_t k = 0; k < own; k++) {
+        const course_tpl *tpl = &school_courses[(si * 2 + k) % (sizeof school_courses /
+                                                                 sizeof school_courses[0])];
+        demo_prog *g = &progs[np++];
+        prog_init(d, g, AS_COURSE, tpl, 90);
+        g->fee = sc->rural ? 250 : 300;
+        g->staff_a = free_teacher(sc, t, busy, nbusy, &from);
+        g->staff_b = free_teacher(sc, t, busy, nbusy, &from);
+    }
+    if (d->vendor_id) {
+        demo_prog *g = &progs[np++];
+        prog_init(d, g, AS_COURSE, &vendor_course, 90);
+        g->provider = "third_party";
+        g->fee = VENDOR_FEE;
+        /* the school's teacher who looks after the outside coach */
+        g->staff_a = free_teacher(sc, t, busy, nbusy, &from);
+    }
+    int rc = DB_DONE;
+    for (size_t k = 0; rc == DB_DONE && k < np; k++) {
+        progs[k].p.fee_per_hour_fen = progs[k].fee;
+        progs[k].seated = malloc(sizeof(int64_t) * (size_t)(progs[k].capacity + 1));
+        if (!progs[k].seated)
+            abort();
+        rc = program_add(d, sc, &progs[k]);
+    }
+    /* AS-1: the school's offer covers every weekday for the minutes required */
+    as_program offer[MAX_PROGS];
+    for (size_t k = 0; k < np; k++)
+        offer[k] = progs[k].p;
+    as_coverage cov;
+    afterschool_coverage(pol, offer, np, &cov);
+    if (rc == DB_DONE && !cov.ok) {
+        fprintf(stderr, "shuangjian: demo: the after-school offer misses AS-1\n");
+        rc = DB_ERROR;
+    }
+
+    /* care: a little over half the families ask for it; parent1's child always */
+    for (size_t i = 0; rc == DB_DONE && i < n; i++) {
+        bool child = sc->pupil0 + i == ctx->parent1_pupil;
+        if (!child && demo_below(&d->r, 100) >= CARE_SHARE)
+            continue;
+        rc = enrol(d, sc, care, &pupils[i]);
+        if (rc == DB_DONE && !child && demo_below(&d->r, WAIVER_ONE_IN) == 0)
+            rc = waiver_add(d, sc, &pupils[i]);
+    }
+    /* courses: families in a random order; the first course has more applicants than seats */
+    size_t *order = d->order;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    size_t fixed = 0;
+    if (ctx->parent1_pupil >= sc->pupil0 && ctx->parent1_pupil < sc->pupil0 + n) {
+        size_t ci = ctx->parent1_pupil - sc->pupil0;
+        order[ci] = 0;
+        order[0] = ci;
+        fixed = 1;
+    }
+    size_t next = 0;
+    for (size_t k = 1; rc == DB_DONE && k < np; k++) {
+        demo_prog *g = &progs[k];
+        size_t want = k == 1 ? (size_t)g->capacity + 3 + demo_below(&d->r, 6)
+                             : (size_t)g->capacity * (50 + demo_below(&d->r, 40)) / 100;
+        for (size_t j = 0; rc == DB_DONE && j < want && next < n; j++, next++) {
+            if (next >= fixed) { /* Fisher-Yates, one draw at a time */
+                size_t pick = next + demo_below(&d->r, n - next);
+                size_t tmp = order[next];
+                order[next] = order[pick];
+                order[pick] = tmp;
+            }
+            rc = enrol(d, sc, g, &pupils[order[next]]);
+        }
+    }
+    /* the rolls of the last school days, and the duty they credit */
+    for (size_t r = 0; rc == DB_DONE && r < d->nroll_days; r++) {
+        const char *date = d->roll_days[r];
+        for (size_t k = 0; rc == DB_DONE && k < np; k++)
+            if (progs[k].p.weekdays & (1u << date_weekday(date)) && progs[k].staff_a)
+                rc = roll_add(d, sc, &progs[k], date);
+        if (rc == DB_DONE)
+            rc = care_duties(d, sc, care, date, r);
+    }
+    for (size_t k = 0; k < np; k++)
+        free(progs[k].seated);
+    return rc;
+}
+
+int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, size_t len)
+{
+    as_demo d = {.c = c, .a = a, .ctx = ctx, .r = demo_stream(ctx, 0xAF7E5C00u)};
+    term_of_date(ctx->today, d.term);
+    int rc = calendar_term_bounds(c, ctx->district_id, d.term, d.first, d.last);
+    d.days = malloc(sizeof *d.days * AS_MAX_DAYS);
+    size_t maxn = 1;
+    for (size_t i = 0; i < ctx->nschools; i++)
+        maxn = ctx->schools[i].npupils > maxn ? ctx->schools[i].npupils : maxn;
+    d.order = malloc(sizeof *d.order * maxn);
+    if (!d.days || !d.order)
+        abort();
+    if (rc == DB_ROW)
+        rc = as_school_days(c, ctx->district_id, d.first, d.last, d.days, AS_MAX_DAYS, &d.ndays);
+    if (rc != DB_OK)
+        goto out;
+    rc = DB_DONE;
+    if (d.ndays == 0) {
+        snprintf(summary, len, "after-school %s: the term has no school day", d.term);
+        goto out;
+    }
+    /* the last ROLL_DAYS school days before today, oldest first */
+    size_t past = 0;
+    while (past < d.ndays && strcmp(d.days[past].date, ctx->today) < 0)
+        past++;
+    d.nroll_days = past < ROLL_DAYS ? past : ROLL_DAYS;
+    for (size_t i = 0; i < d.nroll_days; i++)
+        memcpy(d.roll_days[i], d.days[past - d.nroll_days + i].date, AS_DATE_LEN);
+    d.end_min = term_end_min(&d);
+    /* families applied in the week before the term (or a moment ago, for a term to come) */
+    char signup[AS_DATE_LEN];
+    date_add_days(d.first, -5, signup);
+    d.signup_at = demo_unix(signup, 20 * 60);
+    if (d.signup_at > demo_unix(ctx->today, 0) - 86400)
+        d.signup_at = demo_unix(ctx->today, 0) - 86400;
+
+    d.ins_enrol = db_prepare(c, "INSERT INTO afterschool_enrolments (district_id, school_id,"
+                                " program_id, student_id, status, seat_from, source, created_at,"
+                                " created_by, updated_at)"
+                                " VALUES ($1,$2,$3,$4,$5,$6,'guardian',$7,$8,$7)");
+    d.ins_roll = db_prepare(c, "INSERT INTO afterschool_rolls (district_id, school_id, program_id,"
+                               " date, taken_by, taken_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id");
+    d.ins_att = db_prepare(c, "INSERT INTO afterschool_attendance (roll_id, student_id, present)"
+                              " VALUES ($1,$2,$3)");
+    d.ins_duty = db_prepare(c, "INSERT INTO afterschool_duties (district_id, school_id, user_id,"
+                               " program_id, date, minutes, created_by, created_at)"
+                               " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)");
+    d.ins_waiver = db_prepare(c, "INSERT INTO afterschool_waivers (student_id, district_id,"
+                                 " school_id, reason, set_by, set_at) VALUES ($1,$2,$3,$4,$5,$6)");
+    if (!d.ins_enrol || !d.ins_roll || !d.ins_att || !d.ins_duty || !d.ins_waiver) {
+        rc = DB_ERROR;
+        goto out;
+    }
+    rc = vendor_add(&d);
+    for (size_t i = 0; rc == DB_DONE && i < ctx->nschools; i++)
+        rc = school_fill(&d, i);
+    as_bills_totals bills = {0};
+    if (rc == DB_DONE)
+        rc = as_bills_store(c, a->pol, ctx->district_id, d.term, 0, &bills);
+    if (rc == DB_DONE) {
+        char total[32];
+        afterschool_fen_text(bills.total_fen, total);
+        snprintf(summary, len,
+                 "after-school %s: %ld programs, %ld seats, %ld on wait lists, %ld waivers,"
+                 " %ld rolls (%ld marks), %ld duties, %lld bills (%s yuan)",
+                 d.term, d.programs, d.seats, d.waitlisted, d.waivers, d.rolls, d.marks,
+                 d.duties, (long long)bills.students, total);
+    }
+out:
+    db_finalize(d.ins_enrol);
+    db_finalize(d.ins_roll);
+    db_finalize(d.ins_att);
+    db_finalize(d.ins_duty);
+    db_finalize(d.ins_waiver);
+    free(d.days);
+    free(d.order);
+    return rc == DB_OK ? DB_ERROR : rc;
+}
