@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "core.h"
 #include "pii.h"
+#include "session_cache.h"
 
 static bool password_ok_or_reply(req *r, const char *field, const char *pw)
 {
@@ -47,6 +48,7 @@ static void set_password(req *r, int64_t uid, const char *pw, int status)
         reply_db(r, rc);
         return;
     }
+    session_cache_drop_user(r->app->sessions, uid);
     r->audit_target = uid;
     reply_empty(r, status);
 }

@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "core.h"
+#include "session_cache.h"
 
 static void h_login(req *r)
 {
@@ -99,6 +100,7 @@ static void h_logout(req *r)
     const char *authz = req_header(r, "Authorization");
     char th[AUTH_HASH_HEX];
     auth_token_hash(authz + 7, th);
+    session_cache_drop(r->app->sessions, th);
     if (db_run(r->db, "DELETE FROM sessions WHERE token_hash = $1", "s", th) != DB_DONE) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;

@@ -23,11 +23,13 @@
 
 typedef struct policy policy;
 typedef struct policy_store policy_store;
+typedef struct session_cache session_cache;
 
 typedef struct app {
     db_pool *pool;
     const policy *pol;       /* the policy in force for this request; see policy.h */
     policy_store *policies;  /* the district's versions (policy_store.c); pol is chosen from it */
+    session_cache *sessions; /* recent session look-ups (session_cache.c) */
     const char *web_dir;     /* static files, or NULL */
     int login_max_failures;  /* lock-out after this many failures ... */
     int login_window_s;      /* ... within this many seconds */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "session_cache.h"
 
 static const char *const role_names[] = {
     [ROLE_DISTRICT_ADMIN] = "district_admin", [ROLE_INSPECTOR] = "inspector",
@@ -100,17 +101,27 @@ int auth_load_user(db_conn *c, int64_t user_id, user *u)
         u);
 }
 
-int auth_session_user(db_conn *c, const char *token, user *u)
+int auth_session_user(db_conn *c, session_cache *cache, const char *token, user *u)
 {
     char h[AUTH_HASH_HEX];
     auth_token_hash(token, h);
-    return load_user_from(c,
-                          db_query(c,
-                                   "SELECT u.id, u.district_id, u.username, u.name FROM sessions s"
-                                   " JOIN users u ON u.id = s.user_id"
-                                   " WHERE s.token_hash = $1 AND s.expires_at > $2",
-                                   "si", h, now_unix()),
-                          u);
+    if (cache && session_cache_get(cache, h, u))
+        return DB_ROW;
+    int64_t expires = 0;
+    int q = db_query_int64(c, &expires,
+                           "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+                           "si", h, now_unix());
+    if (q != DB_ROW)
+        return q; /* DB_DONE: no such session; else a store error (500, not 401) */
+    int rc = load_user_from(c,
+                            db_query(c,
+                                     "SELECT u.id, u.district_id, u.username, u.name FROM sessions s"
+                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+                                     "s", h),
+                            u);
+    if (rc == DB_ROW && cache)
+        session_cache_put(cache, h, u, expires);
+    return rc;
 }
 
 json_t *auth_role_json(const role *ro)

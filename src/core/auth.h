@@ -21,7 +21,8 @@ void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX]);
 
 /* DB_ROW when found (OUT: u), DB_DONE when not, or an error. */
 int auth_load_user(db_conn *c, int64_t user_id, user *u);
-int auth_session_user(db_conn *c, const char *token, user *u);
+/* The caller of a token, through the session cache when one is given (may be NULL). */
+int auth_session_user(db_conn *c, session_cache *cache, const char *token, user *u);
 
 const char *role_name(role_kind k);
 role_kind role_parse(const char *s); /* 0 when unknown */

@@ -17,6 +17,7 @@
 #include "pii.h"
 #include "funds/funds.h"
 #include "policy_store.h"
+#include "session_cache.h"
 
 int64_t cli_district(db_conn *c)
 {
@@ -67,6 +68,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
     }
     a->pol = p;
     a->policies = policy_store_new(p);
+    a->sessions = session_cache_new();
     a->web_dir = o->web;
     a->quiet = o->quiet;
     a->login_max_failures = 5;
@@ -79,6 +81,8 @@ void cli_close(app *a)
 {
     policy_store_free(a->policies);
     a->policies = NULL;
+    session_cache_free(a->sessions);
+    a->sessions = NULL;
     policy_free((policy *)a->pol);
     db_pool_free(a->pool);
     a->pol = NULL;

@@ -263,7 +263,7 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
     const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     bool public = strcmp(x->rt->perm, PERM_PUBLIC) == 0;
     if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) <= 128) {
-        int rc = auth_session_user(r->db, authz + 7, &x->u);
+        int rc = auth_session_user(r->db, a->sessions, authz + 7, &x->u);
         if (rc == DB_ROW)
             r->user = &x->u;
         else if (rc != DB_DONE) {

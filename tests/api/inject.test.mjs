@@ -12,6 +12,7 @@ test('a failing store call at any point of a user creation leaves all or nothing
     s.env.SJ_DB_FAIL_AT = String(n);
     await s.init();
     await s.start();
+    try {
     let token = null;
     for (let i = 0; i < 3 && !token; i++) {
       const r = await s.api('POST', '/api/v1/session', { username: 'admin', password: ADMIN_PASSWORD });
@@ -33,7 +34,9 @@ test('a failing store call at any point of a user creation leaves all or nothing
     const u = list.body.items.find((x) => x.username === 'inj' + n);
     if (r.status === 201) assert.equal(u.roles.length, 2);
     else assert.equal(u, undefined, `n=${n}: half-written user`);
-    await s.stop();
+    } finally {
+      await s.stop(); // a failed assertion must not leave the server running
+    }
   }
   assert.ok(failures > 0 && successes > 0, `failures ${failures}, successes ${successes}`);
 });
