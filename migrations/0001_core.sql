@@ -1,5 +1,6 @@
 -- 0001_core: districts, schools, classes, people, roles, sessions, audit, policy versions.
--- ID_PK is a 64-bit auto id primary key on both backends. Booleans are INTEGER 0/1.
+-- ID_PK is a 64-bit auto id primary key on both backends; LOG_PK the same for append-only
+-- tables (on SQLite without AUTOINCREMENT's extra page per insert). Booleans are INTEGER 0/1.
 -- Timestamps are BIGINT Unix seconds; dates are TEXT YYYY-MM-DD.
 
 CREATE TABLE districts (
@@ -107,7 +108,7 @@ CREATE TABLE guardianships (
 CREATE INDEX guardianships_user ON guardianships (user_id);
 
 CREATE TABLE audit_log (
-    id ID_PK,
+    id LOG_PK,
     district_id BIGINT NOT NULL,
     at BIGINT NOT NULL,
     user_id BIGINT,

@@ -66,7 +66,7 @@ CREATE TABLE ledger_heads (
 );
 
 CREATE TABLE ledger_entries (
-    id ID_PK,
+    id LOG_PK,
     district_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,
     txn BIGINT NOT NULL,

@@ -13,6 +13,7 @@
  * call gives a clean 5xx and leaves nothing half-written.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,28 +296,48 @@ int db_query_int64(db_conn *c, int64_t *out, const char *sql, const char *fmt, .
     return rc;
 }
 
-/* Expands the migration macros for this backend into a heap string. */
-static char *migration_expand(const db_ops *ops, const char *sql)
+/* Replaces every `macro` in `sql` by `with`; returns a new heap string. */
+static char *replace_all(const char *sql, const char *macro, const char *with)
 {
-    const char *macro = "ID_PK";
-    size_t mlen = strlen(macro), rlen = strlen(ops->id_pk), n = 0;
+    size_t mlen = strlen(macro), rlen = strlen(with), n = 0;
     for (const char *p = strstr(sql, macro); p; p = strstr(p + mlen, macro))
         n++;
-    size_t out_len = strlen(sql) + n * rlen + 1;
-    char *out = malloc(out_len), *w = out;
+    char *out = malloc(strlen(sql) + n * rlen + 1), *w = out;
     if (!out)
         abort();
     const char *r = sql;
     for (const char *p = strstr(r, macro); p; p = strstr(r, macro)) {
         memcpy(w, r, (size_t)(p - r));
         w += p - r;
-        memcpy(w, ops->id_pk, rlen);
+        memcpy(w, with, rlen);
         w += rlen;
         r = p + mlen;
     }
-    size_t tail = strlen(r);
-    memcpy(w, r, tail + 1);
+    memcpy(w, r, strlen(r) + 1);
     return out;
+}
+
+/* Expands the migration macros for this backend: ID_PK (an id never reused) and LOG_PK (an id
+ * for append-only tables that are never deleted from, without SQLite's AUTOINCREMENT
+ * bookkeeping: one page less per insert). */
+static char *migration_expand(const db_ops *ops, const char *sql)
+{
+    char *a = replace_all(sql, "ID_PK", ops->id_pk);
+    char *b = replace_all(a, "LOG_PK", ops->log_pk);
+    free(a);
+    return b;
+}
+
+/* A migration named NNNN_x.sqlite.sql runs only on SQLite, NNNN_x.pg.sql only on PostgreSQL
+ * (triggers and other syntax the two do not share); any other .sql file runs on both. */
+static bool migration_for(const db_ops *ops, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 11 && strcmp(name + n - 11, ".sqlite.sql") == 0)
+        return ops->kind == DB_SQLITE;
+    if (n > 7 && strcmp(name + n - 7, ".pg.sql") == 0)
+        return ops->kind == DB_PG;
+    return true;
 }
 
 int db_migrate(db_pool *p, char *err, size_t errlen)
@@ -333,6 +354,8 @@ int db_migrate(db_pool *p, char *err, size_t errlen)
         if (strncmp(f->name, "migrations/", 11) != 0)
             continue;
         const char *name = f->name + 11;
+        if (!migration_for(p->ops, name))
+            continue;
         if (db_begin_write(c) != DB_OK) {
             snprintf(err, errlen, "begin: %s", db_errmsg(c));
             rc = DB_ERROR;

@@ -15,8 +15,9 @@
  * to PostgreSQL as text and come back as text, so db_col_int64 parses. Column indexes are
  * 0-based, bind indexes 1-based, as in both native APIs.
  *
- * Migrations use two macros that each backend expands: ID_PK (a 64-bit auto id primary key)
- * and BIGINT/TEXT/INTEGER are common to both.
+ * Migrations use macros that each backend expands: ID_PK (a 64-bit auto id primary key, never
+ * reused) and LOG_PK (the same for append-only tables); BIGINT/TEXT/INTEGER are common to
+ * both. A migration named NNNN_x.sqlite.sql or NNNN_x.pg.sql runs on that backend only.
  */
 #ifndef SJ_DB_H
 #define SJ_DB_H

@@ -27,6 +27,7 @@ typedef struct db_ops {
     const char *(*col_text)(db_stmt *s, int col);
     void (*finalize)(db_stmt *s);
     const char *id_pk;       /* what ID_PK in a migration becomes */
+    const char *log_pk;      /* what LOG_PK becomes (append-only tables) */
 } db_ops;
 
 /* Every backend's connection starts with this header. */

@@ -259,5 +259,6 @@ const db_ops db_sqlite_ops = {
     .col_int64 = sq_col_int64,
     .col_text = sq_col_text,
     .finalize = sq_finalize,
+    .log_pk = "INTEGER PRIMARY KEY",
     .id_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
 };
