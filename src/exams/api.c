@@ -132,7 +132,7 @@ static void h_create(req *r)
     int64_t id = 0;
     rc = db_begin_write(r->db);
     if (rc == DB_OK)
-        rc = db_lock(r->db, DB_LOCK_CLASS_DAY, exams_lock_key(school_id, (int)grade, term));
+        rc = db_lock(r->db, DB_LOCK_EXAM, exams_lock_key(school_id, (int)grade, term));
     if (rc == DB_OK)
         rc = ex_store_count(r->db, school_id, (int)grade, term, "final", subj, &plan.finals);
     if (rc == DB_ROW)
@@ -252,7 +252,7 @@ static void h_cancel(req *r)
     int64_t n = 0;
     int rc = db_begin_write(r->db);
     if (rc == DB_OK)
-        rc = db_lock(r->db, DB_LOCK_CLASS_DAY, exams_lock_key(e.school_id, e.grade, e.term));
+        rc = db_lock(r->db, DB_LOCK_EXAM, exams_lock_key(e.school_id, e.grade, e.term));
     if (rc == DB_OK)
         rc = db_query_int64(r->db, &n, "SELECT COUNT(*) FROM exam_scores WHERE exam_id = $1", "i", e.id);
     if (rc == DB_ROW && n > 0) {
