@@ -36,6 +36,7 @@
 #define WAIVER_ONE_IN 60     /* one care pupil in this many is exempt (AS-5) */
 #define PRESENT_PERCENT 95
 #define VENDOR_FEE 300       /* fen per pupil-hour: the provider's fee standard (AS-4) */
+#define MARK_BATCH 64        /* roll marks written by one INSERT */
 
 typedef struct {
     const char *name, *category, *place;
@@ -80,7 +81,8 @@ typedef struct {
     char vendor_from[AS_DATE_LEN], vendor_to[AS_DATE_LEN];
     int end_min;              /* every program ends here: the latest off-work time of the term */
     int64_t signup_at;        /* when families applied */
-    db_stmt *ins_enrol, *ins_roll, *ins_att, *ins_duty, *ins_waiver;
+    db_stmt *ins_enrol, *ins_roll, *ins_duty, *ins_waiver;
+    db_stmt *ins_marks[MARK_BATCH + 1]; /* [k]: k marks of one roll, prepared when first needed */
     size_t *order;            /* scratch: a school's pupils shuffled */
     long programs, seats, waitlisted, rolls, marks, duties, waivers;
 } as_demo;
@@ -262,6 +264,23 @@ static int duty_add(as_demo *d, const demo_school *sc, const demo_prog *g, const
     return rc;
 }
 
+/* INSERT of k marks of one roll, the roll's id shared as $1: one statement for many rows, so a
+ * roll of a thousand pupils is a few round trips to PostgreSQL. Only the placeholders' numbers
+ * are formatted into the text; every value is bound. */
+static db_stmt *marks_stmt(as_demo *d, size_t k)
+{
+    if (d->ins_marks[k])
+        return d->ins_marks[k];
+    char sql[128 + MARK_BATCH * 24];
+    size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO afterschool_attendance (roll_id,"
+                                                     " student_id, present) VALUES ");
+    for (size_t i = 0; i < k && used < sizeof sql; i++)
+        used += (size_t)snprintf(sql + used, sizeof sql - used, "%s($1,$%zu,$%zu)", i ? "," : "",
+                                 2 + 2 * i, 3 + 2 * i);
+    d->ins_marks[k] = db_prepare(d->c, sql);
+    return d->ins_marks[k];
+}
+
 /* The roll of one session: every seated pupil marked by the A post, whose duty is credited. */
 static int roll_add(as_demo *d, const demo_school *sc, const demo_prog *g, const char *date)
 {
@@ -279,17 +298,22 @@ static int roll_add(as_demo *d, const demo_school *sc, const demo_prog *g, const
         return DB_ERROR;
     d->rolls++;
     int64_t child = d->ctx->pupils[d->ctx->parent1_pupil].id;
-    for (size_t i = 0; i < g->nseated; i++) {
-        bool present = g->seated[i] == child || demo_below(&d->r, 100) < PRESENT_PERCENT;
-        s = d->ins_att;
+    for (size_t i = 0; i < g->nseated;) {
+        size_t k = g->nseated - i < MARK_BATCH ? g->nseated - i : MARK_BATCH;
+        s = marks_stmt(d, k);
+        if (!s)
+            return DB_ERROR;
         db_reset(s);
         db_bind_int64(s, 1, roll);
-        db_bind_int64(s, 2, g->seated[i]);
-        db_bind_int64(s, 3, present);
+        for (size_t j = 0; j < k; j++, i++) {
+            bool present = g->seated[i] == child || demo_below(&d->r, 100) < PRESENT_PERCENT;
+            db_bind_int64(s, (int)(2 + 2 * j), g->seated[i]);
+            db_bind_int64(s, (int)(3 + 2 * j), present);
+        }
         int rc = step_done(s);
         if (rc != DB_DONE)
             return rc;
-        d->marks++;
+        d->marks += (long)k;
     }
     return duty_add(d, sc, g, date, g->staff_a, g->staff_a, taken_at);
 }
@@ -508,14 +532,12 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
                                 " VALUES ($1,$2,$3,$4,$5,$6,'guardian',$7,$8,$7)");
     d.ins_roll = db_prepare(c, "INSERT INTO afterschool_rolls (district_id, school_id, program_id,"
                                " date, taken_by, taken_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id");
-    d.ins_att = db_prepare(c, "INSERT INTO afterschool_attendance (roll_id, student_id, present)"
-                              " VALUES ($1,$2,$3)");
     d.ins_duty = db_prepare(c, "INSERT INTO afterschool_duties (district_id, school_id, user_id,"
                                " program_id, date, minutes, created_by, created_at)"
                                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)");
     d.ins_waiver = db_prepare(c, "INSERT INTO afterschool_waivers (student_id, district_id,"
                                  " school_id, reason, set_by, set_at) VALUES ($1,$2,$3,$4,$5,$6)");
-    if (!d.ins_enrol || !d.ins_roll || !d.ins_att || !d.ins_duty || !d.ins_waiver) {
+    if (!d.ins_enrol || !d.ins_roll || !d.ins_duty || !d.ins_waiver) {
         rc = DB_ERROR;
         goto out;
     }
@@ -537,7 +559,8 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
 out:
     db_finalize(d.ins_enrol);
     db_finalize(d.ins_roll);
-    db_finalize(d.ins_att);
+    for (size_t k = 0; k <= MARK_BATCH; k++)
+        db_finalize(d.ins_marks[k]);
     db_finalize(d.ins_duty);
     db_finalize(d.ins_waiver);
     free(d.days);
