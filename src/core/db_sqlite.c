@@ -8,8 +8,10 @@
  * db_lock has nothing more to do. SQL arrives with $N parameters and is rewritten to ?N.
  *
  * Statement cache: each connection keeps up to SQ_CACHE prepared statements keyed by their SQL
- * text. db_prepare hands out a cached statement that is not in use; db_finalize resets it and
- * gives it back. A statement wanted twice at once (nested use) gets a fresh, uncached one.
+ * text, in an open-addressed table probed SQ_PROBES slots from the text's hash. db_prepare
+ * hands out a cached statement that is not in use; db_finalize resets it and gives it back. A
+ * statement wanted twice at once (nested use), or whose slots are all taken, gets a fresh,
+ * uncached one.
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -20,7 +22,8 @@
 
 #include "db_int.h"
 
-#define SQ_CACHE 128
+#define SQ_CACHE 1024
+#define SQ_PROBES 4    /* slots tried from a statement's hash before it goes uncached */
 
 typedef struct sq_stmt sq_stmt;
 
@@ -158,10 +161,19 @@ static db_stmt *sq_prepare(db_conn *base, const char *sql)
 {
     sq_conn *c = (sq_conn *)base;
     uint32_t h = sql_hash(sql);
-    sq_stmt *hit = c->cache[h % SQ_CACHE];
-    if (hit && hit->hash == h && !hit->in_use && strcmp(hit->sql, sql) == 0) {
-        hit->in_use = 1;
-        return &hit->base;
+    int free_slot = -1;
+    for (int k = 0; k < SQ_PROBES; k++) {
+        int i = (int)((h + (uint32_t)k) % SQ_CACHE);
+        sq_stmt *hit = c->cache[i];
+        if (!hit) {
+            if (free_slot < 0)
+                free_slot = i;
+            continue;
+        }
+        if (hit->hash == h && !hit->in_use && strcmp(hit->sql, sql) == 0) {
+            hit->in_use = 1;
+            return &hit->base;
+        }
     }
     char *q = rewrite_params(sql);
     sqlite3_stmt *st = NULL;
@@ -179,11 +191,11 @@ static db_stmt *sq_prepare(db_conn *base, const char *sql)
     s->st = st;
     s->hash = h;
     s->in_use = 1;
-    if (!c->cache[h % SQ_CACHE]) {
+    if (free_slot >= 0) {
         s->sql = strdup(sql);
         if (!s->sql)
             abort();
-        c->cache[h % SQ_CACHE] = s;
+        c->cache[free_slot] = s;
     }
     return &s->base;
 }
