@@ -71,7 +71,9 @@ typedef struct {
     db_conn *c;
     const app *a;
     demo_ctx *ctx;
-    uint64_t r;
+    uint64_t r;               /* programs, enrolments, waivers */
+    uint64_t r_marks;         /* the rolls: a stream of their own, so the seats do not depend
+                               * on how many school days lie before today */
     char term[16], first[AS_DATE_LEN], last[AS_DATE_LEN];
     as_day *days;
     size_t ndays;
@@ -306,7 +308,7 @@ static int roll_add(as_demo *d, const demo_school *sc, const demo_prog *g, const
         db_reset(s);
         db_bind_int64(s, 1, roll);
         for (size_t j = 0; j < k; j++, i++) {
-            bool present = g->seated[i] == child || demo_below(&d->r, 100) < PRESENT_PERCENT;
+            bool present = g->seated[i] == child || demo_below(&d->r_marks, 100) < PRESENT_PERCENT;
             db_bind_int64(s, (int)(2 + 2 * j), g->seated[i]);
             db_bind_int64(s, (int)(3 + 2 * j), present);
         }
@@ -492,7 +494,8 @@ static int school_fill(as_demo *d, size_t si)
 
 int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, size_t len)
 {
-    as_demo d = {.c = c, .a = a, .ctx = ctx, .r = demo_stream(ctx, 0xAF7E5C00u)};
+    as_demo d = {.c = c, .a = a, .ctx = ctx, .r = demo_stream(ctx, 0xAF7E5C00u),
+                 .r_marks = demo_stream(ctx, 0xAF7E5C01u)};
     term_of_date(ctx->today, d.term);
     int rc = calendar_term_bounds(c, ctx->district_id, d.term, d.first, d.last);
     d.days = malloc(sizeof *d.days * AS_MAX_DAYS);
