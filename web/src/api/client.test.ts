@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AxiosError, AxiosHeaders } from 'axios'
-import { acceptLanguage, ApiError, cleanParams, toApiError, withAuthHeaders } from './client'
+import { acceptLanguage, ApiError, cleanParams, endsSession, toApiError, withAuthHeaders } from './client'
 import { rejectedRows } from './imports'
 
 const fallback = (s: number) => (s ? `HTTP ${s}` : 'offline')
@@ -48,5 +48,16 @@ describe('toApiError', () => {
 describe('cleanParams', () => {
   it('drops empty query parameters', () => {
     expect(cleanParams({ a: 1, b: undefined, c: '', d: null, e: 0 })).toEqual({ a: 1, e: 0 })
+  })
+})
+
+describe('endsSession', () => {
+  it('ends the session on a 401, except for what the user typed wrong', () => {
+    expect(endsSession(401, 'get', '/me')).toBe(true)
+    expect(endsSession(401, undefined, '/schools')).toBe(true)
+    expect(endsSession(401, 'post', '/session')).toBe(false) // a wrong password at login
+    expect(endsSession(401, 'PUT', '/me/password')).toBe(false) // a wrong old password
+    expect(endsSession(401, 'post', '/users/3/password')).toBe(true)
+    expect(endsSession(403, 'get', '/me')).toBe(false)
   })
 })

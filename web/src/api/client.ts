@@ -4,7 +4,8 @@
  * Requests: base /api/v1, `Authorization: Bearer TOKEN` from the session, `Accept-Language` from
  * the chosen locale (the server answers error messages in it). Answers: an error becomes an
  * ApiError carrying the server's `{"error":{"code","message",...}}`; a 401 on anything but the
- * login itself ends the session and calls the handler main.ts registers (back to /login).
+ * login itself (or a wrong old password, see endsSession) ends the session and calls the handler
+ * main.ts registers (back to /login).
  * The pure parts (headers, error mapping) are exported for unit tests.
  */
 import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios'
@@ -83,13 +84,25 @@ client.interceptors.request.use((config: InternalAxiosRequestConfig) => {
   return config
 })
 
+/**
+ * Does a 401 answer to this request mean the session is over? Not for the login itself nor for
+ * a wrong old password on PUT /me/password: both are 401 `invalid_credentials` about what was
+ * typed, and the session (if any) still stands.
+ */
+export function endsSession(status: number, method: string | undefined, url: string | undefined): boolean {
+  if (status !== 401) return false
+  const m = (method ?? 'get').toLowerCase()
+  if (url === '/session' && m === 'post') return false
+  if (url === '/me/password' && m === 'put') return false
+  return true
+}
+
 client.interceptors.response.use(
   (r) => r,
   (err: unknown) => {
     const e = toApiError(err, fallbackMessage)
     const cfg = (err as AxiosError)?.config
-    const isLogin = cfg?.url === '/session' && cfg?.method?.toLowerCase() === 'post'
-    if (e.status === 401 && !isLogin && unauthorizedHandler) unauthorizedHandler()
+    if (endsSession(e.status, cfg?.method, cfg?.url) && unauthorizedHandler) unauthorizedHandler()
     return Promise.reject(e)
   },
 )

@@ -28,3 +28,11 @@ export async function myChildren(): Promise<Page<Child>> {
 export async function myClasses(): Promise<Page<TeachingClass>> {
   return (await client.get<Page<TeachingClass>>('/me/classes')).data
 }
+
+/**
+ * Changes the caller's own password. 401 `invalid_credentials` (field `old_password`) for a wrong
+ * old password, which does not end the session (client.ts); on success every session ends.
+ */
+export async function changeMyPassword(old_password: string, new_password: string): Promise<void> {
+  await client.put('/me/password', { old_password, new_password })
+}

@@ -27,3 +27,13 @@ export async function listUsers(
 export async function createUser(body: NewUser) {
   return (await client.post<{ id: number }>('/users', body)).data
 }
+
+/** Sets a person's password (imported families and staff start without one); their sessions end. */
+export async function setUserPassword(id: number, password: string): Promise<void> {
+  await client.post(`/users/${id}/password`, { password })
+}
+
+/** A person's phone number in clear; the server writes every reveal to the audit log. */
+export async function revealPhone(id: number): Promise<string> {
+  return (await client.get<{ user_id: number; phone: string }>(`/users/${id}/phone`)).data.phone
+}

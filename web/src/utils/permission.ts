@@ -66,6 +66,7 @@ export const PERM = {
   guardianLink: 'core:student:add', // the server guards linking with the same permission
   userList: 'core:user:list',
   userAdd: 'core:user:add',
+  userReveal: 'core:user:reveal', // a phone number in clear (audited)
   importStudents: 'core:import',
   auditList: 'core:audit:list',
   policyList: 'core:policy:list',
@@ -82,17 +83,17 @@ const ROLE_PERMS: Record<RoleName, Permission[]> = {
   district_admin: [
     PERM.dashboard, PERM.schoolList, PERM.schoolDistrict, PERM.schoolAdd, PERM.classView,
     PERM.classAdd, PERM.classTeacherAdd, PERM.studentView, PERM.studentAdd, PERM.guardianLink,
-    PERM.userList, PERM.userAdd, PERM.importStudents, PERM.auditList, PERM.policyList,
-    PERM.policyEdit, PERM.calendarEdit,
+    PERM.userList, PERM.userAdd, PERM.userReveal, PERM.importStudents, PERM.auditList,
+    PERM.policyList, PERM.policyEdit, PERM.calendarEdit,
   ],
   inspector: [
     PERM.dashboard, PERM.schoolList, PERM.schoolDistrict, PERM.classView, PERM.studentView,
-    PERM.userList, PERM.userAdd, PERM.policyList,
+    PERM.userList, PERM.userAdd, PERM.userReveal, PERM.policyList,
   ],
   school_admin: [
     PERM.schoolOwn, PERM.classView, PERM.classAdd, PERM.classTeacherAdd, PERM.studentView,
-    PERM.studentAdd, PERM.guardianLink, PERM.userList, PERM.userAdd, PERM.importStudents,
-    PERM.teaching,
+    PERM.studentAdd, PERM.guardianLink, PERM.userList, PERM.userAdd, PERM.userReveal,
+    PERM.importStudents, PERM.teaching,
   ],
   grade_leader: [PERM.teaching, PERM.classView, PERM.studentView],
   teacher: [PERM.teaching, PERM.classView, PERM.studentView],
@@ -107,7 +108,7 @@ const ROLE_PERMS: Record<RoleName, Permission[]> = {
  */
 export const SERVER_PERMS: ReadonlySet<string> = new Set([
   PERM.schoolList, PERM.schoolAdd, PERM.classView, PERM.classAdd, PERM.classTeacherAdd,
-  PERM.studentView, PERM.studentAdd, PERM.userList, PERM.userAdd, PERM.importStudents,
+  PERM.studentView, PERM.studentAdd, PERM.userList, PERM.userAdd, PERM.userReveal, PERM.importStudents,
   PERM.auditList, PERM.policyList, PERM.policyEdit, PERM.calendarEdit, PERM.teaching, PERM.family,
 ])
 
