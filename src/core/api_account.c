@@ -156,7 +156,7 @@ static void h_health(req *r)
 
 static const route routes[] = {
     {"PUT", "/api/v1/me/password", h_my_password, PERM_USER, 0, 0},
-    {"POST", "/api/v1/users/{id}/password", h_user_password, "core:user:add",
+    {"POST", "/api/v1/users/{id}/password", h_user_password, "core:user:password",
      ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN), 0},
     {"GET", "/api/v1/users/{id}/phone", h_user_phone, "core:user:reveal",
      ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN), 0},

@@ -543,10 +543,10 @@ static void h_student_get(req *r)
     json_t *rows = db_rows_json(s, "id:i,name:s,student_no:s,gender:S,class_id:i,class_name:s,"
                                    "grade:i,school_id:i,school_name:s,id_masked:S");
     s = db_query(r->db,
-                 "SELECT u.id, u.name, g.relation, u.phone_masked FROM guardianships g"
+                 "SELECT u.id, u.username, u.name, g.relation, u.phone_masked FROM guardianships g"
                  " JOIN users u ON u.id = g.user_id WHERE g.student_id = $1 ORDER BY u.id",
                  "i", id);
-    json_t *gs = db_rows_json(s, "id:i,name:s,relation:S,phone_masked:S");
+    json_t *gs = db_rows_json(s, "id:i,username:s,name:s,relation:S,phone_masked:S");
     if (!rows || !gs || json_array_size(rows) != 1) {
         json_decref(rows);
         json_decref(gs);

@@ -36,6 +36,13 @@ test('an imported guardian cannot log in until the school sets a password; anoth
   expectStatus(await s.api('POST', `/api/v1/users/${g.id}/password`, { password: 'family-pass-1' }, w2.schoolAdmin.token), 403);
   expectStatus(await s.api('POST', `/api/v1/users/${g.id}/password`, { password: 'family-pass-1' }, w.teacher.token), 403);
   expectStatus(await s.api('POST', `/api/v1/users/${g.id}/password`, { password: 'family-pass-1' }, w.schoolAdmin.token), 204);
+  // the school can tell the family which login name the password goes with
+  const list = expectStatus(await s.api('GET', `/api/v1/schools/${w.school.id}/classes`, undefined, w.schoolAdmin.token), 200);
+  const pupils = expectStatus(await s.api('GET', `/api/v1/classes/${list.items.find((c) => c.name === '3班').id}/students`, undefined, w.schoolAdmin.token), 200);
+  const st = expectStatus(await s.api('GET', `/api/v1/students/${pupils.items.find((p) => p.student_no === rows[1][9]).id}`, undefined, w.schoolAdmin.token), 200);
+  assert.equal(st.guardians[0].username, username);
+  const me = expectStatus(await s.api('GET', '/api/v1/me', undefined, w.schoolAdmin.token), 200);
+  assert.ok(me.permissions.includes('core:user:password'));
   const t = await s.login(username, 'family-pass-1');
   const kids = expectStatus(await s.api('GET', '/api/v1/me/children', undefined, t), 200);
   assert.equal(kids.items[0].name, rows[1][2]);
