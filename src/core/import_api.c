@@ -134,6 +134,26 @@ static bool load_roster_or_reply(req *r, bool teachers, int64_t *school_id, shee
     return true;
 }
 
+/* The end of an import's write transaction: rolled back with 422 and every row error when
+ * there is any, or with 5xx on a store error; committed otherwise. true when committed. Takes
+ * *errors (NULL afterwards when it replied with them). */
+static bool finish_or_reply(req *r, int rc, json_t **errors, size_t nerr, int64_t school_id)
+{
+    if (rc == DB_DONE && nerr > 0) {
+        db_rollback(r->db);
+        reject(r, *errors, nerr);
+        *errors = NULL;
+        return false;
+    }
+    if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        reply_db(r, rc == DB_DONE ? DB_ERROR : rc);
+        return false;
+    }
+    r->audit_target = school_id;
+    return true;
+}
+
 static void h_import_students(req *r)
 {
     int64_t school_id = 0;
@@ -271,18 +291,8 @@ static void h_import_students(req *r)
             free(gid.enc);
         }
     }
-    if (rc == DB_DONE && nerr > 0) {
-        db_rollback(r->db);
-        reject(r, errors, nerr);
-        errors = NULL;
+    if (!finish_or_reply(r, rc, &errors, nerr, school_id))
         goto out;
-    }
-    if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
-        db_rollback(r->db);
-        reply_db(r, rc == DB_DONE ? DB_ERROR : rc);
-        goto out;
-    }
-    r->audit_target = school_id;
     reply_json(r, 200, json_pack("{s:I,s:I,s:I}", "classes_created", (json_int_t)classes_created,
                                  "students_created", (json_int_t)students_created,
                                  "guardians_created", (json_int_t)guardians_created));
@@ -494,18 +504,8 @@ static void h_import_teachers(req *r)
         split_items(t->subjects, assign_subject, &c);
         rc = c.rc;
     }
-    if (rc == DB_DONE && nerr > 0) {
-        db_rollback(r->db);
-        reject(r, errors, nerr);
-        errors = NULL;
+    if (!finish_or_reply(r, rc, &errors, nerr, school_id))
         goto out;
-    }
-    if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
-        db_rollback(r->db);
-        reply_db(r, rc == DB_DONE ? DB_ERROR : rc);
-        goto out;
-    }
-    r->audit_target = school_id;
     reply_json(r, 200, json_pack("{s:I,s:I,s:I}", "teachers_created", (json_int_t)created,
                                  "teachers_linked", (json_int_t)linked, "assignments_created",
                                  (json_int_t)assignments));
