@@ -13,7 +13,8 @@
  * After the people, the modules add theirs in the same transaction, reading the roster this
  * file keeps in memory as it writes (demo.h): training_demo_fill (institutions, courses, org1),
  * afterschool_demo_fill (the current term's after-school service, rolls, duty, bills) and
- * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger).
+ * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger) and
+ * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "core.h"
 #include "demo.h"
 #include "funds/funds.h"
+#include "homework/homework.h"
 #include "pii.h"
 #include "training/training.h"
 
@@ -289,7 +291,7 @@ static int modules_fill(demo *d, const char *scale, int nschools)
     today_local(x->today);
     training_demo_course *courses = NULL;
     size_t ncourses = 0;
-    char notes[3][320] = {"", "", ""};
+    char notes[4][320] = {"", "", "", ""};
     bool loud = nschools > 3;
     if (loud)
         fprintf(stderr, "shuangjian: demo: institutions and courses ...\n");
@@ -302,9 +304,13 @@ static int modules_fill(demo *d, const char *scale, int nschools)
         fprintf(stderr, "shuangjian: demo: contracts and the escrow ledger ...\n");
     if (rc == DB_DONE)
         rc = funds_demo_fill(d->c, d->a, x, courses, ncourses, notes[2], sizeof notes[2]);
+    if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: homework ...\n");
+    if (rc == DB_DONE)
+        rc = homework_demo_fill(d->c, d->a, x, notes[3], sizeof notes[3]);
     free(courses);
     if (rc == DB_DONE)
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 4; i++)
             fprintf(stderr, "shuangjian: demo %s\n", notes[i]);
     return rc == DB_DONE ? 0 : -1;
 }
