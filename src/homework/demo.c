@@ -33,8 +33,9 @@
  * and at city scale 150,000 advisory locks would overflow PostgreSQL's lock table.
  *
  * Numbers come from the module's own seeded stream (demo_stream), one per class, so two runs on
- * the same day write the same items. Statements are prepared once and reused; the feedback goes
- * in batches of FB_BATCH rows.
+ * the same day write the same items. Statements are prepared once and reused: a class-day's items
+ * go in one INSERT (their ids come back with their created_at, a minute apart), the feedback in
+ * batches of FB_BATCH rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@
 #define MAX_SUBJECT_KEYS 16  /* distinct subjects of the district */
 #define FB_BATCH 64          /* feedback rows written by one INSERT */
 #define FB_COLS 8
+#define ITEM_COLS 21        /* parameters of one item row */
 
 typedef struct {
     const char *pre, *post; /* the title: pre, or pre N post */
@@ -137,7 +139,7 @@ typedef struct {
     size_t featured[2];
     size_t nfeatured;
     hw_subject_delta totals[MAX_DATES][10][MAX_SUBJECT_KEYS];
-    db_stmt *ins_item, *ins_fb, *ins_fb1;
+    db_stmt *ins_item[MAX_ITEMS + 1], *ins_fb, *ins_fb1; /* ins_item[n]: n items */
     int64_t fb[FB_BATCH * FB_COLS];
     size_t nfb;
     long items, written, optional, marked, reports, class_days, at_cap, reported_over;
@@ -555,44 +557,54 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
     int64_t created = demo_unix(dd->date, 12 * 60 + pick(r, 0, 300));
     if (created > d->now)
         created = d->now - (int64_t)demo_below(r, 3600);
-    db_stmt *s = d->ins_item;
+    /* one INSERT for the class-day; the ids come back with created_at, one minute apart */
+    db_stmt *s = d->ins_item[n];
+    int64_t ids[MAX_ITEMS] = {0};
+    db_reset(s);
     for (size_t i = 0; i < n; i++) {
-        demo_item *it = &items[i];
-        bool w = it->t->kind == HW_WRITTEN;
-        db_reset(s);
-        db_bind_int64(s, 1, x->district_id);
-        db_bind_int64(s, 2, cl->school_id);
-        db_bind_int64(s, 3, cl->id);
-        db_bind_int64(s, 4, cl->grade);
-        db_bind_text(s, 5, dd->date);
-        db_bind_text(s, 6, homework_day_kinds[p->day]);
-        db_bind_text(s, 7, it->by->subject);
-        db_bind_text(s, 8, it->title);
-        db_bind_text(s, 9, homework_kinds[it->t->kind]);
-        db_bind_text(s, 10, homework_tiers[it->optional ? 1 : 0]);
-        db_bind_int64(s, 11, it->minutes);
-        db_bind_int64(s, 12, it->by->user);
-        db_bind_int64(s, 13, limit);
-        db_bind_text(s, 14, p->cap.rule);
-        db_bind_text(s, 15, policy_version(pol));
-        db_bind_int64(s, 16, it->fb_count);
-        db_bind_int64(s, 17, it->fb_minutes);
-        db_bind_int64(s, 18, it->fb_unfinished);
+        const demo_item *it = &items[i];
+        int b = (int)i * ITEM_COLS;
+        db_bind_int64(s, b + 1, x->district_id);
+        db_bind_int64(s, b + 2, cl->school_id);
+        db_bind_int64(s, b + 3, cl->id);
+        db_bind_int64(s, b + 4, cl->grade);
+        db_bind_text(s, b + 5, dd->date);
+        db_bind_text(s, b + 6, homework_day_kinds[p->day]);
+        db_bind_text(s, b + 7, it->by->subject);
+        db_bind_text(s, b + 8, it->title);
+        db_bind_text(s, b + 9, homework_kinds[it->t->kind]);
+        db_bind_text(s, b + 10, homework_tiers[it->optional ? 1 : 0]);
+        db_bind_int64(s, b + 11, it->minutes);
+        db_bind_int64(s, b + 12, it->by->user);
+        db_bind_int64(s, b + 13, limit);
+        db_bind_text(s, b + 14, p->cap.rule);
+        db_bind_text(s, b + 15, policy_version(pol));
+        db_bind_int64(s, b + 16, it->fb_count);
+        db_bind_int64(s, b + 17, it->fb_minutes);
+        db_bind_int64(s, b + 18, it->fb_unfinished);
         if (it->marked_at) {
-            db_bind_int64(s, 19, it->marked_at);
-            db_bind_int64(s, 20, it->by->user);
+            db_bind_int64(s, b + 19, it->marked_at);
+            db_bind_int64(s, b + 20, it->by->user);
         } else {
-            db_bind_null(s, 19);
-            db_bind_null(s, 20);
+            db_bind_null(s, b + 19);
+            db_bind_null(s, b + 20);
         }
-        db_bind_int64(s, 21, created + (int64_t)i * 60);
-        int64_t id = 0;
-        int rc = db_step(s);
-        if (rc == DB_ROW)
-            id = db_col_int64(s, 0);
-        rc = step_done(s);
-        if (!id || rc != DB_DONE)
-            return rc == DB_DONE ? DB_ERROR : rc;
+        db_bind_int64(s, b + 21, created + (int64_t)i * 60);
+    }
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t i = (db_col_int64(s, 1) - created) / 60;
+        if (i >= 0 && i < (int64_t)n)
+            ids[i] = db_col_int64(s, 0);
+    }
+    if (rc != DB_DONE)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const demo_item *it = &items[i];
+        bool w = it->t->kind == HW_WRITTEN;
+        int64_t id = ids[i];
+        if (!id)
+            return DB_ERROR;
         d->items++;
         d->written += w;
         d->optional += it->optional;
@@ -622,6 +634,24 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
     return hw_store_day_refresh(d->c, &hc, dd->date, limit);
 }
 
+static db_stmt *prepare_items(db_conn *c, size_t rows)
+{
+    char sql[400 + MAX_ITEMS * ITEM_COLS * 6];
+    size_t used = (size_t)snprintf(sql, sizeof sql,
+                                   "INSERT INTO homework (district_id, school_id, class_id, grade, date,"
+                                   " day_kind, subject, title, kind, tier, minutes, teacher_id,"
+                                   " limit_minutes, rule, policy_version, fb_count, fb_minutes,"
+                                   " fb_unfinished, marked_at, marked_by, created_at) VALUES ");
+    for (size_t r = 0; r < rows && used < sizeof sql; r++)
+        for (size_t i = 0; i < ITEM_COLS && used < sizeof sql; i++)
+            used += (size_t)snprintf(sql + used, sizeof sql - used, "%s$%zu%s",
+                                     i ? "," : r ? ",(" : "(", r * ITEM_COLS + i + 1,
+                                     i == ITEM_COLS - 1 ? ")" : "");
+    if (used < sizeof sql)
+        used += (size_t)snprintf(sql + used, sizeof sql - used, " RETURNING id, created_at");
+    return used < sizeof sql ? db_prepare(c, sql) : NULL;
+}
+
 static db_stmt *prepare_fb(db_conn *c, size_t rows)
 {
     char sql[160 + FB_BATCH * FB_COLS * 6];
@@ -648,15 +678,13 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     if (rc != DB_OK)
         goto out;
     find_featured(d);
-    d->ins_item = db_prepare(c, "INSERT INTO homework (district_id, school_id, class_id, grade, date,"
-                                " day_kind, subject, title, kind, tier, minutes, teacher_id,"
-                                " limit_minutes, rule, policy_version, fb_count, fb_minutes,"
-                                " fb_unfinished, marked_at, marked_by, created_at)"
-                                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,"
-                                "$18,$19,$20,$21) RETURNING id");
+    rc = DB_DONE;
+    for (size_t n = 1; n <= MAX_ITEMS; n++)
+        if (!(d->ins_item[n] = prepare_items(c, n)))
+            rc = DB_ERROR;
     d->ins_fb = prepare_fb(c, FB_BATCH);
     d->ins_fb1 = prepare_fb(c, 1);
-    rc = d->ins_item && d->ins_fb && d->ins_fb1 ? DB_DONE : DB_ERROR;
+    rc = rc == DB_DONE && d->ins_fb && d->ins_fb1 ? DB_DONE : DB_ERROR;
     char tomorrow[11];
     date_add_days(ctx->today, 1, tomorrow);
     for (size_t k = 0; rc == DB_DONE && k < d->nclasses; k++) {
@@ -699,7 +727,8 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
                  d->ndates ? d->dates[0].date : "-", d->ndates ? d->dates[d->ndates - 1].date : "-",
                  d->reports, d->at_cap, d->reported_over);
 out:
-    db_finalize(d->ins_item);
+    for (size_t n = 0; n <= MAX_ITEMS; n++)
+        db_finalize(d->ins_item[n]);
     db_finalize(d->ins_fb);
     db_finalize(d->ins_fb1);
     for (size_t i = 0; i < d->nsubjects; i++)

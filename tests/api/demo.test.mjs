@@ -2,7 +2,9 @@
 // JOURNEYS.md see it: the family's after-school seats, bill and tutoring contract (5.3-5.4),
 // the teacher's duty and time bank (4.4), the school's programs and wait lists (2.3-2.4), the
 // institution's contracts and lessons (6), the district's ledger check and risk warnings and
-// the inspector's suspension (7). Runs on SQLite and, with SJ_PG_URL, on PostgreSQL.
+// the inspector's suspension (7), and the week's homework: the family's board and reports, the
+// teacher's items, the district's report (3, 5.1-5.2, 1.1). Runs on SQLite and, with SJ_PG_URL,
+// on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, run, expectStatus } from './lib.mjs';
@@ -195,4 +197,81 @@ test('inspector: suspends the risky institution; every family is refunded and th
   assert.equal(v.ok, true, JSON.stringify(v.problems));
   const after = await get('/api/v1/funds/warnings', 'inspector');
   assert.ok(!after.items.some((i) => i.id === risky.id));
+});
+
+// Homework (JOURNEYS.md 3, 5.1-5.2, 1.1): every class has this week's items up to tomorrow, the
+// family's board for today is within its cap, teacher1 sees their own items, the families'
+// reports of past days reach the board and the reports read the roll-ups.
+const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+const written = (b) => b.items.filter((i) => i.kind === 'written').reduce((t, i) => t + i.minutes, 0);
+
+test('parent1: the child\'s board for today and tomorrow has items, written minutes within the cap', async () => {
+  const c = await child();
+  for (const date of [today, addDays(today, 1)]) {
+    const b = await get(`/api/v1/students/${c.id}/homework?date=${date}`, 'parent1');
+    assert.equal(b.date, date);
+    assert.ok(b.items.length >= 2, `${date}: ${JSON.stringify(b)}`);
+    assert.equal(b.written_minutes, written(b), 'the day\'s written minutes are the sum of its written items');
+    assert.ok(b.written_minutes <= b.limit_minutes, JSON.stringify(b));
+    if (b.grade <= 2) assert.equal(b.written_minutes, 0, 'HW-1');
+    for (const i of b.items) assert.ok(i.minutes > 0 && i.title && i.teacher_name, JSON.stringify(i));
+  }
+});
+
+test('parent1: on past school days the family reported, once "未完成,已按时睡觉"', async () => {
+  const c = await child();
+  const cal = await get(`/api/v1/calendar?from=${addDays(today, -13)}&to=${addDays(today, -1)}`, 'parent1');
+  const days = cal.items.filter((d) => d.kind === 'school').map((d) => d.date).slice(-2);
+  if (!days.length) return; // a vacation: no past school day this week
+  let reported = 0, bedtime = 0;
+  for (const date of days) {
+    const b = await get(`/api/v1/students/${c.id}/homework?date=${date}`, 'parent1');
+    assert.ok(b.items.length >= 2, JSON.stringify(b));
+    assert.equal(b.written_minutes, written(b));
+    assert.ok(b.written_minutes <= b.limit_minutes);
+    for (const i of b.items) {
+      if (i.feedback) reported++;
+      if (i.feedback && i.feedback.bedtime) {
+        bedtime++;
+        assert.equal(i.feedback.completed, false);
+      }
+    }
+  }
+  assert.ok(reported > 0, 'the family reported on past days');
+  assert.equal(bedtime, 1);
+});
+
+test('teacher1: their own items of today and tomorrow, in the classes they teach', async () => {
+  const me = await get('/api/v1/me', 'teacher1');
+  const mine = await get(`/api/v1/homework?mine=1&from=${today}&to=${addDays(today, 1)}`, 'teacher1');
+  assert.ok(mine.total >= 2, JSON.stringify(mine));
+  const dates = new Set(mine.items.map((i) => i.date));
+  assert.ok(dates.has(today) && dates.has(addDays(today, 1)), [...dates].join());
+  for (const i of mine.items) {
+    assert.equal(i.teacher_id, me.id);
+    assert.equal(i.subject, '数学');
+    assert.equal(i.policy_version, 'national-2021');
+  }
+  // the class board as the teacher sees it: the written minutes are its written items'
+  const b = await get(`/api/v1/classes/${mine.items[0].class_id}/homework?date=${mine.items[0].date}`, 'teacher1');
+  assert.ok(b.items.some((i) => i.id === mine.items[0].id));
+  assert.equal(b.written_minutes, written(b));
+});
+
+test('admin: the homework reports show the week, school1 with a class at the cap and one reported over it', async () => {
+  const me = await get('/api/v1/me', 'school1');
+  const school = me.roles.find((r) => r.role === 'school_admin').school_id;
+  const from = addDays(today, -6);
+  const rep = await get(`/api/v1/reports/homework?school_id=${school}&from=${from}&to=${today}`, 'admin');
+  assert.ok(rep.items.length > 0 && rep.items.some((i) => i.days_with_homework > 0), JSON.stringify(rep.items[0]));
+  assert.ok(rep.by_subject.length > 0, JSON.stringify(rep.by_subject));
+  const district = await get(`/api/v1/reports/homework?from=${from}&to=${today}`, 'admin');
+  assert.ok(district.items.length >= 3 && district.items.every((i) => i.days_with_homework > 0), JSON.stringify(district.items[0]));
+  const cal = await get(`/api/v1/calendar?from=${from}&to=${addDays(today, -1)}`, 'admin');
+  if (cal.items.some((d) => d.kind === 'school')) {
+    assert.equal(rep.items.filter((i) => i.days_over_limit > 0).length, 0, 'no class passes the cap by estimate');
+    const over = rep.items.filter((i) => i.days_reported_over_limit > 0);
+    assert.deepEqual(over.map((i) => [i.grade, i.class_name]), [[4, '2班']], JSON.stringify(over));
+    assert.ok(rep.items.filter((i) => i.grade === 5).every((i) => i.within_limit), 'at the cap is within it');
+  }
 });
