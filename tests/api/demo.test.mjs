@@ -266,9 +266,10 @@ test('admin: the homework reports show the week, school1 with a class at the cap
   assert.ok(rep.items.length > 0 && rep.items.some((i) => i.days_with_homework > 0), JSON.stringify(rep.items[0]));
   assert.ok(rep.by_subject.length > 0, JSON.stringify(rep.by_subject));
   const district = await get(`/api/v1/reports/homework?from=${from}&to=${today}`, 'admin');
-  assert.ok(district.items.length >= 3 && district.items.every((i) => i.days_with_homework > 0), JSON.stringify(district.items[0]));
+  assert.ok(district.items.some((i) => i.days_with_homework > 0), JSON.stringify(district.items[0]));
   const cal = await get(`/api/v1/calendar?from=${from}&to=${addDays(today, -1)}`, 'admin');
-  if (cal.items.some((d) => d.kind === 'school')) {
+  if (cal.items.some((d) => d.kind === 'school')) { // not a vacation: every school set homework
+    assert.ok(district.items.length >= 3 && district.items.every((i) => i.days_with_homework > 0));
     assert.equal(rep.items.filter((i) => i.days_over_limit > 0).length, 0, 'no class passes the cap by estimate');
     const over = rep.items.filter((i) => i.days_reported_over_limit > 0);
     assert.deepEqual(over.map((i) => [i.grade, i.class_name]), [[4, '2班']], JSON.stringify(over));
