@@ -6,22 +6,80 @@
  * a check-then-insert serialises on the thing it limits with db_lock, which takes a
  * transaction-scoped advisory lock (released at COMMIT or ROLLBACK). synchronous_commit is on,
  * so an answered commit is on disk.
+ *
+ * Prepared statements: each connection prepares a statement the first time its SQL is run
+ * (PQprepare, named "sjN") and keeps it in a table keyed by the SQL text, so later runs skip
+ * parsing and planning. A statement that cannot be prepared (e.g. inside a failed transaction)
+ * or that finds the table full runs unprepared with PQexecParams.
  */
 #include <libpq-fe.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "db_int.h"
 
 #define PG_MAX_PARAMS 1024 /* a statement binds at most this many parameters */
 
+#define PG_CACHE 1024
+#define PG_PROBES 4
+
+typedef struct {
+    uint32_t hash;
+    char *sql;
+    char name[16];
+} pg_prepared;
+
 typedef struct {
     db_conn base;
     PGconn *pg;
     char err[512];
+    unsigned next_name;
+    pg_prepared cache[PG_CACHE];
 } pg_conn;
+
+static uint32_t sql_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The name of the prepared statement for `sql`, preparing it first; NULL to run unprepared. */
+static const char *prepared_name(pg_conn *c, const char *sql)
+{
+    uint32_t h = sql_hash(sql);
+    int free_slot = -1;
+    for (int k = 0; k < PG_PROBES; k++) {
+        int i = (int)((h + (uint32_t)k) % PG_CACHE);
+        pg_prepared *p = &c->cache[i];
+        if (!p->sql) {
+            if (free_slot < 0)
+                free_slot = i;
+            continue;
+        }
+        if (p->hash == h && strcmp(p->sql, sql) == 0)
+            return p->name;
+    }
+    if (free_slot < 0)
+        return NULL;
+    pg_prepared *p = &c->cache[free_slot];
+    snprintf(p->name, sizeof p->name, "sj%u", c->next_name++ % 100000000u);
+    PGresult *r = PQprepare(c->pg, p->name, sql, 0, NULL);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok)
+        return NULL;
+    p->sql = strdup(sql);
+    if (!p->sql)
+        abort();
+    p->hash = h;
+    return p->name;
+}
 
 typedef struct {
     db_stmt base;
@@ -55,6 +113,8 @@ static db_conn *pg_connect(const char *target, char *err, size_t errlen)
 static void pg_disconnect(db_conn *base)
 {
     pg_conn *c = (pg_conn *)base;
+    for (int i = 0; i < PG_CACHE; i++)
+        free(c->cache[i].sql);
     PQfinish(c->pg);
     free(c);
 }
@@ -168,8 +228,11 @@ static int pg_step(db_stmt *base)
     if (s->done)
         return DB_DONE;
     if (!s->res) {
-        s->res = PQexecParams(c->pg, s->sql, s->nparams, NULL, (const char *const *)s->params,
-                              NULL, NULL, 0);
+        const char *name = prepared_name(c, s->sql);
+        s->res = name ? PQexecPrepared(c->pg, name, s->nparams, (const char *const *)s->params,
+                                       NULL, NULL, 0)
+                      : PQexecParams(c->pg, s->sql, s->nparams, NULL,
+                                     (const char *const *)s->params, NULL, NULL, 0);
         int rc = map_result(c, s->res);
         if (rc != DB_OK) {
             if (rc == DB_ERROR)
