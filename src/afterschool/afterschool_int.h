@@ -61,6 +61,8 @@ int as_is_session_day(db_conn *c, const as_program_row *p, const char *date);
 int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *class_id);
 /* false after replying 404/500 */
 bool as_student_place_or_reply(req *r, int64_t student_id, int64_t *school_id);
+/* The same, and the caller must be staff of the pupil's school or the pupil's guardian (403). */
+bool as_student_reader_or_reply(req *r, int64_t student_id, int64_t *school_id);
 
 /* The time bank of a teacher: earned by duty, held by pending leave, spent by approved leave. */
 int as_credits(db_conn *c, int64_t user_id, int64_t *earned, int64_t *held, int64_t *spent);

@@ -928,12 +928,8 @@ void afterschool_h_list_student_enrolments(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
         return;
     }
-    if (!as_student_place_or_reply(r, student_id, &school_id))
+    if (!as_student_reader_or_reply(r, student_id, &school_id))
         return;
-    if (!auth_school_staff(r->user, school_id) && !auth_guardian_of(r, student_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
     reply_list(r,
                "SELECT e.id, e.program_id, p.name, p.kind, p.term, e.status,"
                " CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM"
@@ -1020,12 +1016,8 @@ void afterschool_h_get_choices(req *r)
         reply_err_field(r, term ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "term");
         return;
     }
-    if (!as_student_place_or_reply(r, student_id, &school_id))
+    if (!as_student_reader_or_reply(r, student_id, &school_id))
         return;
-    if (!auth_school_staff(r->user, school_id) && !auth_guardian_of(r, student_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
     reply_list(r,
                "SELECT c.rank, c.program_id, p.name, p.kind FROM afterschool_choices c"
                " JOIN afterschool_programs p ON p.id = c.program_id"

@@ -170,6 +170,17 @@ bool as_student_place_or_reply(req *r, int64_t student_id, int64_t *school_id)
     return true;
 }
 
+bool as_student_reader_or_reply(req *r, int64_t student_id, int64_t *school_id)
+{
+    if (!as_student_place_or_reply(r, student_id, school_id))
+        return false;
+    if (!auth_school_staff(r->user, *school_id) && !auth_guardian_of(r, student_id)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return false;
+    }
+    return true;
+}
+
 int as_credits(db_conn *c, int64_t user_id, int64_t *earned, int64_t *held, int64_t *spent)
 {
     int rc = db_query_int64(c, earned,
