@@ -13,6 +13,7 @@
  * statement wanted twice at once (nested use), or whose slots are all taken, gets a fresh,
  * uncached one.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,8 +75,16 @@ static int sq_busy(void *ctx, int count)
     return 1;
 }
 
+/* SQLite counts every allocation it makes in process-wide statistics under one global mutex,
+ * which the pool's connections then contend for on every statement (perf: 6% of a class-board
+ * request went to that mutex and its futex waits, bench/homework.md). Nothing here reads those
+ * statistics or sets a heap limit, so they are turned off before SQLite starts. */
+static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_configure);
     sq_conn *c = calloc(1, sizeof *c);
     if (!c)
         abort();

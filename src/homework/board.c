@@ -6,10 +6,12 @@
  * homework_h_get_student_board; and the helpers api.c shares (hw_staff_of,
  * hw_class_day_or_reply, hw_query_date_or_reply, hw_student_class_or_reply).
  *
- * The board is what every family opens every evening, so it is built for speed: one query for
- * the class with its day's calendar, one for the items (a guardian's scope check adds one), and
- * the answer written straight into the request's memory instead of through a JSON tree
- * (bench/homework.md: the tree and its allocations were a fifth of the request's time).
+ * The board is what every family opens every evening, so it is built for speed: one statement
+ * for the class, its day's calendar and the items together (hw_store_board_open; a guardian's
+ * scope check adds one, a vacation date two), because on SQLite each statement outside a
+ * transaction is a read transaction of its own, and under load beginning and ending one cost
+ * more than the statement (bench/homework.md, part b). The answer is written straight into the
+ * request's memory, keys as literals, instead of through a JSON tree.
  */
 #include <stdio.h>
 #include <string.h>
@@ -76,76 +78,115 @@ typedef struct {
     const char *date;
     int64_t student_id;        /* > 0: the items carry that pupil's feedback */
     board_item *items;
-    size_t n;
+    size_t n, cap;
     int written;               /* the day's written minutes */
     int vacation_written;      /* the vacation's, when the date is in one */
 } board;
 
-/* Loads the items; false after replying 500. */
-static bool board_load_or_reply(req *r, board *b)
+/* Adds the item in columns col.. of `s`: id, subject, title, content, kind, tier, minutes,
+ * teacher name, marked_at, and for a pupil's board minutes_spent, completed, bedtime. */
+static void board_add_item(req *r, board *b, db_stmt *s, int col)
 {
-    db_stmt *s = b->student_id > 0
-                     ? db_query(r->db,
-                                "SELECT h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes,"
-                                " u.name, h.marked_at, f.minutes_spent, f.completed, f.bedtime"
-                                " FROM homework h JOIN users u ON u.id = h.teacher_id"
-                                " LEFT JOIN homework_feedback f ON f.homework_id = h.id"
-                                " AND f.student_id = $3"
-                                " WHERE h.class_id = $1 AND h.date = $2 AND h.withdrawn_at IS NULL"
-                                " ORDER BY h.id",
-                                "isi", b->cl->id, b->date, b->student_id)
-                     : db_query(r->db,
-                                "SELECT h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes,"
-                                " u.name, h.marked_at FROM homework h JOIN users u ON u.id = h.teacher_id"
-                                " WHERE h.class_id = $1 AND h.date = $2 AND h.withdrawn_at IS NULL"
-                                " ORDER BY h.id",
-                                "is", b->cl->id, b->date);
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 8;
+        board_item *more = req_alloc(r, cap * sizeof *more);
+        if (b->n)
+            memcpy(more, b->items, b->n * sizeof *more);
+        b->items = more;
+        b->cap = cap;
+    }
+    board_item *it = &b->items[b->n++];
+    memset(it, 0, sizeof *it);
+    it->id = db_col_int64(s, col);
+    it->subject = req_strdup(r, db_col_text(s, col + 1));
+    it->title = req_strdup(r, db_col_text(s, col + 2));
+    it->content = req_strdup(r, db_col_text(s, col + 3));
+    it->kind = req_strdup(r, db_col_text(s, col + 4));
+    it->tier = req_strdup(r, db_col_text(s, col + 5));
+    it->minutes = (int)db_col_int64(s, col + 6);
+    it->teacher_name = req_strdup(r, db_col_text(s, col + 7));
+    it->marked = !db_col_isnull(s, col + 8);
+    it->written = strcmp(it->kind, "written") == 0;
+    if (b->student_id > 0 && !db_col_isnull(s, col + 9)) {
+        it->has_feedback = true;
+        it->spent = db_col_int64(s, col + 9);
+        it->completed = db_col_int64(s, col + 10) != 0;
+        it->bedtime = db_col_int64(s, col + 11) != 0;
+    }
+    b->written += it->written ? it->minutes : 0;
+}
+
+/* A vacation's written minutes so far; false after replying 500. */
+static bool board_vacation_or_reply(req *r, board *b)
+{
+    if (b->p->day != DAY_VACATION)
+        return true;
+    hw_use use;
+    if (hw_store_use(r->db, b->cl->id, b->p->from, b->p->to, b->date, NULL, 0, &use) != DB_ROW) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return false;
+    }
+    b->vacation_written = use.written_minutes;
+    return true;
+}
+
+/* The class board's class, period and items: one query (hw_store_board_open), two more for a
+ * vacation date. Fills *cl and *p, which b points at; false after replying 404 or 500. */
+static bool board_day_or_reply(req *r, int64_t class_id, board *b, hw_class *cl, hw_period *p)
+{
+    hw_board_head h;
+    db_stmt *s = hw_store_board_open(r->db, class_id, b->date, &h);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
     }
-    size_t cap = 8;
-    b->items = req_alloc(r, cap * sizeof *b->items);
+    bool found = false;
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
-        if (b->n == cap) {
-            board_item *more = req_alloc(r, 2 * cap * sizeof *more);
-            memcpy(more, b->items, cap * sizeof *more);
-            b->items = more;
-            cap *= 2;
-        }
-        board_item *it = &b->items[b->n++];
-        memset(it, 0, sizeof *it);
-        it->id = db_col_int64(s, 0);
-        it->subject = req_strdup(r, db_col_text(s, 1));
-        it->title = req_strdup(r, db_col_text(s, 2));
-        it->content = req_strdup(r, db_col_text(s, 3));
-        it->kind = req_strdup(r, db_col_text(s, 4));
-        it->tier = req_strdup(r, db_col_text(s, 5));
-        it->minutes = (int)db_col_int64(s, 6);
-        it->teacher_name = req_strdup(r, db_col_text(s, 7));
-        it->marked = !db_col_isnull(s, 8);
-        it->written = strcmp(it->kind, "written") == 0;
-        if (b->student_id > 0 && !db_col_isnull(s, 9)) {
-            it->has_feedback = true;
-            it->spent = db_col_int64(s, 9);
-            it->completed = db_col_int64(s, 10) != 0;
-            it->bedtime = db_col_int64(s, 11) != 0;
-        }
-        b->written += it->written ? it->minutes : 0;
+        if (!found)
+            hw_store_board_head(s, cl, &h);
+        found = true;
+        if (!db_col_isnull(s, 8))
+            board_add_item(r, b, s, 8);
     }
+    db_finalize(s);
+    if (rc != DB_DONE || !found) {
+        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+        return false;
+    }
+    if (hw_store_board_period(r->db, r->app->pol, cl, &h, p) != DB_ROW) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return false;
+    }
+    b->cl = cl;
+    b->p = p;
+    return true;
+}
+
+/* A pupil's board: the items with that pupil's feedback (b->cl, b->p and b->student_id set);
+ * false after replying 500. */
+static bool board_pupil_items_or_reply(req *r, board *b)
+{
+    db_stmt *s = db_query(r->db,
+                          "SELECT h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes,"
+                          " u.name, h.marked_at, f.minutes_spent, f.completed, f.bedtime"
+                          " FROM homework h JOIN users u ON u.id = h.teacher_id"
+                          " LEFT JOIN homework_feedback f ON f.homework_id = h.id"
+                          " AND f.student_id = $3"
+                          " WHERE h.class_id = $1 AND h.date = $2 AND h.withdrawn_at IS NULL"
+                          " ORDER BY h.id",
+                          "isi", b->cl->id, b->date, b->student_id);
+    if (!s) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return false;
+    }
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW)
+        board_add_item(r, b, s, 0);
     db_finalize(s);
     if (rc != DB_DONE) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
-    }
-    if (b->p->day == DAY_VACATION) {
-        hw_use use;
-        if (hw_store_use(r->db, b->cl->id, b->p->from, b->p->to, b->date, NULL, 0, &use) != DB_ROW) {
-            reply_err(r, SJ_ERR_INTERNAL);
-            return false;
-        }
-        b->vacation_written = use.written_minutes;
     }
     return true;
 }
@@ -161,7 +202,7 @@ typedef struct {
 static void put(out *o, const char *s, size_t n)
 {
     if (o->len + n + 1 > o->cap) {
-        size_t cap = o->cap * 2 + n + 256;
+        size_t cap = o->cap * 2 + n + 1024;
         char *nb = req_alloc(o->r, cap);
         if (o->len)
             memcpy(nb, o->buf, o->len);
@@ -176,18 +217,28 @@ static void put(out *o, const char *s, size_t n)
 
 static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
 
+/* A literal piece of JSON (punctuation and keys), its length known when compiling. */
+#define LIT(o, s) put((o), "" s, sizeof(s) - 1)
+
 static void put_int(out *o, int64_t v)
 {
     char n[24];
-    int k = snprintf(n, sizeof n, "%lld", (long long)v);
-    put(o, n, (size_t)k);
+    size_t i = sizeof n;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        n[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        n[--i] = '-';
+    put(o, n + i, sizeof n - i);
 }
 
 /* A JSON string: the text is valid UTF-8 (checked when it came in); quotes, backslashes and
  * control characters are escaped. */
 static void put_str(out *o, const char *s)
 {
-    put(o, "\"", 1);
+    LIT(o, "\"");
     const char *run = s;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
@@ -206,85 +257,77 @@ static void put_str(out *o, const char *s)
         run = s + 1;
     }
     put(o, run, (size_t)(s - run));
-    put(o, "\"", 1);
+    LIT(o, "\"");
 }
 
-static void key(out *o, const char *k, bool first)
+static void put_bool(out *o, bool v)
 {
-    if (!first)
-        put(o, ",", 1);
-    put_str(o, k);
-    put(o, ":", 1);
+    if (v)
+        LIT(o, "true");
+    else
+        LIT(o, "false");
 }
 
-static void kv_str(out *o, const char *k, const char *v) { key(o, k, false), put_str(o, v); }
-static void kv_int(out *o, const char *k, int64_t v) { key(o, k, false), put_int(o, v); }
-static void kv_bool(out *o, const char *k, bool v) { key(o, k, false), puts_(o, v ? "true" : "false"); }
+/* `"key":value` pieces; K is the literal key with its leading comma and colon. */
+#define KV_STR(o, K, v) (LIT(o, K), put_str(o, v))
+#define KV_INT(o, K, v) (LIT(o, K), put_int(o, v))
+#define KV_BOOL(o, K, v) (LIT(o, K), put_bool(o, v))
 
 static void board_json(out *o, const board *b, const policy *pol)
 {
     const hw_period *p = b->p;
     int used = p->day == DAY_VACATION ? b->vacation_written : b->written;
     int remaining = p->cap.limit_minutes - used;
-    puts_(o, "{");
-    key(o, "class_id", true);
-    put_int(o, b->cl->id);
-    kv_str(o, "class_name", b->cl->name);
-    kv_int(o, "school_id", b->cl->school_id);
-    kv_str(o, "date", b->date);
-    kv_int(o, "grade", b->cl->grade);
-    kv_str(o, "day_kind", homework_day_kinds[p->day]);
-    kv_str(o, "rule", p->cap.rule);
-    kv_int(o, "limit_minutes", p->cap.limit_minutes);
-    kv_int(o, "written_minutes", b->written);
-    kv_int(o, "remaining_minutes", remaining > 0 ? remaining : 0);
-    kv_bool(o, "written_allowed", p->cap.allowed);
-    kv_str(o, "bedtime", homework_bedtime(pol, b->cl->grade));
+    KV_INT(o, "{\"class_id\":", b->cl->id);
+    KV_STR(o, ",\"class_name\":", b->cl->name);
+    KV_INT(o, ",\"school_id\":", b->cl->school_id);
+    KV_STR(o, ",\"date\":", b->date);
+    KV_INT(o, ",\"grade\":", b->cl->grade);
+    KV_STR(o, ",\"day_kind\":", homework_day_kinds[p->day]);
+    KV_STR(o, ",\"rule\":", p->cap.rule);
+    KV_INT(o, ",\"limit_minutes\":", p->cap.limit_minutes);
+    KV_INT(o, ",\"written_minutes\":", b->written);
+    KV_INT(o, ",\"remaining_minutes\":", remaining > 0 ? remaining : 0);
+    KV_BOOL(o, ",\"written_allowed\":", p->cap.allowed);
+    KV_STR(o, ",\"bedtime\":", homework_bedtime(pol, b->cl->grade));
     if (b->student_id > 0)
-        kv_int(o, "student_id", b->student_id);
+        KV_INT(o, ",\"student_id\":", b->student_id);
     if (p->day == DAY_VACATION) {
-        key(o, "vacation", false);
-        puts_(o, "{");
-        key(o, "from", true);
-        put_str(o, p->from);
-        kv_str(o, "to", p->to);
-        kv_int(o, "limit_minutes", p->cap.limit_minutes);
-        kv_int(o, "written_minutes", b->vacation_written);
-        kv_int(o, "remaining_minutes", remaining > 0 ? remaining : 0);
-        puts_(o, "}");
+        KV_STR(o, ",\"vacation\":{\"from\":", p->from);
+        KV_STR(o, ",\"to\":", p->to);
+        KV_INT(o, ",\"limit_minutes\":", p->cap.limit_minutes);
+        KV_INT(o, ",\"written_minutes\":", b->vacation_written);
+        KV_INT(o, ",\"remaining_minutes\":", remaining > 0 ? remaining : 0);
+        LIT(o, "}");
     }
-    key(o, "items", false);
-    puts_(o, "[");
+    LIT(o, ",\"items\":[");
     for (size_t i = 0; i < b->n; i++) {
         const board_item *it = &b->items[i];
-        puts_(o, i ? ",{" : "{");
-        key(o, "id", true);
-        put_int(o, it->id);
-        kv_str(o, "subject", it->subject);
-        kv_str(o, "title", it->title);
-        kv_str(o, "content", it->content);
-        kv_str(o, "kind", it->kind);
-        kv_str(o, "tier", it->tier);
-        kv_int(o, "minutes", it->minutes);
-        kv_bool(o, "counts_against_cap", it->written);
-        kv_str(o, "teacher_name", it->teacher_name);
-        kv_bool(o, "marked", it->marked);
+        if (i)
+            LIT(o, ",");
+        KV_INT(o, "{\"id\":", it->id);
+        KV_STR(o, ",\"subject\":", it->subject);
+        KV_STR(o, ",\"title\":", it->title);
+        KV_STR(o, ",\"content\":", it->content);
+        KV_STR(o, ",\"kind\":", it->kind);
+        KV_STR(o, ",\"tier\":", it->tier);
+        KV_INT(o, ",\"minutes\":", it->minutes);
+        KV_BOOL(o, ",\"counts_against_cap\":", it->written);
+        KV_STR(o, ",\"teacher_name\":", it->teacher_name);
+        KV_BOOL(o, ",\"marked\":", it->marked);
         if (b->student_id > 0) {
-            key(o, "feedback", false);
             if (it->has_feedback) {
-                puts_(o, "{");
-                key(o, "minutes_spent", true);
-                put_int(o, it->spent);
-                kv_bool(o, "completed", it->completed);
-                kv_bool(o, "bedtime", it->bedtime);
-                puts_(o, "}");
+                KV_INT(o, ",\"feedback\":{\"minutes_spent\":", it->spent);
+                KV_BOOL(o, ",\"completed\":", it->completed);
+                KV_BOOL(o, ",\"bedtime\":", it->bedtime);
+                LIT(o, "}");
             } else {
-                puts_(o, "null");
+                LIT(o, ",\"feedback\":null");
             }
         }
-        puts_(o, "}");
+        LIT(o, "}");
     }
-    puts_(o, "]}");
+    LIT(o, "]}");
 }
 
 /* ---------- the handlers ---------- */
@@ -303,11 +346,11 @@ void homework_h_get_board(req *r)
     hw_period p;
     char today[11], date[11];
     today_local(today);
-    if (!hw_query_date_or_reply(r, "date", today, date) ||
-        !hw_class_day_or_reply(r, r->params[0], date, &cl, &p) || !board_access_or_reply(r, &cl))
+    if (!hw_query_date_or_reply(r, "date", today, date))
         return;
-    board b = {.cl = &cl, .p = &p, .date = date};
-    if (!board_load_or_reply(r, &b))
+    board b = {.date = date};
+    if (!board_day_or_reply(r, r->params[0], &b, &cl, &p) || !board_access_or_reply(r, &cl) ||
+        !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
     board_json(&o, &b, r->app->pol);
@@ -330,7 +373,7 @@ void homework_h_get_student_board(req *r)
         return;
     }
     board b = {.cl = &cl, .p = &p, .date = date, .student_id = student_id};
-    if (!board_load_or_reply(r, &b))
+    if (!board_pupil_items_or_reply(r, &b) || !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
     board_json(&o, &b, r->app->pol);
@@ -366,11 +409,11 @@ void homework_h_get_board_print(req *r)
     hw_period p;
     char today[11], date[11];
     today_local(today);
-    if (!hw_query_date_or_reply(r, "date", today, date) ||
-        !hw_class_day_or_reply(r, r->params[0], date, &cl, &p) || !board_access_or_reply(r, &cl))
+    if (!hw_query_date_or_reply(r, "date", today, date))
         return;
-    board b = {.cl = &cl, .p = &p, .date = date};
-    if (!board_load_or_reply(r, &b))
+    board b = {.date = date};
+    if (!board_day_or_reply(r, r->params[0], &b, &cl, &p) || !board_access_or_reply(r, &cl) ||
+        !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
     puts_(&o, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>作业公示 ");

@@ -49,6 +49,23 @@ int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grad
 int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const char *date,
                        hw_class *cl, hw_period *out);
 
+/* The class board's one query (board.c): the class, its day's term bounds and calendar row,
+ * and the day's active items with their teacher's name, in one statement and so one read
+ * transaction. hw_store_board_open returns it bound (NULL on a store error); its rows are
+ *   0-4  the class: id, district_id, school_id, grade, name (hw_store_board_head reads them)
+ *   5-7  the term's first_day, last_day, the date's calendar_days kind (NULL when none)
+ *   8-16 an item: id, subject, title, content, kind, tier, minutes, teacher name, marked_at,
+ *        all NULL on the one row of a class-day without items,
+ * one row per item in id order; no row when there is no such class. The caller finalizes it,
+ * then hw_store_board_period gives the period (two more queries for a vacation date). */
+typedef struct {
+    char date[11], term[16], first[11], last[11], kind[16];
+} hw_board_head;
+db_stmt *hw_store_board_open(db_conn *c, int64_t class_id, const char *date, hw_board_head *h);
+void hw_store_board_head(db_stmt *s, hw_class *cl, hw_board_head *h);
+int hw_store_board_period(db_conn *c, const policy *pol, const hw_class *cl,
+                          const hw_board_head *h, hw_period *out);       /* DB_ROW or error */
+
 /* Written minutes of a class in [from, to], and on `date`: the distinct written subjects and
  * whether `subject` is among them. Withdrawn items and `except_id` (0: none) are left out. */
 typedef struct {

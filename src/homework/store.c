@@ -129,7 +129,7 @@ static int period_from(db_conn *c, const policy *pol, int64_t district_id, int g
 }
 
 /* The term bounds (defaults when the district entered none) and the calendar row of a date,
- * as selected by the two queries below: columns first, last, kind from `col` on. */
+ * as selected by the queries below: columns first, last, kind from `col` on. */
 static void head_cols(db_stmt *s, int col, const char *term, char first[11], char last[11],
                       char kind[16])
 {
@@ -161,6 +161,16 @@ int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grad
     return period_from(c, pol, district_id, grade, date, term, first, last, kind, out);
 }
 
+/* The class row of `s` (id, district_id, school_id, grade, name). */
+static void class_cols(db_stmt *s, hw_class *cl)
+{
+    cl->id = db_col_int64(s, 0);
+    cl->district_id = db_col_int64(s, 1);
+    cl->school_id = db_col_int64(s, 2);
+    cl->grade = (int)db_col_int64(s, 3);
+    snprintf(cl->name, sizeof cl->name, "%s", db_col_text(s, 4));
+}
+
 int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const char *date,
                        hw_class *cl, hw_period *out)
 {
@@ -180,17 +190,48 @@ int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const ch
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        cl->id = db_col_int64(s, 0);
-        cl->district_id = db_col_int64(s, 1);
-        cl->school_id = db_col_int64(s, 2);
-        cl->grade = (int)db_col_int64(s, 3);
-        snprintf(cl->name, sizeof cl->name, "%s", db_col_text(s, 4));
+        class_cols(s, cl);
         head_cols(s, 5, term, first, last, kind);
     }
     db_finalize(s);
     if (rc != DB_ROW)
         return rc;
     return period_from(c, pol, cl->district_id, cl->grade, date, term, first, last, kind, out);
+}
+
+db_stmt *hw_store_board_open(db_conn *c, int64_t class_id, const char *date, hw_board_head *h)
+{
+    memset(h, 0, sizeof *h);
+    snprintf(h->date, sizeof h->date, "%s", date);
+    term_of_date(date, h->term);
+    /* classes by its key, terms and calendar_days by their unique keys, the items through
+     * homework_class_day: one row per item in id order, or one row with NULL items */
+    return db_query(c,
+                    "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
+                    " t.first_day, t.last_day, d.kind,"
+                    " h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes, u.name,"
+                    " h.marked_at"
+                    " FROM classes c"
+                    " LEFT JOIN terms t ON t.district_id = c.district_id AND t.term = $2"
+                    " LEFT JOIN calendar_days d ON d.district_id = c.district_id AND d.date = $3"
+                    " LEFT JOIN homework h ON h.class_id = c.id AND h.date = $3"
+                    "  AND h.withdrawn_at IS NULL"
+                    " LEFT JOIN users u ON u.id = h.teacher_id"
+                    " WHERE c.id = $1 ORDER BY h.id",
+                    "iss", class_id, h->term, date);
+}
+
+void hw_store_board_head(db_stmt *s, hw_class *cl, hw_board_head *h)
+{
+    class_cols(s, cl);
+    head_cols(s, 5, h->term, h->first, h->last, h->kind);
+}
+
+int hw_store_board_period(db_conn *c, const policy *pol, const hw_class *cl,
+                          const hw_board_head *h, hw_period *out)
+{
+    return period_from(c, pol, cl->district_id, cl->grade, h->date, h->term, h->first, h->last,
+                       h->kind, out);
 }
 
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
