@@ -65,19 +65,16 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int cmp_program_id(const void *key, const void *elem)
+{
+    int64_t k = *(const int64_t *)key, id = ((const as_program *)elem)->id;
+    return (k > id) - (k < id);
+}
+
+/* progs sorted by id */
 static const as_program *find_program(const as_program *progs, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (progs[mid].id == id)
-            return &progs[mid];
-        if (progs[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return n ? bsearch(&id, progs, n, sizeof *progs, cmp_program_id) : NULL;
 }
 
 /* Growable arrays on the heap, freed at the end of the run. */
@@ -502,19 +499,16 @@ typedef struct {
     int64_t f[F_NFIELDS];
 } school_stat;
 
+static int cmp_school_id(const void *key, const void *elem)
+{
+    int64_t k = *(const int64_t *)key, id = ((const school_stat *)elem)->id;
+    return (k > id) - (k < id);
+}
+
+/* st sorted by id */
 static school_stat *find_school(school_stat *st, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (st[mid].id == id)
-            return &st[mid];
-        if (st[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return n ? bsearch(&id, st, n, sizeof *st, cmp_school_id) : NULL;
 }
 
 /* Runs sql ($1 district, $2 term, $3 school or 0) whose rows are (school_id, v1, v2...) and
