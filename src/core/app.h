@@ -20,6 +20,7 @@
 
 #include "errors.h"
 #include "db.h"
+#include "verdict.h"
 
 typedef struct policy policy;
 typedef struct policy_store policy_store;
@@ -116,6 +117,11 @@ void reply_raw(req *r, int status, const char *type, const char *data, size_t le
 void reply_err(req *r, sj_err e);
 void reply_err_detail(req *r, sj_err e, json_t *extra); /* extra's keys merged into "error" */
 void reply_err_field(req *r, sj_err e, const char *field);
+/* The one reply for a refusal (verdict.h): its status, code, rule, words and numbers; extra's
+ * keys (may be NULL; stolen) are added to "error". reply_err* are this with a plain error. */
+void reply_verdict(req *r, const verdict *v, json_t *extra);
+/* 400-type refusal of one body field with the words of msg_key (messages.c). */
+void reply_field(req *r, sj_err e, const char *field, const char *msg_key);
 /* A rule refusal: 422 with code, rule id and numbers (extra may be NULL; stolen). */
 void reply_rule(req *r, const char *code, const char *rule, const char *zh, const char *en,
                 json_t *extra);
@@ -142,8 +148,10 @@ json_t *db_rows_json(db_stmt *s, const char *cols);
 json_t *list_json(json_t *items, int64_t total);   /* {"items","total"}; steals items */
 /* Runs a list query with paging: `sql` without LIMIT; answers 200 {"items","total"} or 500.
  * `count_sql` gives the total with the same parameters. */
-void reply_list(req *r, const char *sql, const char *count_sql, const char *cols,
-                const char *fmt, ...);
+void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
+                  const db_arg *args);
+#define reply_list(r, sql, count_sql, cols, ...)                                               \
+    reply_list_a((r), (sql), (count_sql), (cols), DB_ARGS(__VA_ARGS__))
 
 /* Validation helpers shared by modules. */
 bool valid_utf8(const char *s, size_t n);

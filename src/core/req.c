@@ -129,15 +129,32 @@ void reply_raw(req *r, int status, const char *type, const char *data, size_t le
     set_body(r, status, type, d, len);
 }
 
-void reply_err_detail(req *r, sj_err e, json_t *extra)
+/* The one path every refusal takes: the status of v->err and
+ * {"error":{"code","message","rule"?, the verdict's numbers..., extra's keys...}}. */
+void reply_verdict(req *r, const verdict *v, json_t *extra)
 {
-    json_t *err = json_pack("{s:s,s:s}", "code", sj_err_code(e), "message",
-                            sj_err_message(e, r->english));
+    char message[512];
+    verdict_message(v, r->english, message, sizeof message);
+    json_t *err = json_pack("{s:s,s:s}", "code", v->code ? v->code : sj_err_code(v->err),
+                            "message", message);
+    if (v->rule)
+        json_object_set_new(err, "rule", json_string(v->rule));
+    for (int i = 0; i < v->nargs; i++) {
+        const verdict_arg *a = &v->args[i];
+        json_object_set_new(err, a->key, a->is_str ? json_string(a->s) : json_integer(a->n));
+    }
     if (extra) {
         json_object_update(err, extra);
         json_decref(extra);
     }
+    sj_err e = v->err == SJ_ERR_OK ? SJ_ERR_INTERNAL : v->err; /* an OK verdict is no refusal */
     reply_json(r, sj_err_status(e), json_pack("{s:o}", "error", err));
+}
+
+void reply_err_detail(req *r, sj_err e, json_t *extra)
+{
+    verdict v = verdict_err(e, NULL);
+    reply_verdict(r, &v, extra);
 }
 
 void reply_err(req *r, sj_err e) { reply_err_detail(r, e, NULL); }
@@ -148,6 +165,13 @@ void reply_err_field(req *r, sj_err e, const char *field)
     json_t *extra = json_pack("{s:s,s:s}", "field", field, "message",
                               req_printf(r, r->english ? "%s: %s" : "%s:%s", msg, field));
     reply_err_detail(r, e, extra);
+}
+
+void reply_field(req *r, sj_err e, const char *field, const char *msg_key)
+{
+    verdict v = verdict_err(e, msg_key);
+    verdict_str(&v, "field", field);
+    reply_verdict(r, &v, NULL);
 }
 
 void reply_rule(req *r, const char *code, const char *rule, const char *zh, const char *en,

@@ -88,7 +88,7 @@ static void reply_field_msg(req *r, sj_err e, const char *field, const char *zh,
 }
 
 /* The numbers and words of a refusal by homework_check; rolls nothing back (the caller does). */
-static void reply_verdict(req *r, const hw_verdict *v, const hw_class *cl, const hw_period *p,
+static void reply_hw_verdict(req *r, const hw_verdict *v, const hw_class *cl, const hw_period *p,
                           const char *date, json_t *items)
 {
     json_t *x = json_pack("{s:i,s:i,s:i,s:s,s:s,s:i}", "limit_minutes", v->cap.limit_minutes,
@@ -265,7 +265,7 @@ static void h_publish(req *r)
                             ? hw_store_written_items(r->db, class_id, p.from, p.to)
                             : NULL;
         db_rollback(r->db);
-        reply_verdict(r, &v, &cl, &p, date, items);
+        reply_hw_verdict(r, &v, &cl, &p, date, items);
         return;
     }
     int limit = p.day == DAY_VACATION ? -1 : p.cap.limit_minutes;
@@ -273,8 +273,7 @@ static void h_publish(req *r)
                       "INSERT INTO homework (district_id, school_id, class_id, grade, date, day_kind,"
                       " subject, title, content, kind, tier, minutes, teacher_id, limit_minutes, rule,"
                       " policy_version, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING id",
-                      "iiiisssssssiiissi", cl.district_id, cl.school_id, class_id, (int64_t)cl.grade,
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING id", cl.district_id, cl.school_id, class_id, (int64_t)cl.grade,
                       date, homework_day_kinds[p.day], subject, title, content, homework_kinds[kind],
                       homework_tiers[tier], minutes, r->user->id, (int64_t)limit, p.cap.rule,
                       policy_version(pol), now_unix());
@@ -360,8 +359,7 @@ static void h_withdraw(req *r)
         return;
     }
     if (rc == DB_ROW)
-        rc = db_run(r->db, "UPDATE homework SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3",
-                    "iii", now_unix(), r->user->id, it.id);
+        rc = db_run(r->db, "UPDATE homework SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3", now_unix(), r->user->id, it.id);
     if (rc == DB_DONE)
         rc = hw_store_day_refresh(r->db, &cl, it.date, HW_KEEP_LIMIT);
     if (rc == DB_DONE) {
@@ -439,7 +437,7 @@ static void h_item_get(req *r)
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    json_t *items = items_json(db_query(r->db, req_printf(r, "%s WHERE h.id = $1", ITEM_COLS), "i", it.id));
+    json_t *items = items_json(db_query(r->db, req_printf(r, "%s WHERE h.id = $1", ITEM_COLS), it.id));
     if (!items || json_array_size(items) != 1) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
@@ -493,11 +491,10 @@ static void h_item_list(req *r)
     int64_t teacher = mine ? r->user->id : 0;
     json_t *items = items_json(db_query(r->db,
                                         req_printf(r, "%s%s ORDER BY h.date DESC, h.class_id, h.id"
-                                                      " LIMIT $6 OFFSET $7", ITEM_COLS, where),
-                                        "ssiiiii", from, to, class_id, teacher, unmarked, limit,
+                                                      " LIMIT $6 OFFSET $7", ITEM_COLS, where), from, to, class_id, teacher, unmarked, limit,
                                         offset));
     if (!items || db_query_int64(r->db, &total,
-                                 req_printf(r, "SELECT COUNT(*) FROM homework h%s", where), "ssiii",
+                                 req_printf(r, "SELECT COUNT(*) FROM homework h%s", where),
                                  from, to, class_id, teacher, unmarked) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
@@ -562,8 +559,7 @@ static void h_feedback(req *r)
     if (rc == DB_ROW) {
         db_stmt *s = db_query(r->db,
                               "SELECT minutes_spent, completed FROM homework_feedback"
-                              " WHERE homework_id = $1 AND student_id = $2",
-                              "ii", it.id, student_id);
+                              " WHERE homework_id = $1 AND student_id = $2", it.id, student_id);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) {
             had = 1;
@@ -579,14 +575,12 @@ static void h_feedback(req *r)
                     "INSERT INTO homework_feedback (homework_id, student_id, user_id, minutes_spent,"
                     " completed, bedtime, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$7)"
                     " ON CONFLICT (homework_id, student_id) DO UPDATE SET user_id = $3,"
-                    " minutes_spent = $4, completed = $5, bedtime = $6, updated_at = $7",
-                    "iiiiiii", it.id, student_id, r->user->id, spent, (int64_t)completed,
+                    " minutes_spent = $4, completed = $5, bedtime = $6, updated_at = $7", it.id, student_id, r->user->id, spent, (int64_t)completed,
                     (int64_t)bedtime, now);
     if (rc == DB_DONE)
         rc = db_run(r->db,
                     "UPDATE homework SET fb_count = fb_count + $1, fb_minutes = fb_minutes + $2,"
-                    " fb_unfinished = fb_unfinished + $3 WHERE id = $4",
-                    "iiii", 1 - had, spent - old_spent, (int64_t)!completed - old_unfinished, it.id);
+                    " fb_unfinished = fb_unfinished + $3 WHERE id = $4", 1 - had, spent - old_spent, (int64_t)!completed - old_unfinished, it.id);
     if (rc == DB_DONE)
         rc = hw_store_day_refresh(r->db, &cl, it.date, HW_KEEP_LIMIT);
     if (rc == DB_DONE) {
@@ -631,8 +625,7 @@ static void h_mark(req *r)
         return;
     }
     int rc = db_run(r->db,
-                    "UPDATE homework SET marked_at = $1, marked_by = $2 WHERE id = $3 AND marked_at IS NULL",
-                    "iii", now_unix(), r->user->id, it.id);
+                    "UPDATE homework SET marked_at = $1, marked_by = $2 WHERE id = $3 AND marked_at IS NULL", now_unix(), r->user->id, it.id);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -666,10 +659,8 @@ static void h_unmarked(req *r)
                         " AND h.kind = 'written' AND h.marked_at IS NULL AND h.withdrawn_at IS NULL";
     json_t *items = items_json(db_query(r->db,
                                         req_printf(r, "%s%s ORDER BY h.date, c.grade, c.name, h.id"
-                                                      " LIMIT $4 OFFSET $5", ITEM_COLS, where),
-                                        "issii", school_id, until, since, limit, offset));
-    if (!items || db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM homework h%s", where),
-                                 "iss", school_id, until, since) != DB_ROW) {
+                                                      " LIMIT $4 OFFSET $5", ITEM_COLS, where), school_id, until, since, limit, offset));
+    if (!items || db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM homework h%s", where), school_id, until, since) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -722,8 +713,7 @@ static void h_matrix(req *r)
                           "SELECT c.id, c.name, d.date, d.items, d.written_minutes, d.written_subjects,"
                           " d.reported, d.reported_minutes FROM classes c LEFT JOIN homework_days d"
                           " ON d.class_id = c.id AND d.date >= $3 AND d.date <= $4"
-                          " WHERE c.school_id = $1 AND c.grade = $2 ORDER BY c.name, c.id, d.date",
-                          "iiss", school_id, grade, monday, sunday);
+                          " WHERE c.school_id = $1 AND c.grade = $2 ORDER BY c.name, c.id, d.date", school_id, grade, monday, sunday);
     if (!s) {
         json_decref(days);
         reply_err(r, SJ_ERR_INTERNAL);
@@ -844,7 +834,7 @@ static void h_adjust(req *r)
             if (v.code != HW_OK) {
                 json_t *items = hw_store_written_items(r->db, it.class_id, p.from, p.to);
                 db_rollback(r->db);
-                reply_verdict(r, &v, &cl, &p, new_date, items);
+                reply_hw_verdict(r, &v, &cl, &p, new_date, items);
                 return;
             }
         }
@@ -853,8 +843,7 @@ static void h_adjust(req *r)
     if (rc == DB_ROW)
         rc = db_run(r->db,
                     "UPDATE homework SET date = $1, minutes = $2, day_kind = $3, limit_minutes = $4,"
-                    " rule = $5, policy_version = $6 WHERE id = $7",
-                    "sisissi", new_date, new_minutes, homework_day_kinds[p.day], (int64_t)limit,
+                    " rule = $5, policy_version = $6 WHERE id = $7", new_date, new_minutes, homework_day_kinds[p.day], (int64_t)limit,
                     p.cap.rule, policy_version(pol), it.id);
     /* refresh the earlier day first: the same order as the locks */
     const char *d1 = strcmp(it.date, new_date) <= 0 ? it.date : new_date;
@@ -877,8 +866,7 @@ static void h_adjust(req *r)
         rc = db_insert_id(r->db, &change_id,
                           "INSERT INTO homework_changes (homework_id, teacher_id, by_user, from_date,"
                           " to_date, from_minutes, to_minutes, reason, policy_version, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-                          "iiissiissi", it.id, it.teacher_id, r->user->id, it.date, new_date,
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id", it.id, it.teacher_id, r->user->id, it.date, new_date,
                           (int64_t)it.minutes, new_minutes, reason, policy_version(pol), now_unix());
     if (rc == DB_DONE) {
         r->audit_target = it.id;
@@ -919,21 +907,18 @@ static void h_changes(req *r)
                "SELECT COUNT(*) FROM homework_changes x WHERE x.teacher_id = $1"
                " AND ($2 = 0 OR x.read_at IS NULL)",
                "id:i,homework_id:i,title:s,subject:s,class_id:i,class_name:s,from_date:s,to_date:s,"
-               "from_minutes:i,to_minutes:i,reason:s,by_name:s,at_unix:i,read:b",
-               "ii", r->user->id, unread);
+               "from_minutes:i,to_minutes:i,reason:s,by_name:s,at_unix:i,read:b", r->user->id, unread);
 }
 
 static void h_change_read(req *r)
 {
     int64_t teacher = 0;
-    int rc = db_query_int64(r->db, &teacher, "SELECT teacher_id FROM homework_changes WHERE id = $1",
-                            "i", r->params[0]);
+    int rc = db_query_int64(r->db, &teacher, "SELECT teacher_id FROM homework_changes WHERE id = $1", r->params[0]);
     if (rc != DB_ROW || teacher != r->user->id) {
         reply_err(r, rc == DB_ROW || rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
-    rc = db_run(r->db, "UPDATE homework_changes SET read_at = $1 WHERE id = $2 AND read_at IS NULL",
-                "ii", now_unix(), r->params[0]);
+    rc = db_run(r->db, "UPDATE homework_changes SET read_at = $1 WHERE id = $2 AND read_at IS NULL", now_unix(), r->params[0]);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;

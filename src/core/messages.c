@@ -1,0 +1,168 @@
+/*
+ * messages.c: the one table of what the server says, and its placeholders. See messages.h.
+ *
+ * Rows are grouped by module below (a module's rows stay together so that two people adding
+ * sentences to two modules never touch the same lines); the order inside the file does not
+ * matter: the table is sorted by key once, on first use, and a duplicate key aborts then.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "messages.h"
+
+typedef struct {
+    const char *key, *zh, *en;
+} msg;
+
+static msg table[] = {
+    /* ---------- core ---------- */
+    {"core.password_short", "密码至少 8 位", "The password needs at least 8 characters"},
+
+    /* ---------- homework (HW-*) ---------- */
+
+    /* ---------- exams (EX-*) ---------- */
+
+    /* ---------- after-school (AS-*) ---------- */
+
+    /* ---------- training and funds (TR-*, FU-*) ---------- */
+
+    /* ---------- cases (CS-*, PN-*) ---------- */
+
+    /* ---------- reports (RP-*) ---------- */
+
+    /* ---------- notices (NT-*) ---------- */
+};
+
+#define NROWS (sizeof table / sizeof table[0])
+
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int cmp_msg(const void *a, const void *b)
+{
+    return strcmp(((const msg *)a)->key, ((const msg *)b)->key);
+}
+
+static void sort_table(void)
+{
+    qsort(table, NROWS, sizeof table[0], cmp_msg);
+    for (size_t i = 1; i < NROWS; i++)
+        if (strcmp(table[i - 1].key, table[i].key) == 0) {
+            fprintf(stderr, "messages.c: the key %s is in the table twice\n", table[i].key);
+            abort();
+        }
+}
+
+static const msg *find(const char *key)
+{
+    pthread_once(&sorted_once, sort_table);
+    msg probe = {key, NULL, NULL};
+    return key ? bsearch(&probe, table, NROWS, sizeof table[0], cmp_msg) : NULL;
+}
+
+const char *msg_template(const char *key, int english)
+{
+    const msg *m = find(key);
+    return m ? (english ? m->en : m->zh) : NULL;
+}
+
+int msg_row(size_t i, const char **key, const char **zh, const char **en)
+{
+    pthread_once(&sorted_once, sort_table);
+    if (i >= NROWS)
+        return 0;
+    *key = table[i].key;
+    *zh = table[i].zh;
+    *en = table[i].en;
+    return 1;
+}
+
+/* Appends to out[*len..n) what fits, always NUL-terminated. */
+static void put(char *out, size_t n, size_t *len, const char *s, size_t slen)
+{
+    if (*len + 1 >= n)
+        return;
+    size_t room = n - 1 - *len;
+    if (slen > room)
+        slen = room;
+    memcpy(out + *len, s, slen);
+    *len += slen;
+    out[*len] = 0;
+}
+
+static const char *const grades_zh[] = {"", "一年级", "二年级", "三年级", "四年级", "五年级",
+                                        "六年级", "七年级", "八年级", "九年级"};
+static const char *const weekdays_zh[] = {"", "周一", "周二", "周三", "周四", "周五", "周六", "周日"};
+static const char *const weekdays_en[] = {"",         "Monday", "Tuesday",  "Wednesday",
+                                          "Thursday", "Friday", "Saturday", "Sunday"};
+
+/* One placeholder's text into buf. */
+static void render(const verdict_arg *a, const char *fmt, size_t fmtlen, int english, char *buf,
+                   size_t n)
+{
+    if (a->is_str) {
+        snprintf(buf, n, "%s", a->s);
+        return;
+    }
+    int64_t v = a->n;
+    if (fmtlen == 4 && memcmp(fmt, "yuan", 4) == 0) {
+        const char *sign = v < 0 ? "-" : "";
+        int64_t m = v < 0 ? -v : v;
+        if (english)
+            snprintf(buf, n, "%s¥%lld.%02lld", sign, (long long)(m / 100), (long long)(m % 100));
+        else
+            snprintf(buf, n, "%s%lld.%02lld 元", sign, (long long)(m / 100), (long long)(m % 100));
+    } else if (fmtlen == 5 && memcmp(fmt, "grade", 5) == 0 && v >= 1 && v <= 9) {
+        if (english)
+            snprintf(buf, n, "grade %lld", (long long)v);
+        else
+            snprintf(buf, n, "%s", grades_zh[v]);
+    } else if (fmtlen == 7 && memcmp(fmt, "weekday", 7) == 0 && v >= 1 && v <= 7) {
+        snprintf(buf, n, "%s", english ? weekdays_en[v] : weekdays_zh[v]);
+    } else {
+        snprintf(buf, n, "%lld", (long long)v);
+    }
+}
+
+char *msg_format(const char *key, int english, const verdict_arg *args, int nargs, char *out,
+                 size_t n)
+{
+    const char *t = msg_template(key, english);
+    return msg_render(t ? t : key ? key : "", english, args, nargs, out, n);
+}
+
+char *msg_render(const char *t, int english, const verdict_arg *args, int nargs, char *out,
+                 size_t n)
+{
+    if (n == 0)
+        return out;
+    out[0] = 0;
+    size_t len = 0;
+    while (*t) {
+        const char *open = strchr(t, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            put(out, n, &len, t, strlen(t));
+            break;
+        }
+        put(out, n, &len, t, (size_t)(open - t));
+        const char *name = open + 1;
+        const char *colon = memchr(name, ':', (size_t)(close - name));
+        size_t namelen = (size_t)((colon ? colon : close) - name);
+        const verdict_arg *a = NULL;
+        for (int i = 0; i < nargs && !a; i++)
+            if (strlen(args[i].key) == namelen && memcmp(args[i].key, name, namelen) == 0)
+                a = &args[i];
+        if (a) {
+            char buf[VERDICT_STR_MAX + 32];
+            render(a, colon ? colon + 1 : "", colon ? (size_t)(close - colon - 1) : 0, english,
+                   buf, sizeof buf);
+            put(out, n, &len, buf, strlen(buf));
+        } else {
+            put(out, n, &len, name, namelen); /* a missing number shows its name, not garbage */
+        }
+        t = close + 1;
+    }
+    return out;
+}
