@@ -58,32 +58,24 @@ static int64_t world(db_conn *c, int ncontracts, int64_t lessons, int64_t price,
 {
     int64_t now = (int64_t)time(NULL), district, school, cls, student, guardian, inst, course;
     must(db_begin_write(c), DB_OK, "begin", c);
-    must(db_insert_id(c, &district, "INSERT INTO districts (name, created_at) VALUES ('基准区', $1) RETURNING id",
-                      "i", now), DB_DONE, "district", c);
-    must(db_insert_id(c, &school, "INSERT INTO schools (district_id, name, kind, created_at) VALUES ($1, '基准小学', 'primary', $2) RETURNING id",
-                      "ii", district, now), DB_DONE, "school", c);
-    must(db_insert_id(c, &cls, "INSERT INTO classes (district_id, school_id, grade, name, created_at) VALUES ($1, $2, 4, '四年级1班', $3) RETURNING id",
-                      "iii", district, school, now), DB_DONE, "class", c);
-    must(db_insert_id(c, &guardian, "INSERT INTO users (district_id, username, name, created_at) VALUES ($1, $2, '家长', $3) RETURNING id",
-                      "isi", district, "bench-guardian", now), DB_DONE, "guardian", c);
+    must(db_insert_id(c, &district, "INSERT INTO districts (name, created_at) VALUES ('基准区', $1) RETURNING id", now), DB_DONE, "district", c);
+    must(db_insert_id(c, &school, "INSERT INTO schools (district_id, name, kind, created_at) VALUES ($1, '基准小学', 'primary', $2) RETURNING id", district, now), DB_DONE, "school", c);
+    must(db_insert_id(c, &cls, "INSERT INTO classes (district_id, school_id, grade, name, created_at) VALUES ($1, $2, 4, '四年级1班', $3) RETURNING id", district, school, now), DB_DONE, "class", c);
+    must(db_insert_id(c, &guardian, "INSERT INTO users (district_id, username, name, created_at) VALUES ($1, $2, '家长', $3) RETURNING id", district, "bench-guardian", now), DB_DONE, "guardian", c);
     must(db_insert_id(c, &inst, "INSERT INTO institutions (district_id, name, category, license_no, address, online, created_at)"
-                                " VALUES ($1, '基准培训学校', 'subject', $2, '路 1 号', 0, $3) RETURNING id",
-                      "isi", district, "1101057999999", now), DB_DONE, "institution", c);
+                                " VALUES ($1, '基准培训学校', 'subject', $2, '路 1 号', 0, $3) RETURNING id", district, "1101057999999", now), DB_DONE, "institution", c);
     must(db_insert_id(c, &course, "INSERT INTO courses (district_id, institution_id, name, subject, category, online,"
                                   " lesson_minutes, price_per_lesson_fen, schedule, policy_version, created_at)"
-                                  " VALUES ($1, $2, '数学', '数学', 'subject', 0, 45, $3, '[]', 'bench', $4) RETURNING id",
-                      "iiii", district, inst, price, now), DB_DONE, "course", c);
+                                  " VALUES ($1, $2, '数学', '数学', 'subject', 0, 45, $3, '[]', 'bench', $4) RETURNING id", district, inst, price, now), DB_DONE, "course", c);
     int64_t *ids = calloc((size_t)ncontracts, sizeof *ids);
     for (int i = 0; i < ncontracts; i++) {
         char no[32];
         snprintf(no, sizeof no, "B%08d", i);
         must(db_insert_id(c, &student, "INSERT INTO students (district_id, school_id, class_id, name, student_no, created_at)"
-                                       " VALUES ($1, $2, $3, '学生', $4, $5) RETURNING id",
-                          "iiisi", district, school, cls, no, now), DB_DONE, "student", c);
+                                       " VALUES ($1, $2, $3, '学生', $4, $5) RETURNING id", district, school, cls, no, now), DB_DONE, "student", c);
         must(db_insert_id(c, &ids[i], "INSERT INTO contracts (district_id, institution_id, course_id, student_id, guardian_id,"
                                       " lessons, price_per_lesson_fen, amount_fen, start_date, end_date, policy_version, created_at)"
-                                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'2026-09-01','2026-11-30','bench',$9) RETURNING id",
-                          "iiiiiiiii", district, inst, course, student, guardian, lessons, price, lessons * price, now),
+                                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'2026-09-01','2026-11-30','bench',$9) RETURNING id", district, inst, course, student, guardian, lessons, price, lessons * price, now),
              DB_DONE, "contract", c);
     }
     must(db_commit(c), DB_OK, "commit", c);
@@ -122,11 +114,10 @@ static int movement(db_conn *c, int64_t id, bool lesson)
         rc = funds_ledger_post(c, &k, FUNDS_RELEASE, k.price_per_lesson_fen, 1, now, &txn);
         if (rc == DB_DONE)
             rc = db_insert_id(c, &lesson_id, "INSERT INTO contract_lessons (contract_id, date, txn, created_at)"
-                                             " VALUES ($1, '2026-09-07', $2, $3) RETURNING id",
-                              "iii", id, txn, now);
+                                             " VALUES ($1, '2026-09-07', $2, $3) RETURNING id", id, txn, now);
         if (rc == DB_DONE && k.lessons_delivered + 1 == k.lessons)
             rc = db_run(c, "UPDATE contracts SET status = 'closed', close_reason = 'completed',"
-                           " closed_at = $2 WHERE id = $1", "ii", id, now);
+                           " closed_at = $2 WHERE id = $1", id, now);
     } else if (!lesson && funds_payment_check(&k, k.price_per_lesson_fen) == FUNDS_OK) {
         rc = funds_ledger_post(c, &k, FUNDS_PAYMENT, k.price_per_lesson_fen, 1, now, &txn);
     } else {
@@ -286,7 +277,7 @@ static int bench_movements(const char *url, int threads, int ncontracts, double 
     c = db_acquire(p);
     funds_verify_result v;
     int64_t district = 0;
-    db_query_int64(c, &district, "SELECT MAX(id) FROM districts", "");
+    db_query_int64(c, &district, "SELECT MAX(id) FROM districts");
     double v0 = now_s();
     if (funds_verify(c, district, &v) != DB_OK)
         die("verify", c);
@@ -341,8 +332,8 @@ static int bench_verify(const char *url, int64_t nentries, const char *csv_dir)
     prev[64] = 0;
     int64_t seq = 0, txn = 0, at = (int64_t)time(NULL);
     int64_t guardian = 0, inst = 0;
-    db_query_int64(c, &guardian, "SELECT MAX(id) FROM users", "");
-    db_query_int64(c, &inst, "SELECT MAX(id) FROM institutions", "");
+    db_query_int64(c, &guardian, "SELECT MAX(id) FROM users");
+    db_query_int64(c, &inst, "SELECT MAX(id) FROM institutions");
     for (int round = 0; round < 50; round++) {
         bool release = round >= 30;
         for (int k = 0; k < ncontracts; k++) {
@@ -395,8 +386,7 @@ static int bench_verify(const char *url, int64_t nentries, const char *csv_dir)
     }
     db_finalize(ins);
     db_finalize(les);
-    must(db_run(c, "INSERT INTO ledger_heads (district_id, seq, txn, hash, guarded) VALUES ($1, $2, $3, $4, 0)",
-                "iiis", district, seq, txn, prev), DB_DONE, "head", c);
+    must(db_run(c, "INSERT INTO ledger_heads (district_id, seq, txn, hash, guarded) VALUES ($1, $2, $3, $4, 0)", district, seq, txn, prev), DB_DONE, "head", c);
     must(db_commit(c), DB_OK, "commit", c);
     /* one real movement on top, as in production: it also installs the append-only trigger */
     if (movement(c, ids[0], false) != DB_DONE)
@@ -428,7 +418,7 @@ static int verify_only(const char *url)
     }
     db_conn *c = db_acquire(p);
     int64_t district = 0;
-    db_query_int64(c, &district, "SELECT MAX(district_id) FROM ledger_heads", "");
+    db_query_int64(c, &district, "SELECT MAX(district_id) FROM ledger_heads");
     funds_verify_result v;
     for (int run = 0; run < 3; run++) {
         double t0 = now_s();

@@ -95,15 +95,14 @@ static bool guardian_at_school(req *r, int64_t school_id)
     int64_t one = 0;
     return db_query_int64(r->db, &one,
                           "SELECT 1 FROM guardianships g JOIN students s ON s.id = g.student_id"
-                          " WHERE g.user_id = $1 AND s.school_id = $2",
-                          "ii", r->user->id, school_id) == DB_ROW;
+                          " WHERE g.user_id = $1 AND s.school_id = $2", r->user->id, school_id) == DB_ROW;
 }
 
 /* The school's staff or a family with a pupil there (the fee table is public to them). */
 static bool school_reader_or_reply(req *r, int64_t school_id)
 {
     int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", "i", school_id);
+    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", school_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
@@ -131,15 +130,13 @@ static bool vendor_ok_or_reply(req *r, int64_t vendor_id, int64_t institution_id
     db_stmt *s = vendor_id
                      ? db_query(r->db,
                                 "SELECT id, status, vetted_from, vetted_to, fee_per_hour_fen, name"
-                                " FROM afterschool_vendors WHERE id = $1 AND district_id = $2",
-                                "ii", vendor_id, r->user->district_id)
+                                " FROM afterschool_vendors WHERE id = $1 AND district_id = $2", vendor_id, r->user->district_id)
                      : db_query(r->db,
                                 "SELECT id, status, vetted_from, vetted_to, fee_per_hour_fen, name"
                                 " FROM afterschool_vendors WHERE institution_id = $1"
                                 " AND district_id = $2"
                                 " ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, id DESC"
-                                " LIMIT 1",
-                                "ii", institution_id, r->user->district_id);
+                                " LIMIT 1", institution_id, r->user->district_id);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
@@ -276,7 +273,7 @@ void afterschool_h_create_program(req *r)
         }
     }
     int64_t rural = 0;
-    if (db_query_int64(r->db, &rural, "SELECT rural FROM schools WHERE id = $1", "i",
+    if (db_query_int64(r->db, &rural, "SELECT rural FROM schools WHERE id = $1",
                        school_id) != DB_ROW) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -335,10 +332,9 @@ void afterschool_h_create_program(req *r)
         " provider, vendor_id, institution_id, capacity, weekdays, start_time, end_time,"
         " start_min, end_min, fee_per_hour_fen, first_day, last_day, place, staff_a, staff_b,"
         " policy_version, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-        "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id",
-        "iisssssIIiissiiisssIIsii", r->user->district_id, school_id, term, name, kinds[kind],
-        category, providers[provider], vendor, institution_id, capacity, (int64_t)mask, start,
-        end, (int64_t)start_min, (int64_t)end_min, fee, first, last, place, staff_a, staff_b,
+        "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id", r->user->district_id, school_id, term, name, kinds[kind],
+        category, providers[provider], db_id_or_null(vendor), db_id_or_null(institution_id), capacity, (int64_t)mask, start,
+        end, (int64_t)start_min, (int64_t)end_min, fee, first, last, place, db_id_or_null(staff_a), db_id_or_null(staff_b),
         policy_version(r->app->pol), now_unix(), r->user->id);
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -408,8 +404,7 @@ void afterschool_h_list_programs(req *r)
     db_stmt *s = db_query(r->db,
                           req_printf(r, "SELECT " AS_PROGRAM_FIELDS PROGRAM_LIST_EXTRA
                                         AS_PROGRAM_FROM "%s ORDER BY p.kind, p.start_min, p.id"
-                                        " LIMIT $4 OFFSET $5", where),
-                          "isiii", school_id, term ? term : "", me, limit, offset);
+                                        " LIMIT $4 OFFSET $5", where), school_id, term ? term : "", me, limit, offset);
     json_t *items = s ? json_array() : NULL;
     int rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW)
@@ -417,7 +412,7 @@ void afterschool_h_list_programs(req *r)
     db_finalize(s);
     if (rc != DB_DONE ||
         db_query_int64(r->db, &total,
-                       req_printf(r, "SELECT COUNT(*)" AS_PROGRAM_FROM "%s", where), "isi",
+                       req_printf(r, "SELECT COUNT(*)" AS_PROGRAM_FROM "%s", where),
                        school_id, term ? term : "", me) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
@@ -431,8 +426,7 @@ void afterschool_h_get_program(req *r)
     int64_t id = r->params[0];
     db_stmt *s = db_query(r->db,
                           "SELECT " AS_PROGRAM_FIELDS PROGRAM_LIST_EXTRA AS_PROGRAM_FROM
-                          " WHERE p.id = $1",
-                          "i", id);
+                          " WHERE p.id = $1", id);
     int rc = s ? db_step(s) : DB_ERROR;
     json_t *o = rc == DB_ROW ? program_list_row(s) : NULL;
     db_finalize(s);
@@ -453,7 +447,7 @@ void afterschool_h_close_program(req *r)
     if (!as_program_load_or_reply(r, r->params[0], &p) ||
         !auth_school_admin_or_reply(r, p.school_id))
         return;
-    int rc = db_run(r->db, "UPDATE afterschool_programs SET status = 'closed' WHERE id = $1", "i",
+    int rc = db_run(r->db, "UPDATE afterschool_programs SET status = 'closed' WHERE id = $1",
                     p.p.id);
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -479,8 +473,7 @@ void afterschool_h_get_coverage(req *r)
     db_stmt *s = db_query(r->db,
                           "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM
                           " WHERE p.school_id = $1 AND p.term = $2 AND p.status = 'open'"
-                          " ORDER BY p.id LIMIT 500",
-                          "is", school_id, term);
+                          " ORDER BY p.id LIMIT 500", school_id, term);
     as_program *progs = req_alloc(r, sizeof *progs * 500);
     size_t n = 0;
     int rc = DB_ERROR;
@@ -547,8 +540,7 @@ void afterschool_h_create_vendor(req *r)
                           "INSERT INTO afterschool_vendors (district_id, name, credit_code,"
                           " institution_id, service_items, fee_per_hour_fen, vetted_from,"
                           " vetted_to, created_at, created_by)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-                          "issIsissii", r->user->district_id, name, norm, institution_id,
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id", r->user->district_id, name, norm, db_id_or_null(institution_id),
                           items_text, fee, from, to, now_unix(), r->user->id);
     free(items_text);
     if (rc == DB_CONSTRAINT) {
@@ -585,15 +577,13 @@ void afterschool_h_list_vendors(req *r)
                           " fee_per_hour_fen, vetted_from, vetted_to, status, exited_on, exit_reason"
                           " FROM afterschool_vendors WHERE district_id = $1"
                           " AND ($2 = '' OR status = $2) ORDER BY status, name, id"
-                          " LIMIT $3 OFFSET $4",
-                          "isii", r->user->district_id, st, limit, offset);
+                          " LIMIT $3 OFFSET $4", r->user->district_id, st, limit, offset);
     json_t *rows = db_rows_json(s, "id:i,name:s,credit_code:s,institution_id:I,service_items:s,"
                                    "fee_per_hour_fen:i,vetted_from:s,vetted_to:s,status:s,"
                                    "exited_on:S,exit_reason:S");
     if (!rows || db_query_int64(r->db, &total,
                                 "SELECT COUNT(*) FROM afterschool_vendors WHERE district_id = $1"
-                                " AND ($2 = '' OR status = $2)",
-                                "is", r->user->district_id, st) != DB_ROW) {
+                                " AND ($2 = '' OR status = $2)", r->user->district_id, st) != DB_ROW) {
         json_decref(rows);
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -616,22 +606,19 @@ void afterschool_h_exit_vendor(req *r)
         return;
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
-                            "SELECT 1 FROM afterschool_vendors WHERE id = $1 AND district_id = $2",
-                            "ii", id, r->user->district_id);
+                            "SELECT 1 FROM afterschool_vendors WHERE id = $1 AND district_id = $2", id, r->user->district_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
     rc = db_run(r->db,
                 "UPDATE afterschool_vendors SET status = 'exited', exited_on = $2, exit_reason = $3"
-                " WHERE id = $1",
-                "iss", id, date, reason);
+                " WHERE id = $1", id, date, reason);
     int64_t programs = 0;
     if (rc == DB_DONE)
         rc = db_query_int64(r->db, &programs,
                             "SELECT COUNT(*) FROM afterschool_programs WHERE vendor_id = $1"
-                            " AND status = 'open' AND last_day >= $2",
-                            "is", id, date) == DB_ROW
+                            " AND status = 'open' AND last_day >= $2", id, date) == DB_ROW
                  ? DB_DONE
                  : DB_ERROR;
     if (rc != DB_DONE) {
@@ -654,8 +641,7 @@ static int find_clash(req *r, int64_t student_id, const as_program_row *p, int64
                           "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM
                           " JOIN afterschool_enrolments e ON e.program_id = p.id"
                           " WHERE e.student_id = $1 AND e.status IN ('enrolled', 'waitlisted')"
-                          " AND p.term = $2 AND p.id <> $3",
-                          "isi", student_id, p->term, p->p.id);
+                          " AND p.term = $2 AND p.id <> $3", student_id, p->term, p->p.id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -714,8 +700,7 @@ void afterschool_h_create_enrolment(req *r)
     int64_t existing = 0;
     rc = db_query_int64(r->db, &existing,
                         "SELECT id FROM afterschool_enrolments WHERE program_id = $1"
-                        " AND student_id = $2 AND status IN ('enrolled', 'waitlisted')",
-                        "ii", program_id, student_id);
+                        " AND student_id = $2 AND status IN ('enrolled', 'waitlisted')", program_id, student_id);
     if (rc == DB_ROW) {
         db_rollback(r->db);
         reply_err_detail(r, SJ_ERR_ALREADY_ENROLLED,
@@ -743,8 +728,7 @@ void afterschool_h_create_enrolment(req *r)
     int64_t enrolled = 0;
     rc = db_query_int64(r->db, &enrolled,
                         "SELECT COUNT(*) FROM afterschool_enrolments WHERE program_id = $1"
-                        " AND status = 'enrolled'",
-                        "i", program_id);
+                        " AND status = 'enrolled'", program_id);
     if (rc != DB_ROW) {
         fail_tx(r, rc);
         return;
@@ -756,15 +740,13 @@ void afterschool_h_create_enrolment(req *r)
     rc = db_insert_id(r->db, &id,
                       "INSERT INTO afterschool_enrolments (district_id, school_id, program_id,"
                       " student_id, status, seat_from, created_at, created_by, updated_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$7) RETURNING id",
-                      "iiiissii", r->user->district_id, p.school_id, program_id, student_id,
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$7) RETURNING id", r->user->district_id, p.school_id, program_id, student_id,
                       seat ? "enrolled" : "waitlisted", seat ? seat_from : NULL, now,
                       r->user->id);
     if (rc == DB_DONE && !seat)
         rc = db_query_int64(r->db, &position,
                             "SELECT COUNT(*) FROM afterschool_enrolments WHERE program_id = $1"
-                            " AND status = 'waitlisted' AND id <= $2",
-                            "ii", program_id, id) == DB_ROW
+                            " AND status = 'waitlisted' AND id <= $2", program_id, id) == DB_ROW
                  ? DB_DONE
                  : DB_ERROR;
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
@@ -791,24 +773,21 @@ static int promote_waitlist(req *r, const as_program_row *p, const char *from)
         int64_t enrolled = 0, next = 0;
         int rc = db_query_int64(r->db, &enrolled,
                                 "SELECT COUNT(*) FROM afterschool_enrolments WHERE program_id = $1"
-                                " AND status = 'enrolled'",
-                                "i", p->p.id);
+                                " AND status = 'enrolled'", p->p.id);
         if (rc != DB_ROW)
             return rc;
         if (enrolled >= p->capacity)
             return DB_DONE;
         rc = db_query_int64(r->db, &next,
                             "SELECT id FROM afterschool_enrolments WHERE program_id = $1"
-                            " AND status = 'waitlisted' ORDER BY id LIMIT 1",
-                            "i", p->p.id);
+                            " AND status = 'waitlisted' ORDER BY id LIMIT 1", p->p.id);
         if (rc == DB_DONE)
             return DB_DONE;
         if (rc != DB_ROW)
             return rc;
         rc = db_run(r->db,
                     "UPDATE afterschool_enrolments SET status = 'enrolled', seat_from = $2,"
-                    " updated_at = $3 WHERE id = $1",
-                    "isi", next, from, now_unix());
+                    " updated_at = $3 WHERE id = $1", next, from, now_unix());
         if (rc != DB_DONE)
             return rc;
     }
@@ -819,8 +798,7 @@ void afterschool_h_delete_enrolment(req *r)
     int64_t id = r->params[0];
     db_stmt *s = db_query(r->db,
                           "SELECT program_id, student_id, school_id FROM afterschool_enrolments"
-                          " WHERE id = $1 AND status IN ('enrolled', 'waitlisted')",
-                          "i", id);
+                          " WHERE id = $1 AND status IN ('enrolled', 'waitlisted')", id);
     int rc = s ? db_step(s) : DB_ERROR;
     int64_t program_id = 0, student_id = 0, school_id = 0;
     if (rc == DB_ROW) {
@@ -861,7 +839,7 @@ void afterschool_h_delete_enrolment(req *r)
         fail_tx(r, rc);
         return;
     }
-    s = db_query(r->db, "SELECT status, seat_from FROM afterschool_enrolments WHERE id = $1", "i",
+    s = db_query(r->db, "SELECT status, seat_from FROM afterschool_enrolments WHERE id = $1",
                  id);
     rc = s ? db_step(s) : DB_ERROR;
     char status[16] = "", seat_from[AS_DATE_LEN] = "";
@@ -883,8 +861,7 @@ void afterschool_h_delete_enrolment(req *r)
     const char *new_status = had_seat && strcmp(seat_from, left_on) < 0 ? "left" : "cancelled";
     rc = db_run(r->db,
                 "UPDATE afterschool_enrolments SET status = $2, left_on = $3, updated_at = $4"
-                " WHERE id = $1",
-                "issi", id, new_status, had_seat ? left_on : NULL, now_unix());
+                " WHERE id = $1", id, new_status, had_seat ? left_on : NULL, now_unix());
     if (rc == DB_DONE && had_seat) {
         char from[AS_DATE_LEN];
         as_date_max(p.p.first_day, today, from);
@@ -916,8 +893,7 @@ void afterschool_h_list_program_enrolments(req *r)
                "SELECT COUNT(*) FROM afterschool_enrolments WHERE program_id = $1"
                " AND status IN ('enrolled', 'waitlisted')",
                "id:i,student_id:i,status:s,position:I,student_name:s,class_name:s,seat_from:S,"
-               "source:s",
-               "i", p.p.id);
+               "source:s", p.p.id);
 }
 
 void afterschool_h_list_student_enrolments(req *r)
@@ -943,8 +919,7 @@ void afterschool_h_list_student_enrolments(req *r)
                "SELECT COUNT(*) FROM afterschool_enrolments e JOIN afterschool_programs p"
                " ON p.id = e.program_id WHERE e.student_id = $1 AND ($2 = '' OR p.term = $2)",
                "id:i,program_id:i,program_name:s,kind:s,term:s,status:s,position:I,"
-               "seat_from:S,left_on:S,start:s,end:s,weekdays_mask:i,fee_per_hour_fen:i,place:S",
-               "is", student_id, term ? term : "");
+               "seat_from:S,left_on:S,start:s,end:s,weekdays_mask:i,fee_per_hour_fen:i,place:S", student_id, term ? term : "");
 }
 
 /* ---------- ranked choices and the fair allocation ---------- */
@@ -988,13 +963,11 @@ void afterschool_h_put_choices(req *r)
     }
     int rc = db_begin_write(r->db);
     if (rc == DB_OK)
-        rc = db_run(r->db, "DELETE FROM afterschool_choices WHERE student_id = $1 AND term = $2",
-                    "is", student_id, term);
+        rc = db_run(r->db, "DELETE FROM afterschool_choices WHERE student_id = $1 AND term = $2", student_id, term);
     for (size_t i = 0; rc == DB_DONE && i < n; i++)
         rc = db_run(r->db,
                     "INSERT INTO afterschool_choices (district_id, school_id, term, student_id,"
-                    " program_id, rank, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                    "iisiiiii", r->user->district_id, school_id, term, student_id, ids[i],
+                    " program_id, rank, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", r->user->district_id, school_id, term, student_id, ids[i],
                     (int64_t)i + 1, now_unix(), r->user->id);
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         json_decref(chosen);
@@ -1023,7 +996,7 @@ void afterschool_h_get_choices(req *r)
                " JOIN afterschool_programs p ON p.id = c.program_id"
                " WHERE c.student_id = $1 AND c.term = $2 ORDER BY c.rank",
                "SELECT COUNT(*) FROM afterschool_choices WHERE student_id = $1 AND term = $2",
-               "rank:i,program_id:i,name:s,kind:s", "is", student_id, term);
+               "rank:i,program_id:i,name:s,kind:s", student_id, term);
 }
 
 typedef struct {
@@ -1062,8 +1035,7 @@ void afterschool_h_run_allocation(req *r)
     db_stmt *s = db_query(r->db,
                           "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM
                           " WHERE p.school_id = $1 AND p.term = $2 AND p.status = 'open'"
-                          " ORDER BY p.id LIMIT 500",
-                          "is", school_id, term);
+                          " ORDER BY p.id LIMIT 500", school_id, term);
     int rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW)
         as_program_read(s, &progs[np++]);
@@ -1084,8 +1056,7 @@ void afterschool_h_run_allocation(req *r)
         int64_t enrolled = 0;
         rc = db_query_int64(r->db, &enrolled,
                             "SELECT COUNT(*) FROM afterschool_enrolments WHERE program_id = $1"
-                            " AND status = 'enrolled'",
-                            "i", progs[i].p.id);
+                            " AND status = 'enrolled'", progs[i].p.id);
         if (rc != DB_ROW) {
             fail_tx(r, rc);
             return;
@@ -1101,8 +1072,7 @@ void afterschool_h_run_allocation(req *r)
                  " afterschool_enrolments e JOIN afterschool_choices c2 ON c2.program_id ="
                  " e.program_id AND c2.student_id = e.student_id AND c2.term = c.term"
                  " WHERE e.student_id = c.student_id AND e.status = 'enrolled')"
-                 " ORDER BY c.student_id, c.rank",
-                 "is", school_id, term);
+                 " ORDER BY c.student_id, c.rank", school_id, term);
     rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
         int64_t sid = db_col_int64(s, 0), pid = db_col_int64(s, 1);
@@ -1162,13 +1132,11 @@ void afterschool_h_run_allocation(req *r)
         int64_t existing = 0;
         rc = db_query_int64(r->db, &existing,
                             "SELECT id FROM afterschool_enrolments WHERE program_id = $1"
-                            " AND student_id = $2 AND status = 'waitlisted'",
-                            "ii", p->p.id, rows[i].student_id);
+                            " AND student_id = $2 AND status = 'waitlisted'", p->p.id, rows[i].student_id);
         if (rc == DB_ROW && assign[i] >= 0) {
             rc = db_run(r->db,
                         "UPDATE afterschool_enrolments SET status = 'enrolled', seat_from = $2,"
-                        " source = 'allocation', updated_at = $3 WHERE id = $1",
-                        "isi", existing, from, now);
+                        " source = 'allocation', updated_at = $3 WHERE id = $1", existing, from, now);
             placed++;
         } else if (rc == DB_ROW) {
             rc = DB_DONE; /* already waiting there */
@@ -1176,8 +1144,7 @@ void afterschool_h_run_allocation(req *r)
             rc = db_run(r->db,
                         "INSERT INTO afterschool_enrolments (district_id, school_id, program_id,"
                         " student_id, status, seat_from, source, created_at, created_by,"
-                        " updated_at) VALUES ($1,$2,$3,$4,$5,$6,'allocation',$7,$8,$7)",
-                        "iiiissii", r->user->district_id, school_id, p->p.id, rows[i].student_id,
+                        " updated_at) VALUES ($1,$2,$3,$4,$5,$6,'allocation',$7,$8,$7)", r->user->district_id, school_id, p->p.id, rows[i].student_id,
                         assign[i] >= 0 ? "enrolled" : "waitlisted",
                         assign[i] >= 0 ? from : NULL, now, r->user->id);
             if (assign[i] >= 0)
@@ -1191,8 +1158,7 @@ void afterschool_h_run_allocation(req *r)
         rc = db_insert_id(r->db, &id,
                           "INSERT INTO afterschool_allocations (district_id, school_id, term, seed,"
                           " pupils, placed, waitlisted, ran_at, ran_by)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-                          "iisiiiiii", r->user->district_id, school_id, term, (int64_t)seed,
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id", r->user->district_id, school_id, term, (int64_t)seed,
                           (int64_t)nrows, placed, waitlisted, now, r->user->id);
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         fail_tx(r, rc == DB_DONE ? DB_ERROR : rc);
@@ -1250,7 +1216,7 @@ void afterschool_h_take_roll(req *r)
     /* who holds a seat that day; every id in `present` must be one of them */
     int64_t *seated = req_alloc(r, sizeof *seated * 5001);
     size_t nseated = 0;
-    db_stmt *s = db_query(r->db, SEATED_ON " ORDER BY e.student_id LIMIT 5000", "is", p.p.id, date);
+    db_stmt *s = db_query(r->db, SEATED_ON " ORDER BY e.student_id LIMIT 5000", p.p.id, date);
     rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW)
         seated[nseated++] = db_col_int64(s, 0);
@@ -1276,8 +1242,7 @@ void afterschool_h_take_roll(req *r)
     json_decref(strangers);
     int64_t roll = 0;
     rc = db_query_int64(r->db, &roll,
-                        "SELECT id FROM afterschool_rolls WHERE program_id = $1 AND date = $2",
-                        "is", p.p.id, date);
+                        "SELECT id FROM afterschool_rolls WHERE program_id = $1 AND date = $2", p.p.id, date);
     if (rc != DB_ROW && rc != DB_DONE) {
         fail_tx(r, rc);
         return;
@@ -1292,16 +1257,14 @@ void afterschool_h_take_roll(req *r)
     }
     int64_t now = now_unix();
     if (roll) {
-        rc = db_run(r->db, "UPDATE afterschool_rolls SET taken_by = $2, taken_at = $3 WHERE id = $1",
-                    "iii", roll, r->user->id, now);
+        rc = db_run(r->db, "UPDATE afterschool_rolls SET taken_by = $2, taken_at = $3 WHERE id = $1", roll, r->user->id, now);
         if (rc == DB_DONE)
-            rc = db_run(r->db, "DELETE FROM afterschool_attendance WHERE roll_id = $1", "i", roll);
+            rc = db_run(r->db, "DELETE FROM afterschool_attendance WHERE roll_id = $1", roll);
     } else {
         rc = db_insert_id(r->db, &roll,
                           "INSERT INTO afterschool_rolls (district_id, school_id, program_id, date,"
                           " taken_by, taken_at, late_reason) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-                          " RETURNING id",
-                          "iiisiis", p.district_id, p.school_id, p.p.id, date, r->user->id, now,
+                          " RETURNING id", p.district_id, p.school_id, p.p.id, date, r->user->id, now,
                           past ? reason : NULL);
     }
     for (size_t j = 0; rc == DB_DONE && j < nseated; j++) {
@@ -1310,8 +1273,7 @@ void afterschool_h_take_roll(req *r)
             here = present[i] == seated[j];
         rc = db_run(r->db,
                     "INSERT INTO afterschool_attendance (roll_id, student_id, present)"
-                    " VALUES ($1,$2,$3)",
-                    "iii", roll, seated[j], (int64_t)here);
+                    " VALUES ($1,$2,$3)", roll, seated[j], (int64_t)here);
     }
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         fail_tx(r, rc == DB_DONE ? DB_ERROR : rc);
@@ -1338,8 +1300,7 @@ void afterschool_h_get_roll(req *r)
     db_stmt *s = db_query(r->db,
                           "SELECT r.id, r.taken_at, r.late_reason, u.name FROM afterschool_rolls r"
                           " LEFT JOIN users u ON u.id = r.taken_by"
-                          " WHERE r.program_id = $1 AND r.date = $2",
-                          "is", p.p.id, date);
+                          " WHERE r.program_id = $1 AND r.date = $2", p.p.id, date);
     int rc = s ? db_step(s) : DB_ERROR;
     int64_t roll = 0, taken_at = 0;
     char late[512] = "", by[256] = "";
@@ -1360,14 +1321,12 @@ void afterschool_h_get_roll(req *r)
                  " LEFT JOIN afterschool_attendance a ON a.student_id = st.id AND a.roll_id = $3"
                  " WHERE st.id IN (" SEATED_ON " UNION SELECT student_id FROM afterschool_attendance"
                  " WHERE roll_id = $3)"
-                 " ORDER BY c.grade, c.name, st.student_no, st.id",
-                 "isi", p.p.id, date, roll);
+                 " ORDER BY c.grade, c.name, st.student_no, st.id", p.p.id, date, roll);
     json_t *items = db_rows_json(s, "student_id:i,name:s,class_name:s,present:I");
     s = db_query(r->db,
                  "SELECT x.id, x.student_id, x.present_before, x.present_after, x.reason, u.name, x.at"
                  " FROM afterschool_corrections x LEFT JOIN users u ON u.id = x.by_user"
-                 " WHERE x.roll_id = $1 ORDER BY x.id",
-                 "i", roll);
+                 " WHERE x.roll_id = $1 ORDER BY x.id", roll);
     json_t *corr = db_rows_json(s, "id:i,student_id:i,present_before:b,present_after:b,reason:s,"
                                    "by_name:S,at_unix:i");
     if (!items || !corr) {
@@ -1420,8 +1379,7 @@ void afterschool_h_correct_roll(req *r)
     }
     int64_t roll = 0, before = 0;
     rc = db_query_int64(r->db, &roll,
-                        "SELECT id FROM afterschool_rolls WHERE program_id = $1 AND date = $2",
-                        "is", p.p.id, date);
+                        "SELECT id FROM afterschool_rolls WHERE program_id = $1 AND date = $2", p.p.id, date);
     if (rc != DB_ROW) {
         db_rollback(r->db);
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
@@ -1429,8 +1387,7 @@ void afterschool_h_correct_roll(req *r)
     }
     rc = db_query_int64(r->db, &before,
                         "SELECT present FROM afterschool_attendance WHERE roll_id = $1"
-                        " AND student_id = $2",
-                        "ii", roll, student_id);
+                        " AND student_id = $2", roll, student_id);
     if (rc != DB_ROW) {
         db_rollback(r->db);
         if (rc == DB_DONE)
@@ -1443,14 +1400,12 @@ void afterschool_h_correct_roll(req *r)
     }
     int64_t id = 0;
     rc = db_run(r->db,
-                "UPDATE afterschool_attendance SET present = $3 WHERE roll_id = $1 AND student_id = $2",
-                "iii", roll, student_id, (int64_t)present);
+                "UPDATE afterschool_attendance SET present = $3 WHERE roll_id = $1 AND student_id = $2", roll, student_id, (int64_t)present);
     if (rc == DB_DONE)
         rc = db_insert_id(r->db, &id,
                           "INSERT INTO afterschool_corrections (roll_id, student_id, present_before,"
                           " present_after, reason, by_user, at) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-                          " RETURNING id",
-                          "iiiisii", roll, student_id, before, (int64_t)present, reason,
+                          " RETURNING id", roll, student_id, before, (int64_t)present, reason,
                           r->user->id, now_unix());
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         fail_tx(r, rc == DB_DONE ? DB_ERROR : rc);

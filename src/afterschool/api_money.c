@@ -212,8 +212,7 @@ int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *
     db_stmt *s = db_query(c,
                           "SELECT id, kind, weekdays, start_min, end_min, fee_per_hour_fen,"
                           " first_day, last_day FROM afterschool_programs WHERE district_id = $1"
-                          " AND term = $2 AND ($3 = 0 OR school_id = $3) ORDER BY id",
-                          "isi", district, term, school_id);
+                          " AND term = $2 AND ($3 = 0 OR school_id = $3) ORDER BY id", district, term, school_id);
     rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
         as_program *p = vec_push(&progs);
@@ -231,8 +230,7 @@ int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *
         goto out;
     s = db_query(c,
                  "SELECT student_id FROM afterschool_waivers WHERE district_id = $1"
-                 " AND ($2 = 0 OR school_id = $2) ORDER BY student_id",
-                 "ii", district, school_id);
+                 " AND ($2 = 0 OR school_id = $2) ORDER BY student_id", district, school_id);
     rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW)
         *(int64_t *)vec_push(&waivers) = db_col_int64(s, 0);
@@ -244,8 +242,7 @@ int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *
                  " FROM afterschool_enrolments e JOIN afterschool_programs p ON p.id = e.program_id"
                  " WHERE p.district_id = $1 AND p.term = $2 AND ($3 = 0 OR p.school_id = $3)"
                  " AND e.status IN ('enrolled', 'left') AND e.seat_from IS NOT NULL"
-                 " ORDER BY e.student_id, e.program_id",
-                 "isi", district, term, school_id);
+                 " ORDER BY e.student_id, e.program_id", district, term, school_id);
     rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
         seat_row *e = vec_push(&seats);
@@ -263,8 +260,7 @@ int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *
 
     rc = db_run(c,
                 "DELETE FROM afterschool_bills WHERE district_id = $1 AND term = $2"
-                " AND ($3 = 0 OR school_id = $3)",
-                "isi", district, term, school_id);
+                " AND ($3 = 0 OR school_id = $3)", district, term, school_id);
     if (rc != DB_DONE)
         goto out;
     ins = prepare_bill_insert(c, BILL_BATCH);
@@ -375,8 +371,7 @@ void afterschool_h_set_waiver(req *r)
     int rc = db_run(r->db,
                     "INSERT INTO afterschool_waivers (student_id, district_id, school_id, reason,"
                     " set_by, set_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (student_id)"
-                    " DO UPDATE SET reason = $4, set_by = $5, set_at = $6",
-                    "iiisii", student_id, r->user->district_id, school_id, reason, r->user->id,
+                    " DO UPDATE SET reason = $4, set_by = $5, set_at = $6", student_id, r->user->district_id, school_id, reason, r->user->id,
                     now_unix());
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -393,13 +388,12 @@ void afterschool_h_delete_waiver(req *r)
     if (!as_student_place_or_reply(r, student_id, &school_id) ||
         !auth_school_admin_or_reply(r, school_id))
         return;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM afterschool_waivers WHERE student_id = $1",
-                            "i", student_id);
+    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM afterschool_waivers WHERE student_id = $1", student_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
-    rc = db_run(r->db, "DELETE FROM afterschool_waivers WHERE student_id = $1", "i", student_id);
+    rc = db_run(r->db, "DELETE FROM afterschool_waivers WHERE student_id = $1", student_id);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -419,7 +413,7 @@ void afterschool_h_list_waivers(req *r)
                " JOIN students s ON s.id = w.student_id JOIN classes c ON c.id = s.class_id"
                " WHERE w.school_id = $1 ORDER BY c.grade, c.name, s.student_no",
                "SELECT COUNT(*) FROM afterschool_waivers WHERE school_id = $1",
-               "student_id:i,name:s,class_name:s,reason:s,set_at_unix:i", "i", school_id);
+               "student_id:i,name:s,class_name:s,reason:s,set_at_unix:i", school_id);
 }
 
 /* ---------- AS-8 subsidies ---------- */
@@ -442,8 +436,7 @@ void afterschool_h_get_subsidies(req *r)
                           " FROM afterschool_duties d JOIN afterschool_programs p"
                           " ON p.id = d.program_id JOIN users u ON u.id = d.user_id"
                           " WHERE p.school_id = $1 AND p.term = $2"
-                          " GROUP BY d.user_id, u.name ORDER BY u.name, d.user_id",
-                          "is", school_id, term);
+                          " GROUP BY d.user_id, u.name ORDER BY u.name, d.user_id", school_id, term);
     json_t *items = json_array();
     int64_t total = 0, minutes = 0;
     int rc = DB_ERROR;
@@ -516,7 +509,7 @@ static school_stat *find_school(school_stat *st, size_t n, int64_t id)
 static int fold(req *r, const char *sql, const char *term, int64_t school_id, school_stat *st,
                 size_t n, int first, int nvals)
 {
-    db_stmt *s = db_query(r->db, sql, "isi", r->user->district_id, term, school_id);
+    db_stmt *s = db_query(r->db, sql, r->user->district_id, term, school_id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -577,8 +570,7 @@ static json_t *report_json(req *r, const char *term, int64_t school_id)
     db_stmt *s = db_query(r->db,
                           "SELECT s.id, s.name, s.rural, (SELECT COUNT(*) FROM students p"
                           " WHERE p.school_id = s.id) FROM schools s WHERE s.district_id = $1"
-                          " AND ($2 = 0 OR s.id = $2) ORDER BY s.id",
-                          "ii", district, school_id);
+                          " AND ($2 = 0 OR s.id = $2) ORDER BY s.id", district, school_id);
     vec v = {.size = sizeof(school_stat)};
     int rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
@@ -601,8 +593,7 @@ static json_t *report_json(req *r, const char *term, int64_t school_id)
     s = rc == DB_DONE ? db_query(r->db,
                                  "SELECT p.school_id, d.user_id, SUM(d.minutes) FROM"
                                  " afterschool_duties d," TERM_PROGRAMS
-                                 " AND p.id = d.program_id GROUP BY p.school_id, d.user_id",
-                                 "isi", district, term, school_id)
+                                 " AND p.id = d.program_id GROUP BY p.school_id, d.user_id", district, term, school_id)
                       : NULL;
     if (rc == DB_DONE) {
         rc = DB_ERROR;
@@ -620,8 +611,7 @@ static json_t *report_json(req *r, const char *term, int64_t school_id)
         s = db_query(r->db,
                      "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM " WHERE p.district_id = $1"
                      " AND p.term = $2 AND ($3 = 0 OR p.school_id = $3) AND p.status = 'open'"
-                     " ORDER BY p.school_id, p.id",
-                     "isi", district, term, school_id);
+                     " ORDER BY p.school_id, p.id", district, term, school_id);
         vec pv = {.size = sizeof(as_program_row)};
         rc = DB_ERROR;
         while (s && (rc = db_step(s)) == DB_ROW)

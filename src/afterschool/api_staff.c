@@ -30,8 +30,7 @@ static bool may_see_staff(req *r, int64_t user_id)
     return db_query_int64(r->db, &one,
                           "SELECT 1 FROM user_roles t JOIN user_roles a ON a.school_id = t.school_id"
                           " WHERE t.user_id = $1 AND a.user_id = $2 AND a.role = 'school_admin'"
-                          " AND t.role IN ('teacher', 'grade_leader', 'school_admin')",
-                          "ii", user_id, r->user->id) == DB_ROW;
+                          " AND t.role IN ('teacher', 'grade_leader', 'school_admin')", user_id, r->user->id) == DB_ROW;
 }
 
 static json_t *credits_json(req *r, int64_t user_id, int64_t earned, int64_t held, int64_t spent)
@@ -102,9 +101,8 @@ void afterschool_h_create_duty(req *r)
         rc = db_insert_id(r->db, &id,
                           "INSERT INTO afterschool_duties (district_id, school_id, user_id,"
                           " program_id, date, minutes, covering_for, created_by, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-                          "iiiisiIii", p.district_id, p.school_id, user_id, program_id, date,
-                          minutes, covering, r->user->id, now_unix());
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id", p.district_id, p.school_id, user_id, program_id, date,
+                          minutes, db_id_or_null(covering), r->user->id, now_unix());
     int64_t earned = 0, held = 0, spent = 0;
     if (rc == DB_DONE)
         rc = as_credits(r->db, user_id, &earned, &held, &spent) == DB_OK ? DB_DONE : DB_ERROR;
@@ -143,13 +141,13 @@ void afterschool_h_list_duties(req *r)
                " FROM afterschool_duties d JOIN afterschool_programs p ON p.id = d.program_id"
                " WHERE d.user_id = $1 ORDER BY d.date DESC, d.id DESC",
                "SELECT COUNT(*) FROM afterschool_duties WHERE user_id = $1",
-               "id:i,program_id:i,program_name:s,date:s,minutes:i,covering_for:I", "i", user_id);
+               "id:i,program_id:i,program_name:s,date:s,minutes:i,covering_for:I", user_id);
 }
 
 void afterschool_h_get_credits(req *r)
 {
     int64_t user_id = r->params[0], one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", "i", user_id);
+    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", user_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
@@ -181,8 +179,7 @@ void afterschool_h_create_leave(req *r)
     int rc = db_query_int64(r->db, &school_id,
                             "SELECT school_id FROM user_roles WHERE user_id = $1"
                             " AND role IN ('teacher', 'grade_leader', 'school_admin')"
-                            " ORDER BY id LIMIT 1",
-                            "i", me);
+                            " ORDER BY id LIMIT 1", me);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_FORBIDDEN : SJ_ERR_INTERNAL);
         return;
@@ -212,16 +209,14 @@ void afterschool_h_create_leave(req *r)
     if (rc == DB_OK)
         rc = db_query_int64(r->db, &used,
                             "SELECT COUNT(*) FROM afterschool_leave WHERE user_id = $1"
-                            " AND week_start = $2 AND status <> 'rejected'",
-                            "is", me, week) == DB_ROW
+                            " AND week_start = $2 AND status <> 'rejected'", me, week) == DB_ROW
                  ? DB_OK
                  : DB_ERROR;
     int64_t same = 0;
     if (rc == DB_OK)
         rc = db_query_int64(r->db, &same,
                             "SELECT COUNT(*) FROM afterschool_leave WHERE user_id = $1"
-                            " AND date = $2 AND half = $3 AND status <> 'rejected'",
-                            "iss", me, date, halves[half]) == DB_ROW
+                            " AND date = $2 AND half = $3 AND status <> 'rejected'", me, date, halves[half]) == DB_ROW
                  ? DB_OK
                  : DB_ERROR;
     if (rc != DB_OK) {
@@ -263,8 +258,7 @@ void afterschool_h_create_leave(req *r)
     rc = db_insert_id(r->db, &id,
                       "INSERT INTO afterschool_leave (district_id, school_id, user_id, date, half,"
                       " week_start, minutes, status, policy_version, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,'pending',$8,$9) RETURNING id",
-                      "iiisssisi", r->user->district_id, school_id, me, date, halves[half], week,
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,'pending',$8,$9) RETURNING id", r->user->district_id, school_id, me, date, halves[half], week,
                       t.minutes_required, policy_version(r->app->pol), now_unix());
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
@@ -311,7 +305,7 @@ void afterschool_h_list_leave(req *r)
                                  " ORDER BY l.date DESC, l.id DESC", sel),
                    "SELECT COUNT(*) FROM afterschool_leave WHERE school_id = $1"
                    " AND ($2 = '' OR status = $2)",
-                   cols, "is", school_id, st);
+                   cols, school_id, st);
         return;
     }
     reply_list(r,
@@ -319,7 +313,7 @@ void afterschool_h_list_leave(req *r)
                              " ORDER BY l.date DESC, l.id DESC", sel),
                "SELECT COUNT(*) FROM afterschool_leave WHERE user_id = $1"
                " AND ($2 = '' OR status = $2)",
-               cols, "is", r->user->id, st);
+               cols, r->user->id, st);
 }
 
 void afterschool_h_decide_leave(req *r)
@@ -330,8 +324,7 @@ void afterschool_h_decide_leave(req *r)
     if (!body_require_object_or_reply(r) || !body_bool_or_reply(r, "approve", true, &approve) ||
         !body_str_or_reply(r, "note", 200, false, &note))
         return;
-    db_stmt *s = db_query(r->db, "SELECT school_id, user_id FROM afterschool_leave WHERE id = $1",
-                          "i", id);
+    db_stmt *s = db_query(r->db, "SELECT school_id, user_id FROM afterschool_leave WHERE id = $1", id);
     int rc = s ? db_step(s) : DB_ERROR;
     int64_t school_id = 0, user_id = 0;
     if (rc == DB_ROW) {
@@ -351,7 +344,7 @@ void afterschool_h_decide_leave(req *r)
         rc = db_lock(r->db, DB_LOCK_USER, user_id);
     char status[16] = "";
     if (rc == DB_OK) {
-        s = db_query(r->db, "SELECT status FROM afterschool_leave WHERE id = $1", "i", id);
+        s = db_query(r->db, "SELECT status FROM afterschool_leave WHERE id = $1", id);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW)
             snprintf(status, sizeof status, "%s", db_col_text(s, 0));
@@ -369,8 +362,7 @@ void afterschool_h_decide_leave(req *r)
     if (rc == DB_OK)
         rc = db_run(r->db,
                     "UPDATE afterschool_leave SET status = $2, decided_by = $3, decided_at = $4,"
-                    " decision_note = $5 WHERE id = $1",
-                    "isiis", id, approve ? "approved" : "rejected", r->user->id, now_unix(), note);
+                    " decision_note = $5 WHERE id = $1", id, approve ? "approved" : "rejected", r->user->id, now_unix(), note);
     int64_t earned = 0, held = 0, spent = 0;
     if (rc == DB_DONE)
         rc = as_credits(r->db, user_id, &earned, &held, &spent) == DB_OK ? DB_DONE : DB_ERROR;
@@ -419,8 +411,7 @@ void afterschool_h_get_roster(req *r)
         " FROM afterschool_programs p LEFT JOIN users ua ON ua.id = p.staff_a"
         " LEFT JOIN users ub ON ub.id = p.staff_b"
         " WHERE p.school_id = $1 AND p.status = 'open' AND p.first_day <= $2"
-        " AND p.last_day >= $2 AND (p.weekdays & $3) <> 0 ORDER BY p.start_min, p.id",
-        "isi", school_id, date, (int64_t)(1u << wd));
+        " AND p.last_day >= $2 AND (p.weekdays & $3) <> 0 ORDER BY p.start_min, p.id", school_id, date, (int64_t)(1u << wd));
     json_t *items = json_array();
     int rc = DB_ERROR;
     while (s && kind == DAY_SCHOOL && (rc = db_step(s)) == DB_ROW) {

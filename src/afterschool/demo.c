@@ -159,8 +159,7 @@ static int vendor_add(as_demo *d)
                         "INSERT INTO afterschool_vendors (district_id, name, credit_code,"
                         " institution_id, service_items, fee_per_hour_fen, vetted_from, vetted_to,"
                         " created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
-                        " RETURNING id",
-                        "issisissii", ctx->district_id, ctx->vendor_name, ctx->vendor_uscc,
+                        " RETURNING id", ctx->district_id, ctx->vendor_name, ctx->vendor_uscc,
                         ctx->vendor_institution_id, "[\"足球\",\"篮球\",\"田径\"]", (int64_t)VENDOR_FEE,
                         from, to, demo_unix(from, 10 * 60), ctx->admin_id);
 }
@@ -179,12 +178,11 @@ static int program_add(as_demo *d, const demo_school *sc, demo_prog *g)
         " provider, vendor_id, institution_id, capacity, weekdays, start_time, end_time,"
         " start_min, end_min, fee_per_hour_fen, first_day, last_day, place, staff_a, staff_b,"
         " policy_version, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-        "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id",
-        "iisssssIIiissiiisssIIsii", d->ctx->district_id, sc->id, d->term, g->name, g->kind_name,
-        g->category, g->provider, strcmp(g->provider, "third_party") == 0 ? d->vendor_id : 0,
-        strcmp(g->provider, "third_party") == 0 ? d->ctx->vendor_institution_id : 0, g->capacity,
+        "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id", d->ctx->district_id, sc->id, d->term, g->name, g->kind_name,
+        g->category, g->provider, db_id_or_null(strcmp(g->provider, "third_party") == 0 ? d->vendor_id : 0),
+        db_id_or_null(strcmp(g->provider, "third_party") == 0 ? d->ctx->vendor_institution_id : 0), g->capacity,
         (int64_t)g->p.weekdays, start, end, (int64_t)g->p.start_min, (int64_t)g->p.end_min, g->fee,
-        d->first, d->last, g->place, g->staff_a, g->staff_b, policy_version(d->a->pol), created,
+        d->first, d->last, g->place, db_id_or_null(g->staff_a), db_id_or_null(g->staff_b), policy_version(d->a->pol), created,
         sc->admin_id);
     g->p.id = g->id;
     if (rc == DB_DONE)

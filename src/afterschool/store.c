@@ -55,7 +55,7 @@ void as_program_read(db_stmt *s, as_program_row *out)
 
 int as_program_load(db_conn *c, int64_t id, as_program_row *out)
 {
-    db_stmt *s = db_query(c, "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM " WHERE p.id = $1", "i", id);
+    db_stmt *s = db_query(c, "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM " WHERE p.id = $1", id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -145,7 +145,7 @@ int as_is_session_day(db_conn *c, const as_program_row *p, const char *date)
 
 int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *class_id)
 {
-    db_stmt *s = db_query(c, "SELECT school_id, class_id FROM students WHERE id = $1", "i",
+    db_stmt *s = db_query(c, "SELECT school_id, class_id FROM students WHERE id = $1",
                           student_id);
     if (!s)
         return DB_ERROR;
@@ -185,18 +185,15 @@ int as_credits(db_conn *c, int64_t user_id, int64_t *earned, int64_t *held, int6
 {
     int rc = db_query_int64(c, earned,
                             "SELECT COALESCE(SUM(minutes), 0) FROM afterschool_duties"
-                            " WHERE user_id = $1",
-                            "i", user_id);
+                            " WHERE user_id = $1", user_id);
     if (rc == DB_ROW)
         rc = db_query_int64(c, held,
                             "SELECT COALESCE(SUM(minutes), 0) FROM afterschool_leave"
-                            " WHERE user_id = $1 AND status = 'pending'",
-                            "i", user_id);
+                            " WHERE user_id = $1 AND status = 'pending'", user_id);
     if (rc == DB_ROW)
         rc = db_query_int64(c, spent,
                             "SELECT COALESCE(SUM(minutes), 0) FROM afterschool_leave"
-                            " WHERE user_id = $1 AND status = 'approved'",
-                            "i", user_id);
+                            " WHERE user_id = $1 AND status = 'approved'", user_id);
     return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
@@ -205,8 +202,7 @@ bool as_user_is_staff_of(db_conn *c, int64_t user_id, int64_t school_id)
     int64_t one = 0;
     return db_query_int64(c, &one,
                           "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2"
-                          " AND role IN ('teacher', 'grade_leader', 'school_admin')",
-                          "ii", user_id, school_id) == DB_ROW;
+                          " AND role IN ('teacher', 'grade_leader', 'school_admin')", user_id, school_id) == DB_ROW;
 }
 
 /* ---------- a pupil's bill ---------- */
@@ -236,8 +232,7 @@ json_t *as_bill_json(req *r, int64_t student_id, const char *term)
                           " JOIN afterschool_programs p ON p.id = e.program_id"
                           " WHERE e.student_id = $1 AND p.term = $2"
                           " AND e.status IN ('enrolled', 'left') AND e.seat_from IS NOT NULL"
-                          " ORDER BY p.kind, p.id, e.id LIMIT 32",
-                          "is", student_id, term);
+                          " ORDER BY p.kind, p.id, e.id LIMIT 32", student_id, term);
     if (!s)
         return NULL;
     as_bill_item *items = req_alloc(r, sizeof *items * AS_MAX_BILL_ITEMS);
@@ -266,8 +261,7 @@ json_t *as_bill_json(req *r, int64_t student_id, const char *term)
     if (rc != DB_ROW && rc != DB_DONE)
         return NULL;
     int64_t one = 0;
-    rc = db_query_int64(r->db, &one, "SELECT 1 FROM afterschool_waivers WHERE student_id = $1",
-                        "i", student_id);
+    rc = db_query_int64(r->db, &one, "SELECT 1 FROM afterschool_waivers WHERE student_id = $1", student_id);
     if (rc != DB_ROW && rc != DB_DONE)
         return NULL;
     bool waived = rc == DB_ROW;

@@ -37,9 +37,9 @@ static void set_password(req *r, int64_t uid, const char *pw, int status)
     }
     int rc = db_begin_write(r->db) == DB_OK ? DB_DONE : DB_ERROR;
     if (rc == DB_DONE)
-        rc = db_run(r->db, "UPDATE users SET password_hash = $1 WHERE id = $2", "si", hash, uid);
+        rc = db_run(r->db, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, uid);
     if (rc == DB_DONE)
-        rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = $1", "i", uid);
+        rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = $1", uid);
     if (rc == DB_DONE)
         rc = db_commit(r->db) == DB_OK ? DB_DONE : DB_ERROR;
     else
@@ -61,7 +61,7 @@ static void h_my_password(req *r)
         !body_str_or_reply(r, "new_password", 128, true, &new_pw) ||
         !password_ok_or_reply(r, "new_password", new_pw))
         return;
-    db_stmt *s = db_query(r->db, "SELECT password_hash FROM users WHERE id = $1", "i", r->user->id);
+    db_stmt *s = db_query(r->db, "SELECT password_hash FROM users WHERE id = $1", r->user->id);
     char *hash = NULL;
     if (s && db_step(s) == DB_ROW)
         hash = req_strdup(r, db_col_text(s, 0));
@@ -83,12 +83,10 @@ static bool manages(req *r, int64_t uid)
         if (r->user->roles[i].kind != ROLE_SCHOOL_ADMIN)
             continue;
         int64_t school = r->user->roles[i].school_id, one = 0;
-        if (db_query_int64(r->db, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2",
-                           "ii", uid, school) == DB_ROW ||
+        if (db_query_int64(r->db, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2", uid, school) == DB_ROW ||
             db_query_int64(r->db, &one,
                            "SELECT 1 FROM guardianships g JOIN students s ON s.id = g.student_id"
-                           " WHERE g.user_id = $1 AND s.school_id = $2",
-                           "ii", uid, school) == DB_ROW)
+                           " WHERE g.user_id = $1 AND s.school_id = $2", uid, school) == DB_ROW)
             return true;
     }
     return false;
@@ -97,7 +95,7 @@ static bool manages(req *r, int64_t uid)
 static bool user_exists_or_reply(req *r, int64_t uid)
 {
     int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", "i", uid);
+    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", uid);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
@@ -128,7 +126,7 @@ static void h_user_phone(req *r)
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    db_stmt *s = db_query(r->db, "SELECT phone_enc FROM users WHERE id = $1", "i", uid);
+    db_stmt *s = db_query(r->db, "SELECT phone_enc FROM users WHERE id = $1", uid);
     char *phone = NULL;
     if (s && db_step(s) == DB_ROW && !db_col_isnull(s, 0))
         phone = pii_open(r->app->data_key, db_col_text(s, 0));
@@ -145,7 +143,7 @@ static void h_user_phone(req *r)
 static void h_health(req *r)
 {
     int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1", "");
+    int rc = db_query_int64(r->db, &one, "SELECT 1");
     if (rc != DB_ROW) {
         reply_err(r, SJ_ERR_UNAVAILABLE);
         return;

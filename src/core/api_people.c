@@ -38,8 +38,7 @@ static void h_school_create(req *r)
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO schools (district_id, name, kind, rural, created_at)"
-                          " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                          "issii", r->user->district_id, name, school_kinds[kind], (int64_t)rural,
+                          " VALUES ($1, $2, $3, $4, $5) RETURNING id", r->user->district_id, name, school_kinds[kind], (int64_t)rural,
                           now_unix());
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -59,7 +58,7 @@ static void h_school_list(req *r)
                       " FROM schools s";
     if (auth_district_staff(r->user)) {
         reply_list(r, req_printf(r, "%s WHERE s.district_id = $1 ORDER BY s.id", sel),
-                   "SELECT COUNT(*) FROM schools WHERE district_id = $1", cols, "i",
+                   "SELECT COUNT(*) FROM schools WHERE district_id = $1", cols,
                    r->user->district_id);
         return;
     }
@@ -68,7 +67,7 @@ static void h_school_list(req *r)
                              " ORDER BY s.id", sel),
                "SELECT COUNT(*) FROM schools WHERE id IN"
                " (SELECT school_id FROM user_roles WHERE user_id = $1)",
-               cols, "i", r->user->id);
+               cols, r->user->id);
 }
 
 static void h_school_get(req *r)
@@ -76,7 +75,7 @@ static void h_school_get(req *r)
     int64_t id = r->params[0];
     if (!auth_school_staff_or_reply(r, id))
         return;
-    db_stmt *s = db_query(r->db, "SELECT id, name, kind, rural FROM schools WHERE id = $1", "i", id);
+    db_stmt *s = db_query(r->db, "SELECT id, name, kind, rural FROM schools WHERE id = $1", id);
     json_t *rows = db_rows_json(s, "id:i,name:s,kind:s,rural:b");
     if (!rows || json_array_size(rows) != 1) {
         json_decref(rows);
@@ -110,7 +109,7 @@ static void h_class_create(req *r)
         return;
     if (!auth_school_admin_or_reply(r, school_id))
         return;
-    db_stmt *s = db_query(r->db, "SELECT kind FROM schools WHERE id = $1", "i", school_id);
+    db_stmt *s = db_query(r->db, "SELECT kind FROM schools WHERE id = $1", school_id);
     char kind[16] = "";
     if (s && db_step(s) == DB_ROW)
         snprintf(kind, sizeof kind, "%s", db_col_text(s, 0));
@@ -125,8 +124,7 @@ static void h_class_create(req *r)
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO classes (district_id, school_id, grade, name, created_at)"
-                          " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                          "iiisi", r->user->district_id, school_id, grade, name, now_unix());
+                          " VALUES ($1, $2, $3, $4, $5) RETURNING id", r->user->district_id, school_id, grade, name, now_unix());
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -144,8 +142,7 @@ static void h_school_classes(req *r)
     reply_list(r,
                "SELECT c.id, c.grade, c.name, (SELECT COUNT(*) FROM students s WHERE s.class_id = c.id)"
                " FROM classes c WHERE c.school_id = $1 ORDER BY c.grade, c.name, c.id",
-               "SELECT COUNT(*) FROM classes WHERE school_id = $1", "id:i,grade:i,name:s,students:i",
-               "i", school_id);
+               "SELECT COUNT(*) FROM classes WHERE school_id = $1", "id:i,grade:i,name:s,students:i", school_id);
 }
 
 static void h_class_get(req *r)
@@ -153,8 +150,7 @@ static void h_class_get(req *r)
     int64_t id = r->params[0];
     db_stmt *s = db_query(r->db,
                           "SELECT c.id, c.school_id, c.grade, c.name, s.name FROM classes c"
-                          " JOIN schools s ON s.id = c.school_id WHERE c.id = $1",
-                          "i", id);
+                          " JOIN schools s ON s.id = c.school_id WHERE c.id = $1", id);
     json_t *rows = db_rows_json(s, "id:i,school_id:i,grade:i,name:s,school_name:s");
     if (!rows || json_array_size(rows) != 1) {
         json_decref(rows);
@@ -240,7 +236,7 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
         ro->institution_id = json_is_integer(iid) ? json_integer_value(iid) : 0;
         if (ro->school_id) {
             int64_t one;
-            int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", "i",
+            int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1",
                                     ro->school_id);
             if (rc != DB_ROW) {
                 reply_err_field(r, SJ_ERR_BAD_FIELD, "roles");
@@ -268,17 +264,15 @@ int core_user_create(db_conn *c, const app *a, int64_t district_id, const char *
     int rc = db_insert_id(c, id,
                           "INSERT INTO users (district_id, username, name, password_hash, phone_enc,"
                           " phone_hash, phone_masked, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
-                          " RETURNING id",
-                          "issssssi", district_id, username, name, password_hash, enc,
+                          " RETURNING id", district_id, username, name, password_hash, enc,
                           phone ? hash : NULL, phone ? masked : NULL, now_unix());
     free(enc);
     for (int i = 0; rc == DB_DONE && i < nroles; i++) {
         const role *ro = &roles[i];
         rc = db_run(c,
                     "INSERT INTO user_roles (user_id, role, school_id, grade, institution_id)"
-                    " VALUES ($1, $2, $3, $4, $5)",
-                    "isIII", *id, role_name(ro->kind), ro->school_id, (int64_t)ro->grade,
-                    ro->institution_id);
+                    " VALUES ($1, $2, $3, $4, $5)", *id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
+                    db_id_or_null(ro->institution_id));
     }
     return rc;
 }
@@ -388,12 +382,10 @@ static void h_user_list(req *r)
         return;
     s = db_query(r->db,
                  req_printf(r, "SELECT u.id, u.username, u.name, u.phone_masked FROM users u"
-                               " WHERE %s ORDER BY u.id LIMIT $3 OFFSET $4", where),
-                 "isii", key, rf, limit, offset);
+                               " WHERE %s ORDER BY u.id LIMIT $3 OFFSET $4", where), key, rf, limit, offset);
     json_t *items = db_rows_json(s, "id:i,username:s,name:s,phone_masked:S");
     if (!items ||
-        db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM users u WHERE %s", where),
-                       "is", key, rf) != DB_ROW) {
+        db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM users u WHERE %s", where), key, rf) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -421,8 +413,7 @@ static void h_class_teacher_add(req *r)
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
                             "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2"
-                            " AND role IN ('teacher', 'grade_leader', 'school_admin')",
-                            "ii", user_id, school_id);
+                            " AND role IN ('teacher', 'grade_leader', 'school_admin')", user_id, school_id);
     if (rc != DB_ROW) {
         json_t *extra = json_pack("{s:s,s:s}", "field", "user_id", "message",
                                   r->english ? "This user is not a teacher of this school"
@@ -433,8 +424,7 @@ static void h_class_teacher_add(req *r)
     int64_t id = 0;
     rc = db_insert_id(r->db, &id,
                       "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)"
-                      " RETURNING id",
-                      "iis", class_id, user_id, subject);
+                      " RETURNING id", class_id, user_id, subject);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -453,8 +443,7 @@ static void h_class_teachers(req *r)
     reply_list(r,
                "SELECT t.user_id, u.name, t.subject FROM teaching t JOIN users u ON u.id = t.user_id"
                " WHERE t.class_id = $1 ORDER BY t.subject, u.name",
-               "SELECT COUNT(*) FROM teaching WHERE class_id = $1", "user_id:i,name:s,subject:s",
-               "i", class_id);
+               "SELECT COUNT(*) FROM teaching WHERE class_id = $1", "user_id:i,name:s,subject:s", class_id);
 }
 
 /* ---------- pupils and guardians ---------- */
@@ -474,8 +463,7 @@ static void h_student_create(req *r)
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO students (district_id, school_id, class_id, name, student_no,"
-                          " gender, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-                          "iiisssi", r->user->district_id, school_id, class_id, name, student_no,
+                          " gender, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id", r->user->district_id, school_id, class_id, name, student_no,
                           gender, now_unix());
     if (rc == DB_CONSTRAINT) {
         reply_err_field(r, SJ_ERR_STUDENT_NO_TAKEN, "student_no");
@@ -494,7 +482,7 @@ static void h_student_create(req *r)
 static bool student_place_or_reply(req *r, int64_t student_id, int64_t *class_id,
                                    int64_t *school_id)
 {
-    db_stmt *s = db_query(r->db, "SELECT class_id, school_id FROM students WHERE id = $1", "i",
+    db_stmt *s = db_query(r->db, "SELECT class_id, school_id FROM students WHERE id = $1",
                           student_id);
     int rc = s ? db_step(s) : DB_ERROR;
     if (rc == DB_ROW) {
@@ -538,14 +526,12 @@ static void h_student_get(req *r)
                           "SELECT p.id, p.name, p.student_no, p.gender, p.class_id, c.name, c.grade,"
                           " p.school_id, sc.name, p.id_masked FROM students p"
                           " JOIN classes c ON c.id = p.class_id JOIN schools sc ON sc.id = p.school_id"
-                          " WHERE p.id = $1",
-                          "i", id);
+                          " WHERE p.id = $1", id);
     json_t *rows = db_rows_json(s, "id:i,name:s,student_no:s,gender:S,class_id:i,class_name:s,"
                                    "grade:i,school_id:i,school_name:s,id_masked:S");
     s = db_query(r->db,
                  "SELECT u.id, u.username, u.name, g.relation, u.phone_masked FROM guardianships g"
-                 " JOIN users u ON u.id = g.user_id WHERE g.student_id = $1 ORDER BY u.id",
-                 "i", id);
+                 " JOIN users u ON u.id = g.user_id WHERE g.student_id = $1 ORDER BY u.id", id);
     json_t *gs = db_rows_json(s, "id:i,username:s,name:s,relation:S,phone_masked:S");
     if (!rows || !gs || json_array_size(rows) != 1) {
         json_decref(rows);
@@ -569,7 +555,7 @@ static void h_class_students(req *r)
                "SELECT id, name, student_no, gender FROM students WHERE class_id = $1"
                " ORDER BY student_no, id",
                "SELECT COUNT(*) FROM students WHERE class_id = $1",
-               "id:i,name:s,student_no:s,gender:S", "i", class_id);
+               "id:i,name:s,student_no:s,gender:S", class_id);
 }
 
 static void h_guardian_link(req *r)
@@ -587,7 +573,7 @@ static void h_guardian_link(req *r)
         return;
     }
     int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", "i", user_id);
+    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", user_id);
     if (rc != DB_ROW) {
         reply_err_field(r, rc == DB_DONE ? SJ_ERR_BAD_FIELD : SJ_ERR_INTERNAL, "user_id");
         return;
@@ -595,14 +581,13 @@ static void h_guardian_link(req *r)
     rc = db_begin_write(r->db);
     if (rc == DB_OK)
         rc = db_run(r->db,
-                    "INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)",
-                    "iis", student_id, user_id, relation);
+                    "INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)", student_id, user_id, relation);
     /* the person becomes a guardian if they were not one already */
     if (rc == DB_DONE &&
         db_query_int64(r->db, &one,
-                       "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'guardian'", "i",
+                       "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'guardian'",
                        user_id) == DB_DONE)
-        rc = db_run(r->db, "INSERT INTO user_roles (user_id, role) VALUES ($1, 'guardian')", "i",
+        rc = db_run(r->db, "INSERT INTO user_roles (user_id, role) VALUES ($1, 'guardian')",
                     user_id);
     if (rc == DB_DONE && db_commit(r->db) == DB_OK) {
         r->audit_target = student_id;
@@ -625,8 +610,7 @@ static void h_my_children(req *r)
                " JOIN classes c ON c.id = p.class_id JOIN schools s ON s.id = p.school_id"
                " WHERE g.user_id = $1 ORDER BY p.id",
                "SELECT COUNT(*) FROM guardianships WHERE user_id = $1",
-               "id:i,name:s,student_no:s,class_id:i,class_name:s,grade:i,school_id:i,school_name:s",
-               "i", r->user->id);
+               "id:i,name:s,student_no:s,class_id:i,class_name:s,grade:i,school_id:i,school_name:s", r->user->id);
 }
 
 static void h_my_classes(req *r)
@@ -636,7 +620,7 @@ static void h_my_classes(req *r)
                " JOIN classes c ON c.id = t.class_id JOIN schools s ON s.id = c.school_id"
                " WHERE t.user_id = $1 ORDER BY c.grade, c.name, t.subject",
                "SELECT COUNT(*) FROM teaching WHERE user_id = $1",
-               "class_id:i,class_name:s,grade:i,school_id:i,school_name:s,subject:s", "i",
+               "class_id:i,class_name:s,grade:i,school_id:i,school_name:s,subject:s",
                r->user->id);
 }
 
@@ -671,12 +655,10 @@ static void h_audit_list(req *r)
     db_stmt *s = db_query(r->db,
                           req_printf(r, "SELECT id, at, user_id, username, action, target_kind,"
                                         " target_id, status, detail, ip, request_id FROM audit_log%s"
-                                        " ORDER BY id DESC LIMIT $6 OFFSET $7", where),
-                          "iiiisii", r->user->district_id, uid, from, to, act, limit, offset);
+                                        " ORDER BY id DESC LIMIT $6 OFFSET $7", where), r->user->district_id, uid, from, to, act, limit, offset);
     json_t *items = db_rows_json(s, "id:i,at_unix:i,user_id:I,username:S,action:s,target_kind:S,"
                                     "target_id:I,status:I,detail:S,ip:S,request_id:S");
-    if (!items || db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM audit_log%s", where),
-                                 "iiiis", r->user->district_id, uid, from, to, act) != DB_ROW) {
+    if (!items || db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM audit_log%s", where), r->user->district_id, uid, from, to, act) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
         return;

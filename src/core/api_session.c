@@ -21,8 +21,7 @@ static void h_login(req *r)
     const app *a = r->app;
     int64_t now = now_unix();
     int64_t failures = 0;
-    db_stmt *s = db_query(r->db, "SELECT failures, first_at FROM login_failures WHERE username = $1",
-                          "s", username);
+    db_stmt *s = db_query(r->db, "SELECT failures, first_at FROM login_failures WHERE username = $1", username);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -38,7 +37,7 @@ static void h_login(req *r)
 
     int64_t uid = 0;
     char hash[256] = "";
-    s = db_query(r->db, "SELECT id, password_hash FROM users WHERE username = $1", "s", username);
+    s = db_query(r->db, "SELECT id, password_hash FROM users WHERE username = $1", username);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -56,8 +55,7 @@ static void h_login(req *r)
                "INSERT INTO login_failures (username, failures, first_at) VALUES ($1, 1, $2)"
                " ON CONFLICT (username) DO UPDATE SET"
                " failures = CASE WHEN login_failures.first_at > $3 THEN login_failures.failures + 1 ELSE 1 END,"
-               " first_at = CASE WHEN login_failures.first_at > $3 THEN login_failures.first_at ELSE $2 END",
-               "sii", username, now, now - a->login_window_s);
+               " first_at = CASE WHEN login_failures.first_at > $3 THEN login_failures.first_at ELSE $2 END", username, now, now - a->login_window_s);
         db_commit(r->db);
         audit_insert(r, "login failed", "user", uid, 401, username);
         reply_err(r, SJ_ERR_BAD_CREDENTIALS);
@@ -69,15 +67,14 @@ static void h_login(req *r)
     user u;
     int rc = db_begin_write(r->db);
     if (rc == DB_OK)
-        rc = db_run(r->db, "DELETE FROM login_failures WHERE username = $1", "s", username);
+        rc = db_run(r->db, "DELETE FROM login_failures WHERE username = $1", username);
     if (rc == DB_DONE)
-        rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2", "ii",
+        rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2",
                     uid, now);
     if (rc == DB_DONE)
         rc = db_run(r->db,
                     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-                    " VALUES ($1, $2, $3, $4)",
-                    "siii", th, uid, now, now + a->session_ttl_s);
+                    " VALUES ($1, $2, $3, $4)", th, uid, now, now + a->session_ttl_s);
     if (rc == DB_DONE)
         rc = db_commit(r->db) == DB_OK ? DB_DONE : DB_ERROR;
     if (rc != DB_DONE || auth_load_user(r->db, uid, &u) != DB_ROW) {
@@ -101,7 +98,7 @@ static void h_logout(req *r)
     char th[AUTH_HASH_HEX];
     auth_token_hash(authz + 7, th);
     session_cache_drop(r->app->sessions, th);
-    if (db_run(r->db, "DELETE FROM sessions WHERE token_hash = $1", "s", th) != DB_DONE) {
+    if (db_run(r->db, "DELETE FROM sessions WHERE token_hash = $1", th) != DB_DONE) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }

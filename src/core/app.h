@@ -148,8 +148,10 @@ json_t *db_rows_json(db_stmt *s, const char *cols);
 json_t *list_json(json_t *items, int64_t total);   /* {"items","total"}; steals items */
 /* Runs a list query with paging: `sql` without LIMIT; answers 200 {"items","total"} or 500.
  * `count_sql` gives the total with the same parameters. */
-void reply_list(req *r, const char *sql, const char *count_sql, const char *cols,
-                const char *fmt, ...);
+void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
+                  const db_arg *args);
+#define reply_list(r, sql, count_sql, cols, ...)                                               \
+    reply_list_a((r), (sql), (count_sql), (cols), DB_ARGS(__VA_ARGS__))
 
 /* Validation helpers shared by modules. */
 bool valid_utf8(const char *s, size_t n);

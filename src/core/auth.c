@@ -77,8 +77,7 @@ static int load_user_from(db_conn *c, db_stmt *s, user *u)
         return rc;
     s = db_query(c,
                  "SELECT role, school_id, grade, institution_id FROM user_roles WHERE user_id = $1"
-                 " ORDER BY id",
-                 "i", u->id);
+                 " ORDER BY id", u->id);
     if (!s)
         return DB_ERROR;
     while ((rc = db_step(s)) == DB_ROW && u->nroles < USER_MAX_ROLES) {
@@ -97,7 +96,7 @@ static int load_user_from(db_conn *c, db_stmt *s, user *u)
 int auth_load_user(db_conn *c, int64_t user_id, user *u)
 {
     return load_user_from(
-        c, db_query(c, "SELECT id, district_id, username, name FROM users WHERE id = $1", "i", user_id),
+        c, db_query(c, "SELECT id, district_id, username, name FROM users WHERE id = $1", user_id),
         u);
 }
 
@@ -109,15 +108,13 @@ int auth_session_user(db_conn *c, session_cache *cache, const char *token, user 
         return DB_ROW;
     int64_t expires = 0;
     int q = db_query_int64(c, &expires,
-                           "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-                           "si", h, now_unix());
+                           "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2", h, now_unix());
     if (q != DB_ROW)
         return q; /* DB_DONE: no such session; else a store error (500, not 401) */
     int rc = load_user_from(c,
                             db_query(c,
                                      "SELECT u.id, u.district_id, u.username, u.name FROM sessions s"
-                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-                                     "s", h),
+                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1", h),
                             u);
     if (rc == DB_ROW && cache)
         session_cache_put(cache, h, u, expires);
@@ -205,11 +202,9 @@ bool auth_teaches(req *r, int64_t class_id, const char *subject)
     int64_t one = 0;
     int rc = subject ? db_query_int64(r->db, &one,
                                       "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2"
-                                      " AND subject = $3",
-                                      "iis", class_id, r->user->id, subject)
+                                      " AND subject = $3", class_id, r->user->id, subject)
                      : db_query_int64(r->db, &one,
-                                      "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2",
-                                      "ii", class_id, r->user->id);
+                                      "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2", class_id, r->user->id);
     return rc == DB_ROW;
 }
 
@@ -218,8 +213,7 @@ bool auth_guardian_of(req *r, int64_t student_id)
     int64_t one = 0;
     return r->user &&
            db_query_int64(r->db, &one,
-                          "SELECT 1 FROM guardianships WHERE student_id = $1 AND user_id = $2",
-                          "ii", student_id, r->user->id) == DB_ROW;
+                          "SELECT 1 FROM guardianships WHERE student_id = $1 AND user_id = $2", student_id, r->user->id) == DB_ROW;
 }
 
 bool auth_guardian_in_class(req *r, int64_t class_id)
@@ -228,13 +222,12 @@ bool auth_guardian_in_class(req *r, int64_t class_id)
     return r->user &&
            db_query_int64(r->db, &one,
                           "SELECT 1 FROM guardianships g JOIN students s ON s.id = g.student_id"
-                          " WHERE s.class_id = $1 AND g.user_id = $2",
-                          "ii", class_id, r->user->id) == DB_ROW;
+                          " WHERE s.class_id = $1 AND g.user_id = $2", class_id, r->user->id) == DB_ROW;
 }
 
 bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out, int *grade_out)
 {
-    db_stmt *s = db_query(r->db, "SELECT school_id, grade FROM classes WHERE id = $1", "i",
+    db_stmt *s = db_query(r->db, "SELECT school_id, grade FROM classes WHERE id = $1",
                           class_id);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
@@ -262,7 +255,7 @@ bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out,
 static bool school_exists_or_reply(req *r, int64_t school_id)
 {
     int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", "i", school_id);
+    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", school_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;

@@ -116,8 +116,7 @@ void term_default_bounds(const char *term, char first[11], char last[11])
 int calendar_term_bounds(db_conn *c, int64_t district_id, const char *term, char first[11],
                          char last[11])
 {
-    db_stmt *s = db_query(c, "SELECT first_day, last_day FROM terms WHERE district_id = $1 AND term = $2",
-                          "is", district_id, term);
+    db_stmt *s = db_query(c, "SELECT first_day, last_day FROM terms WHERE district_id = $1 AND term = $2", district_id, term);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -139,8 +138,7 @@ int calendar_day_kind(db_conn *c, int64_t district_id, const char *date, char *n
     char kind[16] = "";
     if (name && namelen)
         name[0] = 0;
-    db_stmt *s = db_query(c, "SELECT kind, name FROM calendar_days WHERE district_id = $1 AND date = $2",
-                          "is", district_id, date);
+    db_stmt *s = db_query(c, "SELECT kind, name FROM calendar_days WHERE district_id = $1 AND date = $2", district_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -187,8 +185,7 @@ static void h_term_put(req *r)
     }
     int rc = db_run(r->db,
                     "INSERT INTO terms (district_id, term, first_day, last_day) VALUES ($1,$2,$3,$4)"
-                    " ON CONFLICT (district_id, term) DO UPDATE SET first_day = $3, last_day = $4",
-                    "isss", r->user->district_id, term, first, last);
+                    " ON CONFLICT (district_id, term) DO UPDATE SET first_day = $3, last_day = $4", r->user->district_id, term, first, last);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -199,8 +196,7 @@ static void h_term_put(req *r)
 static void h_terms(req *r)
 {
     reply_list(r, "SELECT term, first_day, last_day FROM terms WHERE district_id = $1 ORDER BY first_day",
-               "SELECT COUNT(*) FROM terms WHERE district_id = $1", "term:s,first_day:s,last_day:s",
-               "i", r->user->district_id);
+               "SELECT COUNT(*) FROM terms WHERE district_id = $1", "term:s,first_day:s,last_day:s", r->user->district_id);
 }
 
 static void h_day_put(req *r)
@@ -229,8 +225,7 @@ static void h_day_put(req *r)
     }
     int rc = db_run(r->db,
                     "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"
-                    " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4",
-                    "isss", r->user->district_id, date, kinds[kind], name);
+                    " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4", r->user->district_id, date, kinds[kind], name);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -247,10 +242,10 @@ static void h_day_delete(req *r)
     }
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
-                            "SELECT 1 FROM calendar_days WHERE district_id = $1 AND date = $2", "is",
+                            "SELECT 1 FROM calendar_days WHERE district_id = $1 AND date = $2",
                             r->user->district_id, date);
     if (rc == DB_ROW)
-        rc = db_run(r->db, "DELETE FROM calendar_days WHERE district_id = $1 AND date = $2", "is",
+        rc = db_run(r->db, "DELETE FROM calendar_days WHERE district_id = $1 AND date = $2",
                     r->user->district_id, date);
     if (rc == DB_DONE && one == 0) {
         reply_err(r, SJ_ERR_NOT_FOUND);

@@ -22,10 +22,9 @@
 int64_t cli_district(db_conn *c)
 {
     int64_t id = 0;
-    if (db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1", "") == DB_ROW)
+    if (db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1") == DB_ROW)
         return id;
-    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
-                     "si", "示范区教育和体育局", now_unix()) != DB_DONE)
+    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id", "示范区教育和体育局", now_unix()) != DB_DONE)
         return 0;
     return id;
 }
@@ -110,17 +109,15 @@ static int ensure_user(app *a, const char *username, const char *name, const cha
     if (!district)
         rc = DB_ERROR;
     if (rc == DB_OK &&
-        db_query_int64(c, &id, "SELECT id FROM users WHERE username = $1", "s", username) == DB_ROW) {
-        rc = db_run(c, "UPDATE users SET password_hash = $1 WHERE id = $2", "si", hash, id);
+        db_query_int64(c, &id, "SELECT id FROM users WHERE username = $1", username) == DB_ROW) {
+        rc = db_run(c, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, id);
         int64_t one;
         if (rc == DB_DONE &&
-            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2",
-                           "is", id, role_name(ro->kind)) == DB_DONE)
+            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2", id, role_name(ro->kind)) == DB_DONE)
             rc = db_run(c,
                         "INSERT INTO user_roles (user_id, role, school_id, grade, institution_id)"
-                        " VALUES ($1, $2, $3, $4, $5)",
-                        "isIII", id, role_name(ro->kind), ro->school_id, (int64_t)ro->grade,
-                        ro->institution_id);
+                        " VALUES ($1, $2, $3, $4, $5)", id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
+                        db_id_or_null(ro->institution_id));
     } else if (rc == DB_OK) {
         rc = core_user_create(c, a, district, username, hash, name, NULL, ro, 1, &id);
     }

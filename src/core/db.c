@@ -12,7 +12,6 @@
  * db_pool_arm fail (serve arms it once it is ready), so tests can show that a failed store
  * call gives a clean 5xx and leaves nothing half-written.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -204,55 +203,34 @@ void db_finalize(db_stmt *s)
         s->ops->finalize(s);
 }
 
-static int bind_va(db_stmt *s, const char *fmt, va_list ap)
+int db_bind_args(db_stmt *s, int first, const db_arg *args)
 {
-    int idx = 1;
-    for (const char *f = fmt ? fmt : ""; *f; f++, idx++) {
-        int rc;
-        switch (*f) {
-        case 'i': rc = db_bind_int64(s, idx, va_arg(ap, int64_t)); break;
-        case 'I': {
-            int64_t v = va_arg(ap, int64_t); /* 0 binds NULL: an absent reference */
-            rc = v ? db_bind_int64(s, idx, v) : db_bind_null(s, idx);
-            break;
-        }
-        case 's': rc = db_bind_text(s, idx, va_arg(ap, const char *)); break;
-        case 'n': rc = db_bind_null(s, idx); break;
-        default: return DB_ERROR;
-        }
+    int idx = first;
+    for (const db_arg *a = args; a && a->t; a++, idx++) {
+        int rc = a->t == 'i'   ? db_bind_int64(s, idx, a->i)
+                 : a->t == 's' ? db_bind_text(s, idx, a->s)
+                               : db_bind_null(s, idx);
         if (rc != DB_OK)
             return rc;
     }
     return DB_OK;
 }
 
-static db_stmt *query_va(db_conn *c, const char *sql, const char *fmt, va_list ap)
+db_stmt *db_query_a(db_conn *c, const char *sql, const db_arg *args)
 {
     db_stmt *s = db_prepare(c, sql);
     if (!s)
         return NULL;
-    if (bind_va(s, fmt, ap) != DB_OK) {
+    if (db_bind_args(s, 1, args) != DB_OK) {
         db_finalize(s);
         return NULL;
     }
     return s;
 }
 
-db_stmt *db_query(db_conn *c, const char *sql, const char *fmt, ...)
+int db_run_a(db_conn *c, const char *sql, const db_arg *args)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    db_stmt *s = query_va(c, sql, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-int db_run(db_conn *c, const char *sql, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    db_stmt *s = query_va(c, sql, fmt, ap);
-    va_end(ap);
+    db_stmt *s = db_query_a(c, sql, args);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -262,12 +240,9 @@ int db_run(db_conn *c, const char *sql, const char *fmt, ...)
     return rc;
 }
 
-int db_insert_id(db_conn *c, int64_t *id_out, const char *sql, const char *fmt, ...)
+int db_insert_id_a(db_conn *c, int64_t *id_out, const char *sql, const db_arg *args)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    db_stmt *s = query_va(c, sql, fmt, ap);
-    va_end(ap);
+    db_stmt *s = db_query_a(c, sql, args);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -281,12 +256,9 @@ int db_insert_id(db_conn *c, int64_t *id_out, const char *sql, const char *fmt, 
     return rc == DB_DONE ? DB_DONE : rc;
 }
 
-int db_query_int64(db_conn *c, int64_t *out, const char *sql, const char *fmt, ...)
+int db_query_int64_a(db_conn *c, int64_t *out, const char *sql, const db_arg *args)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    db_stmt *s = query_va(c, sql, fmt, ap);
-    va_end(ap);
+    db_stmt *s = db_query_a(c, sql, args);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -362,7 +334,7 @@ int db_migrate(db_pool *p, char *err, size_t errlen)
             goto out;
         }
         int64_t seen = 0;
-        int q = db_query_int64(c, &seen, "SELECT 1 FROM schema_migrations WHERE name = $1", "s",
+        int q = db_query_int64(c, &seen, "SELECT 1 FROM schema_migrations WHERE name = $1",
                                name);
         if (q == DB_ROW) {
             db_rollback(c);
@@ -372,7 +344,7 @@ int db_migrate(db_pool *p, char *err, size_t errlen)
         int e = db_exec(c, sql);
         free(sql);
         if (e != DB_OK ||
-            db_run(c, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)", "si",
+            db_run(c, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
                    name, (int64_t)time(NULL)) != DB_DONE) {
             snprintf(err, errlen, "migration %s: %s", name, db_errmsg(c));
             db_rollback(c);

@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "pp.h"
+
 typedef struct db_pool db_pool;
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
@@ -64,14 +66,59 @@ int64_t db_col_int64(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col); /* borrowed until the next step; "" for NULL */
 void db_finalize(db_stmt *s);
 
-/* Helpers for the common shapes. `fmt` lists the parameter types: 'i' int64, 'I' int64 with 0
- * as SQL NULL, 's' text (NULL = SQL NULL), 'n' NULL. */
-int db_run(db_conn *c, const char *sql, const char *fmt, ...);          /* DB_DONE / error */
-int db_insert_id(db_conn *c, int64_t *id_out, const char *sql, const char *fmt, ...);
-                                     /* sql must end in RETURNING id; OUT: id_out */
-int db_query_int64(db_conn *c, int64_t *out, const char *sql, const char *fmt, ...);
-                                     /* DB_ROW with *out set, DB_DONE when no row */
-db_stmt *db_query(db_conn *c, const char *sql, const char *fmt, ...); /* prepared and bound */
+/* Helpers for the common shapes. The parameters follow the SQL as plain C values, $1 first:
+ * any integer type binds an integer, `char *` binds text (NULL binds SQL NULL), DB_NULL binds
+ * NULL, db_id_or_null(x) binds NULL for 0 (an absent reference). _Generic turns each into a
+ * db_arg, so the compiler refuses any other type (a double, a struct); scripts/sqlparams.py
+ * checks that the count matches the highest $N. */
+typedef struct {
+    char t;          /* 'i' integer, 's' text, 'n' NULL; 0 ends a list */
+    int64_t i;
+    const char *s;
+} db_arg;
+
+static inline db_arg db_arg_int_(int64_t v) { return (db_arg){'i', v, NULL}; }
+static inline db_arg db_arg_text_(const char *v) { return (db_arg){v ? 's' : 'n', 0, v}; }
+static inline db_arg db_arg_null_(const void *v) { return (db_arg){v ? 's' : 'n', 0, (const char *)v}; }
+static inline db_arg db_arg_same_(db_arg a) { return a; }
+#define DB_NULL ((db_arg){'n', 0, NULL})
+static inline db_arg db_id_or_null(int64_t v) { return v ? db_arg_int_(v) : DB_NULL; }
+
+#define DB_ARG(x)                                                                              \
+    _Generic((x),                                                                              \
+        db_arg: db_arg_same_,                                                                  \
+        char *: db_arg_text_,                                                                  \
+        const char *: db_arg_text_,                                                            \
+        void *: db_arg_null_,                                                                  \
+        _Bool: db_arg_int_,                                                                    \
+        char: db_arg_int_,                                                                     \
+        signed char: db_arg_int_,                                                              \
+        unsigned char: db_arg_int_,                                                            \
+        short: db_arg_int_,                                                                    \
+        unsigned short: db_arg_int_,                                                           \
+        int: db_arg_int_,                                                                      \
+        unsigned int: db_arg_int_,                                                             \
+        long: db_arg_int_,                                                                     \
+        unsigned long: db_arg_int_,                                                            \
+        long long: db_arg_int_,                                                                \
+        unsigned long long: db_arg_int_)(x)
+/* The parameters as a list ending in {0}: DB_ARGS() is the empty list. */
+#define DB_ARGS(...) ((const db_arg[]){__VA_OPT__(SJ_MAP(DB_ARG, __VA_ARGS__), ){0, 0, NULL}})
+
+int db_run_a(db_conn *c, const char *sql, const db_arg *args);          /* DB_DONE / error */
+int db_insert_id_a(db_conn *c, int64_t *id_out, const char *sql, const db_arg *args);
+int db_query_int64_a(db_conn *c, int64_t *out, const char *sql, const db_arg *args);
+db_stmt *db_query_a(db_conn *c, const char *sql, const db_arg *args);
+int db_bind_args(db_stmt *s, int first, const db_arg *args); /* binds $first, $first+1, ... */
+
+/* db_run(c, sql, ...): runs to the end; DB_DONE or an error. */
+#define db_run(c, sql, ...) db_run_a((c), (sql), DB_ARGS(__VA_ARGS__))
+/* db_insert_id(c, &id, sql, ...): sql ends in RETURNING id; OUT: id. */
+#define db_insert_id(c, id_out, sql, ...) db_insert_id_a((c), (id_out), (sql), DB_ARGS(__VA_ARGS__))
+/* db_query_int64(c, &out, sql, ...): DB_ROW with *out set (NULL reads 0), DB_DONE when no row. */
+#define db_query_int64(c, out, sql, ...) db_query_int64_a((c), (out), (sql), DB_ARGS(__VA_ARGS__))
+/* db_query(c, sql, ...): prepared and bound, to step; NULL on a store error. */
+#define db_query(c, sql, ...) db_query_a((c), (sql), DB_ARGS(__VA_ARGS__))
 
 /* Migrations: applied in order, each in its own transaction, recorded in schema_migrations. */
 int db_migrate(db_pool *p, char *err, size_t errlen);

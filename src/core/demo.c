@@ -174,8 +174,7 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
     int rural = idx % 4 == 3 || (first_school == 0 && idx == 2); /* the small demo has one rural school too */
     if (db_insert_id(d->c, &sid,
                      "INSERT INTO schools (district_id, name, kind, rural, created_at)"
-                     " VALUES ($1,$2,$3,$4,$5) RETURNING id",
-                     "issii", d->district, name, kind, (int64_t)rural, now_unix()) != DB_DONE)
+                     " VALUES ($1,$2,$3,$4,$5) RETURNING id", d->district, name, kind, (int64_t)rural, now_unix()) != DB_DONE)
         return -1;
     int g0 = strcmp(kind, "junior") == 0 ? 7 : 1, g1 = strcmp(kind, "primary") == 0 ? 6 : 9;
     char uname[128], pname[64], phone[24], sno[64];
@@ -329,7 +328,7 @@ int demo_fill(app *a, const char *scale)
     d.c = db_acquire(a->pool);
     int rc = CLI_FAIL;
     int64_t existing = 0;
-    if (db_query_int64(d.c, &existing, "SELECT COUNT(*) FROM schools", "") != DB_ROW) {
+    if (db_query_int64(d.c, &existing, "SELECT COUNT(*) FROM schools") != DB_ROW) {
         fprintf(stderr, "shuangjian: demo: %s\n", db_errmsg(d.c));
         goto out;
     }

@@ -167,7 +167,7 @@ static void h_import_students(req *r)
         goto out;
     /* grades the school does not have */
     char kind[16] = "";
-    db_stmt *q = db_query(r->db, "SELECT kind FROM schools WHERE id = $1", "i", school_id);
+    db_stmt *q = db_query(r->db, "SELECT kind FROM schools WHERE id = $1", school_id);
     if (q && db_step(q) == DB_ROW)
         snprintf(kind, sizeof kind, "%s", db_col_text(q, 0));
     db_finalize(q);
@@ -401,8 +401,7 @@ static void assign_class(void *vctx, const char *tok)
     }
     int64_t class_id = 0;
     int q = db_query_int64(c->r->db, &class_id,
-                           "SELECT id FROM classes WHERE school_id = $1 AND grade = $2 AND name = $3",
-                           "iis", c->school_id, (int64_t)grade, name);
+                           "SELECT id FROM classes WHERE school_id = $1 AND grade = $2 AND name = $3", c->school_id, (int64_t)grade, name);
     if (q != DB_ROW) {
         if (q != DB_DONE) {
             c->rc = q;
@@ -418,13 +417,11 @@ static void assign_class(void *vctx, const char *tok)
     }
     int64_t one = 0;
     int rc = db_query_int64(c->r->db, &one,
-                            "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2 AND subject = $3",
-                            "iis", class_id, c->user_id, c->subject);
+                            "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2 AND subject = $3", class_id, c->user_id, c->subject);
     if (rc == DB_ROW)
         return; /* already assigned: nothing new */
     if (rc == DB_DONE)
-        rc = db_run(c->r->db, "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)",
-                    "iis", class_id, c->user_id, c->subject);
+        rc = db_run(c->r->db, "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)", class_id, c->user_id, c->subject);
     if (rc != DB_DONE)
         c->rc = rc;
     else
@@ -466,8 +463,7 @@ static void h_import_teachers(req *r)
         int64_t uid = 0;
         int q = db_query_int64(r->db, &uid,
                                "SELECT u.id FROM users u JOIN user_roles ro ON ro.user_id = u.id"
-                               " WHERE u.phone_hash = $1 AND ro.school_id = $2 ORDER BY u.id LIMIT 1",
-                               "si", hash, school_id);
+                               " WHERE u.phone_hash = $1 AND ro.school_id = $2 ORDER BY u.id LIMIT 1", hash, school_id);
         if (q == DB_ROW) {
             linked++;
         } else if (q == DB_DONE) {
@@ -489,8 +485,7 @@ static void h_import_teachers(req *r)
             if (rc == DB_DONE)
                 rc = db_run(r->db,
                             "INSERT INTO staff_profiles (user_id, school_id, staff_no, title, cert_no)"
-                            " VALUES ($1, $2, $3, $4, $5)",
-                            "iisss", uid, school_id, t->staff_no[0] ? t->staff_no : NULL,
+                            " VALUES ($1, $2, $3, $4, $5)", uid, school_id, t->staff_no[0] ? t->staff_no : NULL,
                             t->title[0] ? t->title : NULL, t->cert_no[0] ? t->cert_no : NULL);
             created++;
         } else {

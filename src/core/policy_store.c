@@ -105,8 +105,7 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
     today_local(today);
     db_stmt *st = db_query(c,
                            "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
-                           " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
-                           "is", district_id, today);
+                           " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1", district_id, today);
     if (!st)
         return s->current;
     const policy *found = s->base;
@@ -209,8 +208,7 @@ static void h_policy_put(req *r)
     json_t *prev = NULL;
     db_stmt *q = db_query(r->db,
                           "SELECT body FROM policy_versions WHERE district_id = $1 AND"
-                          " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
-                          "is", r->user->district_id, eff);
+                          " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1", r->user->district_id, eff);
     if (q && db_step(q) == DB_ROW) {
         json_error_t je;
         prev = json_loads(db_col_text(q, 0), 0, &je);
@@ -224,8 +222,7 @@ static void h_policy_put(req *r)
     json_decref(doc);
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO policy_versions (district_id, effective_from, body, created_at,"
-                          " created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                          "issii", r->user->district_id, eff, body, now_unix(), r->user->id);
+                          " created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id", r->user->district_id, eff, body, now_unix(), r->user->id);
     free(body);
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -244,7 +241,7 @@ static void h_policy_versions(req *r)
                "SELECT id, effective_from, body, created_at FROM policy_versions"
                " WHERE district_id = $1 ORDER BY effective_from DESC, id DESC",
                "SELECT COUNT(*) FROM policy_versions WHERE district_id = $1",
-               "id:i,effective_from:s,overrides:s,created_at:i", "i", r->user->district_id);
+               "id:i,effective_from:s,overrides:s,created_at:i", r->user->district_id);
 }
 
 static const route routes[] = {

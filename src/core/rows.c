@@ -58,30 +58,22 @@ json_t *list_json(json_t *items, int64_t total)
     return json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total);
 }
 
-void reply_list(req *r, const char *sql, const char *count_sql, const char *cols,
-                const char *fmt, ...)
+void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
+                  const db_arg *args)
 {
     int64_t limit, offset;
     if (!req_paging_or_reply(r, &limit, &offset))
         return;
-    int nparams = (int)strlen(fmt);
+    int nparams = 0;
+    while (args[nparams].t)
+        nparams++;
     char *paged = req_printf(r, "%s LIMIT $%d OFFSET $%d", sql, nparams + 1, nparams + 2);
     db_stmt *st[2] = {db_prepare(r->db, paged), db_prepare(r->db, count_sql)};
     json_t *items = NULL;
     int64_t total = 0;
-    for (int k = 0; k < 2; k++) {
-        if (!st[k])
+    for (int k = 0; k < 2; k++)
+        if (!st[k] || db_bind_args(st[k], 1, args) != DB_OK)
             goto fail;
-        va_list ap;
-        va_start(ap, fmt);
-        for (int i = 0; i < nparams; i++) {
-            if (fmt[i] == 'i')
-                db_bind_int64(st[k], i + 1, va_arg(ap, int64_t));
-            else
-                db_bind_text(st[k], i + 1, va_arg(ap, const char *));
-        }
-        va_end(ap);
-    }
     db_bind_int64(st[0], nparams + 1, limit);
     db_bind_int64(st[0], nparams + 2, offset);
     items = db_rows_json(st[0], cols);

@@ -168,8 +168,7 @@ static void h_create(req *r)
     rc = db_insert_id(r->db, &id,
                       "INSERT INTO exams (district_id, school_id, grade, term, kind, paper, scope, date,"
                       " subject, name, full_marks, policy_version, created_by, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id",
-                      "iiississssisii", r->user->district_id, school_id, grade, term, kind_s,
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id", r->user->district_id, school_id, grade, term, kind_s,
                       (int64_t)paper, exams_scopes[scope], date, subj, name, full_marks,
                       policy_version(pol), r->user->id, now_unix());
     if (rc == DB_DONE)
@@ -213,8 +212,7 @@ static void h_list(req *r)
                "SELECT COUNT(*) FROM exams WHERE school_id = $1 AND ($2 = 0 OR grade = $2)"
                " AND ($3 = '' OR term = $3) AND cancelled_at IS NULL",
                "id:i,school_id:i,grade:i,term:s,kind:s,paper:b,scope:s,date:s,subject:s,name:s,"
-               "full_marks:i,policy_version:s,scored:i",
-               "iis", school_id, grade, term ? term : "");
+               "full_marks:i,policy_version:s,scored:i", school_id, grade, term ? term : "");
 }
 
 /* A guardian with a child in the plan's school and grade. */
@@ -224,8 +222,7 @@ static bool guardian_in_grade(req *r, const ex_exam *e)
     return db_query_int64(r->db, &one,
                           "SELECT 1 FROM guardianships g JOIN students p ON p.id = g.student_id"
                           " JOIN classes c ON c.id = p.class_id WHERE g.user_id = $1"
-                          " AND p.school_id = $2 AND c.grade = $3",
-                          "iii", r->user->id, e->school_id, (int64_t)e->grade) == DB_ROW;
+                          " AND p.school_id = $2 AND c.grade = $3", r->user->id, e->school_id, (int64_t)e->grade) == DB_ROW;
 }
 
 static void h_get(req *r)
@@ -254,7 +251,7 @@ static void h_cancel(req *r)
     if (rc == DB_OK)
         rc = db_lock(r->db, DB_LOCK_EXAM, exams_lock_key(e.school_id, e.grade, e.term));
     if (rc == DB_OK)
-        rc = db_query_int64(r->db, &n, "SELECT COUNT(*) FROM exam_scores WHERE exam_id = $1", "i", e.id);
+        rc = db_query_int64(r->db, &n, "SELECT COUNT(*) FROM exam_scores WHERE exam_id = $1", e.id);
     if (rc == DB_ROW && n > 0) {
         db_rollback(r->db);
         reply_field_msg(r, SJ_ERR_CONFLICT, "scores", "已录入成绩的考试不能取消",
@@ -262,7 +259,7 @@ static void h_cancel(req *r)
         return;
     }
     if (rc == DB_ROW)
-        rc = db_run(r->db, "UPDATE exams SET cancelled_at = $1 WHERE id = $2", "ii", now_unix(), e.id);
+        rc = db_run(r->db, "UPDATE exams SET cancelled_at = $1 WHERE id = $2", now_unix(), e.id);
     if (rc == DB_DONE)
         rc = db_commit(r->db);
     if (rc != DB_OK) {
@@ -382,7 +379,7 @@ static void h_results(req *r)
     const char *from = req_printf(r, " FROM students p JOIN classes c ON c.id = p.class_id"
                                      " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
                                      " WHERE p.school_id = $2 AND c.grade = $3%s", filters[who]);
-    int rc = db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*)%s", from), "iiii", e.id,
+    int rc = db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*)%s", from), e.id,
                             e.school_id, (int64_t)e.grade, r->user->id);
     if (rc != DB_ROW) {
         reply_err(r, SJ_ERR_INTERNAL);
@@ -396,8 +393,7 @@ static void h_results(req *r)
         audit_record(r, "read exam results", "exam", e.id, "district staff, outside own classes");
     db_stmt *s = db_query(r->db,
                           req_printf(r, "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band%s"
-                                        " ORDER BY p.student_no, p.id LIMIT $5 OFFSET $6", from),
-                          "iiiiii", e.id, e.school_id, (int64_t)e.grade, r->user->id, limit, offset);
+                                        " ORDER BY p.student_no, p.id LIMIT $5 OFFSET $6", from), e.id, e.school_id, (int64_t)e.grade, r->user->id, limit, offset);
     json_t *items = db_rows_json(s, "student_id:i,name:s,student_no:s,class_id:i,class_name:s,band:S");
     if (!items) {
         reply_err(r, SJ_ERR_INTERNAL);
@@ -419,7 +415,7 @@ static void h_student_exams(req *r)
         return;
     }
     int64_t district = 0;
-    rc = db_query_int64(r->db, &district, "SELECT district_id FROM students WHERE id = $1", "i", student_id);
+    rc = db_query_int64(r->db, &district, "SELECT district_id FROM students WHERE id = $1", student_id);
     bool staff = rc == DB_ROW && district == r->user->district_id &&
                  auth_school_staff(r->user, p.school_id);
     if (!staff && !auth_guardian_of(r, student_id)) {
@@ -432,7 +428,7 @@ static void h_student_exams(req *r)
                " ORDER BY e.date, e.id",
                "SELECT COUNT(*) FROM exam_scores s JOIN exams e ON e.id = s.exam_id"
                " WHERE s.student_id = $1 AND e.cancelled_at IS NULL",
-               "exam_id:i,name:s,kind:s,term:s,date:s,subject:s,band:s", "i", student_id);
+               "exam_id:i,name:s,kind:s,term:s,date:s,subject:s,band:s", student_id);
 }
 
 static const route routes[] = {

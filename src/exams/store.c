@@ -11,8 +11,7 @@ int ex_store_exam(db_conn *c, int64_t id, ex_exam *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT id, district_id, school_id, grade, term, kind, paper, date, subject,"
-                          " name, full_marks, policy_version, cancelled_at, scope FROM exams WHERE id = $1",
-                          "i", id);
+                          " name, full_marks, policy_version, cancelled_at, scope FROM exams WHERE id = $1", id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -53,8 +52,7 @@ int ex_store_count(db_conn *c, int64_t school_id, int grade, const char *term, c
     int rc = db_query_int64(c, &n,
                             "SELECT COUNT(*) FROM exams WHERE school_id = $1 AND grade = $2 AND term = $3"
                             " AND kind = $4 AND cancelled_at IS NULL"
-                            " AND (subject = $5 OR subject = '' OR $5 = '')",
-                            "iisss", school_id, (int64_t)grade, term, kind, subject);
+                            " AND (subject = $5 OR subject = '' OR $5 = '')", school_id, (int64_t)grade, term, kind, subject);
     *out = (int)n;
     return rc;
 }
@@ -63,8 +61,7 @@ int ex_store_student(db_conn *c, int64_t student_id, ex_student *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT p.id, p.school_id, p.class_id, c.grade FROM students p"
-                          " JOIN classes c ON c.id = p.class_id WHERE p.id = $1",
-                          "i", student_id);
+                          " JOIN classes c ON c.id = p.class_id WHERE p.id = $1", student_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -85,7 +82,6 @@ int ex_store_score_put(db_conn *c, const ex_exam *e, const ex_student *p, int64_
                   "INSERT INTO exam_scores (exam_id, student_id, class_id, score_tenths, band,"
                   " policy_version, entered_by, entered_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
                   " ON CONFLICT (exam_id, student_id) DO UPDATE SET class_id = $3, score_tenths = $4,"
-                  " band = $5, policy_version = $6, entered_by = $7, entered_at = $8",
-                  "iiiissii", e->id, p->id, p->class_id, tenths, band, policy_version, user_id,
+                  " band = $5, policy_version = $6, entered_by = $7, entered_at = $8", e->id, p->id, p->class_id, tenths, band, policy_version, user_id,
                   now_unix());
 }

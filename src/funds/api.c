@@ -78,8 +78,7 @@ static json_t *contract_json(req *r, const funds_contract *c)
                           "SELECT co.name, i.name, p.name, c.close_reason, c.created_at, c.closed_at"
                           " FROM contracts c JOIN courses co ON co.id = c.course_id"
                           " JOIN institutions i ON i.id = c.institution_id"
-                          " JOIN students p ON p.id = c.student_id WHERE c.id = $1",
-                          "i", c->id);
+                          " JOIN students p ON p.id = c.student_id WHERE c.id = $1", c->id);
     if (s && db_step(s) == DB_ROW) {
         json_object_set_new(o, "course_name", json_string(db_col_text(s, 0)));
         json_object_set_new(o, "institution_name", json_string(db_col_text(s, 1)));
@@ -212,8 +211,7 @@ static void h_contract_create(req *r)
     size_t nopen = 0;
     db_stmt *s = db_query(r->db,
                           "SELECT start_date, end_date, lessons FROM contracts WHERE student_id = $1"
-                          " AND institution_id = $2 AND status = 'open' ORDER BY id",
-                          "ii", student_id, co.institution_id);
+                          " AND institution_id = $2 AND status = 'open' ORDER BY id", student_id, co.institution_id);
     rc = s ? DB_ROW : DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW && nopen < MAX_OPEN_CONTRACTS) {
         snprintf(dates[nopen][0], 11, "%s", db_col_text(s, 0));
@@ -238,8 +236,7 @@ static void h_contract_create(req *r)
                       "INSERT INTO contracts (district_id, institution_id, course_id, student_id,"
                       " guardian_id, lessons, price_per_lesson_fen, amount_fen, start_date, end_date,"
                       " policy_version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
-                      " RETURNING id",
-                      "iiiiiiiisssi", r->user->district_id, co.institution_id, co.id, student_id,
+                      " RETURNING id", r->user->district_id, co.institution_id, co.id, student_id,
                       r->user->id, lessons, co.price_per_lesson_fen, amount, start, end,
                       policy_version(pol), now_unix());
     if (rc == DB_DONE)
@@ -308,12 +305,10 @@ static void h_contract_list(req *r)
     const char *st = status ? status : "";
     db_stmt *s = db_query(r->db,
                           req_printf(r, CONTRACT_LIST_SELECT "%s ORDER BY c.id DESC LIMIT $5 OFFSET $6",
-                                     where),
-                          "iiisii", key, student_id, institution_id, st, limit, offset);
+                                     where), key, student_id, institution_id, st, limit, offset);
     json_t *items = db_rows_json(s, CONTRACT_LIST_COLS);
     if (!items ||
-        db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM contracts c%s", where),
-                       "iiis", key, student_id, institution_id, st) != DB_ROW) {
+        db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM contracts c%s", where), key, student_id, institution_id, st) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -338,7 +333,7 @@ static void h_contract_ledger(req *r)
                "SELECT seq, txn, kind, account, account_id, amount_fen, at, hash FROM ledger_entries"
                " WHERE contract_id = $1 ORDER BY seq",
                "SELECT COUNT(*) FROM ledger_entries WHERE contract_id = $1",
-               "seq:i,txn:i,kind:s,account:s,account_id:i,amount_fen:i,at:i,hash:s", "i", c.id);
+               "seq:i,txn:i,kind:s,account:s,account_id:i,amount_fen:i,at:i,hash:s", c.id);
 }
 
 static void h_contract_lessons(req *r)
@@ -350,7 +345,7 @@ static void h_contract_lessons(req *r)
                "SELECT id, date, txn, created_at FROM contract_lessons WHERE contract_id = $1"
                " ORDER BY date, id",
                "SELECT COUNT(*) FROM contract_lessons WHERE contract_id = $1",
-               "id:i,date:s,txn:i,created_at:i", "i", c.id);
+               "id:i,date:s,txn:i,created_at:i", c.id);
 }
 
 /* ---------- movements ---------- */
@@ -444,14 +439,12 @@ static void h_lesson(req *r)
     if (rc == DB_DONE)
         rc = db_insert_id(r->db, &lesson_id,
                           "INSERT INTO contract_lessons (contract_id, date, txn, created_by, created_at)"
-                          " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                          "isiii", c.id, date, txn, r->user->id, now);
+                          " VALUES ($1, $2, $3, $4, $5) RETURNING id", c.id, date, txn, r->user->id, now);
     /* the last lesson delivered completes the contract: nothing is left in escrow */
     if (rc == DB_DONE && c.lessons_delivered + 1 == c.lessons)
         rc = db_run(r->db,
                     "UPDATE contracts SET status = 'closed', close_reason = 'completed',"
-                    " closed_at = $2 WHERE id = $1",
-                    "ii", c.id, now);
+                    " closed_at = $2 WHERE id = $1", c.id, now);
     rc = movement_commit(r, rc);
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -533,8 +526,7 @@ static void h_institution_state(req *r)
     if (st != 0) {
         db_stmt *s = db_query(r->db,
                               "SELECT id FROM contracts WHERE institution_id = $1 AND status = 'open'"
-                              " ORDER BY id",
-                              "i", id);
+                              " ORDER BY id", id);
         rc = s ? DB_ROW : DB_ERROR;
         while (s && (rc = db_step(s)) == DB_ROW) {
             if (n == cap) {
@@ -566,8 +558,7 @@ static void h_institution_state(req *r)
     if (rc == DB_OK)
         rc = db_run(r->db,
                     "UPDATE institutions SET state = $2, state_reason = $3, state_changed_at = $4"
-                    " WHERE id = $1",
-                    "issi", id, states[st], reason, now_unix());
+                    " WHERE id = $1", id, states[st], reason, now_unix());
     rc = movement_commit(r, rc);
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -604,8 +595,7 @@ static void h_refund_list(req *r)
                " ($2 = 0 OR f.institution_id = $2) AND ($3 = 0 OR (f.paid_out_at IS NULL AND"
                " f.due_date < $4))",
                "id:i,contract_id:i,institution_id:i,institution_name:s,amount_fen:i,reason:s,"
-               "requested_at:i,due_date:s,paid_out_at:I",
-               "iiis", r->user->district_id, institution_id, late, today);
+               "requested_at:i,due_date:s,paid_out_at:I", r->user->district_id, institution_id, late, today);
 }
 
 /* The custody bank's transfer back to the family is recorded by the district. */
@@ -614,8 +604,7 @@ static void h_refund_paid_out(req *r)
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
                             "UPDATE refunds SET paid_out_at = $3 WHERE id = $1 AND district_id = $2"
-                            " AND paid_out_at IS NULL RETURNING id",
-                            "iii", r->params[0], r->user->district_id, now_unix());
+                            " AND paid_out_at IS NULL RETURNING id", r->params[0], r->user->district_id, now_unix());
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
@@ -660,7 +649,7 @@ static void h_verifications(req *r)
                "SELECT id, at, ok, entries, escrow_fen, detail FROM funds_verifications"
                " WHERE district_id = $1 ORDER BY id DESC",
                "SELECT COUNT(*) FROM funds_verifications WHERE district_id = $1",
-               "id:i,at:i,ok:b,entries:i,escrow_fen:i,detail:S", "i", r->user->district_id);
+               "id:i,at:i,ok:b,entries:i,escrow_fen:i,detail:S", r->user->district_id);
 }
 
 /* Per institution: ledger sums, contracts, lesson pace, late refunds, registry state. */
@@ -712,7 +701,7 @@ static int stats_load(req *r, int64_t institution_id, inst_row **rows, size_t *n
     today_local(today);
     *rows = NULL;
     *n = 0;
-    db_stmt *s = db_query(r->db, STATS_SQL, "isii", r->user->district_id, today,
+    db_stmt *s = db_query(r->db, STATS_SQL, r->user->district_id, today,
                           now_unix() - 30 * 86400, institution_id);
     if (!s)
         return DB_ERROR;

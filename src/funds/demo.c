@@ -342,8 +342,7 @@ static int events_post(fd_demo *d)
         if (rc == DB_DONE && ++x->delivered == x->k.lessons) {
             rc = db_run(d->c,
                         "UPDATE contracts SET status = 'closed', close_reason = 'completed',"
-                        " closed_at = $2 WHERE id = $1",
-                        "ii", x->k.id, e->at);
+                        " closed_at = $2 WHERE id = $1", x->k.id, e->at);
             x->k.open = false;
             d->completed++;
         }
@@ -383,8 +382,7 @@ static int suspend(fd_demo *d, int64_t institution)
     size_t n = 0, cap = 0;
     db_stmt *s = db_query(d->c,
                           "SELECT id FROM contracts WHERE institution_id = $1 AND status = 'open'"
-                          " ORDER BY id",
-                          "i", institution);
+                          " ORDER BY id", institution);
     int rc = DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
         if (n == cap) {
@@ -410,8 +408,7 @@ static int suspend(fd_demo *d, int64_t institution)
     if (rc == DB_DONE)
         rc = db_run(d->c,
                     "UPDATE institutions SET state = 'suspended', state_reason = $2,"
-                    " state_changed_at = $3 WHERE id = $1",
-                    "isi", institution, "预收费未全部纳入监管且逾期未整改,暂停办学;在读学员预收费已全额退还",
+                    " state_changed_at = $3 WHERE id = $1", institution, "预收费未全部纳入监管且逾期未整改,暂停办学;在读学员预收费已全额退还",
                     now_unix());
     d->suspended += rc == DB_DONE;
     return rc;

@@ -59,12 +59,10 @@ static int guard_present(db_conn *db, bool *out)
                  ? db_query_int64(db, &n,
                                   "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid ="
                                   " 'ledger_entries'::regclass AND tgname ="
-                                  " 'ledger_entries_no_change' AND tgenabled <> 'D'",
-                                  "")
+                                  " 'ledger_entries_no_change' AND tgenabled <> 'D'")
                  : db_query_int64(db, &n,
                                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND"
-                                  " name IN ('ledger_entries_no_update', 'ledger_entries_no_delete')",
-                                  "");
+                                  " name IN ('ledger_entries_no_update', 'ledger_entries_no_delete')");
     *out = db_kind(db) == DB_PG ? n == 1 : n == 2;
     return rc == DB_ROW ? DB_OK : rc;
 }
@@ -81,8 +79,7 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
         return rc;
     int64_t seq = 0, last_txn = 0, guarded = 0;
     char prev[FUNDS_HASH_HEX];
-    db_stmt *s = db_query(db, "SELECT seq, txn, hash, guarded FROM ledger_heads WHERE district_id = $1",
-                          "i", c->district_id);
+    db_stmt *s = db_query(db, "SELECT seq, txn, hash, guarded FROM ledger_heads WHERE district_id = $1", c->district_id);
     rc = s ? db_step(s) : DB_ERROR;
     if (rc == DB_ROW) {
         seq = db_col_int64(s, 0);
@@ -95,8 +92,7 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
         /* the district's first movement starts its chain */
         memcpy(prev, ZERO_HASH, sizeof prev);
         rc = db_run(db, "INSERT INTO ledger_heads (district_id, seq, txn, hash, guarded)"
-                        " VALUES ($1, 0, 0, $2, 0)",
-                    "is", c->district_id, prev);
+                        " VALUES ($1, 0, 0, $2, 0)", c->district_id, prev);
         if (rc != DB_DONE)
             return rc;
     } else if (rc != DB_ROW) {
@@ -105,7 +101,7 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
     if (!guarded) {
         rc = guard_install(db);
         if (rc == DB_OK)
-            rc = db_run(db, "UPDATE ledger_heads SET guarded = 1 WHERE district_id = $1", "i",
+            rc = db_run(db, "UPDATE ledger_heads SET guarded = 1 WHERE district_id = $1",
                         c->district_id);
         if (rc != DB_DONE)
             return rc == DB_OK ? DB_ERROR : rc;
@@ -129,8 +125,7 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
                 "INSERT INTO ledger_entries (district_id, seq, txn, kind, account, account_id,"
                 " contract_id, amount_fen, actor, at, prev_hash, hash) VALUES"
                 " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12),"
-                " ($1, $13, $3, $4, $14, $15, $7, $16, $9, $10, $12, $17)",
-                "iiissiiiiissisiis", c->district_id, e[0].seq, t, e[0].kind, e[0].account,
+                " ($1, $13, $3, $4, $14, $15, $7, $16, $9, $10, $12, $17)", c->district_id, e[0].seq, t, e[0].kind, e[0].account,
                 e[0].account_id, c->id, e[0].amount_fen, actor, at, prev, h1, e[1].seq,
                 e[1].account, e[1].account_id, e[1].amount_fen, h2);
     if (rc != DB_DONE)
@@ -138,8 +133,7 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
     int64_t moved = 0;
     rc = db_query_int64(db, &moved,
                         "UPDATE ledger_heads SET seq = $2, txn = $3, hash = $4"
-                        " WHERE district_id = $1 AND seq = $5 RETURNING seq",
-                        "iiisi", c->district_id, seq + 2, t, h2, seq);
+                        " WHERE district_id = $1 AND seq = $5 RETURNING seq", c->district_id, seq + 2, t, h2, seq);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_CONSTRAINT : rc; /* the head moved under us: refuse */
     if (txn)
@@ -290,8 +284,7 @@ static int verify_chain(db_conn *db, int64_t district_id, int64_t head_seq, acct
         db_stmt *s = db_query(db,
                               "SELECT seq, txn, kind, account, account_id, contract_id, amount_fen,"
                               " actor, at, prev_hash, hash FROM ledger_entries WHERE district_id = $1"
-                              " AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4",
-                              "iiii", district_id, expect, head_seq, (int64_t)VERIFY_PAGE);
+                              " AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4", district_id, expect, head_seq, (int64_t)VERIFY_PAGE);
         if (!s)
             return DB_ERROR;
         int rc, rows = 0;
@@ -354,8 +347,7 @@ static int verify_contracts(db_conn *db, int64_t district_id, acct_map *m, funds
                           "SELECT c.id, c.guardian_id, c.institution_id, c.amount_fen,"
                           " c.price_per_lesson_fen, c.lessons, c.status,"
                           " (SELECT COUNT(*) FROM contract_lessons l WHERE l.contract_id = c.id)"
-                          " FROM contracts c WHERE c.district_id = $1 ORDER BY c.id",
-                          "i", district_id);
+                          " FROM contracts c WHERE c.district_id = $1 ORDER BY c.id", district_id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -414,7 +406,7 @@ int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out)
     char head_hash[FUNDS_HASH_HEX] = "", last[FUNDS_HASH_HEX] = "";
     int64_t head_seq = 0, max_seq = 0, count = 0;
     if (rc == DB_OK) {
-        db_stmt *s = db_query(db, "SELECT seq, hash FROM ledger_heads WHERE district_id = $1", "i",
+        db_stmt *s = db_query(db, "SELECT seq, hash FROM ledger_heads WHERE district_id = $1",
                               district_id);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) {
@@ -428,7 +420,7 @@ int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out)
     }
     if (rc == DB_OK) {
         db_stmt *s = db_query(db, "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM ledger_entries"
-                                  " WHERE district_id = $1", "i", district_id);
+                                  " WHERE district_id = $1", district_id);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) {
             max_seq = db_col_int64(s, 0);

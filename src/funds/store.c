@@ -23,8 +23,7 @@ int funds_contract_load(db_conn *db, int64_t id, funds_contract *out)
                           " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'release'),"
                           " (SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e WHERE"
                           " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'refund')"
-                          " FROM contracts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1",
-                          "i", id);
+                          " FROM contracts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1", id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -68,15 +67,13 @@ int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contr
         date_add_days(today, policy_int(pol, "FU-6", "refund_within_days", 5), due);
         rc = db_run(db,
                     "INSERT INTO refunds (district_id, contract_id, institution_id, amount_fen, txn,"
-                    " reason, requested_by, requested_at, due_date) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                    "iiiiisiis", c->district_id, c->id, c->institution_id, *refund_fen, txn, reason,
+                    " reason, requested_by, requested_at, due_date) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)", c->district_id, c->id, c->institution_id, *refund_fen, txn, reason,
                     actor, now, due);
     }
     if (rc == DB_DONE)
         rc = db_run(db,
                     "UPDATE contracts SET status = 'closed', close_reason = $2, closed_at = $3"
-                    " WHERE id = $1",
-                    "isi", c->id, reason, now);
+                    " WHERE id = $1", c->id, reason, now);
     return rc;
 }
 
@@ -92,8 +89,7 @@ int funds_verify_and_record(db_conn *db, int64_t district_id, funds_verify_resul
     json_decref(problems);
     rc = db_run(db,
                 "INSERT INTO funds_verifications (district_id, at, ok, entries, escrow_fen, detail)"
-                " VALUES ($1, $2, $3, $4, $5, $6)",
-                "iiiiis", district_id, now_unix(), (int64_t)out->ok, out->entries, out->escrow_fen,
+                " VALUES ($1, $2, $3, $4, $5, $6)", district_id, now_unix(), (int64_t)out->ok, out->entries, out->escrow_fen,
                 detail);
     free(detail);
     return rc == DB_DONE ? DB_OK : rc;

@@ -52,7 +52,7 @@ bool hw_query_date_or_reply(req *r, const char *key, const char *dflt, char out[
 
 bool hw_student_class_or_reply(req *r, int64_t student_id, int64_t *class_id)
 {
-    int rc = db_query_int64(r->db, class_id, "SELECT class_id FROM students WHERE id = $1", "i",
+    int rc = db_query_int64(r->db, class_id, "SELECT class_id FROM students WHERE id = $1",
                             student_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
@@ -174,8 +174,7 @@ static bool board_pupil_items_or_reply(req *r, board *b)
                           " LEFT JOIN homework_feedback f ON f.homework_id = h.id"
                           " AND f.student_id = $3"
                           " WHERE h.class_id = $1 AND h.date = $2 AND h.withdrawn_at IS NULL"
-                          " ORDER BY h.id",
-                          "isi", b->cl->id, b->date, b->student_id);
+                          " ORDER BY h.id", b->cl->id, b->date, b->student_id);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;

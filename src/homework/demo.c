@@ -232,7 +232,7 @@ static int by_subject(const void *x, const void *y)
 static int load_classes(hw_demo *d)
 {
     demo_ctx *x = d->ctx;
-    db_stmt *s = db_query(d->c, "SELECT COUNT(*) FROM classes WHERE district_id = $1", "i",
+    db_stmt *s = db_query(d->c, "SELECT COUNT(*) FROM classes WHERE district_id = $1",
                           x->district_id);
     int rc = s ? db_step(s) : DB_ERROR;
     size_t n = rc == DB_ROW ? (size_t)db_col_int64(s, 0) : 0;
@@ -243,8 +243,7 @@ static int load_classes(hw_demo *d)
     d->teach = calloc(n * MAX_SUBJ + 1, sizeof *d->teach);
     if (!d->classes || !d->teach)
         abort();
-    s = db_query(d->c, "SELECT id, school_id, grade FROM classes WHERE district_id = $1 ORDER BY id",
-                 "i", x->district_id);
+    s = db_query(d->c, "SELECT id, school_id, grade FROM classes WHERE district_id = $1 ORDER BY id", x->district_id);
     while (s && (rc = db_step(s)) == DB_ROW && d->nclasses < n) {
         demo_class *k = &d->classes[d->nclasses++];
         k->id = db_col_int64(s, 0);
@@ -260,8 +259,7 @@ static int load_classes(hw_demo *d)
     /* teaching rows, by class; the subjects sorted in C, so both backends draw alike */
     s = db_query(d->c, "SELECT t.class_id, t.user_id, t.subject FROM teaching t"
                        " JOIN classes c ON c.id = t.class_id WHERE c.district_id = $1"
-                       " ORDER BY t.class_id",
-                 "i", x->district_id);
+                       " ORDER BY t.class_id", x->district_id);
     demo_class *cur = NULL;
     while (s && (rc = db_step(s)) == DB_ROW) {
         int64_t cid = db_col_int64(s, 0);
@@ -283,8 +281,7 @@ static int load_classes(hw_demo *d)
         if (d->classes[i].nt > 1)
             qsort(d->teach + d->classes[i].t0, d->classes[i].nt, sizeof *d->teach, by_subject);
     s = db_query(d->c, "SELECT class_id, MIN(id), MAX(id), COUNT(*) FROM students"
-                       " WHERE district_id = $1 GROUP BY class_id",
-                 "i", x->district_id);
+                       " WHERE district_id = $1 GROUP BY class_id", x->district_id);
     while (s && (rc = db_step(s)) == DB_ROW) {
         demo_class *k = class_find(d, db_col_int64(s, 0));
         int64_t lo = db_col_int64(s, 1), hi = db_col_int64(s, 2), cnt = db_col_int64(s, 3);

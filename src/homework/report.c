@@ -95,7 +95,7 @@ static bool scope_or_reply(req *r, scope *sc)
         return true;
     }
     int64_t district = 0;
-    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM schools WHERE id = $1", "i",
+    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM schools WHERE id = $1",
                             sc->school_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
@@ -162,8 +162,7 @@ static json_t *class_rows(req *r, const scope *sc, int64_t limit, int64_t offset
                           " AND d.date >= $2 AND d.date <= $3"
                           " WHERE c.school_id = $1 AND ($4 = 0 OR c.grade = $4)"
                           " GROUP BY c.id, c.name, c.grade ORDER BY c.grade, c.name, c.id"
-                          " LIMIT $5 OFFSET $6",
-                          "issiii", sc->school_id, sc->from, sc->to, sc->grade, limit, offset);
+                          " LIMIT $5 OFFSET $6", sc->school_id, sc->from, sc->to, sc->grade, limit, offset);
     if (!s)
         return NULL;
     json_t *arr = json_array();
@@ -207,8 +206,7 @@ static json_t *school_rows(req *r, const scope *sc, int64_t limit, int64_t offse
                           "  WHERE district_id = $1 AND date >= $2 AND date <= $3"
                           "  AND reported_over_cap = 1 AND ($4 = 0 OR grade = $4) GROUP BY school_id) q"
                           " ON q.school_id = s.id"
-                          " WHERE s.district_id = $1 ORDER BY s.id LIMIT $5 OFFSET $6",
-                          "issiii", sc->district_id, sc->from, sc->to, sc->grade, limit, offset);
+                          " WHERE s.district_id = $1 ORDER BY s.id LIMIT $5 OFFSET $6", sc->district_id, sc->from, sc->to, sc->grade, limit, offset);
     if (!s)
         return NULL;
     json_t *arr = json_array();
@@ -241,8 +239,7 @@ static json_t *by_grade(req *r, const scope *sc, day_sums *total)
                           req_printf(r, "SELECT grade, SUM(class_days), SUM(over_days), SUM(written_sum),"
                                         " SUM(reported_days), SUM(reported_sum), SUM(reported_over_days)"
                                         " FROM homework_school_days WHERE%s GROUP BY grade ORDER BY grade",
-                                     where_of(sc)),
-                          "issi", scope_key(sc), sc->from, sc->to, sc->grade);
+                                     where_of(sc)), scope_key(sc), sc->from, sc->to, sc->grade);
     if (!s)
         return NULL;
     json_t *arr = json_array();
@@ -279,14 +276,12 @@ static json_t *by_subject(req *r, const scope *sc)
                    " WHERE class_id IN (SELECT id FROM classes WHERE school_id = $1"
                    "  AND ($4 = 0 OR grade = $4))"
                    " AND date >= $2 AND date <= $3 AND withdrawn_at IS NULL"
-                   " GROUP BY subject ORDER BY subject",
-                   "issi", sc->school_id, sc->from, sc->to, sc->grade)
+                   " GROUP BY subject ORDER BY subject", sc->school_id, sc->from, sc->to, sc->grade)
         : db_query(r->db,
                    "SELECT subject, SUM(items), SUM(minutes), SUM(written_items), SUM(written_minutes),"
                    " SUM(fb_count), SUM(fb_minutes), SUM(fb_estimate) FROM homework_subject_totals"
                    " WHERE district_id = $1 AND date >= $2 AND date <= $3 AND ($4 = 0 OR grade = $4)"
-                   " GROUP BY subject ORDER BY subject",
-                   "issi", sc->district_id, sc->from, sc->to, sc->grade);
+                   " GROUP BY subject ORDER BY subject", sc->district_id, sc->from, sc->to, sc->grade);
     if (!s)
         return NULL;
     json_t *arr = json_array();
@@ -320,11 +315,9 @@ static int class_counts(req *r, const scope *sc, int64_t *classes, int64_t *over
 {
     int rc = sc->school_id
                  ? db_query_int64(r->db, classes,
-                                  "SELECT COUNT(*) FROM classes WHERE school_id = $1 AND ($2 = 0 OR grade = $2)",
-                                  "ii", sc->school_id, sc->grade)
+                                  "SELECT COUNT(*) FROM classes WHERE school_id = $1 AND ($2 = 0 OR grade = $2)", sc->school_id, sc->grade)
                  : db_query_int64(r->db, classes,
-                                  "SELECT COUNT(*) FROM classes WHERE district_id = $1 AND ($2 = 0 OR grade = $2)",
-                                  "ii", sc->district_id, sc->grade);
+                                  "SELECT COUNT(*) FROM classes WHERE district_id = $1 AND ($2 = 0 OR grade = $2)", sc->district_id, sc->grade);
     /* the partial indexes on over_cap = 1 and reported_over_cap = 1 keep these small; a
      * school's rows are a subset of its district's */
     const char *flags[2] = {"over_cap", "reported_over_cap"};
@@ -334,8 +327,7 @@ static int class_counts(req *r, const scope *sc, int64_t *classes, int64_t *over
                             req_printf(r, "SELECT COUNT(DISTINCT class_id) FROM homework_days"
                                           " WHERE district_id = $1 AND date >= $2 AND date <= $3"
                                           " AND %s = 1 AND ($4 = 0 OR grade = $4)"
-                                          " AND ($5 = 0 OR school_id = $5)", flags[k]),
-                            "issii", sc->district_id, sc->from, sc->to, sc->grade, sc->school_id);
+                                          " AND ($5 = 0 OR school_id = $5)", flags[k]), sc->district_id, sc->from, sc->to, sc->grade, sc->school_id);
     return rc;
 }
 
@@ -348,9 +340,9 @@ static json_t *report_or_reply(req *r, const scope *sc, bool per_class, int64_t 
     if (rc == DB_ROW)
         rc = per_class ? db_query_int64(r->db, &total_rows,
                                         "SELECT COUNT(*) FROM classes WHERE school_id = $1"
-                                        " AND ($2 = 0 OR grade = $2)", "ii", sc->school_id, sc->grade)
+                                        " AND ($2 = 0 OR grade = $2)", sc->school_id, sc->grade)
                        : db_query_int64(r->db, &total_rows,
-                                        "SELECT COUNT(*) FROM schools WHERE district_id = $1", "i",
+                                        "SELECT COUNT(*) FROM schools WHERE district_id = $1",
                                         sc->district_id);
     if (rc != DB_ROW) {
         reply_db(r, rc);
@@ -630,8 +622,7 @@ void homework_h_get_analysis(req *r)
                           " FROM classes c LEFT JOIN homework_days d ON d.class_id = c.id"
                           " AND d.date >= $2 AND d.date <= $3"
                           " WHERE c.school_id = $1 AND ($4 = 0 OR c.grade = $4)"
-                          " GROUP BY c.id, c.name, c.grade ORDER BY c.grade, c.name, c.id",
-                          "issi", sc.school_id, sc.from, sc.to, sc.grade);
+                          " GROUP BY c.id, c.name, c.grade ORDER BY c.grade, c.name, c.id", sc.school_id, sc.from, sc.to, sc.grade);
     json_t *classes = s ? json_array() : NULL;
     int rc = s ? DB_ROW : DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
@@ -657,8 +648,7 @@ void homework_h_get_analysis(req *r)
                  " FROM homework h JOIN users u ON u.id = h.teacher_id"
                  " WHERE h.class_id IN (SELECT c.id FROM classes c WHERE c.school_id = $1"
                  "  AND ($4 = 0 OR c.grade = $4)) AND h.date >= $2 AND h.date <= $3"
-                 " AND h.withdrawn_at IS NULL AND h.fb_count > 0",
-                 "issi", sc.school_id, sc.from, sc.to, sc.grade);
+                 " AND h.withdrawn_at IS NULL AND h.fb_count > 0", sc.school_id, sc.from, sc.to, sc.grade);
     rc = s ? DB_ROW : DB_ERROR;
     while (s && (rc = db_step(s)) == DB_ROW) {
         int est = (int)db_col_int64(s, 3);

@@ -16,8 +16,7 @@
 
 int hw_store_class(db_conn *c, int64_t class_id, hw_class *out)
 {
-    db_stmt *s = db_query(c, "SELECT id, district_id, school_id, grade, name FROM classes WHERE id = $1",
-                          "i", class_id);
+    db_stmt *s = db_query(c, "SELECT id, district_id, school_id, grade, name FROM classes WHERE id = $1", class_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -45,8 +44,7 @@ int hw_store_item(db_conn *c, int64_t id, hw_item *out)
     db_stmt *s = db_query(c,
                           "SELECT id, district_id, school_id, class_id, teacher_id, grade, date, subject,"
                           " title, kind, minutes, fb_count, fb_minutes, withdrawn_at, marked_at"
-                          " FROM homework WHERE id = $1",
-                          "i", id);
+                          " FROM homework WHERE id = $1", id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -150,8 +148,7 @@ int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grad
     db_stmt *s = db_query(c,
                           "SELECT (SELECT first_day FROM terms WHERE district_id = $1 AND term = $2),"
                           " (SELECT last_day FROM terms WHERE district_id = $1 AND term = $2),"
-                          " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)",
-                          "iss", district_id, term, date);
+                          " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)", district_id, term, date);
     int rc = s ? db_step(s) : DB_ERROR;
     if (rc == DB_ROW)
         head_cols(s, 0, term, first, last, kind);
@@ -184,8 +181,7 @@ int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const ch
                           "  AND t.term = $2),"
                           " (SELECT kind FROM calendar_days d WHERE d.district_id = c.district_id"
                           "  AND d.date = $3)"
-                          " FROM classes c WHERE c.id = $1",
-                          "iss", class_id, term, date);
+                          " FROM classes c WHERE c.id = $1", class_id, term, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -217,8 +213,7 @@ db_stmt *hw_store_board_open(db_conn *c, int64_t class_id, const char *date, hw_
                     " LEFT JOIN homework h ON h.class_id = c.id AND h.date = $3"
                     "  AND h.withdrawn_at IS NULL"
                     " LEFT JOIN users u ON u.id = h.teacher_id"
-                    " WHERE c.id = $1 ORDER BY h.id",
-                    "iss", class_id, h->term, date);
+                    " WHERE c.id = $1 ORDER BY h.id", class_id, h->term, date);
 }
 
 void hw_store_board_head(db_stmt *s, hw_class *cl, hw_board_head *h)
@@ -243,8 +238,7 @@ int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to,
                           " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
                           " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
                           " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
-                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6",
-                          "issssi", class_id, from, to, date, subject ? subject : "", except_id);
+                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6", class_id, from, to, date, subject ? subject : "", except_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -263,8 +257,7 @@ json_t *hw_store_written_items(db_conn *c, int64_t class_id, const char *from, c
                           "SELECT h.id, h.date, h.subject, h.title, h.minutes, u.name FROM homework h"
                           " JOIN users u ON u.id = h.teacher_id WHERE h.class_id = $1 AND h.date >= $2"
                           " AND h.date <= $3 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
-                          " ORDER BY h.date, h.id",
-                          "iss", class_id, from, to);
+                          " ORDER BY h.date, h.id", class_id, from, to);
     return db_rows_json(s, "id:i,date:s,subject:s,title:s,minutes:i,teacher_name:s");
 }
 
@@ -295,8 +288,7 @@ static int day_read(db_conn *c, int64_t class_id, const char *date, day_row *n, 
                           "  COALESCE(SUM(CASE WHEN kind <> 'written' THEN 0 WHEN fb_count > 0"
                           "   THEN (2 * fb_minutes + fb_count) / (2 * fb_count) ELSE minutes END), 0) AS rmin"
                           "  FROM homework WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL) x"
-                          " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2",
-                          "is", class_id, date);
+                          " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2", class_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -331,8 +323,7 @@ int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int l
                 " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
                 " ON CONFLICT (class_id, date) DO UPDATE SET limit_minutes = $6, items = $7,"
                 " written_items = $8, written_minutes = $9, written_subjects = $10, reported = $11,"
-                " reported_minutes = $12, over_cap = $13, reported_over_cap = $14",
-                "isiiiiiiiiiiii", cl->id, date, cl->district_id, cl->school_id, (int64_t)cl->grade,
+                " reported_minutes = $12, over_cap = $13, reported_over_cap = $14", cl->id, date, cl->district_id, cl->school_id, (int64_t)cl->grade,
                 (int64_t)n.limit, (int64_t)n.items, (int64_t)n.written_items,
                 (int64_t)n.written_minutes, (int64_t)n.written_subjects, (int64_t)n.reported,
                 (int64_t)n.reported_minutes, (int64_t)n.over, (int64_t)n.rover);
@@ -356,8 +347,7 @@ int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int l
                   " over_days = homework_school_days.over_days + $7,"
                   " reported_days = homework_school_days.reported_days + $8,"
                   " reported_sum = homework_school_days.reported_sum + $9,"
-                  " reported_over_days = homework_school_days.reported_over_days + $10",
-                  "isiiiiiiii", cl->school_id, date, (int64_t)cl->grade, cl->district_id, d_days,
+                  " reported_over_days = homework_school_days.reported_over_days + $10", cl->school_id, date, (int64_t)cl->grade, cl->district_id, d_days,
                   d_written, d_over, d_rdays, d_rsum, d_rover);
 }
 
@@ -375,8 +365,7 @@ int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const
                   " written_minutes = homework_subject_totals.written_minutes + $8,"
                   " fb_count = homework_subject_totals.fb_count + $9,"
                   " fb_minutes = homework_subject_totals.fb_minutes + $10,"
-                  " fb_estimate = homework_subject_totals.fb_estimate + $11",
-                  "isisiiiiiii", cl->district_id, date, (int64_t)cl->grade, subject, d->items,
+                  " fb_estimate = homework_subject_totals.fb_estimate + $11", cl->district_id, date, (int64_t)cl->grade, subject, d->items,
                   d->minutes, d->written_items, d->written_minutes, d->fb_count, d->fb_minutes,
                   d->fb_estimate);
 }

@@ -97,7 +97,7 @@ static void institution_decorate(req *r, json_t *o)
 
 static json_t *institution_json(req *r, int64_t id)
 {
-    db_stmt *s = db_query(r->db, INST_SELECT " WHERE i.id = $1", "i", id);
+    db_stmt *s = db_query(r->db, INST_SELECT " WHERE i.id = $1", id);
     json_t *rows = db_rows_json(s, INST_COLS);
     if (!rows || json_array_size(rows) != 1) {
         json_decref(rows);
@@ -141,8 +141,7 @@ static void h_institution_create(req *r)
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO institutions (district_id, name, category, license_no,"
                           " license_valid_until, uscc, address, online, non_profit, contact, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
-                          "issssssiisi", r->user->district_id, name,
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id", r->user->district_id, name,
                           categories[cat], license_no, valid_until, uscc ? uscc_norm : NULL, address,
                           (int64_t)online, (int64_t)non_profit, contact, now_unix());
     if (rc == DB_CONSTRAINT) {
@@ -180,14 +179,12 @@ static void h_institution_list(req *r)
     char *like = req_printf(r, "%%%s%%", qq);
     db_stmt *s = db_query(r->db,
                           req_printf(r, INST_SELECT "%s%s ORDER BY i.id LIMIT $6 OFFSET $7", where,
-                                     filters),
-                          "issssii", key, state ? state : "", list ? list : "", qq, like, limit,
+                                     filters), key, state ? state : "", list ? list : "", qq, like, limit,
                           offset);
     json_t *items = db_rows_json(s, INST_COLS);
     if (!items ||
         db_query_int64(r->db, &total,
-                       req_printf(r, "SELECT COUNT(*) FROM institutions i%s%s", where, filters),
-                       "issss", key, state ? state : "", list ? list : "", qq, like) != DB_ROW) {
+                       req_printf(r, "SELECT COUNT(*) FROM institutions i%s%s", where, filters), key, state ? state : "", list ? list : "", qq, like) != DB_ROW) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -227,8 +224,7 @@ static void h_institution_update(req *r)
     int rc = db_run(r->db,
                     "UPDATE institutions SET name = COALESCE($2, name), address = COALESCE($3, address),"
                     " license_valid_until = COALESCE($4, license_valid_until),"
-                    " contact = COALESCE($5, contact) WHERE id = $1",
-                    "issss", in.id, name, address, valid_until, contact);
+                    " contact = COALESCE($5, contact) WHERE id = $1", in.id, name, address, valid_until, contact);
     json_t *o = rc == DB_DONE ? institution_json(r, in.id) : NULL;
     if (!o) {
         reply_db(r, rc == DB_DONE ? DB_ERROR : rc);
@@ -250,8 +246,7 @@ static void h_institution_list_set(req *r)
         return;
     int rc = db_run(r->db,
                     "UPDATE institutions SET list = $2, list_reason = $3, list_changed_at = $4"
-                    " WHERE id = $1",
-                    "issi", in.id, lists[list], reason, now_unix());
+                    " WHERE id = $1", in.id, lists[list], reason, now_unix());
     json_t *o = rc == DB_DONE ? institution_json(r, in.id) : NULL;
     if (!o) {
         reply_db(r, rc == DB_DONE ? DB_ERROR : rc);
@@ -279,8 +274,7 @@ static void h_inspection_add(req *r)
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO institution_inspections (institution_id, year, date, result,"
-                          " note, inspector_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-                          "iisssii", in.id, year, date, results[result], note, r->user->id,
+                          " note, inspector_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id", in.id, year, date, results[result], note, r->user->id,
                           now_unix());
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -301,7 +295,7 @@ static void h_inspection_list(req *r)
                "SELECT id, year, date, result, note FROM institution_inspections"
                " WHERE institution_id = $1 ORDER BY year DESC, id DESC",
                "SELECT COUNT(*) FROM institution_inspections WHERE institution_id = $1",
-               "id:i,year:i,date:s,result:s,note:S", "i", in.id);
+               "id:i,year:i,date:s,result:s,note:S", in.id);
 }
 
 /* ---------- staff (TR-6) ---------- */
@@ -313,8 +307,7 @@ static int blacklisted(req *r, const char *cert_no, const char *id_hash, bool *o
     int rc = db_query_int64(r->db, &one,
                             "SELECT 1 FROM staff_blacklist WHERE district_id = $1 AND"
                             " ((cert_no IS NOT NULL AND cert_no = $2) OR"
-                            " (id_hash IS NOT NULL AND id_hash = $3))",
-                            "iss", r->user->district_id, cert_no ? cert_no : "",
+                            " (id_hash IS NOT NULL AND id_hash = $3))", r->user->district_id, cert_no ? cert_no : "",
                             id_hash ? id_hash : "");
     *out = rc == DB_ROW;
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
@@ -384,10 +377,9 @@ static void h_staff_add(req *r)
     rc = db_insert_id(r->db, &id,
                       "INSERT INTO institution_staff (institution_id, name, teaches_subject, subjects,"
                       " cert_no, cert_type, id_hash, id_masked, policy_version, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-                      "isissIsssi", in.id, name,
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id", in.id, name,
                       (int64_t)teaches_subject, subjects, cert_no,
-                      (int64_t)(cert_no ? ident_teacher_cert_type(cert_no) : 0),
+                      db_id_or_null((int64_t)(cert_no ? ident_teacher_cert_type(cert_no) : 0)),
                       id_hash[0] ? id_hash : NULL, id_masked[0] ? id_masked : NULL,
                       policy_version(r->app->pol), now_unix());
     if (rc != DB_DONE) {
@@ -413,8 +405,7 @@ static void h_staff_list(req *r)
                " (b.id_hash IS NOT NULL AND b.id_hash = s.id_hash)))"
                " FROM institution_staff s WHERE s.institution_id = $1 ORDER BY s.id",
                "SELECT COUNT(*) FROM institution_staff WHERE institution_id = $1 AND $2 > 0",
-               "id:i,name:s,teaches_subject:b,subjects:S,cert_no:S,id_masked:S,active:b,blacklisted:b",
-               "ii", in.id, r->user->district_id);
+               "id:i,name:s,teaches_subject:b,subjects:S,cert_no:S,id_masked:S,active:b,blacklisted:b", in.id, r->user->district_id);
 }
 
 static void h_staff_remove(req *r)
@@ -425,8 +416,7 @@ static void h_staff_remove(req *r)
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
                             "UPDATE institution_staff SET active = 0 WHERE id = $1 AND"
-                            " institution_id = $2 RETURNING id",
-                            "ii", r->params[1], in.id);
+                            " institution_id = $2 RETURNING id", r->params[1], in.id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
@@ -449,8 +439,7 @@ static void h_blacklist_add(req *r)
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
                           "INSERT INTO staff_blacklist (district_id, name, cert_no, id_hash, id_masked,"
-                          " reason, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
-                          "isssssii", r->user->district_id, name, cert_no, id_hash[0] ? id_hash : NULL,
+                          " reason, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id", r->user->district_id, name, cert_no, id_hash[0] ? id_hash : NULL,
                           id_masked[0] ? id_masked : NULL, reason, r->user->id, now_unix());
     if (rc != DB_DONE) {
         reply_db(r, rc);
@@ -468,7 +457,7 @@ static void h_blacklist_list(req *r)
                "SELECT id, name, cert_no, id_masked, reason, created_at FROM staff_blacklist"
                " WHERE district_id = $1 ORDER BY id DESC",
                "SELECT COUNT(*) FROM staff_blacklist WHERE district_id = $1",
-               "id:i,name:s,cert_no:S,id_masked:S,reason:s,created_at:i", "i", r->user->district_id);
+               "id:i,name:s,cert_no:S,id_masked:S,reason:s,created_at:i", r->user->district_id);
 }
 
 /* ---------- courses ---------- */
@@ -515,8 +504,7 @@ static json_t *course_json(req *r, int64_t id)
                           "SELECT c.id, c.institution_id, i.name, c.name, c.subject, c.category, c.online,"
                           " c.lesson_minutes, c.price_per_lesson_fen, c.price_cap_fen, c.schedule,"
                           " c.review_state, c.review_note, c.policy_version FROM courses c"
-                          " JOIN institutions i ON i.id = c.institution_id WHERE c.id = $1",
-                          "i", id);
+                          " JOIN institutions i ON i.id = c.institution_id WHERE c.id = $1", id);
     json_t *rows = db_rows_json(s, "id:i,institution_id:i,institution_name:s,name:s,subject:s,"
                                    "category:s,online:b,lesson_minutes:i,price_per_lesson_fen:i,"
                                    "price_cap_fen:I,schedule:s,review_state:s,review_note:S,"
@@ -568,10 +556,9 @@ static void h_course_create(req *r)
                           "INSERT INTO courses (district_id, institution_id, name, subject, category,"
                           " online, lesson_minutes, price_per_lesson_fen, price_cap_fen, schedule,"
                           " policy_version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
-                          " RETURNING id",
-                          "iisssiiiIssi", in.district_id, in.id, name, subject,
+                          " RETURNING id", in.district_id, in.id, name, subject,
                           subject_based ? "subject" : "non_subject", (int64_t)online, minutes, price,
-                          subject_based ? training_price_cap_fen(pol, online, (int)minutes) : 0,
+                          db_id_or_null(subject_based ? training_price_cap_fen(pol, online, (int)minutes) : 0),
                           sched, policy_version(pol), now_unix());
     free(sched);
     if (rc != DB_DONE) {
@@ -597,8 +584,7 @@ static void h_course_list(req *r)
                " review_state FROM courses WHERE institution_id = $1 ORDER BY id",
                "SELECT COUNT(*) FROM courses WHERE institution_id = $1",
                "id:i,name:s,subject:s,category:s,online:b,lesson_minutes:i,price_per_lesson_fen:i,"
-               "review_state:s",
-               "i", in.id);
+               "review_state:s", in.id);
 }
 
 /* Any logged-in user of the district may read a course (families choose from them). */
@@ -633,7 +619,7 @@ static void h_course_review(req *r)
         reply_err(r, rc == DB_ROW || rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
-    rc = db_run(r->db, "UPDATE courses SET review_state = $2, review_note = $3 WHERE id = $1", "iss",
+    rc = db_run(r->db, "UPDATE courses SET review_state = $2, review_note = $3 WHERE id = $1",
                 c.id, states[st], note);
     json_t *o = rc == DB_DONE ? course_json(r, c.id) : NULL;
     if (!o) {
@@ -666,13 +652,13 @@ static void h_public_list(req *r)
                " ORDER BY CASE i.list WHEN 'white' THEN 0 WHEN 'none' THEN 1 ELSE 2 END, i.id",
                "SELECT COUNT(*) FROM institutions i WHERE ($1 = '' OR i.list = $1) AND"
                " ($2 = '' OR i.name LIKE $3) AND ($4 = '' OR i.category = $4)",
-               PUBLIC_COLS, "ssss", list ? list : "", qq, req_printf(r, "%%%s%%", qq),
+               PUBLIC_COLS, list ? list : "", qq, req_printf(r, "%%%s%%", qq),
                cat ? cat : "");
 }
 
 static void h_public_get(req *r)
 {
-    db_stmt *s = db_query(r->db, PUBLIC_SELECT " WHERE i.id = $1", "i", r->params[0]);
+    db_stmt *s = db_query(r->db, PUBLIC_SELECT " WHERE i.id = $1", r->params[0]);
     json_t *rows = db_rows_json(s, PUBLIC_COLS);
     if (!rows || json_array_size(rows) != 1) {
         reply_err(r, rows ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
@@ -684,8 +670,7 @@ static void h_public_get(req *r)
     s = db_query(r->db,
                  "SELECT id, name, subject, category, online, lesson_minutes, price_per_lesson_fen,"
                  " schedule, review_state FROM courses WHERE institution_id = $1 AND"
-                 " review_state <> 'rejected' ORDER BY id",
-                 "i", r->params[0]);
+                 " review_state <> 'rejected' ORDER BY id", r->params[0]);
     json_t *courses = db_rows_json(s, "id:i,name:s,subject:s,category:s,online:b,lesson_minutes:i,"
                                       "price_per_lesson_fen:i,schedule:s,review_state:s");
     if (!courses) {

@@ -148,9 +148,8 @@ static int staff_add(tr_demo *d, int64_t inst, const inst_tpl *k, const course_t
     }
     int rc = db_run(d->c,
                     "INSERT INTO institution_staff (institution_id, name, teaches_subject, subjects,"
-                    " cert_no, cert_type, policy_version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                    "isissIsi", inst, name, (int64_t)teaches, ct->subject, teaches ? cert : NULL,
-                    (int64_t)(teaches ? ident_teacher_cert_type(cert) : 0),
+                    " cert_no, cert_type, policy_version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", inst, name, (int64_t)teaches, ct->subject, teaches ? cert : NULL,
+                    db_id_or_null((int64_t)(teaches ? ident_teacher_cert_type(cert) : 0)),
                     policy_version(d->a->pol), at);
     d->staff += rc == DB_DONE;
     return rc;
@@ -189,10 +188,9 @@ static int course_add(tr_demo *d, int64_t inst, int64_t admin, const inst_tpl *k
                           "INSERT INTO courses (district_id, institution_id, name, subject, category,"
                           " online, lesson_minutes, price_per_lesson_fen, price_cap_fen, schedule,"
                           " review_state, review_note, policy_version, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id",
-                          "iisssiiiIssssi", d->ctx->district_id, inst, ct->name, ct->subject,
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id", d->ctx->district_id, inst, ct->name, ct->subject,
                           sb ? "subject" : "non_subject", (int64_t)ct->online, (int64_t)ct->minutes,
-                          ct->price, sb ? training_price_cap_fen(pol, ct->online, ct->minutes) : 0,
+                          ct->price, db_id_or_null(sb ? training_price_cap_fen(pol, ct->online, ct->minutes) : 0),
                           text, k->review, k->review_note, policy_version(pol), at);
     free(text);
     if (rc != DB_DONE)
@@ -248,11 +246,10 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
                           " license_valid_until, uscc, address, online, non_profit, contact, state,"
                           " list, list_reason, list_changed_at, created_at)"
                           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'active',$11,$12,$13,$14)"
-                          " RETURNING id",
-                          "issssssiisssIi", ctx->district_id, name,
+                          " RETURNING id", ctx->district_id, name,
                           k->subject ? "subject" : "non_subject", license, valid, uscc, address,
                           (int64_t)k->online, (int64_t)k->subject, "联系人:办公室 0571-86000000",
-                          k->list, k->list_reason, list_at ? registered + 200 * 86400 : 0,
+                          k->list, k->list_reason, db_id_or_null(list_at ? registered + 200 * 86400 : 0),
                           registered);
     if (rc != DB_DONE)
         return rc;
@@ -265,8 +262,7 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
         const char *date = i ? last : before;
         rc = db_run(d->c,
                     "INSERT INTO institution_inspections (institution_id, year, date, result, note,"
-                    " inspector_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
-                    "iisssii", id, (int64_t)strtol(date, NULL, 10), date,
+                    " inspector_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)", id, (int64_t)strtol(date, NULL, 10), date,
                     i ? k->inspection : "pass", i ? k->inspection_note : NULL, ctx->inspector_id,
                     demo_unix(date, 16 * 60));
         d->inspections += rc == DB_DONE;
@@ -306,8 +302,7 @@ int training_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, training_demo_co
     cert_make(2u, 424242u, cert);
     int rc = db_run(c,
                     "INSERT INTO staff_blacklist (district_id, name, cert_no, reason, created_by,"
-                    " created_at) VALUES ($1,$2,$3,$4,$5,$6)",
-                    "isssii", ctx->district_id, "郑某", cert,
+                    " created_at) VALUES ($1,$2,$3,$4,$5,$6)", ctx->district_id, "郑某", cert,
                     "在职中小学教师违规有偿补课,经查属实", ctx->inspector_id, demo_unix(ctx->today, 10 * 60) - 90 * 86400);
     for (size_t r = 0; rc == DB_DONE && r < rounds; r++)
         for (size_t k = 0; rc == DB_DONE && k < NKINDS; k++)

@@ -11,8 +11,7 @@ int training_institution_get(db_conn *c, int64_t id, training_institution *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT id, district_id, name, category, online, state, list"
-                          " FROM institutions WHERE id = $1",
-                          "i", id);
+                          " FROM institutions WHERE id = $1", id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -34,8 +33,7 @@ int training_course_get(db_conn *c, int64_t id, training_course_row *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT id, institution_id, district_id, category, online, lesson_minutes,"
-                          " price_per_lesson_fen, review_state, subject FROM courses WHERE id = $1",
-                          "i", id);
+                          " price_per_lesson_fen, review_state, subject FROM courses WHERE id = $1", id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
