@@ -203,6 +203,27 @@ void db_finalize(db_stmt *s)
         s->ops->finalize(s);
 }
 
+void db_col_copy(db_stmt *s, int col, char *dst, size_t n)
+{
+    if (n == 0)
+        return;
+    const char *t = db_col_text(s, col);
+    size_t len = t ? strlen(t) : 0;
+    if (len >= n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80)
+            len--; /* a cut never splits a UTF-8 sequence */
+    }
+    memcpy(dst, t ? t : "", len);
+    dst[len] = 0;
+}
+
+int64_t db_next_int64(db_row *r) { return db_col_int64(r->s, r->col++); }
+int db_next_isnull(db_row *r) { return db_col_isnull(r->s, r->col); }
+const char *db_next_text_ref(db_row *r) { return db_col_text(r->s, r->col++); }
+void db_next_text(db_row *r, char *dst, size_t n) { db_col_copy(r->s, r->col++, dst, n); }
+void db_next_skip(db_row *r) { r->col++; }
+
 int db_bind_args(db_stmt *s, int first, const db_arg *args)
 {
     int idx = first;

@@ -66,6 +66,27 @@ int64_t db_col_int64(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col); /* borrowed until the next step; "" for NULL */
 void db_finalize(db_stmt *s);
 
+/* Reading a row's columns in order without counting positions by hand:
+ *     db_row row = db_row_at(s, 0);
+ *     it->id = db_next_int64(&row);
+ *     DB_NEXT_TEXT(&row, it->title);          (copies, cut to the array, "" for NULL)
+ *     it->marked = db_next_isnull(&row) ? 0 : db_next_int64(&row);  -- see db_next_isnull
+ * db_next_isnull peeks without moving; every other db_next_* reads one column and moves on. */
+typedef struct {
+    db_stmt *s;
+    int col;
+} db_row;
+static inline db_row db_row_at(db_stmt *s, int first) { return (db_row){s, first}; }
+int64_t db_next_int64(db_row *r);
+int db_next_isnull(db_row *r);               /* the next column is NULL; does not move */
+const char *db_next_text_ref(db_row *r);     /* borrowed until the next step */
+void db_next_text(db_row *r, char *dst, size_t n);
+void db_next_skip(db_row *r);
+#define DB_NEXT_TEXT(row, array) db_next_text((row), (array), sizeof(array))
+/* One column copied into a char array: cut to fit (never mid-character), "" for NULL. */
+void db_col_copy(db_stmt *s, int col, char *dst, size_t n);
+#define DB_COL_COPY(s, col, array) db_col_copy((s), (col), (array), sizeof(array))
+
 /* Helpers for the common shapes. The parameters follow the SQL as plain C values, $1 first:
  * any integer type binds an integer, `char *` binds text (NULL binds SQL NULL), DB_NULL binds
  * NULL, db_id_or_null(x) binds NULL for 0 (an absent reference). _Generic turns each into a
