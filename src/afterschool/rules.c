@@ -28,26 +28,19 @@
 
 /* ---------- AS-2 ---------- */
 
-static int policy_time(const policy *pol, const char *rule, const char *key, const char *dflt)
-{
-    int m = hhmm_minutes(policy_str(pol, rule, key, dflt));
-    return m >= 0 ? m : hhmm_minutes(dflt);
-}
-
 int afterschool_off_work(const policy *pol, const char *date, bool *summer)
 {
-    const char *from = policy_str(pol, "AS-2", "summer_from", "05-01");
-    const char *to = policy_str(pol, "AS-2", "summer_to", "09-30");
-    const char *md = date + 5; /* MM-DD */
+    const policy_values *pv = policy_v(pol);
+    int from = pv->as2_summer_from, to = pv->as2_summer_to;
+    int md = (date[5] - '0') * 1000 + (date[6] - '0') * 100 + (date[8] - '0') * 10 + (date[9] - '0');
     bool in;
-    if (strcmp(from, to) <= 0)
-        in = strcmp(md, from) >= 0 && strcmp(md, to) <= 0;
+    if (from <= to)
+        in = md >= from && md <= to;
     else /* a season that wraps past the new year */
-        in = strcmp(md, from) >= 0 || strcmp(md, to) <= 0;
+        in = md >= from || md <= to;
     if (summer)
         *summer = in;
-    return in ? policy_time(pol, "AS-2", "summer_off_work", "18:00")
-              : policy_time(pol, "AS-2", "winter_off_work", "17:30");
+    return in ? pv->as2_summer_off_work : pv->as2_winter_off_work;
 }
 
 bool afterschool_check_off_work(const policy *pol, const char (*dates)[AS_DATE_LEN], size_t n,
@@ -72,9 +65,9 @@ bool afterschool_check_off_work(const policy *pol, const char (*dates)[AS_DATE_L
 
 int64_t afterschool_fee_cap(const policy *pol, as_kind kind, bool rural)
 {
-    int64_t care = policy_int(pol, "AS-6", "care_fee_per_hour_fen", 200);
-    int64_t course = policy_int(pol, "AS-6", "course_fee_per_hour_fen", 350);
-    int64_t ruralcap = policy_int(pol, "AS-6", "rural_fee_per_hour_fen", course);
+    int64_t care = policy_v(pol)->as6_care_fee_per_hour_fen;
+    int64_t course = policy_v(pol)->as6_course_fee_per_hour_fen;
+    int64_t ruralcap = policy_v(pol)->as6_rural_fee_per_hour_fen;
     if (kind == AS_CARE)
         return rural && ruralcap < care ? ruralcap : care;
     return rural ? ruralcap : course;
@@ -130,8 +123,8 @@ void afterschool_weekdays_text(unsigned mask, char out[16])
 void afterschool_coverage(const policy *pol, const as_program *progs, size_t n, as_coverage *out)
 {
     memset(out, 0, sizeof *out);
-    out->days_required = (int)policy_int(pol, "AS-1", "days", 5);
-    out->min_minutes = (int)policy_int(pol, "AS-1", "min_minutes_per_day", 120);
+    out->days_required = (int)policy_v(pol)->as1_days;
+    out->min_minutes = (int)policy_v(pol)->as1_min_minutes_per_day;
     for (int d = 1; d <= 5; d++) {
         /* the union of the day's intervals, minute by minute (a day has 1,440) */
         unsigned char covered[1440] = {0};
@@ -177,7 +170,7 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
                               const as_bill_item *items, size_t n, bool waived, as_bill *out,
                               as_bill_line *lines)
 {
-    bool once = policy_bool(pol, "AS-7", "no_double_charge", true);
+    bool once = policy_v(pol)->as7_no_double_charge;
     memset(out, 0, sizeof *out);
     out->lines = lines;
     out->n = n;
@@ -222,14 +215,14 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
     }
     int64_t total = out->gross_fen;
     out->term_cap_fen = -1;
-    if (!policy_is_null(pol, "AS-6", "term_cap_fen") && policy_get(pol, "AS-6", "term_cap_fen")) {
-        out->term_cap_fen = policy_int(pol, "AS-6", "term_cap_fen", -1);
+    if (policy_v(pol)->as6_term_cap_fen != POLICY_UNSET) {
+        out->term_cap_fen = policy_v(pol)->as6_term_cap_fen;
         if (out->term_cap_fen >= 0 && total > out->term_cap_fen) {
             out->cap_reduction_fen = total - out->term_cap_fen;
             total = out->term_cap_fen;
         }
     }
-    if (waived && policy_bool(pol, "AS-5", "hardship_waiver", true)) {
+    if (waived && policy_v(pol)->as5_hardship_waiver) {
         out->waived = true;
         out->waiver_fen = total;
         total = 0;
@@ -307,17 +300,16 @@ void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool
 
 void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *out)
 {
-    int64_t min = policy_int(pol, "AS-8", "subsidy_per_hour_fen_min", 0);
-    int64_t rate = policy_int(pol, "AS-8", "subsidy_per_hour_fen", min);
+    int64_t min = policy_v(pol)->as8_subsidy_per_hour_fen_min;
+    int64_t rate = policy_v(pol)->as8_subsidy_per_hour_fen;
     if (rate < min)
         rate = min;
-    if (!policy_is_null(pol, "AS-8", "subsidy_per_hour_fen_max") &&
-        policy_get(pol, "AS-8", "subsidy_per_hour_fen_max")) {
-        int64_t max = policy_int(pol, "AS-8", "subsidy_per_hour_fen_max", rate);
+    if (policy_v(pol)->as8_subsidy_per_hour_fen_max != POLICY_UNSET) {
+        int64_t max = policy_v(pol)->as8_subsidy_per_hour_fen_max;
         if (rate > max)
             rate = max;
     }
-    int chm = (int)policy_int(pol, "AS-8", "class_hour_minutes", 45);
+    int chm = (int)policy_v(pol)->as8_class_hour_minutes;
     if (chm < 1)
         chm = 45;
     out->rate_fen = rate;
@@ -331,8 +323,8 @@ as_leave_verdict afterschool_leave_check(const policy *pol, int64_t balance,
                                          int64_t used_this_week, as_leave_terms *terms)
 {
     as_leave_terms t = {
-        .minutes_required = policy_int(pol, "AS-9", "minutes_per_half_day", 240),
-        .week_max = policy_int(pol, "AS-9", "half_days_per_week_max", 1),
+        .minutes_required = policy_v(pol)->as9_minutes_per_half_day,
+        .week_max = policy_v(pol)->as9_half_days_per_week_max,
     };
     if (terms)
         *terms = t;

@@ -179,30 +179,17 @@ static void h_policy_put(req *r)
         reply_err_field(r, SJ_ERR_MISSING_FIELD, "rules");
         return;
     }
-    /* every override must name a known rule and keep each number's type */
-    const policy *base = r->app->pol;
-    const char *rule, *key;
-    json_t *vals, *v;
-    json_object_foreach(rules, rule, vals) {
-        const json_t *cur = policy_get(base, rule, NULL);
-        if (!cur || !json_is_object(vals)) {
-            json_t *extra = json_pack("{s:s,s:s}", "field", "rules", "rule", rule);
-            reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-            return;
-        }
-        json_object_foreach(vals, key, v) {
-            const json_t *old = json_object_get(cur, key);
-            /* the same type as the national value; null only where the nation sets none */
-            bool ok = old && (json_typeof(old) == json_typeof(v) || json_is_null(old) ||
-                              (json_is_boolean(old) && json_is_boolean(v)));
-            if (ok && json_is_integer(v) && json_integer_value(v) < 0)
-                ok = false;
-            if (!ok) {
-                json_t *extra = json_pack("{s:s,s:s,s:s}", "field", "rules", "rule", rule, "key", key);
-                reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-                return;
-            }
-        }
+    /* every override must name a known rule and key and hold a value of its kind (policy.h) */
+    const char *bad_rule, *bad_key;
+    char why[200];
+    if (!policy_check_rules(rules, &bad_rule, &bad_key, why, sizeof why)) {
+        json_t *extra = json_pack("{s:s,s:s}", "field", "rules", "reason", why);
+        if (bad_rule)
+            json_object_set_new(extra, "rule", json_string(bad_rule));
+        if (bad_key)
+            json_object_set_new(extra, "key", json_string(bad_key));
+        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+        return;
     }
     /* build on the version in force on that date */
     json_t *prev = NULL;

@@ -4,7 +4,7 @@
  * exams for non-graduating grades), EX-4 (bands by thresholds, never scores or ranks).
  *
  * Entry points: exams_check_plan, exams_kind_refused, exams_band, exams_lock_key. Numbers come
- * from the policy; the fallbacks here are the national defaults.
+ * from the typed policy (policy.h).
  */
 #include <string.h>
 
@@ -13,37 +13,9 @@
 const char *const exams_kinds[] = {"final", "midterm", "quiz", NULL};
 const char *const exams_scopes[] = {"school", "regional", "cross_school", NULL};
 
-static bool int_in(const json_t *arr, int v)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        if (json_is_integer(x) && json_integer_value(x) == v)
-            return true;
-    }
-    return false;
-}
-
-static bool str_in(const json_t *arr, const char *s)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
-            return true;
-    }
-    return false;
-}
-
 bool exams_kind_refused(const policy *pol, const char *kind)
 {
-    const json_t *list = policy_get(pol, "EX-3", "refused_kinds");
-    if (!kind)
-        return false;
-    if (json_is_array(list))
-        return str_in(list, kind);
-    return strcmp(kind, "monthly") == 0 || strcmp(kind, "regional") == 0 ||
-           strcmp(kind, "cross_school") == 0;
+    return policy_strs_has(&policy_v(pol)->ex3_refused_kinds, kind);
 }
 
 ex_verdict exams_check_plan(const policy *pol, const ex_plan *p)
@@ -51,8 +23,7 @@ ex_verdict exams_check_plan(const policy *pol, const ex_plan *p)
     ex_verdict v = {.ok = true, .rule = NULL, .limit = 0, .existing = 0};
     /* EX-3: exams beyond the school only for graduating grades */
     if (p->scope != 0) {
-        const json_t *grad = policy_get(pol, "EX-3", "graduating_grades");
-        bool graduating = json_is_array(grad) ? int_in(grad, p->grade) : (p->grade == 6 || p->grade == 9);
+        bool graduating = policy_grade_in(policy_v(pol)->ex3_graduating_grades, p->grade);
         if (!graduating && exams_kind_refused(pol, exams_scopes[p->scope])) {
             v.ok = false;
             v.rule = "EX-3";
@@ -60,21 +31,20 @@ ex_verdict exams_check_plan(const policy *pol, const ex_plan *p)
         }
     }
     /* EX-1: no paper-and-pencil exams in grades 1-2, of any kind */
-    const json_t *g12 = policy_get(pol, "EX-1", "grades");
-    bool early = json_is_array(g12) ? int_in(g12, p->grade) : p->grade <= 2;
-    if (p->paper && early && policy_int(pol, "EX-1", "paper_exams", 0) <= 0) {
+    bool early = policy_grade_in(policy_v(pol)->ex1_grades, p->grade);
+    if (p->paper && early && policy_v(pol)->ex1_paper_exams <= 0) {
         v.ok = false;
         v.rule = "EX-1";
         return v;
     }
     /* EX-2: one final a term; a midterm only where the policy allows one (grades 7-9) */
     if (p->kind == EX_FINAL) {
-        v.limit = (int)policy_int(pol, "EX-2", "finals_per_term", 1);
+        v.limit = (int)policy_v(pol)->ex2_finals_per_term;
         v.existing = p->finals;
     } else if (p->kind == EX_MIDTERM) {
         bool junior = p->grade >= 7;
-        v.limit = (int)policy_int(pol, "EX-2", junior ? "midterms_per_term_grades_7_9" : "midterms_per_term_other",
-                                  junior ? 1 : 0);
+        v.limit = (int)(junior ? policy_v(pol)->ex2_midterms_per_term_grades_7_9
+                               : policy_v(pol)->ex2_midterms_per_term_other);
         v.existing = p->midterms;
     } else {
         return v; /* a class quiz is not a term exam */
@@ -88,20 +58,13 @@ ex_verdict exams_check_plan(const policy *pol, const ex_plan *p)
 
 const char *exams_band(const policy *pol, int64_t score_tenths, int64_t full_marks)
 {
-    const json_t *bands = policy_get(pol, "EX-4", "bands");
-    const char *lowest = "D";
-    size_t i;
-    json_t *b;
-    /* the first band whose minimum the score reaches, in the policy's order (highest first) */
-    json_array_foreach(bands, i, b) {
-        const json_t *name = json_object_get(b, "band"), *min = json_object_get(b, "min");
-        if (!json_is_string(name) || !json_is_integer(min))
-            continue;
-        lowest = json_string_value(name);
-        if (score_tenths * 100 >= json_integer_value(min) * full_marks * 10)
-            return json_string_value(name);
-    }
-    return lowest;
+    const policy_bands *bands = &policy_v(pol)->ex4_bands;
+    /* the first band whose minimum the score reaches, in the policy's order (highest first);
+     * the last band's minimum is 0 (policy.c checks it), so every score has a band */
+    for (int i = 0; i < bands->n; i++)
+        if (score_tenths * 100 >= (int64_t)bands->v[i].min * full_marks * 10)
+            return bands->v[i].band;
+    return bands->v[bands->n - 1].band;
 }
 
 int64_t exams_lock_key(int64_t school_id, int grade, const char *term)

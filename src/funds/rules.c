@@ -17,8 +17,8 @@ bool funds_prepay_check(const policy *pol, const funds_span *want, const funds_s
                         size_t nopen, training_verdict *v)
 {
     training_verdict_init(v);
-    int64_t max_hours = policy_int(pol, "FU-2", "max_class_hours", 60);
-    int months = (int)policy_int(pol, "FU-2", "max_months", 3);
+    int64_t max_hours = policy_v(pol)->fu2_max_class_hours;
+    int months = (int)policy_v(pol)->fu2_max_months;
     int64_t used = 0;
     const char *first = want->start_date, *last = want->end_date;
     for (size_t i = 0; i < nopen; i++) {
@@ -59,7 +59,7 @@ bool funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fe
                         training_verdict *v)
 {
     training_verdict_init(v);
-    int64_t cap = policy_int(pol, "FU-3", "non_subject_max_charge_fen", 500000);
+    int64_t cap = policy_v(pol)->fu3_non_subject_max_charge_fen;
     if (subject_based || amount_fen <= cap)
         return true;
     training_verdict_refuse(v, "charge_over_cap", "FU-3", "非学科类培训单次收费不得超过 5000 元",
@@ -129,9 +129,9 @@ static void warn(funds_warning out[], int *n, const char *code, const char *rule
 int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS])
 {
     int n = 0;
-    int64_t ratio = policy_int(pol, "FU-4", "warn_escrow_to_monthly_release", 3);
-    int64_t min_fen = policy_int(pol, "FU-4", "warn_escrow_min_fen", 100000);
-    int64_t stop_days = policy_int(pol, "FU-5", "warn_no_lesson_days", 14);
+    int64_t ratio = policy_v(pol)->fu4_warn_escrow_to_monthly_release;
+    int64_t min_fen = policy_v(pol)->fu4_warn_escrow_min_fen;
+    int64_t stop_days = policy_v(pol)->fu5_warn_no_lesson_days;
     if (s->license_expired)
         warn(out, &n, "license_expired", "TR-7", "high", 1, 0);
     if (s->license_no_invalid)

@@ -64,7 +64,7 @@ int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contr
     if (rc == DB_DONE && *refund_fen > 0) {
         char today[11], due[11];
         today_local(today);
-        date_add_days(today, policy_int(pol, "FU-6", "refund_within_days", 5), due);
+        date_add_days(today, policy_v(pol)->fu6_refund_within_days, due);
         rc = db_run(db,
                     "INSERT INTO refunds (district_id, contract_id, institution_id, amount_fen, txn,"
                     " reason, requested_by, requested_at, due_date) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)", c->district_id, c->id, c->institution_id, *refund_fen, txn, reason,

@@ -637,7 +637,7 @@ static void h_mark(req *r)
 static void h_unmarked(req *r)
 {
     int64_t school_id = r->params[0], days, limit, offset, total = 0;
-    int64_t dflt = policy_int(r->app->pol, "HW-8", "unmarked_after_days", 2);
+    int64_t dflt = policy_v(r->app->pol)->hw8_unmarked_after_days;
     if (!req_query_int64_or_reply(r, "days", dflt, &days) || !req_paging_or_reply(r, &limit, &offset))
         return;
     if (days < 0 || days > 365) {

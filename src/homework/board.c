@@ -288,7 +288,8 @@ static void board_json(out *o, const board *b, const policy *pol)
     KV_INT(o, ",\"written_minutes\":", b->written);
     KV_INT(o, ",\"remaining_minutes\":", remaining > 0 ? remaining : 0);
     KV_BOOL(o, ",\"written_allowed\":", p->cap.allowed);
-    KV_STR(o, ",\"bedtime\":", homework_bedtime(pol, b->cl->grade));
+    char bedtime[6];
+    KV_STR(o, ",\"bedtime\":", homework_bedtime(pol, b->cl->grade, bedtime));
     if (b->student_id > 0)
         KV_INT(o, ",\"student_id\":", b->student_id);
     if (p->day == DAY_VACATION) {
@@ -406,7 +407,7 @@ void homework_h_get_board_print(req *r)
 {
     hw_class cl;
     hw_period p;
-    char today[11], date[11];
+    char today[11], date[11], bedtime[6];
     today_local(today);
     if (!hw_query_date_or_reply(r, "date", today, date))
         return;
@@ -443,6 +444,6 @@ void homework_h_get_board_print(req *r)
     puts_(&o, req_printf(r, "</tbody></table><p class=\"total\">书面作业合计 %d 分钟 / 上限 %d 分钟(%s)</p>"
                             "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
                          b.written, p.cap.limit_minutes, p.cap.rule,
-                         homework_bedtime(r->app->pol, cl.grade)));
+                         homework_bedtime(r->app->pol, cl.grade, bedtime)));
     reply_raw(r, 200, "text/html; charset=utf-8", o.buf, o.len);
 }

@@ -76,7 +76,7 @@ bool homework_kind_refused(const policy *pol, const char *kind);
 bool homework_target_refused(const policy *pol, const char *target);
 
 /* HW-10: "21:20" for grades 1-6, "22:00" for 7-9 (borrowed from the policy). */
-const char *homework_bedtime(const policy *pol, int grade);
+const char *homework_bedtime(const policy *pol, int grade, char out[6]); /* HH:MM; returns out */
 
 /* The mean reported time of one item, rounded half up; the estimate when nobody reported. */
 int homework_reported_minutes(int estimate, int64_t fb_count, int64_t fb_minutes);

@@ -18,6 +18,7 @@
  * Every written item counts against the cap, required or optional (HW-7): a tier does not
  * make a pupil's evening shorter.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "homework/homework.h"
@@ -29,36 +30,12 @@ const char *const homework_day_kinds[] = {"", "school", "weekend", "holiday", "v
 /* The share of the cap from which a matrix cell shows "near": a display threshold. */
 #define NEAR_PERCENT 80
 
-static bool in_int_list(const json_t *arr, int v)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        if (json_is_integer(x) && json_integer_value(x) == v)
-            return true;
-    }
-    return false;
-}
-
-static bool in_str_list(const json_t *arr, const char *s)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        if (json_is_string(x) && strcmp(json_string_value(x), s) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* HW-1 grades, HW-3 grades (junior), or else HW-2. */
 static const char *grade_rule(const policy *pol, int grade)
 {
-    const json_t *g1 = policy_get(pol, "HW-1", "grades");
-    if (json_is_array(g1) ? in_int_list(g1, grade) : grade <= 2)
+    if (policy_grade_in(policy_v(pol)->hw1_grades, grade))
         return "HW-1";
-    const json_t *g3 = policy_get(pol, "HW-3", "grades");
-    if (json_is_array(g3) ? in_int_list(g3, grade) : grade >= 7)
+    if (policy_grade_in(policy_v(pol)->hw3_grades, grade))
         return "HW-3";
     return "HW-2";
 }
@@ -66,10 +43,10 @@ static const char *grade_rule(const policy *pol, int grade)
 static int weekday_cap(const policy *pol, const char *rule)
 {
     if (strcmp(rule, "HW-1") == 0)
-        return (int)policy_int(pol, "HW-1", "written_minutes_per_day", 0);
+        return (int)policy_v(pol)->hw1_written_minutes_per_day;
     if (strcmp(rule, "HW-3") == 0)
-        return (int)policy_int(pol, "HW-3", "written_minutes_per_day", 90);
-    return (int)policy_int(pol, "HW-2", "written_minutes_per_day", 60);
+        return (int)policy_v(pol)->hw3_written_minutes_per_day;
+    return (int)policy_v(pol)->hw2_written_minutes_per_day;
 }
 
 hw_cap homework_cap(const policy *pol, int grade, day_kind day)
@@ -87,10 +64,10 @@ hw_cap homework_cap(const policy *pol, int grade, day_kind day)
     }
     bool junior = strcmp(rule, "HW-3") == 0;
     if (day == DAY_WEEKEND || day == DAY_HOLIDAY) {
-        const char *key = day == DAY_WEEKEND
-                              ? (junior ? "weekend_minutes_grades_7_9" : "weekend_minutes_grades_3_6")
-                              : (junior ? "holiday_minutes_grades_7_9" : "holiday_minutes_grades_3_6");
-        int64_t v = policy_int(pol, "HW-4", key, -1);
+        const policy_values *pv = policy_v(pol);
+        int64_t v = day == DAY_WEEKEND
+                        ? (junior ? pv->hw4_weekend_minutes_grades_7_9 : pv->hw4_weekend_minutes_grades_3_6)
+                        : (junior ? pv->hw4_holiday_minutes_grades_7_9 : pv->hw4_holiday_minutes_grades_3_6);
         if (v >= 0)
             c.limit_minutes = (int)v;
         c.rule = "HW-4";
@@ -98,7 +75,7 @@ hw_cap homework_cap(const policy *pol, int grade, day_kind day)
         return c;
     }
     if (day == DAY_VACATION) {
-        int64_t v = policy_int(pol, "HW-4", "vacation_total_minutes", -1);
+        int64_t v = policy_v(pol)->hw4_vacation_total_minutes;
         c.rule = "HW-4";
         c.vacation = true;
         c.allowed = v > 0;
@@ -135,10 +112,10 @@ hw_verdict homework_check(const policy *pol, const hw_request *q)
         v.error = "homework_over_limit";
         return v;
     }
-    if (policy_bool(pol, "HW-11", "enabled", false)) {
+    if (policy_v(pol)->hw11_enabled) {
         bool junior = strcmp(grade_rule(pol, q->grade), "HW-3") == 0;
-        int max = (int)policy_int(pol, "HW-11", junior ? "max_subjects_junior" : "max_subjects_primary",
-                                  junior ? 4 : 3);
+        int max = (int)(junior ? policy_v(pol)->hw11_max_subjects_junior
+                               : policy_v(pol)->hw11_max_subjects_primary);
         int subjects = q->written_subjects + (q->subject_is_new ? 1 : 0);
         v.limit_subjects = max;
         v.subjects = subjects;
@@ -153,20 +130,25 @@ hw_verdict homework_check(const policy *pol, const hw_request *q)
 
 bool homework_kind_refused(const policy *pol, const char *kind)
 {
-    const json_t *list = policy_get(pol, "HW-9", "refused_kinds");
-    return kind && (json_is_array(list) ? in_str_list(list, kind) : strcmp(kind, "app") == 0);
+    return policy_strs_has(&policy_v(pol)->hw9_refused_kinds, kind);
 }
 
 bool homework_target_refused(const policy *pol, const char *target)
 {
-    const json_t *list = policy_get(pol, "HW-6", "refused_targets");
-    return target && (json_is_array(list) ? in_str_list(list, target) : strcmp(target, "parent") == 0);
+    return policy_strs_has(&policy_v(pol)->hw6_refused_targets, target);
 }
 
-const char *homework_bedtime(const policy *pol, int grade)
+const char *homework_bedtime(const policy *pol, int grade, char out[6])
 {
-    return grade >= 7 ? policy_str(pol, "HW-10", "bedtime_junior", "22:00")
-                      : policy_str(pol, "HW-10", "bedtime_primary", "21:20");
+    unsigned m = (unsigned)(grade >= 7 ? policy_v(pol)->hw10_bedtime_junior
+                                       : policy_v(pol)->hw10_bedtime_primary) % (24 * 60);
+    out[0] = (char)('0' + m / 600);
+    out[1] = (char)('0' + m / 60 % 10);
+    out[2] = ':';
+    out[3] = (char)('0' + m % 60 / 10);
+    out[4] = (char)('0' + m % 10);
+    out[5] = 0;
+    return out;
 }
 
 int homework_reported_minutes(int estimate, int64_t fb_count, int64_t fb_minutes)

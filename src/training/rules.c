@@ -48,35 +48,15 @@ static void hhmm(int minutes, char out[8])
     snprintf(out, 8, "%02d:%02d", (minutes / 60) % 100, minutes % 60);
 }
 
-/* Minutes of a policy "HH:MM" value, or dflt when absent or malformed. */
-static int policy_hhmm(const policy *pol, const char *rule, const char *key, int dflt)
-{
-    const char *s = policy_str(pol, rule, key, NULL);
-    int m = s ? hhmm_minutes(s) : -1;
-    return m >= 0 ? m : dflt;
-}
-
-static bool in_list(const json_t *arr, const char *s)
-{
-    size_t i;
-    const json_t *v;
-    if (!json_is_array(arr))
-        return false;
-    json_array_foreach(arr, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
-
 /* ---------- TR-1 ---------- */
 
 training_kind training_subject_kind(const policy *pol, const char *subject)
 {
     if (!subject)
         return TRAINING_SUBJECT_UNKNOWN;
-    if (in_list(policy_get(pol, "TR-1", "subject"), subject))
+    if (policy_strs_has(&policy_v(pol)->tr1_subject, subject))
         return TRAINING_SUBJECT_BASED;
-    if (in_list(policy_get(pol, "TR-1", "non_subject"), subject))
+    if (policy_strs_has(&policy_v(pol)->tr1_non_subject, subject))
         return TRAINING_NON_SUBJECT;
     return TRAINING_SUBJECT_UNKNOWN;
 }
@@ -104,11 +84,11 @@ bool training_course_category(const policy *pol, const char *subject,
 
 int64_t training_price_cap_fen(const policy *pol, bool online, int lesson_minutes)
 {
-    int64_t base = online ? policy_int(pol, "FU-1", "base_price_online_fen", 3000)
-                          : policy_int(pol, "FU-1", "base_price_offline_fen", 4500);
-    int64_t std = online ? policy_int(pol, "FU-1", "online_standard_minutes", 30)
-                         : policy_int(pol, "FU-1", "offline_standard_minutes", 45);
-    int64_t fl = policy_int(pol, "FU-1", "float_max_percent", 10);
+    int64_t base = online ? policy_v(pol)->fu1_base_price_online_fen
+                          : policy_v(pol)->fu1_base_price_offline_fen;
+    int64_t std = online ? policy_v(pol)->fu1_online_standard_minutes
+                         : policy_v(pol)->fu1_offline_standard_minutes;
+    int64_t fl = policy_v(pol)->fu1_float_max_percent;
     if (std <= 0 || lesson_minutes <= 0 || base < 0)
         return 0;
     /* base ≤ 10^9 fen, minutes ≤ 1440, float ≤ 10^3: the product stays far below 2^63 */
@@ -140,11 +120,11 @@ static void slot_refuse(training_verdict *v, size_t i, const training_slot *s, c
 bool training_course_check(const policy *pol, const training_course *c, training_verdict *v)
 {
     training_verdict_init(v);
-    int max_online = (int)policy_int(pol, "TR-3", "online_lesson_max_minutes", 30);
-    int gap = (int)policy_int(pol, "TR-3", "online_gap_min_minutes", 10);
-    int online_end = policy_hhmm(pol, "TR-3", "online_end_by", 21 * 60);
-    int offline_end = policy_hhmm(pol, "TR-4", "offline_end_by", 20 * 60 + 30);
-    bool weekend_banned = in_list(policy_get(pol, "TR-2", "subject_banned_on"), "weekend");
+    int max_online = (int)policy_v(pol)->tr3_online_lesson_max_minutes;
+    int gap = (int)policy_v(pol)->tr3_online_gap_min_minutes;
+    int online_end = policy_v(pol)->tr3_online_end_by;
+    int offline_end = policy_v(pol)->tr4_offline_end_by;
+    bool weekend_banned = policy_strs_has(&policy_v(pol)->tr2_subject_banned_on, "weekend");
 
     if (c->online && c->lesson_minutes > max_online) {
         training_verdict_refuse(v, "online_lesson_too_long", "TR-3",
@@ -213,9 +193,9 @@ bool training_course_check(const policy *pol, const training_course *c, training
             training_verdict_num(v, "limit_fen", cap);
             training_verdict_num(v, "price_per_lesson_fen", c->price_per_lesson_fen);
             training_verdict_num(v, "base_price_fen",
-                                 c->online ? policy_int(pol, "FU-1", "base_price_online_fen", 3000)
-                                           : policy_int(pol, "FU-1", "base_price_offline_fen", 4500));
-            training_verdict_num(v, "float_max_percent", policy_int(pol, "FU-1", "float_max_percent", 10));
+                                 c->online ? policy_v(pol)->fu1_base_price_online_fen
+                                           : policy_v(pol)->fu1_base_price_offline_fen);
+            training_verdict_num(v, "float_max_percent", policy_v(pol)->fu1_float_max_percent);
             return false;
         }
     }
@@ -230,7 +210,7 @@ bool training_lesson_day_check(const policy *pol, bool subject_based, day_kind k
         return true;
     const char *name = kind == DAY_WEEKEND ? "weekend" : kind == DAY_HOLIDAY ? "holiday"
                        : kind == DAY_VACATION ? "vacation" : NULL;
-    if (!name || !in_list(policy_get(pol, "TR-2", "subject_banned_on"), name))
+    if (!name || !policy_strs_has(&policy_v(pol)->tr2_subject_banned_on, name))
         return true;
     training_verdict_refuse(v, "lesson_on_banned_day", "TR-2",
                             "学科类培训不得在周末、法定节假日和寒暑假开展",
@@ -257,7 +237,7 @@ bool training_staff_check(const policy *pol, const training_staff *s, training_v
                                 "Serving school teachers may not teach subject-based training");
         return false;
     }
-    if (!s->teaches_subject || !policy_bool(pol, "TR-6", "subject_teachers_need_certificate", true))
+    if (!s->teaches_subject || !policy_v(pol)->tr6_subject_teachers_need_certificate)
         return true;
     if (!s->cert_no || !s->cert_no[0]) {
         training_verdict_refuse(v, "certificate_required", "TR-6",
@@ -284,7 +264,7 @@ bool training_staff_check(const policy *pol, const training_staff *s, training_v
 bool training_inspection_overdue(const policy *pol, const char *last_date, const char *registered,
                                  const char *today)
 {
-    int months = (int)policy_int(pol, "TR-7", "inspection_every_months", 12);
+    int months = (int)policy_v(pol)->tr7_inspection_every_months;
     char due[11];
     const char *from = last_date && last_date[0] ? last_date : registered;
     if (!from || !valid_date(from) || !valid_date(today))

@@ -323,12 +323,13 @@ static void test_homework_target_refused__parent(void **state)
 
 static void test_homework_bedtime__primary_junior(void **state)
 {
+    char buf[6];
     (void)state;
     policy *p = national();
-    assert_string_equal(homework_bedtime(p, 1), "21:20");
-    assert_string_equal(homework_bedtime(p, 6), "21:20");
-    assert_string_equal(homework_bedtime(p, 7), "22:00");
-    assert_string_equal(homework_bedtime(p, 9), "22:00");
+    assert_string_equal(homework_bedtime(p, 1, buf), "21:20");
+    assert_string_equal(homework_bedtime(p, 6, buf), "21:20");
+    assert_string_equal(homework_bedtime(p, 7, buf), "22:00");
+    assert_string_equal(homework_bedtime(p, 9, buf), "22:00");
     policy_free(p);
 }
 
