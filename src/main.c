@@ -20,7 +20,9 @@
 
 static const char usage[] =
     "usage: shuangjian COMMAND [options]\n"
-    "  init --db URL --admin NAME        create or migrate the database and a district admin\n"
+    "  init --db URL --admin NAME [--district NAME]\n"
+    "                                    create or migrate the database and a district admin\n"
+    "                                    (of the district NAME, made when missing; else the first)\n"
     "                                    (password read from standard input, one line)\n"
     "  serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE] [--quiet]\n"
     "  migrate --db URL                  apply database migrations\n"
@@ -74,6 +76,7 @@ int main(int argc, char **argv)
         else if (strcmp(k, "--listen") == 0) o.listen = v;
         else if (strcmp(k, "--web") == 0) o.web = v;
         else if (strcmp(k, "--admin") == 0) o.admin = v;
+        else if (strcmp(k, "--district") == 0) o.district = v;
         else if (strcmp(k, "--scale") == 0) o.scale = v;
         else if (strcmp(k, "--policy") == 0) o.policy = v;
         else if (strcmp(k, "--key-file") == 0) o.key_file = v;

@@ -284,7 +284,7 @@ void afterschool_h_create_program(req *r)
         !vendor_ok_or_reply(r, vendor_id, institution_id, first, last, fee, &vendor))
         return;
     /* AS-6: the fee cap per pupil-hour */
-    int64_t cap = afterschool_fee_cap(r->app->pol, kind ? AS_COURSE : AS_CARE, rural != 0);
+    int64_t cap = afterschool_fee_cap(r->pol, kind ? AS_COURSE : AS_CARE, rural != 0);
     if (fee > cap) {
         json_t *extra = json_pack("{s:I,s:I,s:s,s:b}", "fee_per_hour_fen", (json_int_t)fee,
                                   "cap_fen", (json_int_t)cap, "kind", kinds[kind], "rural",
@@ -312,7 +312,7 @@ void afterschool_h_create_program(req *r)
         return;
     }
     as_off_work_fail f;
-    if (!afterschool_check_off_work(r->app->pol, sessions, ns, end_min, &f)) {
+    if (!afterschool_check_off_work(r->pol, sessions, ns, end_min, &f)) {
         char off[16];
         snprintf(off, sizeof off, "%02d:%02d", (f.off_work / 60) % 24, f.off_work % 60);
         json_t *extra = json_pack("{s:s,s:s,s:s,s:s}", "end", end, "off_work", off, "date",
@@ -335,7 +335,7 @@ void afterschool_h_create_program(req *r)
         "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id", r->user->district_id, school_id, term, name, kinds[kind],
         category, providers[provider], db_id_or_null(vendor), db_id_or_null(institution_id), capacity, (int64_t)mask, start,
         end, (int64_t)start_min, (int64_t)end_min, fee, first, last, place, db_id_or_null(staff_a), db_id_or_null(staff_b),
-        policy_version(r->app->pol), now_unix(), r->user->id);
+        policy_version(r->pol), now_unix(), r->user->id);
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -349,7 +349,7 @@ void afterschool_h_create_program(req *r)
     json_t *o = as_program_json(&p);
     json_object_set_new(o, "sessions", json_integer((json_int_t)ns));
     json_object_set_new(o, "fee_cap_fen", json_integer(cap));
-    json_object_set_new(o, "policy_version", json_string(policy_version(r->app->pol)));
+    json_object_set_new(o, "policy_version", json_string(policy_version(r->pol)));
     reply_json(r, 201, o);
 }
 
@@ -488,7 +488,7 @@ void afterschool_h_get_coverage(req *r)
         return;
     }
     as_coverage c;
-    afterschool_coverage(r->app->pol, progs, n, &c);
+    afterschool_coverage(r->pol, progs, n, &c);
     json_t *days = json_array();
     for (int d = 1; d <= 5; d++)
         json_array_append_new(days, json_pack("{s:i,s:i,s:b}", "weekday", d, "minutes",

@@ -336,7 +336,7 @@ void afterschool_h_run_bills(req *r)
     as_bills_totals t;
     int rc = db_begin_write(r->db);
     if (rc == DB_OK)
-        rc = as_bills_store(r->db, r->app->pol, r->user->district_id, term, school_id, &t);
+        rc = as_bills_store(r->db, r->pol, r->user->district_id, term, school_id, &t);
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         reply_db(r, rc == DB_DONE || rc == DB_OK ? DB_ERROR : rc);
@@ -350,7 +350,7 @@ void afterschool_h_run_bills(req *r)
                           "cap_reduction_fen", (json_int_t)t.cap_reduction_fen, "waiver_fen",
                           (json_int_t)t.waiver_fen, "total_fen", (json_int_t)t.total_fen,
                           "school_days", (int)t.school_days, "ms", ms, "policy_version",
-                          policy_version(r->app->pol));
+                          policy_version(r->pol));
     json_object_set_new(o, "school_id", school_id ? json_integer(school_id) : json_null());
     reply_json(r, 201, o);
 }
@@ -443,7 +443,7 @@ void afterschool_h_get_subsidies(req *r)
     while (s && (rc = db_step(s)) == DB_ROW) {
         as_subsidy sub;
         int64_t m = db_col_int64(s, 2);
-        afterschool_subsidy(r->app->pol, m, &sub);
+        afterschool_subsidy(r->pol, m, &sub);
         char rate[32], amount[32];
         afterschool_fen_text(sub.rate_fen, rate);
         afterschool_fen_text(sub.amount_fen, amount);
@@ -474,7 +474,7 @@ void afterschool_h_get_subsidies(req *r)
     reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I,s:s,s:s}", "items", items, "total",
                                  (json_int_t)n, "total_fen", (json_int_t)total, "duty_minutes",
                                  (json_int_t)minutes, "rule", "AS-8", "policy_version",
-                                 policy_version(r->app->pol)));
+                                 policy_version(r->pol)));
 }
 
 /* ---------- RP-3 coverage report, AS-10 rural gap ---------- */
@@ -600,7 +600,7 @@ static json_t *report_json(req *r, const char *term, int64_t school_id)
         while (s && (rc = db_step(s)) == DB_ROW) {
             school_stat *x = find_school(st, n, db_col_int64(s, 0));
             as_subsidy sub;
-            afterschool_subsidy(r->app->pol, db_col_int64(s, 2), &sub);
+            afterschool_subsidy(r->pol, db_col_int64(s, 2), &sub);
             if (x)
                 x->f[F_SUBSIDY] += sub.amount_fen;
         }
@@ -627,7 +627,7 @@ static json_t *report_json(req *r, const char *term, int64_t school_id)
                 one[k++] = rows[j++].p;
             school_stat *x = find_school(st, n, rows[i].school_id);
             if (x) {
-                afterschool_coverage(r->app->pol, one, k, &x->cov);
+                afterschool_coverage(r->pol, one, k, &x->cov);
                 x->offers = x->cov.ok;
             }
             i = j;
@@ -688,7 +688,7 @@ static json_t *report_json(req *r, const char *term, int64_t school_id)
         "rural_gap_fen", (json_int_t)gap_total);
     return json_pack("{s:s,s:o,s:I,s:o,s:s,s:[s,s,s]}", "term", term, "items", items, "total",
                      (json_int_t)n, "district", tot, "policy_version",
-                     policy_version(r->app->pol), "rules", "RP-3", "AS-1", "AS-10");
+                     policy_version(r->pol), "rules", "RP-3", "AS-1", "AS-10");
 }
 
 /* The caller's scope for the report; false after replying. */

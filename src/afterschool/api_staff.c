@@ -36,7 +36,7 @@ static bool may_see_staff(req *r, int64_t user_id)
 static json_t *credits_json(req *r, int64_t user_id, int64_t earned, int64_t held, int64_t spent)
 {
     as_leave_terms t;
-    afterschool_leave_check(r->app->pol, 0, 0, &t);
+    afterschool_leave_check(r->pol, 0, 0, &t);
     return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "user_id", (json_int_t)user_id, "minutes",
                      (json_int_t)(earned - held - spent), "earned", (json_int_t)earned, "held",
                      (json_int_t)held, "spent", (json_int_t)spent, "minutes_per_half_day",
@@ -233,7 +233,7 @@ void afterschool_h_create_leave(req *r)
     }
     int64_t balance = earned - held - spent;
     as_leave_terms t;
-    as_leave_verdict v = afterschool_leave_check(r->app->pol, balance, used, &t);
+    as_leave_verdict v = afterschool_leave_check(r->pol, balance, used, &t);
     if (v != AS_LEAVE_OK) {
         db_rollback(r->db);
         if (v == AS_LEAVE_INSUFFICIENT)
@@ -259,7 +259,7 @@ void afterschool_h_create_leave(req *r)
                       "INSERT INTO afterschool_leave (district_id, school_id, user_id, date, half,"
                       " week_start, minutes, status, policy_version, created_at)"
                       " VALUES ($1,$2,$3,$4,$5,$6,$7,'pending',$8,$9) RETURNING id", r->user->district_id, school_id, me, date, halves[half], week,
-                      t.minutes_required, policy_version(r->app->pol), now_unix());
+                      t.minutes_required, policy_version(r->pol), now_unix());
     if (rc != DB_DONE || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         if (rc == DB_CONSTRAINT) {

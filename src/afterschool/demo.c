@@ -103,7 +103,7 @@ static int term_end_min(const as_demo *d)
 {
     int end = 0;
     for (size_t i = 0; i < d->ndays; i++) {
-        int off = afterschool_off_work(d->a->pol, d->days[i].date, NULL);
+        int off = afterschool_off_work(d->a->base_pol, d->days[i].date, NULL);
         if (off > end)
             end = off;
     }
@@ -120,7 +120,7 @@ static void hhmm(int minutes, char out[6])
  * party, AS-6, AS-2. */
 static bool program_allowed(as_demo *d, const demo_prog *g, bool rural)
 {
-    const policy *pol = d->a->pol;
+    const policy *pol = d->a->base_pol;
     if (strcmp(g->provider, "third_party") == 0) {
         as_vendor v = {.found = d->vendor_id != 0, .active = true, .fee_per_hour_fen = VENDOR_FEE};
         snprintf(v.vetted_from, sizeof v.vetted_from, "%s", d->vendor_from);
@@ -182,7 +182,7 @@ static int program_add(as_demo *d, const demo_school *sc, demo_prog *g)
         g->category, g->provider, db_id_or_null(strcmp(g->provider, "third_party") == 0 ? d->vendor_id : 0),
         db_id_or_null(strcmp(g->provider, "third_party") == 0 ? d->ctx->vendor_institution_id : 0), g->capacity,
         (int64_t)g->p.weekdays, start, end, (int64_t)g->p.start_min, (int64_t)g->p.end_min, g->fee,
-        d->first, d->last, g->place, db_id_or_null(g->staff_a), db_id_or_null(g->staff_b), policy_version(d->a->pol), created,
+        d->first, d->last, g->place, db_id_or_null(g->staff_a), db_id_or_null(g->staff_b), policy_version(d->a->base_pol), created,
         sc->admin_id);
     g->p.id = g->id;
     if (rc == DB_DONE)
@@ -383,7 +383,7 @@ static int school_fill(as_demo *d, size_t si)
     size_t n = sc->npupils;
     if (n == 0 || sc->nteachers < 2)
         return DB_DONE;
-    const policy *pol = d->a->pol;
+    const policy *pol = d->a->base_pol;
     demo_prog progs[MAX_PROGS];
     size_t np = 0;
     int64_t busy[4];
@@ -547,7 +547,7 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
         rc = school_fill(&d, i);
     as_bills_totals bills = {0};
     if (rc == DB_DONE)
-        rc = as_bills_store(c, a->pol, ctx->district_id, d.term, 0, &bills);
+        rc = as_bills_store(c, a->base_pol, ctx->district_id, d.term, 0, &bills);
     if (rc == DB_DONE) {
         char total[32];
         afterschool_fen_text(bills.total_fen, total);

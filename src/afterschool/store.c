@@ -268,7 +268,7 @@ json_t *as_bill_json(req *r, int64_t student_id, const char *term)
 
     as_bill_line *lines = req_alloc(r, sizeof *lines * (n ? n : 1));
     as_bill b;
-    afterschool_bill_compute(r->app->pol, days, nd, items, n, waived, &b, lines);
+    afterschool_bill_compute(r->pol, days, nd, items, n, waived, &b, lines);
 
     json_t *arr = json_array();
     char text[1024];
@@ -312,7 +312,7 @@ json_t *as_bill_json(req *r, int64_t student_id, const char *term)
                             (json_int_t)b.gross_fen, "cap_reduction_fen",
                             (json_int_t)b.cap_reduction_fen, "waived", b.waived, "waiver_fen",
                             (json_int_t)b.waiver_fen, "total_fen", (json_int_t)b.total_fen,
-                            "policy_version", policy_version(r->app->pol), "term_first_day",
+                            "policy_version", policy_version(r->pol), "term_first_day",
                             first, "term_last_day", last);
     json_object_set_new(out, "term_cap_fen",
                         b.term_cap_fen >= 0 ? json_integer(b.term_cap_fen) : json_null());

@@ -28,8 +28,9 @@ typedef struct session_cache session_cache;
 
 typedef struct app {
     db_pool *pool;
-    const policy *pol;       /* the policy in force for this request; see policy.h */
-    policy_store *policies;  /* the district's versions (policy_store.c); pol is chosen from it */
+    const policy *base_pol;  /* national defaults with the --policy file on top (policy.h) */
+    policy_store *policies;  /* each district's versions over base_pol (policy_store.c); a
+                                request's policy (req.pol) is its caller's district's */
     session_cache *sessions; /* recent session look-ups (session_cache.c) */
     const char *web_dir;     /* static files, or NULL */
     int login_max_failures;  /* lock-out after this many failures ... */
@@ -81,6 +82,8 @@ typedef struct req {
     const char *raw_body;      /* the body bytes (for uploads) */
     size_t raw_len;
     const user *user;          /* NULL only on public routes without a token */
+    const policy *pol;         /* the policy in force today in the caller's district (chosen
+                                  after authentication; the first district for the public) */
     int english;               /* the client asked for English */
     char request_id[24];
     char ip[48];

@@ -29,6 +29,21 @@ int64_t cli_district(db_conn *c)
     return id;
 }
 
+int64_t cli_district_named(db_conn *c, const char *name)
+{
+    if (!name)
+        return cli_district(c);
+    int64_t id = 0;
+    if (db_query_int64(c, &id, "SELECT id FROM districts WHERE name = $1 ORDER BY id LIMIT 1",
+                       name) == DB_ROW)
+        return id;
+    cli_district(c); /* the first district is always the default one */
+    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
+                     name, now_unix()) != DB_DONE)
+        return 0;
+    return id;
+}
+
 int cli_open(const cli_opts *o, app *a, int pool_size)
 {
     char err[512] = "";
@@ -65,7 +80,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         cli_close(a);
         return CLI_FAIL;
     }
-    a->pol = p;
+    a->base_pol = p;
     a->policies = policy_store_new(p);
     a->sessions = session_cache_new();
     a->web_dir = o->web;
@@ -82,9 +97,9 @@ void cli_close(app *a)
     a->policies = NULL;
     session_cache_free(a->sessions);
     a->sessions = NULL;
-    policy_free((policy *)a->pol);
+    policy_free((policy *)a->base_pol);
     db_pool_free(a->pool);
-    a->pol = NULL;
+    a->base_pol = NULL;
     a->pool = NULL;
 }
 
@@ -97,15 +112,15 @@ static int read_password(char *buf, size_t n)
 }
 
 /* Creates NAME with the role, or sets the password and adds the role when NAME exists. */
-static int ensure_user(app *a, const char *username, const char *name, const char *password,
-                       const role *ro)
+static int ensure_user(app *a, const char *district_name, const char *username, const char *name,
+                       const char *password, const role *ro)
 {
     char hash[crypto_pwhash_STRBYTES];
     if (!auth_password_hash(password, hash))
         return CLI_FAIL;
     db_conn *c = db_acquire(a->pool);
     int rc = db_begin_write(c);
-    int64_t district = rc == DB_OK ? cli_district(c) : 0, id = 0;
+    int64_t district = rc == DB_OK ? cli_district_named(c, district_name) : 0, id = 0;
     if (!district)
         rc = DB_ERROR;
     if (rc == DB_OK &&
@@ -147,7 +162,7 @@ int cmd_init(const cli_opts *o)
     if (rc != CLI_OK)
         return rc;
     role ro = {.kind = ROLE_DISTRICT_ADMIN};
-    rc = ensure_user(&a, o->admin, "区教体局管理员", pw, &ro);
+    rc = ensure_user(&a, o->district, o->admin, "区教体局管理员", pw, &ro);
     sodium_memzero(pw, sizeof pw);
     if (rc == CLI_OK)
         fprintf(stderr, "shuangjian: database ready; district admin %s\n", o->admin);
@@ -169,7 +184,7 @@ int cmd_useradd(const cli_opts *o)
     int rc = cli_open(o, &a, 1);
     if (rc != CLI_OK)
         return rc;
-    rc = ensure_user(&a, o->username, o->name, pw, &ro);
+    rc = ensure_user(&a, o->district, o->username, o->name, pw, &ro);
     cli_close(&a);
     return rc;
 }
@@ -221,7 +236,7 @@ int cmd_serve(const cli_opts *o)
     db_pool_arm(a.pool);
     fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, policy %s)\n", SJ_VERSION, host,
             port, db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL",
-            policy_version(a.pol));
+            policy_version(a.base_pol));
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "shuangjian: %s received, finishing requests in flight\n",

@@ -9,7 +9,7 @@
 
 typedef struct {
     const char *db, *listen, *web, *admin, *scale, *policy, *key_file, *username, *name,
-        *role;
+        *role, *district;
     long school, threads;
     int quiet;
 } cli_opts;
@@ -33,5 +33,7 @@ int cmd_verify(const cli_opts *o);
 int demo_fill(app *a, const char *scale);
 /* Ensures district 1 exists; returns its id. */
 int64_t cli_district(db_conn *c);
+/* The district called name, made when missing; district 1 when name is NULL. 0 on error. */
+int64_t cli_district_named(db_conn *c, const char *name);
 
 #endif

@@ -46,7 +46,6 @@ struct server {
 typedef struct {
     req r;
     const route *rt;
-    app app_now;  /* the server's app with the policy in force for this request */
     int method_mismatch;
     char *body;
     size_t len, cap, max;
@@ -257,9 +256,6 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
     if (!(x->rt->flags & ROUTE_RAW_BODY) && !parse_body(x))
         return;
     r->db = db_acquire(a->pool);
-    x->app_now = *a;
-    x->app_now.pol = policy_store_current(a->policies, r->db, 1);
-    r->app = &x->app_now;
     const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     bool public = strcmp(x->rt->perm, PERM_PUBLIC) == 0;
     if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) <= 128) {
@@ -275,6 +271,7 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
         reply_err(r, SJ_ERR_UNAUTHENTICATED);
         return;
     }
+    r->pol = policy_store_current(a->policies, r->db, r->user ? r->user->district_id : 1);
     if (x->rt->roles) {
         bool ok = false;
         for (int i = 0; i < x->u.nroles; i++)

@@ -9,9 +9,12 @@
  * version string (district-<date>.<id>, unique) they were made under, so past decisions keep
  * theirs.
  *
- * State: the store caches the version in force for one second (so several servers sharing a
- * database agree within a second) and keeps every version it has parsed until it is freed at
- * exit: a request may still hold an older one. A mutex guards the cache.
+ * Each district has its own versions: a request's policy is its caller's district's, chosen
+ * after authentication (http.c).
+ *
+ * State: the store caches each district's version in force for one second (so several servers
+ * sharing a database agree within a second) and keeps every version it has parsed until it is
+ * freed at exit: a request may still hold an older one. A mutex guards the cache.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -29,12 +32,19 @@ typedef struct loaded {
     policy *pol;
 } loaded;
 
+/* The version in force for one district, as last looked up. */
+typedef struct current {
+    struct current *next;
+    int64_t district_id;
+    const policy *pol;
+    time_t checked_at;
+} current;
+
 struct policy_store {
     const policy *base;
     pthread_mutex_t mu;
     loaded *all;
-    const policy *current;
-    time_t checked_at;
+    current *districts;
 };
 
 policy_store *policy_store_new(const policy *base)
@@ -43,7 +53,6 @@ policy_store *policy_store_new(const policy *base)
     if (!s)
         abort();
     s->base = base;
-    s->current = base;
     pthread_mutex_init(&s->mu, NULL);
     return s;
 }
@@ -56,6 +65,10 @@ void policy_store_free(policy_store *s)
         next = l->next;
         policy_free(l->pol);
         free(l);
+    }
+    for (current *d = s->districts, *next; d; d = next) {
+        next = d->next;
+        free(d);
     }
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -99,7 +112,7 @@ static policy *version_policy(const policy *base, int64_t id, const char *eff, c
 }
 
 /* The version in force today: the newest whose effective date has come. */
-static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
+static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, const policy *was)
 {
     char today[11];
     today_local(today);
@@ -107,7 +120,7 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
                            "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
                            " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1", district_id, today);
     if (!st)
-        return s->current;
+        return was;
     const policy *found = s->base;
     if (db_step(st) == DB_ROW) {
         int64_t id = db_col_int64(st, 0);
@@ -137,11 +150,23 @@ const policy *policy_store_current(policy_store *s, db_conn *c, int64_t district
 {
     time_t now = time(NULL);
     pthread_mutex_lock(&s->mu);
-    if (s->checked_at != now) {
-        s->current = lookup(s, c, district_id);
-        s->checked_at = now;
+    current *d = s->districts;
+    while (d && d->district_id != district_id)
+        d = d->next;
+    if (!d) {
+        d = calloc(1, sizeof *d);
+        if (!d)
+            abort();
+        d->district_id = district_id;
+        d->pol = s->base;
+        d->next = s->districts;
+        s->districts = d;
     }
-    const policy *p = s->current;
+    if (d->checked_at != now) {
+        d->pol = lookup(s, c, district_id, d->pol);
+        d->checked_at = now;
+    }
+    const policy *p = d->pol;
     pthread_mutex_unlock(&s->mu);
     return p;
 }
@@ -149,7 +174,8 @@ const policy *policy_store_current(policy_store *s, db_conn *c, int64_t district
 void policy_store_invalidate(policy_store *s)
 {
     pthread_mutex_lock(&s->mu);
-    s->checked_at = 0;
+    for (current *d = s->districts; d; d = d->next)
+        d->checked_at = 0;
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -157,7 +183,7 @@ void policy_store_invalidate(policy_store *s)
 
 static void h_policy_get(req *r)
 {
-    reply_json(r, 200, json_deep_copy(policy_json(r->app->pol)));
+    reply_json(r, 200, json_deep_copy(policy_json(r->pol)));
 }
 
 static void h_policy_put(req *r)

@@ -90,7 +90,7 @@ static void h_create(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
         return;
     }
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     if (exams_kind_refused(pol, kind_s)) {
         refuse(r, "EX-3", "不得组织月考等考试,不得组织非毕业年级的区域性或跨校考试(EX-3)",
                "No monthly exams, and no regional or cross-school exams for non-graduating grades (EX-3)",
@@ -338,7 +338,7 @@ static void h_scores(req *r)
             return;
         }
     }
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     int rc = db_begin_write(r->db);
     for (size_t i = 0; rc == DB_OK && i < n; i++) {
         rc = ex_store_score_put(r->db, &e, &ps[i], tenths[i], exams_band(pol, tenths[i], e.full_marks),

@@ -181,7 +181,7 @@ static void h_contract_create(req *r)
         reply_err_field(r, SJ_ERR_COURSE_NOT_OPEN, "course_id");
         return;
     }
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     int64_t amount = lessons * co.price_per_lesson_fen;
     training_verdict v;
     if (!funds_charge_check(pol, co.subject_based, amount, &v)) {
@@ -419,7 +419,7 @@ static void h_lesson(req *r)
         reply_db(r, kind);
         return;
     }
-    if (!training_lesson_day_check(r->app->pol, c.subject_based, (day_kind)kind, date, &v)) {
+    if (!training_lesson_day_check(r->pol, c.subject_based, (day_kind)kind, date, &v)) {
         training_reply_verdict(r, &v);
         return;
     }
@@ -477,7 +477,7 @@ static void h_refund(req *r)
         reply_check(r, FUNDS_CLOSED, &c, 0);
         return;
     }
-    rc = funds_refund_open_contract(r->db, r->app->pol, &c, r->user->id,
+    rc = funds_refund_open_contract(r->db, r->pol, &c, r->user->id,
                                     reason ? reason : "refund requested", &refund);
     rc = movement_commit(r, rc);
     if (rc != DB_DONE) {
@@ -549,7 +549,7 @@ static void h_institution_state(req *r)
         int64_t one = 0;
         rc = funds_contract_load(r->db, ids[i], &c) == DB_ROW ? DB_DONE : DB_ERROR;
         if (rc == DB_DONE && c.open)
-            rc = funds_refund_open_contract(r->db, r->app->pol, &c, r->user->id, why, &one);
+            rc = funds_refund_open_contract(r->db, r->pol, &c, r->user->id, why, &one);
         total += one;
         refunded += one > 0;
         rc = rc == DB_DONE ? DB_OK : rc;
@@ -745,13 +745,13 @@ static int stats_load(req *r, int64_t institution_id, inst_row **rows, size_t *n
         st->late_refunds = db_col_int64(s, 15);
         st->late_refund_fen = db_col_int64(s, 16);
         const char *last_insp = db_col_isnull(s, 17) ? NULL : db_col_text(s, 17);
-        st->inspection_overdue = training_inspection_overdue(r->app->pol, last_insp, reg, today);
+        st->inspection_overdue = training_inspection_overdue(r->pol, last_insp, reg, today);
         st->license_expired = valid && strcmp(valid, today) < 0;
         st->license_no_invalid = !ident_license_no_valid(db_col_text(s, 19));
         if (strcmp(x->state, "active") == 0)
-            x->nwarn = funds_risk_assess(r->app->pol, st, x->warn);
+            x->nwarn = funds_risk_assess(r->pol, st, x->warn);
         else if (x->escrow > 0 || st->late_refunds > 0) /* money still waits at a closed one */
-            x->nwarn = funds_risk_assess(r->app->pol, st, x->warn);
+            x->nwarn = funds_risk_assess(r->pol, st, x->warn);
     }
     db_finalize(s);
     if (rc != DB_DONE) {

@@ -125,7 +125,7 @@ typedef struct {
 /* Signs the contract and lays out its payments and lessons as events. */
 static int contract_add(fd_demo *d, const training_demo_course *co, const plan *p)
 {
-    const policy *pol = d->a->pol;
+    const policy *pol = d->a->base_pol;
     const demo_pupil *pu = &d->ctx->pupils[p->pupil];
     int64_t lessons = p->lessons;
     training_verdict v;
@@ -365,7 +365,7 @@ static int family_refund(fd_demo *d)
             return rc == DB_DONE ? DB_ERROR : rc;
         if (k.escrow_fen <= 0)
             continue;
-        rc = funds_refund_open_contract(d->c, d->a->pol, &k, k.guardian_id,
+        rc = funds_refund_open_contract(d->c, d->a->base_pol, &k, k.guardian_id,
                                         "家长申请退费:孩子课余时间调整", &refund);
         x->k.open = false;
         d->refunds += refund > 0;
@@ -399,7 +399,7 @@ static int suspend(fd_demo *d, int64_t institution)
         int64_t refund = 0;
         rc = funds_contract_load(d->c, ids[i], &k) == DB_ROW ? DB_DONE : DB_ERROR;
         if (rc == DB_DONE)
-            rc = funds_refund_open_contract(d->c, d->a->pol, &k, d->ctx->inspector_id,
+            rc = funds_refund_open_contract(d->c, d->a->base_pol, &k, d->ctx->inspector_id,
                                             "institution suspended", &refund);
         d->refunds += refund > 0;
         d->refund_fen += refund;

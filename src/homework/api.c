@@ -202,7 +202,7 @@ static void h_publish(req *r)
         !body_enum_or_reply(r, "tier", homework_tiers, false, &tier) ||
         !body_int_or_reply(r, "minutes", 1, HW_ITEM_MAX_MINUTES, true, &minutes))
         return;
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     /* kinds and targets the rules forbid are refused by the rule, visibly (HW-9, HW-6) */
     if (homework_kind_refused(pol, kind_s)) {
         reply_rule(r, "homework_kind_not_allowed", "HW-9",
@@ -637,7 +637,7 @@ static void h_mark(req *r)
 static void h_unmarked(req *r)
 {
     int64_t school_id = r->params[0], days, limit, offset, total = 0;
-    int64_t dflt = policy_v(r->app->pol)->hw8_unmarked_after_days;
+    int64_t dflt = policy_v(r->pol)->hw8_unmarked_after_days;
     if (!req_query_int64_or_reply(r, "days", dflt, &days) || !req_paging_or_reply(r, &limit, &offset))
         return;
     if (days < 0 || days > 365) {
@@ -688,7 +688,7 @@ static void h_matrix(req *r)
     if (!auth_school_staff_or_reply(r, school_id))
         return;
     date_add_days(week, 1 - date_weekday(week), monday);
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     json_t *days = json_array();
     int limits[7];
     char dates[7][11], sunday[11];
@@ -801,7 +801,7 @@ static void h_adjust(req *r)
     }
     if (strcmp(new_date, it.date) != 0 && !date_ahead_or_reply(r, new_date))
         return;
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     hw_period p;
     int rc = hw_store_period(r->db, pol, cl.district_id, cl.grade, new_date, &p);
     if (rc != DB_ROW) {

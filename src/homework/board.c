@@ -27,7 +27,7 @@ bool hw_staff_of(req *r, const hw_class *cl)
 
 bool hw_class_day_or_reply(req *r, int64_t class_id, const char *date, hw_class *cl, hw_period *p)
 {
-    int rc = hw_store_class_day(r->db, r->app->pol, class_id, date, cl, p);
+    int rc = hw_store_class_day(r->db, r->pol, class_id, date, cl, p);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
@@ -154,7 +154,7 @@ static bool board_day_or_reply(req *r, int64_t class_id, board *b, hw_class *cl,
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
-    if (hw_store_board_period(r->db, r->app->pol, cl, &h, p) != DB_ROW) {
+    if (hw_store_board_period(r->db, r->pol, cl, &h, p) != DB_ROW) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
     }
@@ -353,7 +353,7 @@ void homework_h_get_board(req *r)
         !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
-    board_json(&o, &b, r->app->pol);
+    board_json(&o, &b, r->pol);
     reply_raw(r, 200, "application/json; charset=utf-8", o.buf, o.len);
 }
 
@@ -376,7 +376,7 @@ void homework_h_get_student_board(req *r)
     if (!board_pupil_items_or_reply(r, &b) || !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
-    board_json(&o, &b, r->app->pol);
+    board_json(&o, &b, r->pol);
     reply_raw(r, 200, "application/json; charset=utf-8", o.buf, o.len);
 }
 
@@ -444,6 +444,6 @@ void homework_h_get_board_print(req *r)
     puts_(&o, req_printf(r, "</tbody></table><p class=\"total\">书面作业合计 %d 分钟 / 上限 %d 分钟(%s)</p>"
                             "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
                          b.written, p.cap.limit_minutes, p.cap.rule,
-                         homework_bedtime(r->app->pol, cl.grade, bedtime)));
+                         homework_bedtime(r->pol, cl.grade, bedtime)));
     reply_raw(r, 200, "text/html; charset=utf-8", o.buf, o.len);
 }

@@ -316,7 +316,7 @@ static int load_dates(hw_demo *d)
             demo_date *dd = &d->dates[d->ndates++];
             memcpy(dd->date, day, sizeof dd->date);
             for (int g = 1; g <= 9; g++) {
-                int rc = hw_store_period(d->c, d->a->pol, x->district_id, g, day, &dd->p[g]);
+                int rc = hw_store_period(d->c, d->a->base_pol, x->district_id, g, day, &dd->p[g]);
                 if (rc != DB_ROW)
                     return rc;
             }
@@ -414,7 +414,7 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
     const demo_class *cl = &d->classes[k];
     const demo_date *dd = &d->dates[di];
     const hw_period *p = &dd->p[cl->grade];
-    const policy *pol = d->a->pol;
+    const policy *pol = d->a->base_pol;
     bool past = strcmp(dd->date, x->today) < 0;
     if (cl->nt == 0)
         return DB_DONE;

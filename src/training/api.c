@@ -92,7 +92,7 @@ static void institution_decorate(req *r, json_t *o)
     days_date((created + 8 * 3600) / 86400, reg);
     const char *last = json_string_value(json_object_get(o, "last_inspection_date"));
     json_object_set_new(o, "inspection_overdue",
-                        json_boolean(training_inspection_overdue(r->app->pol, last, reg, today)));
+                        json_boolean(training_inspection_overdue(r->pol, last, reg, today)));
 }
 
 static json_t *institution_json(req *r, int64_t id)
@@ -369,7 +369,7 @@ static void h_staff_add(req *r)
     }
     training_staff st = {teaches_subject, cert_no, in_service, black};
     training_verdict v;
-    if (!training_staff_check(r->app->pol, &st, &v)) {
+    if (!training_staff_check(r->pol, &st, &v)) {
         training_reply_verdict(r, &v);
         return;
     }
@@ -381,7 +381,7 @@ static void h_staff_add(req *r)
                       (int64_t)teaches_subject, subjects, cert_no,
                       db_id_or_null((int64_t)(cert_no ? ident_teacher_cert_type(cert_no) : 0)),
                       id_hash[0] ? id_hash : NULL, id_masked[0] ? id_masked : NULL,
-                      policy_version(r->app->pol), now_unix());
+                      policy_version(r->pol), now_unix());
     if (rc != DB_DONE) {
         reply_db(r, rc);
         return;
@@ -538,7 +538,7 @@ static void h_course_create(req *r)
     if (!institution_or_reply(r, r->params[0], false, &in) ||
         !training_institution_open_or_reply(r, &in))
         return;
-    const policy *pol = r->app->pol;
+    const policy *pol = r->pol;
     training_verdict v;
     bool subject_based = false;
     if (!training_course_category(pol, subject, in.subject_based, &subject_based, &v)) {

@@ -142,7 +142,7 @@ static int staff_add(tr_demo *d, int64_t inst, const inst_tpl *k, const course_t
         cert_make(ct->grade_hi >= 7 ? 3u : 2u, seq, cert);
     training_staff st = {teaches, teaches ? cert : NULL, false, false};
     training_verdict v;
-    if (!training_staff_check(d->a->pol, &st, &v)) {
+    if (!training_staff_check(d->a->base_pol, &st, &v)) {
         fprintf(stderr, "shuangjian: demo: staff refused by %s\n", v.rule);
         return DB_ERROR;
     }
@@ -150,7 +150,7 @@ static int staff_add(tr_demo *d, int64_t inst, const inst_tpl *k, const course_t
                     "INSERT INTO institution_staff (institution_id, name, teaches_subject, subjects,"
                     " cert_no, cert_type, policy_version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", inst, name, (int64_t)teaches, ct->subject, teaches ? cert : NULL,
                     db_id_or_null((int64_t)(teaches ? ident_teacher_cert_type(cert) : 0)),
-                    policy_version(d->a->pol), at);
+                    policy_version(d->a->base_pol), at);
     d->staff += rc == DB_DONE;
     return rc;
 }
@@ -158,7 +158,7 @@ static int staff_add(tr_demo *d, int64_t inst, const inst_tpl *k, const course_t
 static int course_add(tr_demo *d, int64_t inst, int64_t admin, const inst_tpl *k,
                       const course_tpl *ct, int64_t at)
 {
-    const policy *pol = d->a->pol;
+    const policy *pol = d->a->base_pol;
     training_slot slots[3];
     size_t n = 0;
     json_t *sched = json_array();
