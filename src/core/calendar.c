@@ -150,18 +150,35 @@ int calendar_day_kind(db_conn *c, int64_t district_id, const char *date, char *n
     db_finalize(s);
     if (rc != DB_ROW && rc != DB_DONE)
         return rc;
-    if (strcmp(kind, "holiday") == 0)
-        return DAY_HOLIDAY;
     char term[16], first[11], last[11];
     term_of_date(date, term);
     rc = calendar_term_bounds(c, district_id, term, first, last);
     if (rc != DB_ROW)
         return rc;
-    if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
+    return calendar_kind_of(calendar_classify(date, first, last, kind));
+}
+
+cal_day calendar_classify(const char *date, const char *term_first, const char *term_last,
+                          const char *row_kind)
+{
+    const char *k = row_kind ? row_kind : "";
+    return (cal_day){
+        .in_term = strcmp(date, term_first) >= 0 && strcmp(date, term_last) <= 0,
+        .holiday = strcmp(k, "holiday") == 0,
+        .makeup = strcmp(k, "workday") == 0,
+        .weekend = date_weekday(date) >= 6,
+    };
+}
+
+day_kind calendar_kind_of(cal_day d)
+{
+    if (d.holiday)
+        return DAY_HOLIDAY;
+    if (!d.in_term)
         return DAY_VACATION;
-    if (strcmp(kind, "workday") == 0)
+    if (d.makeup)
         return DAY_SCHOOL;
-    return date_weekday(date) >= 6 ? DAY_WEEKEND : DAY_SCHOOL;
+    return d.weekend ? DAY_WEEKEND : DAY_SCHOOL;
 }
 
 /* ---------- routes: the district keeps its calendar ---------- */

@@ -27,6 +27,22 @@ bool term_valid(const char *term);            /* YYYY-autumn | YYYY-spring */
 void term_of_date(const char *date, char out[16]);
 void term_default_bounds(const char *term, char first[11], char last[11]);
 
+/* What the calendar says of one date, every fact apart; a rule decides which fact wins. */
+typedef struct {
+    bool in_term;   /* between its term's first and last day (else a vacation) */
+    bool holiday;   /* the district marked it a holiday (calendar_days kind "holiday") */
+    bool makeup;    /* a make-up school day (调休, calendar_days kind "workday") */
+    bool weekend;   /* Saturday or Sunday */
+} cal_day;
+
+/* The one classifier (pure): date against its term's bounds and its calendar_days row
+ * ("holiday", "workday" or "" when the district entered nothing for it). */
+cal_day calendar_classify(const char *date, const char *term_first, const char *term_last,
+                          const char *row_kind);
+/* The calendar's own precedence, for everything but HW-4: a holiday, then a vacation, then a
+ * make-up school day, then a weekend, else a school day. */
+day_kind calendar_kind_of(cal_day d);
+
 /* DB_ROW with OUT values, or an error. */
 int calendar_term_bounds(db_conn *c, int64_t district_id, const char *term, char first[11],
                          char last[11]);

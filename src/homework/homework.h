@@ -38,6 +38,8 @@ typedef struct {
 } hw_cap;
 
 hw_cap homework_cap(const policy *pol, int grade, day_kind day);
+/* HW-4's reading of the calendar's facts: vacation first (see rules.c). */
+day_kind homework_day_kind(cal_day d);
 
 /* One request to set an item, with what the period already holds. */
 typedef struct {

@@ -49,6 +49,21 @@ static int weekday_cap(const policy *pol, const char *rule)
     return (int)policy_v(pol)->hw2_written_minutes_per_day;
 }
 
+/* HW-4's precedence: a date outside the term is vacation even when it is also a holiday (the
+ * Spring Festival falls in the winter vacation), because HW-4 caps a vacation as a whole; it
+ * differs from the calendar's own order (calendar_kind_of) in that one place. Inside the term:
+ * a holiday, then a make-up school day (调休), then a weekend, else a school day. */
+day_kind homework_day_kind(cal_day d)
+{
+    if (!d.in_term)
+        return DAY_VACATION;
+    if (d.holiday)
+        return DAY_HOLIDAY;
+    if (d.makeup)
+        return DAY_SCHOOL;
+    return d.weekend ? DAY_WEEKEND : DAY_SCHOOL;
+}
+
 hw_cap homework_cap(const policy *pol, int grade, day_kind day)
 {
     hw_cap c = {.allowed = true, .vacation = false, .limit_minutes = 0, .rule = NULL};

@@ -83,19 +83,19 @@ static void term_step(const char *term, int dir, char out[16])
 }
 
 /* The period of `date` given its term's bounds and its calendar_days row ("holiday", "workday"
- * or ""). The order differs from calendar_day_kind in one place on purpose: a date outside the
- * term is vacation even when it is also a holiday (the Spring Festival falls in the winter
- * vacation), because HW-4 caps a vacation as a whole. */
+ * or ""): the calendar's facts (calendar_classify) weighed by HW-4's precedence
+ * (homework_day_kind, rules.c). */
 static int period_from(db_conn *c, const policy *pol, int64_t district_id, int grade,
                        const char *date, const char *term, const char *first, const char *last,
                        const char *day_row, hw_period *out)
 {
     int rc;
+    out->day = homework_day_kind(calendar_classify(date, first, last, day_row));
     snprintf(out->term_first, sizeof out->term_first, "%s", first);
     snprintf(out->term_last, sizeof out->term_last, "%s", last);
     snprintf(out->from, sizeof out->from, "%s", date);
     snprintf(out->to, sizeof out->to, "%s", date);
-    if (strcmp(date, first) < 0 || strcmp(date, last) > 0) {
+    if (out->day == DAY_VACATION) {
         /* a vacation: from the day after the term before to the day before the term after */
         char other[16], of[11], ol[11];
         bool before = strcmp(date, first) < 0;
@@ -114,13 +114,6 @@ static int period_from(db_conn *c, const policy *pol, int64_t district_id, int g
             snprintf(out->from, sizeof out->from, "%s", date);
         if (strcmp(out->to, date) < 0)
             snprintf(out->to, sizeof out->to, "%s", date);
-        out->day = DAY_VACATION;
-    } else if (strcmp(day_row, "holiday") == 0) {
-        out->day = DAY_HOLIDAY;
-    } else if (strcmp(day_row, "workday") == 0) {
-        out->day = DAY_SCHOOL; /* a make-up workday (调休) */
-    } else {
-        out->day = date_weekday(date) >= 6 ? DAY_WEEKEND : DAY_SCHOOL;
     }
     out->cap = homework_cap(pol, grade, out->day);
     return DB_ROW;

@@ -66,6 +66,35 @@ static void test_term_of_date__boundaries(void **state)
     assert_false(term_valid(NULL));
 }
 
+static void test_calendar_classify__facts_apart_and_the_calendars_order(void **state)
+{
+    (void)state;
+    /* 2026-10-01 (Thursday, 国庆) marked a holiday inside the autumn term */
+    cal_day d = calendar_classify("2026-10-01", "2026-09-01", "2027-01-20", "holiday");
+    assert_true(d.in_term && d.holiday && !d.makeup && !d.weekend);
+    assert_int_equal(calendar_kind_of(d), DAY_HOLIDAY);
+    /* a Sunday made a school day (调休) */
+    d = calendar_classify("2026-10-11", "2026-09-01", "2027-01-20", "workday");
+    assert_true(d.weekend && d.makeup);
+    assert_int_equal(calendar_kind_of(d), DAY_SCHOOL);
+    /* a plain Saturday, a plain Monday */
+    assert_int_equal(calendar_kind_of(calendar_classify("2026-10-10", "2026-09-01", "2027-01-20", "")),
+                     DAY_WEEKEND);
+    assert_int_equal(calendar_kind_of(calendar_classify("2026-10-12", "2026-09-01", "2027-01-20", NULL)),
+                     DAY_SCHOOL);
+    /* the term's first and last days are in it; the days either side are not */
+    assert_int_equal(calendar_kind_of(calendar_classify("2026-09-01", "2026-09-01", "2027-01-20", "")),
+                     DAY_SCHOOL);
+    assert_int_equal(calendar_kind_of(calendar_classify("2026-08-31", "2026-09-01", "2027-01-20", "")),
+                     DAY_VACATION);
+    assert_int_equal(calendar_kind_of(calendar_classify("2027-01-21", "2026-09-01", "2027-01-20", "")),
+                     DAY_VACATION);
+    /* the Spring Festival in the winter vacation: the calendar says holiday */
+    d = calendar_classify("2027-02-06", "2027-02-20", "2027-07-10", "holiday");
+    assert_false(d.in_term);
+    assert_int_equal(calendar_kind_of(d), DAY_HOLIDAY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -73,6 +102,7 @@ int main(void)
         cmocka_unit_test(test_days_date__round_trip),
         cmocka_unit_test(test_date_add_months__fu2_examples),
         cmocka_unit_test(test_term_of_date__boundaries),
+        cmocka_unit_test(test_calendar_classify__facts_apart_and_the_calendars_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

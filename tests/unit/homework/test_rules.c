@@ -375,6 +375,23 @@ static void test_homework_lock_key__distinct(void **state)
     assert_true(homework_lock_key(1, 99999) < homework_lock_key(2, 0));
 }
 
+static void test_homework_day_kind__vacation_before_holiday(void **state)
+{
+    (void)state;
+    /* HW-4 caps a vacation as a whole: the Spring Festival in the winter vacation is vacation */
+    cal_day d = calendar_classify("2027-02-06", "2027-02-20", "2027-07-10", "holiday");
+    assert_int_equal(homework_day_kind(d), DAY_VACATION);
+    /* inside the term the calendar's order holds: holiday, make-up school day, weekend */
+    assert_int_equal(homework_day_kind(calendar_classify("2026-10-01", "2026-09-01", "2027-01-20", "holiday")),
+                     DAY_HOLIDAY);
+    assert_int_equal(homework_day_kind(calendar_classify("2026-10-11", "2026-09-01", "2027-01-20", "workday")),
+                     DAY_SCHOOL);
+    assert_int_equal(homework_day_kind(calendar_classify("2026-10-10", "2026-09-01", "2027-01-20", "")),
+                     DAY_WEEKEND);
+    assert_int_equal(homework_day_kind(calendar_classify("2026-08-31", "2026-09-01", "2027-01-20", "")),
+                     DAY_VACATION);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_homework_kind_refused__app),
         cmocka_unit_test(test_homework_target_refused__parent),
         cmocka_unit_test(test_homework_bedtime__primary_junior),
+        cmocka_unit_test(test_homework_day_kind__vacation_before_holiday),
         cmocka_unit_test(test_homework_reported_minutes__mean_rounded),
         cmocka_unit_test(test_homework_cell_status__thresholds),
         cmocka_unit_test(test_homework_estimates_short__ratio_and_minimum),
