@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The style checker (STYLE.md 12): banned calls, SQL built from strings, files without the
-# opening comment. Prints each finding as FILE:LINE: RULE and exits 1 when there is any.
+# The style checker (STYLE.md 12): banned calls, SQL built from strings, the layout of includes
+# (scripts/layout.py), files without the opening comment. Prints each finding as FILE:LINE: RULE and exits 1 when there is any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 found=0
@@ -17,6 +17,9 @@ done < <(grep -nE '(snprintf|req_printf)\([^;]*"(SELECT|INSERT|UPDATE|DELETE)[^"
 
 # SQL parameters: the type string of each store call against its arguments and its $N
 python3 scripts/sqlparams.py $(find src -name '*.c') || found=1
+
+# the layout: app -> modules -> core, no include from core upward, no circle
+python3 scripts/layout.py src || found=1
 
 # every source file starts with a comment saying what it is
 for f in $(find src -name '*.c' -o -name '*.h'); do

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "app/cli.h"
+#include "app/demo.h"
 
 static const char usage[] =
     "usage: shuangjian COMMAND [options]\n"

@@ -22,7 +22,6 @@
 #include <stdint.h>
 
 #include "core/app.h"
-#include "core/demo.h"
 #include "core/policy.h"
 
 typedef enum { AS_CARE = 0, AS_COURSE = 1 } as_kind;
@@ -198,14 +197,6 @@ typedef struct {
  * order[k] = the k-th pupil of the lottery. Pure and reproducible from the seed. */
 void afterschool_allocate(const as_alloc_pupil *pupils, size_t np, int64_t *seats, size_t nprog,
                           uint64_t seed, int *assign, size_t *order);
-
-/* ---------- demo data (demo.c) ---------- */
-
-/* The demo district's after-school service for the term holding ctx->today: programs at every
- * school (care, courses, one by the vetted provider ctx->vendor_*), enrolments with a wait
- * list, waivers, the rolls and duty of the last school days, the term's bills stored. Inside
- * the caller's write transaction. OUT: a one-line summary. Returns DB_DONE or an error. */
-int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, size_t len);
 
 /* ---------- routes ---------- */
 

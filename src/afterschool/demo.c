@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "afterschool/demo.h"
 #include "afterschool_int.h"
 #include "core/demo.h"
 

@@ -9,15 +9,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auth.h"
-#include "cli.h"
-#include "core.h"
-#include "http.h"
-#include "policy.h"
-#include "pii.h"
+#include "app/cli.h"
+#include "app/routes.h"
+#include "core/auth.h"
+#include "core/core.h"
+#include "core/http.h"
+#include "core/pii.h"
+#include "core/policy.h"
+#include "core/policy_store.h"
+#include "core/session_cache.h"
 #include "funds/funds.h"
-#include "policy_store.h"
-#include "session_cache.h"
 
 int64_t cli_district(db_conn *c)
 {
@@ -81,6 +82,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         return CLI_FAIL;
     }
     a->base_pol = p;
+    a->route_tables = app_route_tables;
     a->policies = policy_store_new(p);
     a->sessions = session_cache_new();
     a->web_dir = o->web;
@@ -244,22 +246,6 @@ int cmd_serve(const cli_opts *o)
     server_stop(srv);
     cli_close(&a);
     return CLI_OK;
-}
-
-int cmd_demo(const cli_opts *o)
-{
-    const char *scale = o->scale ? o->scale : "small";
-    if (strcmp(scale, "small") != 0 && strcmp(scale, "district") != 0 && strcmp(scale, "city") != 0)
-        return fprintf(stderr, "shuangjian: --scale is small, district or city\n"), CLI_USAGE;
-    app a;
-    int rc = cli_open(o, &a, 1);
-    if (rc != CLI_OK)
-        return rc;
-    rc = demo_fill(&a, scale);
-    cli_close(&a);
-    if (rc == CLI_OK)
-        return cmd_demo_logins(o);
-    return rc;
 }
 
 int cmd_verify(const cli_opts *o)

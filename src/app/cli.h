@@ -2,10 +2,10 @@
  * cli.h: the subcommands of `shuangjian` and what they share: option parsing and opening the
  * database with its data key.
  */
-#ifndef SJ_CLI_H
-#define SJ_CLI_H
+#ifndef SJ_APP_CLI_H
+#define SJ_APP_CLI_H
 
-#include "app.h"
+#include "core/app.h"
 
 typedef struct {
     const char *db, *listen, *web, *admin, *scale, *policy, *key_file, *username, *name,
@@ -24,13 +24,9 @@ void cli_close(app *a);
 int cmd_init(const cli_opts *o);
 int cmd_serve(const cli_opts *o);
 int cmd_migrate(const cli_opts *o);
-int cmd_demo(const cli_opts *o);
-int cmd_demo_logins(const cli_opts *o);
 int cmd_useradd(const cli_opts *o);
 int cmd_verify(const cli_opts *o);
 
-/* Demo data (demo.c): fills the database at the given scale. */
-int demo_fill(app *a, const char *scale);
 /* Ensures district 1 exists; returns its id. */
 int64_t cli_district(db_conn *c);
 /* The district called name, made when missing; district 1 when name is NULL. 0 on error. */

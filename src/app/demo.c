@@ -20,15 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "afterschool/afterschool.h"
-#include "auth.h"
-#include "cli.h"
-#include "core.h"
-#include "demo.h"
-#include "funds/funds.h"
-#include "homework/homework.h"
-#include "pii.h"
-#include "training/training.h"
+#include "afterschool/demo.h"
+#include "app/cli.h"
+#include "app/demo.h"
+#include "core/auth.h"
+#include "core/core.h"
+#include "core/demo.h"
+#include "core/pii.h"
+#include "funds/demo.h"
+#include "homework/demo.h"
+#include "training/demo.h"
 
 #define DEMO_PASSWORD "shuangjian2026"
 
@@ -76,11 +77,6 @@ typedef struct {
     demo_ctx ctx;            /* the roster handed to the modules */
     size_t school_cap, pupil_cap, teacher_cap;
 } demo;
-
-int64_t demo_unix(const char *date, int minutes)
-{
-    return date_days(date) * 86400 + (int64_t)minutes * 60 - 8 * 3600;
-}
 
 /* The roster grows as the people are written; a failed allocation aborts (demo.h). */
 static void *grow(void *p, size_t *cap, size_t n, size_t size)
@@ -388,6 +384,22 @@ out:
     free(d.ctx.schools);
     free(d.ctx.pupils);
     free(d.ctx.teachers);
+    return rc;
+}
+
+int cmd_demo(const cli_opts *o)
+{
+    const char *scale = o->scale ? o->scale : "small";
+    if (strcmp(scale, "small") != 0 && strcmp(scale, "district") != 0 && strcmp(scale, "city") != 0)
+        return fprintf(stderr, "shuangjian: --scale is small, district or city\n"), CLI_USAGE;
+    app a;
+    int rc = cli_open(o, &a, 1);
+    if (rc != CLI_OK)
+        return rc;
+    rc = demo_fill(&a, scale);
+    cli_close(&a);
+    if (rc == CLI_OK)
+        return cmd_demo_logins(o);
     return rc;
 }
 

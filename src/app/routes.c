@@ -1,15 +1,14 @@
 /*
  * routes.c: every route table of the program, core first, then one line per module.
- * A module adds its table here and nowhere else.
+ * A module adds its table here and nowhere else; the server (core/http.c) and the
+ * permission lists of GET /me (core/perms.c) read them through app.route_tables.
  */
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stddef.h>
 
-#include "calendar.h"
-#include "core.h"
-#include "http.h"
-#include "policy_store.h"
+#include "app/routes.h"
+#include "core/calendar.h"
+#include "core/core.h"
+#include "core/policy_store.h"
 #include "homework/homework.h"
 #include "afterschool/afterschool.h"
 #include "exams/exams.h"
@@ -22,7 +21,7 @@ static const route *no_routes(size_t *n)
     return NULL;
 }
 
-const routes_fn all_route_tables[] = {
+const routes_fn app_route_tables[] = {
     session_routes,
     people_routes,
     calendar_routes,
@@ -37,63 +36,3 @@ const routes_fn all_route_tables[] = {
     no_routes,
     NULL,
 };
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The permission strings of the routes whose role gate admits any of `mask`, sorted and
- * unique. The route tables never change, so each mask's list is the same for the life of
- * the program; /me and login are frequent, so the lists for single roles are made once. */
-static json_t *perms_for_mask(unsigned mask)
-{
-    size_t n = 0, cap = 256;
-    const char **all = malloc(cap * sizeof *all);
-    if (!all)
-        abort();
-    for (const routes_fn *f = all_route_tables; *f; f++) {
-        size_t nr = 0;
-        const route *tab = (*f)(&nr);
-        for (size_t i = 0; i < nr; i++) {
-            if (!tab[i].roles || !(tab[i].roles & mask))
-                continue;
-            if (n == cap) {
-                cap *= 2;
-                all = realloc(all, cap * sizeof *all);
-                if (!all)
-                    abort();
-            }
-            all[n++] = tab[i].perm;
-        }
-    }
-    qsort(all, n, sizeof *all, cmp_str);
-    json_t *perms = json_array();
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
-            json_array_append_new(perms, json_string(all[i]));
-    free(all);
-    return perms;
-}
-
-static json_t *single_role_perms[ROLE_INSTITUTION_ADMIN + 1];
-static pthread_once_t single_role_once = PTHREAD_ONCE_INIT;
-
-static void single_role_init(void)
-{
-    for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
-        single_role_perms[k] = perms_for_mask(ROLE_BIT(k));
-}
-
-json_t *core_permissions_json(const user *u)
-{
-    unsigned mask = 0;
-    for (int k = 0; k < u->nroles; k++)
-        mask |= ROLE_BIT(u->roles[k].kind);
-    for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
-        if (mask == ROLE_BIT(k)) {
-            pthread_once(&single_role_once, single_role_init);
-            return json_copy(single_role_perms[k]);
-        }
-    return perms_for_mask(mask);
-}

@@ -88,7 +88,7 @@ static void h_login(req *r)
     char exp[32];
     unix_rfc3339(now + a->session_ttl_s, exp);
     json_t *uj = auth_user_json(&u);
-    json_object_set_new(uj, "permissions", core_permissions_json(&u));
+    json_object_set_new(uj, "permissions", core_permissions_json(r->app, &u));
     reply_json(r, 200, json_pack("{s:s,s:s,s:o}", "token", token, "expires_at", exp, "user", uj));
 }
 
@@ -108,7 +108,7 @@ static void h_logout(req *r)
 static void h_me(req *r)
 {
     json_t *u = auth_user_json(r->user);
-    json_object_set_new(u, "permissions", core_permissions_json(r->user));
+    json_object_set_new(u, "permissions", core_permissions_json(r->app, r->user));
     reply_json(r, 200, u);
 }
 

@@ -24,11 +24,17 @@
 
 typedef struct policy policy;
 typedef struct policy_store policy_store;
+typedef struct req req;
+typedef struct route route;
+/* Each module exposes its routes: `const route *homework_routes(size_t *n)`. */
+typedef const route *(*routes_fn)(size_t *n);
 typedef struct session_cache session_cache;
 
 typedef struct app {
     db_pool *pool;
     const policy *base_pol;  /* national defaults with the --policy file on top (policy.h) */
+    const routes_fn *route_tables; /* every route table of the program, NULL-terminated (the
+                                      program's own: src/app/routes.c) */
     policy_store *policies;  /* each district's versions over base_pol (policy_store.c); a
                                 request's policy (req.pol) is its caller's district's */
     session_cache *sessions; /* recent session look-ups (session_cache.c) */
@@ -71,7 +77,7 @@ typedef struct {
 
 #define REQ_MAX_PARAMS 4
 
-typedef struct req {
+struct req {
     const app *app;
     db_conn *db;               /* acquired for the request; released by the server */
     const char *method;
@@ -97,7 +103,7 @@ typedef struct req {
     int replied;
     int64_t audit_target;      /* id a write touched, for the audit row */
     struct arena *arena;
-} req;
+};
 
 /* Memory that lives as long as the request. */
 void *req_alloc(req *r, size_t n);
@@ -194,14 +200,14 @@ void today_local(char out[11]);   /* YYYY-MM-DD in +08:00 */
  * anyone may call, PERM_USER for routes where any logged-in user may call and the handler
  * decides scope. A route without a perm does not start (the server refuses to run). */
 typedef void (*handler_fn)(req *r);
-typedef struct {
+struct route {
     const char *method;
     const char *pattern;   /* "/api/v1/classes/{id}/students"; {id} is a positive integer */
     handler_fn fn;
     const char *perm;      /* "public", "user", or "module:action" (then `roles` is required) */
     unsigned roles;        /* ROLES(...) bitmask allowed past the gate; 0 = any caller */
     unsigned flags;        /* ROUTE_* */
-} route;
+};
 
 #define ROLE_BIT(k) (1u << (k))
 #define ROUTE_RAW_BODY 1u  /* the body is a file (not JSON), up to 64 MiB */
@@ -209,8 +215,5 @@ typedef struct {
 
 #define PERM_PUBLIC "public"
 #define PERM_USER "user"
-
-/* Each module exposes its routes: `const route *homework_routes(size_t *n)`. */
-typedef const route *(*routes_fn)(size_t *n);
 
 #endif

@@ -12,7 +12,7 @@ const route *import_routes(size_t *n);
 const route *account_routes(size_t *n);
 
 /* The permission strings (route perms) the user's roles open, for the web app's menus. */
-json_t *core_permissions_json(const user *u);
+json_t *core_permissions_json(const app *a, const user *u);
 
 /* Creates a user with roles inside the caller's transaction. password may be NULL (no login
  * until set); phone may be NULL. OUT: id. Returns DB_DONE, DB_CONSTRAINT (username taken) or

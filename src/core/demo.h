@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
+
 enum { DEMO_SMALL = 0, DEMO_DISTRICT = 1, DEMO_CITY = 2 };
 
 typedef struct {
@@ -89,6 +91,9 @@ static inline uint64_t demo_stream(const demo_ctx *ctx, uint64_t salt)
 static inline uint64_t demo_below(uint64_t *s, uint64_t n) { return demo_rand(s) % n; }
 
 /* The unix time of DATE at HH:MM in the district (+08:00). */
-int64_t demo_unix(const char *date, int minutes);
+static inline int64_t demo_unix(const char *date, int minutes)
+{
+    return date_days(date) * 86400 + (int64_t)minutes * 60 - 8 * 3600;
+}
 
 #endif

@@ -84,12 +84,12 @@ static bool pattern_match(const char *pat, const char *path, int64_t params[REQ_
     return *pat == 0 && (*path == 0 || (path[0] == '/' && path[1] == 0));
 }
 
-router *router_new(char *err, size_t errlen)
+router *router_new(const routes_fn *tables, char *err, size_t errlen)
 {
     router *rt = calloc(1, sizeof *rt);
     if (!rt)
         abort();
-    for (const routes_fn *f = all_route_tables; *f; f++) {
+    for (const routes_fn *f = tables; *f; f++) {
         size_t n = 0;
         const route *tab = (*f)(&n);
         rt->routes = realloc(rt->routes, (rt->n + n) * sizeof *rt->routes);
@@ -412,7 +412,7 @@ server *server_start(const app *a, const char *host, int port, int threads, char
     if (!srv)
         abort();
     srv->app = a;
-    srv->rt = router_new(err, errlen);
+    srv->rt = router_new(a->route_tables, err, errlen);
     if (!srv->rt) {
         free(srv);
         return NULL;

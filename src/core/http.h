@@ -1,7 +1,7 @@
 /*
  * http.h: the HTTP server (libmicrohttpd, internal thread pool with epoll) and its router.
  *
- * server_start collects every module's routes (routes.c), refuses to start when a route has no
+ * server_start collects every module's routes (app.route_tables), refuses to start when a route has no
  * declared permission (deny by default), and serves until server_stop, which stops accepting,
  * lets requests in flight finish (up to a limit), then joins the threads.
  */
@@ -18,14 +18,12 @@ void server_stop(server *s);
 
 /* The router, exposed for the fuzz target and unit tests. */
 typedef struct router router;
-router *router_new(char *err, size_t errlen);
+router *router_new(const routes_fn *tables, char *err, size_t errlen);
 void router_free(router *rt);
 /* Returns the route or NULL; OUT: params; *method_mismatch set when the path matched another
  * method. */
 const route *router_match(const router *rt, const char *method, const char *path,
                           int64_t params[REQ_MAX_PARAMS], int *method_mismatch);
 
-/* Every route table of the program (routes.c). */
-extern const routes_fn all_route_tables[];
 
 #endif

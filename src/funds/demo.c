@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "funds/demo.h"
 #include "funds.h"
 
 #define CONTRACTS_PERMILLE 40  /* contracts per thousand pupils */

@@ -179,16 +179,6 @@ typedef struct {
 /* Fills out[] with the warnings that apply; returns how many. */
 int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS]);
 
-/* ---------- demo data (demo.c) ---------- */
-
-/* The demo district's contracts on the courses of training_demo_fill: signed by guardians
- * (parent1 one, 20 lessons, paid, some delivered), payments and lessons posted through
- * funds_ledger_post in time order, one family's refund, the suspension of the institutions
- * planned for it, and one institution whose escrow is large against its lessons. Inside the
- * caller's write transaction. OUT: a one-line summary. Returns DB_DONE or an error. */
-int funds_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, const training_demo_course *courses,
-                    size_t ncourses, char *summary, size_t len);
-
 const route *funds_routes(size_t *n);
 
 #endif

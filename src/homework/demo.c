@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "homework/demo.h"
 #include "core/demo.h"
 #include "homework/homework_int.h"
 

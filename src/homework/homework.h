@@ -18,7 +18,6 @@
 
 #include "core/app.h"
 #include "core/calendar.h"
-#include "core/demo.h"
 #include "core/policy.h"
 
 typedef enum { HW_WRITTEN = 0, HW_ORAL, HW_READING, HW_PRACTICAL } hw_kind;
@@ -96,11 +95,5 @@ int64_t homework_lock_key(int64_t class_id, int64_t days);
 
 /* The HTTP routes. */
 const route *homework_routes(size_t *n);
-
-/* The demo district's homework (demo.c): items for every class of grades 1-9 on the school days
- * of the current week up to tomorrow, within the caps, some marked, family feedback on the past
- * days, the roll-ups kept by the store's own functions. Inside the caller's write transaction,
- * after the people are written. OUT: a one-line summary. Returns DB_DONE or an error. */
-int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, size_t len);
 
 #endif

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "training/demo.h"
 #include "core/core.h"
 #include "core/demo.h"
 #include "core/ident.h"

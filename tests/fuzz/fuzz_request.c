@@ -11,6 +11,7 @@
 #include "core/app.h"
 #include "core/arena.h"
 #include "core/http.h"
+#include "app/routes.h"
 
 static router *rt;
 
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!rt) {
         char err[256];
-        rt = router_new(err, sizeof err);
+        rt = router_new(app_route_tables, err, sizeof err);
         if (!rt)
             abort();
     }
