@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Checks every db_run / db_insert_id / db_query_int64 / db_query / reply_list call: as many
+"""Checks every db_run / db_insert_id / db_query_int64 / db_query / reply_list / db_list_page call: as many
 parameters follow the SQL as its highest $N says (the types are the compiler's job: db.h's
 DB_ARG refuses anything but integers and strings). A mismatch binds the wrong values at run
 time; this finds it at build time. It also refuses the old type strings ("si") after the SQL,
 which would now bind as text.
 Usage: scripts/sqlparams.py FILE.c...   (exit 1 on a finding)"""
 import re, sys
-SQL_AT = {'db_run': 1, 'db_query': 1, 'db_query_int64': 2, 'db_insert_id': 2, 'reply_list': 1}
-PARAMS_AT = {'db_run': 2, 'db_query': 2, 'db_query_int64': 3, 'db_insert_id': 3, 'reply_list': 4}
+SQL_AT = {'db_run': 1, 'db_query': 1, 'db_query_int64': 2, 'db_insert_id': 2, 'reply_list': 1, 'db_list_page': 1}
+PARAMS_AT = {'db_run': 2, 'db_query': 2, 'db_query_int64': 3, 'db_insert_id': 3, 'reply_list': 4, 'db_list_page': 6}
 
 def split_args(call):
     args, depth, cur, instr, k = [], 0, '', False, 0
@@ -36,7 +36,7 @@ def split_args(call):
 found = False
 for path in sys.argv[1:]:
     src = open(path).read()
-    for m in re.finditer(r'(?<![\w.>])(db_run|db_insert_id|db_query_int64|db_query|reply_list)\s*\(', src):
+    for m in re.finditer(r'(?<![\w.>])(db_run|db_insert_id|db_query_int64|db_query|reply_list|db_list_page)\s*\(', src):
         line_start = src.rfind('\n', 0, m.start()) + 1
         if src[line_start:m.start()].lstrip().startswith(('#define', '*', '/*')):
             continue
@@ -60,7 +60,7 @@ for path in sys.argv[1:]:
             print(f'{path}:{line}: {name}: a type string "{params[0][1:-1]}" after the SQL: pass the values alone')
             found = True
             continue
-        sqlargs = args[SQL_AT[name]:SQL_AT[name] + (2 if name == 'reply_list' else 1)]
+        sqlargs = args[SQL_AT[name]:SQL_AT[name] + (2 if name in ('reply_list', 'db_list_page') else 1)]
         if not all(re.fullmatch(r'(\s*"(?:[^"\\]|\\.)*"\s*)+', a) for a in sqlargs):
             continue  # SQL held in a variable: the count cannot be checked here
         sql = ' '.join(re.findall(r'"((?:[^"\\]|\\.)*)"', ' '.join(sqlargs)))

@@ -157,6 +157,14 @@ json_t *db_rows_json(db_stmt *s, const char *cols);
 json_t *list_json(json_t *items, int64_t total);   /* {"items","total"}; steals items */
 /* Runs a list query with paging: `sql` without LIMIT; answers 200 {"items","total"} or 500.
  * `count_sql` gives the total with the same parameters. */
+/* The same page as a value, for a module's store: {"items","total"}, or NULL on a store error.
+ * The parameters follow as in db_run; limit and offset come from req_paging_or_reply. */
+json_t *db_list_page_a(db_conn *c, const char *sql, const char *count_sql, const char *cols,
+                       int64_t limit, int64_t offset, const db_arg *args);
+#define db_list_page(c, sql, count_sql, cols, limit, offset, ...)                               \
+    db_list_page_a((c), (sql), (count_sql), (cols), (limit), (offset), DB_ARGS(__VA_ARGS__))
+/* 200 with a page from a store, or 500 when the store gave NULL. */
+void reply_page(req *r, json_t *page);
 void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
                   const db_arg *args);
 #define reply_list(r, sql, count_sql, cols, ...)                                               \

@@ -23,6 +23,26 @@ static msg table[] = {
     /* ---------- homework (HW-*) ---------- */
 
     /* ---------- exams (EX-*) ---------- */
+    {"EX-1", "一、二年级不进行纸笔考试(EX-1)", "No paper-and-pencil exams in grades 1-2 (EX-1)"},
+    {"EX-2.final", "本学期该年级已有 {existing} 次期末考试,至多 {limit} 次(EX-2)",
+     "This grade already has {existing} final exam(s) this term; at most {limit} (EX-2)"},
+    {"EX-2.midterm", "本学期该年级已有 {existing} 次期中考试,至多 {limit} 次(EX-2)",
+     "This grade already has {existing} midterm exam(s) this term; at most {limit} (EX-2)"},
+    {"EX-2.no_midterm", "{grade:grade}不安排期中考试,每学期只进行一次期末考试;期中考试仅限初中年级(EX-2)",
+     "No midterm exam in {grade:grade}: one final a term; a midterm only in grades 7-9 (EX-2)"},
+    {"EX-3", "不得组织月考等考试,不得组织非毕业年级的区域性或跨校考试(EX-3)",
+     "No monthly exams, and no regional or cross-school exams for non-graduating grades (EX-3)"},
+    {"EX-3.scope", "非毕业年级不得组织区域性或跨校考试(EX-3)",
+     "No regional or cross-school exams for non-graduating grades (EX-3)"},
+    {"exams.cancel_scored", "已录入成绩的考试不能取消", "A plan with scores cannot be cancelled"},
+    {"exams.date_outside_term", "考试日期不在该学期内({term_first_day} 至 {term_last_day})",
+     "The date is not inside the term ({term_first_day} to {term_last_day})"},
+    {"exams.no_student", "缺少学生编号", "student_id is missing"},
+    {"exams.not_in_grade", "该学生不是本次考试年级的学生", "This pupil is not in the exam's grade"},
+    {"exams.not_teaching", "你没有在该学生的班级任教", "You do not teach this pupil's class"},
+    {"exams.score_range", "成绩须是 0 到 {full_marks} 之间的数,至多一位小数",
+     "A score is a number from 0 to {full_marks} with at most one decimal"},
+    {"exams.twice", "同一学生出现了两次", "The same pupil appears twice"},
 
     /* ---------- after-school (AS-*) ---------- */
 

@@ -141,7 +141,9 @@ void reply_verdict(req *r, const verdict *v, json_t *extra)
         json_object_set_new(err, "rule", json_string(v->rule));
     for (int i = 0; i < v->nargs; i++) {
         const verdict_arg *a = &v->args[i];
-        json_object_set_new(err, a->key, a->is_str ? json_string(a->s) : json_integer(a->n));
+        json_object_set_new(err, a->key, a->is_str    ? json_string(a->s)
+                                         : a->is_bool ? json_boolean(a->n)
+                                                      : json_integer(a->n));
     }
     if (extra) {
         json_object_update(err, extra);

@@ -1,7 +1,6 @@
 /*
  * rows.c: turning result rows into JSON, and the paged list answer every list route gives.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,17 +57,18 @@ json_t *list_json(json_t *items, int64_t total)
     return json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total);
 }
 
-void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
-                  const db_arg *args)
+json_t *db_list_page_a(db_conn *c, const char *sql, const char *count_sql, const char *cols,
+                       int64_t limit, int64_t offset, const db_arg *args)
 {
-    int64_t limit, offset;
-    if (!req_paging_or_reply(r, &limit, &offset))
-        return;
     int nparams = 0;
     while (args[nparams].t)
         nparams++;
-    char *paged = req_printf(r, "%s LIMIT $%d OFFSET $%d", sql, nparams + 1, nparams + 2);
-    db_stmt *st[2] = {db_prepare(r->db, paged), db_prepare(r->db, count_sql)};
+    char paged[8192];
+    int len = snprintf(paged, sizeof paged, "%s LIMIT $%d OFFSET $%d", sql, nparams + 1,
+                       nparams + 2);
+    if (len < 0 || (size_t)len >= sizeof paged)
+        return NULL; /* a list query this long is a bug */
+    db_stmt *st[2] = {db_prepare(c, paged), db_prepare(c, count_sql)};
     json_t *items = NULL;
     int64_t total = 0;
     for (int k = 0; k < 2; k++)
@@ -78,17 +78,31 @@ void reply_list_a(req *r, const char *sql, const char *count_sql, const char *co
     db_bind_int64(st[0], nparams + 2, offset);
     items = db_rows_json(st[0], cols);
     st[0] = NULL;
-    if (!items)
-        goto fail;
-    if (db_step(st[1]) != DB_ROW)
+    if (!items || db_step(st[1]) != DB_ROW)
         goto fail;
     total = db_col_int64(st[1], 0);
     db_finalize(st[1]);
-    reply_json(r, 200, list_json(items, total));
-    return;
+    return list_json(items, total);
 fail:
     db_finalize(st[0]);
     db_finalize(st[1]);
     json_decref(items);
-    reply_err(r, SJ_ERR_INTERNAL);
+    return NULL;
+}
+
+void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
+                  const db_arg *args)
+{
+    int64_t limit, offset;
+    if (!req_paging_or_reply(r, &limit, &offset))
+        return;
+    reply_page(r, db_list_page_a(r->db, sql, count_sql, cols, limit, offset, args));
+}
+
+void reply_page(req *r, json_t *page)
+{
+    if (page)
+        reply_json(r, 200, page);
+    else
+        reply_err(r, SJ_ERR_INTERNAL);
 }

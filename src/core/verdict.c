@@ -48,6 +48,7 @@ void verdict_num(verdict *v, const char *key, int64_t n)
 {
     verdict_arg *a = slot(v, key);
     a->is_str = false;
+    a->is_bool = false;
     a->n = n;
     a->s[0] = 0;
 }
@@ -56,6 +57,7 @@ void verdict_str(verdict *v, const char *key, const char *s)
 {
     verdict_arg *a = slot(v, key);
     a->is_str = true;
+    a->is_bool = false;
     a->n = 0;
     size_t len = s ? strlen(s) : 0;
     if (len >= sizeof a->s) {
@@ -65,6 +67,12 @@ void verdict_str(verdict *v, const char *key, const char *s)
     }
     memcpy(a->s, s ? s : "", len);
     a->s[len] = 0;
+}
+
+void verdict_bool(verdict *v, const char *key, bool b)
+{
+    verdict_num(v, key, b);
+    slot(v, key)->is_bool = true;
 }
 
 const verdict_arg *verdict_get(const verdict *v, const char *key)

@@ -29,6 +29,7 @@
 typedef struct {
     const char *key;          /* a string literal: the JSON field and the placeholder name */
     bool is_str;
+    bool is_bool;             /* a number that answers as JSON true/false */
     int64_t n;
     char s[VERDICT_STR_MAX];  /* copied, cut at a character boundary when too long */
 } verdict_arg;
@@ -59,6 +60,7 @@ verdict verdict_db(int rc);
  * Setting a key twice replaces the value; past VERDICT_MAX_ARGS the call aborts (a bug). */
 void verdict_num(verdict *v, const char *key, int64_t n);
 void verdict_str(verdict *v, const char *key, const char *s);
+void verdict_bool(verdict *v, const char *key, bool b);
 const verdict_arg *verdict_get(const verdict *v, const char *key); /* NULL when absent */
 
 /* The message in zh-CN or English with the placeholders filled; returns out. */

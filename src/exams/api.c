@@ -56,17 +56,7 @@ static bool exam_or_reply(req *r, int64_t id, ex_exam *e)
     return true;
 }
 
-static void reply_field_msg(req *r, sj_err e, const char *field, const char *zh, const char *en)
-{
-    reply_err_detail(r, e, json_pack("{s:s,s:s}", "field", field, "message", r->english ? en : zh));
-}
-
 /* ---------- plans ---------- */
-
-static void refuse(req *r, const char *rule, const char *zh, const char *en, json_t *extra)
-{
-    reply_rule(r, "exam_not_allowed", rule, zh, en, extra);
-}
 
 static void h_create(req *r)
 {
@@ -90,11 +80,9 @@ static void h_create(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
         return;
     }
-    const policy *pol = r->pol;
-    if (exams_kind_refused(pol, kind_s)) {
-        refuse(r, "EX-3", "不得组织月考等考试,不得组织非毕业年级的区域性或跨校考试(EX-3)",
-               "No monthly exams, and no regional or cross-school exams for non-graduating grades (EX-3)",
-               json_pack("{s:s,s:I}", "kind", kind_s, "grade", (json_int_t)grade));
+    verdict v = exams_check_kind(r->pol, kind_s, (int)grade);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
     int kind = -1;
@@ -119,68 +107,27 @@ static void h_create(req *r)
         return;
     }
     if (strcmp(date, first) < 0 || strcmp(date, last) > 0) {
-        reply_err_detail(r, SJ_ERR_BAD_FIELD,
-                         json_pack("{s:s,s:s,s:s,s:s}", "field", "date", "term_first_day", first,
-                                   "term_last_day", last, "message",
-                                   r->english ? "The date is not inside the term" : "考试日期不在该学期内"));
+        v = verdict_err(SJ_ERR_BAD_FIELD, "exams.date_outside_term");
+        verdict_str(&v, "field", "date");
+        verdict_str(&v, "term_first_day", first);
+        verdict_str(&v, "term_last_day", last);
+        reply_verdict(r, &v, NULL);
         return;
     }
     const char *subj = subject ? subject : "";
     if (!name)
         name = req_printf(r, "%s%s%s", term, subj, kind == EX_FINAL ? "期末" : kind == EX_MIDTERM ? "期中" : "测验");
-    ex_plan plan = {.grade = (int)grade, .kind = (ex_kind)kind, .paper = paper, .scope = scope};
+    ex_plan_in in = {.district_id = r->user->district_id, .school_id = school_id,
+                     .full_marks = full_marks, .actor = r->user->id, .grade = (int)grade,
+                     .scope = scope, .kind = (ex_kind)kind, .paper = paper, .term = term,
+                     .date = date, .subject = subj, .name = name};
     int64_t id = 0;
-    rc = db_begin_write(r->db);
-    if (rc == DB_OK)
-        rc = db_lock(r->db, DB_LOCK_EXAM, exams_lock_key(school_id, (int)grade, term));
-    if (rc == DB_OK)
-        rc = ex_store_count(r->db, school_id, (int)grade, term, "final", subj, &plan.finals);
-    if (rc == DB_ROW)
-        rc = ex_store_count(r->db, school_id, (int)grade, term, "midterm", subj, &plan.midterms);
-    if (rc != DB_ROW) {
-        db_rollback(r->db);
-        reply_db(r, rc);
-        return;
-    }
-    ex_verdict v = exams_check_plan(pol, &plan);
-    if (!v.ok) {
-        db_rollback(r->db);
-        json_t *x = json_pack("{s:I,s:s,s:b,s:s}", "grade", (json_int_t)grade, "kind", kind_s,
-                              "paper", paper, "scope", exams_scopes[scope]);
-        if (strcmp(v.rule, "EX-1") == 0) {
-            refuse(r, "EX-1", "一、二年级不进行纸笔考试(EX-1)",
-                   "No paper-and-pencil exams in grades 1-2 (EX-1)", x);
-        } else if (strcmp(v.rule, "EX-3") == 0) {
-            refuse(r, "EX-3", "非毕业年级不得组织区域性或跨校考试(EX-3)",
-                   "No regional or cross-school exams for non-graduating grades (EX-3)", x);
-        } else {
-            json_object_set_new(x, "limit", json_integer(v.limit));
-            json_object_set_new(x, "existing", json_integer(v.existing));
-            refuse(r, "EX-2",
-                   req_printf(r, "本学期该年级已有 %d 次%s考试,至多 %d 次(EX-2)", v.existing,
-                              kind == EX_FINAL ? "期末" : "期中", v.limit),
-                   req_printf(r, "This grade already has %d %s exam(s) this term; at most %d (EX-2)",
-                              v.existing, kind_s, v.limit),
-                   x);
-        }
-        return;
-    }
-    rc = db_insert_id(r->db, &id,
-                      "INSERT INTO exams (district_id, school_id, grade, term, kind, paper, scope, date,"
-                      " subject, name, full_marks, policy_version, created_by, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id", r->user->district_id, school_id, grade, term, kind_s,
-                      (int64_t)paper, exams_scopes[scope], date, subj, name, full_marks,
-                      policy_version(pol), r->user->id, now_unix());
-    if (rc == DB_DONE)
-        rc = db_commit(r->db);
-    if (rc != DB_OK && rc != DB_DONE) {
-        db_rollback(r->db);
-        reply_db(r, rc);
-        return;
-    }
+    v = exams_plan_create(r->db, r->pol, &in, &id);
     ex_exam e;
-    if (ex_store_exam(r->db, id, &e) != DB_ROW) {
-        reply_err(r, SJ_ERR_INTERNAL);
+    if (verdict_is_ok(&v) && ex_store_exam(r->db, id, &e) != DB_ROW)
+        v = verdict_err(SJ_ERR_INTERNAL, NULL);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
     r->audit_target = id;
@@ -189,10 +136,11 @@ static void h_create(req *r)
 
 static void h_list(req *r)
 {
-    int64_t school_id, grade;
+    int64_t school_id, grade, limit, offset;
     const char *term = req_query(r, "term");
     if (!req_query_int64_or_reply(r, "school_id", 0, &school_id) ||
-        !req_query_int64_or_reply(r, "grade", 0, &grade))
+        !req_query_int64_or_reply(r, "grade", 0, &grade) ||
+        !req_paging_or_reply(r, &limit, &offset))
         return;
     if (!school_id) {
         reply_err_field(r, SJ_ERR_MISSING_FIELD, "school_id");
@@ -204,25 +152,7 @@ static void h_list(req *r)
     }
     if (!auth_school_staff_or_reply(r, school_id))
         return;
-    reply_list(r,
-               "SELECT id, school_id, grade, term, kind, paper, scope, date, subject, name, full_marks,"
-               " policy_version, (SELECT COUNT(*) FROM exam_scores s WHERE s.exam_id = exams.id)"
-               " FROM exams WHERE school_id = $1 AND ($2 = 0 OR grade = $2) AND ($3 = '' OR term = $3)"
-               " AND cancelled_at IS NULL ORDER BY date, grade, id",
-               "SELECT COUNT(*) FROM exams WHERE school_id = $1 AND ($2 = 0 OR grade = $2)"
-               " AND ($3 = '' OR term = $3) AND cancelled_at IS NULL",
-               "id:i,school_id:i,grade:i,term:s,kind:s,paper:b,scope:s,date:s,subject:s,name:s,"
-               "full_marks:i,policy_version:s,scored:i", school_id, grade, term ? term : "");
-}
-
-/* A guardian with a child in the plan's school and grade. */
-static bool guardian_in_grade(req *r, const ex_exam *e)
-{
-    int64_t one = 0;
-    return db_query_int64(r->db, &one,
-                          "SELECT 1 FROM guardianships g JOIN students p ON p.id = g.student_id"
-                          " JOIN classes c ON c.id = p.class_id WHERE g.user_id = $1"
-                          " AND p.school_id = $2 AND c.grade = $3", r->user->id, e->school_id, (int64_t)e->grade) == DB_ROW;
+    reply_page(r, ex_store_plans(r->db, school_id, (int)grade, term, limit, offset));
 }
 
 static void h_get(req *r)
@@ -230,7 +160,7 @@ static void h_get(req *r)
     ex_exam e;
     if (!exam_or_reply(r, r->params[0], &e))
         return;
-    if (!staff_of(r, &e) && !guardian_in_grade(r, &e)) {
+    if (!staff_of(r, &e) && !ex_store_guardian_in_grade(r->db, r->user->id, &e)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
@@ -246,25 +176,9 @@ static void h_cancel(req *r)
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    int64_t n = 0;
-    int rc = db_begin_write(r->db);
-    if (rc == DB_OK)
-        rc = db_lock(r->db, DB_LOCK_EXAM, exams_lock_key(e.school_id, e.grade, e.term));
-    if (rc == DB_OK)
-        rc = db_query_int64(r->db, &n, "SELECT COUNT(*) FROM exam_scores WHERE exam_id = $1", e.id);
-    if (rc == DB_ROW && n > 0) {
-        db_rollback(r->db);
-        reply_field_msg(r, SJ_ERR_CONFLICT, "scores", "已录入成绩的考试不能取消",
-                        "A plan with scores cannot be cancelled");
-        return;
-    }
-    if (rc == DB_ROW)
-        rc = db_run(r->db, "UPDATE exams SET cancelled_at = $1 WHERE id = $2", now_unix(), e.id);
-    if (rc == DB_DONE)
-        rc = db_commit(r->db);
-    if (rc != DB_OK) {
-        db_rollback(r->db);
-        reply_db(r, rc);
+    verdict v = exams_plan_cancel(r->db, e.id, e.school_id, e.grade, e.term);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
     reply_empty(r, 204);
@@ -272,22 +186,29 @@ static void h_cancel(req *r)
 
 /* ---------- scores ---------- */
 
-static void reply_score_err(req *r, sj_err e, size_t index, const char *field, const char *zh,
-                            const char *en)
+/* One score's refusal: the field, the position in the list, and the words of msg. */
+static void reply_score_err(req *r, sj_err e, size_t index, const char *field, const char *msg,
+                            int64_t full_marks)
 {
-    reply_err_detail(r, e, json_pack("{s:s,s:I,s:s}", "field", field, "index", (json_int_t)index,
-                                     "message", r->english ? en : zh));
+    verdict v = verdict_err(e, msg);
+    verdict_str(&v, "field", field);
+    verdict_num(&v, "index", (int64_t)index);
+    if (full_marks)
+        verdict_num(&v, "full_marks", full_marks);
+    reply_verdict(r, &v, NULL);
 }
 
 static void h_scores(req *r)
 {
     ex_exam e;
-    if (!body_require_object_or_reply(r) || !exam_or_reply(r, r->params[0], &e))
+    if (!exam_or_reply(r, r->params[0], &e))
         return;
     if (!staff_of(r, &e)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
+    if (!body_require_object_or_reply(r))
+        return;
     json_t *arr = json_object_get(r->body, "scores");
     size_t n = json_array_size(arr);
     if (!json_is_array(arr) || n == 0 || n > EX_MAX_SCORES) {
@@ -296,60 +217,45 @@ static void h_scores(req *r)
     }
     bool leader = leads_grade(r->user, e.school_id, e.grade);
     const char *subject = e.subject[0] ? e.subject : NULL;
-    ex_student *ps = req_alloc(r, n * sizeof *ps);
-    int64_t *tenths = req_alloc(r, n * sizeof *tenths);
+    ex_score_in *in = req_alloc(r, n * sizeof *in);
     /* everything is checked before anything is written */
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_array_get(arr, i), *sid = json_object_get(o, "student_id"),
                *sc = json_object_get(o, "score");
         if (!json_is_object(o) || !json_is_integer(sid) || json_integer_value(sid) <= 0) {
-            reply_score_err(r, SJ_ERR_BAD_FIELD, i, "student_id", "缺少学生编号", "student_id is missing");
+            reply_score_err(r, SJ_ERR_BAD_FIELD, i, "student_id", "exams.no_student", 0);
             return;
         }
         double v = json_is_number(sc) ? json_number_value(sc) : -1;
         double t = round(v * 10);
         if (!json_is_number(sc) || v < 0 || v > (double)e.full_marks || fabs(v * 10 - t) > 1e-6) {
-            reply_score_err(r, SJ_ERR_BAD_FIELD, i, "score",
-                            req_printf(r, "成绩须是 0 到 %lld 之间的数,至多一位小数", (long long)e.full_marks),
-                            req_printf(r, "A score is a number from 0 to %lld with at most one decimal",
-                                       (long long)e.full_marks));
+            reply_score_err(r, SJ_ERR_BAD_FIELD, i, "score", "exams.score_range", e.full_marks);
             return;
         }
-        tenths[i] = (int64_t)t;
-        int rc = ex_store_student(r->db, json_integer_value(sid), &ps[i]);
+        ex_student p;
+        int rc = ex_store_student(r->db, json_integer_value(sid), &p);
         if (rc != DB_ROW && rc != DB_DONE) {
             reply_err(r, SJ_ERR_INTERNAL);
             return;
         }
-        if (rc == DB_DONE || ps[i].school_id != e.school_id || ps[i].grade != e.grade) {
-            reply_score_err(r, SJ_ERR_BAD_FIELD, i, "student_id", "该学生不是本次考试年级的学生",
-                            "This pupil is not in the exam's grade");
+        if (rc == DB_DONE || p.school_id != e.school_id || p.grade != e.grade) {
+            reply_score_err(r, SJ_ERR_BAD_FIELD, i, "student_id", "exams.not_in_grade", 0);
             return;
         }
         for (size_t j = 0; j < i; j++)
-            if (ps[j].id == ps[i].id) {
-                reply_score_err(r, SJ_ERR_BAD_FIELD, i, "student_id", "同一学生出现了两次",
-                                "The same pupil appears twice");
+            if (in[j].student_id == p.id) {
+                reply_score_err(r, SJ_ERR_BAD_FIELD, i, "student_id", "exams.twice", 0);
                 return;
             }
-        if (!leader && !auth_teaches(r, ps[i].class_id, subject)) {
-            reply_score_err(r, SJ_ERR_FORBIDDEN, i, "student_id", "你没有在该学生的班级任教",
-                            "You do not teach this pupil's class");
+        if (!leader && !auth_teaches(r, p.class_id, subject)) {
+            reply_score_err(r, SJ_ERR_FORBIDDEN, i, "student_id", "exams.not_teaching", 0);
             return;
         }
+        in[i] = (ex_score_in){.student_id = p.id, .class_id = p.class_id, .tenths = (int64_t)t};
     }
-    const policy *pol = r->pol;
-    int rc = db_begin_write(r->db);
-    for (size_t i = 0; rc == DB_OK && i < n; i++) {
-        rc = ex_store_score_put(r->db, &e, &ps[i], tenths[i], exams_band(pol, tenths[i], e.full_marks),
-                                policy_version(pol), r->user->id);
-        rc = rc == DB_DONE ? DB_OK : rc;
-    }
-    if (rc == DB_OK)
-        rc = db_commit(r->db);
-    if (rc != DB_OK) {
-        db_rollback(r->db);
-        reply_db(r, rc);
+    verdict v = exams_scores_put(r->db, r->pol, e.id, e.full_marks, in, n, r->user->id);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
     r->audit_target = e.id;
@@ -361,74 +267,50 @@ static void h_scores(req *r)
 static void h_results(req *r)
 {
     ex_exam e;
-    int64_t limit, offset, total = 0;
+    int64_t limit, offset;
     if (!exam_or_reply(r, r->params[0], &e) || !req_paging_or_reply(r, &limit, &offset))
         return;
     /* who sees whom: the school's leaders every pupil of the grade, a teacher the classes they
      * teach, a guardian their own children; the order is student_no, always */
-    int who;
-    if (staff_of(r, &e))
-        who = leads_grade(r->user, e.school_id, e.grade) || auth_district_staff(r->user) ? 0 : 1;
-    else
-        who = 2;
-    static const char *const filters[] = {
-        " AND $4 > 0", /* every parameter is referenced, as PostgreSQL wants */
-        " AND p.class_id IN (SELECT class_id FROM teaching WHERE user_id = $4)",
-        " AND p.id IN (SELECT student_id FROM guardianships WHERE user_id = $4)",
-    };
-    const char *from = req_printf(r, " FROM students p JOIN classes c ON c.id = p.class_id"
-                                     " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
-                                     " WHERE p.school_id = $2 AND c.grade = $3%s", filters[who]);
-    int rc = db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*)%s", from), e.id,
-                            e.school_id, (int64_t)e.grade, r->user->id);
-    if (rc != DB_ROW) {
+    bool leader = leads_grade(r->user, e.school_id, e.grade);
+    ex_see who = !staff_of(r, &e)                            ? EX_SEE_OWN
+                 : leader || auth_district_staff(r->user) ? EX_SEE_GRADE
+                                                          : EX_SEE_TAUGHT;
+    json_t *page = ex_store_results(r->db, &e, who, r->user->id, limit, offset);
+    if (!page) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    if (who == 2 && total == 0) {
+    if (who == EX_SEE_OWN && json_integer_value(json_object_get(page, "total")) == 0) {
+        json_decref(page);
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    if (who == 0 && !leads_grade(r->user, e.school_id, e.grade))
+    if (who == EX_SEE_GRADE && !leader)
         audit_record(r, "read exam results", "exam", e.id, "district staff, outside own classes");
-    db_stmt *s = db_query(r->db,
-                          req_printf(r, "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band%s"
-                                        " ORDER BY p.student_no, p.id LIMIT $5 OFFSET $6", from), e.id, e.school_id, (int64_t)e.grade, r->user->id, limit, offset);
-    json_t *items = db_rows_json(s, "student_id:i,name:s,student_no:s,class_id:i,class_name:s,band:S");
-    if (!items) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        return;
-    }
-    json_t *o = list_json(items, total);
-    json_object_set_new(o, "exam_id", json_integer(e.id));
-    json_object_set_new(o, "rule", json_string("EX-4"));
-    reply_json(r, 200, o);
+    json_object_set_new(page, "exam_id", json_integer(e.id));
+    json_object_set_new(page, "rule", json_string("EX-4"));
+    reply_json(r, 200, page);
 }
 
 static void h_student_exams(req *r)
 {
-    int64_t student_id = r->params[0];
+    int64_t student_id = r->params[0], limit, offset;
     ex_student p;
     int rc = ex_store_student(r->db, student_id, &p);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
-    int64_t district = 0;
-    rc = db_query_int64(r->db, &district, "SELECT district_id FROM students WHERE id = $1", student_id);
-    bool staff = rc == DB_ROW && district == r->user->district_id &&
+    bool staff = ex_store_student_district(r->db, student_id) == r->user->district_id &&
                  auth_school_staff(r->user, p.school_id);
     if (!staff && !auth_guardian_of(r, student_id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    reply_list(r,
-               "SELECT e.id, e.name, e.kind, e.term, e.date, e.subject, s.band FROM exam_scores s"
-               " JOIN exams e ON e.id = s.exam_id WHERE s.student_id = $1 AND e.cancelled_at IS NULL"
-               " ORDER BY e.date, e.id",
-               "SELECT COUNT(*) FROM exam_scores s JOIN exams e ON e.id = s.exam_id"
-               " WHERE s.student_id = $1 AND e.cancelled_at IS NULL",
-               "exam_id:i,name:s,kind:s,term:s,date:s,subject:s,band:s", student_id);
+    if (!req_paging_or_reply(r, &limit, &offset))
+        return;
+    reply_page(r, ex_store_student_bands(r->db, student_id, limit, offset));
 }
 
 static const route routes[] = {

@@ -3,7 +3,7 @@
  * final a term; a midterm only in junior high), EX-3 (no monthly, regional or cross-school
  * exams for non-graduating grades), EX-4 (bands by thresholds, never scores or ranks).
  *
- * Entry points: exams_check_plan, exams_kind_refused, exams_band, exams_lock_key. Numbers come
+ * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band, exams_lock_key. Numbers come
  * from the typed policy (policy.h).
  */
 #include <string.h>
@@ -18,41 +18,58 @@ bool exams_kind_refused(const policy *pol, const char *kind)
     return policy_strs_has(&policy_v(pol)->ex3_refused_kinds, kind);
 }
 
-ex_verdict exams_check_plan(const policy *pol, const ex_plan *p)
+verdict exams_check_kind(const policy *pol, const char *kind, int grade)
 {
-    ex_verdict v = {.ok = true, .rule = NULL, .limit = 0, .existing = 0};
+    if (!exams_kind_refused(pol, kind))
+        return verdict_ok();
+    verdict v = verdict_rule("exam_not_allowed", "EX-3", NULL);
+    verdict_str(&v, "kind", kind);
+    verdict_num(&v, "grade", grade);
+    return v;
+}
+
+verdict exams_check_plan(const policy *pol, const ex_plan *p)
+{
+    verdict v = verdict_ok();
+    const policy_values *pv = policy_v(pol);
     /* EX-3: exams beyond the school only for graduating grades */
     if (p->scope != 0) {
-        bool graduating = policy_grade_in(policy_v(pol)->ex3_graduating_grades, p->grade);
+        bool graduating = policy_grade_in(pv->ex3_graduating_grades, p->grade);
         if (!graduating && exams_kind_refused(pol, exams_scopes[p->scope])) {
-            v.ok = false;
-            v.rule = "EX-3";
-            return v;
+            v = verdict_rule("exam_not_allowed", "EX-3", "EX-3.scope");
+            goto numbers;
         }
     }
     /* EX-1: no paper-and-pencil exams in grades 1-2, of any kind */
-    bool early = policy_grade_in(policy_v(pol)->ex1_grades, p->grade);
-    if (p->paper && early && policy_v(pol)->ex1_paper_exams <= 0) {
-        v.ok = false;
-        v.rule = "EX-1";
-        return v;
+    if (p->paper && policy_grade_in(pv->ex1_grades, p->grade) && pv->ex1_paper_exams <= 0) {
+        v = verdict_rule("exam_not_allowed", "EX-1", NULL);
+        goto numbers;
     }
     /* EX-2: one final a term; a midterm only where the policy allows one (grades 7-9) */
+    int limit, existing;
+    const char *msg;
     if (p->kind == EX_FINAL) {
-        v.limit = (int)policy_v(pol)->ex2_finals_per_term;
-        v.existing = p->finals;
+        limit = (int)pv->ex2_finals_per_term;
+        existing = p->finals;
+        msg = "EX-2.final";
     } else if (p->kind == EX_MIDTERM) {
         bool junior = p->grade >= 7;
-        v.limit = (int)(junior ? policy_v(pol)->ex2_midterms_per_term_grades_7_9
-                               : policy_v(pol)->ex2_midterms_per_term_other);
-        v.existing = p->midterms;
+        limit = (int)(junior ? pv->ex2_midterms_per_term_grades_7_9 : pv->ex2_midterms_per_term_other);
+        existing = p->midterms;
+        msg = limit == 0 ? "EX-2.no_midterm" : "EX-2.midterm";
     } else {
         return v; /* a class quiz is not a term exam */
     }
-    if (v.existing >= v.limit) {
-        v.ok = false;
-        v.rule = "EX-2";
-    }
+    if (existing < limit)
+        return v;
+    v = verdict_rule("exam_not_allowed", "EX-2", msg);
+    verdict_num(&v, "limit", limit);
+    verdict_num(&v, "existing", existing);
+numbers:
+    verdict_num(&v, "grade", p->grade);
+    verdict_str(&v, "kind", exams_kinds[p->kind]);
+    verdict_bool(&v, "paper", p->paper);
+    verdict_str(&v, "scope", exams_scopes[p->scope]);
     return v;
 }
 
