@@ -14,10 +14,10 @@
  * X-Forwarded-For hop it vouches for), an IPv6 client counted by its /64 network.
  *
  * DESIGN: an attempt is reserved before the password is checked. One short write transaction
- * deletes rows whose window has passed, then increments both counters with an upsert that
- * changes a row only while it is below its limit (or its window has passed) and RETURNs the
- * new count; no row back means the limit was reached, and the transaction is rolled back, so a
- * refused attempt counts nowhere. The transaction commits before Argon2id runs: no write lock
+ * increments both counters with an upsert that changes a row only while it is below its limit
+ * (or its window has passed) and RETURNs the new count; no row back means the limit was
+ * reached, and the transaction is rolled back, so a refused attempt counts nowhere. A reserved
+ * attempt also deletes the rows whose window has passed. The transaction commits before Argon2id runs: no write lock
  * is held while hashing, and parallel guesses cannot all pass one check. A wrong password keeps
  * its reservation (that is the failure); the right one deletes the (username, address) row and
  * gives the address's reservation back, in the transaction that creates the session.
@@ -26,7 +26,7 @@
  * exist), and the password is checked against `login_dummy_hash`, made at start with the
  * parameters of real hashes, so an unknown name costs the same time as a known one.
  * Rows: one per (username, address) and one per address, deleted once their window has passed
- * (by the next attempt from anyone); inside a window an address holds at most
+ * (by the next reserved attempt from anyone); inside a window an address holds at most
  * `login_max_failures_addr` rows.
  */
 #include <string.h>
@@ -57,9 +57,36 @@ static const char sql_reserve_account[] =
     " WHERE login_guard_account.first_at <= $4 OR login_guard_account.attempts < $5"
     " RETURNING attempts";
 
+/* Deletes the rows whose window has passed. On PostgreSQL rows another transaction holds are
+ * skipped, never waited for: this runs after the reservation's own row locks are taken, and a
+ * wait here could close a cycle with a transaction waiting for those (a deadlock). SQLite runs
+ * one write transaction at a time, so nothing waits there. */
+static int guard_prune(db_conn *c, int64_t cut)
+{
+    int rc;
+    if (db_kind(c) == DB_PG) {
+        rc = db_run(c,
+                    "DELETE FROM login_guard_addr WHERE addr IN (SELECT addr FROM login_guard_addr"
+                    " WHERE first_at <= $1 FOR UPDATE SKIP LOCKED)",
+                    "i", cut);
+        if (rc == DB_DONE)
+            rc = db_run(c,
+                        "DELETE FROM login_guard_account WHERE (username, addr) IN"
+                        " (SELECT username, addr FROM login_guard_account WHERE first_at <= $1"
+                        " FOR UPDATE SKIP LOCKED)",
+                        "i", cut);
+        return rc;
+    }
+    rc = db_run(c, "DELETE FROM login_guard_addr WHERE first_at <= $1", "i", cut);
+    if (rc == DB_DONE)
+        rc = db_run(c, "DELETE FROM login_guard_account WHERE first_at <= $1", "i", cut);
+    return rc;
+}
+
 /* Reserves one attempt of `username` from `addr` (see the top of the file). Returns DB_DONE
  * when reserved, DB_ROW when a limit was reached (OUT: *retry_s, the seconds until that
- * window has passed), or a store error. */
+ * window has passed), or a store error. Row locks are always taken in the same order: the
+ * address's row, then the (username, address) row (the log-in's own transaction too). */
 static int guard_reserve(req *r, const char *username, const char *addr, int64_t now,
                          int64_t *retry_s)
 {
@@ -68,25 +95,25 @@ static int guard_reserve(req *r, const char *username, const char *addr, int64_t
     int rc = db_begin_write(r->db);
     if (rc != DB_OK)
         return rc;
-    rc = db_run(r->db, "DELETE FROM login_guard_addr WHERE first_at <= $1", "i", cut);
-    if (rc == DB_DONE)
-        rc = db_run(r->db, "DELETE FROM login_guard_account WHERE first_at <= $1", "i", cut);
-    if (rc == DB_DONE) {
-        rc = db_query_int64(r->db, &n, sql_reserve_addr, "siii", addr, now, cut,
-                            (int64_t)a->login_max_failures_addr);
-        if (rc == DB_DONE) /* the address is at its limit */
+    rc = db_query_int64(r->db, &n, sql_reserve_addr, "siii", addr, now, cut,
+                        (int64_t)a->login_max_failures_addr);
+    if (rc == DB_DONE) /* the address is at its limit */
+        rc = db_query_int64(r->db, &first_at,
+                            "SELECT first_at FROM login_guard_addr WHERE addr = $1", "s", addr);
+    else if (rc == DB_ROW) {
+        rc = db_query_int64(r->db, &n, sql_reserve_account, "ssiii", username, addr, now, cut,
+                            (int64_t)a->login_max_failures);
+        if (rc == DB_DONE) /* this username from this address is at its limit */
             rc = db_query_int64(r->db, &first_at,
-                                "SELECT first_at FROM login_guard_addr WHERE addr = $1", "s", addr);
+                                "SELECT first_at FROM login_guard_account"
+                                " WHERE username = $1 AND addr = $2",
+                                "ss", username, addr);
         else if (rc == DB_ROW) {
-            rc = db_query_int64(r->db, &n, sql_reserve_account, "ssiii", username, addr, now, cut,
-                                (int64_t)a->login_max_failures);
-            if (rc == DB_DONE) /* this username from this address is at its limit */
-                rc = db_query_int64(r->db, &first_at,
-                                    "SELECT first_at FROM login_guard_account"
-                                    " WHERE username = $1 AND addr = $2",
-                                    "ss", username, addr);
-            else if (rc == DB_ROW)
+            rc = guard_prune(r->db, cut);
+            if (rc == DB_DONE)
                 return db_commit(r->db) == DB_OK ? DB_DONE : DB_ERROR;
+            db_rollback(r->db);
+            return rc;
         }
     }
     db_rollback(r->db);
@@ -159,14 +186,14 @@ static void h_login(req *r)
     auth_token_new(token, th);
     user u;
     rc = db_begin_write(r->db);
-    if (rc == DB_OK)
-        rc = db_run(r->db, "DELETE FROM login_guard_account WHERE username = $1 AND addr = $2",
-                    "ss", username, addr);
-    if (rc == DB_DONE)
+    if (rc == DB_OK) /* the address's row first, as guard_reserve locks them */
         rc = db_run(r->db,
                     "UPDATE login_guard_addr SET attempts = attempts - 1"
                     " WHERE addr = $1 AND attempts > 0 AND first_at > $2",
                     "si", addr, now - a->login_window_s);
+    if (rc == DB_DONE)
+        rc = db_run(r->db, "DELETE FROM login_guard_account WHERE username = $1 AND addr = $2",
+                    "ss", username, addr);
     if (rc == DB_DONE)
         rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2", "ii",
                     uid, now);
