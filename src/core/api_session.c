@@ -17,10 +17,12 @@
  * increments both counters with an upsert that changes a row only while it is below its limit
  * (or its window has passed) and RETURNs the new count; no row back means the limit was
  * reached, and the transaction is rolled back, so a refused attempt counts nowhere. A reserved
- * attempt also deletes the rows whose window has passed. The transaction commits before Argon2id runs: no write lock
- * is held while hashing, and parallel guesses cannot all pass one check. A wrong password keeps
- * its reservation (that is the failure); the right one deletes the (username, address) row and
- * gives the address's reservation back, in the transaction that creates the session.
+ * attempt also deletes the rows whose window has passed. The transaction commits before
+ * Argon2id runs: no write lock is held while hashing, and parallel guesses cannot all pass one
+ * check. A wrong password keeps its reservation (that is the failure); the right one deletes
+ * the (username, address) row and gives the address's reservation back, in the transaction
+ * that creates the session. An attempt in flight counts until it is answered, so at most as
+ * many log-ins from one address can be checked at once as its limit allows.
  *
  * Unknown usernames: counted exactly like known ones (a lock-out does not tell which names
  * exist), and the password is checked against `login_dummy_hash`, made at start with the
@@ -130,10 +132,10 @@ static int guard_reserve(req *r, const char *username, const char *addr, int64_t
 static void reply_locked(req *r, int64_t retry_s)
 {
     int64_t minutes = (retry_s + 59) / 60;
-    const char *msg = r->english ? req_printf(r, "Too many failed logins; try again in %lld minute%s",
-                                              (long long)minutes, minutes == 1 ? "" : "s")
-                                 : req_printf(r, "登录失败次数过多,请 %lld 分钟后再试",
-                                              (long long)minutes);
+    const char *msg =
+        r->english ? req_printf(r, "Too many failed logins; try again in %lld minute%s",
+                                (long long)minutes, minutes == 1 ? "" : "s")
+                   : req_printf(r, "登录失败次数过多,请 %lld 分钟后再试", (long long)minutes);
     reply_err_detail(r, SJ_ERR_LOCKED_OUT,
                      json_pack("{s:I,s:s}", "retry_after_s", (json_int_t)retry_s, "message", msg));
 }

@@ -32,7 +32,7 @@ typedef struct app {
     policy_store *policies;  /* the district's versions (policy_store.c); pol is chosen from it */
     session_cache *sessions; /* recent session look-ups (session_cache.c) */
     const char *web_dir;     /* static files, or NULL */
-    int login_max_failures;  /* lock-out of a username from one address after this many failures ... */
+    int login_max_failures;  /* lock-out of a username from one address after this many ... */
     int login_window_s;      /* ... within this many seconds (api_session.c) */
     int login_max_failures_addr; /* one address, all usernames together, in the same window */
     char login_dummy_hash[128];  /* Argon2id of nothing anyone knows, for unknown usernames */
@@ -96,7 +96,7 @@ typedef struct req {
     const char *resp_disposition; /* Content-Disposition, for downloads */
     int replied;
     int64_t audit_target;      /* id a write touched, for the audit row */
-    int64_t retry_after_s;     /* > 0: the Retry-After header (set from the error's retry_after_s) */
+    int64_t retry_after_s;     /* > 0: the Retry-After header (from the error's retry_after_s) */
     struct arena *arena;
 } req;
 

@@ -415,7 +415,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->retry_after_s > 0) /* reply_err_detail: an error's retry_after_s */
-        MHD_add_response_header(resp, "Retry-After", req_printf(r, "%lld", (long long)r->retry_after_s));
+        MHD_add_response_header(resp, "Retry-After",
+                                req_printf(r, "%lld", (long long)r->retry_after_s));
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
