@@ -210,12 +210,21 @@ int cmd_serve(const cli_opts *o)
     long threads = o->threads > 0 ? o->threads : 2 * sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 2)
         threads = 2;
+    /* The port first: a second server on a port already served stops here, before it opens
+     * (or migrates) any database. */
+    char err[512] = "";
+    int lfd = server_listen(host, (int)port, err, sizeof err);
+    if (lfd < 0) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        return CLI_FAIL;
+    }
     app a;
     int rc = cli_open(o, &a, (int)threads + 2);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) {
+        close(lfd);
         return rc;
-    char err[512] = "";
-    server *srv = server_start(&a, host, (int)port, (int)threads, err, sizeof err);
+    }
+    server *srv = server_start(&a, lfd, (int)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "shuangjian: %s\n", err);
         cli_close(&a);

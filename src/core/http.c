@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "arena.h"
 #include "auth.h"
@@ -431,8 +432,42 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&srv->active, 1);
 }
 
-server *server_start(const app *a, const char *host, int port, int threads, char *err,
-                     size_t errlen)
+int server_listen(const char *host, int port, char *err, size_t errlen)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        snprintf(err, errlen, "bad listen address %s (use an IPv4 address such as 127.0.0.1)", host);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open a socket: %s", strerror(errno));
+        return -1;
+    }
+    /* SO_REUSEADDR only: a restart binds while old connections linger in TIME_WAIT, yet Linux
+     * still refuses the address while another socket listens on it. Never SO_REUSEPORT. */
+    int on = 1;
+    int rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (rc == 0)
+        rc = bind(fd, (const struct sockaddr *)&sa, sizeof sa);
+    if (rc == 0)
+        rc = listen(fd, SOMAXCONN);
+    if (rc != 0) {
+        int e = errno;
+        if (e == EADDRINUSE)
+            snprintf(err, errlen,
+                     "cannot listen on %s:%d: the address is already in use by another process"
+                     " (地址已被占用：另一个进程正在使用这个端口)",
+                     host, port);
+        else
+            snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(e));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+server *server_start(const app *a, int listen_fd, int threads, char *err, size_t errlen)
 {
     server *srv = calloc(1, sizeof *srv);
     if (!srv)
@@ -440,24 +475,19 @@ server *server_start(const app *a, const char *host, int port, int threads, char
     srv->app = a;
     srv->rt = router_new(err, errlen);
     if (!srv->rt) {
-        free(srv);
-        return NULL;
-    }
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        snprintf(err, errlen, "bad listen address %s (use an IPv4 address such as 127.0.0.1)", host);
-        router_free(srv->rt);
+        close(listen_fd);
         free(srv);
         return NULL;
     }
     srv->d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-        NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
+        NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)4096, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        (unsigned)4096, MHD_OPTION_END);
     if (!srv->d) {
-        snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+        /* the socket stays open until exit: libmicrohttpd may or may not have closed it */
+        snprintf(err, errlen, "cannot start the HTTP server: %s", strerror(errno));
         router_free(srv->rt);
         free(srv);
         return NULL;
