@@ -38,13 +38,30 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         fprintf(stderr, "shuangjian: libsodium failed to start\n");
         return CLI_FAIL;
     }
-    char keypath[4096];
-    if (o->key_file)
-        snprintf(keypath, sizeof keypath, "%s", o->key_file);
-    else if (strncmp(o->db, "sqlite:", 7) == 0)
-        snprintf(keypath, sizeof keypath, "%s.key", o->db + 7);
-    else
-        snprintf(keypath, sizeof keypath, "data/shuangjian.key");
+    /* The data key: --key-file, else SJ_DATA_KEY, else a SQLite database's PATH.key (made on
+     * first use). A PostgreSQL database is shared by every server that uses it, so it never
+     * gets a key file of one machine's own: without a key given the command stops before it
+     * opens the database. */
+    bool sqlite = strncmp(o->db, "sqlite:", 7) == 0;
+    bool have_key = false;
+    if (o->key_file) {
+        if (!pii_key_read(o->key_file, a->data_key, err, sizeof err)) {
+            fprintf(stderr, "shuangjian: %s\n", err);
+            return CLI_FAIL;
+        }
+        have_key = true;
+    } else if (getenv("SJ_DATA_KEY")) {
+        if (!pii_key_load(NULL, a->data_key, err, sizeof err)) {
+            fprintf(stderr, "shuangjian: %s\n", err);
+            return CLI_FAIL;
+        }
+        have_key = true;
+    } else if (!sqlite) {
+        fprintf(stderr, "shuangjian: a PostgreSQL database needs its data key: set SJ_DATA_KEY"
+                        " (64 hex digits) or pass --key-file FILE, the same key on every server"
+                        " (PostgreSQL 需要数据密钥：请设置 SJ_DATA_KEY 或使用 --key-file)\n");
+        return CLI_USAGE;
+    }
     a->pool = db_pool_open(o->db, pool_size, err, sizeof err);
     if (!a->pool) {
         fprintf(stderr, "shuangjian: %s\n", err);
@@ -55,10 +72,14 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         cli_close(a);
         return CLI_FAIL;
     }
-    if (!pii_key_load(keypath, a->data_key, err, sizeof err)) {
-        fprintf(stderr, "shuangjian: %s\n", err);
-        cli_close(a);
-        return CLI_FAIL;
+    if (!have_key) {
+        char keypath[4096];
+        snprintf(keypath, sizeof keypath, "%s.key", o->db + 7);
+        if (!pii_key_load(keypath, a->data_key, err, sizeof err)) {
+            fprintf(stderr, "shuangjian: %s\n", err);
+            cli_close(a);
+            return CLI_FAIL;
+        }
     }
     policy *p = policy_from_file(o->policy, err, sizeof err);
     if (!p) {
