@@ -145,12 +145,14 @@ const route *router_match(const router *rt, const char *method, const char *path
  * The browser's protection, on every answer this file sends (web app, JSON, errors, downloads).
  * Scripts come only from this server: the built app has no inline script and nothing that
  * evaluates strings (vue-i18n compiles messages without `new Function`), so neither
- * 'unsafe-inline' nor 'unsafe-eval' is allowed for scripts. Styles allow inline: Element Plus
- * and ECharts set style attributes. Images may be data: or blob: URLs (charts, icons). No page
- * of ours may be framed (clickjacking), and no link sends our URLs to another site.
+ * 'unsafe-inline' nor 'unsafe-eval' is allowed for scripts. Style sheets too come only from
+ * here (no <style> element may be injected); style attributes are allowed, because ECharts
+ * writes its tooltips as HTML with style="..." (Vue and Element Plus set styles through the
+ * DOM, which CSP does not restrict). Images may be data: or blob: URLs (charts, icons). No
+ * page of ours may be framed (clickjacking), and no link sends our URLs to another site.
  */
 static const char csp_policy[] =
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 

@@ -32,6 +32,8 @@ function assertProtected(headers, what) {
   assert.deepEqual(dir['base-uri'], ["'self'"], `${what}: ${csp}`);
   assert.deepEqual(dir['connect-src'], ["'self'"], `${what}: ${csp}`);
   assert.deepEqual(dir['default-src'], ["'self'"], `${what}: ${csp}`);
+  assert.deepEqual(dir['style-src'], ["'self'"], `${what}: no injected <style>: ${csp}`);
+  assert.deepEqual(dir['style-src-attr'], ["'unsafe-inline'"], `${what}: ECharts' tooltips: ${csp}`);
   assert.doesNotMatch(csp, /unsafe-eval/, `${what}: ${csp}`);
   assert.equal(headers.get('x-frame-options'), 'DENY', what);
   assert.match(headers.get('referrer-policy') ?? '', /^(no-referrer|same-origin)$/, what);
