@@ -43,6 +43,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
      * gets a key file of one machine's own: without a key given the command stops before it
      * opens the database. */
     bool sqlite = strncmp(o->db, "sqlite:", 7) == 0;
+    bool pg = strncmp(o->db, "postgresql://", 13) == 0 || strncmp(o->db, "postgres://", 11) == 0;
     bool have_key = false;
     if (o->key_file) {
         if (!pii_key_read(o->key_file, a->data_key, err, sizeof err)) {
@@ -56,7 +57,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
             return CLI_FAIL;
         }
         have_key = true;
-    } else if (!sqlite) {
+    } else if (pg) {
         fprintf(stderr, "shuangjian: a PostgreSQL database needs its data key: set SJ_DATA_KEY"
                         " (64 hex digits) or pass --key-file FILE, the same key on every server"
                         " (PostgreSQL 需要数据密钥：请设置 SJ_DATA_KEY 或使用 --key-file)\n");
@@ -72,7 +73,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         cli_close(a);
         return CLI_FAIL;
     }
-    if (!have_key) {
+    if (!have_key && sqlite) {
         char keypath[4096];
         snprintf(keypath, sizeof keypath, "%s.key", o->db + 7);
         if (!pii_key_load(keypath, a->data_key, err, sizeof err)) {
