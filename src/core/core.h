@@ -20,6 +20,10 @@ json_t *core_permissions_json(const user *u);
 json_t *core_routes_json(void);
 int core_routes_print(void);
 
+/* The district of an institution (the training module's, wired in routes.c, so that core
+ * imports no module): DB_ROW with *district_id set, DB_DONE when there is no such one. */
+int core_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id);
+
 /* Creates a user with roles inside the caller's transaction. password may be NULL (no login
  * until set); phone may be NULL. OUT: id. Returns DB_DONE, DB_CONSTRAINT (username taken) or
  * an error. */

@@ -45,6 +45,15 @@ const routes_fn all_route_tables[] = {
     NULL,
 };
 
+int core_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id)
+{
+    training_institution in;
+    int rc = training_institution_get(c, institution_id, &in);
+    if (rc == DB_ROW)
+        *district_id = in.district_id;
+    return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
