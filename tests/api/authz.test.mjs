@@ -71,6 +71,15 @@ const KINDS = {
   refunds: (w) => [w.refund.id],
 };
 
+// The routes anyone may call without logging in. A route that becomes public must be added
+// here on purpose (the first test fails until it is); every other route is tested below.
+const PUBLIC = [
+  'POST /api/v1/session',
+  'GET /api/v1/health',
+  'GET /api/v1/public/institutions',
+  'GET /api/v1/public/institutions/{id}',
+];
+
 // Objects every user of the district may read: tested against the other district only.
 const DISTRICT_READABLE = {
   'GET /api/v1/courses/{id}': 'a family reads any course of the district before signing a contract',
@@ -222,6 +231,11 @@ function zipText(buf) {
 const isPublic = (rt) => rt.perm === 'public';
 const admits = (rt, role) => rt.roles.length === 0 || rt.roles.includes(role);
 const bodyFor = (rt) => (rt.method === 'GET' ? undefined : rt.raw_body ? 'x' : {});
+
+test('the public routes are exactly the listed ones', () => {
+  const pub = ROUTES.filter(isPublic).map((rt) => `${rt.method} ${rt.pattern}`).sort();
+  assert.deepEqual(pub, [...PUBLIC].sort(), 'a route is public that PUBLIC in tests/api/authz.test.mjs does not list (or the reverse): check that it should be, then list it');
+});
 
 test('every path segment before {id} has an object kind', () => {
   const missing = [];
