@@ -221,3 +221,12 @@ test('the roster import links a family account by phone, never a staff or admin 
   assert.deepEqual((await rolesOf(admin2.id)).map((x) => x.role), ['district_admin']);
   expectStatus(await setPw(admin2.id, w.schoolAdmin.token), 403);
 });
+
+test('linking one family account twenty times at once: one link, the rest already_linked', async () => {
+  const w = await world(s);
+  const g = await user([{ role: 'guardian' }]);
+  const rs = await Promise.all(Array.from({ length: 20 }, () => link(w, g.id)));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, ...Array(19).fill(409)]);
+  assert.ok(rs.filter((r) => r.status === 409).every((r) => r.body.error.code === 'already_linked'));
+  assert.equal((await guardiansOf(w)).filter((id) => id === g.id).length, 1);
+});

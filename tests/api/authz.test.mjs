@@ -19,8 +19,8 @@
 // body. Expected: 401 without a token, 403 for a role the route's gate does not admit, 403 or
 // 404 otherwise. Routes without a path id: 401 without a token, 403 outside the gate; GET
 // routes are also asked with another school's school_id/class_id/student_id/institution_id/
-// program_id filter, which must be refused or answer no row of that school (the worlds' names
-// carry a marker the answer must not contain).
+// program_id/user_id filter, which must be refused or answer no row of that school (the
+// worlds' names carry a marker the answer must not contain).
 // Runs on SQLite, or PostgreSQL with SJ_PG_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -310,11 +310,12 @@ test('the marker check sees a school\'s own rows, in JSON and in a workbook', as
   assert.match(await own(`/api/v1/afterschool/reports/coverage.xlsx?school_id=${A.school.id}&term=${TERM}`), /AAQ/);
 });
 
-test('list filters naming another school, class, pupil, program or institution are refused or show none of its rows', async () => {
+test('list filters naming another school, class, pupil, program, institution or teacher are refused or show none of its rows', async () => {
   const bad = [];
   const calls = [];
   const filters = (w) => ({
     school_id: w.school.id, class_id: w.cls.id, student_id: w.student.id, institution_id: w.inst.id, program_id: w.program.id,
+    user_id: w.teacher.id,
   });
   for (const rt of ROUTES) {
     if (isPublic(rt) || rt.method !== 'GET' || idKeys(rt.pattern).length) continue;
