@@ -3,9 +3,15 @@
  * teaching assignments, pupils, guardians, and the lists each role may read.
  *
  * Scope (deny by default): the role gate in each route lets only plausible roles in; each
- * handler then checks the object's school against the caller's roles (auth.c). A teacher
- * reading pupils of a class they do not teach is allowed within their school but recorded in
- * the audit log (PIPL).
+ * handler then finds the path object (404 when it is another district's), checks its school
+ * against the caller's roles (auth.c), and only then reads the body. A teacher reading pupils
+ * of a class they do not teach is allowed within their school but recorded in the audit log
+ * (PIPL).
+ *
+ * Ways into an account are kept inside the granter's scope: roles are granted only at the
+ * granter's own school(s) or district; the guardian role is granted alone; a pupil is linked
+ * only to a family account (the guardian role and no other), because the school's admin then
+ * manages that account (api_account.c); teaching rows only for the school's own staff.
  */
 #include <ctype.h>
 #include <stdio.h>
