@@ -338,8 +338,10 @@ static bool admins_school(const user *u, int64_t school_id)
     return false;
 }
 
-/* Steps through the school ids in `s` (first column; NULL reads as 0) and counts those the
- * caller administers (*inside) and the others (*outside). Finalizes s; DB_DONE or an error. */
+/* Steps through the rows of `s` and counts the schools the caller administers (*inside) and
+ * the rest (*outside). `roles`: rows are (role, school_id) of user_roles, where a guardian row
+ * is skipped and a role without a school (district, institution) counts as outside; otherwise
+ * rows are (school_id) of pupils. Finalizes s; DB_DONE or an error. */
 static int count_schools(const user *u, db_stmt *s, int *inside, int *outside, bool roles)
 {
     if (!s)
