@@ -10,6 +10,8 @@
  *   shuangjian useradd --db URL --username U --name N --role ROLE [--school ID]
  *   shuangjian verify --db URL                     (the funds ledger, for a nightly job)
  *   shuangjian --version
+ *   shuangjian routes                              (hidden: the route table as JSON, for the
+ *                                                  generated authorisation test)
  *
  * Every command that opens a database takes --key-file FILE (the data key, 64 hex digits);
  * without it SJ_DATA_KEY, else a SQLite database's PATH.key. PostgreSQL needs one of the first
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "core/cli.h"
+#include "core/core.h"
 
 static const char usage[] =
     "usage: shuangjian COMMAND [options]\n"
@@ -65,6 +68,9 @@ int main(int argc, char **argv)
         printf("shuangjian %s\n", SJ_VERSION);
         return CLI_OK;
     }
+    if (strcmp(cmd, "routes") == 0)
+        return argc == 2 ? (core_routes_print() == 0 ? CLI_OK : CLI_FAIL)
+                         : bad_usage("routes takes no options");
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return CLI_OK;

@@ -169,7 +169,13 @@ bool auth_institution_admin(const user *u, int64_t institution_id);
 bool auth_teaches(req *r, int64_t class_id, const char *subject); /* subject NULL: any */
 bool auth_guardian_of(req *r, int64_t student_id);
 bool auth_guardian_in_class(req *r, int64_t class_id);
-/* Each replies 403 (or 404 when the object does not exist) and returns false. */
+/* 404 (and false) unless district_id is the caller's: another district's objects do not
+ * exist for the caller. Every handler that finds an object by id checks its district. */
+bool auth_same_district_or_reply(req *r, int64_t district_id);
+/* 404 unless the school exists in the caller's district. */
+bool auth_school_exists_or_reply(req *r, int64_t school_id);
+/* Each replies 403 (or 404 when the object does not exist or is another district's) and
+ * returns false. */
 bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out, int *grade_out);
 bool auth_school_staff_or_reply(req *r, int64_t school_id);
 bool auth_class_admin_or_reply(req *r, int64_t class_id, int64_t *school_id_out);

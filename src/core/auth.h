@@ -27,6 +27,12 @@ int auth_load_user(db_conn *c, int64_t user_id, user *u);
 /* The caller of a token, through the session cache when one is given (may be NULL). */
 int auth_session_user(db_conn *c, session_cache *cache, const char *token, user *u);
 
+/* May the caller set the password of, or reveal the phone of, account uid? 404 when there is
+ * no such account in the caller's district; true for the district admin (and for district
+ * staff when district_staff_may); a school admin only when every role and every pupil of the
+ * account lies at a school they administer, and there is at least one; 403 otherwise. */
+bool auth_manages_user_or_reply(req *r, int64_t uid, bool district_staff_may);
+
 const char *role_name(role_kind k);
 role_kind role_parse(const char *s); /* 0 when unknown */
 json_t *auth_user_json(const user *u); /* {"id","username","name","roles":[...]} */

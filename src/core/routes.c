@@ -1,11 +1,18 @@
 /*
  * routes.c: every route table of the program, core first, then one line per module.
  * A module adds its table here and nowhere else.
+ *
+ * core_routes_json() lists the whole table (method, pattern, permission, the roles its gate
+ * admits) for `shuangjian routes`, which the generated authorisation test
+ * (tests/api/authz.test.mjs) reads so that a new route is tested without anyone writing its
+ * test.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "calendar.h"
 #include "core.h"
 #include "http.h"
@@ -37,6 +44,15 @@ const routes_fn all_route_tables[] = {
     no_routes,
     NULL,
 };
+
+int core_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id)
+{
+    training_institution in;
+    int rc = training_institution_get(c, institution_id, &in);
+    if (rc == DB_ROW)
+        *district_id = in.district_id;
+    return rc;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -96,4 +112,32 @@ json_t *core_permissions_json(const user *u)
             return json_copy(single_role_perms[k]);
         }
     return perms_for_mask(mask);
+}
+
+json_t *core_routes_json(void)
+{
+    json_t *all = json_array();
+    for (const routes_fn *f = all_route_tables; *f; f++) {
+        size_t nr = 0;
+        const route *tab = (*f)(&nr);
+        for (size_t i = 0; i < nr; i++) {
+            json_t *roles = json_array();
+            for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
+                if (tab[i].roles & ROLE_BIT(k))
+                    json_array_append_new(roles, json_string(role_name((role_kind)k)));
+            json_array_append_new(
+                all, json_pack("{s:s,s:s,s:s,s:o,s:b}", "method", tab[i].method, "pattern",
+                               tab[i].pattern, "perm", tab[i].perm ? tab[i].perm : "", "roles",
+                               roles, "raw_body", (tab[i].flags & ROUTE_RAW_BODY) != 0));
+        }
+    }
+    return all;
+}
+
+int core_routes_print(void)
+{
+    json_t *all = core_routes_json();
+    int rc = json_dumpf(all, stdout, JSON_INDENT(1)) == 0 && fputc('\n', stdout) != EOF ? 0 : 1;
+    json_decref(all);
+    return rc;
 }
