@@ -3,12 +3,19 @@
  *
  *   shuangjian init --db URL --admin NAME          (password on standard input)
  *   shuangjian serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE]
+ *                    [--trust-proxy ADDR[,ADDR...]]...
  *   shuangjian migrate --db URL
  *   shuangjian demo --db URL [--scale small|district|city]
  *   shuangjian demo-logins --db URL
  *   shuangjian useradd --db URL --username U --name N --role ROLE [--school ID]
  *   shuangjian verify --db URL                     (the funds ledger, for a nightly job)
  *   shuangjian --version
+ *   shuangjian routes                              (hidden: the route table as JSON, for the
+ *                                                  generated authorisation test)
+ *
+ * Every command that opens a database takes --key-file FILE (the data key, 64 hex digits);
+ * without it SJ_DATA_KEY, else a SQLite database's PATH.key. PostgreSQL needs one of the first
+ * two (see cli_open).
  *
  * Exit status: 0 success, 2 bad usage, 1 failure, with a one-line reason on standard error.
  */
@@ -18,6 +25,7 @@
 
 #include "app/cli.h"
 #include "app/demo.h"
+#include "app/routes.h"
 
 static const char usage[] =
     "usage: shuangjian COMMAND [options]\n"
@@ -26,13 +34,17 @@ static const char usage[] =
     "                                    (of the district NAME, made when missing; else the first)\n"
     "                                    (password read from standard input, one line)\n"
     "  serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE] [--quiet]\n"
+    "        [--trust-proxy ADDR[,ADDR...]]  believe X-Forwarded-For only from these proxies\n"
+    "                                    (addresses or ADDR/BITS; repeatable; or SJ_TRUST_PROXY)\n"
     "  migrate --db URL                  apply database migrations\n"
     "  demo --db URL [--scale small|district|city]\n"
     "  demo-logins --db URL              print the demo accounts\n"
     "  useradd --db URL --username U --name N --role ROLE [--school ID]\n"
     "  verify --db URL                   re-check the prepaid-funds ledger (exit 1 if broken)\n"
     "  --version\n"
-    "URL is sqlite:PATH or postgresql://...\n";
+    "URL is sqlite:PATH or postgresql://...\n"
+    "Every command with --db also takes --key-file FILE: the data key (64 hex digits). Without it,\n"
+    "SJ_DATA_KEY; else, for SQLite only, PATH.key beside the database (made on first use).\n";
 
 static int bad_usage(const char *why)
 {
@@ -59,6 +71,9 @@ int main(int argc, char **argv)
         printf("shuangjian %s\n", SJ_VERSION);
         return CLI_OK;
     }
+    if (strcmp(cmd, "routes") == 0)
+        return argc == 2 ? (app_routes_print() == 0 ? CLI_OK : CLI_FAIL)
+                         : bad_usage("routes takes no options");
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return CLI_OK;
@@ -84,6 +99,11 @@ int main(int argc, char **argv)
         else if (strcmp(k, "--username") == 0) o.username = v;
         else if (strcmp(k, "--name") == 0) o.name = v;
         else if (strcmp(k, "--role") == 0) o.role = v;
+        else if (strcmp(k, "--trust-proxy") == 0) {
+            if (o.ntrust_proxy >= CLIENT_MAX_PROXIES)
+                return bad_usage("too many --trust-proxy options");
+            o.trust_proxy[o.ntrust_proxy++] = v;
+        }
         else if (strcmp(k, "--school") == 0) {
             if (parse_long(v, &o.school) != 0)
                 return bad_usage("--school needs a number");

@@ -58,7 +58,8 @@ size_t as_sessions(const as_program *p, const as_day *days, size_t nd, char (*ou
 int as_is_session_day(db_conn *c, const as_program_row *p, const char *date);
 
 /* The pupil's school and class. DB_ROW, DB_DONE or an error. */
-int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *class_id);
+int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *class_id,
+                     int64_t *district_id);
 /* false after replying 404/500 */
 bool as_student_place_or_reply(req *r, int64_t student_id, int64_t *school_id);
 /* The same, and the caller must be staff of the pupil's school or the pupil's guardian (403). */

@@ -101,12 +101,8 @@ static bool guardian_at_school(req *r, int64_t school_id)
 /* The school's staff or a family with a pupil there (the fee table is public to them). */
 static bool school_reader_or_reply(req *r, int64_t school_id)
 {
-    int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", school_id);
-    if (rc != DB_ROW) {
-        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+    if (!auth_school_exists_or_reply(r, school_id))
         return false;
-    }
     if (!auth_school_staff(r->user, school_id) && !guardian_at_school(r, school_id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return false;
@@ -601,9 +597,6 @@ void afterschool_h_exit_vendor(req *r)
 {
     int64_t id = r->params[0];
     const char *date, *reason;
-    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
-        !body_str_or_reply(r, "reason", 200, true, &reason))
-        return;
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
                             "SELECT 1 FROM afterschool_vendors WHERE id = $1 AND district_id = $2", id, r->user->district_id);
@@ -611,6 +604,9 @@ void afterschool_h_exit_vendor(req *r)
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
+    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
+        !body_str_or_reply(r, "reason", 200, true, &reason))
+        return;
     rc = db_run(r->db,
                 "UPDATE afterschool_vendors SET status = 'exited', exited_on = $2, exit_reason = $3"
                 " WHERE id = $1", id, date, reason);
@@ -797,20 +793,24 @@ void afterschool_h_delete_enrolment(req *r)
 {
     int64_t id = r->params[0];
     db_stmt *s = db_query(r->db,
-                          "SELECT program_id, student_id, school_id FROM afterschool_enrolments"
+                          "SELECT program_id, student_id, school_id, district_id"
+                          " FROM afterschool_enrolments"
                           " WHERE id = $1 AND status IN ('enrolled', 'waitlisted')", id);
     int rc = s ? db_step(s) : DB_ERROR;
-    int64_t program_id = 0, student_id = 0, school_id = 0;
+    int64_t program_id = 0, student_id = 0, school_id = 0, district = 0;
     if (rc == DB_ROW) {
         program_id = db_col_int64(s, 0);
         student_id = db_col_int64(s, 1);
         school_id = db_col_int64(s, 2);
+        district = db_col_int64(s, 3);
     }
     db_finalize(s);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
+    if (!auth_same_district_or_reply(r, district))
+        return;
     bool admin = auth_school_admin(r->user, school_id);
     if (!admin && !auth_guardian_of(r, student_id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
@@ -900,12 +900,12 @@ void afterschool_h_list_student_enrolments(req *r)
 {
     int64_t student_id = r->params[0], school_id = 0;
     const char *term = req_query(r, "term");
+    if (!as_student_reader_or_reply(r, student_id, &school_id))
+        return;
     if (term && !term_valid(term)) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
         return;
     }
-    if (!as_student_reader_or_reply(r, student_id, &school_id))
-        return;
     reply_list(r,
                "SELECT e.id, e.program_id, p.name, p.kind, p.term, e.status,"
                " CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM"
@@ -1184,13 +1184,13 @@ void afterschool_h_take_roll(req *r)
     const char *date, *reason;
     int64_t *present = NULL;
     size_t npresent = 0;
-    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
-        !ids_or_reply(r, "present", AS_MAX_LIST, true, &present, &npresent) ||
-        !body_str_or_reply(r, "reason", 200, false, &reason))
-        return;
     as_program_row p;
     if (!as_program_load_or_reply(r, r->params[0], &p) ||
         !auth_school_staff_or_reply(r, p.school_id))
+        return;
+    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
+        !ids_or_reply(r, "present", AS_MAX_LIST, true, &present, &npresent) ||
+        !body_str_or_reply(r, "reason", 200, false, &reason))
         return;
     char today[AS_DATE_LEN];
     today_local(today);
@@ -1286,14 +1286,14 @@ void afterschool_h_take_roll(req *r)
 void afterschool_h_get_roll(req *r)
 {
     const char *date = req_query(r, "date");
-    if (!date || !valid_date(date)) {
-        reply_err_field(r, date ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "date");
-        return;
-    }
     as_program_row p;
     if (!as_program_load_or_reply(r, r->params[0], &p) ||
         !auth_school_staff_or_reply(r, p.school_id))
         return;
+    if (!date || !valid_date(date)) {
+        reply_err_field(r, date ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "date");
+        return;
+    }
     char today[AS_DATE_LEN];
     today_local(today);
     int k = as_is_session_day(r->db, &p, date);
@@ -1361,14 +1361,14 @@ void afterschool_h_correct_roll(req *r)
     const char *date, *reason;
     int64_t student_id;
     bool present;
+    as_program_row p;
+    if (!as_program_load_or_reply(r, r->params[0], &p) ||
+        !auth_school_staff_or_reply(r, p.school_id))
+        return;
     if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
         !body_int_or_reply(r, "student_id", 1, INT64_MAX, true, &student_id) ||
         !body_bool_or_reply(r, "present", true, &present) ||
         !body_str_or_reply(r, "reason", 200, true, &reason))
-        return;
-    as_program_row p;
-    if (!as_program_load_or_reply(r, r->params[0], &p) ||
-        !auth_school_staff_or_reply(r, p.school_id))
         return;
     int rc = db_begin_write(r->db);
     if (rc == DB_OK)

@@ -428,6 +428,8 @@ void afterschool_h_get_subsidies(req *r)
         reply_err_field(r, term ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "term");
         return;
     }
+    if (!auth_school_exists_or_reply(r, school_id))
+        return;
     if (!auth_district_staff(r->user) && !auth_school_admin_or_reply(r, school_id))
         return;
     db_stmt *s = db_query(r->db,
@@ -701,6 +703,8 @@ static bool report_scope_or_reply(req *r, const char **term, int64_t *school_id)
         reply_err_field(r, *term ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "term");
         return false;
     }
+    if (*school_id && !auth_school_exists_or_reply(r, *school_id))
+        return false;
     if (auth_district_staff(r->user))
         return true;
     if (!*school_id) {

@@ -21,16 +21,27 @@ static void fail_tx(req *r, int rc)
 }
 
 /* May the caller see this teacher's duty and bank? Themself, the district, or an admin of a
- * school where the teacher works. */
-static bool may_see_staff(req *r, int64_t user_id)
+ * school where the teacher works. false after replying 404 (no such user in the caller's
+ * district) or 403. */
+static bool staff_visible_or_reply(req *r, int64_t user_id)
 {
-    if (user_id == r->user->id || auth_district_staff(r->user))
+    int64_t district = 0, one = 0;
+    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM users WHERE id = $1",
+                            user_id);
+    if (rc != DB_ROW) {
+        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+        return false;
+    }
+    if (!auth_same_district_or_reply(r, district))
+        return false;
+    if (user_id == r->user->id || auth_district_staff(r->user) ||
+        db_query_int64(r->db, &one,
+                       "SELECT 1 FROM user_roles t JOIN user_roles a ON a.school_id = t.school_id"
+                       " WHERE t.user_id = $1 AND a.user_id = $2 AND a.role = 'school_admin'"
+                       " AND t.role IN ('teacher', 'grade_leader', 'school_admin')", user_id, r->user->id) == DB_ROW)
         return true;
-    int64_t one = 0;
-    return db_query_int64(r->db, &one,
-                          "SELECT 1 FROM user_roles t JOIN user_roles a ON a.school_id = t.school_id"
-                          " WHERE t.user_id = $1 AND a.user_id = $2 AND a.role = 'school_admin'"
-                          " AND t.role IN ('teacher', 'grade_leader', 'school_admin')", user_id, r->user->id) == DB_ROW;
+    reply_err(r, SJ_ERR_FORBIDDEN);
+    return false;
 }
 
 static json_t *credits_json(req *r, int64_t user_id, int64_t earned, int64_t held, int64_t spent)
@@ -130,12 +141,9 @@ void afterschool_h_create_duty(req *r)
 void afterschool_h_list_duties(req *r)
 {
     int64_t user_id;
-    if (!req_query_int64_or_reply(r, "user_id", r->user->id, &user_id))
+    if (!req_query_int64_or_reply(r, "user_id", r->user->id, &user_id) ||
+        !staff_visible_or_reply(r, user_id))
         return;
-    if (!may_see_staff(r, user_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
     reply_list(r,
                "SELECT d.id, d.program_id, p.name, d.date, d.minutes, d.covering_for"
                " FROM afterschool_duties d JOIN afterschool_programs p ON p.id = d.program_id"
@@ -146,16 +154,9 @@ void afterschool_h_list_duties(req *r)
 
 void afterschool_h_get_credits(req *r)
 {
-    int64_t user_id = r->params[0], one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", user_id);
-    if (rc != DB_ROW) {
-        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+    int64_t user_id = r->params[0];
+    if (!staff_visible_or_reply(r, user_id))
         return;
-    }
-    if (!may_see_staff(r, user_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
-        return;
-    }
     int64_t earned = 0, held = 0, spent = 0;
     if (as_credits(r->db, user_id, &earned, &held, &spent) != DB_OK) {
         reply_err(r, SJ_ERR_INTERNAL);
@@ -321,9 +322,6 @@ void afterschool_h_decide_leave(req *r)
     int64_t id = r->params[0];
     bool approve;
     const char *note;
-    if (!body_require_object_or_reply(r) || !body_bool_or_reply(r, "approve", true, &approve) ||
-        !body_str_or_reply(r, "note", 200, false, &note))
-        return;
     db_stmt *s = db_query(r->db, "SELECT school_id, user_id FROM afterschool_leave WHERE id = $1", id);
     int rc = s ? db_step(s) : DB_ERROR;
     int64_t school_id = 0, user_id = 0;
@@ -337,6 +335,9 @@ void afterschool_h_decide_leave(req *r)
         return;
     }
     if (!auth_school_admin_or_reply(r, school_id))
+        return;
+    if (!body_require_object_or_reply(r) || !body_bool_or_reply(r, "approve", true, &approve) ||
+        !body_str_or_reply(r, "note", 200, false, &note))
         return;
     /* the teacher's lock: a decision and a new request never see the bank half-changed */
     rc = db_begin_write(r->db);

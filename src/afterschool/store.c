@@ -72,7 +72,7 @@ bool as_program_load_or_reply(req *r, int64_t id, as_program_row *out)
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
-    return true;
+    return auth_same_district_or_reply(r, out->district_id);
 }
 
 json_t *as_program_json(const as_program_row *p)
@@ -143,10 +143,10 @@ int as_is_session_day(db_conn *c, const as_program_row *p, const char *date)
     return k == DAY_SCHOOL;
 }
 
-int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *class_id)
+int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *class_id,
+                     int64_t *district_id)
 {
-    db_stmt *s = db_query(c, "SELECT school_id, class_id FROM students WHERE id = $1",
-                          student_id);
+    db_stmt *s = db_query(c, "SELECT school_id, class_id, district_id FROM students WHERE id = $1", student_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -155,6 +155,8 @@ int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t
             *school_id = db_col_int64(s, 0);
         if (class_id)
             *class_id = db_col_int64(s, 1);
+        if (district_id)
+            *district_id = db_col_int64(s, 2);
     }
     db_finalize(s);
     return rc;
@@ -162,12 +164,13 @@ int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t
 
 bool as_student_place_or_reply(req *r, int64_t student_id, int64_t *school_id)
 {
-    int rc = as_student_place(r->db, student_id, school_id, NULL);
+    int64_t district = 0;
+    int rc = as_student_place(r->db, student_id, school_id, NULL, &district);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
-    return true;
+    return auth_same_district_or_reply(r, district);
 }
 
 bool as_student_reader_or_reply(req *r, int64_t student_id, int64_t *school_id)

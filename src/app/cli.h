@@ -12,6 +12,8 @@ typedef struct {
         *role, *district;
     long school, threads;
     int quiet;
+    const char *trust_proxy[CLIENT_MAX_PROXIES]; /* serve --trust-proxy, each a comma list */
+    int ntrust_proxy;
 } cli_opts;
 
 /* Exit codes: 0 ok, 1 failure, 2 bad usage. */

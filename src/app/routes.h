@@ -9,4 +9,8 @@
 
 extern const routes_fn app_route_tables[];
 
+/* The whole table as JSON, for `shuangjian routes` (the generated authorisation test). */
+json_t *app_routes_json(void);
+int app_routes_print(void); /* to standard output; 0 when written */
+
 #endif

@@ -3,9 +3,15 @@
  * teaching assignments, pupils, guardians, and the lists each role may read.
  *
  * Scope (deny by default): the role gate in each route lets only plausible roles in; each
- * handler then checks the object's school against the caller's roles (auth.c). A teacher
- * reading pupils of a class they do not teach is allowed within their school but recorded in
- * the audit log (PIPL).
+ * handler then finds the path object (404 when it is another district's), checks its school
+ * against the caller's roles (auth.c), and only then reads the body. A teacher reading pupils
+ * of a class they do not teach is allowed within their school but recorded in the audit log
+ * (PIPL).
+ *
+ * Ways into an account are kept inside the granter's scope: roles are granted only at the
+ * granter's own school(s) or district; the guardian role is granted alone; a pupil is linked
+ * only to a family account (the guardian role and no other), because the school's admin then
+ * manages that account (api_account.c); teaching rows only for the school's own staff.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -150,7 +156,8 @@ static void h_class_get(req *r)
     int64_t id = r->params[0];
     db_stmt *s = db_query(r->db,
                           "SELECT c.id, c.school_id, c.grade, c.name, s.name FROM classes c"
-                          " JOIN schools s ON s.id = c.school_id WHERE c.id = $1", id);
+                          " JOIN schools s ON s.id = c.school_id WHERE c.id = $1"
+                          " AND c.district_id = $2", id, r->user->district_id);
     json_t *rows = db_rows_json(s, "id:i,school_id:i,grade:i,name:s,school_name:s");
     if (!rows || json_array_size(rows) != 1) {
         json_decref(rows);
@@ -181,7 +188,8 @@ static bool username_ok(const char *u)
     return true;
 }
 
-/* May the caller grant this role? Only inside its own scope. */
+/* May the caller grant this role? Only inside its own scope; the role's school or
+ * institution has already been found in the caller's district (roles_or_reply). */
 static bool may_grant(const user *u, const role *ro)
 {
     if (auth_district(u))
@@ -234,20 +242,35 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
         ro->school_id = json_is_integer(sid) ? json_integer_value(sid) : 0;
         ro->grade = json_is_integer(gr) ? (int)json_integer_value(gr) : 0;
         ro->institution_id = json_is_integer(iid) ? json_integer_value(iid) : 0;
-        if (ro->school_id) {
-            int64_t one;
-            int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1",
-                                    ro->school_id);
-            if (rc != DB_ROW) {
-                reply_err_field(r, SJ_ERR_BAD_FIELD, "roles");
-                return false;
-            }
+        /* the role's school or institution must be one of the caller's district */
+        int64_t district = 0;
+        int rc = DB_ROW;
+        if (ro->school_id)
+            rc = db_query_int64(r->db, &district, "SELECT district_id FROM schools WHERE id = $1", ro->school_id);
+        else if (ro->kind == ROLE_INSTITUTION_ADMIN)
+            rc = r->app->institution_district(r->db, ro->institution_id, &district);
+        else
+            district = r->user->district_id;
+        if (rc != DB_ROW || district != r->user->district_id) {
+            if (rc == DB_ROW || rc == DB_DONE)
+                reply_err_detail(r, SJ_ERR_BAD_FIELD,
+                                 json_pack("{s:s,s:I}", "field", "roles", "index", (json_int_t)i));
+            else
+                reply_err(r, SJ_ERR_INTERNAL);
+            return false;
         }
         if (!may_grant(r->user, ro)) {
             reply_err(r, SJ_ERR_FORBIDDEN);
             return false;
         }
     }
+    /* a family account is a family account only: a guardianship opens the account to the
+     * pupil's school (api_account.c), so the guardian role is never mixed with another */
+    for (int k = 0; k < *nroles && *nroles > 1; k++)
+        if (roles[k].kind == ROLE_GUARDIAN) {
+            reply_err_detail(r, SJ_ERR_GUARDIAN_ROLE_ALONE, json_pack("{s:s}", "field", "roles"));
+            return false;
+        }
     return true;
 }
 
@@ -362,6 +385,8 @@ static void h_user_list(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "role");
         return;
     }
+    if (school_id && !auth_school_exists_or_reply(r, school_id))
+        return;
     if (!auth_district_staff(r->user)) {
         /* a school admin sees the staff of their own school */
         if (!school_id || !auth_school_admin(r->user, school_id)) {
@@ -404,12 +429,13 @@ static void h_class_teacher_add(req *r)
 {
     int64_t class_id = r->params[0], user_id, school_id;
     const char *subject;
+    if (!auth_class_admin_or_reply(r, class_id, &school_id))
+        return;
     if (!body_require_object_or_reply(r) ||
         !body_int_or_reply(r, "user_id", 1, INT64_MAX, true, &user_id) ||
         !body_str_or_reply(r, "subject", 20, true, &subject))
         return;
-    if (!auth_class_admin_or_reply(r, class_id, &school_id))
-        return;
+    /* only staff of this school teach here: a teaching row opens the class's pupils */
     int64_t one = 0;
     int rc = db_query_int64(r->db, &one,
                             "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2"
@@ -478,23 +504,25 @@ static void h_student_create(req *r)
                                  (json_int_t)class_id, "name", name, "student_no", student_no));
 }
 
-/* The pupil's class and school; false after replying 404/500. */
+/* The pupil's class and school; false after replying 404 (none, or another district's) or
+ * 500. */
 static bool student_place_or_reply(req *r, int64_t student_id, int64_t *class_id,
                                    int64_t *school_id)
 {
-    db_stmt *s = db_query(r->db, "SELECT class_id, school_id FROM students WHERE id = $1",
-                          student_id);
+    db_stmt *s = db_query(r->db, "SELECT class_id, school_id, district_id FROM students WHERE id = $1", student_id);
     int rc = s ? db_step(s) : DB_ERROR;
+    int64_t district = 0;
     if (rc == DB_ROW) {
         *class_id = db_col_int64(s, 0);
         *school_id = db_col_int64(s, 1);
+        district = db_col_int64(s, 2);
     }
     db_finalize(s);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
-    return true;
+    return auth_same_district_or_reply(r, district);
 }
 
 /* A staff read of pupils outside the reader's own classes goes to the audit log. */
@@ -558,37 +586,66 @@ static void h_class_students(req *r)
                "id:i,name:s,student_no:s,gender:S", class_id);
 }
 
+/* The account's roles: *guardian when it holds the guardian role, *other when it holds any
+ * other. false on a store error. */
+static bool account_roles(req *r, int64_t uid, bool *guardian, bool *other)
+{
+    *guardian = *other = false;
+    db_stmt *s = db_query(r->db, "SELECT role FROM user_roles WHERE user_id = $1", uid);
+    if (!s)
+        return false;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (role_parse(db_col_text(s, 0)) == ROLE_GUARDIAN)
+            *guardian = true;
+        else
+            *other = true;
+    }
+    db_finalize(s);
+    return rc == DB_DONE;
+}
+
+/* Links a family account to a pupil. Only an account that holds the guardian role and no
+ * other may be linked: the school's admin manages the accounts of its pupils' guardians
+ * (passwords, phones), so linking a staff or admin account would hand it to them. An account
+ * with no role at all is refused too: the API and the roster import make family accounts
+ * with the guardian role, so a roleless one is not a family's. */
 static void h_guardian_link(req *r)
 {
     int64_t student_id = r->params[0], user_id, class_id, school_id;
     const char *relation;
-    if (!body_require_object_or_reply(r) ||
-        !body_int_or_reply(r, "user_id", 1, INT64_MAX, true, &user_id) ||
-        !body_str_or_reply(r, "relation", 20, false, &relation))
-        return;
     if (!student_place_or_reply(r, student_id, &class_id, &school_id))
         return;
     if (!auth_school_admin(r->user, school_id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM users WHERE id = $1", user_id);
-    if (rc != DB_ROW) {
-        reply_err_field(r, rc == DB_DONE ? SJ_ERR_BAD_FIELD : SJ_ERR_INTERNAL, "user_id");
+    if (!body_require_object_or_reply(r) ||
+        !body_int_or_reply(r, "user_id", 1, INT64_MAX, true, &user_id) ||
+        !body_str_or_reply(r, "relation", 20, false, &relation))
+        return;
+    int64_t district = 0;
+    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM users WHERE id = $1",
+                            user_id);
+    if (rc != DB_ROW || district != r->user->district_id) {
+        reply_err_field(r, rc == DB_ROW || rc == DB_DONE ? SJ_ERR_BAD_FIELD : SJ_ERR_INTERNAL,
+                        "user_id");
         return;
     }
-    rc = db_begin_write(r->db);
-    if (rc == DB_OK)
+    /* the roles are read inside the write transaction that links, so the check and the link
+     * see the same account */
+    bool guardian = false, other = false;
+    rc = db_begin_write(r->db) == DB_OK ? DB_DONE : DB_ERROR;
+    if (rc == DB_DONE && !account_roles(r, user_id, &guardian, &other))
+        rc = DB_ERROR;
+    if (rc == DB_DONE && (!guardian || other)) {
+        db_rollback(r->db);
+        reply_err_detail(r, SJ_ERR_NOT_A_GUARDIAN, json_pack("{s:s}", "field", "user_id"));
+        return;
+    }
+    if (rc == DB_DONE)
         rc = db_run(r->db,
                     "INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)", student_id, user_id, relation);
-    /* the person becomes a guardian if they were not one already */
-    if (rc == DB_DONE &&
-        db_query_int64(r->db, &one,
-                       "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'guardian'",
-                       user_id) == DB_DONE)
-        rc = db_run(r->db, "INSERT INTO user_roles (user_id, role) VALUES ($1, 'guardian')",
-                    user_id);
     if (rc == DB_DONE && db_commit(r->db) == DB_OK) {
         r->audit_target = student_id;
         reply_json(r, 201, json_pack("{s:I,s:I}", "student_id", (json_int_t)student_id, "user_id",

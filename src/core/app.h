@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#include "client_addr.h"
 #include "errors.h"
 #include "db.h"
 #include "verdict.h"
@@ -35,12 +36,18 @@ typedef struct app {
     const policy *base_pol;  /* national defaults with the --policy file on top (policy.h) */
     const routes_fn *route_tables; /* every route table of the program, NULL-terminated (the
                                       program's own: src/app/routes.c) */
+    /* The district of an institution: the training module's, set by src/app/cli.c so that
+     * core asks without importing a module. DB_ROW with *district_id set, DB_DONE when none. */
+    int (*institution_district)(db_conn *c, int64_t institution_id, int64_t *district_id);
     policy_store *policies;  /* each district's versions over base_pol (policy_store.c); a
                                 request's policy (req.pol) is its caller's district's */
     session_cache *sessions; /* recent session look-ups (session_cache.c) */
     const char *web_dir;     /* static files, or NULL */
-    int login_max_failures;  /* lock-out after this many failures ... */
-    int login_window_s;      /* ... within this many seconds */
+    int login_max_failures;  /* lock-out of a username from one address after this many ... */
+    int login_window_s;      /* ... within this many seconds (api_session.c) */
+    int login_max_failures_addr; /* one address, all usernames together, in the same window */
+    char login_dummy_hash[128];  /* Argon2id of nothing anyone knows, for unknown usernames */
+    client_proxies proxies;  /* X-Forwarded-For is believed only from these (client_addr.h) */
     int session_ttl_s;
     int quiet;               /* no access log */
     unsigned char data_key[32]; /* seals phone and ID numbers at rest (pii.c) */
@@ -92,7 +99,7 @@ struct req {
                                   after authentication; the first district for the public) */
     int english;               /* the client asked for English */
     char request_id[24];
-    char ip[48];
+    char ip[CLIENT_ADDR_LEN];  /* the client (client_addr.h): the peer, or behind a trusted proxy */
     void *conn;                /* struct MHD_Connection * */
     /* the answer */
     int status;
@@ -102,6 +109,7 @@ struct req {
     const char *resp_disposition; /* Content-Disposition, for downloads */
     int replied;
     int64_t audit_target;      /* id a write touched, for the audit row */
+    int64_t retry_after_s;     /* > 0: the Retry-After header (from the error's retry_after_s) */
     struct arena *arena;
 };
 
@@ -124,7 +132,9 @@ void reply_json(req *r, int status, json_t *body);     /* steals body */
 void reply_empty(req *r, int status);
 void reply_raw(req *r, int status, const char *type, const char *data, size_t len);
 void reply_err(req *r, sj_err e);
-void reply_err_detail(req *r, sj_err e, json_t *extra); /* extra's keys merged into "error" */
+/* extra's keys are merged into "error". An integer "retry_after_s" among them (seconds until
+ * the client may try again) also becomes the Retry-After header: every 429 carries it. */
+void reply_err_detail(req *r, sj_err e, json_t *extra);
 void reply_err_field(req *r, sj_err e, const char *field);
 /* The one reply for a refusal (verdict.h): its status, code, rule, words and numbers; extra's
  * keys (may be NULL; stolen) are added to "error". reply_err* are this with a plain error. */
@@ -187,7 +197,13 @@ bool auth_institution_admin(const user *u, int64_t institution_id);
 bool auth_teaches(req *r, int64_t class_id, const char *subject); /* subject NULL: any */
 bool auth_guardian_of(req *r, int64_t student_id);
 bool auth_guardian_in_class(req *r, int64_t class_id);
-/* Each replies 403 (or 404 when the object does not exist) and returns false. */
+/* 404 (and false) unless district_id is the caller's: another district's objects do not
+ * exist for the caller. Every handler that finds an object by id checks its district. */
+bool auth_same_district_or_reply(req *r, int64_t district_id);
+/* 404 unless the school exists in the caller's district. */
+bool auth_school_exists_or_reply(req *r, int64_t school_id);
+/* Each replies 403 (or 404 when the object does not exist or is another district's) and
+ * returns false. */
 bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out, int *grade_out);
 bool auth_school_staff_or_reply(req *r, int64_t school_id);
 bool auth_class_admin_or_reply(req *r, int64_t class_id, int64_t *school_id_out);

@@ -5,6 +5,17 @@
  * grade_leader and teacher are tied to one school (grade_leader also to a grade); a teacher's
  * classes are their `teaching` rows; a guardian sees only the pupils linked to them;
  * institution_admin only their institution.
+ *
+ * Districts: the pure checks (auth_school_admin, auth_district_staff...) look at the caller's
+ * roles only, so a district role passes them for any school id. Every object is therefore
+ * first found together with its district and answered 404 when that is not the caller's
+ * (auth_same_district_or_reply, and the *_or_reply helpers below do it themselves): another
+ * district's objects do not exist for the caller.
+ *
+ * Accounts (auth_manages_user_or_reply): an admin may set the password of, or reveal the
+ * phone of, an account only when the admin's scope holds every role and every pupil of it. A
+ * guardianship is a way into an account, so only an account that holds the guardian role
+ * and no other may be linked to a pupil (api_people.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +52,20 @@ bool auth_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES])
 bool auth_password_verify(const char *hash, const char *pw)
 {
     return hash && *hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+_Static_assert(sizeof ((app *)0)->login_dummy_hash == crypto_pwhash_STRBYTES,
+               "app.login_dummy_hash holds one Argon2id string");
+
+bool auth_password_dummy(char out[crypto_pwhash_STRBYTES])
+{
+    unsigned char raw[32];
+    char pw[2 * sizeof raw + 1];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+    bool ok = auth_password_hash(pw, out);
+    sodium_memzero(pw, sizeof pw);
+    return ok;
 }
 
 void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX])
@@ -225,10 +250,17 @@ bool auth_guardian_in_class(req *r, int64_t class_id)
                           " WHERE s.class_id = $1 AND g.user_id = $2", class_id, r->user->id) == DB_ROW;
 }
 
+bool auth_same_district_or_reply(req *r, int64_t district_id)
+{
+    if (r->user && district_id == r->user->district_id)
+        return true;
+    reply_err(r, SJ_ERR_NOT_FOUND);
+    return false;
+}
+
 bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out, int *grade_out)
 {
-    db_stmt *s = db_query(r->db, "SELECT school_id, grade FROM classes WHERE id = $1",
-                          class_id);
+    db_stmt *s = db_query(r->db, "SELECT school_id, grade, district_id FROM classes WHERE id = $1", class_id);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
@@ -236,11 +268,14 @@ bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out,
     int rc = db_step(s);
     int64_t school = rc == DB_ROW ? db_col_int64(s, 0) : 0;
     int grade = rc == DB_ROW ? (int)db_col_int64(s, 1) : 0;
+    int64_t district = rc == DB_ROW ? db_col_int64(s, 2) : 0;
     db_finalize(s);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
+    if (!auth_same_district_or_reply(r, district))
+        return false;
     if (!auth_school_staff(r->user, school)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return false;
@@ -252,20 +287,21 @@ bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out,
     return true;
 }
 
-static bool school_exists_or_reply(req *r, int64_t school_id)
+bool auth_school_exists_or_reply(req *r, int64_t school_id)
 {
-    int64_t one = 0;
-    int rc = db_query_int64(r->db, &one, "SELECT 1 FROM schools WHERE id = $1", school_id);
+    int64_t district = 0;
+    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM schools WHERE id = $1",
+                            school_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
-    return true;
+    return auth_same_district_or_reply(r, district);
 }
 
 bool auth_school_staff_or_reply(req *r, int64_t school_id)
 {
-    if (!school_exists_or_reply(r, school_id))
+    if (!auth_school_exists_or_reply(r, school_id))
         return false;
     if (!auth_school_staff(r->user, school_id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
@@ -276,7 +312,7 @@ bool auth_school_staff_or_reply(req *r, int64_t school_id)
 
 bool auth_school_admin_or_reply(req *r, int64_t school_id)
 {
-    if (!school_exists_or_reply(r, school_id))
+    if (!auth_school_exists_or_reply(r, school_id))
         return false;
     if (!auth_school_admin(r->user, school_id)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
@@ -296,5 +332,81 @@ bool auth_class_admin_or_reply(req *r, int64_t class_id, int64_t *school_id_out)
     }
     if (school_id_out)
         *school_id_out = school;
+    return true;
+}
+
+/* One of the caller's own school_admin roles is at this school (district roles aside). */
+static bool admins_school(const user *u, int64_t school_id)
+{
+    for (int i = 0; u && i < u->nroles; i++)
+        if (u->roles[i].kind == ROLE_SCHOOL_ADMIN && u->roles[i].school_id == school_id)
+            return true;
+    return false;
+}
+
+/* Steps through the rows of `s` and counts the schools the caller administers (*inside) and
+ * the rest (*outside). `roles`: rows are (role, school_id) of user_roles, where a guardian row
+ * is skipped and a role without a school (district, institution) counts as outside; otherwise
+ * rows are (school_id) of pupils. Finalizes s; DB_DONE or an error. */
+static int count_schools(const user *u, db_stmt *s, int *inside, int *outside, bool roles)
+{
+    if (!s)
+        return DB_ERROR;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t school = db_col_int64(s, roles ? 1 : 0);
+        if (roles) {
+            role_kind k = role_parse(db_col_text(s, 0));
+            if (k == ROLE_GUARDIAN)
+                continue; /* a guardian's scope is their pupils, counted separately */
+            bool school_role = k == ROLE_SCHOOL_ADMIN || k == ROLE_GRADE_LEADER || k == ROLE_TEACHER;
+            if (!school_role) {
+                (*outside)++; /* district, inspector, institution or unknown roles */
+                continue;
+            }
+        }
+        if (admins_school(u, school))
+            (*inside)++;
+        else
+            (*outside)++;
+    }
+    db_finalize(s);
+    return rc;
+}
+
+bool auth_manages_user_or_reply(req *r, int64_t uid, bool district_staff_may)
+{
+    int64_t district = 0;
+    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM users WHERE id = $1",
+                            uid);
+    if (rc != DB_ROW) {
+        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+        return false;
+    }
+    if (!auth_same_district_or_reply(r, district))
+        return false;
+    if (auth_district(r->user) || (district_staff_may && auth_district_staff(r->user)))
+        return true;
+    /* A school admin: every role of the account at one of the admin's schools, every pupil it
+     * is a guardian of at one of them, and at least one of either (an account with neither is
+     * nobody's at a school: the district's). */
+    int inside = 0, outside = 0;
+    rc = count_schools(r->user,
+                       db_query(r->db, "SELECT role, school_id FROM user_roles WHERE user_id = $1", uid),
+                       &inside, &outside, true);
+    if (rc == DB_DONE)
+        rc = count_schools(r->user,
+                           db_query(r->db,
+                                    "SELECT DISTINCT s.school_id FROM guardianships g"
+                                    " JOIN students s ON s.id = g.student_id WHERE g.user_id = $1", uid),
+                           &inside, &outside, false);
+    if (rc != DB_DONE) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return false;
+    }
+    if (outside > 0 || inside == 0) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return false;
+    }
     return true;
 }

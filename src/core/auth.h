@@ -16,6 +16,9 @@
 
 bool auth_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
 bool auth_password_verify(const char *hash, const char *pw);
+/* A hash made like auth_password_hash of a random password nobody knows: checking a password
+ * against it costs what checking a real one costs (log-in of an unknown username). */
+bool auth_password_dummy(char out[crypto_pwhash_STRBYTES]);
 void auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HASH_HEX]);
 void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX]);
 
@@ -23,6 +26,12 @@ void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX]);
 int auth_load_user(db_conn *c, int64_t user_id, user *u);
 /* The caller of a token, through the session cache when one is given (may be NULL). */
 int auth_session_user(db_conn *c, session_cache *cache, const char *token, user *u);
+
+/* May the caller set the password of, or reveal the phone of, account uid? 404 when there is
+ * no such account in the caller's district; true for the district admin (and for district
+ * staff when district_staff_may); a school admin only when every role and every pupil of the
+ * account lies at a school they administer, and there is at least one; 403 otherwise. */
+bool auth_manages_user_or_reply(req *r, int64_t uid, bool district_staff_may);
 
 const char *role_name(role_kind k);
 role_kind role_parse(const char *s); /* 0 when unknown */

@@ -28,6 +28,14 @@
     X(USERNAME_TAKEN, 409, "username_taken", "用户名已被使用", "The username is taken")         \
     X(CONFLICT, 409, "conflict", "与已有数据冲突", "Conflicts with existing data")             \
     X(ALREADY_LINKED, 409, "already_linked", "已经关联过", "Already linked")                   \
+    X(NOT_A_GUARDIAN, 409, "not_a_guardian_account",                                           \
+      "只能关联家长账号:该账号没有家长身份,或同时拥有教职工、管理员等其他身份,请为家长另建账号", \
+      "Only a family account can be linked: this account is not a guardian's, or it also "    \
+      "holds a staff or admin role; make the family an account of its own")                   \
+    X(GUARDIAN_ROLE_ALONE, 422, "guardian_role_alone",                                         \
+      "家长身份只能单独授予:家长账号不能同时拥有教职工、管理员或机构身份,请分别建立账号",       \
+      "The guardian role is granted alone: a family account cannot also hold a staff, admin " \
+      "or institution role; make two accounts")                                                \
     X(STUDENT_NO_TAKEN, 409, "student_no_taken", "学籍号已存在", "The student number exists")  \
     X(LICENSE_TAKEN, 409, "license_taken", "该办学许可证编号已登记", "This licence is registered") \
     X(INSTITUTION_INACTIVE, 409, "institution_not_active", "该机构已停业或被暂停",             \

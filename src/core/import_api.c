@@ -6,8 +6,10 @@
  * 422 `import_rejected` with every {row, column, message} and nothing stored. A clean file is
  * stored in one write transaction: classes found or made, pupils inserted (a 学籍辅号 already
  * in the district rejects the whole file, naming the row), guardians found by phone or ID
- * number (a sibling's parent is linked, not made twice) or made as accounts without a
- * password (they log in once the school gives them one). Phone and ID numbers are sealed.
+ * number among the district's family accounts (a sibling's parent is linked, not made twice;
+ * a staff or admin account with that phone is never linked: the family gets an account of its
+ * own) or made as accounts without a password (they log in once the school gives them one).
+ * Phone and ID numbers are sealed.
  * Statements are prepared once and reused row after row: 50,000 rows take seconds.
  */
 #include <stdio.h>
@@ -53,8 +55,17 @@ static bool stmts_prepare(db_conn *c, import_stmts *s)
     s->ins_student = db_prepare(c, "INSERT INTO students (district_id, school_id, class_id, name, student_no,"
                                    " gender, id_type, id_enc, id_hash, id_masked, created_at)"
                                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id");
-    s->find_guardian_phone = db_prepare(c, "SELECT id FROM users WHERE phone_hash = $1 ORDER BY id LIMIT 1");
-    s->find_guardian_id = db_prepare(c, "SELECT id FROM users WHERE id_hash = $1 ORDER BY id LIMIT 1");
+    /* a family account of the district (the guardian role and no other): a staff or admin
+     * account with the same phone is never linked to a pupil (it would fall to the school's
+     * admin to manage; see api_account.c), the family gets an account of its own */
+#define FAMILY_ACCOUNT                                                                      \
+    " AND u.district_id = $2 AND EXISTS (SELECT 1 FROM user_roles ro WHERE ro.user_id = u.id" \
+    " AND ro.role = 'guardian') AND NOT EXISTS (SELECT 1 FROM user_roles ro"                \
+    " WHERE ro.user_id = u.id AND ro.role <> 'guardian') ORDER BY u.id LIMIT 1"
+    s->find_guardian_phone =
+        db_prepare(c, "SELECT u.id FROM users u WHERE u.phone_hash = $1" FAMILY_ACCOUNT);
+    s->find_guardian_id = db_prepare(c, "SELECT u.id FROM users u WHERE u.id_hash = $1" FAMILY_ACCOUNT);
+#undef FAMILY_ACCOUNT
     s->ins_user = db_prepare(c, "INSERT INTO users (district_id, username, name, phone_enc, phone_hash,"
                                 " phone_masked, id_type, id_enc, id_hash, id_masked, created_at)"
                                 " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id");
@@ -251,9 +262,11 @@ static void h_import_students(req *r)
             if (gu->id_no[0])
                 seal(a, gu->id_no, false, &gid);
             db_bind_text(st.find_guardian_phone, 1, ph.hash);
+            db_bind_int64(st.find_guardian_phone, 2, district);
             int64_t uid = run_id(st.find_guardian_phone, &rc);
             if (!uid && gu->id_no[0] && rc == DB_DONE) {
                 db_bind_text(st.find_guardian_id, 1, gid.hash);
+                db_bind_int64(st.find_guardian_id, 2, district);
                 uid = run_id(st.find_guardian_id, &rc);
             }
             if (!uid && rc == DB_DONE) {

@@ -150,6 +150,11 @@ void reply_verdict(req *r, const verdict *v, json_t *extra)
         json_decref(extra);
     }
     sj_err e = v->err == SJ_ERR_OK ? SJ_ERR_INTERNAL : v->err; /* an OK verdict is no refusal */
+    /* the one path to Retry-After: http.c writes the header from r->retry_after_s */
+    json_t *retry = json_object_get(err, "retry_after_s");
+    r->retry_after_s = json_is_integer(retry) && json_integer_value(retry) > 0
+                           ? json_integer_value(retry)
+                           : 0;
     reply_json(r, sj_err_status(e), json_pack("{s:o}", "error", err));
 }
 

@@ -51,6 +51,8 @@ static bool contract_or_reply(req *r, int64_t id, unsigned allowed, funds_contra
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
+    if (!auth_same_district_or_reply(r, c->district_id))
+        return false;
     if (!(contract_seer(r, c) & allowed)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return false;
@@ -375,10 +377,10 @@ static void h_payment(req *r)
 {
     funds_contract c;
     int64_t amount, txn = 0;
+    if (!contract_or_reply(r, r->params[0], SEE_GUARDIAN, &c))
+        return;
     if (!body_require_object_or_reply(r) ||
         !body_int_or_reply(r, "amount_fen", 1, 100000000000LL, true, &amount))
-        return;
-    if (!contract_or_reply(r, r->params[0], SEE_GUARDIAN, &c))
         return;
     int rc = movement_begin(r, c.id, &c);
     if (rc != DB_OK) {
@@ -408,9 +410,9 @@ static void h_lesson(req *r)
     funds_contract c;
     const char *date;
     int64_t txn = 0, lesson_id = 0;
-    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date))
-        return;
     if (!contract_or_reply(r, r->params[0], SEE_INSTITUTION, &c))
+        return;
+    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date))
         return;
     /* TR-2: a subject-based lesson may not fall on a weekend, holiday or vacation day */
     training_verdict v;
@@ -462,10 +464,10 @@ static void h_refund(req *r)
     funds_contract c;
     const char *reason = NULL;
     int64_t refund = 0;
+    if (!contract_or_reply(r, r->params[0], SEE_GUARDIAN | SEE_DISTRICT, &c))
+        return;
     if (r->body && (!body_require_object_or_reply(r) ||
                     !body_str_or_reply(r, "reason", 200, false, &reason)))
-        return;
-    if (!contract_or_reply(r, r->params[0], SEE_GUARDIAN | SEE_DISTRICT, &c))
         return;
     int rc = movement_begin(r, c.id, &c);
     if (rc != DB_OK) {
@@ -495,9 +497,6 @@ static void h_institution_state(req *r)
     static const char *const states[] = {"active", "suspended", "closed", NULL};
     const char *reason;
     int st;
-    if (!body_require_object_or_reply(r) || !body_enum_or_reply(r, "state", states, true, &st) ||
-        !body_str_or_reply(r, "reason", 500, st != 0, &reason))
-        return;
     training_institution in;
     int64_t id = r->params[0];
     int rc = training_institution_get(r->db, id, &in);
@@ -505,6 +504,9 @@ static void h_institution_state(req *r)
         reply_err(r, rc == DB_ROW || rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
+    if (!body_require_object_or_reply(r) || !body_enum_or_reply(r, "state", states, true, &st) ||
+        !body_str_or_reply(r, "reason", 500, st != 0, &reason))
+        return;
     rc = db_begin_write(r->db);
     if (rc == DB_OK)
         rc = db_lock(r->db, DB_LOCK_INSTITUTION, id);

@@ -511,6 +511,13 @@ static void h_feedback(req *r)
     bool completed = false, bedtime = false;
     hw_item it;
     hw_class cl;
+    /* the item first: only a guardian of a pupil of its class learns anything more */
+    if (!item_or_reply(r, r->params[0], &it))
+        return;
+    if (!auth_guardian_in_class(r, it.class_id)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return;
+    }
     if (!body_require_object_or_reply(r) ||
         !body_int_or_reply(r, "student_id", 1, INT64_MAX, true, &student_id) ||
         !body_int_or_reply(r, "minutes_spent", 0, HW_FEEDBACK_MAX_MINUTES, true, &spent) ||
@@ -522,8 +529,6 @@ static void h_feedback(req *r)
                         "A finished item was not stopped at bedtime");
         return;
     }
-    if (!item_or_reply(r, r->params[0], &it))
-        return;
     if (!auth_guardian_of(r, student_id)) {
         reply_field_msg(r, SJ_ERR_FORBIDDEN, "student_id", "只有该学生的家长可以反馈",
                         "Only this pupil's guardian may report");
@@ -638,16 +643,16 @@ static void h_unmarked(req *r)
 {
     int64_t school_id = r->params[0], days, limit, offset, total = 0;
     int64_t dflt = policy_v(r->pol)->hw8_unmarked_after_days;
-    if (!req_query_int64_or_reply(r, "days", dflt, &days) || !req_paging_or_reply(r, &limit, &offset))
-        return;
-    if (days < 0 || days > 365) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, "days");
-        return;
-    }
     if (!auth_school_staff_or_reply(r, school_id))
         return;
     if (!school_leader(r->user, school_id, 0) && !auth_district_staff(r->user)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
+        return;
+    }
+    if (!req_query_int64_or_reply(r, "days", dflt, &days) || !req_paging_or_reply(r, &limit, &offset))
+        return;
+    if (days < 0 || days > 365) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "days");
         return;
     }
     char today[11], until[11], since[11];
@@ -678,6 +683,8 @@ static void h_matrix(req *r)
     int64_t school_id = r->params[0], grade;
     char today[11], week[11], monday[11];
     today_local(today);
+    if (!auth_school_staff_or_reply(r, school_id))
+        return;
     if (!req_query_int64_or_reply(r, "grade", 0, &grade) ||
         !hw_query_date_or_reply(r, "week", today, week))
         return;
@@ -685,8 +692,6 @@ static void h_matrix(req *r)
         reply_err_field(r, grade ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "grade");
         return;
     }
-    if (!auth_school_staff_or_reply(r, school_id))
-        return;
     date_add_days(week, 1 - date_weekday(week), monday);
     const policy *pol = r->pol;
     json_t *days = json_array();
@@ -773,6 +778,13 @@ static void h_adjust(req *r)
     int64_t new_minutes = 0;
     hw_item it;
     hw_class cl;
+    if (!item_or_reply(r, r->params[0], &it) || !class_or_reply(r, it.class_id, &cl) ||
+        !auth_same_district_or_reply(r, cl.district_id))
+        return;
+    if (!school_leader(r->user, it.school_id, it.grade)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return;
+    }
     if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", false, &new_date) ||
         !body_int_or_reply(r, "minutes", 1, HW_ITEM_MAX_MINUTES, false, &new_minutes) ||
         !body_str_or_reply(r, "reason", 200, true, &reason))
@@ -780,12 +792,6 @@ static void h_adjust(req *r)
     if (!new_date && !new_minutes) {
         reply_field_msg(r, SJ_ERR_MISSING_FIELD, "date", "请给出新的日期或新的用时",
                         "Give a new date or new minutes");
-        return;
-    }
-    if (!item_or_reply(r, r->params[0], &it) || !class_or_reply(r, it.class_id, &cl))
-        return;
-    if (cl.district_id != r->user->district_id || !school_leader(r->user, it.school_id, it.grade)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
     if (!not_past_or_reply(r, it.date))

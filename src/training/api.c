@@ -214,12 +214,12 @@ static void h_institution_update(req *r)
 {
     training_institution in;
     const char *address = NULL, *valid_until = NULL, *contact = NULL, *name = NULL;
+    if (!institution_or_reply(r, r->params[0], true, &in))
+        return;
     if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "name", 100, false, &name) ||
         !body_str_or_reply(r, "address", 200, false, &address) ||
         !body_date_or_reply(r, "license_valid_until", false, &valid_until) ||
         !body_str_or_reply(r, "contact", 50, false, &contact))
-        return;
-    if (!institution_or_reply(r, r->params[0], true, &in))
         return;
     int rc = db_run(r->db,
                     "UPDATE institutions SET name = COALESCE($2, name), address = COALESCE($3, address),"
@@ -239,10 +239,10 @@ static void h_institution_list_set(req *r)
     training_institution in;
     const char *reason;
     int list;
+    if (!institution_or_reply(r, r->params[0], true, &in))
+        return;
     if (!body_require_object_or_reply(r) || !body_enum_or_reply(r, "list", lists, true, &list) ||
         !body_str_or_reply(r, "reason", 500, list == 2, &reason))
-        return;
-    if (!institution_or_reply(r, r->params[0], true, &in))
         return;
     int rc = db_run(r->db,
                     "UPDATE institutions SET list = $2, list_reason = $3, list_changed_at = $4"
@@ -264,12 +264,12 @@ static void h_inspection_add(req *r)
     int64_t year;
     const char *date, *note;
     int result;
+    if (!institution_or_reply(r, r->params[0], true, &in))
+        return;
     if (!body_require_object_or_reply(r) || !body_int_or_reply(r, "year", 2000, 2100, true, &year) ||
         !body_date_or_reply(r, "date", true, &date) ||
         !body_enum_or_reply(r, "result", results, true, &result) ||
         !body_str_or_reply(r, "note", 1000, false, &note))
-        return;
-    if (!institution_or_reply(r, r->params[0], true, &in))
         return;
     int64_t id = 0;
     int rc = db_insert_id(r->db, &id,
@@ -354,13 +354,13 @@ static void h_staff_add(req *r)
     const char *name, *subjects, *cert_no;
     bool teaches_subject = false, in_service = false, black = false;
     char id_hash[PII_HASH_HEX], id_masked[32];
+    if (!institution_or_reply(r, r->params[0], false, &in))
+        return;
     if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "name", 50, true, &name) ||
         !body_bool_or_reply(r, "teaches_subject", false, &teaches_subject) ||
         !body_str_or_reply(r, "subjects", 200, false, &subjects) ||
         !body_bool_or_reply(r, "in_service_teacher", false, &in_service) ||
         !person_ids_or_reply(r, &cert_no, id_hash, id_masked))
-        return;
-    if (!institution_or_reply(r, r->params[0], false, &in))
         return;
     int rc = blacklisted(r, cert_no, id_hash[0] ? id_hash : NULL, &black);
     if (rc != DB_OK) {
@@ -528,6 +528,8 @@ static void h_course_create(req *r)
     int64_t minutes, price;
     training_slot slots[MAX_SLOTS];
     size_t nslots = 0;
+    if (!institution_or_reply(r, r->params[0], false, &in))
+        return;
     if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "name", 100, true, &name) ||
         !body_str_or_reply(r, "subject", 30, true, &subject) ||
         !body_bool_or_reply(r, "online", true, &online) ||
@@ -535,8 +537,7 @@ static void h_course_create(req *r)
         !body_int_or_reply(r, "price_per_lesson_fen", 1, 100000000, true, &price) ||
         !schedule_or_reply(r, slots, &nslots))
         return;
-    if (!institution_or_reply(r, r->params[0], false, &in) ||
-        !training_institution_open_or_reply(r, &in))
+    if (!training_institution_open_or_reply(r, &in))
         return;
     const policy *pol = r->pol;
     training_verdict v;
@@ -611,14 +612,14 @@ static void h_course_review(req *r)
     training_course_row c;
     const char *note;
     int st;
-    if (!body_require_object_or_reply(r) || !body_enum_or_reply(r, "state", states, true, &st) ||
-        !body_str_or_reply(r, "note", 1000, st == 2, &note))
-        return;
     int rc = training_course_get(r->db, r->params[0], &c);
     if (rc != DB_ROW || c.district_id != r->user->district_id) {
         reply_err(r, rc == DB_ROW || rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
+    if (!body_require_object_or_reply(r) || !body_enum_or_reply(r, "state", states, true, &st) ||
+        !body_str_or_reply(r, "note", 1000, st == 2, &note))
+        return;
     rc = db_run(r->db, "UPDATE courses SET review_state = $2, review_note = $3 WHERE id = $1",
                 c.id, states[st], note);
     json_t *o = rc == DB_DONE ? course_json(r, c.id) : NULL;

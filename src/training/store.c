@@ -52,3 +52,9 @@ int training_course_get(db_conn *c, int64_t id, training_course_row *out)
     db_finalize(s);
     return rc;
 }
+
+int training_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id)
+{
+    return db_query_int64(c, district_id, "SELECT district_id FROM institutions WHERE id = $1",
+                          institution_id);
+}

@@ -164,6 +164,9 @@ typedef struct {
 } training_course_row;
 
 int training_course_get(db_conn *c, int64_t id, training_course_row *out);
+/* The district of an institution: DB_ROW with *district_id set, DB_DONE when none (core asks
+ * through app.institution_district). */
+int training_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id);
 
 /* ---------- HTTP ---------- */
 

@@ -274,7 +274,7 @@ test('family feedback: only that pupil\'s guardian, only for the pupil\'s class,
   const fb = (token, id, body) => s.api('POST', `/api/v1/homework/${id}/feedback`, body, token);
   const ok = { student_id: w.student.id, minutes_spent: 45, completed: true };
   expectStatus(await fb(other.guardian.token, a.id, ok), 403);                               // not their child
-  expectStatus(await fb(other.guardian.token, a.id, { ...ok, student_id: other.student.id }), 400); // their child, another class
+  expectStatus(await fb(other.guardian.token, a.id, { ...ok, student_id: other.student.id }), 403); // their child, another class: not their item
   expectStatus(await fb(w.teacher.token, a.id, ok), 403);                                    // teachers do not report
   expectStatus(await fb(w.guardian.token, a.id, { ...ok, minutes_spent: -1 }), 400);
   expectStatus(await fb(w.guardian.token, a.id, { ...ok, minutes_spent: 601 }), 400);

@@ -20,7 +20,7 @@ test('a failing store call at any point of a user creation leaves all or nothing
       else assert.ok(r.status >= 400 && r.body.error.code, JSON.stringify(r.body));
     }
     assert.ok(token, 'login never succeeded');
-    const body = { username: 'inj' + n, password: 'password-123', name: '注入', roles: [{ role: 'inspector' }, { role: 'guardian' }] };
+    const body = { username: 'inj' + n, password: 'password-123', name: '注入', roles: [{ role: 'inspector' }, { role: 'district_admin' }] };
     const r = await s.api('POST', '/api/v1/users', body, token);
     assert.ok([201, 500].includes(r.status), `n=${n}: ${r.status} ${JSON.stringify(r.body)}`);
     if (r.status === 500) {

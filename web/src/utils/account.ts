@@ -71,7 +71,8 @@ export function changePasswordProblem(form: { old: string; next: string; confirm
 
 /**
  * May the user set other people's passwords? The server lets district admins and school admins
- * (for their school's staff and its pupils' guardians) in; an inspector also holds the route's
+ * in (a school admin only for an account whose every role and every pupil is at their school;
+ * the server decides per account and answers 403 otherwise); an inspector also holds the route's
  * permission string (core:user:add, from creating accounts) but is refused, so the role decides.
  */
 export function maySetPasswords(user: Pick<SessionUser, 'roles'> | null | undefined): boolean {
