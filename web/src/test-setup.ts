@@ -3,7 +3,6 @@
  * Debian 12's Node 18 does not. Web Crypto (`globalThis.crypto`, used by utils/account.ts)
  * is a global from Node 19 on; on Node 18 it is `require('node:crypto').webcrypto`.
  */
-// @ts-ignore: no @types/node in this project; the module exists in every supported Node.
 import { webcrypto } from 'node:crypto'
 
 if (!globalThis.crypto) {
