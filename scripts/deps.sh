@@ -12,7 +12,9 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# node may come from elsewhere than Debian's package (it does on the developers' machines).
+# node may come from elsewhere than Debian's package (it does on the developers' machines);
+# any from 18.19 on will do: Debian 12's own nodejs 18.20 and npm 9 build the web app and run
+# the tests (scripts/node18.sh checks it in `make check`).
 if command -v node >/dev/null && command -v npm >/dev/null; then
   tmp=(); for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || tmp+=("$p"); done
   missing=("${tmp[@]+"${tmp[@]}"}")
@@ -25,6 +27,10 @@ if ((${#missing[@]})); then
   # Debian starts a cluster and nginx on install; shuangjian starts its own when it needs one.
   $sudo systemctl disable --now postgresql nginx >/dev/null 2>&1 || true
 fi
+
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)' || {
+  echo "deps: node $(node --version) is too old: the web app and the tests need Node.js >= 18.19" \
+       "(Debian 12's nodejs 18.20 will do)"; exit 1; }
 
 # npm packages, from the lock file, only when the lock file changed since the last install.
 for d in web tests; do
