@@ -1,8 +1,9 @@
 /*
  * api.c: the funds module's HTTP handlers: contracts (FU-2, FU-3), payments into escrow,
  * lessons delivered (FU-5), refunds (FU-6), suspending or closing an institution (every open
- * contract refunded in one transaction), reconciliation, risk warnings and the district's view
- * of the funds under supervision with its XLSX export.
+ * contract refunded in one transaction), reconciliation (against the signed checkpoints too),
+ * the public list of checkpoints, risk warnings and the district's view of the funds under
+ * supervision with its XLSX export.
  *
  * Scope: a contract is seen by the guardians of its pupil, the institution_admin of its
  * institution and the district's staff; anyone else gets 403. Every movement runs in one write
