@@ -3,6 +3,7 @@
  *
  *   shuangjian init --db URL --admin NAME          (password on standard input)
  *   shuangjian serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE]
+ *                    [--trust-proxy ADDR[,ADDR...]]...
  *   shuangjian migrate --db URL
  *   shuangjian demo --db URL [--scale small|district|city]
  *   shuangjian demo-logins --db URL
@@ -26,6 +27,8 @@ static const char usage[] =
     "  init --db URL --admin NAME        create or migrate the database and a district admin\n"
     "                                    (password read from standard input, one line)\n"
     "  serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE] [--quiet]\n"
+    "        [--trust-proxy ADDR[,ADDR...]]  believe X-Forwarded-For only from these proxies\n"
+    "                                    (addresses or ADDR/BITS; repeatable; or SJ_TRUST_PROXY)\n"
     "        [--sign-key FILE | --public-key FILE]  the ledger checkpoints' keys\n"
     "  migrate --db URL                  apply database migrations\n"
     "  demo --db URL [--scale small|district|city]\n"
@@ -92,6 +95,11 @@ int main(int argc, char **argv)
         else if (strcmp(k, "--username") == 0) o.username = v;
         else if (strcmp(k, "--name") == 0) o.name = v;
         else if (strcmp(k, "--role") == 0) o.role = v;
+        else if (strcmp(k, "--trust-proxy") == 0) {
+            if (o.ntrust_proxy >= CLIENT_MAX_PROXIES)
+                return bad_usage("too many --trust-proxy options");
+            o.trust_proxy[o.ntrust_proxy++] = v;
+        }
         else if (strcmp(k, "--school") == 0) {
             if (parse_long(v, &o.school) != 0)
                 return bad_usage("--school needs a number");

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#include "client_addr.h"
 #include "errors.h"
 #include "db.h"
 
@@ -31,8 +32,11 @@ typedef struct app {
     policy_store *policies;  /* the district's versions (policy_store.c); pol is chosen from it */
     session_cache *sessions; /* recent session look-ups (session_cache.c) */
     const char *web_dir;     /* static files, or NULL */
-    int login_max_failures;  /* lock-out after this many failures ... */
-    int login_window_s;      /* ... within this many seconds */
+    int login_max_failures;  /* lock-out of a username from one address after this many ... */
+    int login_window_s;      /* ... within this many seconds (api_session.c) */
+    int login_max_failures_addr; /* one address, all usernames together, in the same window */
+    char login_dummy_hash[128];  /* Argon2id of nothing anyone knows, for unknown usernames */
+    client_proxies proxies;  /* X-Forwarded-For is believed only from these (client_addr.h) */
     int session_ttl_s;
     int quiet;               /* no access log */
     unsigned char data_key[32]; /* seals phone and ID numbers at rest (pii.c) */
@@ -86,7 +90,7 @@ typedef struct req {
     const user *user;          /* NULL only on public routes without a token */
     int english;               /* the client asked for English */
     char request_id[24];
-    char ip[48];
+    char ip[CLIENT_ADDR_LEN];  /* the client (client_addr.h): the peer, or behind a trusted proxy */
     void *conn;                /* struct MHD_Connection * */
     /* the answer */
     int status;
@@ -96,6 +100,7 @@ typedef struct req {
     const char *resp_disposition; /* Content-Disposition, for downloads */
     int replied;
     int64_t audit_target;      /* id a write touched, for the audit row */
+    int64_t retry_after_s;     /* > 0: the Retry-After header (from the error's retry_after_s) */
     struct arena *arena;
 } req;
 
@@ -118,7 +123,9 @@ void reply_json(req *r, int status, json_t *body);     /* steals body */
 void reply_empty(req *r, int status);
 void reply_raw(req *r, int status, const char *type, const char *data, size_t len);
 void reply_err(req *r, sj_err e);
-void reply_err_detail(req *r, sj_err e, json_t *extra); /* extra's keys merged into "error" */
+/* extra's keys are merged into "error". An integer "retry_after_s" among them (seconds until
+ * the client may try again) also becomes the Retry-After header: every 429 carries it. */
+void reply_err_detail(req *r, sj_err e, json_t *extra);
 void reply_err_field(req *r, sj_err e, const char *field);
 /* A rule refusal: 422 with code, rule id and numbers (extra may be NULL; stolen). */
 void reply_rule(req *r, const char *code, const char *rule, const char *zh, const char *en,

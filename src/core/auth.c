@@ -43,6 +43,20 @@ bool auth_password_verify(const char *hash, const char *pw)
     return hash && *hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
+_Static_assert(sizeof ((app *)0)->login_dummy_hash == crypto_pwhash_STRBYTES,
+               "app.login_dummy_hash holds one Argon2id string");
+
+bool auth_password_dummy(char out[crypto_pwhash_STRBYTES])
+{
+    unsigned char raw[32];
+    char pw[2 * sizeof raw + 1];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+    bool ok = auth_password_hash(pw, out);
+    sodium_memzero(pw, sizeof pw);
+    return ok;
+}
+
 void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX])
 {
     unsigned char h[32];

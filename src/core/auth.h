@@ -16,6 +16,9 @@
 
 bool auth_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
 bool auth_password_verify(const char *hash, const char *pw);
+/* A hash made like auth_password_hash of a random password nobody knows: checking a password
+ * against it costs what checking a real one costs (log-in of an unknown username). */
+bool auth_password_dummy(char out[crypto_pwhash_STRBYTES]);
 void auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HASH_HEX]);
 void auth_token_hash(const char *token, char hash_hex[AUTH_HASH_HEX]);
 

@@ -74,8 +74,11 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         cli_close(a);
         return CLI_USAGE;
     }
+    /* the log-in guard (api_session.c, docs/operations.md): 5 failures of one username from
+     * one address, 30 from one address over all usernames, each within 15 minutes */
     a->login_max_failures = 5;
     a->login_window_s = 15 * 60;
+    a->login_max_failures_addr = 30;
     a->session_ttl_s = 12 * 3600;
     return CLI_OK;
 }
@@ -189,6 +192,25 @@ int cmd_migrate(const cli_opts *o)
     return rc;
 }
 
+/* serve's half of the log-in guard: the proxies whose X-Forwarded-For is believed
+ * (--trust-proxy, then SJ_TRUST_PROXY) and the dummy hash for unknown usernames. */
+static int serve_login_setup(const cli_opts *o, app *a)
+{
+    char err[256] = "";
+    const char *env = getenv("SJ_TRUST_PROXY");
+    for (int i = 0; i < o->ntrust_proxy + 1; i++) {
+        const char *list = i < o->ntrust_proxy ? o->trust_proxy[i] : env;
+        if (list && !client_proxies_add(&a->proxies, list, err, sizeof err))
+            return fprintf(stderr, "shuangjian: %s: %s\n",
+                           i < o->ntrust_proxy ? "--trust-proxy" : "SJ_TRUST_PROXY", err),
+                   CLI_USAGE;
+    }
+    if (a->proxies.n)
+        fprintf(stderr, "shuangjian: X-Forwarded-For is believed from %d trusted prox%s\n",
+                a->proxies.n, a->proxies.n == 1 ? "y" : "ies");
+    return auth_password_dummy(a->login_dummy_hash) ? CLI_OK : CLI_FAIL;
+}
+
 int cmd_serve(const cli_opts *o)
 {
     if (!o->listen)
@@ -217,6 +239,11 @@ int cmd_serve(const cli_opts *o)
     int rc = cli_open(o, &a, (int)threads + 2);
     if (rc != CLI_OK)
         return rc;
+    rc = serve_login_setup(o, &a);
+    if (rc != CLI_OK) {
+        cli_close(&a);
+        return rc;
+    }
     char err[512] = "";
     server *srv = server_start(&a, host, (int)port, (int)threads, err, sizeof err);
     if (!srv) {

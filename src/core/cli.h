@@ -13,6 +13,8 @@ typedef struct {
     const char *sign_key, *public_key, *checkpoints; /* the ledger's checkpoints (cli_ledger.c) */
     long school, threads;
     int quiet;
+    const char *trust_proxy[CLIENT_MAX_PROXIES]; /* serve --trust-proxy, each a comma list */
+    int ntrust_proxy;
 } cli_opts;
 
 /* Exit codes: 0 ok, 1 failure, 2 bad usage. */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -190,17 +191,56 @@ static struct MHD_Response *static_file(const app *a, const char *url, int *stat
 
 /* ---------- requests ---------- */
 
-static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+/* Every X-Forwarded-For header of the request joined by commas, in the order received; when
+ * they are longer than the buffer the rightmost part is kept (the part nearest the server,
+ * which is read first). */
+typedef struct {
+    char buf[1024];
+    size_t len;
+} xff_join;
+
+static enum MHD_Result xff_add(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    xff_join *j = cls;
+    (void)kind;
+    if (!key || strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+        return MHD_YES;
+    size_t n = strlen(value), cap = sizeof j->buf - 1;
+    if (j->len && j->len < cap)
+        j->buf[j->len++] = ',';
+    if (n >= cap) {
+        value += n - cap;
+        n = cap;
+    }
+    if (j->len + n > cap) { /* drop from the left */
+        size_t drop = j->len + n - cap;
+        memmove(j->buf, j->buf + drop, j->len - drop);
+        j->len -= drop;
+    }
+    memcpy(j->buf + j->len, value, n);
+    j->len += n;
+    j->buf[j->len] = 0;
+    return MHD_YES;
+}
+
+/* The client: the socket peer, or behind a trusted proxy what it says (client_addr.h). */
+static void client_ip(const app *a, struct MHD_Connection *c, char out[CLIENT_ADDR_LEN])
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char peer[CLIENT_ADDR_LEN] = "";
     out[0] = 0;
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
+    xff_join j = {.len = 0};
+    if (a->proxies.n > 0)
+        MHD_get_connection_values(c, MHD_HEADER_KIND, xff_add, &j);
+    client_addr_resolve(&a->proxies, peer, j.len ? j.buf : NULL, out);
 }
 
 static int wants_english(struct MHD_Connection *c)
@@ -313,7 +353,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         unsigned char rid[8];
         randombytes_buf(rid, sizeof rid);
         sodium_bin2hex(x->r.request_id, sizeof x->r.request_id, rid, sizeof rid);
-        client_ip(conn, x->r.ip, sizeof x->r.ip);
+        client_ip(srv->app, conn, x->r.ip);
         if (strncmp(url, "/api/", 5) == 0)
             x->rt = router_match(srv->rt, method, url, x->r.params, &x->method_mismatch);
         x->max = x->rt && (x->rt->flags & ROUTE_RAW_BODY) ? BODY_MAX_RAW : BODY_MAX_JSON;
@@ -374,6 +414,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->retry_after_s > 0) /* reply_err_detail: an error's retry_after_s */
+        MHD_add_response_header(resp, "Retry-After",
+                                req_printf(r, "%lld", (long long)r->retry_after_s));
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;

@@ -137,6 +137,11 @@ void reply_err_detail(req *r, sj_err e, json_t *extra)
         json_object_update(err, extra);
         json_decref(extra);
     }
+    /* the one path to Retry-After: http.c writes the header from r->retry_after_s */
+    json_t *retry = json_object_get(err, "retry_after_s");
+    r->retry_after_s = json_is_integer(retry) && json_integer_value(retry) > 0
+                           ? json_integer_value(retry)
+                           : 0;
     reply_json(r, sj_err_status(e), json_pack("{s:o}", "error", err));
 }
 

@@ -22,8 +22,11 @@ test('lock-out: the 6th attempt after 5 failures is 429, even with the right pas
   assert.ok(id);
   for (let i = 0; i < 5; i++)
     expectStatus(await s.api('POST', '/api/v1/session', { username: 'locky', password: 'bad-' + i }), 401, 'invalid_credentials');
-  const r = expectStatus(await s.api('POST', '/api/v1/session', { username: 'locky', password: 'password-123' }), 429, 'too_many_attempts');
+  const res = await s.api('POST', '/api/v1/session', { username: 'locky', password: 'password-123' });
+  const r = expectStatus(res, 429, 'too_many_attempts');
   assert.ok(r.error.message.length > 0);
+  // API.md: the 429 says when to come back, in seconds (the rest of the 15 minutes)
+  assert.ok(Number(res.headers.get('retry-after')) > 15 * 60 - 10 && Number(res.headers.get('retry-after')) <= 15 * 60, res.headers.get('retry-after'));
   // another user is not affected
   expectStatus(await s.api('POST', '/api/v1/session', { username: 'admin', password: ADMIN_PASSWORD }), 200);
 });
