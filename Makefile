@@ -27,8 +27,10 @@ server-asan:
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSJ_SANITIZE=ON >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 
+# The web app's npm packages come from its lock file, installed here when missing or stale,
+# so that `make build` works on a fresh clone (the tests' packages wait for `make deps`).
 web:
-	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+	@if [ -f web/package.json ]; then ./scripts/deps.sh npm web && cd web && npm run --silent build; fi
 
 check: deps
 	@$(MAKE) --no-print-directory build server-asan

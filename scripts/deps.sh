@@ -1,8 +1,31 @@
 #!/usr/bin/env bash
-# Installs what shuangjian needs and is missing: Debian packages, then the web app's npm
-# packages from its lock file. Quiet and quick when everything is already there.
+# Installs what shuangjian needs and is missing: Debian packages, then the npm packages of web/
+# and tests/ from their lock files. Quiet and quick when everything is already there.
+#   scripts/deps.sh            everything (`make deps`)
+#   scripts/deps.sh npm DIR... only the npm packages of those folders (`make web`: npm web)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# npm packages, from the lock file, only when the lock file changed since the last install.
+npm_ci() {
+  local d stamp
+  for d in "$@"; do
+    [ -f "$d/package-lock.json" ] || continue
+    stamp="$d/node_modules/.deps-stamp"
+    if [ ! -f "$stamp" ] || ! cmp -s "$d/package-lock.json" "$stamp"; then
+      command -v npm >/dev/null || { echo "deps: npm is missing: run make deps" >&2; return 1; }
+      echo "deps: npm ci in $d"
+      (cd "$d" && npm ci --no-audit --no-fund --loglevel=error)
+      cp "$d/package-lock.json" "$stamp"
+    fi
+  done
+}
+
+if [ "${1:-}" = npm ]; then
+  shift
+  npm_ci "$@"
+  exit 0
+fi
 
 pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
@@ -26,13 +49,4 @@ if ((${#missing[@]})); then
   $sudo systemctl disable --now postgresql nginx >/dev/null 2>&1 || true
 fi
 
-# npm packages, from the lock file, only when the lock file changed since the last install.
-for d in web tests; do
-  [ -f "$d/package-lock.json" ] || continue
-  stamp="$d/node_modules/.deps-stamp"
-  if [ ! -f "$stamp" ] || ! cmp -s "$d/package-lock.json" "$stamp"; then
-    echo "deps: npm ci in $d"
-    (cd "$d" && npm ci --no-audit --no-fund --loglevel=error)
-    cp "$d/package-lock.json" "$stamp"
-  fi
-done
+npm_ci web tests

@@ -14,6 +14,10 @@
  *                                                  (sign the ledger's head, for a daily job)
  *   shuangjian --version
  *
+ * Every command that opens a database takes --key-file FILE (the data key, 64 hex digits);
+ * without it SJ_DATA_KEY, else a SQLite database's PATH.key. PostgreSQL needs one of the first
+ * two (see cli_open).
+ *
  * Exit status: 0 success, 2 bad usage, 1 failure, with a one-line reason on standard error.
  */
 #include <stdio.h>
@@ -41,7 +45,9 @@ static const char usage[] =
     "  checkpoint --db URL [--sign-key FILE] [--public-key FILE]\n"
     "                                    sign the ledger's entry count and head hash (daily)\n"
     "  --version\n"
-    "URL is sqlite:PATH or postgresql://...\n";
+    "URL is sqlite:PATH or postgresql://...\n"
+    "Every command with --db also takes --key-file FILE: the data key (64 hex digits). Without it,\n"
+    "SJ_DATA_KEY; else, for SQLite only, PATH.key beside the database (made on first use).\n";
 
 static int bad_usage(const char *why)
 {

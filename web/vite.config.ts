@@ -3,6 +3,12 @@
  * (unknown non-/api paths fall back to index.html, so the router runs in history mode).
  * `npm run dev` proxies /api to a running server: SJ_API=http://127.0.0.1:8080 by default.
  * The `test` block configures vitest (unit tests live beside the code as *.test.ts).
+ *
+ * The server sends a Content-Security-Policy (src/core/http.c): scripts and style sheets only
+ * from the server, no inline <script>, no eval or `new Function`, no injected <style>. The
+ * build keeps to it: index.html loads the entry as a file, vue-i18n 11 compiles messages
+ * without `new Function`, and nothing here may add an inline script (tests/e2e/csp.test.mjs
+ * and every browser test fail on a violation).
  */
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'

@@ -37,13 +37,31 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         fprintf(stderr, "shuangjian: libsodium failed to start\n");
         return CLI_FAIL;
     }
-    char keypath[4096];
-    if (o->key_file)
-        snprintf(keypath, sizeof keypath, "%s", o->key_file);
-    else if (strncmp(o->db, "sqlite:", 7) == 0)
-        snprintf(keypath, sizeof keypath, "%s.key", o->db + 7);
-    else
-        snprintf(keypath, sizeof keypath, "data/shuangjian.key");
+    /* The data key: --key-file, else SJ_DATA_KEY, else a SQLite database's PATH.key (made on
+     * first use). A PostgreSQL database is shared by every server that uses it, so it never
+     * gets a key file of one machine's own: without a key given the command stops before it
+     * opens the database. */
+    bool sqlite = strncmp(o->db, "sqlite:", 7) == 0;
+    bool pg = strncmp(o->db, "postgresql://", 13) == 0 || strncmp(o->db, "postgres://", 11) == 0;
+    bool have_key = false;
+    if (o->key_file) {
+        if (!pii_key_read(o->key_file, a->data_key, err, sizeof err)) {
+            fprintf(stderr, "shuangjian: %s\n", err);
+            return CLI_FAIL;
+        }
+        have_key = true;
+    } else if (getenv("SJ_DATA_KEY")) {
+        if (!pii_key_load(NULL, a->data_key, err, sizeof err)) {
+            fprintf(stderr, "shuangjian: %s\n", err);
+            return CLI_FAIL;
+        }
+        have_key = true;
+    } else if (pg) {
+        fprintf(stderr, "shuangjian: a PostgreSQL database needs its data key: set SJ_DATA_KEY"
+                        " (64 hex digits) or pass --key-file FILE, the same key on every server"
+                        " (PostgreSQL 需要数据密钥：请设置 SJ_DATA_KEY 或使用 --key-file)\n");
+        return CLI_USAGE;
+    }
     a->pool = db_pool_open(o->db, pool_size, err, sizeof err);
     if (!a->pool) {
         fprintf(stderr, "shuangjian: %s\n", err);
@@ -54,10 +72,14 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
         cli_close(a);
         return CLI_FAIL;
     }
-    if (!pii_key_load(keypath, a->data_key, err, sizeof err)) {
-        fprintf(stderr, "shuangjian: %s\n", err);
-        cli_close(a);
-        return CLI_FAIL;
+    if (!have_key && sqlite) {
+        char keypath[4096];
+        snprintf(keypath, sizeof keypath, "%s.key", o->db + 7);
+        if (!pii_key_load(keypath, a->data_key, err, sizeof err)) {
+            fprintf(stderr, "shuangjian: %s\n", err);
+            cli_close(a);
+            return CLI_FAIL;
+        }
     }
     policy *p = policy_from_file(o->policy, err, sizeof err);
     if (!p) {
@@ -235,17 +257,27 @@ int cmd_serve(const cli_opts *o)
     long threads = o->threads > 0 ? o->threads : 2 * sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 2)
         threads = 2;
+    /* The port first: a second server on a port already served stops here, before it opens
+     * (or migrates) any database. */
+    char err[512] = "";
+    int lfd = server_listen(host, (int)port, err, sizeof err);
+    if (lfd < 0) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        return CLI_FAIL;
+    }
     app a;
     int rc = cli_open(o, &a, (int)threads + 2);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) {
+        close(lfd);
         return rc;
+    }
     rc = serve_login_setup(o, &a);
     if (rc != CLI_OK) {
+        close(lfd);
         cli_close(&a);
         return rc;
     }
-    char err[512] = "";
-    server *srv = server_start(&a, host, (int)port, (int)threads, err, sizeof err);
+    server *srv = server_start(&a, lfd, (int)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "shuangjian: %s\n", err);
         cli_close(&a);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "arena.h"
 #include "auth.h"
@@ -139,6 +140,31 @@ const route *router_match(const router *rt, const char *method, const char *path
     return NULL;
 }
 
+/* ---------- headers every answer carries ---------- */
+
+/*
+ * The browser's protection, on every answer this file sends (web app, JSON, errors, downloads).
+ * Scripts come only from this server: the built app has no inline script and nothing that
+ * evaluates strings (vue-i18n compiles messages without `new Function`), so neither
+ * 'unsafe-inline' nor 'unsafe-eval' is allowed for scripts. Style sheets too come only from
+ * here (no <style> element may be injected); style attributes are allowed, because ECharts
+ * writes its tooltips as HTML with style="..." (Vue and Element Plus set styles through the
+ * DOM, which CSP does not restrict). Images may be data: or blob: URLs (charts, icons). No
+ * page of ours may be framed (clickjacking), and no link sends our URLs to another site.
+ */
+static const char csp_policy[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy", csp_policy);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+}
+
 /* ---------- static files of the web app ---------- */
 
 static const char *mime_type(const char *path)
@@ -184,7 +210,7 @@ static struct MHD_Response *static_file(const app *a, const char *url, int *stat
     MHD_add_response_header(resp, "Cache-Control", strstr(url, "/assets/")
                                                        ? "public, max-age=31536000, immutable"
                                                        : "no-cache");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    add_security_headers(resp);
     *status = 200;
     return resp;
 }
@@ -413,7 +439,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         MHD_add_response_header(resp, "Content-Disposition", r->resp_disposition);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    add_security_headers(resp);
     if (r->retry_after_s > 0) /* reply_err_detail: an error's retry_after_s */
         MHD_add_response_header(resp, "Retry-After",
                                 req_printf(r, "%lld", (long long)r->retry_after_s));
@@ -451,8 +477,42 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&srv->active, 1);
 }
 
-server *server_start(const app *a, const char *host, int port, int threads, char *err,
-                     size_t errlen)
+int server_listen(const char *host, int port, char *err, size_t errlen)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        snprintf(err, errlen, "bad listen address %s (use an IPv4 address such as 127.0.0.1)", host);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open a socket: %s", strerror(errno));
+        return -1;
+    }
+    /* SO_REUSEADDR only: a restart binds while old connections linger in TIME_WAIT, yet Linux
+     * still refuses the address while another socket listens on it. Never SO_REUSEPORT. */
+    int on = 1;
+    int rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (rc == 0)
+        rc = bind(fd, (const struct sockaddr *)&sa, sizeof sa);
+    if (rc == 0)
+        rc = listen(fd, SOMAXCONN);
+    if (rc != 0) {
+        int e = errno;
+        if (e == EADDRINUSE)
+            snprintf(err, errlen,
+                     "cannot listen on %s:%d: the address is already in use by another process"
+                     " (地址已被占用：另一个进程正在使用这个端口)",
+                     host, port);
+        else
+            snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(e));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+server *server_start(const app *a, int listen_fd, int threads, char *err, size_t errlen)
 {
     server *srv = calloc(1, sizeof *srv);
     if (!srv)
@@ -460,24 +520,19 @@ server *server_start(const app *a, const char *host, int port, int threads, char
     srv->app = a;
     srv->rt = router_new(err, errlen);
     if (!srv->rt) {
-        free(srv);
-        return NULL;
-    }
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        snprintf(err, errlen, "bad listen address %s (use an IPv4 address such as 127.0.0.1)", host);
-        router_free(srv->rt);
+        close(listen_fd);
         free(srv);
         return NULL;
     }
     srv->d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-        NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
+        NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)4096, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        (unsigned)4096, MHD_OPTION_END);
     if (!srv->d) {
-        snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+        /* the socket stays open until exit: libmicrohttpd may or may not have closed it */
+        snprintf(err, errlen, "cannot start the HTTP server: %s", strerror(errno));
         router_free(srv->rt);
         free(srv);
         return NULL;

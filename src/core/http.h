@@ -12,8 +12,12 @@
 
 typedef struct server server;
 
-server *server_start(const app *a, const char *host, int port, int threads, char *err,
-                     size_t errlen);
+/* Opens the listening socket on HOST:PORT (IPv4), before anything else starts: a port that
+ * another process serves is refused here ("already in use"), never shared. Returns the socket,
+ * or -1 with a one-line reason in err. */
+int server_listen(const char *host, int port, char *err, size_t errlen);
+/* Serves on listen_fd (from server_listen), which it owns from then on. */
+server *server_start(const app *a, int listen_fd, int threads, char *err, size_t errlen);
 void server_stop(server *s);
 
 /* The router, exposed for the fuzz target and unit tests. */

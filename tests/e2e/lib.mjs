@@ -51,10 +51,17 @@ export function run(args, input, env) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Starts a server on a fresh database with a district admin. Returns an object with
+// The demo district's accounts (`shuangjian demo`, src/core/demo.c), all with one password.
+export const DEMO = {
+  password: 'shuangjian2026',
+  accounts: ['admin', 'inspector', 'school1', 'leader1', 'teacher1', 'parent1', 'org1'],
+};
+
+// Starts a server on a fresh database with a district admin (or, with demo: true, the small
+// demo district, its admin's password being DEMO.password). Returns an object with
 // url, api(), login(), stop(). Fails early, with the reason, when the binary or the built web
 // app is missing.
-export async function startServer() {
+export async function startServer({ demo = false } = {}) {
   if (!existsSync(BIN)) throw new Error(`no server binary at ${BIN}: run "make server" (or set SJ_BIN)`);
   if (!existsSync(join(WEB, 'index.html')))
     throw new Error(`no web build at ${WEB}: run "cd web && npm ci && npm run build"`);
@@ -62,8 +69,10 @@ export async function startServer() {
   const db = `sqlite:${join(dir, 'sj.db')}`;
   const env = { ...process.env, SJ_DATA_KEY: process.env.SJ_DATA_KEY || 'cd'.repeat(32) };
 
-  const init = await run(['init', '--db', db, '--admin', ADMIN.username], `${ADMIN.password}\n`, env);
-  if (init.code !== 0) throw new Error(`init failed (${init.code}): ${init.stderr}`);
+  const init = demo
+    ? await run(['demo', '--db', db, '--scale', 'small'], '', env)
+    : await run(['init', '--db', db, '--admin', ADMIN.username], `${ADMIN.password}\n`, env);
+  if (init.code !== 0) throw new Error(`${demo ? 'demo' : 'init'} failed (${init.code}): ${init.stderr}`);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -128,7 +137,7 @@ export async function startServer() {
       return (await this.must(200, 'POST', '/api/v1/session', { username, password })).token;
     },
     async adminToken() {
-      if (!this._admin) this._admin = await this.login(ADMIN.username, ADMIN.password);
+      if (!this._admin) this._admin = await this.login(ADMIN.username, demo ? DEMO.password : ADMIN.password);
       return this._admin;
     },
     async stop() {
@@ -207,15 +216,40 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
+// Content-Security-Policy violations of a page, as the page itself sees them: an init script
+// reports every securitypolicyviolation event to the console with a mark (the browser's own
+// "Refused to ..." lines are not console calls, so playwright does not pass them on; they are
+// caught too, should a later version). Call before the first navigation; returns the list
+// that fills as violations happen.
+const CSP_MARK = '[sj-csp-violation]';
+const CSP_LISTENER = `document.addEventListener('securitypolicyviolation', (e) => console.error(
+  ${JSON.stringify(CSP_MARK)} + ' ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+  ' at ' + e.sourceFile + ':' + e.lineNumber));`;
+
+export async function watchCsp(page) {
+  const violations = [];
+  await page.addInitScript({ content: CSP_LISTENER });
+  page.on('console', (m) => {
+    const text = m.text();
+    if (text.startsWith(CSP_MARK) || /Refused to .*Content Security Policy/.test(text))
+      violations.push(`${page.url()}: ${text}`);
+  });
+  return violations;
+}
+
 // Opens a page in a new context, runs fn(page); on failure saves a full-page screenshot to
-// tests/e2e/artifacts/<name>.png before rethrowing. The context is always closed.
+// tests/e2e/artifacts/<name>.png before rethrowing. The context is always closed. Every page
+// runs under the server's Content-Security-Policy: one violation fails the test.
 export async function withPage(browser, name, opts, fn) {
   const ctx = await browser.newContext({ locale: 'zh-CN', ...opts });
   const page = await ctx.newPage();
   const consoleErrors = [];
+  const cspViolations = await watchCsp(page);
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   try {
     await fn(page);
+    if (cspViolations.length)
+      throw new Error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
   } catch (err) {
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
