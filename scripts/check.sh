@@ -4,11 +4,16 @@
 #   2. valgrind: the unit tests and a short server life (init, requests, SIGTERM): no leaks
 #   3. API tests on SQLite (ASan+UBSan server) and on a throw-away PostgreSQL 15
 #   4. fuzz: the request-body parser and router under libFuzzer, for a bounded time
-#   5. browser tests: Playwright driving Debian's chromium against the built web app
+#   5. the web app's unit tests (vitest), and the web app installed, built and tested with
+#      Debian 12's own npm 9 and Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
+#   6. browser tests: Playwright driving Debian's chromium against the built web app
 # Each step prints its own result; the last line sums them up.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# node's test runner with --test-concurrency: Node.js 18.19 or newer (Debian 12 has 18.20).
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)' \
+  || { echo "check: node $(node --version) is too old; the tests need Node.js >= 18.19"; exit 1; }
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 passed=0; failed=0; failures=()
 step() { # name, command...
@@ -97,6 +102,7 @@ step "API tests on SQLite (ASan+UBSan)" api_sqlite
 step "API tests on PostgreSQL" api_pg
 step "fuzz (${FUZZ_SECONDS}s per target)" fuzz
 step "web unit tests" web_unit
+step "web app on Debian 12's Node.js 18 (npm ci, vite build, vitest)" scripts/node18.sh check
 step "browser tests" e2e
 
 echo

@@ -21,8 +21,16 @@ npm_ci() {
   done
 }
 
+node_version_ok() {
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)' || {
+    echo "deps: node $(node --version) is too old: the web app and the tests need Node.js >= 18.19" \
+         "(Debian 12's nodejs 18.20 will do)"; return 1; }
+}
+
+
 if [ "${1:-}" = npm ]; then
   shift
+  command -v node >/dev/null && node_version_ok
   npm_ci "$@"
   exit 0
 fi
@@ -35,7 +43,9 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# node may come from elsewhere than Debian's package (it does on the developers' machines).
+# node may come from elsewhere than Debian's package (it does on the developers' machines);
+# any from 18.19 on will do: Debian 12's own nodejs 18.20 and npm 9 build the web app and run
+# the tests (scripts/node18.sh checks it in `make check`).
 if command -v node >/dev/null && command -v npm >/dev/null; then
   tmp=(); for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || tmp+=("$p"); done
   missing=("${tmp[@]+"${tmp[@]}"}")
@@ -49,4 +59,5 @@ if ((${#missing[@]})); then
   $sudo systemctl disable --now postgresql nginx >/dev/null 2>&1 || true
 fi
 
+node_version_ok
 npm_ci web tests

@@ -8,7 +8,10 @@
  *   shuangjian demo --db URL [--scale small|district|city]
  *   shuangjian demo-logins --db URL
  *   shuangjian useradd --db URL --username U --name N --role ROLE [--school ID]
- *   shuangjian verify --db URL                     (the funds ledger, for a nightly job)
+ *   shuangjian verify --db URL [--public-key FILE] [--checkpoints FILE]
+ *                                                  (the funds ledger, for a nightly job)
+ *   shuangjian checkpoint --db URL [--sign-key FILE] [--public-key FILE]
+ *                                                  (sign the ledger's head, for a daily job)
  *   shuangjian --version
  *   shuangjian routes                              (hidden: the route table as JSON, for the
  *                                                  generated authorisation test)
@@ -36,11 +39,17 @@ static const char usage[] =
     "  serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE] [--quiet]\n"
     "        [--trust-proxy ADDR[,ADDR...]]  believe X-Forwarded-For only from these proxies\n"
     "                                    (addresses or ADDR/BITS; repeatable; or SJ_TRUST_PROXY)\n"
+    "        [--sign-key FILE | --public-key FILE]  the ledger checkpoints' keys\n"
     "  migrate --db URL                  apply database migrations\n"
     "  demo --db URL [--scale small|district|city]\n"
     "  demo-logins --db URL              print the demo accounts\n"
     "  useradd --db URL --username U --name N --role ROLE [--school ID]\n"
-    "  verify --db URL                   re-check the prepaid-funds ledger (exit 1 if broken)\n"
+    "  verify --db URL [--public-key FILE] [--checkpoints FILE]\n"
+    "                                    re-check the prepaid-funds ledger, against its signed\n"
+    "                                    checkpoints and a copy of them kept elsewhere (exit 1\n"
+    "                                    if broken)\n"
+    "  checkpoint --db URL [--sign-key FILE] [--public-key FILE]\n"
+    "                                    sign the ledger's entry count and head hash (daily)\n"
     "  --version\n"
     "URL is sqlite:PATH or postgresql://...\n"
     "Every command with --db also takes --key-file FILE: the data key (64 hex digits). Without it,\n"
@@ -96,6 +105,9 @@ int main(int argc, char **argv)
         else if (strcmp(k, "--scale") == 0) o.scale = v;
         else if (strcmp(k, "--policy") == 0) o.policy = v;
         else if (strcmp(k, "--key-file") == 0) o.key_file = v;
+        else if (strcmp(k, "--sign-key") == 0) o.sign_key = v;
+        else if (strcmp(k, "--public-key") == 0) o.public_key = v;
+        else if (strcmp(k, "--checkpoints") == 0) o.checkpoints = v;
         else if (strcmp(k, "--username") == 0) o.username = v;
         else if (strcmp(k, "--name") == 0) o.name = v;
         else if (strcmp(k, "--role") == 0) o.role = v;
@@ -123,5 +135,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "demo-logins") == 0) return cmd_demo_logins(&o);
     if (strcmp(cmd, "useradd") == 0) return cmd_useradd(&o);
     if (strcmp(cmd, "verify") == 0) return cmd_verify(&o);
+    if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(&o);
     return bad_usage("unknown command");
 }

@@ -12,9 +12,10 @@
  */
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import precompress from './precompress.mjs'
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), precompress()],
   define: {
     // vue-i18n feature flags: composition API only, no devtools in production.
     __VUE_I18N_FULL_INSTALL__: true,
@@ -36,5 +37,6 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
   },
 })

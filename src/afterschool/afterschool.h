@@ -5,7 +5,8 @@
  * This header is the module's contract. Three layers sit behind it:
  *   rules.c  pure decisions (policy + data in, verdict out; no I/O), unit-tested alone:
  *            AS-2 off-work time by season, AS-6 fee caps, AS-4 vetted providers, AS-1 coverage,
- *            AS-7/AS-5/AS-6 bills with pro-rata refunds, AS-8 subsidies, AS-9 leave,
+ *            AS-7/AS-5/AS-6 bills with pro-rata refunds, AS-8 subsidies, AS-9 leave and
+ *            the one-duty-at-a-time rule of the time bank,
  *            the fair allocation of ranked choices, the clash of two programs' times.
  *   store.c  its SQL (tables afterschool_* of migrations/0200_afterschool.sql).
  *   api.c    its HTTP handlers and route table (afterschool_routes).
@@ -178,6 +179,19 @@ typedef struct {
  * for or granted in the same Monday-to-Sunday week. */
 as_leave_verdict afterschool_leave_check(const policy *pol, int64_t balance,
                                          int64_t used_this_week, as_leave_terms *terms);
+
+/* A teacher is on one duty at a time: a duty takes its program's session, [start, end) in
+ * minutes, so a duty ending at 17:30 and one starting at 17:30 do not overlap. */
+typedef struct {
+    int64_t id;              /* the duty */
+    int64_t program_id;
+    int start_min, end_min;
+} as_duty_span;
+
+/* The first of the teacher's duties that day (held[0..n)) sharing at least one minute with
+ * [start_min, end_min), or -1 when none does. OUT: *shared, the minutes in common (may be NULL). */
+int afterschool_duty_overlap(int start_min, int end_min, const as_duty_span *held, size_t n,
+                             int *shared);
 
 /* The Monday of date's week. */
 void afterschool_week_start(const char *date, char out[AS_DATE_LEN]);

@@ -68,6 +68,20 @@ bool as_student_reader_or_reply(req *r, int64_t student_id, int64_t *school_id);
 /* The time bank of a teacher: earned by duty, held by pending leave, spent by approved leave. */
 int as_credits(db_conn *c, int64_t user_id, int64_t *earned, int64_t *held, int64_t *spent);
 
+/* A duty of the teacher that day whose session overlaps [start_min, end_min) (AS-9). */
+typedef struct {
+    as_duty_span span;
+    char name[256], start[6], end[6];
+    int shared;               /* minutes in common */
+    bool same_program;        /* the same program: a second entry for one session */
+} as_duty_clash;
+
+/* Inside the caller's write transaction, after DB_LOCK_USER(user_id): looks for a duty of the
+ * user on `date` on the same program, or on another whose session shares a minute with
+ * [start_min, end_min). DB_ROW with *out when there is one, DB_DONE when none, or an error. */
+int as_duty_clash_find(db_conn *c, int64_t user_id, const char *date, int64_t program_id,
+                       int start_min, int end_min, as_duty_clash *out);
+
 /* Is the user staff (teacher, grade leader or school admin) of the school? */
 bool as_user_is_staff_of(db_conn *c, int64_t user_id, int64_t school_id);
 

@@ -4,6 +4,11 @@
  * (AS-9) and approved by the school, and the A/B post roster (who covers a session when the
  * A-post teacher is away).
  *
+ * Duty: a teacher records their own on a program where they hold the A or B post; the school's
+ * admin records anyone's of the school. A duty takes its program's session, and a teacher is on
+ * one duty at a time (AS-9): the teacher's lock (DB_LOCK_USER) is held while the day's duties
+ * are read and the new one inserted, so two records at once can never overlap.
+ *
  * The time bank: balance = duty minutes - minutes of pending leave (held) - minutes of approved
  * leave (spent). A leave request locks its teacher (DB_LOCK_USER) and checks balance and the
  * week's count in the same transaction as the insert, so concurrent requests can never spend
@@ -57,6 +62,33 @@ static json_t *credits_json(req *r, int64_t user_id, int64_t earned, int64_t hel
 
 /* ---------- duty ---------- */
 
+/* 409 for a second entry of one session; 422 (AS-9) for a duty overlapping another of the
+ * teacher's that day, with both times and the minutes in common. */
+static void duty_clash_reply(req *r, const as_program_row *p, const char *date,
+                             const as_duty_clash *c)
+{
+    if (c->same_program) {
+        json_t *extra = json_pack("{s:s,s:s,s:I}", "field", "date", "message",
+                                  r->english ? "This duty is already recorded" : "这次值班已经登记过",
+                                  "duty_id", (json_int_t)c->span.id);
+        reply_err_detail(r, SJ_ERR_CONFLICT, extra);
+        return;
+    }
+    reply_rule(r, "duty_overlap", "AS-9",
+               req_printf(r,
+                          "该教师 %s 已登记 %s-%s「%s」的值班,与本次 %s-%s 重叠 %d 分钟;"
+                          "同一时间只能记一份值班",
+                          date, c->start, c->end, c->name, p->start, p->end, c->shared),
+               req_printf(r,
+                          "This teacher already has duty on %s from %s to %s (%s), which overlaps"
+                          " this one (%s-%s) by %d minutes; one duty at a time",
+                          date, c->start, c->end, c->name, p->start, p->end, c->shared),
+               json_pack("{s:s,s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:s}", "date", date, "start",
+                         p->start, "end", p->end, "overlap_minutes", c->shared, "duty_id",
+                         (json_int_t)c->span.id, "program_id", (json_int_t)c->span.program_id,
+                         "program_name", c->name, "other_start", c->start, "other_end", c->end));
+}
+
 void afterschool_h_create_duty(req *r)
 {
     int64_t user_id, program_id, minutes;
@@ -70,13 +102,25 @@ void afterschool_h_create_duty(req *r)
     as_program_row p;
     if (!as_program_load_or_reply(r, program_id, &p))
         return;
-    /* a teacher records their own duty; the school's admin records anyone's */
-    bool self = user_id == r->user->id && as_user_is_staff_of(r->db, user_id, p.school_id);
-    if (!self && !auth_school_admin(r->user, p.school_id)) {
-        reply_err(r, SJ_ERR_FORBIDDEN);
+    /* A teacher records their own duty, on a program where they hold the A or B post. The
+     * school's admin (or the district's) records anyone's of the program's school: a colleague
+     * standing in for both posts is recorded by the school, never by themself. */
+    bool admin = auth_school_admin(r->user, p.school_id);
+    bool own_post = user_id == r->user->id && (user_id == p.staff_a || user_id == p.staff_b) &&
+                    as_user_is_staff_of(r->db, user_id, p.school_id);
+    if (!admin && !own_post) {
+        bool self = user_id == r->user->id;
+        json_t *extra = json_pack(
+            "{s:s}", "message",
+            self ? (r->english ? "Duty is recorded only on a program where you hold the A or B"
+                                 " post; the school's admin records a stand-in's duty"
+                               : "只能为自己担任 A 岗或 B 岗的课后服务项目登记值班;代班由学校管理员登记")
+                 : (r->english ? "Only the school's admin records duty for someone else"
+                               : "只有本校管理员可以为其他教师登记值班"));
+        reply_err_detail(r, SJ_ERR_FORBIDDEN, extra);
         return;
     }
-    if (!self && !as_user_is_staff_of(r->db, user_id, p.school_id)) {
+    if (!own_post && !as_user_is_staff_of(r->db, user_id, p.school_id)) {
         as_bad_field(r, "user_id", "该用户不是本校教师", "This user is not a teacher of this school");
         return;
     }
@@ -104,10 +148,23 @@ void afterschool_h_create_duty(req *r)
     }
     /* the B post standing in for the A post */
     int64_t covering = user_id == p.staff_b && p.staff_a ? p.staff_a : 0;
+    /* The teacher's lock orders every duty and leave request of theirs: the look for an
+     * overlapping duty and the insert are one step, so two requests at once cannot both pass. */
     int64_t id = 0;
+    as_duty_clash clash;
     int rc = db_begin_write(r->db);
     if (rc == DB_OK)
         rc = db_lock(r->db, DB_LOCK_USER, user_id);
+    if (rc == DB_OK) {
+        rc = as_duty_clash_find(r->db, user_id, date, program_id, p.p.start_min, p.p.end_min,
+                                &clash);
+        if (rc == DB_ROW) {
+            db_rollback(r->db);
+            duty_clash_reply(r, &p, date, &clash);
+            return;
+        }
+        rc = rc == DB_DONE ? DB_OK : rc;
+    }
     if (rc == DB_OK)
         rc = db_insert_id(r->db, &id,
                           "INSERT INTO afterschool_duties (district_id, school_id, user_id,"

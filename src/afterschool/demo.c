@@ -350,12 +350,25 @@ static int64_t free_teacher(const demo_school *sc, const demo_teacher *t, const 
     return 0;
 }
 
+/* Is the teacher the A post of one of the programs running on `date`? That post's duty is
+ * credited with the roll, and a teacher is on one duty at a time (AS-9). */
+static bool on_post(const demo_prog *progs, size_t np, const char *date, int64_t id)
+{
+    unsigned wd = 1u << date_weekday(date);
+    for (size_t k = 0; k < np; k++)
+        if (progs[k].staff_a == id && (progs[k].p.weekdays & wd))
+            return true;
+    return false;
+}
+
 /* Care is looked after class by class: besides the A post, one teacher of each grade is on
- * duty each day, in turn, and each is credited (recorded by the school's admin). */
-static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *care, const char *date,
-                       size_t day_no)
+ * duty each day, in turn, and each is credited (recorded by the school's admin). A teacher
+ * holding the A post of a program running that day is with that program instead. */
+static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *progs, size_t np,
+                       const char *date, size_t day_no)
 {
     const demo_teacher *t = &d->ctx->teachers[sc->teacher0];
+    const demo_prog *care = &progs[0];
     int rc = DB_DONE;
     for (size_t i = 0; rc == DB_DONE && i < sc->nteachers;) {
         size_t j = i, n = 0;
@@ -364,7 +377,7 @@ static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *care,
         n = j - i;
         for (size_t k = 0; k < n; k++) {
             int64_t id = t[i + (day_no + k) % n].id;
-            if (id == care->staff_a)
+            if (on_post(progs, np, date, id))
                 continue;
             rc = duty_add(d, sc, care, date, id, sc->admin_id,
                           demo_unix(date, care->p.end_min + 10));
@@ -484,7 +497,7 @@ static int school_fill(as_demo *d, size_t si)
             if (progs[k].p.weekdays & (1u << date_weekday(date)) && progs[k].staff_a)
                 rc = roll_add(d, sc, &progs[k], date);
         if (rc == DB_DONE)
-            rc = care_duties(d, sc, care, date, r);
+            rc = care_duties(d, sc, progs, np, date, r);
     }
     for (size_t k = 0; k < np; k++)
         free(progs[k].seated);

@@ -335,6 +335,22 @@ as_leave_verdict afterschool_leave_check(const policy *pol, int64_t balance,
     return AS_LEAVE_OK;
 }
 
+int afterschool_duty_overlap(int start_min, int end_min, const as_duty_span *held, size_t n,
+                             int *shared)
+{
+    for (size_t i = 0; i < n; i++) {
+        int m = overlap_minutes(start_min, end_min, held[i].start_min, held[i].end_min);
+        if (m > 0) {
+            if (shared)
+                *shared = m;
+            return (int)i;
+        }
+    }
+    if (shared)
+        *shared = 0;
+    return -1;
+}
+
 void afterschool_week_start(const char *date, char out[AS_DATE_LEN])
 {
     date_add_days(date, -(int64_t)(date_weekday(date) - 1), out);

@@ -200,6 +200,38 @@ int as_credits(db_conn *c, int64_t user_id, int64_t *earned, int64_t *held, int6
     return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
+int as_duty_clash_find(db_conn *c, int64_t user_id, const char *date, int64_t program_id,
+                       int start_min, int end_min, as_duty_clash *out)
+{
+    /* every school's programs: a teacher working at two schools is still one person */
+    db_stmt *s = db_query(c,
+                          "SELECT d.id, d.program_id, p.start_min, p.end_min, p.name, p.start_time,"
+                          " p.end_time FROM afterschool_duties d"
+                          " JOIN afterschool_programs p ON p.id = d.program_id"
+                          " WHERE d.user_id = $1 AND d.date = $2 ORDER BY p.start_min, d.id", user_id, date);
+    if (!s)
+        return DB_ERROR;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        as_duty_span d = {.id = db_col_int64(s, 0), .program_id = db_col_int64(s, 1),
+                          .start_min = (int)db_col_int64(s, 2), .end_min = (int)db_col_int64(s, 3)};
+        int shared = 0;
+        bool same = d.program_id == program_id;
+        if (!same && afterschool_duty_overlap(start_min, end_min, &d, 1, &shared) < 0)
+            continue;
+        memset(out, 0, sizeof *out);
+        out->span = d;
+        out->shared = same ? end_min - start_min : shared;
+        out->same_program = same;
+        snprintf(out->name, sizeof out->name, "%s", db_col_text(s, 4));
+        snprintf(out->start, sizeof out->start, "%s", db_col_text(s, 5));
+        snprintf(out->end, sizeof out->end, "%s", db_col_text(s, 6));
+        break;
+    }
+    db_finalize(s);
+    return rc;
+}
+
 bool as_user_is_staff_of(db_conn *c, int64_t user_id, int64_t school_id)
 {
     int64_t one = 0;

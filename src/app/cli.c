@@ -111,6 +111,10 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
     a->sessions = session_cache_new();
     a->web_dir = o->web;
     a->quiet = o->quiet;
+    if (!cli_ledger_keys(o, a)) {
+        cli_close(a);
+        return CLI_USAGE;
+    }
     /* the log-in guard (api_session.c, docs/operations.md): 5 failures of one username from
      * one address, 30 from one address over all usernames, each within 15 minutes */
     a->login_max_failures = 5;
@@ -307,36 +311,4 @@ int cmd_serve(const cli_opts *o)
     server_stop(srv);
     cli_close(&a);
     return CLI_OK;
-}
-
-int cmd_verify(const cli_opts *o)
-{
-    app a;
-    int rc = cli_open(o, &a, 1);
-    if (rc != CLI_OK)
-        return rc;
-    db_conn *c = db_acquire(a.pool);
-    int64_t district = cli_district(c);
-    funds_verify_result v;
-    int vr = district ? funds_verify_and_record(c, district, &v) : DB_ERROR;
-    if (vr != DB_OK) {
-        fprintf(stderr, "shuangjian: verify: %s\n", db_errmsg(c));
-        rc = CLI_FAIL;
-    } else {
-        printf("ledger: %s; %lld entries, %lld movements, %lld contracts\n"
-               "escrow %lld fen = paid %lld - released %lld - refunded %lld\n"
-               "chain head #%lld %s; append-only guard %s\n",
-               v.ok ? "ok" : "NOT OK", (long long)v.entries, (long long)v.movements,
-               (long long)v.contracts, (long long)v.escrow_fen, (long long)v.paid_fen,
-               (long long)v.released_fen, (long long)v.refunded_fen, (long long)v.head_seq,
-               v.head_hash, v.guarded ? "in place" : "missing");
-        for (int i = 0; i < v.nproblems && i < FUNDS_VERIFY_PROBLEMS; i++)
-            printf("problem: %s\n", v.problems[i]);
-        if (!v.ok)
-            fprintf(stderr, "shuangjian: the ledger does not verify\n");
-        rc = v.ok ? CLI_OK : CLI_FAIL;
-    }
-    db_release(c);
-    cli_close(&a);
-    return rc;
 }

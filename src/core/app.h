@@ -51,6 +51,10 @@ typedef struct app {
     int session_ttl_s;
     int quiet;               /* no access log */
     unsigned char data_key[32]; /* seals phone and ID numbers at rest (pii.c) */
+    /* the funds ledger's checkpoints (funds.h): the signing key's file and the trusted public
+     * keys' file, "" when not configured; read when used, never kept in memory */
+    char ledger_sign_key[4096];
+    char ledger_public_key[4096];
 } app;
 
 /* Roles, as in API.md. */

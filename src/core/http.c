@@ -183,32 +183,142 @@ static const char *mime_type(const char *path)
     return "application/octet-stream";
 }
 
-static struct MHD_Response *static_file(const app *a, const char *url, int *status)
+/* A q-value (RFC 9110 12.4.2: "0", "0.5", "1.000"...) in thousandths; anything else is 0. */
+static int qvalue(const char *s)
 {
-    char path[4096];
+    if (*s != '0' && *s != '1')
+        return 0;
+    int q = (*s++ - '0') * 1000;
+    if (*s == '.') {
+        s++;
+        for (int scale = 100; scale > 0 && *s >= '0' && *s <= '9'; scale /= 10)
+            q += (*s++ - '0') * scale;
+    }
+    return q > 1000 ? 1000 : q;
+}
+
+static bool token_is(const char *tok, size_t len, const char *name)
+{
+    if (len != strlen(name))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = tok[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != name[i])
+            return false;
+    }
+    return true;
+}
+
+/* How much the client's Accept-Encoding accepts `coding` (lower case): its q-value in
+ * thousandths; `*` stands for the codings it does not name; 0 when refused or not named. */
+static int accept_q(const char *header, const char *coding)
+{
+    int named = -1, star = -1;
+    const char *h = header;
+    while (h && *h) {
+        while (*h == ' ' || *h == '\t' || *h == ',')
+            h++;
+        const char *tok = h;
+        while (*h && *h != ',' && *h != ';' && *h != ' ' && *h != '\t')
+            h++;
+        size_t len = (size_t)(h - tok);
+        int q = 1000;
+        while (*h && *h != ',') { /* parameters: only q matters */
+            if (*h++ != ';')
+                continue;
+            while (*h == ' ' || *h == '\t')
+                h++;
+            if ((h[0] == 'q' || h[0] == 'Q') && h[1] == '=')
+                q = qvalue(h + 2);
+        }
+        if (token_is(tok, len, coding))
+            named = q;
+        else if (len == 1 && *tok == '*')
+            star = q;
+    }
+    return named >= 0 ? named : star >= 0 ? star : 0;
+}
+
+/* Opens `path` when it is a regular file; OUT: st. -1 otherwise. */
+static int open_regular(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * A file of the web app (web/dist). The build leaves X.br and X.gz beside each text file
+ * (web/precompress.mjs): the one the client's Accept-Encoding allows is sent, brotli first
+ * (gzip when the client prefers it by q-value), the file itself otherwise, with Vary:
+ * Accept-Encoding either way. Hashed names under /assets/ never change, so they are cached for
+ * a year; a name there that does not exist is a 404 (an old page asking for a chunk of an
+ * earlier build), while any other unknown path is the app's own route (history mode) and gets
+ * index.html, which is revalidated on every load so a new build is seen at once.
+ */
+static struct MHD_Response *static_file(const app *a, const char *url,
+                                        const char *accept_encoding, int *status)
+{
+    char path[4096], variant[4100];
     *status = 404;
     if (!a->web_dir || strstr(url, "..") || strlen(url) > 1024)
         return NULL;
+    bool asset = strncmp(url, "/assets/", 8) == 0;
     struct stat st;
     snprintf(path, sizeof path, "%s%s", a->web_dir, url);
-    int fd = -1;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        fd = open(path, O_RDONLY);
+    int fd = open_regular(path, &st);
     if (fd < 0) {
-        /* the app's own routes (history mode) fall back to index.html */
+        if (asset)
+            return NULL;
         snprintf(path, sizeof path, "%s/index.html", a->web_dir);
-        if (stat(path, &st) != 0 || (fd = open(path, O_RDONLY)) < 0)
+        fd = open_regular(path, &st);
+        if (fd < 0)
             return NULL;
     }
+
+    static const struct {
+        const char *coding, *suffix;
+    } codings[] = {{"br", ".br"}, {"gzip", ".gz"}};
+    int q[2] = {accept_q(accept_encoding, "br"), accept_q(accept_encoding, "gzip")};
+    int order[2] = {0, 1};
+    if (q[1] > q[0]) {
+        order[0] = 1;
+        order[1] = 0;
+    }
+    const char *encoding = NULL;
+    for (int i = 0; i < 2 && !encoding; i++) {
+        int k = order[i];
+        if (q[k] <= 0)
+            continue;
+        snprintf(variant, sizeof variant, "%s%s", path, codings[k].suffix);
+        struct stat vst;
+        int vfd = open_regular(variant, &vst);
+        if (vfd < 0)
+            continue;
+        close(fd);
+        fd = vfd;
+        st = vst;
+        encoding = codings[k].coding;
+    }
+
     struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
     if (!resp) {
         close(fd);
         return NULL;
     }
     MHD_add_response_header(resp, "Content-Type", mime_type(path));
-    MHD_add_response_header(resp, "Cache-Control", strstr(url, "/assets/")
-                                                       ? "public, max-age=31536000, immutable"
-                                                       : "no-cache");
+    if (encoding)
+        MHD_add_response_header(resp, "Content-Encoding", encoding);
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    MHD_add_response_header(resp, "Cache-Control",
+                            asset ? "public, max-age=31536000, immutable" : "no-cache");
     add_security_headers(resp);
     *status = 200;
     return resp;
@@ -414,7 +524,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (strncmp(url, "/api/", 5) != 0) {
         int status = 404;
         if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
-            resp = static_file(srv->app, url, &status);
+            resp = static_file(srv->app, url,
+                               MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                           "Accept-Encoding"),
+                               &status);
         if (resp) {
             r->status = status;
             enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);

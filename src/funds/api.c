@@ -1,8 +1,9 @@
 /*
  * api.c: the funds module's HTTP handlers: contracts (FU-2, FU-3), payments into escrow,
  * lessons delivered (FU-5), refunds (FU-6), suspending or closing an institution (every open
- * contract refunded in one transaction), reconciliation, risk warnings and the district's view
- * of the funds under supervision with its XLSX export.
+ * contract refunded in one transaction), reconciliation (against the signed checkpoints too),
+ * the public list of checkpoints, risk warnings and the district's view of the funds under
+ * supervision with its XLSX export.
  *
  * Scope: a contract is seen by the guardians of its pupil, the institution_admin of its
  * institution and the district's staff; anyone else gets 403. Every movement runs in one write
@@ -11,6 +12,7 @@
  * on one contract can never overdraw its escrow or pay past its amount.
  */
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -621,19 +623,47 @@ static json_t *verify_json(const funds_verify_result *v)
     json_t *problems = json_array();
     for (int i = 0; i < v->nproblems && i < FUNDS_VERIFY_PROBLEMS; i++)
         json_array_append_new(problems, json_string(v->problems[i]));
-    return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:b,s:I,s:o}", "ok", v->ok,
+    json_t *cps = json_pack("{s:b,s:I,s:I,s:I,s:I}", "keys_configured", v->keys_configured,
+                            "count", (json_int_t)v->checkpoints, "valid",
+                            (json_int_t)v->checkpoints_valid, "anchored_entries",
+                            (json_int_t)v->anchored_entries, "entries_after",
+                            (json_int_t)(v->head_seq - v->anchored_entries));
+    char when[32];
+    if (v->anchored_at)
+        unix_rfc3339(v->anchored_at, when);
+    json_object_set_new(cps, "anchored_at", v->anchored_at ? json_string(when) : json_null());
+    return json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:b,s:I,s:o,s:o}", "ok", v->ok,
                      "entries", (json_int_t)v->entries, "escrow_fen", (json_int_t)v->escrow_fen,
                      "movements", (json_int_t)v->movements, "contracts", (json_int_t)v->contracts,
                      "paid_fen", (json_int_t)v->paid_fen, "released_fen",
                      (json_int_t)v->released_fen, "refunded_fen", (json_int_t)v->refunded_fen,
                      "head_seq", (json_int_t)v->head_seq, "head_hash", v->head_hash, "guarded",
-                     v->guarded, "problem_count", (json_int_t)v->nproblems, "problems", problems);
+                     v->guarded, "problem_count", (json_int_t)v->nproblems, "problems", problems,
+                     "checkpoints", cps);
+}
+
+/* The trusted public keys, read from their file now (a key made after the server started
+ * counts at once). false after replying 500: a malformed key file is the operator's to fix,
+ * and verify must not answer "ok" without it. */
+static bool keyring_or_reply(req *r, funds_keyring *ring)
+{
+    char err[512];
+    if (funds_keyring_load(r->app->ledger_public_key, r->app->ledger_sign_key, ring, err,
+                           sizeof err))
+        return true;
+    fprintf(stderr, "shuangjian: %s\n", err);
+    reply_err(r, SJ_ERR_INTERNAL);
+    return false;
 }
 
 static void h_verify(req *r)
 {
     funds_verify_result v;
-    int rc = funds_verify_and_record(r->db, r->user->district_id, &v);
+    funds_keyring ring;
+    if (!keyring_or_reply(r, &ring))
+        return;
+    funds_anchor anchor = {.ring = &ring};
+    int rc = funds_verify_and_record(r->db, r->user->district_id, &anchor, &v);
     if (rc != DB_OK) {
         reply_db(r, rc);
         return;
@@ -642,6 +672,55 @@ static void h_verify(req *r)
     char ts[32];
     now_rfc3339(ts);
     json_object_set_new(o, "checked_at", json_string(ts));
+    reply_json(r, 200, o);
+}
+
+/* Public: every checkpoint with its signature and the public keys, newest first, so the level
+ * above and families can keep copies and check them with any Ed25519 tool. */
+static void h_checkpoints(req *r)
+{
+    int64_t limit, offset, district;
+    funds_keyring ring;
+    if (!req_paging_or_reply(r, &limit, &offset) ||
+        !req_query_int64_or_reply(r, "district_id", 0, &district) || !keyring_or_reply(r, &ring))
+        return;
+    int64_t total = 0;
+    int rc = db_query_int64(r->db, &total,
+                            "SELECT COUNT(*) FROM ledger_checkpoints WHERE $1 = 0 OR district_id = $1", district);
+    db_stmt *s = rc == DB_ROW ? db_query(r->db,
+                                         "SELECT id, district_id, entries, head_hash, at,"
+                                         " public_key, signature FROM ledger_checkpoints"
+                                         " WHERE $1 = 0 OR district_id = $1"
+                                         " ORDER BY id DESC LIMIT $2 OFFSET $3", district, limit, offset)
+                              : NULL;
+    json_t *items = json_array();
+    rc = s ? DB_ROW : DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        funds_checkpoint c = {.id = db_col_int64(s, 0), .district_id = db_col_int64(s, 1),
+                              .entries = db_col_int64(s, 2), .at = db_col_int64(s, 4)};
+        snprintf(c.head_hash, sizeof c.head_hash, "%s", db_col_text(s, 3));
+        snprintf(c.public_key, sizeof c.public_key, "%s", db_col_text(s, 5));
+        snprintf(c.signature, sizeof c.signature, "%s", db_col_text(s, 6));
+        json_array_append_new(items, funds_checkpoint_json(&c));
+    }
+    db_finalize(s);
+    if (rc != DB_DONE) {
+        json_decref(items);
+        reply_err(r, SJ_ERR_INTERNAL);
+        return;
+    }
+    json_t *keys = json_array();
+    for (size_t i = 0; i < ring.n; i++) {
+        char hex[FUNDS_KEY_HEX];
+        sodium_bin2hex(hex, sizeof hex, ring.keys[i], 32);
+        json_array_append_new(keys, json_string(hex));
+    }
+    json_t *o = list_json(items, total);
+    json_object_set(o, "public_key", ring.n ? json_array_get(keys, 0) : json_null());
+    json_object_set_new(o, "public_keys", keys);
+    json_object_set_new(o, "algorithm", json_string("Ed25519"));
+    json_object_set_new(o, "message_format",
+                        json_string(FUNDS_CHECKPOINT_PREFIX "|district_id|entries|head_hash|at"));
     reply_json(r, 200, o);
 }
 
@@ -993,6 +1072,7 @@ static const route routes[] = {
     {"POST", "/api/v1/refunds/{id}/paid-out", h_refund_paid_out, "funds:refund:payout", DISTRICT_STAFF, 0},
     {"GET", "/api/v1/funds/verify", h_verify, "funds:verify", DISTRICT_STAFF, 0},
     {"GET", "/api/v1/funds/verifications", h_verifications, "funds:verify", DISTRICT_STAFF, 0},
+    {"GET", "/api/v1/funds/checkpoints", h_checkpoints, PERM_PUBLIC, 0, 0},
     {"GET", "/api/v1/funds/summary", h_summary, "funds:summary", DISTRICT_STAFF | INST_ADMIN, 0},
     {"GET", "/api/v1/funds/warnings", h_warnings, "funds:summary", DISTRICT_STAFF | INST_ADMIN, 0},
     {"GET", "/api/v1/funds/export.xlsx", h_export, "funds:export", DISTRICT_STAFF, 0},

@@ -12,7 +12,10 @@
  *     funds_risk_assess       risk warnings for one institution
  *   Ledger (ledger.c):
  *     funds_ledger_post       one movement (payment, release, refund) as entries summing to 0
- *     funds_verify            the chain, every movement and every contract re-checked
+ *     funds_verify_anchored   the chain, every movement and every contract re-checked, and the
+ *                             ledger against its signed checkpoints
+ *   Checkpoints (checkpoint.c): funds_checkpoint_take (sign the head with a key kept outside
+ *     the database), the key files, checkpoints to and from JSON.
  *   Store (store.c): funds_contract_load, funds_contract_close, funds_refund_open_contract.
  *   Routes (api.c): funds_routes.
  *
@@ -28,6 +31,8 @@
  *   4. A contract's escrow (sum of its escrow entries) never goes below zero, in seq order.
  *      paid = released + refunded + escrow; paid <= amount_fen; released = lessons delivered
  *      x price per lesson; a closed contract holds no escrow.
+ *   5. Every checkpoint (ledger_checkpoints, append-only) is signed by a trusted key, and the
+ *      entry at its count still carries the head hash it signed.
  *   No balance is stored: every figure the API shows is a sum over ledger_entries.
  *
  * LOCKS: a movement holds DB_LOCK_CONTRACT(contract id) and then DB_LOCK_LEDGER(district id),
@@ -126,16 +131,107 @@ typedef struct {
     char head_hash[FUNDS_HASH_HEX]; /* publish it elsewhere to anchor the chain */
     int nproblems;           /* problems found; the first FUNDS_VERIFY_PROBLEMS are kept */
     char problems[FUNDS_VERIFY_PROBLEMS][200];
+    /* the checkpoints (checkpoint.c) */
+    bool keys_configured;    /* a public key to check signatures against */
+    int64_t checkpoints;     /* stored for the district */
+    int64_t checkpoints_valid; /* of those: signed by a trusted key and matching the ledger */
+    int64_t copy_checkpoints;  /* checked from a copy kept elsewhere */
+    int64_t copy_valid;
+    int64_t anchored_entries;  /* the largest count a valid checkpoint vouches for (0: none) */
+    int64_t anchored_at;       /* when that checkpoint was signed (0: none) */
 } funds_verify_result;
 
-/* Re-checks invariants 2-4 over the district's whole ledger in one consistent snapshot.
- * Returns DB_OK (see out->ok) or a store error. Runs its own read transaction. */
+/* ---------- signed checkpoints (checkpoint.c) ---------- */
+
+/*
+ * A checkpoint vouches for the ledger as it was: its entry count and head hash, with the time
+ * and the district, signed with an Ed25519 key that never enters the database. It answers the
+ * one who can write the database file: without it, deleting the last movements and moving the
+ * head back, or changing amounts and recomputing every hash, leaves a chain that verifies.
+ * With it, verify requires every checkpoint's signature to be good under a trusted public key,
+ * the ledger to hold at least its count of entries, and the entry at that count to carry the
+ * signed hash (which, through the chain, vouches for every entry before it). Movements after
+ * the latest checkpoint are vouched for by nothing yet: take one daily.
+ *
+ * Files: the signing key holds the 32-byte Ed25519 seed as 64 hex digits (mode 0600); the
+ * public key file holds one public key a line, 64 hex digits ('#' starts a comment), the first
+ * the current one, older ones kept after a key change so their checkpoints still verify.
+ */
+#define FUNDS_KEY_HEX 65       /* 32-byte public key, hex, NUL */
+#define FUNDS_SIG_HEX 129      /* 64-byte signature, hex, NUL */
+#define FUNDS_MAX_KEYS 16
+#define FUNDS_CHECKPOINT_PREFIX "sj-ledger-checkpoint-v1"
+
+typedef struct {
+    int64_t id, district_id, entries, at;
+    char head_hash[FUNDS_HASH_HEX];
+    char public_key[FUNDS_KEY_HEX];
+    char signature[FUNDS_SIG_HEX];
+} funds_checkpoint;
+
+typedef struct {
+    unsigned char keys[FUNDS_MAX_KEYS][32];
+    size_t n;
+} funds_keyring;
+
+/* What verify checks the ledger against besides its own rows. */
+typedef struct {
+    const funds_keyring *ring;       /* trusted public keys; NULL or empty: none configured */
+    const funds_checkpoint *copy;    /* checkpoints kept elsewhere (verify --checkpoints) */
+    size_t ncopy;
+} funds_anchor;
+
+/* The signed text: "sj-ledger-checkpoint-v1|district|entries|head_hash|at". */
+void funds_checkpoint_message(const funds_checkpoint *c, char *out, size_t len);
+
+/* Loads the signing key (the Ed25519 seed, 64 hex digits) from path. When the file does not
+ * exist and `create` is set, makes a new one (mode 0600, never over an existing file) and sets
+ * *created. Refuses a file that others may read. OUT: sk, pk. */
+bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64],
+                         unsigned char pk[32], bool *created, char *err, size_t errlen);
+
+/* The trusted public keys: the lines of pub_path; when that file does not exist, the public
+ * half of the signing key at sign_path when that exists; else none (ring->n = 0). Either path
+ * may be NULL or "". false (with err) on a malformed file. */
+bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring,
+                        char *err, size_t errlen);
+
+/* Makes sure pub_path lists pk: writes the file (mode 0644) when it does not exist; false
+ * when it exists without pk (a different key: the operator decides, see docs/operations.md). */
+bool funds_public_key_publish(const char *pub_path, const unsigned char pk[32], char *err,
+                              size_t errlen);
+
+/* Verifies the ledger (against the checkpoints already taken, with `ring`) and records the run;
+ * when it verifies, signs its head with sk and stores the checkpoint. OUT: *cp (stored only
+ * when v->ok), *v. Returns DB_OK (see v->ok) or a store error. */
+int funds_checkpoint_take(db_conn *db, int64_t district_id, const unsigned char sk[64],
+                          const unsigned char pk[32], const funds_keyring *ring,
+                          funds_checkpoint *cp, funds_verify_result *v);
+
+/* Reads checkpoints from JSON as GET /funds/checkpoints serves it ({"items":[...],
+ * "public_keys"?} or a bare array of items). Keys the document lists go into *served (may be
+ * NULL). Returns a malloc'd array (caller frees) and *n, or NULL with err. */
+funds_checkpoint *funds_checkpoints_from_json(const json_t *doc, size_t *n, funds_keyring *served,
+                                              char *err, size_t errlen);
+
+/* One checkpoint as the API shows it, with the text that was signed. */
+json_t *funds_checkpoint_json(const funds_checkpoint *c);
+
+/* Re-checks invariants 2-4 over the district's whole ledger in one consistent snapshot, and
+ * the ledger against its stored checkpoints (and a copy's, when anchor->copy is given); anchor
+ * may be NULL (no trusted key: checkpoints that exist are then a problem, since their signatures
+ * cannot be checked). Returns DB_OK (see out->ok) or a store error. Runs its own read
+ * transaction. */
+int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *anchor,
+                          funds_verify_result *out);
+/* funds_verify_anchored without a key or a copy (the benchmarks). */
 int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out);
 
-/* Runs funds_verify and records the run in funds_verifications (what the district's history
- * of checks shows). For the nightly check: `shuangjian verify` or a cron job calling
+/* Runs funds_verify_anchored and records the run in funds_verifications (what the district's
+ * history of checks shows). For the nightly check: `shuangjian verify` or a cron job calling
  * GET /api/v1/funds/verify. Returns DB_OK (see out->ok) or a store error. */
-int funds_verify_and_record(db_conn *db, int64_t district_id, funds_verify_result *out);
+int funds_verify_and_record(db_conn *db, int64_t district_id, const funds_anchor *anchor,
+                            funds_verify_result *out);
 
 /* ---------- store ---------- */
 

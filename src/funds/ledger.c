@@ -18,12 +18,18 @@
  * marks the head `guarded`. funds_verify reports whether the trigger is still there.
  *
  * Verification streams the entries in seq order, a page at a time, so a ledger of millions of
- * rows needs memory only for one page and one small record per contract.
+ * rows needs memory only for one page and one small record per contract. Then, in the same
+ * snapshot, the ledger is held against its signed checkpoints (checkpoint.c): each signature
+ * under a trusted key, and the entry at each checkpoint's count still carrying the signed hash.
+ * The chain alone cannot see a rewrite by someone who can write the database file (delete the
+ * last movements and move the head back; change amounts and recompute every hash); a
+ * checkpoint taken before it does.
  */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "funds.h"
@@ -392,7 +398,174 @@ static int verify_contracts(db_conn *db, int64_t district_id, acct_map *m, funds
     return DB_OK;
 }
 
+/* ---------- the ledger against its checkpoints ---------- */
+
+static bool ring_has(const funds_keyring *ring, const unsigned char pk[32])
+{
+    for (size_t i = 0; ring && i < ring->n; i++)
+        if (sodium_memcmp(ring->keys[i], pk, 32) == 0)
+            return true;
+    return false;
+}
+
+/* One checkpoint (stored, or from a copy) against the trusted keys and the ledger as it is in
+ * this snapshot. True when it is good. */
+static bool checkpoint_check(db_conn *db, int64_t district_id, int64_t head_seq,
+                             const funds_keyring *ring, const funds_checkpoint *c, bool copy,
+                             funds_verify_result *out, int *rc)
+{
+    char when[32], label[96];
+    unix_rfc3339(c->at, when);
+    if (copy)
+        snprintf(label, sizeof label, "checkpoint of the copy signed %s", when);
+    else
+        snprintf(label, sizeof label, "checkpoint #%" PRId64 " (signed %s)", c->id, when);
+    if (c->district_id != district_id) {
+        problem(out, "%s: for district %" PRId64 ", not this one (%" PRId64 ")", label,
+                c->district_id, district_id);
+        return false;
+    }
+    unsigned char pk[32], sig[64];
+    size_t npk = 0, nsig = 0;
+    bool parsed = sodium_hex2bin(pk, sizeof pk, c->public_key, strlen(c->public_key), NULL, &npk,
+                                 NULL) == 0 && npk == sizeof pk &&
+                  sodium_hex2bin(sig, sizeof sig, c->signature, strlen(c->signature), NULL,
+                                 &nsig, NULL) == 0 && nsig == sizeof sig;
+    bool keyed = ring && ring->n > 0;
+    if (keyed) {
+        if (!parsed || !ring_has(ring, pk)) {
+            problem(out, "%s: signed by a key that is not the district's (%.16s...)", label,
+                    c->public_key);
+            return false;
+        }
+        char msg[256];
+        funds_checkpoint_message(c, msg, sizeof msg);
+        if (crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) != 0) {
+            problem(out, "%s: the signature does not match what it says (forged or altered)",
+                    label);
+            return false;
+        }
+    }
+    /* the signature holds (or cannot be checked): does the ledger still say what was signed? */
+    if (c->entries > head_seq) {
+        problem(out, "%s: signed at %" PRId64 " entries, the ledger now has %" PRId64
+                     " (entries removed)", label, c->entries, head_seq);
+        return false;
+    }
+    char at[FUNDS_HASH_HEX];
+    if (c->entries == 0) {
+        memcpy(at, ZERO_HASH, sizeof at);
+    } else {
+        db_stmt *s = db_query(db, "SELECT hash FROM ledger_entries WHERE district_id = $1"
+                                  " AND seq = $2", district_id, c->entries);
+        int r = s ? db_step(s) : DB_ERROR;
+        if (r == DB_ROW)
+            snprintf(at, sizeof at, "%s", db_col_text(s, 0));
+        db_finalize(s);
+        if (r == DB_DONE) {
+            problem(out, "%s: entry %" PRId64 " is missing", label, c->entries);
+            return false;
+        }
+        if (r != DB_ROW) {
+            *rc = r;
+            return false;
+        }
+    }
+    if (strcmp(at, c->head_hash) != 0) {
+        problem(out, "%s: entry %" PRId64 " no longer has the signed hash (the ledger up to it"
+                     " was rewritten)", label, c->entries);
+        return false;
+    }
+    if (keyed && c->entries >= out->anchored_entries) {
+        out->anchored_entries = c->entries;
+        out->anchored_at = c->at > out->anchored_at ? c->at : out->anchored_at;
+    }
+    return keyed;
+}
+
+static void checkpoint_read(db_stmt *s, funds_checkpoint *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = db_col_int64(s, 0);
+    c->district_id = db_col_int64(s, 1);
+    c->entries = db_col_int64(s, 2);
+    snprintf(c->head_hash, sizeof c->head_hash, "%s", db_col_text(s, 3));
+    c->at = db_col_int64(s, 4);
+    snprintf(c->public_key, sizeof c->public_key, "%s", db_col_text(s, 5));
+    snprintf(c->signature, sizeof c->signature, "%s", db_col_text(s, 6));
+}
+
+/* Every stored checkpoint of the district, then the copy's (each of which must also still be
+ * stored: a checkpoint removed from the table is a problem of its own). */
+static int verify_checkpoints(db_conn *db, int64_t district_id, int64_t head_seq,
+                              const funds_anchor *anchor, funds_verify_result *out)
+{
+    const funds_keyring *ring = anchor ? anchor->ring : NULL;
+    out->keys_configured = ring && ring->n > 0;
+    int rc = DB_OK;
+    int64_t last = 0;
+    enum { PAGE = 256 };
+    funds_checkpoint *page = malloc(PAGE * sizeof *page);
+    if (!page)
+        abort();
+    for (;;) {
+        db_stmt *s = db_query(db, "SELECT id, district_id, entries, head_hash, at, public_key,"
+                                  " signature FROM ledger_checkpoints WHERE district_id = $1"
+                                  " AND id > $2 ORDER BY id LIMIT $3", district_id, last,
+                              (int64_t)PAGE);
+        int r = s ? DB_ROW : DB_ERROR;
+        size_t rows = 0;
+        while (s && rows < PAGE && (r = db_step(s)) == DB_ROW)
+            checkpoint_read(s, &page[rows++]);
+        db_finalize(s);
+        if (r != DB_DONE && r != DB_ROW) {
+            free(page);
+            return r;
+        }
+        for (size_t i = 0; i < rows && rc == DB_OK; i++) {
+            last = page[i].id;
+            out->checkpoints++;
+            if (checkpoint_check(db, district_id, head_seq, ring, &page[i], false, out, &rc))
+                out->checkpoints_valid++;
+        }
+        if (rc != DB_OK || rows < PAGE)
+            break;
+    }
+    free(page);
+    if (rc != DB_OK)
+        return rc;
+    for (size_t i = 0; anchor && i < anchor->ncopy; i++) {
+        const funds_checkpoint *c = &anchor->copy[i];
+        out->copy_checkpoints++;
+        if (checkpoint_check(db, district_id, head_seq, ring, c, true, out, &rc))
+            out->copy_valid++;
+        if (rc != DB_OK)
+            return rc;
+        int64_t one = 0;
+        int r = db_query_int64(db, &one, "SELECT 1 FROM ledger_checkpoints WHERE district_id = $1"
+                                         " AND signature = $2", c->district_id, c->signature);
+        if (r == DB_DONE) {
+            char when[32];
+            unix_rfc3339(c->at, when);
+            problem(out, "checkpoint of the copy signed %s (%" PRId64 " entries) is missing from"
+                         " the database", when, c->entries);
+        } else if (r != DB_ROW) {
+            return r;
+        }
+    }
+    if (!out->keys_configured && out->checkpoints + out->copy_checkpoints > 0)
+        problem(out, "%" PRId64 " checkpoints, but no public key to check their signatures"
+                     " (--public-key FILE)", out->checkpoints + out->copy_checkpoints);
+    return DB_OK;
+}
+
 int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out)
+{
+    return funds_verify_anchored(db, district_id, NULL, out);
+}
+
+int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *anchor,
+                          funds_verify_result *out)
 {
     memset(out, 0, sizeof *out);
     out->ok = true;
@@ -444,6 +617,8 @@ int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out)
         rc = guard_present(db, &out->guarded);
     if (rc == DB_OK && head_seq > 0 && !out->guarded)
         problem(out, "the append-only trigger on ledger_entries is missing");
+    if (rc == DB_OK)
+        rc = verify_checkpoints(db, district_id, head_seq, anchor, out);
     free(m.slots);
     db_rollback(db);
     return rc;

@@ -77,9 +77,10 @@ int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contr
     return rc;
 }
 
-int funds_verify_and_record(db_conn *db, int64_t district_id, funds_verify_result *out)
+int funds_verify_and_record(db_conn *db, int64_t district_id, const funds_anchor *anchor,
+                            funds_verify_result *out)
 {
-    int rc = funds_verify(db, district_id, out);
+    int rc = funds_verify_anchored(db, district_id, anchor, out);
     if (rc != DB_OK)
         return rc;
     json_t *problems = json_array();

@@ -1,7 +1,9 @@
 // API tests for the after-school service's day-to-day side (API.md "After-school service"
 // attendance and staff rows, POLICY.md AS-8, AS-9): the roll taken per session, locked after
 // its day, entered late or corrected only with a reason that is kept, refused for pupils not
-// enrolled; duty recorded into the time bank; half-day leave spending credits within the weekly
+// enrolled; duty recorded into the time bank, only on a program the teacher staffs (the school's
+// admin records for its own staff) and never at hours overlapping another duty of the day (AS-9:
+// ending as the next starts passes, one minute over fails, parallel records never both pass); half-day leave spending credits within the weekly
 // limit (exactly enough credits pass, fewer are refused), concurrent requests never spending
 // the same credits twice; approval returning or spending the credits; the A/B post roster; the
 // subsidies due. Runs on SQLite, or PostgreSQL with SJ_PG_URL.
@@ -151,6 +153,90 @@ test('duty into the time bank: one entry per teacher, session and day; the A/B p
   for (const it of sub.items) assert.deepEqual([it.duty_minutes, it.rate_fen, it.amount_fen], [150, 5000, Math.floor(150 * 5000 / 45)]);
   assert.match(sub.items[0].explain, /AS-8/);
   expectStatus(await s.api('GET', `/api/v1/afterschool/subsidies?school_id=${w.school.id}&term=${TERM}`, undefined, w.teacher.token), 403);
+});
+
+test('duty only on a program the teacher staffs: 403 otherwise, and for another school; the school admin records for its own staff', { skip: pastDays.length < 2 && 'fewer than two past school days in this term' }, async () => {
+  const w = await world(s);
+  const t2 = await user([{ role: 'teacher', school_id: w.school.id }], 'tb');
+  const mine = await program(w, { staff_a: w.teacher.id });
+  const asB = await program(w, { name: '课后托管(二)', staff_a: t2.id, staff_b: w.teacher.id });
+  // what teacher1 did: the same hours credited on three programs they hold no post in
+  const notMine = [await program(w, { name: '托管甲', staff_a: t2.id }), await program(w, { name: '托管乙' }), await program(w, { name: '托管丙', staff_b: t2.id })];
+  const d = pastDays[0];
+  for (const p of notMine) {
+    const e = expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: d, minutes: 150 }), 403, 'forbidden').error;
+    assert.match(e.message, /A 岗或 B 岗/);
+  }
+  const en = await s.api('POST', '/api/v1/staff/duties', { user_id: w.teacher.id, program_id: notMine[0].id, date: d, minutes: 150 }, w.teacher.token, { 'Accept-Language': 'en' });
+  assert.match(expectStatus(en, 403).error.message, /A or B post/);
+  assert.equal((await credits(w.teacher.id, w.teacher.token)).earned, 0, 'nothing credited');
+  // someone else's duty: only the school's admin
+  assert.match(expectStatus(await duty(t2.token, { user_id: w.teacher.id, program_id: mine.id, date: d, minutes: 60 }), 403).error.message, /管理员/);
+  // another school's admin and teacher: 403 on this school's program
+  const other = await world(s);
+  expectStatus(await duty(other.schoolAdmin.token, { user_id: w.teacher.id, program_id: mine.id, date: d, minutes: 60 }), 403);
+  expectStatus(await duty(other.schoolAdmin.token, { user_id: other.teacher.id, program_id: mine.id, date: d, minutes: 60 }), 403);
+  expectStatus(await duty(other.teacher.token, { user_id: other.teacher.id, program_id: mine.id, date: d, minutes: 60 }), 403);
+  // the A post and the B post record their own
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: mine.id, date: d, minutes: 150 }), 201);
+  const b = expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: asB.id, date: pastDays[1], minutes: 150 }), 201);
+  assert.equal(b.covering_for, t2.id);
+  // the school's admin records a stand-in who holds no post there
+  const standIn = expectStatus(await duty(w.schoolAdmin.token, { user_id: t2.id, program_id: notMine[1].id, date: pastDays[1], minutes: 150 }), 201);
+  assert.equal(standIn.credits.earned, 150);
+  assert.equal((await credits(w.teacher.id, w.teacher.token)).earned, 300);
+});
+
+test('one duty at a time (AS-9): a duty ending exactly when another starts passes, one minute of overlap is refused', { skip: pastDays.length < 2 && 'fewer than two past school days in this term' }, async () => {
+  const w = await world(s);
+  const mk = (name, start, end, kind = 'course') => program(w, { name, kind, start, end, fee_per_hour_fen: kind === 'care' ? 200 : 300, staff_a: w.teacher.id });
+  const care = await mk('课后托管', '16:00', '18:00', 'care');
+  const after = await mk('合唱', '18:00', '19:00');
+  const early = await mk('篮球', '17:59', '19:30');
+  const [d1, d2] = pastDays;
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: care.id, date: d1, minutes: 120 }), 201);
+  const edge = expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: after.id, date: d1, minutes: 60 }), 201);
+  assert.equal(edge.credits.earned, 180);
+  // 17:59 is one minute inside care's 16:00-18:00
+  expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: care.id, date: d2, minutes: 120 }), 201);
+  const e = expectStatus(await duty(w.teacher.token, { user_id: w.teacher.id, program_id: early.id, date: d2, minutes: 30 }), 422, 'duty_overlap').error;
+  assert.deepEqual([e.rule, e.overlap_minutes, e.program_id, e.start, e.end, e.other_start, e.other_end, e.date], ['AS-9', 1, care.id, '17:59', '19:30', '16:00', '18:00', d2]);
+  assert.match(e.message, /重叠 1 分钟/);
+  const en = await s.api('POST', '/api/v1/staff/duties', { user_id: w.teacher.id, program_id: early.id, date: d2, minutes: 30 }, w.teacher.token, { 'Accept-Language': 'en' });
+  assert.match(expectStatus(en, 422).error.message, /overlaps this one \(17:59-19:30\) by 1 minutes/);
+  // the school's admin is held to it too, and the same session twice is still 409
+  expectStatus(await duty(w.schoolAdmin.token, { user_id: w.teacher.id, program_id: early.id, date: d1, minutes: 30 }), 422, 'duty_overlap');
+  expectStatus(await duty(w.schoolAdmin.token, { user_id: w.teacher.id, program_id: care.id, date: d1, minutes: 30 }), 409, 'conflict');
+  // refused requests stored nothing
+  assert.equal((await credits(w.teacher.id, w.teacher.token)).earned, 300);
+  const list = expectStatus(await s.api('GET', `/api/v1/staff/duties?user_id=${w.teacher.id}`, undefined, w.teacher.token), 200);
+  assert.deepEqual(list.items.map((x) => x.program_id).sort(), [care.id, care.id, after.id].sort());
+  // another teacher may be at the 17:59 program while this one is at care
+  const t2 = await user([{ role: 'teacher', school_id: w.school.id }], 'tb');
+  const early2 = await program(w, { name: '篮球(二)', kind: 'course', start: '17:59', end: '19:30', fee_per_hour_fen: 300, staff_a: t2.id });
+  expectStatus(await duty(t2.token, { user_id: t2.id, program_id: early2.id, date: d2, minutes: 90 }), 201);
+});
+
+test('concurrency: duty records at once for one teacher and day never overlap', { skip: pastDays.length < 2 && 'fewer than two past school days in this term' }, async () => {
+  const w = await world(s);
+  // six programs at the same hours, the teacher the A post of each
+  const same = [];
+  for (let i = 0; i < 6; i++) same.push(await program(w, { name: '托管' + i, staff_a: w.teacher.id }));
+  const [d1, d2] = pastDays;
+  const res = await Promise.all(same.flatMap((p, i) => [
+    duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: d1, minutes: 150 }),
+    duty(w.schoolAdmin.token, { user_id: w.teacher.id, program_id: same[(i + 1) % 6].id, date: d1, minutes: 150 }),
+  ]));
+  const ok = res.filter((r) => r.status === 201);
+  for (const r of res) if (r.status !== 201) assert.ok(['duty_overlap', 'conflict'].includes(r.body.error.code), JSON.stringify(r.body));
+  assert.equal(ok.length, 1, JSON.stringify(res.map((r) => r.status)));
+  // back to back, at once: all pass
+  const mk = (name, start, end) => program(w, { name, kind: 'course', start, end, fee_per_hour_fen: 300, staff_a: w.teacher.id });
+  const chain = [await mk('甲', '18:00', '19:00'), await mk('乙', '19:00', '20:00'), await mk('丙', '16:30', '18:00')];
+  const res2 = await Promise.all(chain.map((p) => duty(w.teacher.token, { user_id: w.teacher.id, program_id: p.id, date: d2, minutes: 60 })));
+  assert.deepEqual(res2.map((r) => r.status), [201, 201, 201], JSON.stringify(res2.map((r) => r.body)));
+  const bank = await credits(w.teacher.id, w.teacher.token);
+  assert.equal(bank.earned, 150 + 180);
 });
 
 test('leave (AS-9): exactly enough credits pass, fewer are refused; one half-day a week; approval spends, rejection returns', { skip: (pastDays.length < 4 || futureWeeks.length < 3) && 'needs four past school days and three weeks to come in this term' }, async () => {

@@ -78,6 +78,7 @@ const PUBLIC = [
   'GET /api/v1/health',
   'GET /api/v1/public/institutions',
   'GET /api/v1/public/institutions/{id}',
+  'GET /api/v1/funds/checkpoints',         // signed ledger checkpoints: copies kept by anyone
 ];
 
 // Objects every user of the district may read: tested against the other district only.

@@ -7,7 +7,8 @@
 // on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, run, expectStatus } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { Server, run, expectStatus, psql, BACKEND } from './lib.mjs';
 
 const PASSWORD = 'shuangjian2026';
 let s;
@@ -113,6 +114,15 @@ test('teacher1: the A post of care, rolls taken, credits in the time bank', asyn
     assert.equal(roll.items.length, care.enrolled);
     assert.ok(roll.items.filter((x) => x.present).length > care.enrolled / 2);
   }
+});
+
+test('the demo keeps AS-9: no teacher is credited two duties at the same hours', async () => {
+  const q = 'SELECT COUNT(*) FROM afterschool_duties a JOIN afterschool_duties b ON b.user_id = a.user_id'
+    + ' AND b.date = a.date AND b.id > a.id JOIN afterschool_programs pa ON pa.id = a.program_id'
+    + ' JOIN afterschool_programs pb ON pb.id = b.program_id'
+    + ' WHERE pa.start_min < pb.end_min AND pb.start_min < pa.end_min';
+  const out = BACKEND === 'pg' ? psql(s.db.url, q) : execFileSync('sqlite3', [s.db.url.slice(7), q], { encoding: 'utf8' });
+  assert.equal(Number(out.trim()), 0);
 });
 
 test('school1: AS-1 coverage, wait lists in order, the bills run', async () => {

@@ -61,6 +61,9 @@ export function run(args, input = '', env = {}) {
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => res({ code, stdout, stderr }));
+    // a command that exits before reading its input (bad usage, --version) closes the pipe
+    // first: EPIPE on the write is expected then, not a test failure
+    p.stdin.on('error', (e) => { if (e.code !== 'EPIPE') throw e; });
     p.stdin.end(input);
   });
 }

@@ -2,13 +2,15 @@
 // signs up for 20 lessons, pays into escrow (an overpayment is refused on the page), the
 // institution records a lesson on its own page, the guardian sees the lesson and what is left
 // in escrow, asks for a refund and sees the amount at once; the ledger still verifies. Then the
-// district suspends an institution from its page and every open contract is refunded.
+// district suspends an institution from its page and every open contract is refunded; the
+// verify result says how far the signed checkpoints vouch for the ledger.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createClass, createSchool, createStudent, createUser, field, launchBrowser, linkGuardian,
-  loginThroughForm, startServer, withPage, ADMIN,
+  loginThroughForm, run, startServer, withPage, ADMIN,
 } from './lib.mjs';
+import { join } from 'node:path';
 
 const PHONE = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DESK = { viewport: { width: 1280, height: 900 } };
@@ -189,6 +191,13 @@ describe('prepaid tutoring funds', () => {
       await page.locator('[data-test=side-menu] [data-test=menu-funds]').click();
       await page.locator('[data-test=funds-verify]').click();
       await page.locator('[data-test=funds-verify-result]').filter({ hasText: '对账一致' }).waitFor();
+      await page.locator('[data-test=funds-verify-checkpoints]').filter({ hasText: '尚无签名存证' }).waitFor();
+      // the daily checkpoint signs the ledger; the page then says how far it vouches
+      const cp = await run(['checkpoint', '--db', `sqlite:${join(server.dir, 'sj.db')}`], '',
+        { ...process.env, SJ_DATA_KEY: process.env.SJ_DATA_KEY || 'cd'.repeat(32) });
+      assert.equal(cp.code, 0, cp.stdout + cp.stderr);
+      await page.locator('[data-test=funds-verify]').click();
+      await page.locator('[data-test=funds-verify-checkpoints]').filter({ hasText: '签名存证 1 份' }).waitFor();
     });
     const s = await server.must(200, 'GET', `/api/v1/funds/summary?institution_id=${inst.id}`, undefined, A);
     assert.deepEqual([s.items[0].escrow_fen, s.items[0].refunded_fen, s.items[0].open_contracts], [0, 80000, 0]);

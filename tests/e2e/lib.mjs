@@ -36,7 +36,7 @@ export function freePort() {
 }
 
 // Runs the binary to completion with `input` on stdin; resolves { code, stdout, stderr }.
-function run(args, input, env) {
+export function run(args, input, env) {
   return new Promise((res, rej) => {
     const p = spawn(BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

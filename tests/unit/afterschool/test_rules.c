@@ -586,6 +586,39 @@ static void test_afterschool_week_start__monday(void **state)
     assert_string_equal(out, "2026-12-28");
 }
 
+/* ---------- one duty at a time (AS-9) ---------- */
+
+static void test_afterschool_duty_overlap__ending_as_the_next_starts_passes(void **state)
+{
+    (void)state;
+    as_duty_span held[] = {{.id = 7, .program_id = 1, .start_min = 16 * 60, .end_min = 18 * 60},
+                           {.id = 8, .program_id = 2, .start_min = 19 * 60, .end_min = 20 * 60}};
+    int shared = -1;
+    /* 18:00-19:00 touches both ends and overlaps neither */
+    assert_int_equal(afterschool_duty_overlap(18 * 60, 19 * 60, held, 2, &shared), -1);
+    assert_int_equal(shared, 0);
+    /* 15:00-16:00 ends as the first starts */
+    assert_int_equal(afterschool_duty_overlap(15 * 60, 16 * 60, held, 2, NULL), -1);
+    assert_int_equal(afterschool_duty_overlap(15 * 60, 16 * 60, held, 0, NULL), -1);
+}
+
+static void test_afterschool_duty_overlap__one_minute_fails(void **state)
+{
+    (void)state;
+    as_duty_span held[] = {{.id = 7, .program_id = 1, .start_min = 16 * 60, .end_min = 18 * 60},
+                           {.id = 8, .program_id = 2, .start_min = 19 * 60, .end_min = 20 * 60}};
+    int shared = 0;
+    assert_int_equal(afterschool_duty_overlap(18 * 60 - 1, 19 * 60, held, 2, &shared), 0);
+    assert_int_equal(shared, 1);
+    assert_int_equal(afterschool_duty_overlap(18 * 60, 19 * 60 + 1, held, 2, &shared), 1);
+    assert_int_equal(shared, 1);
+    /* the same hours, and one inside the other */
+    assert_int_equal(afterschool_duty_overlap(16 * 60, 18 * 60, held, 2, &shared), 0);
+    assert_int_equal(shared, 120);
+    assert_int_equal(afterschool_duty_overlap(19 * 60 + 10, 19 * 60 + 20, held, 2, &shared), 1);
+    assert_int_equal(shared, 10);
+}
+
 /* ---------- allocation ---------- */
 
 static void test_afterschool_allocate__never_over_capacity(void **state)
@@ -707,6 +740,8 @@ int main(void)
         cmocka_unit_test(test_afterschool_leave_check__a_minute_short_fails),
         cmocka_unit_test(test_afterschool_leave_check__weekly_limit),
         cmocka_unit_test(test_afterschool_week_start__monday),
+        cmocka_unit_test(test_afterschool_duty_overlap__ending_as_the_next_starts_passes),
+        cmocka_unit_test(test_afterschool_duty_overlap__one_minute_fails),
         cmocka_unit_test(test_afterschool_allocate__never_over_capacity),
         cmocka_unit_test(test_afterschool_allocate__best_free_choice_in_lottery_order),
         cmocka_unit_test(test_afterschool_allocate__same_seed_same_result),

@@ -99,6 +99,14 @@ export interface VerifyResult {
   guarded: boolean
   problem_count: number
   problems: string[]
+  checkpoints: {
+    keys_configured: boolean
+    count: number
+    valid: number
+    anchored_entries: number
+    anchored_at: string | null
+    entries_after: number
+  }
   checked_at: string
 }
 

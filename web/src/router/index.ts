@@ -1,7 +1,10 @@
 /*
  * The router: history mode (the server falls back to index.html for unknown non-/api paths).
  * Guard: pages need a session, except /login; a page whose `meta.perm` the user lacks shows
- * /403. "/" and "/my-school" send the user to their role's home / their own school.
+ * /403. "/" and "/my-school" send the user to their role's home / their own school. Before a
+ * page without `meta.light` (light: the login, the guardian's home, the error pages) the rest of
+ * Element Plus is loaded and registered (plugins/element.ts), so a guardian's phone never
+ * downloads the staff pages' tables and date pickers to reach its home page.
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { coreRoutes } from './modules/core'
@@ -11,6 +14,7 @@ import { homeworkRoutes } from './modules/homework'
 import { isLoggedIn, session } from '../stores/session'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
 import { t } from '../locales'
+import { installMoreElement } from '../plugins/element'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -18,6 +22,7 @@ declare module 'vue-router' {
     perm?: string
     title?: string
     menu?: string // the menu item to highlight, when not the page's own path
+    light?: boolean // uses only the Element Plus shell (plugins/element.ts), loads nothing more
   }
 }
 
@@ -26,7 +31,7 @@ const routes: RouteRecordRaw[] = [
     path: '/login',
     name: 'login',
     component: () => import('../views/login/LoginView.vue'),
-    meta: { public: true, title: 'login.title' },
+    meta: { public: true, title: 'login.title', light: true },
   },
   {
     path: '/',
@@ -49,21 +54,21 @@ const routes: RouteRecordRaw[] = [
         path: 'welcome',
         name: 'welcome',
         component: () => import('../views/common/ComingSoon.vue'),
-        meta: { title: 'app.name' },
+        meta: { title: 'app.name', light: true },
       },
       {
         path: '403',
         name: 'forbidden',
         component: () => import('../views/common/ErrorPage.vue'),
         props: { kind: 'forbidden' },
-        meta: { title: 'error.forbiddenTitle' },
+        meta: { title: 'error.forbiddenTitle', light: true },
       },
       {
         path: ':rest(.*)*',
         name: 'not-found',
         component: () => import('../views/common/ErrorPage.vue'),
         props: { kind: 'notFound' },
-        meta: { title: 'error.notFoundTitle' },
+        meta: { title: 'error.notFoundTitle', light: true },
       },
     ],
   },
@@ -87,6 +92,12 @@ router.beforeEach((to) => {
   if (to.meta.perm && !permissionsOf(session.user).has(to.meta.perm)) {
     return { name: 'forbidden' }
   }
+  return true
+})
+
+// A page that is not light needs the rest of Element Plus registered before it renders.
+router.beforeEach(async (to) => {
+  if (!to.meta.light) await installMoreElement()
   return true
 })
 

@@ -80,7 +80,7 @@ export const coreRoutes: RouteRecordRaw[] = [
     path: 'family',
     name: 'family',
     component: () => import('../../views/family/FamilyHome.vue'),
-    meta: { perm: PERM.family, title: 'menu.family' },
+    meta: { perm: PERM.family, title: 'menu.family', light: true },
   },
   {
     path: 'institution',
