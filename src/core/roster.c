@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/ident.h"
+#include "core/utf8.h"
 
 /* ---- messages: one table, zh-CN and English ---- */
 
@@ -324,15 +325,6 @@ static const char *cell(ctx *c, size_t row, long col)
     return p;
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 static bool has_control(const char *s)
 {
     for (; *s; s++)
@@ -628,7 +620,7 @@ static bool check_text(ctx *c, size_t row, const char *col, const char *v, bool 
             err_add(c, row, col, MSG_EMPTY, 0);
         return !required;
     }
-    if (utf8_chars(v) > max) {
+    if (utf8_chars(v, strlen(v)) > max) {
         err_add(c, row, col, MSG_TOO_LONG, max);
         return false;
     }
