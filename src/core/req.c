@@ -20,13 +20,7 @@
 
 void *req_alloc(req *r, size_t n) { return arena_alloc(r->arena, n); }
 
-char *req_strdup(req *r, const char *s)
-{
-    size_t n = strlen(s);
-    char *d = arena_alloc(r->arena, n + 1);
-    memcpy(d, s, n + 1);
-    return d;
-}
+char *req_strdup(req *r, const char *s) { return arena_strndup(r->arena, s, strlen(s)); }
 
 char *req_printf(req *r, const char *fmt, ...)
 {

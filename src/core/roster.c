@@ -7,10 +7,11 @@
  * result. (3) Rows that pass are copied into the roster's own memory, so the roster outlives
  * the sheet.
  *
- * Memory: the roster's strings live in `mem` (a chunk arena freed at once by roster_free);
- * its arrays are realloc'd. Values read while checking a row live in `scratch`, an arena
- * emptied before each row. Running out of memory sets ctx.oom; the mapping then stops and
- * returns -1 with everything freed.
+ * Memory: the roster's strings live in `ro->mem_` (core's arena, arena.h, freed at once by
+ * roster_free); its arrays are realloc'd. Values read while checking a row live in `scratch`,
+ * an arena emptied (arena_reset) before each row. The arenas abort when memory runs out, as
+ * every arena of the server does; a failed realloc of an array sets ctx.oom, and the mapping
+ * then stops and returns -1 with everything freed.
  *
  * Uniqueness (学籍辅号, 身份证件号, teachers' phones and 工号) uses a small open-addressing
  * hash map from an arena string to the row that first used it.
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/ident.h"
 #include "core/utf8.h"
 
@@ -77,58 +79,6 @@ enum {
     STAFF_NO_MAX = 40,
 };
 
-/* ---- memory ---- */
-
-typedef struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    max_align_t data[];
-} chunk;
-
-struct roster_mem {
-    chunk *head;
-};
-
-static void *mem_alloc(roster_mem *m, size_t n)
-{
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (!m->head || m->head->cap - m->head->used < n) {
-        size_t cap = n > 64 * 1024 ? n : 64 * 1024;
-        chunk *c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = m->head;
-        c->used = 0;
-        c->cap = cap;
-        m->head = c;
-    }
-    void *p = (char *)m->head->data + m->head->used;
-    m->head->used += n;
-    return p;
-}
-
-/* Frees every chunk but the newest, which is emptied for reuse. */
-static void mem_reset(roster_mem *m)
-{
-    if (!m->head)
-        return;
-    chunk *c = m->head->next;
-    while (c) {
-        chunk *next = c->next;
-        free(c);
-        c = next;
-    }
-    m->head->next = NULL;
-    m->head->used = 0;
-}
-
-static void mem_clear(roster_mem *m)
-{
-    mem_reset(m);
-    free(m->head);
-    m->head = NULL;
-}
-
 /* ---- the mapping context ---- */
 
 typedef struct {
@@ -144,7 +94,7 @@ typedef struct {
 typedef struct {
     const sheet *sh;
     roster *ro;
-    roster_mem scratch;
+    arena *scratch;
     bool oom;
     size_t errors_cap, students_cap, classes_cap, teachers_cap;
     const char **headers; /* trimmed header texts, in ro->mem_ */
@@ -152,22 +102,10 @@ typedef struct {
     strmap seen_a, seen_b, classes;
 } ctx;
 
-static char *keep_strn(ctx *c, const char *s, size_t n)
-{
-    char *p = mem_alloc(c->ro->mem_, n + 1);
-    if (!p) {
-        c->oom = true;
-        return NULL;
-    }
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
+/* A copy of s that lives as long as the roster. */
 static const char *keep_str(ctx *c, const char *s)
 {
-    const char *p = keep_strn(c, s, strlen(s));
-    return p ? p : "";
+    return arena_strndup(c->ro->mem_, s, strlen(s));
 }
 
 static bool grow(ctx *c, void **p, size_t *cap, size_t need, size_t elem)
@@ -315,14 +253,7 @@ static const char *cell(ctx *c, size_t row, long col)
         m -= k;
     if (m == n)
         return s;
-    char *p = mem_alloc(&c->scratch, m + 1);
-    if (!p) {
-        c->oom = true;
-        return "";
-    }
-    memcpy(p, s, m);
-    p[m] = '\0';
-    return p;
+    return arena_strndup(c->scratch, s, m);
 }
 
 static bool has_control(const char *s)
@@ -576,14 +507,10 @@ static void layout_find(ctx *c, bool teachers, layout *L /* OUT */)
 static bool headers_keep(ctx *c, size_t r)
 {
     c->nheaders = sheet_cols(c->sh, r);
-    c->headers = mem_alloc(c->ro->mem_, (c->nheaders ? c->nheaders : 1) * sizeof *c->headers);
-    if (!c->headers) {
-        c->oom = true;
-        return false;
-    }
+    c->headers = arena_alloc(c->ro->mem_, (c->nheaders ? c->nheaders : 1) * sizeof *c->headers);
     for (size_t i = 0; i < c->nheaders; i++)
         c->headers[i] = keep_str(c, cell(c, r, (long)i));
-    mem_reset(&c->scratch);
+    arena_reset(c->scratch);
     return !c->oom;
 }
 
@@ -914,11 +841,7 @@ static void map_student_row(ctx *c, const layout *L, size_t r)
 
     if (ro->nerrors_total != errors_before || c->oom)
         return;
-    roster_guardian *kept = mem_alloc(ro->mem_, ng * sizeof *kept + 1);
-    if (!kept) {
-        c->oom = true;
-        return;
-    }
+    roster_guardian *kept = arena_alloc(ro->mem_, ng * sizeof *kept + 1);
     memcpy(kept, gs, ng * sizeof *kept);
     st.guardians = kept;
     st.nguardians = ng;
@@ -1014,9 +937,8 @@ static int map(const sheet *sh, bool teachers, roster **out)
     c.ro = calloc(1, sizeof *c.ro);
     if (!c.ro)
         goto out;
-    c.ro->mem_ = calloc(1, sizeof *c.ro->mem_);
-    if (!c.ro->mem_)
-        goto out;
+    c.ro->mem_ = arena_new();
+    c.scratch = arena_new();
 
     size_t nrows = sheet_rows(sh);
     if (nrows == 0) {
@@ -1039,7 +961,7 @@ static int map(const sheet *sh, bool teachers, roster **out)
             map_teacher_row(&c, &L, r);
         else
             map_student_row(&c, &L, r);
-        mem_reset(&c.scratch);
+        arena_reset(c.scratch);
     }
     if (data_rows == 0)
         err_add(&c, L.header + 2, "", MSG_NO_DATA, 0);
@@ -1051,7 +973,7 @@ done:
     rc = 0;
 out:
     roster_free(c.ro);
-    mem_clear(&c.scratch);
+    arena_free(c.scratch);
     strmap_free(&c.seen_a);
     strmap_free(&c.seen_b);
     strmap_free(&c.classes);
@@ -1072,10 +994,7 @@ void roster_free(roster *ro)
 {
     if (!ro)
         return;
-    if (ro->mem_) {
-        mem_clear(ro->mem_);
-        free(ro->mem_);
-    }
+    arena_free(ro->mem_);
     free(ro->students);
     free(ro->classes);
     free(ro->teachers);
