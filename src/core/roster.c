@@ -13,8 +13,9 @@
  * every arena of the server does; a failed realloc of an array sets ctx.oom, and the mapping
  * then stops and returns -1 with everything freed.
  *
- * Uniqueness (学籍辅号, 身份证件号, teachers' phones and 工号) uses a small open-addressing
- * hash map from an arena string to the row that first used it.
+ * Uniqueness (学籍辅号, 身份证件号, teachers' phones and 工号) and the class list use core's
+ * hash map (map.h) from an arena string to the row (or class) that first used it; the entries
+ * live in the arena `maps`, freed with the maps when the mapping ends.
  */
 #include "core/roster.h"
 
@@ -27,6 +28,7 @@
 
 #include "core/arena.h"
 #include "core/ident.h"
+#include "core/map.h"
 #include "core/utf8.h"
 
 /* ---- messages: one table, zh-CN and English ---- */
@@ -82,19 +84,18 @@ enum {
 /* ---- the mapping context ---- */
 
 typedef struct {
-    const char *key;
+    const char *key; /* in ro->mem_ */
     size_t val;
-} slot;
+    UT_hash_handle hh;
+} strmap_entry;
 
-typedef struct {
-    slot *slots;
-    size_t cap, n;
-} strmap;
+typedef strmap_entry *strmap; /* NULL: empty */
 
 typedef struct {
     const sheet *sh;
     roster *ro;
     arena *scratch;
+    arena *maps; /* the strmap entries */
     bool oom;
     size_t errors_cap, students_cap, classes_cap, teachers_cap;
     const char **headers; /* trimmed header texts, in ro->mem_ */
@@ -127,64 +128,27 @@ static bool grow(ctx *c, void **p, size_t *cap, size_t need, size_t elem)
 
 /* ---- string maps ---- */
 
-static size_t hash_str(const char *s)
+static bool strmap_get(strmap m, const char *key, size_t *val /* OUT */)
 {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return (size_t)h;
-}
-
-static bool strmap_get(const strmap *m, const char *key, size_t *val /* OUT */)
-{
-    if (!m->cap)
-        return false;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return false;
-        if (strcmp(m->slots[i].key, key) == 0) {
-            *val = m->slots[i].val;
-            return true;
-        }
-    }
+    strmap_entry *e = NULL;
+    HASH_FIND(hh, m, key, strlen(key), e);
+    if (e)
+        *val = e->val;
+    return e != NULL;
 }
 
 /* `key` must outlive the map (an arena string). */
-static bool strmap_put(ctx *c, strmap *m, const char *key, size_t val)
+static void strmap_put(ctx *c, strmap *m, const char *key, size_t val)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        slot *s = calloc(cap, sizeof *s);
-        if (!s) {
-            c->oom = true;
-            return false;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->slots[i].key)
-                continue;
-            size_t j = hash_str(m->slots[i].key) & (cap - 1);
-            while (s[j].key)
-                j = (j + 1) & (cap - 1);
-            s[j] = m->slots[i];
-        }
-        free(m->slots);
-        m->slots = s;
-        m->cap = cap;
-    }
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = key;
-    m->slots[i].val = val;
-    m->n++;
-    return true;
+    strmap_entry *e = arena_alloc(c->maps, sizeof *e);
+    e->key = key;
+    e->val = val;
+    HASH_ADD_KEYPTR(hh, *m, e->key, strlen(e->key), e);
 }
 
 static void strmap_free(strmap *m)
 {
-    free(m->slots);
-    m->slots = NULL;
-    m->cap = m->n = 0;
+    HASH_CLEAR(hh, *m); /* the entries are in c->maps */
 }
 
 /* ---- errors ---- */
@@ -660,7 +624,7 @@ static const char *class_display(ctx *c, const char *v)
 static bool unique(ctx *c, strmap *m, const char *key, size_t row, const char *col)
 {
     size_t first;
-    if (strmap_get(m, key, &first)) {
+    if (strmap_get(*m, key, &first)) {
         err_add(c, row, col, MSG_DUPLICATE, first);
         return false;
     }
@@ -675,7 +639,7 @@ static size_t class_index(ctx *c, int grade, const char *name)
     char key[160];
     snprintf(key, sizeof key, "%d\x1f%s", grade, name);
     size_t idx;
-    if (strmap_get(&c->classes, key, &idx)) {
+    if (strmap_get(c->classes, key, &idx)) {
         ro->classes[idx].nstudents++;
         return idx;
     }
@@ -939,6 +903,7 @@ static int map(const sheet *sh, bool teachers, roster **out)
         goto out;
     c.ro->mem_ = arena_new();
     c.scratch = arena_new();
+    c.maps = arena_new();
 
     size_t nrows = sheet_rows(sh);
     if (nrows == 0) {
@@ -977,6 +942,7 @@ out:
     strmap_free(&c.seen_a);
     strmap_free(&c.seen_b);
     strmap_free(&c.classes);
+    arena_free(c.maps);
     return rc;
 }
 
