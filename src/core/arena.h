@@ -19,8 +19,8 @@
 #include <stddef.h>
 typedef struct arena arena;
 arena *arena_new(void);
-void *arena_alloc(arena *a, size_t n);  /* zeroed, 16-byte aligned */
+void *arena_alloc(arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *arena_strndup(arena *a, const char *s, size_t n);
 void arena_reset(arena *a);
-void arena_free(arena *a);              /* NULL does nothing */
+void arena_free(arena *a); /* NULL does nothing */
 #endif

@@ -11,7 +11,10 @@
 
 #include "utf8.h"
 
-static bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+static bool continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
 
 bool utf8_valid(const char *s, size_t n)
 {

@@ -152,15 +152,14 @@ void xlsx_money(const xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t 
     worksheet_write_number(ws, row, col, (double)fen / 100.0, b->money);
 }
 
-void xlsx_date(const xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-               const char *ymd)
+void xlsx_date(const xlsx_book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *ymd)
 {
     if (!valid_date(ymd)) {
         worksheet_write_string(ws, row, col, ymd, NULL);
         return;
     }
-    lxw_datetime dt = {.year = (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 +
-                               (ymd[2] - '0') * 10 + (ymd[3] - '0'),
+    lxw_datetime dt = {.year = (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 +
+                               (ymd[3] - '0'),
                        .month = (ymd[5] - '0') * 10 + (ymd[6] - '0'),
                        .day = (ymd[8] - '0') * 10 + (ymd[9] - '0')};
     worksheet_write_datetime(ws, row, col, &dt, b->date);

@@ -46,8 +46,8 @@
 typedef struct {
     lxw_workbook *wb;
     lxw_format *header, *integer, *money, *date;
-    char path[512];    /* the temporary file while the book is open */
-    const char *data;  /* after xlsx_finish_or_reply: the file's bytes, in request memory */
+    char path[512];   /* the temporary file while the book is open */
+    const char *data; /* after xlsx_finish_or_reply: the file's bytes, in request memory */
     size_t len;
 } xlsx_book;
 

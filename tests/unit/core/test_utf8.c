@@ -9,7 +9,7 @@
 
 #include "core/utf8.h"
 
-#define VALID(lit) assert_true(utf8_valid(lit, sizeof lit - 1))
+#define VALID(lit)   assert_true(utf8_valid(lit, sizeof lit - 1))
 #define INVALID(lit) assert_false(utf8_valid(lit, sizeof lit - 1))
 
 static void test_utf8_valid__ascii_chinese_and_four_bytes(void **state)
@@ -18,16 +18,16 @@ static void test_utf8_valid__ascii_chinese_and_four_bytes(void **state)
     VALID("");
     VALID("plain ASCII, with \t tabs");
     VALID("双减 作业公示");
-    VALID("\xC2\x80");             /* U+0080, the first two-byte code point */
-    VALID("\xDF\xBF");             /* U+07FF, the last */
-    VALID("\xE0\xA0\x80");         /* U+0800, the first three-byte code point */
-    VALID("\xEF\xBF\xBF");         /* U+FFFF */
-    VALID("\xF0\x90\x80\x80");     /* U+10000, the first four-byte code point */
-    VALID("\xF0\xA0\x80\x80");     /* U+20000 𠀀, a CJK Extension B character */
-    VALID("\xF0\x9F\x98\x80");     /* U+1F600, an emoji */
-    VALID("\xF4\x8F\xBF\xBF");     /* U+10FFFF, the last code point */
-    VALID("\xED\x9F\xBF");         /* U+D7FF, just below the surrogates */
-    VALID("\xEE\x80\x80");         /* U+E000, just above them */
+    VALID("\xC2\x80");         /* U+0080, the first two-byte code point */
+    VALID("\xDF\xBF");         /* U+07FF, the last */
+    VALID("\xE0\xA0\x80");     /* U+0800, the first three-byte code point */
+    VALID("\xEF\xBF\xBF");     /* U+FFFF */
+    VALID("\xF0\x90\x80\x80"); /* U+10000, the first four-byte code point */
+    VALID("\xF0\xA0\x80\x80"); /* U+20000 𠀀, a CJK Extension B character */
+    VALID("\xF0\x9F\x98\x80"); /* U+1F600, an emoji */
+    VALID("\xF4\x8F\xBF\xBF"); /* U+10FFFF, the last code point */
+    VALID("\xED\x9F\xBF");     /* U+D7FF, just below the surrogates */
+    VALID("\xEE\x80\x80");     /* U+E000, just above them */
     /* an embedded NUL is a character like any other: the length says where the text ends */
     assert_true(utf8_valid("a\0b", 3));
 }
@@ -35,23 +35,23 @@ static void test_utf8_valid__ascii_chinese_and_four_bytes(void **state)
 static void test_utf8_valid__overlong_forms(void **state)
 {
     (void)state;
-    INVALID("\xC0\x80");             /* NUL in two bytes */
-    INVALID("\xC0\xAF");             /* '/' in two bytes */
-    INVALID("\xC1\xBF");             /* U+007F in two bytes */
-    INVALID("\xE0\x80\x80");         /* NUL in three bytes */
-    INVALID("\xE0\x9F\xBF");         /* U+07FF in three bytes: one below the first valid */
-    INVALID("\xF0\x80\x80\x80");     /* NUL in four bytes */
-    INVALID("\xF0\x8F\xBF\xBF");     /* U+FFFF in four bytes: one below the first valid */
+    INVALID("\xC0\x80");         /* NUL in two bytes */
+    INVALID("\xC0\xAF");         /* '/' in two bytes */
+    INVALID("\xC1\xBF");         /* U+007F in two bytes */
+    INVALID("\xE0\x80\x80");     /* NUL in three bytes */
+    INVALID("\xE0\x9F\xBF");     /* U+07FF in three bytes: one below the first valid */
+    INVALID("\xF0\x80\x80\x80"); /* NUL in four bytes */
+    INVALID("\xF0\x8F\xBF\xBF"); /* U+FFFF in four bytes: one below the first valid */
 }
 
 static void test_utf8_valid__surrogates_and_beyond_the_last_code_point(void **state)
 {
     (void)state;
-    INVALID("\xED\xA0\x80");         /* U+D800, the first surrogate */
-    INVALID("\xED\xBF\xBF");         /* U+DFFF, the last */
+    INVALID("\xED\xA0\x80");             /* U+D800, the first surrogate */
+    INVALID("\xED\xBF\xBF");             /* U+DFFF, the last */
     INVALID("\xED\xA0\xBD\xED\xB8\x80"); /* a surrogate pair written as CESU-8 */
-    INVALID("\xF4\x90\x80\x80");     /* U+110000, one past the last */
-    INVALID("\xF5\x80\x80\x80");     /* lead bytes F5..FF never appear */
+    INVALID("\xF4\x90\x80\x80");         /* U+110000, one past the last */
+    INVALID("\xF5\x80\x80\x80");         /* lead bytes F5..FF never appear */
     INVALID("\xF7\xBF\xBF\xBF");
     INVALID("\xF8\x88\x80\x80\x80"); /* the old five-byte form */
     INVALID("\xFE");
@@ -61,14 +61,16 @@ static void test_utf8_valid__surrogates_and_beyond_the_last_code_point(void **st
 static void test_utf8_valid__truncated_and_stray_bytes(void **state)
 {
     (void)state;
-    INVALID("\xE5");             /* a lead byte at the end */
-    INVALID("\xE5\x8F");         /* 双 without its last byte */
-    INVALID("ab\xE5\x8F");       /* cut short after valid text */
-    INVALID("\xF0\x9F\x98");     /* a four-byte sequence with three bytes */
-    INVALID("\xE5\x8F" "a");     /* a continuation byte replaced by ASCII */
-    INVALID("\x80");             /* a continuation byte without a lead */
-    INVALID("a\xBF" "b");
-    INVALID("\xC2\xC2\x80");     /* a lead where a continuation byte belongs */
+    INVALID("\xE5");         /* a lead byte at the end */
+    INVALID("\xE5\x8F");     /* 双 without its last byte */
+    INVALID("ab\xE5\x8F");   /* cut short after valid text */
+    INVALID("\xF0\x9F\x98"); /* a four-byte sequence with three bytes */
+    INVALID("\xE5\x8F"
+            "a");    /* a continuation byte replaced by ASCII */
+    INVALID("\x80"); /* a continuation byte without a lead */
+    INVALID("a\xBF"
+            "b");
+    INVALID("\xC2\xC2\x80"); /* a lead where a continuation byte belongs */
     /* the length counts: the same bytes are valid when the cut-off part is not included */
     assert_true(utf8_valid("\xE5\x8F\x8C\xE5", 3));
     assert_false(utf8_valid("\xE5\x8F\x8C\xE5", 4));
