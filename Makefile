@@ -27,6 +27,12 @@ server-asan:
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSJ_SANITIZE=ON >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 
+# ThreadSanitizer build of the server, for the API tests (scripts/check.sh builds it itself).
+.PHONY: server-tsan
+server-tsan:
+	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSJ_TSAN=ON >/dev/null
+	@cmake --build build-tsan -j $(JOBS) --target shuangjian
+
 # The web app's npm packages come from its lock file, installed here when missing or stale,
 # so that `make build` works on a fresh clone (the tests' packages wait for `make deps`).
 web:
@@ -37,4 +43,4 @@ check: deps
 	@./scripts/check.sh
 
 clean:
-	rm -rf build build-asan build-fuzz web/dist
+	rm -rf build build-asan build-tsan build-fuzz web/dist

@@ -3,6 +3,8 @@
 #   1. unit tests (cmocka) in the release build and under ASan+UBSan
 #   2. valgrind: the unit tests and a short server life (init, requests, SIGTERM): no leaks
 #   3. API tests on SQLite (ASan+UBSan server) and on a throw-away PostgreSQL 15
+#   3b. API tests on SQLite against a ThreadSanitizer server (build-tsan/, built here as fuzz
+#       builds build-fuzz/): handlers run on libmicrohttpd's thread pool; any TSan report fails
 #   4. fuzz: the request-body parser and router under libFuzzer, for a bounded time
 #   5. the web app's unit tests (vitest), and the web app installed, built and tested with
 #      Debian 12's own npm 9 and Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
@@ -62,6 +64,14 @@ valgrind_server() {
 }
 
 api_sqlite() { SJ_BIN=build-asan/shuangjian node --test --test-concurrency=2 tests/api/; }
+# ThreadSanitizer: the same API tests on SQLite against a TSan server. A report in a server's
+# stderr fails its test at stop() (tests/api/lib.mjs); one in a command's (init, demo) makes
+# the command exit 66. Library false positives go to tests/tsan.supp, each with its reason.
+api_tsan() {
+  make --no-print-directory server-tsan || return 1
+  TSAN_OPTIONS="suppressions=$ROOT/tests/tsan.supp halt_on_error=0 exitcode=66 second_deadlock_stack=1" \
+    SJ_BIN=build-tsan/shuangjian node --test --test-concurrency=2 tests/api/
+}
 api_pg() {
   local url
   url=$(scripts/pg-test.sh start "$tmp/pg") || return 1
@@ -99,6 +109,7 @@ step "unit tests (ASan+UBSan)" unit build-asan
 step "valgrind: unit tests" valgrind_units
 step "valgrind: server life" valgrind_server
 step "API tests on SQLite (ASan+UBSan)" api_sqlite
+step "API tests on SQLite (ThreadSanitizer)" api_tsan
 step "API tests on PostgreSQL" api_pg
 step "fuzz (${FUZZ_SECONDS}s per target)" fuzz
 step "web unit tests" web_unit

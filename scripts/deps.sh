@@ -37,7 +37,7 @@ fi
 
 pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
-      libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev
+      libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev uthash-dev
       curl chromium wrk nginx-light valgrind nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do

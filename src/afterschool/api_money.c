@@ -16,10 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "afterschool_int.h"
+#include "core/xlsx.h"
 
 /* ---------- a pupil's bill ---------- */
 
@@ -728,7 +727,7 @@ void afterschool_h_get_report(req *r)
     reply_json(r, 200, o);
 }
 
-static void xlsx_row(lxw_worksheet *ws, lxw_format *money, int row, json_t *o,
+static void xlsx_row(const xlsx_book *b, lxw_worksheet *ws, int row, json_t *o,
                      const char *const *keys, int nkeys)
 {
     for (int c = 0; c < nkeys; c++) {
@@ -739,10 +738,10 @@ static void xlsx_row(lxw_worksheet *ws, lxw_format *money, int row, json_t *o,
         else if (json_is_boolean(v))
             worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, json_is_true(v) ? "是" : "否",
                                    NULL);
+        else if (fen && json_is_integer(v))
+            xlsx_money(b, ws, (lxw_row_t)row, (lxw_col_t)c, json_integer_value(v));
         else if (json_is_number(v))
-            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)c,
-                                   fen ? json_number_value(v) / 100.0 : json_number_value(v),
-                                   fen ? money : NULL);
+            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)c, json_number_value(v), NULL);
     }
 }
 
@@ -757,25 +756,11 @@ void afterschool_h_export_report(req *r)
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    char path[64] = "/tmp/sj-afterschool-XXXXXX.xlsx";
-    int fd = mkstemps(path, 5);
-    if (fd < 0) {
+    xlsx_book b;
+    if (!xlsx_open_or_reply(r, &b, "afterschool")) {
         json_decref(o);
-        reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    lxw_format *money = wb ? workbook_add_format(wb) : NULL;
-    lxw_format *bold = wb ? workbook_add_format(wb) : NULL;
-    if (!wb) {
-        unlink(path);
-        json_decref(o);
-        reply_err(r, SJ_ERR_INTERNAL);
-        return;
-    }
-    format_set_num_format(money, "0.00");
-    format_set_bold(bold);
     static const char *const part_keys[] = {"name", "rural", "pupils", "pupils_enrolled",
                                             "pupil_share", "teachers", "teachers_on_duty",
                                             "teacher_share", "programs", "offers_service",
@@ -809,44 +794,26 @@ void afterschool_h_export_report(req *r)
     };
     json_t *items = json_object_get(o, "items");
     for (size_t k = 0; k < 2; k++) {
-        lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[k].name);
-        for (int c = 0; c < sheets[k].n; c++)
-            worksheet_write_string(ws, 0, (lxw_col_t)c, sheets[k].hdr[c], bold);
+        lxw_worksheet *ws = workbook_add_worksheet(b.wb, sheets[k].name);
+        xlsx_header_row(&b, ws, sheets[k].hdr, sheets[k].n);
         worksheet_set_column(ws, 0, 0, 28, NULL);
         worksheet_set_column(ws, 1, (lxw_col_t)(sheets[k].n - 1), 14, NULL);
         size_t i;
         json_t *it;
         json_array_foreach(items, i, it)
-            xlsx_row(ws, money, (int)i + 1, it, sheets[k].keys, sheets[k].n);
+            xlsx_row(&b, ws, (int)i + 1, it, sheets[k].keys, sheets[k].n);
         json_t *tot = json_deep_copy(json_object_get(o, "district"));
         json_object_set_new(tot, "name", json_string(r->english ? "District" : "全区合计"));
         json_object_set_new(tot, "gap_fen", json_integer(json_integer_value(
                                                 json_object_get(tot, "rural_gap_fen"))));
         json_object_set_new(tot, "programs", json_null());
-        xlsx_row(ws, money, (int)json_array_size(items) + 1, tot, sheets[k].keys, sheets[k].n);
+        xlsx_row(&b, ws, (int)json_array_size(items) + 1, tot, sheets[k].keys, sheets[k].n);
         json_decref(tot);
     }
-    lxw_error err = workbook_close(wb);
     json_decref(o);
-    FILE *f = err == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-    char *data = NULL;
-    long len = -1;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        data = req_alloc(r, (size_t)len);
-        if (fread(data, 1, (size_t)len, f) != (size_t)len)
-            len = -1;
-    }
-    if (f)
-        fclose(f);
-    unlink(path);
-    if (len <= 0) {
-        reply_err(r, SJ_ERR_INTERNAL);
+    if (!xlsx_finish_or_reply(r, &b))
         return;
-    }
     audit_record(r, "export afterschool coverage", "term", school_id, term);
-    r->resp_disposition =
-        req_printf(r, "attachment; filename=\"afterschool-%s.xlsx\"; filename*=UTF-8''%s",
-                   term, r->english ? "afterschool.xlsx" : "%E8%AF%BE%E5%90%8E%E6%9C%8D%E5%8A%A1.xlsx");
-    reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
-              (size_t)len);
+    xlsx_reply(r, &b, req_printf(r, "afterschool-%s.xlsx", term),
+               r->english ? "afterschool.xlsx" : "课后服务.xlsx");
 }

@@ -185,7 +185,6 @@ void reply_list_a(req *r, const char *sql, const char *count_sql, const char *co
     reply_list_a((r), (sql), (count_sql), (cols), DB_ARGS(__VA_ARGS__))
 
 /* Validation helpers shared by modules. */
-bool valid_utf8(const char *s, size_t n);
 bool valid_date(const char *s);   /* YYYY-MM-DD, a real calendar day */
 bool valid_hhmm(const char *s);   /* HH:MM, 00:00..23:59 */
 int hhmm_minutes(const char *s);  /* minutes since midnight; -1 when invalid */

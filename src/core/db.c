@@ -21,6 +21,7 @@
 
 #include "db_int.h"
 #include "embed.h"
+#include "utf8.h"
 
 struct db_pool {
     const db_ops *ops;
@@ -205,17 +206,7 @@ void db_finalize(db_stmt *s)
 
 void db_col_copy(db_stmt *s, int col, char *dst, size_t n)
 {
-    if (n == 0)
-        return;
-    const char *t = db_col_text(s, col);
-    size_t len = t ? strlen(t) : 0;
-    if (len >= n) {
-        len = n - 1;
-        while (len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80)
-            len--; /* a cut never splits a UTF-8 sequence */
-    }
-    memcpy(dst, t ? t : "", len);
-    dst[len] = 0;
+    utf8_copy(dst, n, db_col_text(s, col)); /* a cut never splits a UTF-8 sequence */
 }
 
 int64_t db_next_int64(db_row *r) { return db_col_int64(r->s, r->col++); }

@@ -8,9 +8,10 @@
  * so an answered commit is on disk.
  *
  * Prepared statements: each connection prepares a statement the first time its SQL is run
- * (PQprepare, named "sjN") and keeps it in a table keyed by the SQL text, so later runs skip
- * parsing and planning. A statement that cannot be prepared (e.g. inside a failed transaction)
- * or that finds the table full runs unprepared with PQexecParams.
+ * (PQprepare, named "sjN") and keeps it in a hash map (map.h) keyed by the SQL text, so later
+ * runs skip parsing and planning. Nothing is evicted: the first PG_CACHE distinct texts stay
+ * prepared for the connection's life. A statement that cannot be prepared (e.g. inside a
+ * failed transaction) or that comes after those runs unprepared with PQexecParams.
  */
 #include <libpq-fe.h>
 #include <inttypes.h>
@@ -21,16 +22,16 @@
 #include <string.h>
 
 #include "db_int.h"
+#include "map.h"
 
 #define PG_MAX_PARAMS 1024 /* a statement binds at most this many parameters */
 
-#define PG_CACHE 1024
-#define PG_PROBES 4
+#define PG_CACHE 1024 /* prepared statements per connection */
 
 typedef struct {
-    uint32_t hash;
     char *sql;
     char name[16];
+    UT_hash_handle hh;
 } pg_prepared;
 
 typedef struct {
@@ -38,46 +39,34 @@ typedef struct {
     PGconn *pg;
     char err[512];
     unsigned next_name;
-    pg_prepared cache[PG_CACHE];
+    pg_prepared *cache; /* the map, keyed by sql */
 } pg_conn;
-
-static uint32_t sql_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
 
 /* The name of the prepared statement for `sql`, preparing it first; NULL to run unprepared. */
 static const char *prepared_name(pg_conn *c, const char *sql)
 {
-    uint32_t h = sql_hash(sql);
-    int free_slot = -1;
-    for (int k = 0; k < PG_PROBES; k++) {
-        int i = (int)((h + (uint32_t)k) % PG_CACHE);
-        pg_prepared *p = &c->cache[i];
-        if (!p->sql) {
-            if (free_slot < 0)
-                free_slot = i;
-            continue;
-        }
-        if (p->hash == h && strcmp(p->sql, sql) == 0)
-            return p->name;
-    }
-    if (free_slot < 0)
+    size_t len = strlen(sql);
+    pg_prepared *p = NULL;
+    HASH_FIND(hh, c->cache, sql, len, p);
+    if (p)
+        return p->name;
+    if (HASH_COUNT(c->cache) >= PG_CACHE)
         return NULL;
-    pg_prepared *p = &c->cache[free_slot];
-    snprintf(p->name, sizeof p->name, "sj%u", c->next_name++ % 100000000u);
-    PGresult *r = PQprepare(c->pg, p->name, sql, 0, NULL);
+    char name[16];
+    snprintf(name, sizeof name, "sj%u", c->next_name++ % 100000000u);
+    PGresult *r = PQprepare(c->pg, name, sql, 0, NULL);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok)
         return NULL;
+    p = calloc(1, sizeof *p);
+    if (!p)
+        abort();
     p->sql = strdup(sql);
     if (!p->sql)
         abort();
-    p->hash = h;
+    memcpy(p->name, name, sizeof name);
+    HASH_ADD_KEYPTR(hh, c->cache, p->sql, len, p);
     return p->name;
 }
 
@@ -113,8 +102,12 @@ static db_conn *pg_connect(const char *target, char *err, size_t errlen)
 static void pg_disconnect(db_conn *base)
 {
     pg_conn *c = (pg_conn *)base;
-    for (int i = 0; i < PG_CACHE; i++)
-        free(c->cache[i].sql);
+    pg_prepared *p, *next;
+    HASH_ITER(hh, c->cache, p, next) {
+        HASH_DEL(c->cache, p);
+        free(p->sql);
+        free(p);
+    }
     PQfinish(c->pg);
     free(c);
 }

@@ -8,10 +8,10 @@
  * db_lock has nothing more to do. SQL arrives with $N parameters and is rewritten to ?N.
  *
  * Statement cache: each connection keeps up to SQ_CACHE prepared statements keyed by their SQL
- * text, in an open-addressed table probed SQ_PROBES slots from the text's hash. db_prepare
- * hands out a cached statement that is not in use; db_finalize resets it and gives it back. A
- * statement wanted twice at once (nested use), or whose slots are all taken, gets a fresh,
- * uncached one.
+ * text, in a hash map (map.h). db_prepare hands out a cached statement that is not in use;
+ * db_finalize resets it and gives it back. Nothing is evicted: the first SQ_CACHE distinct
+ * texts a connection runs stay prepared for its life, and any text after them, or a statement
+ * wanted twice at once (nested use), gets a fresh, uncached one that db_finalize finalizes.
  */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -22,33 +22,25 @@
 #include <time.h>
 
 #include "db_int.h"
+#include "map.h"
 
-#define SQ_CACHE 1024
-#define SQ_PROBES 4    /* slots tried from a statement's hash before it goes uncached */
+#define SQ_CACHE 1024 /* cached statements per connection */
 
 typedef struct sq_stmt sq_stmt;
 
 typedef struct {
     db_conn base;
     sqlite3 *db;
-    sq_stmt *cache[SQ_CACHE];
+    sq_stmt *cache; /* the map, keyed by sql */
 } sq_conn;
 
 struct sq_stmt {
     db_stmt base;
     sqlite3_stmt *st;
     char *sql;      /* the original SQL, when cached */
-    uint32_t hash;
     int in_use;
+    UT_hash_handle hh;
 };
-
-static uint32_t sql_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
 
 static int map_rc(int rc)
 {
@@ -117,12 +109,13 @@ static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 static void sq_disconnect(db_conn *base)
 {
     sq_conn *c = (sq_conn *)base;
-    for (int i = 0; i < SQ_CACHE; i++)
-        if (c->cache[i]) {
-            sqlite3_finalize(c->cache[i]->st);
-            free(c->cache[i]->sql);
-            free(c->cache[i]);
-        }
+    sq_stmt *s, *next;
+    HASH_ITER(hh, c->cache, s, next) {
+        HASH_DEL(c->cache, s);
+        sqlite3_finalize(s->st);
+        free(s->sql);
+        free(s);
+    }
     sqlite3_close_v2(c->db);
     free(c);
 }
@@ -169,20 +162,12 @@ static char *rewrite_params(const char *sql)
 static db_stmt *sq_prepare(db_conn *base, const char *sql)
 {
     sq_conn *c = (sq_conn *)base;
-    uint32_t h = sql_hash(sql);
-    int free_slot = -1;
-    for (int k = 0; k < SQ_PROBES; k++) {
-        int i = (int)((h + (uint32_t)k) % SQ_CACHE);
-        sq_stmt *hit = c->cache[i];
-        if (!hit) {
-            if (free_slot < 0)
-                free_slot = i;
-            continue;
-        }
-        if (hit->hash == h && !hit->in_use && strcmp(hit->sql, sql) == 0) {
-            hit->in_use = 1;
-            return &hit->base;
-        }
+    size_t len = strlen(sql);
+    sq_stmt *hit = NULL;
+    HASH_FIND(hh, c->cache, sql, len, hit);
+    if (hit && !hit->in_use) {
+        hit->in_use = 1;
+        return &hit->base;
     }
     char *q = rewrite_params(sql);
     sqlite3_stmt *st = NULL;
@@ -198,13 +183,12 @@ static db_stmt *sq_prepare(db_conn *base, const char *sql)
     s->base.ops = &db_sqlite_ops;
     s->base.conn = base;
     s->st = st;
-    s->hash = h;
     s->in_use = 1;
-    if (free_slot >= 0) {
+    if (!hit && HASH_COUNT(c->cache) < SQ_CACHE) {
         s->sql = strdup(sql);
         if (!s->sql)
             abort();
-        c->cache[free_slot] = s;
+        HASH_ADD_KEYPTR(hh, c->cache, s->sql, len, s);
     }
     return &s->base;
 }

@@ -29,6 +29,7 @@
 #include "auth.h"
 #include "http.h"
 #include "policy_store.h"
+#include "utf8.h"
 
 #define BODY_MAX_JSON (1u << 20)
 #define BODY_MAX_RAW (64u << 20)
@@ -400,7 +401,7 @@ static bool parse_body(conn_ctx *x)
     req *r = &x->r;
     if (x->len == 0)
         return true;
-    if (!valid_utf8(x->body, x->len)) {
+    if (!utf8_valid(x->body, x->len)) {
         reply_err(r, SJ_ERR_BAD_UTF8);
         return false;
     }

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "core/utf8.h"
+
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -26,39 +28,6 @@ static bool all_digits(const char *s, size_t n)
 static bool starts_with(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Length in bytes of the UTF-8 sequence starting with `c` (1 for a stray byte). */
-static size_t utf8_seq_len(unsigned char c)
-{
-    if (c < 0xC0)
-        return 1;
-    if (c < 0xE0)
-        return 2;
-    if (c < 0xF0)
-        return 3;
-    return 4;
-}
-
-/* Byte length of the first `n` characters of `s` (or all of it when shorter). */
-static size_t utf8_prefix_bytes(const char *s, size_t n)
-{
-    size_t b = 0;
-    for (size_t i = 0; i < n && s[b]; i++) {
-        size_t l = utf8_seq_len((unsigned char)s[b]);
-        for (size_t k = 0; k < l && s[b]; k++)
-            b++;
-    }
-    return b;
-}
-
-static size_t utf8_count(const char *s)
-{
-    size_t n = 0;
-    for (size_t b = 0; s[b]; b++)
-        if (((unsigned char)s[b] & 0xC0) != 0x80)
-            n++;
-    return n;
 }
 
 /* ---- 居民身份证号 (GB 11643-1999) ---- */
@@ -292,12 +261,12 @@ bool ident_phone_normalise(const char *in, char *out)
  */
 static bool mask(const char *s, size_t keep_head, size_t keep_tail, char *out, size_t outlen)
 {
-    size_t n = utf8_count(s);
+    size_t len = strlen(s), n = utf8_chars(s, len);
     if (n <= keep_head + keep_tail)
         keep_head = keep_tail = 0;
-    size_t head = utf8_prefix_bytes(s, keep_head);
-    size_t tail_start = utf8_prefix_bytes(s, n - keep_tail);
-    size_t tail = strlen(s) - tail_start;
+    size_t head = utf8_prefix(s, len, keep_head);
+    size_t tail_start = utf8_prefix(s, len, n - keep_tail);
+    size_t tail = len - tail_start;
     size_t stars = n - keep_head - keep_tail;
     if (head + stars + tail + 1 > outlen)
         return false;
@@ -311,14 +280,14 @@ static bool mask(const char *s, size_t keep_head, size_t keep_tail, char *out, s
 bool ident_phone_mask(const char *phone, char *out, size_t outlen)
 {
     /* 138****5678: three and four kept; shorter numbers are masked whole. */
-    size_t n = utf8_count(phone);
+    size_t n = utf8_chars(phone, strlen(phone));
     return n >= 8 ? mask(phone, 3, 4, out, outlen) : mask(phone, 0, 0, out, outlen);
 }
 
 bool ident_id_mask(const char *id, char *out, size_t outlen)
 {
     /* 110105********002X: the area code and the last four stay, the birth date never shows. */
-    size_t n = utf8_count(id);
+    size_t n = utf8_chars(id, strlen(id));
     if (n >= 15)
         return mask(id, 6, 4, out, outlen);
     if (n >= 8)

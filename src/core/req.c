@@ -1,7 +1,7 @@
 /*
  * req.c: what handlers use to read a request and write the answer: request memory, query
  * parameters, body fields with their bounds, the reply_* functions, and the validators for
- * dates, times and UTF-8 shared by every module.
+ * dates and times shared by every module (UTF-8 is utf8.h's).
  *
  * Every body_*_or_reply helper has already answered 400 (naming the field) when it returns
  * false; the handler then only returns.
@@ -16,16 +16,11 @@
 
 #include "app.h"
 #include "arena.h"
+#include "utf8.h"
 
 void *req_alloc(req *r, size_t n) { return arena_alloc(r->arena, n); }
 
-char *req_strdup(req *r, const char *s)
-{
-    size_t n = strlen(s);
-    char *d = arena_alloc(r->arena, n + 1);
-    memcpy(d, s, n + 1);
-    return d;
-}
+char *req_strdup(req *r, const char *s) { return arena_strndup(r->arena, s, strlen(s)); }
 
 char *req_printf(req *r, const char *fmt, ...)
 {
@@ -234,10 +229,7 @@ bool body_str_or_reply(req *r, const char *key, size_t maxlen, bool required, co
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     /* lengths count characters, not bytes: a Chinese name of 50 characters is 150 bytes */
-    size_t chars = 0;
-    for (size_t i = 0; i < n; i++)
-        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-    if (chars > maxlen || memchr(s, 0, n)) {
+    if (utf8_chars(s, n) > maxlen || memchr(s, 0, n)) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, key);
         return false;
     }
@@ -330,39 +322,6 @@ bool body_time_or_reply(req *r, const char *key, bool required, const char **out
     if (*out && !valid_hhmm(*out)) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, key);
         return false;
-    }
-    return true;
-}
-
-bool valid_utf8(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned c = *p;
-        size_t len;
-        unsigned min;
-        if (c < 0x80) {
-            p++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        if ((size_t)(end - p) < len)
-            return false;
-        for (size_t i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (p[i] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        p += len;
     }
     return true;
 }

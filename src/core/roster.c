@@ -7,13 +7,15 @@
  * result. (3) Rows that pass are copied into the roster's own memory, so the roster outlives
  * the sheet.
  *
- * Memory: the roster's strings live in `mem` (a chunk arena freed at once by roster_free);
- * its arrays are realloc'd. Values read while checking a row live in `scratch`, an arena
- * emptied before each row. Running out of memory sets ctx.oom; the mapping then stops and
- * returns -1 with everything freed.
+ * Memory: the roster's strings live in `ro->mem_` (core's arena, arena.h, freed at once by
+ * roster_free); its arrays are realloc'd. Values read while checking a row live in `scratch`,
+ * an arena emptied (arena_reset) before each row. The arenas abort when memory runs out, as
+ * every arena of the server does; a failed realloc of an array sets ctx.oom, and the mapping
+ * then stops and returns -1 with everything freed.
  *
- * Uniqueness (学籍辅号, 身份证件号, teachers' phones and 工号) uses a small open-addressing
- * hash map from an arena string to the row that first used it.
+ * Uniqueness (学籍辅号, 身份证件号, teachers' phones and 工号) and the class list use core's
+ * hash map (map.h) from an arena string to the row (or class) that first used it; the entries
+ * live in the arena `maps`, freed with the maps when the mapping ends.
  */
 #include "core/roster.h"
 
@@ -24,7 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/ident.h"
+#include "core/map.h"
+#include "core/utf8.h"
 
 /* ---- messages: one table, zh-CN and English ---- */
 
@@ -76,74 +81,21 @@ enum {
     STAFF_NO_MAX = 40,
 };
 
-/* ---- memory ---- */
-
-typedef struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    max_align_t data[];
-} chunk;
-
-struct roster_mem {
-    chunk *head;
-};
-
-static void *mem_alloc(roster_mem *m, size_t n)
-{
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (!m->head || m->head->cap - m->head->used < n) {
-        size_t cap = n > 64 * 1024 ? n : 64 * 1024;
-        chunk *c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = m->head;
-        c->used = 0;
-        c->cap = cap;
-        m->head = c;
-    }
-    void *p = (char *)m->head->data + m->head->used;
-    m->head->used += n;
-    return p;
-}
-
-/* Frees every chunk but the newest, which is emptied for reuse. */
-static void mem_reset(roster_mem *m)
-{
-    if (!m->head)
-        return;
-    chunk *c = m->head->next;
-    while (c) {
-        chunk *next = c->next;
-        free(c);
-        c = next;
-    }
-    m->head->next = NULL;
-    m->head->used = 0;
-}
-
-static void mem_clear(roster_mem *m)
-{
-    mem_reset(m);
-    free(m->head);
-    m->head = NULL;
-}
-
 /* ---- the mapping context ---- */
 
 typedef struct {
-    const char *key;
+    const char *key; /* in ro->mem_ */
     size_t val;
-} slot;
+    UT_hash_handle hh;
+} strmap_entry;
 
-typedef struct {
-    slot *slots;
-    size_t cap, n;
-} strmap;
+typedef strmap_entry *strmap; /* NULL: empty */
 
 typedef struct {
     const sheet *sh;
     roster *ro;
-    roster_mem scratch;
+    arena *scratch;
+    arena *maps; /* the strmap entries */
     bool oom;
     size_t errors_cap, students_cap, classes_cap, teachers_cap;
     const char **headers; /* trimmed header texts, in ro->mem_ */
@@ -151,22 +103,10 @@ typedef struct {
     strmap seen_a, seen_b, classes;
 } ctx;
 
-static char *keep_strn(ctx *c, const char *s, size_t n)
-{
-    char *p = mem_alloc(c->ro->mem_, n + 1);
-    if (!p) {
-        c->oom = true;
-        return NULL;
-    }
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
+/* A copy of s that lives as long as the roster. */
 static const char *keep_str(ctx *c, const char *s)
 {
-    const char *p = keep_strn(c, s, strlen(s));
-    return p ? p : "";
+    return arena_strndup(c->ro->mem_, s, strlen(s));
 }
 
 static bool grow(ctx *c, void **p, size_t *cap, size_t need, size_t elem)
@@ -188,64 +128,27 @@ static bool grow(ctx *c, void **p, size_t *cap, size_t need, size_t elem)
 
 /* ---- string maps ---- */
 
-static size_t hash_str(const char *s)
+static bool strmap_get(strmap m, const char *key, size_t *val /* OUT */)
 {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return (size_t)h;
-}
-
-static bool strmap_get(const strmap *m, const char *key, size_t *val /* OUT */)
-{
-    if (!m->cap)
-        return false;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return false;
-        if (strcmp(m->slots[i].key, key) == 0) {
-            *val = m->slots[i].val;
-            return true;
-        }
-    }
+    strmap_entry *e = NULL;
+    HASH_FIND(hh, m, key, strlen(key), e);
+    if (e)
+        *val = e->val;
+    return e != NULL;
 }
 
 /* `key` must outlive the map (an arena string). */
-static bool strmap_put(ctx *c, strmap *m, const char *key, size_t val)
+static void strmap_put(ctx *c, strmap *m, const char *key, size_t val)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        slot *s = calloc(cap, sizeof *s);
-        if (!s) {
-            c->oom = true;
-            return false;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->slots[i].key)
-                continue;
-            size_t j = hash_str(m->slots[i].key) & (cap - 1);
-            while (s[j].key)
-                j = (j + 1) & (cap - 1);
-            s[j] = m->slots[i];
-        }
-        free(m->slots);
-        m->slots = s;
-        m->cap = cap;
-    }
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = key;
-    m->slots[i].val = val;
-    m->n++;
-    return true;
+    strmap_entry *e = arena_alloc(c->maps, sizeof *e);
+    e->key = key;
+    e->val = val;
+    HASH_ADD_KEYPTR(hh, *m, e->key, strlen(e->key), e);
 }
 
 static void strmap_free(strmap *m)
 {
-    free(m->slots);
-    m->slots = NULL;
-    m->cap = m->n = 0;
+    HASH_CLEAR(hh, *m); /* the entries are in c->maps */
 }
 
 /* ---- errors ---- */
@@ -314,23 +217,7 @@ static const char *cell(ctx *c, size_t row, long col)
         m -= k;
     if (m == n)
         return s;
-    char *p = mem_alloc(&c->scratch, m + 1);
-    if (!p) {
-        c->oom = true;
-        return "";
-    }
-    memcpy(p, s, m);
-    p[m] = '\0';
-    return p;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
+    return arena_strndup(c->scratch, s, m);
 }
 
 static bool has_control(const char *s)
@@ -584,14 +471,10 @@ static void layout_find(ctx *c, bool teachers, layout *L /* OUT */)
 static bool headers_keep(ctx *c, size_t r)
 {
     c->nheaders = sheet_cols(c->sh, r);
-    c->headers = mem_alloc(c->ro->mem_, (c->nheaders ? c->nheaders : 1) * sizeof *c->headers);
-    if (!c->headers) {
-        c->oom = true;
-        return false;
-    }
+    c->headers = arena_alloc(c->ro->mem_, (c->nheaders ? c->nheaders : 1) * sizeof *c->headers);
     for (size_t i = 0; i < c->nheaders; i++)
         c->headers[i] = keep_str(c, cell(c, r, (long)i));
-    mem_reset(&c->scratch);
+    arena_reset(c->scratch);
     return !c->oom;
 }
 
@@ -628,7 +511,7 @@ static bool check_text(ctx *c, size_t row, const char *col, const char *v, bool 
             err_add(c, row, col, MSG_EMPTY, 0);
         return !required;
     }
-    if (utf8_chars(v) > max) {
+    if (utf8_chars(v, strlen(v)) > max) {
         err_add(c, row, col, MSG_TOO_LONG, max);
         return false;
     }
@@ -741,7 +624,7 @@ static const char *class_display(ctx *c, const char *v)
 static bool unique(ctx *c, strmap *m, const char *key, size_t row, const char *col)
 {
     size_t first;
-    if (strmap_get(m, key, &first)) {
+    if (strmap_get(*m, key, &first)) {
         err_add(c, row, col, MSG_DUPLICATE, first);
         return false;
     }
@@ -756,7 +639,7 @@ static size_t class_index(ctx *c, int grade, const char *name)
     char key[160];
     snprintf(key, sizeof key, "%d\x1f%s", grade, name);
     size_t idx;
-    if (strmap_get(&c->classes, key, &idx)) {
+    if (strmap_get(c->classes, key, &idx)) {
         ro->classes[idx].nstudents++;
         return idx;
     }
@@ -922,11 +805,7 @@ static void map_student_row(ctx *c, const layout *L, size_t r)
 
     if (ro->nerrors_total != errors_before || c->oom)
         return;
-    roster_guardian *kept = mem_alloc(ro->mem_, ng * sizeof *kept + 1);
-    if (!kept) {
-        c->oom = true;
-        return;
-    }
+    roster_guardian *kept = arena_alloc(ro->mem_, ng * sizeof *kept + 1);
     memcpy(kept, gs, ng * sizeof *kept);
     st.guardians = kept;
     st.nguardians = ng;
@@ -1022,9 +901,9 @@ static int map(const sheet *sh, bool teachers, roster **out)
     c.ro = calloc(1, sizeof *c.ro);
     if (!c.ro)
         goto out;
-    c.ro->mem_ = calloc(1, sizeof *c.ro->mem_);
-    if (!c.ro->mem_)
-        goto out;
+    c.ro->mem_ = arena_new();
+    c.scratch = arena_new();
+    c.maps = arena_new();
 
     size_t nrows = sheet_rows(sh);
     if (nrows == 0) {
@@ -1047,7 +926,7 @@ static int map(const sheet *sh, bool teachers, roster **out)
             map_teacher_row(&c, &L, r);
         else
             map_student_row(&c, &L, r);
-        mem_reset(&c.scratch);
+        arena_reset(c.scratch);
     }
     if (data_rows == 0)
         err_add(&c, L.header + 2, "", MSG_NO_DATA, 0);
@@ -1059,10 +938,11 @@ done:
     rc = 0;
 out:
     roster_free(c.ro);
-    mem_clear(&c.scratch);
+    arena_free(c.scratch);
     strmap_free(&c.seen_a);
     strmap_free(&c.seen_b);
     strmap_free(&c.classes);
+    arena_free(c.maps);
     return rc;
 }
 
@@ -1080,10 +960,7 @@ void roster_free(roster *ro)
 {
     if (!ro)
         return;
-    if (ro->mem_) {
-        mem_clear(ro->mem_);
-        free(ro->mem_);
-    }
+    arena_free(ro->mem_);
     free(ro->students);
     free(ro->classes);
     free(ro->teachers);

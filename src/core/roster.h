@@ -104,7 +104,7 @@ typedef struct {
     int cert_type;        /* its type digit (ident_teacher_cert_type); 0 when absent/15-digit */
 } roster_teacher;
 
-typedef struct roster_mem roster_mem;
+struct arena;
 
 typedef struct {
     /* roster_map_students: the rows that passed every check (import only if nerrors == 0) */
@@ -120,7 +120,7 @@ typedef struct {
     size_t nerrors;
     size_t nerrors_total; /* all errors found, >= nerrors */
     size_t header_row;    /* where the header was found (1-based); 0 when not found */
-    roster_mem *mem_;     /* private: the strings */
+    struct arena *mem_;   /* private: the strings (arena.h) */
 } roster;
 
 /*

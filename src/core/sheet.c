@@ -31,6 +31,8 @@
 #include <string.h>
 #include <zip.h>
 
+#include "core/utf8.h"
+
 typedef struct {
     size_t first;   /* index into cells of column 0 */
     uint32_t ncols; /* last non-empty column + 1 */
@@ -237,45 +239,6 @@ static void acc_append(builder *b, const char *s, size_t n)
 
 /* ---- encodings ---- */
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
 static size_t line_of(const char *s, size_t off)
 {
     size_t line = 1;
@@ -426,7 +389,7 @@ static sheet_status csv_read(builder *b, const char *data, size_t len)
         s += 3;
         n -= 3;
     }
-    if (!utf8_valid((const unsigned char *)s, n)) {
+    if (!utf8_valid(s, n)) {
         size_t cn = 0;
         if (gb18030_to_utf8(b, s, n, &conv, &cn) != SHEET_OK) {
             st = b->st;

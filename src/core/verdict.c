@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "messages.h"
+#include "utf8.h"
 #include "verdict.h"
 
 verdict verdict_err(sj_err e, const char *msg)
@@ -59,14 +60,7 @@ void verdict_str(verdict *v, const char *key, const char *s)
     a->is_str = true;
     a->is_bool = false;
     a->n = 0;
-    size_t len = s ? strlen(s) : 0;
-    if (len >= sizeof a->s) {
-        len = sizeof a->s - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-            len--; /* never cut a UTF-8 sequence in two */
-    }
-    memcpy(a->s, s ? s : "", len);
-    a->s[len] = 0;
+    utf8_copy(a->s, sizeof a->s, s); /* never cuts a character in two */
 }
 
 void verdict_bool(verdict *v, const char *key, bool b)

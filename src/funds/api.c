@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/ident.h"
+#include "core/xlsx.h"
 #include "funds.h"
 
 #define DISTRICT_STAFF (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR))
@@ -962,23 +962,14 @@ static const char *list_zh(const char *s)
     return strcmp(s, "white") == 0 ? "白名单" : strcmp(s, "black") == 0 ? "黑名单" : "—";
 }
 
-/* Writes the workbook to `path`; false on a libxlsxwriter error. */
-static bool export_write(const char *path, const inst_row *rows, size_t n)
+/* Writes the summary sheet into the book. */
+static void export_write(const xlsx_book *b, const inst_row *rows, size_t n)
 {
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb)
-        return false;
-    lxw_format *head = workbook_add_format(wb);
-    format_set_bold(head);
-    format_set_bg_color(head, 0xDDEBF7);
-    lxw_format *money = workbook_add_format(wb);
-    format_set_num_format(money, "#,##0.00");
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "资金监管汇总");
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "资金监管汇总");
     static const char *const cols[] = {"机构编号", "机构名称", "类别", "状态", "名单",
                                        "收款(元)", "消课划拨(元)", "退费(元)", "监管余额(元)",
                                        "近30天划拨(元)", "未结合同", "逾期退费笔数", "风险提示"};
-    for (int c = 0; c < (int)(sizeof cols / sizeof cols[0]); c++)
-        worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c], head);
+    xlsx_header_row(b, ws, cols, (int)(sizeof cols / sizeof cols[0]));
     worksheet_set_column(ws, 1, 1, 28, NULL);
     worksheet_set_column(ws, 5, 9, 14, NULL);
     worksheet_set_column(ws, 12, 12, 40, NULL);
@@ -986,19 +977,18 @@ static bool export_write(const char *path, const inst_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         const inst_row *x = &rows[i];
         lxw_row_t row = (lxw_row_t)(i + 1);
-        worksheet_write_number(ws, row, 0, (double)x->id, NULL);
+        xlsx_int(b, ws, row, 0, x->id);
         worksheet_write_string(ws, row, 1, x->name, NULL);
         worksheet_write_string(ws, row, 2, strcmp(x->category, "subject") == 0 ? "学科类" : "非学科类", NULL);
         worksheet_write_string(ws, row, 3, state_zh(x->state), NULL);
         worksheet_write_string(ws, row, 4, list_zh(x->list), NULL);
         int64_t v[5] = {x->paid, x->released, x->refunded, x->escrow, x->released_recent};
         for (int k = 0; k < 5; k++) {
-            /* fen are shown as 元 for people; the figures themselves stay integers */
-            worksheet_write_number(ws, row, (lxw_col_t)(5 + k), (double)v[k] / 100.0, money);
+            xlsx_money(b, ws, row, (lxw_col_t)(5 + k), v[k]);
             tot[k] += v[k];
         }
-        worksheet_write_number(ws, row, 10, (double)x->open_contracts, NULL);
-        worksheet_write_number(ws, row, 11, (double)x->st.late_refunds, NULL);
+        xlsx_int(b, ws, row, 10, x->open_contracts);
+        xlsx_int(b, ws, row, 11, x->st.late_refunds);
         char warn[256] = "";
         size_t used = 0;
         for (int k = 0; k < x->nwarn && used < sizeof warn; k++) {
@@ -1009,10 +999,9 @@ static bool export_write(const char *path, const inst_row *rows, size_t n)
         worksheet_write_string(ws, row, 12, warn, NULL);
     }
     lxw_row_t last = (lxw_row_t)(n + 1);
-    worksheet_write_string(ws, last, 1, "合计", head);
+    worksheet_write_string(ws, last, 1, "合计", b->header);
     for (int k = 0; k < 5; k++)
-        worksheet_write_number(ws, last, (lxw_col_t)(5 + k), (double)tot[k] / 100.0, money);
-    return workbook_close(wb) == LXW_NO_ERROR;
+        xlsx_money(b, ws, last, (lxw_col_t)(5 + k), tot[k]);
 }
 
 static void h_export(req *r)
@@ -1024,37 +1013,19 @@ static void h_export(req *r)
         reply_db(r, rc);
         return;
     }
-    char path[] = "/tmp/sj_funds_XXXXXX.xlsx";
-    int fd = mkstemps(path, 5);
-    bool ok = fd >= 0;
-    if (fd >= 0)
-        close(fd);
-    ok = ok && export_write(path, rows, n);
-    free(rows);
-    char *data = NULL;
-    long len = 0;
-    FILE *f = ok ? fopen(path, "rb") : NULL;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        data = req_alloc(r, (size_t)len);
-        if (fread(data, 1, (size_t)len, f) != (size_t)len)
-            data = NULL;
-    }
-    if (f)
-        fclose(f);
-    if (fd >= 0)
-        unlink(path);
-    if (!data) {
-        reply_err(r, SJ_ERR_INTERNAL);
+    xlsx_book b;
+    if (!xlsx_open_or_reply(r, &b, "funds")) {
+        free(rows);
         return;
     }
+    export_write(&b, rows, n);
+    free(rows);
+    if (!xlsx_finish_or_reply(r, &b))
+        return;
     char today[11];
     today_local(today);
     audit_record(r, "export funds summary", "district", r->user->district_id, NULL);
-    r->resp_disposition =
-        req_printf(r, "attachment; filename=\"funds-%s.xlsx\"; filename*=UTF-8''%%E8%%B5%%84%%E9%%87"
-                      "%%91%%E7%%9B%%91%%E7%%AE%%A1-%s.xlsx", today, today);
-    reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
-              (size_t)len);
+    xlsx_reply(r, &b, req_printf(r, "funds-%s.xlsx", today), req_printf(r, "资金监管-%s.xlsx", today));
 }
 
 static const route routes[] = {

@@ -28,9 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
+#include "core/xlsx.h"
 #include "homework/homework_int.h"
 
 typedef struct {
@@ -422,18 +421,15 @@ static void xl_num_or_blank(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, con
 static const char *const grade_zh[] = {"", "一年级", "二年级", "三年级", "四年级", "五年级",
                                        "六年级", "七年级", "八年级", "九年级"};
 
-static void xl_sums_sheet(lxw_workbook *wb, const char *name, const char *first_header,
+static void xl_sums_sheet(const xlsx_book *b, const char *name, const char *first_header,
                           const char *key_name, json_t *rows, bool with_classes)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     const char *heads[] = {first_header, "有作业的班级天数", "超上限天数", "家长反馈超上限天数",
                            "平均书面作业(分钟)", "平均家长反馈(分钟)", "班级数", "未超上限班级数",
                            "未超上限班级占比"};
     int nh = with_classes ? 9 : 6;
-    for (int i = 0; i < nh; i++)
-        worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], bold);
+    xlsx_header_row(b, ws, heads, nh);
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, (lxw_col_t)(nh - 1), 14, NULL);
     size_t i;
@@ -458,16 +454,13 @@ static void xl_sums_sheet(lxw_workbook *wb, const char *name, const char *first_
     }
 }
 
-static void xl_subject_sheet(lxw_workbook *wb, json_t *rows)
+static void xl_subject_sheet(const xlsx_book *b, json_t *rows)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "学科");
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "学科");
     const char *heads[] = {"学科", "作业条数", "书面作业条数", "书面作业分钟合计", "平均预计用时(分钟)",
                            "家长反馈条数", "平均反馈用时(分钟)", "被反馈作业的平均预计用时(分钟)",
                            "反馈/预计"};
-    for (int i = 0; i < 9; i++)
-        worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], bold);
+    xlsx_header_row(b, ws, heads, 9);
     worksheet_set_column(ws, 0, 8, 16, NULL);
     const char *keys[] = {"items", "written_items", "written_minutes", "avg_estimated_minutes",
                           "reports", "avg_reported_minutes", "avg_estimate_of_reported",
@@ -491,47 +484,25 @@ void homework_h_get_report_xlsx(req *r)
     json_t *rep = report_or_reply(r, &sc, per_class, -1, 0);
     if (!rep)
         return;
-    const char *tmpdir = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/sj-homework-XXXXXX.xlsx", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemps(path, 5);
-    if (fd < 0) {
+    xlsx_book b;
+    if (!xlsx_open_or_reply(r, &b, "homework")) {
         json_decref(rep);
-        reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
     json_t *items = json_object_get(rep, "items");
     if (per_class)
-        xl_sums_sheet(wb, "班级", "班级", "class_name", items, false);
+        xl_sums_sheet(&b, "班级", "班级", "class_name", items, false);
     else
-        xl_sums_sheet(wb, "学校", "学校", "school_name", items, true);
-    xl_sums_sheet(wb, "年级", "年级", "grade", json_object_get(rep, "by_grade"), false);
-    xl_subject_sheet(wb, json_object_get(rep, "by_subject"));
-    lxw_error err = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
+        xl_sums_sheet(&b, "学校", "学校", "school_name", items, true);
+    xl_sums_sheet(&b, "年级", "年级", "grade", json_object_get(rep, "by_grade"), false);
+    xl_subject_sheet(&b, json_object_get(rep, "by_subject"));
     json_decref(rep);
-    FILE *f = err == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-    char *data = NULL;
-    long n = -1;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        data = req_alloc(r, (size_t)n);
-        if (fread(data, 1, (size_t)n, f) != (size_t)n)
-            n = -1;
-    }
-    if (f)
-        fclose(f);
-    unlink(path);
-    if (!data || n <= 0) {
-        reply_err(r, SJ_ERR_INTERNAL);
+    if (!xlsx_finish_or_reply(r, &b))
         return;
-    }
     audit_record(r, "export homework report", sc.school_id ? "school" : "district",
                  sc.school_id ? sc.school_id : sc.district_id,
                  req_printf(r, "%s..%s grade %lld", sc.from, sc.to, (long long)sc.grade));
-    r->resp_disposition = req_printf(r, "attachment; filename=\"homework-%s-%s.xlsx\"", sc.from, sc.to);
-    reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
-              (size_t)n);
+    xlsx_reply(r, &b, req_printf(r, "homework-%s-%s.xlsx", sc.from, sc.to), NULL);
 }
 
 /* ---------- estimate against reported time ---------- */

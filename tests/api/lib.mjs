@@ -3,8 +3,8 @@
 // Backend: SQLite by default (a temporary file); PostgreSQL when SJ_PG_URL is set (a
 // maintenance URL of a running cluster, e.g. postgresql://postgres@127.0.0.1:PORT/postgres):
 // each server gets a database of its own, created here and dropped at stop().
-// Binary: SJ_BIN (default build/shuangjian). Under AddressSanitizer the server's stderr is
-// checked at stop(): any sanitizer report fails the test.
+// Binary: SJ_BIN (default build/shuangjian). Under AddressSanitizer or ThreadSanitizer the
+// server's stderr is checked at stop(): any sanitizer report fails the test.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,7 +106,7 @@ export class Server {
       const { code } = await this.exited;
       assert.equal(code, 0, 'server exit status ' + code + '\n' + this.stderr);
     }
-    assert.doesNotMatch(this.stderr, /AddressSanitizer|runtime error|LeakSanitizer/, this.stderr);
+    assert.doesNotMatch(this.stderr, /AddressSanitizer|runtime error|LeakSanitizer|ThreadSanitizer/, this.stderr);
     if (!keep) {
       this.db.drop();
       rmSync(this.dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/http.h"
 #include "app/routes.h"
+#include "core/utf8.h"
 
 static router *rt;
 
@@ -43,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const char *body = nl ? nl + 1 : "";
     size_t blen = nl ? size - linelen - 1 : 0;
-    if (!valid_utf8(body, blen))
+    if (!utf8_valid(body, blen))
         return 0;
     req r;
     memset(&r, 0, sizeof r);

@@ -1,5 +1,7 @@
 /* Unit tests for the backend-neutral helpers of src/core/db.c on SQLite: typed binds (integers,
- * text, NULL, db_id_or_null), the row cursor and the column copy that never splits a character. */
+ * text, NULL, db_id_or_null), the row cursor and the column copy that never splits a character;
+ * and the SQLite backend's statement cache (db_sqlite.c): reuse, nested use of one text, and
+ * more distinct texts than it keeps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,6 +25,17 @@ static db_pool *open_tmp(char path[64])
     db_pool *p = db_pool_open(url, 1, err, sizeof err);
     assert_non_null(p);
     return p;
+}
+
+static void close_tmp(db_pool *p, const char *path)
+{
+    db_pool_free(p);
+    unlink(path);
+    char side[80];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 static void test_db_run__typed_binds_and_the_row_cursor(void **state)
@@ -68,19 +81,62 @@ static void test_db_run__typed_binds_and_the_row_cursor(void **state)
     assert_string_equal(five, "第");
     db_finalize(s);
     db_release(c);
-    db_pool_free(p);
-    unlink(path);
-    char side[80];
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    close_tmp(p, path);
+}
+
+static void test_db_prepare__statement_cache(void **state)
+{
+    (void)state;
+    char path[64];
+    db_pool *p = open_tmp(path);
+    db_conn *c = db_acquire(p);
+    assert_int_equal(db_exec(c, "CREATE TABLE t (n BIGINT)"), DB_OK);
+    for (int i = 1; i <= 3; i++)
+        assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", i), DB_DONE);
+
+    /* the same text again: the cached statement comes back reset, with fresh bindings */
+    const char *sql = "SELECT n FROM t WHERE n >= $1 ORDER BY n";
+    db_stmt *a = db_query(c, sql, 2);
+    assert_int_equal(db_step(a), DB_ROW);
+    assert_int_equal(db_col_int64(a, 0), 2);
+    db_finalize(a); /* given back mid-result */
+    db_stmt *b = db_query(c, sql, 1);
+    assert_ptr_equal(a, b);
+    assert_int_equal(db_step(b), DB_ROW);
+    assert_int_equal(db_col_int64(b, 0), 1);
+
+    /* nested: the text is in use, so the inner one is a fresh statement; both walk their rows */
+    db_stmt *inner = db_query(c, sql, 3);
+    assert_ptr_not_equal(inner, b);
+    assert_int_equal(db_step(inner), DB_ROW);
+    assert_int_equal(db_col_int64(inner, 0), 3);
+    assert_int_equal(db_step(inner), DB_DONE);
+    db_finalize(inner);
+    assert_int_equal(db_step(b), DB_ROW);
+    assert_int_equal(db_col_int64(b, 0), 2);
+    db_finalize(b);
+
+    /* far more distinct texts than the cache keeps (1024): each is still prepared and runs */
+    for (int i = 0; i < 1500; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "SELECT COUNT(*) + %d FROM t", i);
+        int64_t v = -1;
+        assert_int_equal(db_query_int64(c, &v, q), DB_ROW);
+        assert_int_equal(v, 3 + i);
+    }
+    /* and the first text is still served from the cache */
+    db_stmt *again = db_query(c, sql, 1);
+    assert_ptr_equal(again, a);
+    db_finalize(again);
+    db_release(c);
+    close_tmp(p, path);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_db_run__typed_binds_and_the_row_cursor),
+        cmocka_unit_test(test_db_prepare__statement_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
