@@ -40,7 +40,7 @@ test('a test clock half set is refused with the reason, exit 2, before anything 
     ];
     for (const [env, why] of cases) {
       for (const cmd of [['init', '--db', 'sqlite:' + db, '--admin', 'admin'], ['serve', '--db', 'sqlite:' + db, '--listen', '127.0.0.1:1'], ['verify', '--db', 'sqlite:' + db]]) {
-        const r = await run(cmd, ADMIN_PASSWORD + '\n', { SJ_TEST_CLOCK: '', SJ_TODAY: '', SJ_TODAY_TIME: '', SJ_DATA_KEY: 'ab'.repeat(32), ...env });
+        const r = await run(cmd, '', { SJ_TEST_CLOCK: '', SJ_TODAY: '', SJ_TODAY_TIME: '', SJ_DATA_KEY: 'ab'.repeat(32), ...env });
         assert.equal(r.code, 2, `${cmd[0]} ${JSON.stringify(env)}: ${r.stderr}`);
         assert.match(r.stderr, why);
         assert.doesNotMatch(r.stderr, BANNER);

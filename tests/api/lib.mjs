@@ -77,6 +77,7 @@ export function run(args, input = '', env = {}) {
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => res({ code, stdout, stderr }));
+    p.stdin.on('error', () => {}); // a command that exits before reading its input (EPIPE)
     p.stdin.end(input);
   });
 }
