@@ -354,13 +354,13 @@ static void h_user_create(req *r)
     if (rc == DB_OK)
         rc = core_user_create(r->db, r->app, r->user->district_id, username, hash, name, phone,
                               roles, nroles, &id);
+    /* The answer is read back before the commit: a failure after it would answer 500 for an
+     * account that exists. */
+    user u;
+    if (rc == DB_DONE && auth_load_user(r->db, id, &u) != DB_ROW)
+        rc = DB_ERROR;
     if (rc == DB_DONE && db_commit(r->db) == DB_OK) {
         r->audit_target = id;
-        user u;
-        if (auth_load_user(r->db, id, &u) != DB_ROW) {
-            reply_err(r, SJ_ERR_INTERNAL);
-            return;
-        }
         reply_json(r, 201, auth_user_json(&u));
         return;
     }
@@ -707,7 +707,7 @@ static bool time_bound_or_reply(req *r, const char *key, bool end, int64_t dflt,
 {
     const char *v = req_query(r, key);
     if (v && valid_date(v)) {
-        *out = (date_days(v) + (end ? 1 : 0)) * 86400 - 8 * 3600 - (end ? 1 : 0);
+        *out = date_unix(v, end ? 24 * 60 : 0) - (end ? 1 : 0);
         return true;
     }
     return req_query_int64_or_reply(r, key, dflt, out);

@@ -79,7 +79,7 @@ typedef struct {
 
 int64_t demo_unix(const char *date, int minutes)
 {
-    return date_days(date) * 86400 + (int64_t)minutes * 60 - 8 * 3600;
+    return date_unix(date, minutes);
 }
 
 /* The roster grows as the people are written; a failed allocation aborts (demo.h). */

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth.h"
 #include "policy.h"
@@ -34,7 +33,7 @@ struct policy_store {
     pthread_mutex_t mu;
     loaded *all;
     const policy *current;
-    time_t checked_at;
+    int64_t checked_at;
 };
 
 policy_store *policy_store_new(const policy *base)
@@ -136,7 +135,7 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id)
 
 const policy *policy_store_current(policy_store *s, db_conn *c, int64_t district_id)
 {
-    time_t now = time(NULL);
+    int64_t now = now_unix();
     pthread_mutex_lock(&s->mu);
     if (s->checked_at != now) {
         s->current = lookup(s, c, district_id);

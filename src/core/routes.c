@@ -36,6 +36,7 @@ const routes_fn all_route_tables[] = {
     import_routes,
     policy_routes,
     account_routes,
+    clock_routes,
     homework_routes,
     afterschool_routes,
     exams_routes,
