@@ -107,6 +107,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
     a->base_pol = p;
     a->route_tables = app_route_tables;
     a->institution_district = training_institution_district;
+    core_permissions_prepare(a);
     a->policies = policy_store_new(p);
     a->sessions = session_cache_new();
     a->web_dir = o->web;
@@ -126,6 +127,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
 
 void cli_close(app *a)
 {
+    core_permissions_free(a);
     policy_store_free(a->policies);
     a->policies = NULL;
     session_cache_free(a->sessions);

@@ -32,9 +32,13 @@ typedef struct route route;
 typedef const route *(*routes_fn)(size_t *n);
 typedef struct session_cache session_cache;
 
+#define APP_ROLE_SLOTS 8 /* role_kind values 1..7 (below); a static assertion holds them */
+
 typedef struct app {
     db_pool *pool;
     const policy *base_pol;  /* national defaults with the --policy file on top (policy.h) */
+    json_t *role_perms[APP_ROLE_SLOTS]; /* by role_kind: what a user with that role alone
+                                           opens (perms.c), made once at start */
     const routes_fn *route_tables; /* every route table of the program, NULL-terminated (the
                                       program's own: src/app/routes.c) */
     /* The district of an institution: the training module's, set by src/app/cli.c so that
@@ -68,6 +72,8 @@ typedef enum {
     ROLE_GUARDIAN,
     ROLE_INSTITUTION_ADMIN,
 } role_kind;
+
+_Static_assert(ROLE_INSTITUTION_ADMIN < APP_ROLE_SLOTS, "app.role_perms holds every role");
 
 typedef struct {
     role_kind kind;

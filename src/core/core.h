@@ -18,6 +18,9 @@ void clock_fields_add(json_t *o);
 
 /* The permission strings (route perms) the user's roles open, for the web app's menus. */
 json_t *core_permissions_json(const app *a, const user *u);
+/* Makes (and frees) each single role's list in a, once, before the server's threads start. */
+void core_permissions_prepare(app *a);
+void core_permissions_free(app *a);
 
 /* Creates a user with roles inside the caller's transaction. password may be NULL (no login
  * until set); phone may be NULL. OUT: id. Returns DB_DONE, DB_CONSTRAINT (username taken) or

@@ -1,9 +1,10 @@
 /*
  * perms.c: the permission strings a user's roles open (route perms whose role gate admits
  * them), for the web app's menus (GET /me, log-in). The route tables are the program's
- * (app.route_tables); they never change while it runs, so each single role's list is made once.
+ * (app.route_tables); they never change while it runs, so each single role's list is made once
+ * when the program's context is made (core_permissions_prepare, before any thread starts) and
+ * kept in the context: nothing here is written while requests run.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,15 +48,18 @@ static json_t *perms_for_mask(const routes_fn *tables, unsigned mask)
     return perms;
 }
 
-/* The lists for single roles, made once per program: the program has one set of tables. */
-static json_t *single_role_perms[ROLE_INSTITUTION_ADMIN + 1];
-static const routes_fn *single_role_tables;
-static pthread_once_t single_role_once = PTHREAD_ONCE_INIT;
-
-static void single_role_init(void)
+void core_permissions_prepare(app *a)
 {
     for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
-        single_role_perms[k] = perms_for_mask(single_role_tables, ROLE_BIT(k));
+        a->role_perms[k] = perms_for_mask(a->route_tables, ROLE_BIT(k));
+}
+
+void core_permissions_free(app *a)
+{
+    for (int k = 0; k < APP_ROLE_SLOTS; k++) {
+        json_decref(a->role_perms[k]);
+        a->role_perms[k] = NULL;
+    }
 }
 
 json_t *core_permissions_json(const app *a, const user *u)
@@ -64,10 +68,7 @@ json_t *core_permissions_json(const app *a, const user *u)
     for (int k = 0; k < u->nroles; k++)
         mask |= ROLE_BIT(u->roles[k].kind);
     for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
-        if (mask == ROLE_BIT(k)) {
-            single_role_tables = a->route_tables; /* read once, inside pthread_once */
-            pthread_once(&single_role_once, single_role_init);
-            return json_copy(single_role_perms[k]);
-        }
+        if (mask == ROLE_BIT(k) && a->role_perms[k])
+            return json_copy(a->role_perms[k]);
     return perms_for_mask(a->route_tables, mask);
 }

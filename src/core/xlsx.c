@@ -6,13 +6,29 @@
  * read a child's data from it or plant a file in its place; libxlsxwriter then rewrites it by
  * name at workbook_close. Every path out of this file after mkstemps unlinks it: finish (after
  * reading it back, or after a failed close) and discard.
+ *
+ * Threads: libxlsxwriter 1.1.4 formats the workbook's creation time with gmtime(), whose
+ * result lives in one static buffer, so two workbooks closed at once race on it (seen by the
+ * ThreadSanitizer run). Closing is therefore serialised on close_mu: one lock, no other state.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xlsx.h"
+
+static pthread_mutex_t close_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* workbook_close under close_mu (see the top of the file). */
+static lxw_error close_workbook(lxw_workbook *wb)
+{
+    pthread_mutex_lock(&close_mu);
+    lxw_error err = workbook_close(wb);
+    pthread_mutex_unlock(&close_mu);
+    return err;
+}
 
 static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -79,7 +95,7 @@ static const char *read_back(req *r, const char *path, size_t *len /* OUT */)
 
 bool xlsx_finish_or_reply(req *r, xlsx_book *b)
 {
-    lxw_error err = workbook_close(b->wb); /* writes the file and frees the workbook */
+    lxw_error err = close_workbook(b->wb); /* writes the file and frees the workbook */
     b->wb = NULL;
     b->header = b->integer = b->money = b->date = NULL;
     if (err != LXW_NO_ERROR)
