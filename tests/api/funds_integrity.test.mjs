@@ -39,7 +39,9 @@ test('SIGKILL during a stream of payments: every payment answered 201 is in the 
       }
     }
   })());
-  await new Promise((r) => setTimeout(r, 800));
+  // kill once a stream is under way: after 20 answered payments (however loaded the machine)
+  for (let waited = 0; answered.length < 20 && waited < 60000; waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
   await s.kill9();
   stop = true;
   await Promise.all(writers);
