@@ -167,7 +167,10 @@ static int ensure_user(app *a, const char *district_name, const char *username, 
                         " VALUES ($1, $2, $3, $4, $5)", id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
                         db_id_or_null(ro->institution_id));
     } else if (rc == DB_OK) {
-        rc = core_user_create(c, a, district, username, hash, name, NULL, ro, 1, &id);
+        core_user_in in = {.district_id = district, .username = username,
+                           .password_hash = hash, .name = name, .roles = ro, .nroles = 1};
+        verdict v = core_user_create(c, a, NULL, &in, &id, NULL);
+        rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     }
     if (rc == DB_DONE)
         rc = db_commit(c) == DB_OK ? DB_DONE : DB_ERROR;
