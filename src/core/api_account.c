@@ -106,8 +106,9 @@ static void h_health(req *r)
         reply_err(r, SJ_ERR_UNAVAILABLE);
         return;
     }
-    reply_json(r, 200, json_pack("{s:b,s:s,s:s}", "ok", 1, "version", SJ_VERSION, "store",
-                                 db_kind(r->db) == DB_SQLITE ? "sqlite" : "postgresql"));
+    reply_json(r, 200,
+               json_pack("{s:b,s:s,s:s}", "ok", 1, "version", SJ_VERSION, "store",
+                         db_kind(r->db) == DB_SQLITE ? "sqlite" : "postgresql"));
 }
 
 static const route routes[] = {

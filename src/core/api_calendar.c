@@ -54,8 +54,8 @@ static void h_day_put(req *r)
         !body_enum_or_reply(r, "kind", kinds, true, &kind) ||
         !body_str_or_reply(r, "name", 30, true, &name))
         return;
-    verdict v = core_day_put(r->db, req_audit(r, 201), r->user->district_id, date, kinds[kind],
-                             name);
+    verdict v =
+        core_day_put(r->db, req_audit(r, 201), r->user->district_id, date, kinds[kind], name);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;

@@ -24,8 +24,8 @@
 #include "calendar.h"
 #include "core_int.h"
 
-#define STAFF_ROLES                                                                        \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define STAFF_ROLES                                                                                \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
 #define ADMIN_ROLES (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
 
@@ -58,8 +58,9 @@ static void h_school_create(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "name", name, "kind",
-                                 school_kinds[kind], "rural", rural));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "name", name, "kind",
+                         school_kinds[kind], "rural", rural));
 }
 
 static void h_school_list(req *r)
@@ -67,7 +68,7 @@ static void h_school_list(req *r)
     int64_t limit, offset;
     if (req_paging_or_reply(r, &limit, &offset))
         reply_page(r, core_schools_page(r->db, auth_district_staff(r->user), r->user->district_id,
-                                    r->user->id, limit, offset));
+                                        r->user->id, limit, offset));
 }
 
 static void h_school_get(req *r)
@@ -100,8 +101,9 @@ static void h_class_create(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "school_id",
-                                 (json_int_t)school_id, "grade", (json_int_t)grade, "name", name));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "school_id",
+                         (json_int_t)school_id, "grade", (json_int_t)grade, "name", name));
 }
 
 static void h_school_classes(req *r)
@@ -176,7 +178,8 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
     *nroles = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         role *ro = &roles[(*nroles)++];
         memset(ro, 0, sizeof *ro);
         ro->kind = role_parse(json_string_value(json_object_get(v, "role")));
@@ -223,7 +226,7 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
     }
     /* a family account is a family account only: a guardianship opens the account to the
      * pupil's school (api_account.c), so the guardian role is never mixed with another */
-    for (int k = 0; k < *nroles && *nroles > 1; k++)
+    for (int k = 0; k<*nroles && * nroles> 1; k++)
         if (roles[k].kind == ROLE_GUARDIAN) {
             reply_err_detail(r, SJ_ERR_GUARDIAN_ROLE_ALONE, json_pack("{s:s}", "field", "roles"));
             return false;
@@ -246,7 +249,8 @@ static void h_user_create(req *r)
     const char *username, *password, *name, *phone;
     role roles[8];
     int nroles = 0;
-    if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "username", 32, true, &username) ||
+    if (!body_require_object_or_reply(r) ||
+        !body_str_or_reply(r, "username", 32, true, &username) ||
         !body_str_or_reply(r, "password", 128, true, &password) ||
         !body_str_or_reply(r, "name", 50, true, &name) ||
         !body_str_or_reply(r, "phone", 20, false, &phone))
@@ -270,8 +274,12 @@ static void h_user_create(req *r)
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    core_user_in in = {.district_id = r->user->district_id, .username = username,
-                       .password_hash = hash, .name = name, .phone = phone, .roles = roles,
+    core_user_in in = {.district_id = r->user->district_id,
+                       .username = username,
+                       .password_hash = hash,
+                       .name = name,
+                       .phone = phone,
+                       .roles = roles,
                        .nroles = nroles};
     int64_t id = 0;
     user u;
@@ -305,7 +313,7 @@ static void h_user_list(req *r)
     int64_t limit, offset;
     if (req_paging_or_reply(r, &limit, &offset))
         reply_page(r, core_users_page(r->db, r->user->district_id, school_id,
-                                  role_filter ? role_filter : "", limit, offset));
+                                      role_filter ? role_filter : "", limit, offset));
 }
 
 /* ---------- teaching assignments ---------- */
@@ -321,15 +329,15 @@ static void h_class_teacher_add(req *r)
         !body_str_or_reply(r, "subject", 20, true, &subject))
         return;
     int64_t id = 0;
-    verdict v = core_teaching_add(r->db, req_audit(r, 201), class_id, school_id, user_id, subject,
-                                  &id);
+    verdict v =
+        core_teaching_add(r->db, req_audit(r, 201), class_id, school_id, user_id, subject, &id);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "class_id",
-                                 (json_int_t)class_id, "user_id", (json_int_t)user_id, "subject",
-                                 subject));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "class_id",
+                         (json_int_t)class_id, "user_id", (json_int_t)user_id, "subject", subject));
 }
 
 static void h_class_teachers(req *r)
@@ -356,8 +364,11 @@ static void h_student_create(req *r)
         return;
     if (!auth_class_admin_or_reply(r, class_id, &school_id))
         return;
-    core_student_in in = {.district_id = r->user->district_id, .school_id = school_id,
-                          .class_id = class_id, .name = name, .student_no = student_no,
+    core_student_in in = {.district_id = r->user->district_id,
+                          .school_id = school_id,
+                          .class_id = class_id,
+                          .name = name,
+                          .student_no = student_no,
                           .gender = gender};
     int64_t id = 0;
     verdict v = core_student_create(r->db, r->app, req_audit(r, 201), &in, &id);
@@ -365,8 +376,9 @@ static void h_student_create(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)id, "class_id",
-                                 (json_int_t)class_id, "name", name, "student_no", student_no));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)id, "class_id",
+                         (json_int_t)class_id, "name", name, "student_no", student_no));
 }
 
 /* The pupil's class and school; false after replying 404 (none, or another district's) or
@@ -448,8 +460,9 @@ static void h_guardian_link(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 201, json_pack("{s:I,s:I}", "student_id", (json_int_t)student_id, "user_id",
-                                 (json_int_t)user_id));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I}", "student_id", (json_int_t)student_id, "user_id",
+                         (json_int_t)user_id));
 }
 
 static void h_my_children(req *r)
@@ -490,11 +503,12 @@ static void h_audit_list(req *r)
     int64_t limit, offset;
     if (req_paging_or_reply(r, &limit, &offset))
         reply_page(r, audit_page(r->db, r->user->district_id, uid, from, to, req_query(r, "action"),
-                             limit, offset));
+                                 limit, offset));
 }
 
 static const route routes[] = {
-    {"POST", "/api/v1/schools", h_school_create, "core:school:add", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"POST", "/api/v1/schools", h_school_create, "core:school:add", ROLE_BIT(ROLE_DISTRICT_ADMIN),
+     0},
     {"GET", "/api/v1/schools", h_school_list, "core:school:list", STAFF_ROLES, 0},
     {"GET", "/api/v1/schools/{id}", h_school_get, "core:school:list", STAFF_ROLES, 0},
     {"GET", "/api/v1/schools/{id}/classes", h_school_classes, "core:class:list", STAFF_ROLES, 0},
@@ -502,12 +516,15 @@ static const route routes[] = {
     {"GET", "/api/v1/classes/{id}", h_class_get, PERM_USER, 0, 0},
     {"POST", "/api/v1/users", h_user_create, "core:user:add",
      ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
-    {"GET", "/api/v1/users", h_user_list, "core:user:list", ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
-    {"POST", "/api/v1/classes/{id}/teachers", h_class_teacher_add, "core:teaching:add", ADMIN_ROLES, 0},
+    {"GET", "/api/v1/users", h_user_list, "core:user:list", ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR),
+     0},
+    {"POST", "/api/v1/classes/{id}/teachers", h_class_teacher_add, "core:teaching:add", ADMIN_ROLES,
+     0},
     {"GET", "/api/v1/classes/{id}/teachers", h_class_teachers, "core:class:list", STAFF_ROLES, 0},
     {"POST", "/api/v1/students", h_student_create, "core:student:add", ADMIN_ROLES, 0},
     {"GET", "/api/v1/students/{id}", h_student_get, PERM_USER, 0, 0},
-    {"POST", "/api/v1/students/{id}/guardians", h_guardian_link, "core:student:add", ADMIN_ROLES, 0},
+    {"POST", "/api/v1/students/{id}/guardians", h_guardian_link, "core:student:add", ADMIN_ROLES,
+     0},
     {"GET", "/api/v1/classes/{id}/students", h_class_students, "core:student:list", STAFF_ROLES, 0},
     {"GET", "/api/v1/me/children", h_my_children, "core:family", ROLE_BIT(ROLE_GUARDIAN), 0},
     {"GET", "/api/v1/me/classes", h_my_classes, "core:teaching",

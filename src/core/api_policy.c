@@ -54,8 +54,9 @@ static void h_policy_put(req *r)
     }
     policy_store_invalidate(r->app->policies);
     char *version = req_printf(r, "district-%s.%lld", eff, (long long)id);
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "version", version,
-                                 "effective_from", eff));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "version", version,
+                         "effective_from", eff));
 }
 
 static void h_policy_versions(req *r)

@@ -90,8 +90,8 @@ void audit_record(req *r, const char *action, const char *target_kind, int64_t t
 json_t *audit_page(db_conn *c, int64_t district_id, int64_t user_id, int64_t from, int64_t to,
                    const char *action, int64_t limit, int64_t offset)
 {
-#define AUDIT_WHERE                                                                            \
-    " WHERE district_id = $1 AND ($2 = 0 OR user_id = $2) AND at >= $3 AND at <= $4"           \
+#define AUDIT_WHERE                                                                                \
+    " WHERE district_id = $1 AND ($2 = 0 OR user_id = $2) AND at >= $3 AND at <= $4"               \
     " AND ($5 = '' OR action LIKE '%' || $5 || '%')"
     json_t *page = db_list_page(
         c,
@@ -104,7 +104,8 @@ json_t *audit_page(db_conn *c, int64_t district_id, int64_t user_id, int64_t fro
 #undef AUDIT_WHERE
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         char ts[32];
         unix_rfc3339(json_integer_value(json_object_get(it, "at_unix")), ts);
         json_object_set_new(it, "at", json_string(ts));

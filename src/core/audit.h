@@ -23,10 +23,10 @@
 #include "db.h"
 
 typedef struct audit_who {
-    int64_t district_id;     /* the caller's district (the first for an anonymous caller) */
-    int64_t user_id;         /* 0: anonymous */
-    const char *username;    /* NULL: anonymous */
-    const char *ip;          /* the client (client_addr.h) */
+    int64_t district_id;  /* the caller's district (the first for an anonymous caller) */
+    int64_t user_id;      /* 0: anonymous */
+    const char *username; /* NULL: anonymous */
+    const char *ip;       /* the client (client_addr.h) */
     const char *request_id;
     const char *action;      /* "POST /api/v1/schools": the method and the route */
     const char *target_kind; /* "write" */

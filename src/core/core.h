@@ -40,10 +40,10 @@ typedef struct {
     const char *username;
     const char *password_hash; /* NULL: no log-in until a password is set */
     const char *name;
-    const char *phone;         /* NULL, or 11 digits: sealed, hashed for look-up, masked */
-    char id_type;              /* IDENT_IDTYPE_* of id_no, 0 when none */
-    const char *id_no;         /* NULL or "": none; else sealed, hashed, masked */
-    const role *roles;         /* checked by the caller (scope, district) */
+    const char *phone; /* NULL, or 11 digits: sealed, hashed for look-up, masked */
+    char id_type;      /* IDENT_IDTYPE_* of id_no, 0 when none */
+    const char *id_no; /* NULL or "": none; else sealed, hashed, masked */
+    const role *roles; /* checked by the caller (scope, district) */
     int nroles;
 } core_user_in;
 
@@ -62,8 +62,8 @@ verdict core_teaching_add(db_conn *c, audit_who *who, int64_t class_id, int64_t 
 typedef struct {
     int64_t district_id, school_id, class_id;
     const char *name, *student_no;
-    const char *gender;        /* "男" / "女" / NULL */
-    char id_type;              /* as in core_user_in */
+    const char *gender; /* "男" / "女" / NULL */
+    char id_type;       /* as in core_user_in */
     const char *id_no;
 } core_student_in;
 

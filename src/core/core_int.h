@@ -71,8 +71,8 @@ int core_login_account(db_conn *c, const char *username, int64_t *user_id, char 
  * the (username, address) failures, ends the user's expired sessions, stores the session,
  * reads the user back (out) and writes the audit row "login", all in one transaction. */
 verdict core_session_create(db_conn *c, const app *a, audit_who *who, const char *username,
-                            const char *addr, int64_t user_id, const char *token_hash,
-                            int64_t now, user *out);
+                            const char *addr, int64_t user_id, const char *token_hash, int64_t now,
+                            user *out);
 /* Ends the session of a token hash. */
 verdict core_session_end(db_conn *c, audit_who *who, const char *token_hash);
 /* The password hash of an account: DB_ROW ("" when none is set), DB_DONE, or an error. */
@@ -85,15 +85,15 @@ int core_password_hash_of(db_conn *c, int64_t user_id, char *hash, size_t hashle
 typedef struct {
     roster_error *rows;
     size_t n, cap;
-    size_t total;           /* every error found, >= n (at most ROSTER_MAX_ERRORS are kept) */
-    struct arena *mem;      /* the words */
+    size_t total;      /* every error found, >= n (at most ROSTER_MAX_ERRORS are kept) */
+    struct arena *mem; /* the words */
 } core_import_errors;
 
 void core_import_errors_init(core_import_errors *e);
 void core_import_errors_free(core_import_errors *e);
 /* One error; message_en may be NULL (the zh words are then used for both). */
-void core_import_error_add(core_import_errors *e, size_t row, const char *column,
-                           const char *zh, const char *en);
+void core_import_error_add(core_import_errors *e, size_t row, const char *column, const char *zh,
+                           const char *en);
 /* The rows as the answer's {"rows":[{"row","column","message"}]} in the request's language. */
 json_t *core_import_errors_json(const core_import_errors *e, int english);
 
@@ -131,11 +131,9 @@ json_t *core_terms_page(db_conn *c, int64_t district_id, int64_t limit, int64_t 
 /* Stores a version of the district's overrides from `effective_from`, built on the version in
  * force on that date (read inside the same transaction). `rules` is checked by the caller
  * (policy_check_rules). OUT: id. */
-verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id,
-                        const char *effective_from, const json_t *rules, int64_t actor,
-                        int64_t *id);
-json_t *core_policy_versions_page(db_conn *c, int64_t district_id, int64_t limit,
-                                  int64_t offset);
+verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id, const char *effective_from,
+                        const json_t *rules, int64_t actor, int64_t *id);
+json_t *core_policy_versions_page(db_conn *c, int64_t district_id, int64_t limit, int64_t offset);
 
 /* ---------- the audit log (audit.c) ---------- */
 

@@ -15,8 +15,7 @@
 /* The school from the query (its admin only), the file read and mapped. false after replying
  * (422 import_rejected when the file cannot be read, or 4xx/5xx); on true the caller owns *sh
  * and *ro. */
-static bool load_roster_or_reply(req *r, bool teachers, int64_t *school_id, sheet **sh,
-                                 roster **ro)
+static bool load_roster_or_reply(req *r, bool teachers, int64_t *school_id, sheet **sh, roster **ro)
 {
     if (!req_query_int64_or_reply(r, "school_id", 0, school_id))
         return false;
@@ -59,32 +58,38 @@ static void h_import(req *r, bool teachers)
     core_import_errors_init(&errs);
     core_import_counts n;
     audit_who *who = req_audit(r, 200);
-    verdict v = teachers ? core_teacher_import(r->db, r->app, who, r->user->district_id,
-                                               school_id, ro, &errs, &n)
-                         : core_roster_import(r->db, r->app, who, r->user->district_id,
-                                              school_id, ro, &errs, &n);
+    verdict v = teachers ? core_teacher_import(r->db, r->app, who, r->user->district_id, school_id,
+                                               ro, &errs, &n)
+                         : core_roster_import(r->db, r->app, who, r->user->district_id, school_id,
+                                              ro, &errs, &n);
     if (!verdict_is_ok(&v))
         reply_verdict(r, &v,
                       v.err == SJ_ERR_IMPORT_REJECTED ? core_import_errors_json(&errs, r->english)
                                                       : NULL);
     else if (teachers)
-        reply_json(r, 200, json_pack("{s:I,s:I,s:I}", "teachers_created",
-                                     (json_int_t)n.teachers_created, "teachers_linked",
-                                     (json_int_t)n.teachers_linked, "assignments_created",
-                                     (json_int_t)n.assignments_created));
+        reply_json(r, 200,
+                   json_pack("{s:I,s:I,s:I}", "teachers_created", (json_int_t)n.teachers_created,
+                             "teachers_linked", (json_int_t)n.teachers_linked,
+                             "assignments_created", (json_int_t)n.assignments_created));
     else
-        reply_json(r, 200, json_pack("{s:I,s:I,s:I}", "classes_created",
-                                     (json_int_t)n.classes_created, "students_created",
-                                     (json_int_t)n.students_created, "guardians_created",
-                                     (json_int_t)n.guardians_created));
+        reply_json(r, 200,
+                   json_pack("{s:I,s:I,s:I}", "classes_created", (json_int_t)n.classes_created,
+                             "students_created", (json_int_t)n.students_created,
+                             "guardians_created", (json_int_t)n.guardians_created));
     core_import_errors_free(&errs);
     roster_free(ro);
     sheet_free(sh);
 }
 
-static void h_import_students(req *r) { h_import(r, false); }
+static void h_import_students(req *r)
+{
+    h_import(r, false);
+}
 
-static void h_import_teachers(req *r) { h_import(r, true); }
+static void h_import_teachers(req *r)
+{
+    h_import(r, true);
+}
 
 static const route routes[] = {
     {"POST", "/api/v1/imports/teachers", h_import_teachers, "core:import",

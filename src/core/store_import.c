@@ -50,8 +50,8 @@ static const char *keep(core_import_errors *e, const char *s)
     return s ? arena_strndup(e->mem, s, strlen(s)) : NULL;
 }
 
-void core_import_error_add(core_import_errors *e, size_t row, const char *column,
-                           const char *zh, const char *en)
+void core_import_error_add(core_import_errors *e, size_t row, const char *column, const char *zh,
+                           const char *en)
 {
     e->total++;
     if (e->n >= ROSTER_MAX_ERRORS)
@@ -85,10 +85,10 @@ json_t *core_import_errors_json(const core_import_errors *e, int english)
 {
     json_t *rows = json_array();
     for (size_t i = 0; i < e->n; i++)
-        json_array_append_new(rows, json_pack("{s:I,s:s,s:s}", "row", (json_int_t)e->rows[i].row,
-                                              "column", e->rows[i].column, "message",
-                                              english ? e->rows[i].message_en
-                                                      : e->rows[i].message));
+        json_array_append_new(rows,
+                              json_pack("{s:I,s:s,s:s}", "row", (json_int_t)e->rows[i].row,
+                                        "column", e->rows[i].column, "message",
+                                        english ? e->rows[i].message_en : e->rows[i].message));
     return json_pack("{s:o}", "rows", rows);
 }
 
@@ -103,8 +103,8 @@ static verdict rejected(const core_import_errors *e)
 static void add_roster_errors(core_import_errors *e, const roster *ro)
 {
     for (size_t i = 0; i < ro->nerrors; i++)
-        core_import_error_add(e, ro->errors[i].row, ro->errors[i].column,
-                              ro->errors[i].message, ro->errors[i].message_en);
+        core_import_error_add(e, ro->errors[i].row, ro->errors[i].column, ro->errors[i].message,
+                              ro->errors[i].message_en);
     e->total += ro->nerrors_total - ro->nerrors; /* counted by roster.c, not kept */
 }
 
@@ -113,15 +113,16 @@ static void add_roster_errors(core_import_errors *e, const roster *ro)
 /* The first family account of the district (the guardian role and no other) with this keyed
  * hash of a phone or ID number: a staff or admin account is never linked to a pupil (it would
  * fall to the school's admin to manage; see api_account.c). DB_ROW with *id, DB_DONE, error. */
-static int find_family(db_conn *c, int64_t district_id, const char *column_hash_is,
-                       const char *hash, int64_t *id)
+static int find_family(db_conn *c, int64_t district_id, bool by_phone, const char *hash,
+                       int64_t *id)
 {
-#define FAMILY_ACCOUNT                                                                         \
-    " AND u.district_id = $2 AND EXISTS (SELECT 1 FROM user_roles ro WHERE ro.user_id = u.id"  \
-    " AND ro.role = 'guardian') AND NOT EXISTS (SELECT 1 FROM user_roles ro"                   \
+#define FAMILY_ACCOUNT                                                                             \
+    " AND u.district_id = $2 AND EXISTS (SELECT 1 FROM user_roles ro WHERE ro.user_id = u.id"      \
+    " AND ro.role = 'guardian') AND NOT EXISTS (SELECT 1 FROM user_roles ro"                       \
     " WHERE ro.user_id = u.id AND ro.role <> 'guardian') ORDER BY u.id LIMIT 1"
-    if (strcmp(column_hash_is, "phone") == 0)
-        return db_query_int64(c, id, "SELECT u.id FROM users u WHERE u.phone_hash = $1" FAMILY_ACCOUNT,
+    if (by_phone)
+        return db_query_int64(c, id,
+                              "SELECT u.id FROM users u WHERE u.phone_hash = $1" FAMILY_ACCOUNT,
                               hash, district_id);
     return db_query_int64(c, id, "SELECT u.id FROM users u WHERE u.id_hash = $1" FAMILY_ACCOUNT,
                           hash, district_id);
@@ -130,8 +131,8 @@ static int find_family(db_conn *c, int64_t district_id, const char *column_hash_
 
 /* A pupil's guardians: found or made, then linked (a guardian named twice for one pupil, both
  * parents giving one number, is linked once). DB_DONE or an error; *made counts new accounts. */
-static int store_guardians(db_conn *c, const app *a, int64_t district_id,
-                           const roster_student *p, int64_t student_id, int64_t *made)
+static int store_guardians(db_conn *c, const app *a, int64_t district_id, const roster_student *p,
+                           int64_t student_id, int64_t *made)
 {
     int64_t linked[ROSTER_MAX_MEMBERS + 1];
     size_t nlinked = 0;
@@ -141,10 +142,10 @@ static int store_guardians(db_conn *c, const app *a, int64_t district_id,
         char hash[PII_HASH_HEX];
         int64_t uid = 0;
         pii_hash(a->data_key, gu->phone, hash);
-        rc = find_family(c, district_id, "phone", hash, &uid);
+        rc = find_family(c, district_id, true, hash, &uid);
         if (rc == DB_DONE && gu->id_no[0]) {
             pii_hash(a->data_key, gu->id_no, hash);
-            rc = find_family(c, district_id, "id", hash, &uid);
+            rc = find_family(c, district_id, false, hash, &uid);
         }
         if (rc == DB_DONE) {
             /* p<学籍辅号>, p<学籍辅号>-2 for a second guardian: never the phone */
@@ -154,9 +155,14 @@ static int store_guardians(db_conn *c, const app *a, int64_t district_id,
             else
                 snprintf(username, sizeof username, "p%s", p->student_no);
             role guardian = {.kind = ROLE_GUARDIAN};
-            core_user_in in = {.district_id = district_id, .username = username,
-                               .name = gu->name, .phone = gu->phone, .id_type = gu->id_type,
-                               .id_no = gu->id_no, .roles = &guardian, .nroles = 1};
+            core_user_in in = {.district_id = district_id,
+                               .username = username,
+                               .name = gu->name,
+                               .phone = gu->phone,
+                               .id_type = gu->id_type,
+                               .id_no = gu->id_no,
+                               .roles = &guardian,
+                               .nroles = 1};
             verdict v = core_user_create(c, a, NULL, &in, &uid, NULL);
             if (!verdict_is_ok(&v))
                 return v.err == SJ_ERR_USERNAME_TAKEN ? DB_CONSTRAINT : DB_ERROR;
@@ -233,11 +239,16 @@ verdict core_roster_import(db_conn *c, const app *a, audit_who *who, int64_t dis
     }
     for (size_t i = 0; i < ro->nstudents && rc == DB_DONE; i++) {
         const roster_student *p = &ro->students[i];
-        core_student_in in = {.district_id = district_id, .school_id = school_id,
-                              .class_id = class_ids[p->class_index], .name = p->name,
+        core_student_in in = {.district_id = district_id,
+                              .school_id = school_id,
+                              .class_id = class_ids[p->class_index],
+                              .name = p->name,
                               .student_no = p->student_no,
-                              .gender = p->gender == 1 ? "男" : p->gender == 2 ? "女" : NULL,
-                              .id_type = p->id_type, .id_no = p->id_no};
+                              .gender = p->gender == 1   ? "男"
+                                        : p->gender == 2 ? "女"
+                                                         : NULL,
+                              .id_type = p->id_type,
+                              .id_no = p->id_no};
         int64_t student_id = 0;
         verdict v = core_student_create(c, a, NULL, &in, &student_id);
         if (v.err == SJ_ERR_STUDENT_NO_TAKEN) {
@@ -407,8 +418,12 @@ static int store_teacher(db_conn *c, const app *a, int64_t district_id, int64_t 
     else
         snprintf(username, sizeof username, "t%lld-r%zu", (long long)school_id, t->row);
     role teacher = {.kind = ROLE_TEACHER, .school_id = school_id};
-    core_user_in in = {.district_id = district_id, .username = username, .name = t->name,
-                       .phone = t->phone, .roles = &teacher, .nroles = 1};
+    core_user_in in = {.district_id = district_id,
+                       .username = username,
+                       .name = t->name,
+                       .phone = t->phone,
+                       .roles = &teacher,
+                       .nroles = 1};
     verdict v = core_user_create(c, a, NULL, &in, uid, NULL);
     if (v.err == SJ_ERR_USERNAME_TAKEN)
         return DB_CONSTRAINT;
@@ -453,8 +468,13 @@ verdict core_teacher_import(db_conn *c, const app *a, audit_who *who, int64_t di
             out->teachers_created++;
         if (!t->subjects[0] || !t->classes[0])
             continue;
-        teach_ctx x = {.c = c, .school_id = school_id, .user_id = uid, .t = t, .errs = errs,
-                       .assignments = &out->assignments_created, .rc = DB_DONE};
+        teach_ctx x = {.c = c,
+                       .school_id = school_id,
+                       .user_id = uid,
+                       .t = t,
+                       .errs = errs,
+                       .assignments = &out->assignments_created,
+                       .rc = DB_DONE};
         split_items(t->subjects, assign_subject, &x);
         rc = x.rc;
     }

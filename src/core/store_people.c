@@ -46,7 +46,7 @@ verdict core_field_verdict(sj_err e, const char *field, const char *msg)
 /* ---------- personal numbers ---------- */
 
 typedef struct {
-    char *enc;               /* heap: free() */
+    char *enc; /* heap: free() */
     char hash[PII_HASH_HEX];
     char masked[48];
     char type[2];
@@ -238,12 +238,11 @@ verdict core_student_create(db_conn *c, const app *a, audit_who *who, const core
                       " gender, id_type, id_enc, id_hash, id_masked, created_at)"
                       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
                       in->district_id, in->school_id, in->class_id, in->name, in->student_no,
-                      in->gender, SEALED_TYPE(&idn), idn.enc, SEALED_HASH(&idn),
-                      SEALED_MASK(&idn), now_unix());
+                      in->gender, SEALED_TYPE(&idn), idn.enc, SEALED_HASH(&idn), SEALED_MASK(&idn),
+                      now_unix());
     free(idn.enc);
     if (rc == DB_CONSTRAINT)
-        return core_tx_refuse(
-            c, core_field_verdict(SJ_ERR_STUDENT_NO_TAKEN, "student_no", NULL));
+        return core_tx_refuse(c, core_field_verdict(SJ_ERR_STUDENT_NO_TAKEN, "student_no", NULL));
     if (rc == DB_DONE)
         rc = audit_tx(c, who, *id);
     return core_tx_end(c, rc);
@@ -292,9 +291,9 @@ static int one_object(db_stmt *s, const char *cols, json_t **out)
 }
 
 #define SCHOOL_COLS "id:i,name:s,kind:s,rural:b,classes:i,students:i"
-#define SCHOOL_SELECT                                                                          \
-    "SELECT s.id, s.name, s.kind, s.rural,"                                                    \
-    " (SELECT COUNT(*) FROM classes c WHERE c.school_id = s.id),"                              \
+#define SCHOOL_SELECT                                                                              \
+    "SELECT s.id, s.name, s.kind, s.rural,"                                                        \
+    " (SELECT COUNT(*) FROM classes c WHERE c.school_id = s.id),"                                  \
     " (SELECT COUNT(*) FROM students p WHERE p.school_id = s.id) FROM schools s"
 
 json_t *core_schools_page(db_conn *c, bool district_wide, int64_t district_id, int64_t user_id,
@@ -314,9 +313,9 @@ json_t *core_schools_page(db_conn *c, bool district_wide, int64_t district_id, i
 
 int core_school_json(db_conn *c, int64_t school_id, json_t **out)
 {
-    return one_object(db_query(c, "SELECT id, name, kind, rural FROM schools WHERE id = $1",
-                               school_id),
-                      "id:i,name:s,kind:s,rural:b", out);
+    return one_object(
+        db_query(c, "SELECT id, name, kind, rural FROM schools WHERE id = $1", school_id),
+        "id:i,name:s,kind:s,rural:b", out);
 }
 
 int core_class_json(db_conn *c, int64_t class_id, int64_t district_id, json_t **out)
@@ -356,8 +355,7 @@ json_t *core_users_page(db_conn *c, int64_t district_id, int64_t school_id, cons
                            " AND ($2 = '' OR role = $2)) ORDER BY u.id",
                            "SELECT COUNT(*) FROM users u WHERE u.id IN (SELECT user_id FROM"
                            " user_roles WHERE school_id = $1 AND ($2 = '' OR role = $2))",
-                           "id:i,username:s,name:s,phone_masked:S", limit, offset, school_id,
-                           role)
+                           "id:i,username:s,name:s,phone_masked:S", limit, offset, school_id, role)
             : db_list_page(c,
                            "SELECT u.id, u.username, u.name, u.phone_masked FROM users u"
                            " WHERE u.district_id = $1 AND ($2 = '' OR u.id IN"
@@ -368,7 +366,8 @@ json_t *core_users_page(db_conn *c, int64_t district_id, int64_t school_id, cons
                            role);
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         user u;
         json_t *roles = json_array();
         if (auth_load_user(c, json_integer_value(json_object_get(it, "id")), &u) == DB_ROW)

@@ -122,8 +122,8 @@ int core_login_account(db_conn *c, const char *username, int64_t *user_id, char 
 }
 
 verdict core_session_create(db_conn *c, const app *a, audit_who *who, const char *username,
-                            const char *addr, int64_t user_id, const char *token_hash,
-                            int64_t now, user *out)
+                            const char *addr, int64_t user_id, const char *token_hash, int64_t now,
+                            user *out)
 {
     int rc = db_begin_write(c);
     if (rc != DB_OK)
@@ -137,8 +137,8 @@ verdict core_session_create(db_conn *c, const app *a, audit_who *who, const char
         rc = db_run(c, "DELETE FROM login_guard_account WHERE username = $1 AND addr = $2",
                     username, addr);
     if (rc == DB_DONE)
-        rc = db_run(c, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2", user_id,
-                    now);
+        rc =
+            db_run(c, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2", user_id, now);
     if (rc == DB_DONE)
         rc = db_run(c,
                     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
