@@ -79,6 +79,17 @@ verdict core_student_create(db_conn *c, const app *a, audit_who *who, const core
 verdict core_guardian_link(db_conn *c, audit_who *who, int64_t district_id, int64_t student_id,
                            int64_t user_id, const char *relation);
 
+/* ---------- row writers (store_people.c) ----------
+ * The INSERTs of the writes above, inside the caller's open write transaction, without checks,
+ * savepoint or audit row, returning DB_DONE or the store's error (DB_CONSTRAINT: a key taken).
+ * For the bulk paths only, which check what they need themselves and write tens of thousands
+ * of rows in one transaction: the roster import's pupils and families (store_import.c) and the
+ * demo's (src/app/demo.c). Per row, the savepoint and the checks of the writes cost a 50,000-
+ * pupil import about a third more time (bench/README.md, "Core's writes"). */
+int core_user_insert(db_conn *c, const app *a, const core_user_in *in, int64_t *id);
+int core_student_insert(db_conn *c, const app *a, const core_student_in *in, int64_t *id);
+int core_guardianship_insert(db_conn *c, int64_t student_id, int64_t user_id, const char *relation);
+
 /* Sets an account's password hash and ends every session of the account. */
 verdict core_password_set(db_conn *c, audit_who *who, int64_t user_id, const char *hash);
 

@@ -3,12 +3,15 @@
  * (pupils and their families) and core_teacher_import (teachers and what they teach), and the
  * row errors an import answers with.
  *
- * Each import is one write transaction. Its rows go through the same writes the API and the
- * demo use (core_class_create, core_student_create, core_user_create, core_guardian_link,
- * core_teaching_add: store_people.c), each a savepoint inside it, so a 学籍辅号 or a username
- * taken undoes only that row's part and becomes a row error; any row error rolls the whole
- * import back at the end (422 import_rejected with every {row, column, message}), and nothing
- * is stored. The audit row of the import is written once, in the same transaction.
+ * Each import is one write transaction. Classes and teachers go through the writes the API
+ * uses (core_class_create, core_user_create, core_teaching_add: store_people.c), each a
+ * savepoint inside it, so a username taken undoes only that row's part and becomes a row
+ * error. Pupils and their families, tens of thousands of rows, go through the row writers of
+ * those writes (core_student_insert, core_user_insert, core_guardianship_insert: the same
+ * INSERTs) after the checks this file makes itself (a 学籍辅号 already in the district, a family
+ * account found first), without a savepoint per row (bench/README.md). Any row error rolls the
+ * whole import back at the end (422 import_rejected with every {row, column, message}), and
+ * nothing is stored. The import's audit row is written once, in the same transaction.
  *
  * Pupils: classes found by (school, grade, name) or made; a 学籍辅号 already in the district
  * rejects the file, naming the row; guardians found by phone or ID number among the district's
@@ -163,9 +166,9 @@ static int store_guardians(db_conn *c, const app *a, int64_t district_id, const 
                                .id_no = gu->id_no,
                                .roles = &guardian,
                                .nroles = 1};
-            verdict v = core_user_create(c, a, NULL, &in, &uid, NULL);
-            if (!verdict_is_ok(&v))
-                return v.err == SJ_ERR_USERNAME_TAKEN ? DB_CONSTRAINT : DB_ERROR;
+            rc = core_user_insert(c, a, &in, &uid);
+            if (rc != DB_DONE)
+                return rc; /* DB_CONSTRAINT: the username is taken (409, as it always was) */
             (*made)++;
             rc = DB_ROW;
         }
@@ -178,10 +181,9 @@ static int store_guardians(db_conn *c, const app *a, int64_t district_id, const 
         if (twice)
             continue;
         linked[nlinked++] = uid;
-        verdict v = core_guardian_link(c, NULL, district_id, student_id, uid,
-                                       gu->relation[0] ? gu->relation : NULL);
-        if (!verdict_is_ok(&v))
-            rc = DB_ERROR; /* a family account of the district, found or made just now */
+        /* a family account of the district, found or made just now: core_guardian_link's
+         * checks hold */
+        rc = core_guardianship_insert(c, student_id, uid, gu->relation[0] ? gu->relation : NULL);
     }
     return rc;
 }
@@ -249,16 +251,19 @@ verdict core_roster_import(db_conn *c, const app *a, audit_who *who, int64_t dis
                                                          : NULL,
                               .id_type = p->id_type,
                               .id_no = p->id_no};
-        int64_t student_id = 0;
-        verdict v = core_student_create(c, a, NULL, &in, &student_id);
-        if (v.err == SJ_ERR_STUDENT_NO_TAKEN) {
+        int64_t one = 0, student_id = 0;
+        rc = db_query_int64(c, &one,
+                            "SELECT 1 FROM students WHERE district_id = $1 AND student_no = $2",
+                            district_id, p->student_no);
+        if (rc == DB_ROW) {
             error_msg(errs, p->row, "学籍辅号", "core.import_student_no_taken", NULL);
+            rc = DB_DONE;
             continue;
         }
-        if (!verdict_is_ok(&v)) {
-            free(class_ids);
-            return core_tx_refuse(c, v);
-        }
+        if (rc == DB_DONE)
+            rc = core_student_insert(c, a, &in, &student_id);
+        if (rc != DB_DONE)
+            break;
         out->students_created++;
         rc = store_guardians(c, a, district_id, p, student_id, &out->guardians_created);
     }

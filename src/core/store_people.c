@@ -5,7 +5,9 @@
  *
  * The writes (core.h) each own their transaction: begin (a savepoint inside a caller's
  * transaction: the demo's, an import's), check what needs the store, write, write the audit
- * row (audit_tx), read back what the caller answers, commit. Any refusal or failure rolls back
+ * row (audit_tx), read back what the caller answers, commit. Each row's INSERT is written once,
+ * in a row writer (core_user_insert, core_student_insert, core_guardianship_insert) that the
+ * write calls and the bulk paths call directly. Any refusal or failure rolls back
  * and is returned as a verdict; nothing is half-written, and an answer is never a 500 for a
  * write that was committed. Personal numbers (phones, ID numbers) are sealed (pii.h), hashed
  * for look-up and stored masked for display; the clear text is never stored.
@@ -126,29 +128,21 @@ verdict core_class_create(db_conn *c, audit_who *who, int64_t district_id, int64
 
 /* ---------- accounts and roles ---------- */
 
-verdict core_user_create(db_conn *c, const app *a, audit_who *who, const core_user_in *in,
-                         int64_t *id, user *out)
+int core_user_insert(db_conn *c, const app *a, const core_user_in *in, int64_t *id)
 {
     sealed ph, idn;
     seal(a, in->phone, true, 0, &ph);
     seal(a, in->id_no, false, in->id_type, &idn);
-    int rc = db_begin_write(c);
-    if (rc != DB_OK) {
-        free(ph.enc);
-        free(idn.enc);
-        return verdict_db(rc);
-    }
-    rc = db_insert_id(c, id,
-                      "INSERT INTO users (district_id, username, name, password_hash, phone_enc,"
-                      " phone_hash, phone_masked, id_type, id_enc, id_hash, id_masked, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
-                      in->district_id, in->username, in->name, in->password_hash, ph.enc,
-                      SEALED_HASH(&ph), SEALED_MASK(&ph), SEALED_TYPE(&idn), idn.enc,
-                      SEALED_HASH(&idn), SEALED_MASK(&idn), now_unix());
+    int rc = db_insert_id(c, id,
+                          "INSERT INTO users (district_id, username, name, password_hash,"
+                          " phone_enc, phone_hash, phone_masked, id_type, id_enc, id_hash,"
+                          " id_masked, created_at)"
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+                          in->district_id, in->username, in->name, in->password_hash, ph.enc,
+                          SEALED_HASH(&ph), SEALED_MASK(&ph), SEALED_TYPE(&idn), idn.enc,
+                          SEALED_HASH(&idn), SEALED_MASK(&idn), now_unix());
     free(ph.enc);
     free(idn.enc);
-    if (rc == DB_CONSTRAINT)
-        return core_tx_refuse(c, core_field_verdict(SJ_ERR_USERNAME_TAKEN, "username", NULL));
     for (int i = 0; rc == DB_DONE && i < in->nroles; i++) {
         const role *ro = &in->roles[i];
         rc = db_run(c,
@@ -157,6 +151,18 @@ verdict core_user_create(db_conn *c, const app *a, audit_who *who, const core_us
                     *id, role_name(ro->kind), db_id_or_null(ro->school_id),
                     db_id_or_null(ro->grade), db_id_or_null(ro->institution_id));
     }
+    return rc;
+}
+
+verdict core_user_create(db_conn *c, const app *a, audit_who *who, const core_user_in *in,
+                         int64_t *id, user *out)
+{
+    int rc = db_begin_write(c);
+    if (rc != DB_OK)
+        return verdict_db(rc);
+    rc = core_user_insert(c, a, in, id);
+    if (rc == DB_CONSTRAINT) /* roles are checked by the caller: the username is taken */
+        return core_tx_refuse(c, core_field_verdict(SJ_ERR_USERNAME_TAKEN, "username", NULL));
     if (rc == DB_DONE)
         rc = audit_tx(c, who, *id);
     /* the answer is read inside the transaction (tests/api/inject.test.mjs) */
@@ -223,29 +229,40 @@ verdict core_teaching_add(db_conn *c, audit_who *who, int64_t class_id, int64_t 
     return core_tx_end(c, rc);
 }
 
-verdict core_student_create(db_conn *c, const app *a, audit_who *who, const core_student_in *in,
-                            int64_t *id)
+int core_student_insert(db_conn *c, const app *a, const core_student_in *in, int64_t *id)
 {
     sealed idn;
     seal(a, in->id_no, false, in->id_type, &idn);
-    int rc = db_begin_write(c);
-    if (rc != DB_OK) {
-        free(idn.enc);
-        return verdict_db(rc);
-    }
-    rc = db_insert_id(c, id,
-                      "INSERT INTO students (district_id, school_id, class_id, name, student_no,"
-                      " gender, id_type, id_enc, id_hash, id_masked, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
-                      in->district_id, in->school_id, in->class_id, in->name, in->student_no,
-                      in->gender, SEALED_TYPE(&idn), idn.enc, SEALED_HASH(&idn), SEALED_MASK(&idn),
-                      now_unix());
+    int rc = db_insert_id(c, id,
+                          "INSERT INTO students (district_id, school_id, class_id, name,"
+                          " student_no, gender, id_type, id_enc, id_hash, id_masked, created_at)"
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
+                          in->district_id, in->school_id, in->class_id, in->name, in->student_no,
+                          in->gender, SEALED_TYPE(&idn), idn.enc, SEALED_HASH(&idn),
+                          SEALED_MASK(&idn), now_unix());
     free(idn.enc);
+    return rc;
+}
+
+verdict core_student_create(db_conn *c, const app *a, audit_who *who, const core_student_in *in,
+                            int64_t *id)
+{
+    int rc = db_begin_write(c);
+    if (rc != DB_OK)
+        return verdict_db(rc);
+    rc = core_student_insert(c, a, in, id);
     if (rc == DB_CONSTRAINT)
         return core_tx_refuse(c, core_field_verdict(SJ_ERR_STUDENT_NO_TAKEN, "student_no", NULL));
     if (rc == DB_DONE)
         rc = audit_tx(c, who, *id);
     return core_tx_end(c, rc);
+}
+
+int core_guardianship_insert(db_conn *c, int64_t student_id, int64_t user_id, const char *relation)
+{
+    return db_run(c,
+                  "INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)",
+                  student_id, user_id, relation);
 }
 
 verdict core_guardian_link(db_conn *c, audit_who *who, int64_t district_id, int64_t student_id,
@@ -264,9 +281,7 @@ verdict core_guardian_link(db_conn *c, audit_who *who, int64_t district_id, int6
     if (rc == DB_DONE && (!guardian || other))
         return core_tx_refuse(c, core_field_verdict(SJ_ERR_NOT_A_GUARDIAN, "user_id", NULL));
     if (rc == DB_DONE)
-        rc = db_run(c,
-                    "INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)",
-                    student_id, user_id, relation);
+        rc = core_guardianship_insert(c, student_id, user_id, relation);
     if (rc == DB_CONSTRAINT)
         return core_tx_refuse(c, verdict_err(SJ_ERR_ALREADY_LINKED, NULL));
     if (rc == DB_DONE)
