@@ -15,7 +15,8 @@
  *
  * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare after
  * db_pool_arm fail (serve arms it once it is ready), so tests can show that a failed store
- * call gives a clean 5xx and leaves nothing half-written.
+ * call gives a clean 5xx and leaves nothing half-written. With SJ_DB_FAIL_SQL=TEXT only the
+ * statements whose SQL contains TEXT are counted (the Nth audit row, say).
  */
 #include <stdbool.h>
 #include <stdatomic.h>
@@ -36,6 +37,7 @@ struct db_pool {
     db_conn **all;
     int size;
     long fail_at;
+    const char *fail_sql;       /* SJ_DB_FAIL_SQL: count only prepares of SQL containing it */
     atomic_int armed;
     pthread_mutex_t write_mu;   /* SQLite: one writer at a time in this process */
     atomic_long prepares;
@@ -70,6 +72,7 @@ db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
         abort();
     const char *fail = getenv("SJ_DB_FAIL_AT");
     p->fail_at = fail ? strtol(fail, NULL, 10) : 0;
+    p->fail_sql = getenv("SJ_DB_FAIL_SQL");
     for (int i = 0; i < size; i++) {
         db_conn *c = ops->connect(target, err, errlen);
         if (!c) {
@@ -217,7 +220,7 @@ const char *db_errmsg(db_conn *c) { return c->ops->errmsg(c); }
 db_stmt *db_prepare(db_conn *c, const char *sql)
 {
     db_pool *p = c->pool;
-    if (p->fail_at > 0 && atomic_load(&p->armed) &&
+    if (p->fail_at > 0 && atomic_load(&p->armed) && (!p->fail_sql || strstr(sql, p->fail_sql)) &&
         atomic_fetch_add(&p->prepares, 1) + 1 == p->fail_at) {
         fprintf(stderr, "shuangjian: injected store failure (SJ_DB_FAIL_AT=%ld)\n", p->fail_at);
         return NULL;
