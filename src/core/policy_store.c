@@ -127,12 +127,14 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, co
         return was;
     const policy *found = s->base;
     if (db_step(st) == DB_ROW) {
-        int64_t id = db_col_int64(st, 0);
+        db_row row = db_row_at(st, 0);
+        int64_t id = db_next_int64(&row);
+        const char *body = db_next_text_ref(&row), *eff = db_next_text_ref(&row);
         loaded *l = s->all;
         while (l && l->id != id)
             l = l->next;
         if (!l) {
-            policy *p = version_policy(s->base, id, db_col_text(st, 2), db_col_text(st, 1));
+            policy *p = version_policy(s->base, id, eff, body);
             if (p) {
                 l = calloc(1, sizeof *l);
                 if (!l)
