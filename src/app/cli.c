@@ -297,13 +297,15 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return rc;
     }
+    /* failure injection (tests) counts from the first request on: armed before the server
+     * answers anything, so no request slips in before it */
+    db_pool_arm(a.pool);
     server *srv = server_start(&a, lfd, (int)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "shuangjian: %s\n", err);
         cli_close(&a);
         return CLI_FAIL;
     }
-    db_pool_arm(a.pool);
     fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, policy %s)\n", SJ_VERSION, host,
             port, db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL",
             policy_version(a.base_pol));
