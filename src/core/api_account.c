@@ -5,7 +5,8 @@
  *   POST /api/v1/users/{id}/password    an admin sets one (imported guardians and teachers
  *                                       start without a password); the user's sessions end
  *   GET  /api/v1/users/{id}/phone       reveals a phone number in clear; every reveal is
- *                                       written to the audit log (PIPL)
+ *                                       written to the audit log (PIPL): when its row cannot be
+ *                                       written, 500 and nothing is revealed
  *
  * Who may (both routes, auth_manages_user_or_reply in auth.c): the district admin for any
  * account of the district (district staff too for the phone); a school admin only when every
@@ -95,8 +96,11 @@ static void h_user_phone(req *r)
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return;
     }
-    audit_record(r, "reveal phone", "user", uid, NULL);
-    reply_json(r, 200, json_pack("{s:I,s:s}", "user_id", (json_int_t)uid, "phone", phone));
+    /* no reveal without its audit row (PIPL) */
+    if (audit_insert(r, "reveal phone", "user", uid, 200, NULL) != DB_DONE)
+        reply_err(r, SJ_ERR_INTERNAL);
+    else
+        reply_json(r, 200, json_pack("{s:I,s:s}", "user_id", (json_int_t)uid, "phone", phone));
     free(phone);
 }
 

@@ -71,14 +71,14 @@ void audit_after_write(req *r)
     logged(r, audit_tx(r->db, w, r->audit_target ? r->audit_target : r->params[0]), w->action);
 }
 
-void audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
-                  int status, const char *detail)
+int audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
+                 int status, const char *detail)
 {
     const user *u = r->user;
-    logged(r,
-           insert(r->db, u ? u->district_id : 1, u ? u->id : 0, u ? u->username : NULL, action,
-                  target_kind, target_id, status, detail, r->ip, r->request_id),
-           action);
+    int rc = insert(r->db, u ? u->district_id : 1, u ? u->id : 0, u ? u->username : NULL, action,
+                    target_kind, target_id, status, detail, r->ip, r->request_id);
+    logged(r, rc, action);
+    return rc;
 }
 
 void audit_record(req *r, const char *action, const char *target_kind, int64_t target_id,

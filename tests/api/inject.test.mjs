@@ -97,7 +97,7 @@ test('a failing store call at any point of a log-in or a school creation: the wr
   assert.ok(failures > 0 && successes > 0, `failures ${failures}, successes ${successes}`);
 });
 
-test('when the audit row of a write cannot be written: a write that audits in its transaction is rolled back (500); one the server audits afterwards stands and the lost row is logged', async () => {
+test('when the audit row of a write cannot be written: a write that audits in its transaction is rolled back (500); one the server audits afterwards stands and the lost row is logged; a phone is not revealed', async () => {
   const s = new Server();
   await s.init();
   await s.start();
@@ -112,6 +112,8 @@ test('when the audit row of a write cannot be written: a write that audits in it
     const [first, last] = term.endsWith('autumn') ? [`${ty}-08-01`, `${ty + 1}-01-31`] : [`${ty}-02-01`, `${ty}-07-31`];
     expectStatus(await s.api('POST', '/api/v1/calendar/terms', { term, first_day: first, last_day: last }, A), 201);
     w.today = today;
+    w.phoned = expectStatus(await s.api('POST', '/api/v1/users', { username: 'phoned', password: 'password-123', name: '有电话',
+      phone: '13800138000', roles: [{ role: 'inspector' }] }, A), 201);
   } finally {
     await s.stop({ keep: true });
   }
@@ -139,6 +141,17 @@ test('when the audit row of a write cannot be written: a write that audits in it
       const list = expectStatus(await s.api('GET', `/api/v1/exams?school_id=${w.school.id}&grade=4&term=${term}`, undefined, w.schoolAdmin.token), 200);
       assert.equal(list.total, 0);
     }
+  } finally {
+    await s.stop({ keep: true });
+  }
+  // a phone is never revealed without its audit row
+  await s.start();
+  try {
+    const r = expectStatus(await s.api('GET', `/api/v1/users/${w.phoned.id}/phone`, undefined, A), 500, 'internal');
+    assert.doesNotMatch(JSON.stringify(r), /13800138000/);
+    assert.equal(expectStatus(await s.api('GET', `/api/v1/users/${w.phoned.id}/phone`, undefined, A), 200).phone, '13800138000');
+    const rows = expectStatus(await s.api('GET', '/api/v1/audit?action=reveal', undefined, A), 200);
+    assert.equal(rows.total, 1, 'one reveal, one row');
   } finally {
     await s.stop();
   }
