@@ -169,7 +169,10 @@ static int ensure_user(app *a, const char *district_name, const char *username, 
                         " VALUES ($1, $2, $3, $4, $5)", id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
                         db_id_or_null(ro->institution_id));
     } else if (rc == DB_OK) {
-        rc = core_user_create(c, a, district, username, hash, name, NULL, ro, 1, &id);
+        core_user_in in = {.district_id = district, .username = username,
+                           .password_hash = hash, .name = name, .roles = ro, .nroles = 1};
+        verdict v = core_user_create(c, a, NULL, &in, &id, NULL);
+        rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     }
     if (rc == DB_DONE)
         rc = db_commit(c) == DB_OK ? DB_DONE : DB_ERROR;
@@ -296,13 +299,15 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return rc;
     }
+    /* failure injection (tests) counts from the first request on: armed before the server
+     * answers anything, so no request slips in before it */
+    db_pool_arm(a.pool);
     server *srv = server_start(&a, lfd, (int)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "shuangjian: %s\n", err);
         cli_close(&a);
         return CLI_FAIL;
     }
-    db_pool_arm(a.pool);
     fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, policy %s)\n", SJ_VERSION, host,
             port, db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL",
             policy_version(a.base_pol));

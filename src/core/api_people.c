@@ -1,6 +1,10 @@
 /*
  * api_people.c: the organisation tree and its people: schools, classes, users and roles,
- * teaching assignments, pupils, guardians, and the lists each role may read.
+ * teaching assignments, pupils, guardians, the lists each role may read, and the audit log's
+ * search. Handlers only: parse, authorise, call the store (store_people.c, audit.c; core.h and
+ * core_int.h), reply. Every write is one core_<action>() that owns its transaction and writes
+ * the request's audit row in it (req_audit); every refusal is a verdict (reply_verdict) whose
+ * words are in messages.c ("core.*").
  *
  * Scope (deny by default): the role gate in each route lets only plausible roles in; each
  * handler then finds the path object (404 when it is another district's), checks its school
@@ -14,21 +18,27 @@
  * manages that account (api_account.c); teaching rows only for the school's own staff.
  */
 #include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
 #include "calendar.h"
-#include "core.h"
-#include "pii.h"
+#include "core_int.h"
 
-#define STAFF_ROLES                                                                        \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define STAFF_ROLES                                                                                \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
 #define ADMIN_ROLES (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
 
 static const char *const school_kinds[] = {"primary", "junior", "nine_year", NULL};
+
+/* One object the store found: 200, 404 (DB_DONE) or 500. */
+static void reply_found(req *r, int rc, json_t *o)
+{
+    if (rc == DB_ROW)
+        reply_json(r, 200, o);
+    else
+        reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+}
 
 /* ---------- schools ---------- */
 
@@ -42,38 +52,23 @@ static void h_school_create(req *r)
         !body_bool_or_reply(r, "rural", false, &rural))
         return;
     int64_t id = 0;
-    int rc = db_insert_id(r->db, &id,
-                          "INSERT INTO schools (district_id, name, kind, rural, created_at)"
-                          " VALUES ($1, $2, $3, $4, $5) RETURNING id", r->user->district_id, name, school_kinds[kind], (int64_t)rural,
-                          now_unix());
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
+    verdict v = core_school_create(r->db, req_audit(r, 201), r->user->district_id, name,
+                                   school_kinds[kind], rural, &id);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "name", name, "kind",
-                                 school_kinds[kind], "rural", rural));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "name", name, "kind",
+                         school_kinds[kind], "rural", rural));
 }
 
 static void h_school_list(req *r)
 {
-    const char *cols = "id:i,name:s,kind:s,rural:b,classes:i,students:i";
-    const char *sel = "SELECT s.id, s.name, s.kind, s.rural,"
-                      " (SELECT COUNT(*) FROM classes c WHERE c.school_id = s.id),"
-                      " (SELECT COUNT(*) FROM students p WHERE p.school_id = s.id)"
-                      " FROM schools s";
-    if (auth_district_staff(r->user)) {
-        reply_list(r, req_printf(r, "%s WHERE s.district_id = $1 ORDER BY s.id", sel),
-                   "SELECT COUNT(*) FROM schools WHERE district_id = $1", cols,
-                   r->user->district_id);
-        return;
-    }
-    reply_list(r,
-               req_printf(r, "%s WHERE s.id IN (SELECT school_id FROM user_roles WHERE user_id = $1)"
-                             " ORDER BY s.id", sel),
-               "SELECT COUNT(*) FROM schools WHERE id IN"
-               " (SELECT school_id FROM user_roles WHERE user_id = $1)",
-               cols, r->user->id);
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_schools_page(r->db, auth_district_staff(r->user), r->user->district_id,
+                                        r->user->id, limit, offset));
 }
 
 static void h_school_get(req *r)
@@ -81,28 +76,12 @@ static void h_school_get(req *r)
     int64_t id = r->params[0];
     if (!auth_school_staff_or_reply(r, id))
         return;
-    db_stmt *s = db_query(r->db, "SELECT id, name, kind, rural FROM schools WHERE id = $1", id);
-    json_t *rows = db_rows_json(s, "id:i,name:s,kind:s,rural:b");
-    if (!rows || json_array_size(rows) != 1) {
-        json_decref(rows);
-        reply_err(r, rows ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
-        return;
-    }
-    json_t *o = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    reply_json(r, 200, o);
+    json_t *o = NULL;
+    int rc = core_school_json(r->db, id, &o);
+    reply_found(r, rc, o);
 }
 
 /* ---------- classes ---------- */
-
-static bool grade_fits(const char *kind, int64_t grade)
-{
-    if (strcmp(kind, "primary") == 0)
-        return grade >= 1 && grade <= 6;
-    if (strcmp(kind, "junior") == 0)
-        return grade >= 7 && grade <= 9;
-    return grade >= 1 && grade <= 9;
-}
 
 static void h_class_create(req *r)
 {
@@ -115,29 +94,16 @@ static void h_class_create(req *r)
         return;
     if (!auth_school_admin_or_reply(r, school_id))
         return;
-    db_stmt *s = db_query(r->db, "SELECT kind FROM schools WHERE id = $1", school_id);
-    char kind[16] = "";
-    if (s && db_step(s) == DB_ROW)
-        snprintf(kind, sizeof kind, "%s", db_col_text(s, 0));
-    db_finalize(s);
-    if (!grade_fits(kind, grade)) {
-        json_t *extra = json_pack("{s:s,s:s}", "field", "grade", "message",
-                                  r->english ? "This grade does not exist in a school of this kind"
-                                             : "该学校没有这个年级(小学 1-6 年级,初中 7-9 年级)");
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-        return;
-    }
     int64_t id = 0;
-    int rc = db_insert_id(r->db, &id,
-                          "INSERT INTO classes (district_id, school_id, grade, name, created_at)"
-                          " VALUES ($1, $2, $3, $4, $5) RETURNING id", r->user->district_id, school_id, grade, name, now_unix());
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
+    verdict v = core_class_create(r->db, req_audit(r, 201), r->user->district_id, school_id,
+                                  (int)grade, name, &id);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "school_id",
-                                 (json_int_t)school_id, "grade", (json_int_t)grade, "name", name));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "school_id",
+                         (json_int_t)school_id, "grade", (json_int_t)grade, "name", name));
 }
 
 static void h_school_classes(req *r)
@@ -145,27 +111,20 @@ static void h_school_classes(req *r)
     int64_t school_id = r->params[0];
     if (!auth_school_staff_or_reply(r, school_id))
         return;
-    reply_list(r,
-               "SELECT c.id, c.grade, c.name, (SELECT COUNT(*) FROM students s WHERE s.class_id = c.id)"
-               " FROM classes c WHERE c.school_id = $1 ORDER BY c.grade, c.name, c.id",
-               "SELECT COUNT(*) FROM classes WHERE school_id = $1", "id:i,grade:i,name:s,students:i", school_id);
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_school_classes_page(r->db, school_id, limit, offset));
 }
 
 static void h_class_get(req *r)
 {
     int64_t id = r->params[0];
-    db_stmt *s = db_query(r->db,
-                          "SELECT c.id, c.school_id, c.grade, c.name, s.name FROM classes c"
-                          " JOIN schools s ON s.id = c.school_id WHERE c.id = $1"
-                          " AND c.district_id = $2", id, r->user->district_id);
-    json_t *rows = db_rows_json(s, "id:i,school_id:i,grade:i,name:s,school_name:s");
-    if (!rows || json_array_size(rows) != 1) {
-        json_decref(rows);
-        reply_err(r, rows ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
+    json_t *o = NULL;
+    int rc = core_class_json(r->db, id, r->user->district_id, &o);
+    if (rc != DB_ROW) {
+        reply_found(r, rc, NULL);
         return;
     }
-    json_t *o = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
     int64_t school = json_integer_value(json_object_get(o, "school_id"));
     if (!auth_school_staff(r->user, school) && !auth_guardian_in_class(r, id)) {
         json_decref(o);
@@ -219,7 +178,8 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
     *nroles = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         role *ro = &roles[(*nroles)++];
         memset(ro, 0, sizeof *ro);
         ro->kind = role_parse(json_string_value(json_object_get(v, "role")));
@@ -246,7 +206,7 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
         int64_t district = 0;
         int rc = DB_ROW;
         if (ro->school_id)
-            rc = db_query_int64(r->db, &district, "SELECT district_id FROM schools WHERE id = $1", ro->school_id);
+            rc = core_school_district(r->db, ro->school_id, &district);
         else if (ro->kind == ROLE_INSTITUTION_ADMIN)
             rc = r->app->institution_district(r->db, ro->institution_id, &district);
         else
@@ -266,38 +226,12 @@ static bool roles_or_reply(req *r, role *roles, int *nroles)
     }
     /* a family account is a family account only: a guardianship opens the account to the
      * pupil's school (api_account.c), so the guardian role is never mixed with another */
-    for (int k = 0; k < *nroles && *nroles > 1; k++)
+    for (int k = 0; k<*nroles && * nroles> 1; k++)
         if (roles[k].kind == ROLE_GUARDIAN) {
             reply_err_detail(r, SJ_ERR_GUARDIAN_ROLE_ALONE, json_pack("{s:s}", "field", "roles"));
             return false;
         }
     return true;
-}
-
-int core_user_create(db_conn *c, const app *a, int64_t district_id, const char *username,
-                     const char *password_hash, const char *name, const char *phone,
-                     const role *roles, int nroles, int64_t *id)
-{
-    char *enc = NULL, hash[PII_HASH_HEX] = "", masked[16] = "";
-    if (phone) {
-        enc = pii_seal(a->data_key, phone);
-        pii_hash(a->data_key, phone, hash);
-        snprintf(masked, sizeof masked, "%.3s****%s", phone, strlen(phone) >= 4 ? phone + strlen(phone) - 4 : "");
-    }
-    int rc = db_insert_id(c, id,
-                          "INSERT INTO users (district_id, username, name, password_hash, phone_enc,"
-                          " phone_hash, phone_masked, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
-                          " RETURNING id", district_id, username, name, password_hash, enc,
-                          phone ? hash : NULL, phone ? masked : NULL, now_unix());
-    free(enc);
-    for (int i = 0; rc == DB_DONE && i < nroles; i++) {
-        const role *ro = &roles[i];
-        rc = db_run(c,
-                    "INSERT INTO user_roles (user_id, role, school_id, grade, institution_id)"
-                    " VALUES ($1, $2, $3, $4, $5)", *id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
-                    db_id_or_null(ro->institution_id));
-    }
-    return rc;
 }
 
 static bool phone_valid(const char *p)
@@ -315,7 +249,8 @@ static void h_user_create(req *r)
     const char *username, *password, *name, *phone;
     role roles[8];
     int nroles = 0;
-    if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "username", 32, true, &username) ||
+    if (!body_require_object_or_reply(r) ||
+        !body_str_or_reply(r, "username", 32, true, &username) ||
         !body_str_or_reply(r, "password", 128, true, &password) ||
         !body_str_or_reply(r, "name", 50, true, &name) ||
         !body_str_or_reply(r, "phone", 20, false, &phone))
@@ -325,10 +260,7 @@ static void h_user_create(req *r)
         return;
     }
     if (strlen(password) < 8) {
-        json_t *extra = json_pack("{s:s,s:s}", "field", "password", "message",
-                                  r->english ? "The password needs at least 8 characters"
-                                             : "密码至少 8 位");
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+        reply_field(r, SJ_ERR_BAD_FIELD, "password", "core.password_short");
         return;
     }
     if (phone && !phone_valid(phone)) {
@@ -342,37 +274,21 @@ static void h_user_create(req *r)
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
+    core_user_in in = {.district_id = r->user->district_id,
+                       .username = username,
+                       .password_hash = hash,
+                       .name = name,
+                       .phone = phone,
+                       .roles = roles,
+                       .nroles = nroles};
     int64_t id = 0;
     user u;
-    int rc = db_begin_write(r->db);
-    if (rc == DB_OK)
-        rc = core_user_create(r->db, r->app, r->user->district_id, username, hash, name, phone,
-                              roles, nroles, &id);
-    /* The answer is read inside the transaction: if reading it fails, the user is rolled back,
-     * so a 500 never hides a user that was in fact created (tests/api/inject.test.mjs). */
-    if (rc == DB_DONE && auth_load_user(r->db, id, &u) != DB_ROW)
-        rc = DB_ERROR;
-    if (rc == DB_DONE && db_commit(r->db) == DB_OK) {
-        r->audit_target = id;
-        reply_json(r, 201, auth_user_json(&u));
+    verdict v = core_user_create(r->db, r->app, req_audit(r, 201), &in, &id, &u);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    db_rollback(r->db);
-    if (rc == DB_CONSTRAINT)
-        reply_err_field(r, SJ_ERR_USERNAME_TAKEN, "username");
-    else
-        reply_db(r, rc);
-}
-
-static json_t *user_roles_json(req *r, int64_t uid)
-{
-    user u;
-    if (auth_load_user(r->db, uid, &u) != DB_ROW)
-        return json_array();
-    json_t *j = auth_user_json(&u);
-    json_t *roles = json_incref(json_object_get(j, "roles"));
-    json_decref(j);
-    return roles;
+    reply_json(r, 201, auth_user_json(&u));
 }
 
 static void h_user_list(req *r)
@@ -394,33 +310,10 @@ static void h_user_list(req *r)
             return;
         }
     }
-    const char *where =
-        school_id ? "u.id IN (SELECT user_id FROM user_roles WHERE school_id = $1"
-                    " AND ($2 = '' OR role = $2))"
-                  : "u.district_id = $1 AND ($2 = '' OR u.id IN (SELECT user_id FROM user_roles"
-                    " WHERE role = $2))";
-    int64_t key = school_id ? school_id : r->user->district_id;
-    const char *rf = role_filter ? role_filter : "";
-    db_stmt *s = NULL;
-    int64_t limit, offset, total = 0;
-    if (!req_paging_or_reply(r, &limit, &offset))
-        return;
-    s = db_query(r->db,
-                 req_printf(r, "SELECT u.id, u.username, u.name, u.phone_masked FROM users u"
-                               " WHERE %s ORDER BY u.id LIMIT $3 OFFSET $4", where), key, rf, limit, offset);
-    json_t *items = db_rows_json(s, "id:i,username:s,name:s,phone_masked:S");
-    if (!items ||
-        db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM users u WHERE %s", where), key, rf) != DB_ROW) {
-        json_decref(items);
-        reply_err(r, SJ_ERR_INTERNAL);
-        return;
-    }
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it)
-        json_object_set_new(it, "roles",
-                            user_roles_json(r, json_integer_value(json_object_get(it, "id"))));
-    reply_json(r, 200, list_json(items, total));
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_users_page(r->db, r->user->district_id, school_id,
+                                      role_filter ? role_filter : "", limit, offset));
 }
 
 /* ---------- teaching assignments ---------- */
@@ -435,30 +328,16 @@ static void h_class_teacher_add(req *r)
         !body_int_or_reply(r, "user_id", 1, INT64_MAX, true, &user_id) ||
         !body_str_or_reply(r, "subject", 20, true, &subject))
         return;
-    /* only staff of this school teach here: a teaching row opens the class's pupils */
-    int64_t one = 0;
-    int rc = db_query_int64(r->db, &one,
-                            "SELECT 1 FROM user_roles WHERE user_id = $1 AND school_id = $2"
-                            " AND role IN ('teacher', 'grade_leader', 'school_admin')", user_id, school_id);
-    if (rc != DB_ROW) {
-        json_t *extra = json_pack("{s:s,s:s}", "field", "user_id", "message",
-                                  r->english ? "This user is not a teacher of this school"
-                                             : "该用户不是本校教师");
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-        return;
-    }
     int64_t id = 0;
-    rc = db_insert_id(r->db, &id,
-                      "INSERT INTO teaching (class_id, user_id, subject) VALUES ($1, $2, $3)"
-                      " RETURNING id", class_id, user_id, subject);
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
+    verdict v =
+        core_teaching_add(r->db, req_audit(r, 201), class_id, school_id, user_id, subject, &id);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "class_id",
-                                 (json_int_t)class_id, "user_id", (json_int_t)user_id, "subject",
-                                 subject));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)id, "class_id",
+                         (json_int_t)class_id, "user_id", (json_int_t)user_id, "subject", subject));
 }
 
 static void h_class_teachers(req *r)
@@ -466,10 +345,9 @@ static void h_class_teachers(req *r)
     int64_t class_id = r->params[0];
     if (!auth_class_staff_or_reply(r, class_id, NULL, NULL))
         return;
-    reply_list(r,
-               "SELECT t.user_id, u.name, t.subject FROM teaching t JOIN users u ON u.id = t.user_id"
-               " WHERE t.class_id = $1 ORDER BY t.subject, u.name",
-               "SELECT COUNT(*) FROM teaching WHERE class_id = $1", "user_id:i,name:s,subject:s", class_id);
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_class_teachers_page(r->db, class_id, limit, offset));
 }
 
 /* ---------- pupils and guardians ---------- */
@@ -486,22 +364,21 @@ static void h_student_create(req *r)
         return;
     if (!auth_class_admin_or_reply(r, class_id, &school_id))
         return;
+    core_student_in in = {.district_id = r->user->district_id,
+                          .school_id = school_id,
+                          .class_id = class_id,
+                          .name = name,
+                          .student_no = student_no,
+                          .gender = gender};
     int64_t id = 0;
-    int rc = db_insert_id(r->db, &id,
-                          "INSERT INTO students (district_id, school_id, class_id, name, student_no,"
-                          " gender, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id", r->user->district_id, school_id, class_id, name, student_no,
-                          gender, now_unix());
-    if (rc == DB_CONSTRAINT) {
-        reply_err_field(r, SJ_ERR_STUDENT_NO_TAKEN, "student_no");
+    verdict v = core_student_create(r->db, r->app, req_audit(r, 201), &in, &id);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
-        return;
-    }
-    r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)id, "class_id",
-                                 (json_int_t)class_id, "name", name, "student_no", student_no));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)id, "class_id",
+                         (json_int_t)class_id, "name", name, "student_no", student_no));
 }
 
 /* The pupil's class and school; false after replying 404 (none, or another district's) or
@@ -509,15 +386,8 @@ static void h_student_create(req *r)
 static bool student_place_or_reply(req *r, int64_t student_id, int64_t *class_id,
                                    int64_t *school_id)
 {
-    db_stmt *s = db_query(r->db, "SELECT class_id, school_id, district_id FROM students WHERE id = $1", student_id);
-    int rc = s ? db_step(s) : DB_ERROR;
     int64_t district = 0;
-    if (rc == DB_ROW) {
-        *class_id = db_col_int64(s, 0);
-        *school_id = db_col_int64(s, 1);
-        district = db_col_int64(s, 2);
-    }
-    db_finalize(s);
+    int rc = core_student_place(r->db, student_id, class_id, school_id, &district);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
@@ -550,27 +420,10 @@ static void h_student_get(req *r)
     }
     if (staff)
         audit_if_outside(r, class_id, school_id, "read student", id);
-    db_stmt *s = db_query(r->db,
-                          "SELECT p.id, p.name, p.student_no, p.gender, p.class_id, c.name, c.grade,"
-                          " p.school_id, sc.name, p.id_masked FROM students p"
-                          " JOIN classes c ON c.id = p.class_id JOIN schools sc ON sc.id = p.school_id"
-                          " WHERE p.id = $1", id);
-    json_t *rows = db_rows_json(s, "id:i,name:s,student_no:s,gender:S,class_id:i,class_name:s,"
-                                   "grade:i,school_id:i,school_name:s,id_masked:S");
-    s = db_query(r->db,
-                 "SELECT u.id, u.username, u.name, g.relation, u.phone_masked FROM guardianships g"
-                 " JOIN users u ON u.id = g.user_id WHERE g.student_id = $1 ORDER BY u.id", id);
-    json_t *gs = db_rows_json(s, "id:i,username:s,name:s,relation:S,phone_masked:S");
-    if (!rows || !gs || json_array_size(rows) != 1) {
-        json_decref(rows);
-        json_decref(gs);
-        reply_err(r, SJ_ERR_INTERNAL);
-        return;
-    }
-    json_t *o = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    json_object_set_new(o, "guardians", gs);
-    reply_json(r, 200, o);
+    json_t *o = NULL;
+    int rc = core_student_json(r->db, id, &o);
+    /* the pupil was found a moment ago: not finding it now is a store failure */
+    reply_found(r, rc == DB_DONE ? DB_ERROR : rc, o);
 }
 
 static void h_class_students(req *r)
@@ -579,37 +432,14 @@ static void h_class_students(req *r)
     if (!auth_class_staff_or_reply(r, class_id, &school_id, NULL))
         return;
     audit_if_outside(r, class_id, school_id, "read class students", class_id);
-    reply_list(r,
-               "SELECT id, name, student_no, gender FROM students WHERE class_id = $1"
-               " ORDER BY student_no, id",
-               "SELECT COUNT(*) FROM students WHERE class_id = $1",
-               "id:i,name:s,student_no:s,gender:S", class_id);
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_class_students_page(r->db, class_id, limit, offset));
 }
 
-/* The account's roles: *guardian when it holds the guardian role, *other when it holds any
- * other. false on a store error. */
-static bool account_roles(req *r, int64_t uid, bool *guardian, bool *other)
-{
-    *guardian = *other = false;
-    db_stmt *s = db_query(r->db, "SELECT role FROM user_roles WHERE user_id = $1", uid);
-    if (!s)
-        return false;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (role_parse(db_col_text(s, 0)) == ROLE_GUARDIAN)
-            *guardian = true;
-        else
-            *other = true;
-    }
-    db_finalize(s);
-    return rc == DB_DONE;
-}
-
-/* Links a family account to a pupil. Only an account that holds the guardian role and no
- * other may be linked: the school's admin manages the accounts of its pupils' guardians
- * (passwords, phones), so linking a staff or admin account would hand it to them. An account
- * with no role at all is refused too: the API and the roster import make family accounts
- * with the guardian role, so a roleless one is not a family's. */
+/* Links a family account to a pupil (core_guardian_link: the guardian role and no other; an
+ * account with no role at all is refused too, since the API and the roster import make family
+ * accounts with the guardian role). */
 static void h_guardian_link(req *r)
 {
     int64_t student_id = r->params[0], user_id, class_id, school_id;
@@ -624,61 +454,29 @@ static void h_guardian_link(req *r)
         !body_int_or_reply(r, "user_id", 1, INT64_MAX, true, &user_id) ||
         !body_str_or_reply(r, "relation", 20, false, &relation))
         return;
-    int64_t district = 0;
-    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM users WHERE id = $1",
-                            user_id);
-    if (rc != DB_ROW || district != r->user->district_id) {
-        reply_err_field(r, rc == DB_ROW || rc == DB_DONE ? SJ_ERR_BAD_FIELD : SJ_ERR_INTERNAL,
-                        "user_id");
+    verdict v = core_guardian_link(r->db, req_audit(r, 201), r->user->district_id, student_id,
+                                   user_id, relation);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    /* the roles are read inside the write transaction that links, so the check and the link
-     * see the same account */
-    bool guardian = false, other = false;
-    rc = db_begin_write(r->db) == DB_OK ? DB_DONE : DB_ERROR;
-    if (rc == DB_DONE && !account_roles(r, user_id, &guardian, &other))
-        rc = DB_ERROR;
-    if (rc == DB_DONE && (!guardian || other)) {
-        db_rollback(r->db);
-        reply_err_detail(r, SJ_ERR_NOT_A_GUARDIAN, json_pack("{s:s}", "field", "user_id"));
-        return;
-    }
-    if (rc == DB_DONE)
-        rc = db_run(r->db,
-                    "INSERT INTO guardianships (student_id, user_id, relation) VALUES ($1, $2, $3)", student_id, user_id, relation);
-    if (rc == DB_DONE && db_commit(r->db) == DB_OK) {
-        r->audit_target = student_id;
-        reply_json(r, 201, json_pack("{s:I,s:I}", "student_id", (json_int_t)student_id, "user_id",
-                                     (json_int_t)user_id));
-        return;
-    }
-    db_rollback(r->db);
-    if (rc == DB_CONSTRAINT)
-        reply_err(r, SJ_ERR_ALREADY_LINKED);
-    else
-        reply_db(r, rc);
+    reply_json(r, 201,
+               json_pack("{s:I,s:I}", "student_id", (json_int_t)student_id, "user_id",
+                         (json_int_t)user_id));
 }
 
 static void h_my_children(req *r)
 {
-    reply_list(r,
-               "SELECT p.id, p.name, p.student_no, p.class_id, c.name, c.grade, p.school_id, s.name"
-               " FROM guardianships g JOIN students p ON p.id = g.student_id"
-               " JOIN classes c ON c.id = p.class_id JOIN schools s ON s.id = p.school_id"
-               " WHERE g.user_id = $1 ORDER BY p.id",
-               "SELECT COUNT(*) FROM guardianships WHERE user_id = $1",
-               "id:i,name:s,student_no:s,class_id:i,class_name:s,grade:i,school_id:i,school_name:s", r->user->id);
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_children_page(r->db, r->user->id, limit, offset));
 }
 
 static void h_my_classes(req *r)
 {
-    reply_list(r,
-               "SELECT t.class_id, c.name, c.grade, c.school_id, s.name, t.subject FROM teaching t"
-               " JOIN classes c ON c.id = t.class_id JOIN schools s ON s.id = c.school_id"
-               " WHERE t.user_id = $1 ORDER BY c.grade, c.name, t.subject",
-               "SELECT COUNT(*) FROM teaching WHERE user_id = $1",
-               "class_id:i,class_name:s,grade:i,school_id:i,school_name:s,subject:s",
-               r->user->id);
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, core_my_classes_page(r->db, r->user->id, limit, offset));
 }
 
 /* ---------- audit ---------- */
@@ -698,40 +496,19 @@ static bool time_bound_or_reply(req *r, const char *key, bool end, int64_t dflt,
 static void h_audit_list(req *r)
 {
     int64_t uid, from, to;
-    const char *action = req_query(r, "action");
     if (!req_query_int64_or_reply(r, "user_id", 0, &uid) ||
         !time_bound_or_reply(r, "from", false, 0, &from) ||
         !time_bound_or_reply(r, "to", true, INT64_MAX / 2, &to))
         return;
-    const char *where = " WHERE district_id = $1 AND ($2 = 0 OR user_id = $2) AND at >= $3"
-                        " AND at <= $4 AND ($5 = '' OR action LIKE '%' || $5 || '%')";
-    int64_t limit, offset, total = 0;
-    if (!req_paging_or_reply(r, &limit, &offset))
-        return;
-    const char *act = action ? action : "";
-    db_stmt *s = db_query(r->db,
-                          req_printf(r, "SELECT id, at, user_id, username, action, target_kind,"
-                                        " target_id, status, detail, ip, request_id FROM audit_log%s"
-                                        " ORDER BY id DESC LIMIT $6 OFFSET $7", where), r->user->district_id, uid, from, to, act, limit, offset);
-    json_t *items = db_rows_json(s, "id:i,at_unix:i,user_id:I,username:S,action:s,target_kind:S,"
-                                    "target_id:I,status:I,detail:S,ip:S,request_id:S");
-    if (!items || db_query_int64(r->db, &total, req_printf(r, "SELECT COUNT(*) FROM audit_log%s", where), r->user->district_id, uid, from, to, act) != DB_ROW) {
-        json_decref(items);
-        reply_err(r, SJ_ERR_INTERNAL);
-        return;
-    }
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it) {
-        char ts[32];
-        unix_rfc3339(json_integer_value(json_object_get(it, "at_unix")), ts);
-        json_object_set_new(it, "at", json_string(ts));
-    }
-    reply_json(r, 200, list_json(items, total));
+    int64_t limit, offset;
+    if (req_paging_or_reply(r, &limit, &offset))
+        reply_page(r, audit_page(r->db, r->user->district_id, uid, from, to, req_query(r, "action"),
+                                 limit, offset));
 }
 
 static const route routes[] = {
-    {"POST", "/api/v1/schools", h_school_create, "core:school:add", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"POST", "/api/v1/schools", h_school_create, "core:school:add", ROLE_BIT(ROLE_DISTRICT_ADMIN),
+     0},
     {"GET", "/api/v1/schools", h_school_list, "core:school:list", STAFF_ROLES, 0},
     {"GET", "/api/v1/schools/{id}", h_school_get, "core:school:list", STAFF_ROLES, 0},
     {"GET", "/api/v1/schools/{id}/classes", h_school_classes, "core:class:list", STAFF_ROLES, 0},
@@ -739,12 +516,15 @@ static const route routes[] = {
     {"GET", "/api/v1/classes/{id}", h_class_get, PERM_USER, 0, 0},
     {"POST", "/api/v1/users", h_user_create, "core:user:add",
      ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
-    {"GET", "/api/v1/users", h_user_list, "core:user:list", ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
-    {"POST", "/api/v1/classes/{id}/teachers", h_class_teacher_add, "core:teaching:add", ADMIN_ROLES, 0},
+    {"GET", "/api/v1/users", h_user_list, "core:user:list", ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR),
+     0},
+    {"POST", "/api/v1/classes/{id}/teachers", h_class_teacher_add, "core:teaching:add", ADMIN_ROLES,
+     0},
     {"GET", "/api/v1/classes/{id}/teachers", h_class_teachers, "core:class:list", STAFF_ROLES, 0},
     {"POST", "/api/v1/students", h_student_create, "core:student:add", ADMIN_ROLES, 0},
     {"GET", "/api/v1/students/{id}", h_student_get, PERM_USER, 0, 0},
-    {"POST", "/api/v1/students/{id}/guardians", h_guardian_link, "core:student:add", ADMIN_ROLES, 0},
+    {"POST", "/api/v1/students/{id}/guardians", h_guardian_link, "core:student:add", ADMIN_ROLES,
+     0},
     {"GET", "/api/v1/classes/{id}/students", h_class_students, "core:student:list", STAFF_ROLES, 0},
     {"GET", "/api/v1/me/children", h_my_children, "core:family", ROLE_BIT(ROLE_GUARDIAN), 0},
     {"GET", "/api/v1/me/classes", h_my_classes, "core:teaching",

@@ -30,112 +30,14 @@
  * Rows: one per (username, address) and one per address, deleted once their window has passed
  * (by the next reserved attempt from anyone); inside a window an address holds at most
  * `login_max_failures_addr` rows.
+ *
+ * Handlers only; the SQL is in store_session.c (core_login_reserve, core_session_create...).
+ * A log-in's session, the guard's give-back, the user read back for the answer and the audit
+ * row "login" are one transaction: an answered 500 never leaves a session behind.
  */
-#include <string.h>
-
 #include "auth.h"
-#include "core.h"
+#include "core_int.h"
 #include "session_cache.h"
-
-/* One more attempt from `addr`, all usernames together: the new count, or none at the limit. */
-static const char sql_reserve_addr[] =
-    "INSERT INTO login_guard_addr (addr, attempts, first_at) VALUES ($1, 1, $2)"
-    " ON CONFLICT (addr) DO UPDATE SET"
-    " attempts = CASE WHEN login_guard_addr.first_at <= $3 THEN 1"
-    "                 ELSE login_guard_addr.attempts + 1 END,"
-    " first_at = CASE WHEN login_guard_addr.first_at <= $3 THEN $2"
-    "                 ELSE login_guard_addr.first_at END"
-    " WHERE login_guard_addr.first_at <= $3 OR login_guard_addr.attempts < $4"
-    " RETURNING attempts";
-
-/* The same for (username, addr). */
-static const char sql_reserve_account[] =
-    "INSERT INTO login_guard_account (username, addr, attempts, first_at) VALUES ($1, $2, 1, $3)"
-    " ON CONFLICT (username, addr) DO UPDATE SET"
-    " attempts = CASE WHEN login_guard_account.first_at <= $4 THEN 1"
-    "                 ELSE login_guard_account.attempts + 1 END,"
-    " first_at = CASE WHEN login_guard_account.first_at <= $4 THEN $3"
-    "                 ELSE login_guard_account.first_at END"
-    " WHERE login_guard_account.first_at <= $4 OR login_guard_account.attempts < $5"
-    " RETURNING attempts";
-
-/* Deletes the rows whose window has passed. On PostgreSQL rows another transaction holds are
- * skipped, never waited for: this runs after the reservation's own row locks are taken, and a
- * wait here could close a cycle with a transaction waiting for those (a deadlock). SQLite runs
- * one write transaction at a time, so nothing waits there. */
-static int guard_prune(db_conn *c, int64_t cut)
-{
-    int rc;
-    if (db_kind(c) == DB_PG) {
-        rc = db_run(c,
-                    "DELETE FROM login_guard_addr WHERE addr IN (SELECT addr FROM login_guard_addr"
-                    " WHERE first_at <= $1 FOR UPDATE SKIP LOCKED)", cut);
-        if (rc == DB_DONE)
-            rc = db_run(c,
-                        "DELETE FROM login_guard_account WHERE (username, addr) IN"
-                        " (SELECT username, addr FROM login_guard_account WHERE first_at <= $1"
-                        " FOR UPDATE SKIP LOCKED)", cut);
-        return rc;
-    }
-    rc = db_run(c, "DELETE FROM login_guard_addr WHERE first_at <= $1", cut);
-    if (rc == DB_DONE)
-        rc = db_run(c, "DELETE FROM login_guard_account WHERE first_at <= $1", cut);
-    return rc;
-}
-
-/* Reserves one attempt of `username` from `addr` (see the top of the file). Returns DB_DONE
- * when reserved, DB_ROW when a limit was reached (OUT: *retry_s, the seconds until that
- * window has passed), or a store error. Row locks are always taken in the same order: the
- * address's row, then the (username, address) row (the log-in's own transaction too). */
-static int guard_reserve(req *r, const char *username, const char *addr, int64_t now,
-                         int64_t *retry_s)
-{
-    const app *a = r->app;
-    int64_t cut = now - a->login_window_s, n = 0, first_at = now;
-    int rc = db_begin_write(r->db);
-    if (rc != DB_OK)
-        return rc;
-    rc = db_query_int64(r->db, &n, sql_reserve_addr, addr, now, cut,
-                        (int64_t)a->login_max_failures_addr);
-    if (rc == DB_DONE) /* the address is at its limit */
-        rc = db_query_int64(r->db, &first_at,
-                            "SELECT first_at FROM login_guard_addr WHERE addr = $1", addr);
-    else if (rc == DB_ROW) {
-        rc = db_query_int64(r->db, &n, sql_reserve_account, username, addr, now, cut,
-                            (int64_t)a->login_max_failures);
-        if (rc == DB_DONE) /* this username from this address is at its limit */
-            rc = db_query_int64(r->db, &first_at,
-                                "SELECT first_at FROM login_guard_account"
-                                " WHERE username = $1 AND addr = $2", username, addr);
-        else if (rc == DB_ROW) {
-            rc = guard_prune(r->db, cut);
-            if (rc == DB_DONE)
-                return db_commit(r->db) == DB_OK ? DB_DONE : DB_ERROR;
-            db_rollback(r->db);
-            return rc;
-        }
-    }
-    db_rollback(r->db);
-    if (rc != DB_ROW)
-        return rc == DB_DONE ? DB_ERROR : rc;
-    *retry_s = first_at + a->login_window_s - now;
-    if (*retry_s < 1)
-        *retry_s = 1;
-    if (*retry_s > a->login_window_s)
-        *retry_s = a->login_window_s;
-    return DB_ROW;
-}
-
-static void reply_locked(req *r, int64_t retry_s)
-{
-    int64_t minutes = (retry_s + 59) / 60;
-    const char *msg =
-        r->english ? req_printf(r, "Too many failed logins; try again in %lld minute%s",
-                                (long long)minutes, minutes == 1 ? "" : "s")
-                   : req_printf(r, "登录失败次数过多,请 %lld 分钟后再试", (long long)minutes);
-    reply_err_detail(r, SJ_ERR_LOCKED_OUT,
-                     json_pack("{s:I,s:s}", "retry_after_s", (json_int_t)retry_s, "message", msg));
-}
 
 static void h_login(req *r)
 {
@@ -145,33 +47,23 @@ static void h_login(req *r)
         !body_str_or_reply(r, "password", 128, true, &password))
         return;
     const app *a = r->app;
-    int64_t now = now_unix(), retry_s = 0;
+    int64_t now = now_unix();
     char addr[CLIENT_ADDR_LEN];
     client_addr_key(r->ip, addr);
-    int rc = guard_reserve(r, username, addr, now, &retry_s);
-    if (rc == DB_ROW) {
-        reply_locked(r, retry_s);
-        return;
-    }
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
+    verdict v = core_login_reserve(r->db, a, username, addr, now);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
 
     /* No transaction from here to the end of the check: Argon2id runs on its own. */
     int64_t uid = 0;
     char hash[256] = "";
-    db_stmt *s = db_query(r->db, "SELECT id, password_hash FROM users WHERE username = $1",
-                          username);
-    if (!s) {
+    int rc = core_login_account(r->db, username, &uid, hash, sizeof hash);
+    if (rc != DB_ROW && rc != DB_DONE) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    if (db_step(s) == DB_ROW) {
-        uid = db_col_int64(s, 0);
-        snprintf(hash, sizeof hash, "%s", db_col_text(s, 1));
-    }
-    db_finalize(s);
     /* an unknown name, or an account without a password yet, costs one Argon2id all the same */
     bool real = uid && hash[0];
     bool ok = auth_password_verify(real ? hash : a->login_dummy_hash, password) && real;
@@ -184,30 +76,11 @@ static void h_login(req *r)
     char token[AUTH_TOKEN_LEN + 1], th[AUTH_HASH_HEX];
     auth_token_new(token, th);
     user u;
-    rc = db_begin_write(r->db);
-    if (rc == DB_OK) /* the address's row first, as guard_reserve locks them */
-        rc = db_run(r->db,
-                    "UPDATE login_guard_addr SET attempts = attempts - 1"
-                    " WHERE addr = $1 AND attempts > 0 AND first_at > $2", addr, now - a->login_window_s);
-    if (rc == DB_DONE)
-        rc = db_run(r->db, "DELETE FROM login_guard_account WHERE username = $1 AND addr = $2", username, addr);
-    if (rc == DB_DONE)
-        rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2",
-                    uid, now);
-    if (rc == DB_DONE)
-        rc = db_run(r->db,
-                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-                    " VALUES ($1, $2, $3, $4)", th, uid, now, now + a->session_ttl_s);
-    if (rc == DB_DONE)
-        rc = db_commit(r->db) == DB_OK ? DB_DONE : DB_ERROR;
-    if (rc != DB_DONE || auth_load_user(r->db, uid, &u) != DB_ROW) {
-        db_rollback(r->db);
-        reply_err(r, SJ_ERR_INTERNAL);
+    v = core_session_create(r->db, a, req_audit(r, 200), username, addr, uid, th, now, &u);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
-    r->user = &u; /* the audit row names who logged in; u does not outlive this handler */
-    audit_insert(r, "login", "user", uid, 200, NULL);
-    r->user = NULL;
     char exp[32];
     unix_rfc3339(now + a->session_ttl_s, exp);
     json_t *uj = auth_user_json(&u);
@@ -221,8 +94,9 @@ static void h_logout(req *r)
     char th[AUTH_HASH_HEX];
     auth_token_hash(authz + 7, th);
     session_cache_drop(r->app->sessions, th);
-    if (db_run(r->db, "DELETE FROM sessions WHERE token_hash = $1", th) != DB_DONE) {
-        reply_err(r, SJ_ERR_INTERNAL);
+    verdict v = core_session_end(r->db, req_audit(r, 204), th);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
         return;
     }
     reply_empty(r, 204);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#include "audit.h"
 #include "client_addr.h"
 #include "clock.h"
 #include "errors.h"
@@ -119,7 +120,9 @@ struct req {
     const char *resp_type;
     const char *resp_disposition; /* Content-Disposition, for downloads */
     int replied;
-    int64_t audit_target;      /* id a write touched, for the audit row */
+    int64_t audit_target;      /* id a write touched, for the audit row the server writes
+                                  when the store did not write one (audit.h) */
+    audit_who audit;           /* the request's audit row (req_audit) */
     int64_t retry_after_s;     /* > 0: the Retry-After header (from the error's retry_after_s) */
     struct arena *arena;
 };
@@ -219,8 +222,12 @@ bool auth_school_staff_or_reply(req *r, int64_t school_id);
 bool auth_class_admin_or_reply(req *r, int64_t class_id, int64_t *school_id_out);
 bool auth_school_admin_or_reply(req *r, int64_t school_id);
 
-/* Audit: writes are recorded by the server; reads of pupils by staff outside their classes and
- * exports are recorded by the handler with this. */
+/* Audit (audit.h): a handler passes req_audit(r, status) to the store write it calls, and
+ * the store writes the row inside its transaction (audit_tx): `status` is what the handler
+ * answers when the write succeeds. A write whose store writes no row gets one from the server
+ * after the handler. Reads of pupils by staff outside their classes and exports are recorded
+ * by the handler with audit_record. */
+audit_who *req_audit(req *r, int status);
 void audit_record(req *r, const char *action, const char *target_kind, int64_t target_id,
                   const char *detail);
 

@@ -92,10 +92,11 @@ static int load_user_from(db_conn *c, db_stmt *s, user *u)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        u->id = db_col_int64(s, 0);
-        u->district_id = db_col_int64(s, 1);
-        snprintf(u->username, sizeof u->username, "%s", db_col_text(s, 2));
-        snprintf(u->name, sizeof u->name, "%s", db_col_text(s, 3));
+        db_row row = db_row_at(s, 0);
+        u->id = db_next_int64(&row);
+        u->district_id = db_next_int64(&row);
+        DB_NEXT_TEXT(&row, u->username);
+        DB_NEXT_TEXT(&row, u->name);
     }
     db_finalize(s);
     if (rc != DB_ROW)
@@ -107,10 +108,11 @@ static int load_user_from(db_conn *c, db_stmt *s, user *u)
         return DB_ERROR;
     while ((rc = db_step(s)) == DB_ROW && u->nroles < USER_MAX_ROLES) {
         role *ro = &u->roles[u->nroles];
-        ro->kind = role_parse(db_col_text(s, 0));
-        ro->school_id = db_col_int64(s, 1);
-        ro->grade = (int)db_col_int64(s, 2);
-        ro->institution_id = db_col_int64(s, 3);
+        db_row row = db_row_at(s, 0);
+        ro->kind = role_parse(db_next_text_ref(&row));
+        ro->school_id = db_next_int64(&row);
+        ro->grade = (int)db_next_int64(&row);
+        ro->institution_id = db_next_int64(&row);
         if (ro->kind)
             u->nroles++;
     }
@@ -266,9 +268,14 @@ bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out,
         return false;
     }
     int rc = db_step(s);
-    int64_t school = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-    int grade = rc == DB_ROW ? (int)db_col_int64(s, 1) : 0;
-    int64_t district = rc == DB_ROW ? db_col_int64(s, 2) : 0;
+    int64_t school = 0, district = 0;
+    int grade = 0;
+    if (rc == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        school = db_next_int64(&row);
+        grade = (int)db_next_int64(&row);
+        district = db_next_int64(&row);
+    }
     db_finalize(s);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);

@@ -38,8 +38,12 @@ role_kind role_parse(const char *s); /* 0 when unknown */
 json_t *auth_user_json(const user *u); /* {"id","username","name","roles":[...]} */
 json_t *auth_role_json(const role *ro);
 
-/* One audit row (audit.c); the server writes one per write request. */
-void audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
-                  int status, const char *detail);
+/* One audit row of its own commit (audit.c): failed log-ins, reveals of personal numbers.
+ * DB_DONE or the store's error, which is also logged on standard error. */
+int audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
+                 int status, const char *detail);
+/* The server's row of a write whose store wrote none (http.c): written after the handler,
+ * a failure logged, never the answer changed. */
+void audit_after_write(req *r);
 
 #endif

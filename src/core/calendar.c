@@ -1,5 +1,8 @@
 /*
- * calendar.c: date arithmetic and the district's school calendar. See calendar.h.
+ * calendar.c: date arithmetic and the district's school calendar: the pure date functions, the
+ * classifier, and the calendar's store (the reads of calendar.h; the writes a district admin
+ * makes, core_int.h: each owns its transaction and returns a verdict). The routes are in
+ * api_calendar.c. See calendar.h.
  *
  * How a date is classified, in this order: a `holiday` row → DAY_HOLIDAY; outside the term
  * that would hold it → DAY_VACATION; a `workday` row (调休) → DAY_SCHOOL; Saturday or Sunday
@@ -10,6 +13,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "core_int.h"
 
 /* Writes YYYY-MM-DD; the ranges are clamped so the output always fits its 11 bytes. */
 static void fmt_date(char out[11], int64_t y, int m, int d)
@@ -121,8 +125,9 @@ int calendar_term_bounds(db_conn *c, int64_t district_id, const char *term, char
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        snprintf(first, 11, "%s", db_col_text(s, 0));
-        snprintf(last, 11, "%s", db_col_text(s, 1));
+        db_row row = db_row_at(s, 0);
+        db_next_text(&row, first, 11);
+        db_next_text(&row, last, 11);
     }
     db_finalize(s);
     if (rc == DB_DONE) {
@@ -143,9 +148,10 @@ int calendar_day_kind(db_conn *c, int64_t district_id, const char *date, char *n
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        snprintf(kind, sizeof kind, "%s", db_col_text(s, 0));
+        db_row row = db_row_at(s, 0);
+        DB_NEXT_TEXT(&row, kind);
         if (name && namelen)
-            snprintf(name, namelen, "%s", db_col_text(s, 1));
+            db_next_text(&row, name, namelen);
     }
     db_finalize(s);
     if (rc != DB_ROW && rc != DB_DONE)
@@ -181,137 +187,71 @@ day_kind calendar_kind_of(cal_day d)
     return d.weekend ? DAY_WEEKEND : DAY_SCHOOL;
 }
 
-/* ---------- routes: the district keeps its calendar ---------- */
+/* ---------- the district's calendar: writes (core_int.h) ---------- */
 
-static const char *const day_kind_names[] = {"", "school", "weekend", "holiday", "vacation"};
-
-static void h_term_put(req *r)
+verdict core_term_put(db_conn *c, audit_who *who, int64_t district_id, const char *term,
+                      const char *first_day, const char *last_day)
 {
-    const char *term, *first, *last;
-    if (!body_require_object_or_reply(r) || !body_str_or_reply(r, "term", 11, true, &term) ||
-        !body_date_or_reply(r, "first_day", true, &first) ||
-        !body_date_or_reply(r, "last_day", true, &last))
-        return;
-    if (!term_valid(term)) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
-        return;
-    }
-    if (strcmp(first, last) > 0 || date_days(last) - date_days(first) > 250) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, "last_day");
-        return;
-    }
-    int rc = db_run(r->db,
-                    "INSERT INTO terms (district_id, term, first_day, last_day) VALUES ($1,$2,$3,$4)"
-                    " ON CONFLICT (district_id, term) DO UPDATE SET first_day = $3, last_day = $4", r->user->district_id, term, first, last);
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
-        return;
-    }
-    reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "term", term, "first_day", first, "last_day", last));
+    int rc = db_begin_write(c);
+    if (rc != DB_OK)
+        return verdict_db(rc);
+    rc = db_run(c,
+                "INSERT INTO terms (district_id, term, first_day, last_day) VALUES ($1,$2,$3,$4)"
+                " ON CONFLICT (district_id, term) DO UPDATE SET first_day = $3, last_day = $4",
+                district_id, term, first_day, last_day);
+    if (rc == DB_DONE)
+        rc = audit_tx(c, who, 0);
+    return core_tx_end(c, rc);
 }
 
-static void h_terms(req *r)
+verdict core_day_put(db_conn *c, audit_who *who, int64_t district_id, const char *date,
+                     const char *kind, const char *name)
 {
-    reply_list(r, "SELECT term, first_day, last_day FROM terms WHERE district_id = $1 ORDER BY first_day",
-               "SELECT COUNT(*) FROM terms WHERE district_id = $1", "term:s,first_day:s,last_day:s", r->user->district_id);
-}
-
-static void h_day_put(req *r)
-{
-    static const char *const kinds[] = {"holiday", "workday", NULL};
-    const char *date, *name;
-    int kind;
-    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
-        !body_enum_or_reply(r, "kind", kinds, true, &kind) ||
-        !body_str_or_reply(r, "name", 30, true, &name))
-        return;
-    if (kind == 1) { /* a make-up workday is a school day only inside a term */
+    int rc = db_begin_write(c);
+    if (rc != DB_OK)
+        return verdict_db(rc);
+    if (strcmp(kind, "workday") == 0) { /* a make-up workday is a school day only inside a term */
         char term[16], first[11], last[11];
         term_of_date(date, term);
-        if (calendar_term_bounds(r->db, r->user->district_id, term, first, last) != DB_ROW) {
-            reply_err(r, SJ_ERR_INTERNAL);
-            return;
-        }
-        if (strcmp(date, first) < 0 || strcmp(date, last) > 0) {
-            json_t *extra = json_pack("{s:s,s:s}", "field", "date", "message",
-                                      r->english ? "A make-up workday must fall inside a term"
-                                                 : "调休上班日必须在学期内(寒暑假期间不能设为上课日)");
-            reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-            return;
-        }
+        rc = calendar_term_bounds(c, district_id, term, first, last);
+        if (rc != DB_ROW)
+            return core_tx_end(c, rc == DB_DONE ? DB_ERROR : rc);
+        if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
+            return core_tx_refuse(c, core_field_verdict(SJ_ERR_BAD_FIELD, "date",
+                                                        "core.workday_outside_term"));
     }
-    int rc = db_run(r->db,
-                    "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"
-                    " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4", r->user->district_id, date, kinds[kind], name);
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
-        return;
-    }
-    reply_json(r, 201, json_pack("{s:s,s:s,s:s}", "date", date, "kind", kinds[kind], "name", name));
+    rc = db_run(c,
+                "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"
+                " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4",
+                district_id, date, kind, name);
+    if (rc == DB_DONE)
+        rc = audit_tx(c, who, 0);
+    return core_tx_end(c, rc);
 }
 
-static void h_day_delete(req *r)
+verdict core_day_delete(db_conn *c, audit_who *who, int64_t district_id, const char *date)
 {
-    const char *date = req_query(r, "date");
-    if (!valid_date(date)) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, "date");
-        return;
-    }
+    int rc = db_begin_write(c);
+    if (rc != DB_OK)
+        return verdict_db(rc);
     int64_t one = 0;
-    int rc = db_query_int64(r->db, &one,
-                            "SELECT 1 FROM calendar_days WHERE district_id = $1 AND date = $2",
-                            r->user->district_id, date);
+    rc = db_query_int64(c, &one, "SELECT 1 FROM calendar_days WHERE district_id = $1 AND date = $2",
+                        district_id, date);
+    if (rc == DB_DONE)
+        return core_tx_refuse(c, verdict_err(SJ_ERR_NOT_FOUND, NULL));
     if (rc == DB_ROW)
-        rc = db_run(r->db, "DELETE FROM calendar_days WHERE district_id = $1 AND date = $2",
-                    r->user->district_id, date);
-    if (rc == DB_DONE && one == 0) {
-        reply_err(r, SJ_ERR_NOT_FOUND);
-        return;
-    }
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
-        return;
-    }
-    reply_empty(r, 204);
+        rc = db_run(c, "DELETE FROM calendar_days WHERE district_id = $1 AND date = $2",
+                    district_id, date);
+    if (rc == DB_DONE)
+        rc = audit_tx(c, who, 0);
+    return core_tx_end(c, rc);
 }
 
-static void h_days(req *r)
+json_t *core_terms_page(db_conn *c, int64_t district_id, int64_t limit, int64_t offset)
 {
-    const char *from = req_query(r, "from"), *to = req_query(r, "to");
-    if (!valid_date(from) || !valid_date(to) || strcmp(from, to) > 0 ||
-        date_days(to) - date_days(from) > 400) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, !valid_date(from) ? "from" : "to");
-        return;
-    }
-    json_t *items = json_array();
-    for (int64_t d = date_days(from); d <= date_days(to); d++) {
-        char date[11], name[64];
-        days_date(d, date);
-        int k = calendar_day_kind(r->db, r->user->district_id, date, name, sizeof name);
-        if (k < 0) {
-            json_decref(items);
-            reply_err(r, SJ_ERR_INTERNAL);
-            return;
-        }
-        json_t *o = json_pack("{s:s,s:s,s:i}", "date", date, "kind", day_kind_names[k], "weekday",
-                              date_weekday(date));
-        if (name[0])
-            json_object_set_new(o, "name", json_string(name));
-        json_array_append_new(items, o);
-    }
-    reply_json(r, 200, list_json(items, (int64_t)json_array_size(items)));
-}
-
-static const route routes[] = {
-    {"POST", "/api/v1/calendar/terms", h_term_put, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
-    {"GET", "/api/v1/calendar/terms", h_terms, PERM_USER, 0, 0},
-    {"POST", "/api/v1/calendar/holidays", h_day_put, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
-    {"DELETE", "/api/v1/calendar/holidays", h_day_delete, "core:calendar:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
-    {"GET", "/api/v1/calendar", h_days, PERM_USER, 0, 0},
-};
-
-const route *calendar_routes(size_t *n)
-{
-    *n = sizeof routes / sizeof routes[0];
-    return routes;
+    return db_list_page(c,
+                        "SELECT term, first_day, last_day FROM terms WHERE district_id = $1"
+                        " ORDER BY first_day",
+                        "SELECT COUNT(*) FROM terms WHERE district_id = $1",
+                        "term:s,first_day:s,last_day:s", limit, offset, district_id);
 }

@@ -7,8 +7,10 @@
  * libmicrohttpd 0.9.75 from answering `Connection: close` (keep-alive is kept). When the
  * response is done, request_completed writes the access-log line and frees the arena.
  *
- * Every write (non-GET answered 2xx) is recorded in the audit log here, once, after the
- * handler; handlers add audit rows of their own only for reads and exports.
+ * Every write (non-GET answered 2xx) has one audit row. Its store writes it inside the write's
+ * transaction (audit.h); when it did not (r->audit.written unset), it is written here after
+ * the handler, and a failure of that row is logged and never changes the answer: the write
+ * was committed. Handlers add audit rows of their own for reads and exports.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -388,13 +390,6 @@ static int wants_english(struct MHD_Connection *c)
     return h && strncmp(h, "en", 2) == 0;
 }
 
-static void audit_write(req *r)
-{
-    if (r->db)
-        audit_insert(r, req_printf(r, "%s %s", r->method, r->rt_pattern), "write",
-                     r->audit_target ? r->audit_target : r->params[0], r->status, r->path);
-}
-
 /* Parses the JSON body; false after replying 400. */
 static bool parse_body(conn_ctx *x)
 {
@@ -462,7 +457,7 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
     if (!r->replied)
         reply_err(r, SJ_ERR_INTERNAL);
     if (strcmp(r->method, "GET") != 0 && r->status < 300 && !(x->rt->flags & ROUTE_NO_AUDIT))
-        audit_write(r);
+        audit_after_write(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,

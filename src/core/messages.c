@@ -18,7 +18,30 @@ typedef struct {
 
 static msg table[] = {
     /* ---------- core ---------- */
+    {"core.field_not_allowed", "{field} 的取值不在允许范围内", "{field}: not an allowed value"},
+    {"core.field_range", "{field} 必须是 {min} 到 {max} 之间的整数",
+     "{field} must be an integer from {min} to {max}"},
+    {"core.grade_not_in_school", "该学校没有这个年级(小学 1-6 年级,初中 7-9 年级)",
+     "This grade does not exist in a school of this kind (primary 1-6, junior 7-9)"},
+    {"core.import_class_missing", "本校没有班级“{class}”(请先导入学生或建班)",
+     "This school has no class “{class}” (import the pupils or create the class first)"},
+    {"core.import_class_unreadable", "无法识别班级“{class}”", "Cannot read the class “{class}”"},
+    {"core.import_no_grade", "本校没有这个年级", "This school has no such grade"},
+    {"core.import_no_pupils", "文件中没有学生", "The file has no pupils"},
+    {"core.import_no_teachers", "文件中没有教师", "The file has no teachers"},
+    {"core.import_staff_no_taken", "工号已被其他账号使用", "The staff number is taken"},
+    {"core.import_student_no_taken", "学籍辅号已存在(该学生已导入)",
+     "This student number is already registered"},
+    {"core.locked_out", "登录失败次数过多,请 {minutes} 分钟后再试",
+     "Too many failed logins; try again in {minutes} minutes"},
+    {"core.locked_out.one_minute", "登录失败次数过多,请 1 分钟后再试",
+     "Too many failed logins; try again in 1 minute"},
+    {"core.not_school_teacher", "该用户不是本校教师", "This user is not a teacher of this school"},
     {"core.password_short", "密码至少 8 位", "The password needs at least 8 characters"},
+    {"core.policy_in_past", "政策生效日期不能早于今天(已作出的决定保持原版本)",
+     "A policy version cannot take effect in the past (decisions already made keep theirs)"},
+    {"core.workday_outside_term", "调休上班日必须在学期内(寒暑假期间不能设为上课日)",
+     "A make-up workday must fall inside a term"},
 
     /* ---------- homework (HW-*) ---------- */
 

@@ -12,6 +12,9 @@
  * Each district has its own versions: a request's policy is its caller's district's, chosen
  * after authentication (http.c).
  *
+ * The district admin's routes (GET/PUT /api/v1/policy, the versions) are in api_policy.c; the
+ * version's write is core_policy_put below (one transaction, a verdict).
+ *
  * State: the store caches each district's version in force for one second (so several servers
  * sharing a database agree within a second) and keeps every version it has parsed until it is
  * freed at exit: a request may still hold an older one. A mutex guards the cache.
@@ -23,6 +26,7 @@
 
 #include "auth.h"
 #include "policy.h"
+#include "core_int.h"
 #include "policy_store.h"
 
 typedef struct loaded {
@@ -122,12 +126,14 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, co
         return was;
     const policy *found = s->base;
     if (db_step(st) == DB_ROW) {
-        int64_t id = db_col_int64(st, 0);
+        db_row row = db_row_at(st, 0);
+        int64_t id = db_next_int64(&row);
+        const char *body = db_next_text_ref(&row), *eff = db_next_text_ref(&row);
         loaded *l = s->all;
         while (l && l->id != id)
             l = l->next;
         if (!l) {
-            policy *p = version_policy(s->base, id, db_col_text(st, 2), db_col_text(st, 1));
+            policy *p = version_policy(s->base, id, eff, body);
             if (p) {
                 l = calloc(1, sizeof *l);
                 if (!l)
@@ -178,93 +184,50 @@ void policy_store_invalidate(policy_store *s)
     pthread_mutex_unlock(&s->mu);
 }
 
-/* ---------- routes ---------- */
+/* ---------- versions: the writes and reads of api_policy.c (core_int.h) ---------- */
 
-static void h_policy_get(req *r)
+verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id,
+                        const char *effective_from, const json_t *rules, int64_t actor,
+                        int64_t *id)
 {
-    reply_json(r, 200, json_deep_copy(policy_json(r->pol)));
-}
-
-static void h_policy_put(req *r)
-{
-    const char *eff;
-    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "effective_from", true, &eff))
-        return;
-    char today[11];
-    today_local(today);
-    if (strcmp(eff, today) < 0) {
-        json_t *extra = json_pack("{s:s,s:s}", "field", "effective_from", "message",
-                                  r->english ? "A policy version cannot take effect in the past"
-                                             : "政策生效日期不能早于今天(已作出的决定保持原版本)");
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-        return;
-    }
-    json_t *rules = json_object_get(r->body, "rules");
-    if (!json_is_object(rules) || json_object_size(rules) == 0) {
-        reply_err_field(r, SJ_ERR_MISSING_FIELD, "rules");
-        return;
-    }
-    /* every override must name a known rule and key and hold a value of its kind (policy.h) */
-    const char *bad_rule, *bad_key;
-    char why[200];
-    if (!policy_check_rules(rules, &bad_rule, &bad_key, why, sizeof why)) {
-        json_t *extra = json_pack("{s:s,s:s}", "field", "rules", "reason", why);
-        if (bad_rule)
-            json_object_set_new(extra, "rule", json_string(bad_rule));
-        if (bad_key)
-            json_object_set_new(extra, "key", json_string(bad_key));
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
-        return;
-    }
-    /* build on the version in force on that date */
+    int rc = db_begin_write(c);
+    if (rc != DB_OK)
+        return verdict_db(rc);
+    /* build on the version in force on that date, read in the transaction that stores */
     json_t *prev = NULL;
-    db_stmt *q = db_query(r->db,
+    db_stmt *q = db_query(c,
                           "SELECT body FROM policy_versions WHERE district_id = $1 AND"
-                          " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1", r->user->district_id, eff);
-    if (q && db_step(q) == DB_ROW) {
+                          " effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
+                          district_id, effective_from);
+    rc = q ? db_step(q) : DB_ERROR;
+    if (rc == DB_ROW) {
         json_error_t je;
         prev = json_loads(db_col_text(q, 0), 0, &je);
     }
     db_finalize(q);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return core_tx_end(c, rc);
     json_t *merged = merge_rules(json_object_get(prev, "rules"), rules);
     json_decref(prev);
-    int64_t id = 0;
-    json_t *doc = json_pack("{s:s,s:o}", "effective_from", eff, "rules", merged);
+    json_t *doc = json_pack("{s:s,s:o}", "effective_from", effective_from, "rules", merged);
     char *body = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(doc);
-    int rc = db_insert_id(r->db, &id,
-                          "INSERT INTO policy_versions (district_id, effective_from, body, created_at,"
-                          " created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id", r->user->district_id, eff, body, now_unix(), r->user->id);
+    rc = db_insert_id(c, id,
+                      "INSERT INTO policy_versions (district_id, effective_from, body, created_at,"
+                      " created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                      district_id, effective_from, body, now_unix(), actor);
     free(body);
-    if (rc != DB_DONE) {
-        reply_db(r, rc);
-        return;
-    }
-    policy_store_invalidate(r->app->policies);
-    r->audit_target = id;
-    char *version = req_printf(r, "district-%s.%lld", eff, (long long)id);
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "version", version,
-                                 "effective_from", eff));
+    if (rc == DB_DONE)
+        rc = audit_tx(c, who, *id);
+    return core_tx_end(c, rc);
 }
 
-static void h_policy_versions(req *r)
+json_t *core_policy_versions_page(db_conn *c, int64_t district_id, int64_t limit, int64_t offset)
 {
-    reply_list(r,
-               "SELECT id, effective_from, body, created_at FROM policy_versions"
-               " WHERE district_id = $1 ORDER BY effective_from DESC, id DESC",
-               "SELECT COUNT(*) FROM policy_versions WHERE district_id = $1",
-               "id:i,effective_from:s,overrides:s,created_at:i", r->user->district_id);
-}
-
-static const route routes[] = {
-    {"GET", "/api/v1/policy", h_policy_get, PERM_USER, 0, 0},
-    {"PUT", "/api/v1/policy", h_policy_put, "core:policy:edit", ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
-    {"GET", "/api/v1/policy/versions", h_policy_versions, "core:policy:list",
-     ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR), 0},
-};
-
-const route *policy_routes(size_t *n)
-{
-    *n = sizeof routes / sizeof routes[0];
-    return routes;
+    return db_list_page(c,
+                        "SELECT id, effective_from, body, created_at FROM policy_versions"
+                        " WHERE district_id = $1 ORDER BY effective_from DESC, id DESC",
+                        "SELECT COUNT(*) FROM policy_versions WHERE district_id = $1",
+                        "id:i,effective_from:s,overrides:s,created_at:i", limit, offset,
+                        district_id);
 }

@@ -253,13 +253,11 @@ bool body_int_or_reply(req *r, const char *key, int64_t min, int64_t max, bool r
     if (!v)
         return missing(r, key, required);
     if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        json_t *extra = json_pack("{s:s,s:I,s:I}", "field", key, "min", (json_int_t)min, "max",
-                                  (json_int_t)max);
-        json_object_set_new(extra, "message",
-                            json_string(req_printf(r, r->english ? "%s must be an integer from %lld to %lld"
-                                                                 : "%s 必须是 %lld 到 %lld 之间的整数",
-                                                   key, (long long)min, (long long)max)));
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+        verdict e = verdict_err(SJ_ERR_BAD_FIELD, "core.field_range");
+        verdict_str(&e, "field", key);
+        verdict_num(&e, "min", min);
+        verdict_num(&e, "max", max);
+        reply_verdict(r, &e, NULL);
         return false;
     }
     *out = json_integer_value(v);
@@ -294,12 +292,9 @@ bool body_enum_or_reply(req *r, const char *key, const char *const *options, boo
     json_t *allowed = json_array();
     for (int i = 0; options[i]; i++)
         json_array_append_new(allowed, json_string(options[i]));
-    json_t *extra = json_pack("{s:s,s:o}", "field", key, "allowed", allowed);
-    json_object_set_new(extra, "message",
-                        json_string(req_printf(r, r->english ? "%s: not an allowed value"
-                                                             : "%s 的取值不在允许范围内",
-                                               key)));
-    reply_err_detail(r, SJ_ERR_BAD_FIELD, extra);
+    verdict e = verdict_err(SJ_ERR_BAD_FIELD, "core.field_not_allowed");
+    verdict_str(&e, "field", key);
+    reply_verdict(r, &e, json_pack("{s:o}", "allowed", allowed));
     return false;
 }
 

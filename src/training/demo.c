@@ -277,9 +277,13 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
     snprintf(aname, sizeof aname, "%s管理员", name);
     role ro = {.kind = ROLE_INSTITUTION_ADMIN, .institution_id = id};
     int64_t admin = 0;
-    if (rc == DB_DONE)
-        rc = core_user_create(d->c, d->a, ctx->district_id, username, ctx->password_hash, aname,
-                              NULL, &ro, 1, &admin);
+    if (rc == DB_DONE) {
+        core_user_in in = {.district_id = ctx->district_id, .username = username,
+                           .password_hash = ctx->password_hash, .name = aname, .roles = &ro,
+                           .nroles = 1};
+        verdict v = core_user_create(d->c, d->a, NULL, &in, &admin, NULL);
+        rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
+    }
     for (size_t i = 0; rc == DB_DONE && i < 2 && k->courses[i].name; i++)
         rc = course_add(d, id, admin, k, &k->courses[i], registered + 30 * 86400);
     for (unsigned i = 0; rc == DB_DONE && i < 2; i++)

@@ -121,3 +121,20 @@ test('teacher roster: accounts, phones sealed, assignments to classes; an unknow
   assert.equal(wang.phone_masked, '138****8001');
   assert.equal(wang.username, `t${w.school.id}-T001`);
 });
+
+test('a staff number whose account name is taken is a row error, later rows are still checked, and nothing is stored', async () => {
+  const w = await world(s);
+  const header = ['教职工编号', '教师姓名', '手机号码', '任教科目', '任教班级'];
+  expectStatus(await s.api('POST', '/api/v1/classes', { school_id: w.school.id, grade: 4, name: '3班' }, A), 201);
+  // another account already holds the name the importer would give T009
+  expectStatus(await s.api('POST', '/api/v1/users', { username: `t${w.school.id}-T009`, password: 'password-123', name: '占用者',
+    roles: [{ role: 'teacher', school_id: w.school.id }] }, A), 201);
+  const file = [header, ['T009', '赵敏', '13800139009', '语文', '四年级3班'], ['T010', '钱进', '13800139010', '数学', '四年级9班'],
+    ['T011', '孙立', '13800139011', '数学', '四年级3班']];
+  const rej = expectStatus(await s.api('POST', `/api/v1/imports/teachers?school_id=${w.school.id}`, makeXlsx(file), w.schoolAdmin.token), 422, 'import_rejected');
+  // the taken name did not end the transaction: the class of the next row is checked too (on PostgreSQL as well)
+  assert.deepEqual(rej.error.rows.map((e) => [e.row, e.column]), [[2, '工号'], [3, '任教班级']]);
+  assert.equal(rej.error.errors_total, 2);
+  const staff = expectStatus(await s.api('GET', `/api/v1/users?school_id=${w.school.id}&role=teacher`, undefined, w.schoolAdmin.token), 200);
+  assert.deepEqual(staff.items.filter((u) => ['赵敏', '钱进', '孙立'].includes(u.name)), [], 'nothing stored');
+});

@@ -1,7 +1,7 @@
 /* Unit tests for the backend-neutral helpers of src/core/db.c on SQLite: typed binds (integers,
  * text, NULL, db_id_or_null), the row cursor and the column copy that never splits a character;
  * and the SQLite backend's statement cache (db_sqlite.c): reuse, nested use of one text, and
- * more distinct texts than it keeps. */
+ * more distinct texts than it keeps; nested write transactions as savepoints. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -132,11 +132,81 @@ static void test_db_prepare__statement_cache(void **state)
     close_tmp(p, path);
 }
 
+/* The rows of t, in order, as "1,3" (at most 15 rows). */
+static void rows_of(db_conn *c, char *out, size_t n)
+{
+    out[0] = 0;
+    db_stmt *s = db_query(c, "SELECT n FROM t ORDER BY n");
+    assert_non_null(s);
+    while (db_step(s) == DB_ROW) {
+        size_t len = strlen(out);
+        snprintf(out + len, n - len, "%s%lld", len ? "," : "", (long long)db_col_int64(s, 0));
+    }
+    db_finalize(s);
+}
+
+static void test_db_begin_write__nested_is_a_savepoint(void **state)
+{
+    (void)state;
+    char path[64], got[64];
+    db_pool *p = open_tmp(path);
+    db_conn *c = db_acquire(p);
+    assert_int_equal(db_exec(c, "CREATE TABLE t (n BIGINT PRIMARY KEY)"), DB_OK);
+
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 1), DB_DONE);
+    /* a nested write that gives up: only its own rows go */
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 2), DB_DONE);
+    assert_int_equal(db_rollback(c), DB_OK);
+    /* a nested write that commits joins the outer one, two levels deep */
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 3), DB_DONE);
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 4), DB_DONE);
+    assert_int_equal(db_commit(c), DB_OK);
+    assert_int_equal(db_commit(c), DB_OK);
+    /* a key taken inside a nested write: refused there, the outer transaction goes on */
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 5), DB_DONE);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 1), DB_CONSTRAINT);
+    assert_int_equal(db_rollback(c), DB_OK);
+    rows_of(c, got, sizeof got);
+    assert_string_equal(got, "1,3,4");
+    assert_int_equal(db_commit(c), DB_OK);
+    rows_of(c, got, sizeof got);
+    assert_string_equal(got, "1,3,4");
+
+    /* the outer rollback takes the committed nested work with it */
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 6), DB_DONE);
+    assert_int_equal(db_commit(c), DB_OK);
+    assert_int_equal(db_rollback(c), DB_OK);
+    /* a connection given back inside a nested write: nothing of it survives */
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 7), DB_DONE);
+    db_release(c);
+    c = db_acquire(p);
+    rows_of(c, got, sizeof got);
+    assert_string_equal(got, "1,3,4");
+    /* and the connection starts a fresh transaction afterwards */
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_run(c, "INSERT INTO t (n) VALUES ($1)", 8), DB_DONE);
+    assert_int_equal(db_commit(c), DB_OK);
+    rows_of(c, got, sizeof got);
+    assert_string_equal(got, "1,3,4,8");
+    db_release(c);
+    close_tmp(p, path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_db_run__typed_binds_and_the_row_cursor),
         cmocka_unit_test(test_db_prepare__statement_cache),
+        cmocka_unit_test(test_db_begin_write__nested_is_a_savepoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
