@@ -53,7 +53,6 @@
 #define MAX_SUBJECT_KEYS 16  /* distinct subjects of the district */
 #define FB_BATCH 64          /* feedback rows written by one INSERT */
 #define FB_COLS 8
-#define ITEM_COLS 21        /* parameters of one item row */
 
 typedef struct {
     const char *pre, *post; /* the title: pre, or pre N post */
@@ -139,8 +138,7 @@ typedef struct {
     int last_past, prev_past; /* the last two school days before today (-1: none) */
     size_t featured[2];
     size_t nfeatured;
-    hw_subject_delta totals[MAX_DATES][10][MAX_SUBJECT_KEYS];
-    db_stmt *ins_item[MAX_ITEMS + 1], *ins_fb, *ins_fb1; /* ins_item[n]: n items */
+    db_stmt *ins_fb, *ins_fb1;
     int64_t fb[FB_BATCH * FB_COLS];
     size_t nfb;
     long items, written, optional, marked, reports, class_days, at_cap, reported_over;
@@ -167,14 +165,6 @@ static const char *intern(hw_demo *d, const char *subject)
     memcpy(copy, subject, strlen(subject) + 1);
     d->subjects[d->nsubjects++] = copy;
     return copy;
-}
-
-static size_t subject_key(const hw_demo *d, const char *subject)
-{
-    for (size_t i = 0; i < d->nsubjects; i++)
-        if (d->subjects[i] == subject)
-            return i;
-    return 0;
 }
 
 static const subject_tpl *tpl_of(const char *subject)
@@ -464,7 +454,8 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
             hw_request q = {.grade = cl->grade, .day = p->day, .kind = HW_WRITTEN, .minutes = m,
                             .written_minutes = used, .written_subjects = wsubj,
                             .subject_is_new = true};
-            if (m < 5 || homework_check(pol, &q).code != HW_OK)
+            verdict v = homework_check(pol, &q);
+            if (m < 5 || !verdict_is_ok(&v))
                 t = NULL;
         }
         if (!t) {
@@ -550,59 +541,33 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
             }
     }
 
-    /* the rows */
-    int limit = p->day == DAY_VACATION ? -1 : p->cap.limit_minutes;
+    /* the rows: each item through homework_publish, as the API publishes one, its marking
+     * through homework_mark; the families' reports are summed into the item as it is published
+     * and their rows follow in batches */
     int64_t created = demo_unix(dd->date, 12 * 60 + pick(r, 0, 300));
     if (created > d->now)
         created = d->now - (int64_t)demo_below(r, 3600);
-    /* one INSERT for the class-day; the ids come back with created_at, one minute apart */
-    db_stmt *s = d->ins_item[n];
-    int64_t ids[MAX_ITEMS] = {0};
-    db_reset(s);
-    for (size_t i = 0; i < n; i++) {
-        const demo_item *it = &items[i];
-        int b = (int)i * ITEM_COLS;
-        db_bind_int64(s, b + 1, x->district_id);
-        db_bind_int64(s, b + 2, cl->school_id);
-        db_bind_int64(s, b + 3, cl->id);
-        db_bind_int64(s, b + 4, cl->grade);
-        db_bind_text(s, b + 5, dd->date);
-        db_bind_text(s, b + 6, homework_day_kinds[p->day]);
-        db_bind_text(s, b + 7, it->by->subject);
-        db_bind_text(s, b + 8, it->title);
-        db_bind_text(s, b + 9, homework_kinds[it->t->kind]);
-        db_bind_text(s, b + 10, homework_tiers[it->optional ? 1 : 0]);
-        db_bind_int64(s, b + 11, it->minutes);
-        db_bind_int64(s, b + 12, it->by->user);
-        db_bind_int64(s, b + 13, limit);
-        db_bind_text(s, b + 14, p->cap.rule);
-        db_bind_text(s, b + 15, policy_version(pol));
-        db_bind_int64(s, b + 16, it->fb_count);
-        db_bind_int64(s, b + 17, it->fb_minutes);
-        db_bind_int64(s, b + 18, it->fb_unfinished);
-        if (it->marked_at) {
-            db_bind_int64(s, b + 19, it->marked_at);
-            db_bind_int64(s, b + 20, it->by->user);
-        } else {
-            db_bind_null(s, b + 19);
-            db_bind_null(s, b + 20);
-        }
-        db_bind_int64(s, b + 21, created + (int64_t)i * 60);
-    }
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        int64_t i = (db_col_int64(s, 1) - created) / 60;
-        if (i >= 0 && i < (int64_t)n)
-            ids[i] = db_col_int64(s, 0);
-    }
-    if (rc != DB_DONE)
-        return rc;
+    hw_class hc = {.id = cl->id, .district_id = x->district_id, .school_id = cl->school_id,
+                   .grade = cl->grade};
     for (size_t i = 0; i < n; i++) {
         const demo_item *it = &items[i];
         bool w = it->t->kind == HW_WRITTEN;
-        int64_t id = ids[i];
-        if (!id)
+        hw_publish_in in = {.cl = &hc, .p = p, .date = dd->date, .subject = it->by->subject,
+                            .title = it->title, .kind = it->t->kind, .tier = it->optional ? 1 : 0,
+                            .minutes = it->minutes, .created_at = created + (int64_t)i * 60,
+                            .fb_count = it->fb_count, .fb_minutes = it->fb_minutes,
+                            .fb_unfinished = it->fb_unfinished, .caller_tx = true};
+        hw_actor by = {.user_id = it->by->user};
+        hw_published out;
+        verdict v = homework_publish(d->c, pol, &in, &by, &out);
+        json_decref(out.items);
+        if (verdict_is_ok(&v) && it->marked_at)
+            v = homework_mark(d->c, out.id, it->by->user, it->marked_at);
+        if (!verdict_is_ok(&v)) {
+            fprintf(stderr, "shuangjian: demo homework: class %lld on %s refused (%s)\n",
+                    (long long)cl->id, dd->date, v.rule ? v.rule : sj_err_code(v.err));
             return DB_ERROR;
+        }
         d->items++;
         d->written += w;
         d->optional += it->optional;
@@ -610,44 +575,16 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
         int64_t at = demo_unix(dd->date, 19 * 60 + (int)(i * 15));
         for (size_t j = 0; j < nrep; j++) {
             const demo_pupil *pu = &x->pupils[who[j]];
-            rc = fb_add(d, id, pu->id, pu->guardian_id, spent[j][i], !unfinished[j][i],
-                        unfinished[j][i], at + (int64_t)j * 7);
+            int rc = fb_add(d, out.id, pu->id, pu->guardian_id, spent[j][i], !unfinished[j][i],
+                            unfinished[j][i], at + (int64_t)j * 7);
             if (rc != DB_DONE)
                 return rc;
         }
-        hw_subject_delta *t = &d->totals[di][cl->grade][subject_key(d, it->by->subject)];
-        t->items++;
-        t->minutes += it->minutes;
-        t->written_items += w;
-        t->written_minutes += w ? it->minutes : 0;
-        t->fb_count += it->fb_count;
-        t->fb_minutes += it->fb_minutes;
-        t->fb_estimate += it->fb_count * it->minutes;
     }
     d->class_days++;
     d->at_cap += special == DAY_AT_CAP;
     d->reported_over += special == DAY_REPORTED_OVER;
-    hw_class hc = {.id = cl->id, .district_id = x->district_id, .school_id = cl->school_id,
-                   .grade = cl->grade};
-    return hw_store_day_refresh(d->c, &hc, dd->date, limit);
-}
-
-static db_stmt *prepare_items(db_conn *c, size_t rows)
-{
-    char sql[400 + MAX_ITEMS * ITEM_COLS * 6];
-    size_t used = (size_t)snprintf(sql, sizeof sql,
-                                   "INSERT INTO homework (district_id, school_id, class_id, grade, date,"
-                                   " day_kind, subject, title, kind, tier, minutes, teacher_id,"
-                                   " limit_minutes, rule, policy_version, fb_count, fb_minutes,"
-                                   " fb_unfinished, marked_at, marked_by, created_at) VALUES ");
-    for (size_t r = 0; r < rows && used < sizeof sql; r++)
-        for (size_t i = 0; i < ITEM_COLS && used < sizeof sql; i++)
-            used += (size_t)snprintf(sql + used, sizeof sql - used, "%s$%zu%s",
-                                     i ? "," : r ? ",(" : "(", r * ITEM_COLS + i + 1,
-                                     i == ITEM_COLS - 1 ? ")" : "");
-    if (used < sizeof sql)
-        used += (size_t)snprintf(sql + used, sizeof sql - used, " RETURNING id, created_at");
-    return used < sizeof sql ? db_prepare(c, sql) : NULL;
+    return DB_DONE;
 }
 
 static db_stmt *prepare_fb(db_conn *c, size_t rows)
@@ -676,13 +613,9 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     if (rc != DB_OK)
         goto out;
     find_featured(d);
-    rc = DB_DONE;
-    for (size_t n = 1; n <= MAX_ITEMS; n++)
-        if (!(d->ins_item[n] = prepare_items(c, n)))
-            rc = DB_ERROR;
     d->ins_fb = prepare_fb(c, FB_BATCH);
     d->ins_fb1 = prepare_fb(c, 1);
-    rc = rc == DB_DONE && d->ins_fb && d->ins_fb1 ? DB_DONE : DB_ERROR;
+    rc = d->ins_fb && d->ins_fb1 ? DB_DONE : DB_ERROR;
     char tomorrow[11];
     date_add_days(ctx->today, 1, tomorrow);
     for (size_t k = 0; rc == DB_DONE && k < d->nclasses; k++) {
@@ -707,16 +640,6 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     }
     if (rc == DB_DONE)
         rc = fb_flush(d);
-    /* the district's day, grade and subject totals, one additive call per key */
-    for (size_t di = 0; rc == DB_DONE && di < d->ndates; di++)
-        for (int g = 1; rc == DB_DONE && g <= 9; g++)
-            for (size_t sk = 0; rc == DB_DONE && sk < d->nsubjects; sk++) {
-                const hw_subject_delta *t = &d->totals[di][g][sk];
-                if (!t->items)
-                    continue;
-                hw_class hc = {.district_id = ctx->district_id, .grade = g};
-                rc = hw_store_subject_add(c, &hc, d->dates[di].date, d->subjects[sk], t);
-            }
     if (rc == DB_DONE)
         snprintf(summary, len,
                  "homework: %ld items (%ld written, %ld optional, %ld marked) on %ld class-days"
@@ -725,8 +648,6 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
                  d->ndates ? d->dates[0].date : "-", d->ndates ? d->dates[d->ndates - 1].date : "-",
                  d->reports, d->at_cap, d->reported_over);
 out:
-    for (size_t n = 0; n <= MAX_ITEMS; n++)
-        db_finalize(d->ins_item[n]);
     db_finalize(d->ins_fb);
     db_finalize(d->ins_fb1);
     for (size_t i = 0; i < d->nsubjects; i++)
