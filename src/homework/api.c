@@ -29,16 +29,16 @@
 
 #include "homework/homework_int.h"
 
-#define HW_ITEM_MAX_MINUTES 240   /* one item longer than this is a typing error, not homework */
+#define HW_ITEM_MAX_MINUTES     240 /* one item longer than this is a typing error, not homework */
 #define HW_FEEDBACK_MAX_MINUTES 600
-#define HW_FUTURE_DAYS 366        /* publishing more than a year ahead is a typing error */
+#define HW_FUTURE_DAYS          366 /* publishing more than a year ahead is a typing error */
 
-#define TEACHING_ROLES \
+#define TEACHING_ROLES                                                                             \
     (ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
 /* who reads a school's figures: its admin and grade leaders, and the district; the web app's
  * menus follow these gates (GET /me lists the permission strings a user's roles pass) */
-#define REPORT_ROLES                                                                       \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define REPORT_ROLES                                                                               \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER))
 
 /* ---------- small helpers ---------- */
@@ -170,7 +170,8 @@ static void h_publish(req *r)
             kind = i;
     if (kind < 0) {
         json_t *allowed = json_pack("[ssss]", "written", "oral", "reading", "practical");
-        reply_err_detail(r, SJ_ERR_BAD_FIELD, json_pack("{s:s,s:o}", "field", "kind", "allowed", allowed));
+        reply_err_detail(r, SJ_ERR_BAD_FIELD,
+                         json_pack("{s:s,s:o}", "field", "kind", "allowed", allowed));
         return;
     }
     hw_class cl;
@@ -184,8 +185,14 @@ static void h_publish(req *r)
     }
     if (!date_ahead_or_reply(r, date))
         return;
-    hw_publish_in in = {.cl = &cl, .p = &p, .date = date, .subject = subject, .title = title,
-                        .content = content, .kind = (hw_kind)kind, .tier = tier,
+    hw_publish_in in = {.cl = &cl,
+                        .p = &p,
+                        .date = date,
+                        .subject = subject,
+                        .title = title,
+                        .content = content,
+                        .kind = (hw_kind)kind,
+                        .tier = tier,
                         .minutes = (int)minutes};
     hw_actor by = actor(r);
     hw_published out;
@@ -194,11 +201,11 @@ static void h_publish(req *r)
         reply_refusal(r, &v, out.items);
         return;
     }
-    json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)out.id,
-                          "class_id", (json_int_t)class_id, "date", date, "subject", subject,
-                          "title", title, "kind", homework_kinds[kind], "tier",
-                          homework_tiers[tier], "minutes", (json_int_t)minutes, "policy_version",
-                          policy_version(r->pol));
+    json_t *o =
+        json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)out.id, "class_id",
+                  (json_int_t)class_id, "date", date, "subject", subject, "title", title, "kind",
+                  homework_kinds[kind], "tier", homework_tiers[tier], "minutes",
+                  (json_int_t)minutes, "policy_version", policy_version(r->pol));
     json_object_set_new(o, "day", day_json(&p, out.written_after));
     reply_json(r, 201, o);
 }
@@ -274,8 +281,8 @@ static void h_item_list(req *r)
     if (!req_query_int64_or_reply(r, "class_id", 0, &class_id) ||
         !req_query_int64_or_reply(r, "mine", 0, &mine) ||
         !req_query_int64_or_reply(r, "unmarked", 0, &unmarked) ||
-        !hw_query_date_or_reply(r, "from", dfrom, from) || !hw_query_date_or_reply(r, "to", dto, to) ||
-        !req_paging_or_reply(r, &limit, &offset))
+        !hw_query_date_or_reply(r, "from", dfrom, from) ||
+        !hw_query_date_or_reply(r, "to", dto, to) || !req_paging_or_reply(r, &limit, &offset))
         return;
     if (strcmp(from, to) > 0 || date_days(to) - date_days(from) > 400) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, "to");
@@ -294,8 +301,11 @@ static void h_item_list(req *r)
             return;
         }
     }
-    hw_items_q q = {.class_id = class_id, .teacher_id = mine ? r->user->id : 0,
-                    .unmarked = unmarked != 0, .from = from, .to = to};
+    hw_items_q q = {.class_id = class_id,
+                    .teacher_id = mine ? r->user->id : 0,
+                    .unmarked = unmarked != 0,
+                    .from = from,
+                    .to = to};
     reply_page(r, hw_store_items(r->db, &q, limit, offset));
 }
 
@@ -316,7 +326,8 @@ static void h_feedback(req *r)
     }
     if (!body_require_object_or_reply(r) ||
         !body_int_or_reply(r, "student_id", 1, INT64_MAX, true, &in.student_id) ||
-        !body_int_or_reply(r, "minutes_spent", 0, HW_FEEDBACK_MAX_MINUTES, true, &in.minutes_spent) ||
+        !body_int_or_reply(r, "minutes_spent", 0, HW_FEEDBACK_MAX_MINUTES, true,
+                           &in.minutes_spent) ||
         !body_bool_or_reply(r, "completed", true, &in.completed) ||
         !body_bool_or_reply(r, "bedtime", false, &in.bedtime))
         return;
@@ -349,11 +360,11 @@ static void h_feedback(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I,s:b,s:b,s:i,s:b}", "homework_id", (json_int_t)it.id,
-                                 "student_id", (json_int_t)in.student_id, "minutes_spent",
-                                 (json_int_t)in.minutes_spent, "completed", in.completed,
-                                 "bedtime", in.bedtime, "estimated_minutes", it.minutes,
-                                 "updated", updated));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I,s:b,s:b,s:i,s:b}", "homework_id", (json_int_t)it.id,
+                         "student_id", (json_int_t)in.student_id, "minutes_spent",
+                         (json_int_t)in.minutes_spent, "completed", in.completed, "bedtime",
+                         in.bedtime, "estimated_minutes", it.minutes, "updated", updated));
 }
 
 /* ---------- marking (HW-8) ---------- */
@@ -392,7 +403,8 @@ static void h_unmarked(req *r)
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    if (!req_query_int64_or_reply(r, "days", dflt, &days) || !req_paging_or_reply(r, &limit, &offset))
+    if (!req_query_int64_or_reply(r, "days", dflt, &days) ||
+        !req_paging_or_reply(r, &limit, &offset))
         return;
     if (days < 0 || days > 365) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, "days");
@@ -442,11 +454,11 @@ static void h_matrix(req *r)
             return;
         }
         limits[i] = p.day == DAY_VACATION ? -1 : p.cap.limit_minutes;
-        json_array_append_new(days, json_pack("{s:s,s:i,s:s,s:i,s:s,s:b}", "date", dates[i],
-                                              "weekday", i + 1, "day_kind",
-                                              homework_day_kinds[p.day], "limit_minutes",
-                                              p.cap.limit_minutes, "rule", p.cap.rule,
-                                              "written_allowed", p.cap.allowed));
+        json_array_append_new(days,
+                              json_pack("{s:s,s:i,s:s,s:i,s:s,s:b}", "date", dates[i], "weekday",
+                                        i + 1, "day_kind", homework_day_kinds[p.day],
+                                        "limit_minutes", p.cap.limit_minutes, "rule", p.cap.rule,
+                                        "written_allowed", p.cap.allowed));
     }
     json_t *classes = hw_store_matrix(r->db, school_id, (int)grade, dates, limits);
     if (!classes) {
@@ -454,9 +466,10 @@ static void h_matrix(req *r)
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    reply_json(r, 200, json_pack("{s:I,s:I,s:s,s:s,s:o,s:o}", "school_id", (json_int_t)school_id,
-                                 "grade", (json_int_t)grade, "from", monday, "to", dates[6], "days",
-                                 days, "classes", classes));
+    reply_json(r, 200,
+               json_pack("{s:I,s:I,s:s,s:s,s:o,s:o}", "school_id", (json_int_t)school_id, "grade",
+                         (json_int_t)grade, "from", monday, "to", dates[6], "days", days, "classes",
+                         classes));
 }
 
 /* ---------- adjustments by the grade leader ---------- */
@@ -502,17 +515,17 @@ static void h_adjust(req *r)
     }
     hw_actor by = actor(r);
     hw_adjusted out;
-    verdict v = homework_adjust(r->db, r->pol, &it, &cl, &p, new_date, (int)new_minutes, reason,
-                                &by, &out);
+    verdict v =
+        homework_adjust(r->db, r->pol, &it, &cl, &p, new_date, (int)new_minutes, reason, &by, &out);
     if (!verdict_is_ok(&v)) {
         reply_refusal(r, &v, out.items);
         return;
     }
-    reply_json(r, 200, json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:s,s:o}", "id", (json_int_t)it.id,
-                                 "change_id", (json_int_t)out.change_id, "from_date", it.date,
-                                 "date", new_date, "from_minutes", (json_int_t)it.minutes,
-                                 "minutes", (json_int_t)new_minutes, "reason", reason, "day",
-                                 day_json(&p, out.written_after)));
+    reply_json(r, 200,
+               json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:s,s:o}", "id", (json_int_t)it.id, "change_id",
+                         (json_int_t)out.change_id, "from_date", it.date, "date", new_date,
+                         "from_minutes", (json_int_t)it.minutes, "minutes", (json_int_t)new_minutes,
+                         "reason", reason, "day", day_json(&p, out.written_after)));
 }
 
 static void h_changes(req *r)
@@ -540,9 +553,11 @@ static const route routes[] = {
     {"POST", "/api/v1/homework", h_publish, "homework:publish", TEACHING_ROLES, ROUTE_NO_AUDIT},
     {"GET", "/api/v1/homework", h_item_list, PERM_USER, 0, 0},
     {"GET", "/api/v1/homework/changes", h_changes, "homework:publish", TEACHING_ROLES, 0},
-    {"POST", "/api/v1/homework/changes/{id}/read", h_change_read, "homework:publish", TEACHING_ROLES, 0},
+    {"POST", "/api/v1/homework/changes/{id}/read", h_change_read, "homework:publish",
+     TEACHING_ROLES, 0},
     {"GET", "/api/v1/homework/{id}", h_item_get, PERM_USER, 0, 0},
-    {"DELETE", "/api/v1/homework/{id}", h_withdraw, "homework:publish", TEACHING_ROLES, ROUTE_NO_AUDIT},
+    {"DELETE", "/api/v1/homework/{id}", h_withdraw, "homework:publish", TEACHING_ROLES,
+     ROUTE_NO_AUDIT},
     {"POST", "/api/v1/homework/{id}/feedback", h_feedback, "homework:feedback",
      ROLE_BIT(ROLE_GUARDIAN), ROUTE_NO_AUDIT},
     {"POST", "/api/v1/homework/{id}/mark", h_mark, "homework:mark", TEACHING_ROLES, 0},
@@ -553,7 +568,8 @@ static const route routes[] = {
     {"GET", "/api/v1/classes/{id}/homework/print", homework_h_get_board_print, PERM_USER, 0, 0},
     {"GET", "/api/v1/students/{id}/homework", homework_h_get_student_board, PERM_USER, 0, 0},
     {"GET", "/api/v1/schools/{id}/homework/matrix", h_matrix, "homework:grade", REPORT_ROLES, 0},
-    {"GET", "/api/v1/schools/{id}/homework/unmarked", h_unmarked, "homework:report", REPORT_ROLES, 0},
+    {"GET", "/api/v1/schools/{id}/homework/unmarked", h_unmarked, "homework:report", REPORT_ROLES,
+     0},
     {"GET", "/api/v1/reports/homework", homework_h_get_report, "homework:report", REPORT_ROLES, 0},
     {"GET", "/api/v1/reports/homework/analysis", homework_h_get_analysis, "homework:report",
      REPORT_ROLES, 0},

@@ -103,7 +103,10 @@ static void put(out *o, const char *s, size_t n)
     o->buf[o->len] = 0;
 }
 
-static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
+static void puts_(out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
 
 /* A literal piece of JSON (punctuation and keys), its length known when compiling. */
 #define LIT(o, s) put((o), "" s, sizeof(s) - 1)
@@ -157,8 +160,8 @@ static void put_bool(out *o, bool v)
 }
 
 /* `"key":value` pieces; K is the literal key with its leading comma and colon. */
-#define KV_STR(o, K, v) (LIT(o, K), put_str(o, v))
-#define KV_INT(o, K, v) (LIT(o, K), put_int(o, v))
+#define KV_STR(o, K, v)  (LIT(o, K), put_str(o, v))
+#define KV_INT(o, K, v)  (LIT(o, K), put_int(o, v))
 #define KV_BOOL(o, K, v) (LIT(o, K), put_bool(o, v))
 
 static void board_json(out *o, const hw_board *b, const policy *pol)
@@ -275,8 +278,12 @@ void homework_h_get_student_board(req *r)
 static void put_html(out *o, const char *s)
 {
     for (; *s; s++) {
-        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        const char *rep = *s == '<'    ? "&lt;"
+                          : *s == '>'  ? "&gt;"
+                          : *s == '&'  ? "&amp;"
+                          : *s == '"'  ? "&quot;"
+                          : *s == '\'' ? "&#39;"
+                                       : NULL;
         if (rep)
             puts_(o, rep);
         else
@@ -313,9 +320,11 @@ void homework_h_get_board_print(req *r)
               "td,th{border:1px solid #333;padding:3mm;text-align:left}.n{text-align:right}"
               ".total{font-size:18pt;margin-top:5mm}</style></head><body><h1>");
     put_html(&o, cl->name);
-    puts_(&o, req_printf(r, " 作业公示 %s</h1><table><thead><tr><th>学科</th><th>作业内容</th>"
-                            "<th>类型</th><th>层次</th><th class=\"n\">预计用时</th></tr></thead><tbody>",
-                         date));
+    puts_(&o,
+          req_printf(r,
+                     " 作业公示 %s</h1><table><thead><tr><th>学科</th><th>作业内容</th>"
+                     "<th>类型</th><th>层次</th><th class=\"n\">预计用时</th></tr></thead><tbody>",
+                     date));
     for (size_t i = 0; i < b.n; i++) {
         const hw_board_item *it = &b.items[i];
         puts_(&o, "<tr><td>");
@@ -331,9 +340,11 @@ void homework_h_get_board_print(req *r)
                              kind_zh(it->kind), strcmp(it->tier, "optional") == 0 ? "选做" : "必做",
                              it->minutes));
     }
-    puts_(&o, req_printf(r, "</tbody></table><p class=\"total\">书面作业合计 %d 分钟 / 上限 %d 分钟(%s)</p>"
-                            "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
-                         b.written, p->cap.limit_minutes, p->cap.rule,
-                         homework_bedtime(r->pol, cl->grade, bedtime)));
+    puts_(&o, req_printf(
+                  r,
+                  "</tbody></table><p class=\"total\">书面作业合计 %d 分钟 / 上限 %d 分钟(%s)</p>"
+                  "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
+                  b.written, p->cap.limit_minutes, p->cap.rule,
+                  homework_bedtime(r->pol, cl->grade, bedtime)));
     reply_raw(r, 200, "text/html; charset=utf-8", o.buf, o.len);
 }

@@ -45,19 +45,19 @@
 #include "core/demo.h"
 #include "homework/homework_int.h"
 
-#define HW_DEMO_SALT 0x4857DE30u
-#define MAX_DATES 16         /* school days of up to two weeks, plus today and tomorrow */
-#define MAX_ITEMS 4          /* items of one class-day */
-#define MAX_SUBJ 8           /* teaching rows of one class that are used */
-#define MAX_REPORTERS 4      /* families reporting per class-day */
-#define MAX_SUBJECT_KEYS 16  /* distinct subjects of the district */
-#define FB_BATCH 64          /* feedback rows written by one INSERT */
-#define FB_COLS 8
+#define HW_DEMO_SALT     0x4857DE30u
+#define MAX_DATES        16 /* school days of up to two weeks, plus today and tomorrow */
+#define MAX_ITEMS        4  /* items of one class-day */
+#define MAX_SUBJ         8  /* teaching rows of one class that are used */
+#define MAX_REPORTERS    4  /* families reporting per class-day */
+#define MAX_SUBJECT_KEYS 16 /* distinct subjects of the district */
+#define FB_BATCH         64 /* feedback rows written by one INSERT */
+#define FB_COLS          8
 
 typedef struct {
     const char *pre, *post; /* the title: pre, or pre N post */
     hw_kind kind;
-    int lo, hi;             /* minutes */
+    int lo, hi; /* minutes */
 } item_tpl;
 
 typedef struct {
@@ -66,50 +66,57 @@ typedef struct {
 } subject_tpl;
 
 static const subject_tpl subject_tpls[] = {
-    {"语文", {{"生字词抄写", NULL, HW_WRITTEN, 10, 20},
-              {"《同步练习》第", "页", HW_WRITTEN, 15, 25},
-              {"朗读课文第", "课", HW_ORAL, 10, 15},
-              {"课外阅读,摘抄好词好句", NULL, HW_READING, 20, 30}}},
-    {"数学", {{"口算练习第", "组", HW_WRITTEN, 10, 15},
-              {"练习册第", "页", HW_WRITTEN, 15, 25},
-              {"给家人讲一道错题", NULL, HW_ORAL, 5, 10},
-              {"量一量家里物品的长度并记录", NULL, HW_PRACTICAL, 15, 20}}},
-    {"英语", {{"单词抄写 Unit ", NULL, HW_WRITTEN, 10, 15},
-              {"练习册 Unit ", NULL, HW_WRITTEN, 15, 20},
-              {"跟读课文 Unit ", NULL, HW_ORAL, 10, 15},
-              {"英语绘本阅读", NULL, HW_READING, 15, 20}}},
-    {"科学", {{"填写观察记录单", NULL, HW_WRITTEN, 10, 15},
-              {"观察一种植物并画下来", NULL, HW_PRACTICAL, 15, 20},
-              {"阅读科普短文", NULL, HW_READING, 10, 15}}},
-    {"道德与法治", {{"课后练习", NULL, HW_WRITTEN, 10, 10},
-                    {"和家人聊聊节约用水", NULL, HW_ORAL, 10, 10},
-                    {"整理自己的书桌", NULL, HW_PRACTICAL, 10, 15}}},
-    {"物理", {{"课后练习第", "题", HW_WRITTEN, 15, 25},
-              {"家庭小实验:测量步行速度", NULL, HW_PRACTICAL, 20, 20},
-              {"预习下一节", NULL, HW_READING, 10, 15}}},
-    {"化学", {{"化学方程式书写练习", NULL, HW_WRITTEN, 15, 25},
-              {"阅读:身边的化学", NULL, HW_READING, 15, 15}}},
+    {"语文",
+     {{"生字词抄写", NULL, HW_WRITTEN, 10, 20},
+      {"《同步练习》第", "页", HW_WRITTEN, 15, 25},
+      {"朗读课文第", "课", HW_ORAL, 10, 15},
+      {"课外阅读,摘抄好词好句", NULL, HW_READING, 20, 30}}},
+    {"数学",
+     {{"口算练习第", "组", HW_WRITTEN, 10, 15},
+      {"练习册第", "页", HW_WRITTEN, 15, 25},
+      {"给家人讲一道错题", NULL, HW_ORAL, 5, 10},
+      {"量一量家里物品的长度并记录", NULL, HW_PRACTICAL, 15, 20}}},
+    {"英语",
+     {{"单词抄写 Unit ", NULL, HW_WRITTEN, 10, 15},
+      {"练习册 Unit ", NULL, HW_WRITTEN, 15, 20},
+      {"跟读课文 Unit ", NULL, HW_ORAL, 10, 15},
+      {"英语绘本阅读", NULL, HW_READING, 15, 20}}},
+    {"科学",
+     {{"填写观察记录单", NULL, HW_WRITTEN, 10, 15},
+      {"观察一种植物并画下来", NULL, HW_PRACTICAL, 15, 20},
+      {"阅读科普短文", NULL, HW_READING, 10, 15}}},
+    {"道德与法治",
+     {{"课后练习", NULL, HW_WRITTEN, 10, 10},
+      {"和家人聊聊节约用水", NULL, HW_ORAL, 10, 10},
+      {"整理自己的书桌", NULL, HW_PRACTICAL, 10, 15}}},
+    {"物理",
+     {{"课后练习第", "题", HW_WRITTEN, 15, 25},
+      {"家庭小实验:测量步行速度", NULL, HW_PRACTICAL, 20, 20},
+      {"预习下一节", NULL, HW_READING, 10, 15}}},
+    {"化学",
+     {{"化学方程式书写练习", NULL, HW_WRITTEN, 15, 25},
+      {"阅读:身边的化学", NULL, HW_READING, 15, 15}}},
 };
-static const subject_tpl other_tpl = {"", {{"课后练习", NULL, HW_WRITTEN, 10, 20},
-                                           {"预习下一课", NULL, HW_READING, 10, 15}}};
+static const subject_tpl other_tpl = {
+    "", {{"课后练习", NULL, HW_WRITTEN, 10, 20}, {"预习下一课", NULL, HW_READING, 10, 15}}};
 
 typedef struct {
     int64_t user;
-    const char *subject;     /* interned: subjects[] of hw_demo */
+    const char *subject; /* interned: subjects[] of hw_demo */
 } teach_row;
 
 typedef struct {
     int64_t id, school_id;
-    int grade, school;       /* school: index into ctx->schools, -1 when not found */
-    int ord;                 /* its place among its school's classes of the grade (0 = 1班) */
-    size_t t0, nt;           /* teaching rows */
-    size_t p0, np;           /* its pupils in ctx->pupils; np = 0 when unknown */
+    int grade, school; /* school: index into ctx->schools, -1 when not found */
+    int ord;           /* its place among its school's classes of the grade (0 = 1班) */
+    size_t t0, nt;     /* teaching rows */
+    size_t p0, np;     /* its pupils in ctx->pupils; np = 0 when unknown */
 } demo_class;
 
 typedef struct {
     char date[11];
-    hw_period p[10];         /* by grade 1..9 */
-    bool school;             /* a school day */
+    hw_period p[10]; /* by grade 1..9 */
+    bool school;     /* a school day */
 } demo_date;
 
 typedef struct {
@@ -223,8 +230,8 @@ static int by_subject(const void *x, const void *y)
 static int load_classes(hw_demo *d)
 {
     demo_ctx *x = d->ctx;
-    db_stmt *s = db_query(d->c, "SELECT COUNT(*) FROM classes WHERE district_id = $1",
-                          x->district_id);
+    db_stmt *s =
+        db_query(d->c, "SELECT COUNT(*) FROM classes WHERE district_id = $1", x->district_id);
     int rc = s ? db_step(s) : DB_ERROR;
     size_t n = rc == DB_ROW ? (size_t)db_col_int64(s, 0) : 0;
     db_finalize(s);
@@ -234,7 +241,9 @@ static int load_classes(hw_demo *d)
     d->teach = calloc(n * MAX_SUBJ + 1, sizeof *d->teach);
     if (!d->classes || !d->teach)
         abort();
-    s = db_query(d->c, "SELECT id, school_id, grade FROM classes WHERE district_id = $1 ORDER BY id", x->district_id);
+    s = db_query(d->c,
+                 "SELECT id, school_id, grade FROM classes WHERE district_id = $1 ORDER BY id",
+                 x->district_id);
     while (s && (rc = db_step(s)) == DB_ROW && d->nclasses < n) {
         demo_class *k = &d->classes[d->nclasses++];
         k->id = db_col_int64(s, 0);
@@ -242,15 +251,18 @@ static int load_classes(hw_demo *d)
         k->grade = (int)db_col_int64(s, 2);
         k->school = school_find(x, k->school_id);
         const demo_class *prev = d->nclasses > 1 ? k - 1 : NULL;
-        k->ord = prev && prev->school_id == k->school_id && prev->grade == k->grade ? prev->ord + 1 : 0;
+        k->ord =
+            prev && prev->school_id == k->school_id && prev->grade == k->grade ? prev->ord + 1 : 0;
     }
     db_finalize(s);
     if (!s || rc != DB_DONE)
         return DB_ERROR;
     /* teaching rows, by class; the subjects sorted in C, so both backends draw alike */
-    s = db_query(d->c, "SELECT t.class_id, t.user_id, t.subject FROM teaching t"
-                       " JOIN classes c ON c.id = t.class_id WHERE c.district_id = $1"
-                       " ORDER BY t.class_id", x->district_id);
+    s = db_query(d->c,
+                 "SELECT t.class_id, t.user_id, t.subject FROM teaching t"
+                 " JOIN classes c ON c.id = t.class_id WHERE c.district_id = $1"
+                 " ORDER BY t.class_id",
+                 x->district_id);
     demo_class *cur = NULL;
     while (s && (rc = db_step(s)) == DB_ROW) {
         int64_t cid = db_col_int64(s, 0);
@@ -271,8 +283,10 @@ static int load_classes(hw_demo *d)
     for (size_t i = 0; i < d->nclasses; i++)
         if (d->classes[i].nt > 1)
             qsort(d->teach + d->classes[i].t0, d->classes[i].nt, sizeof *d->teach, by_subject);
-    s = db_query(d->c, "SELECT class_id, MIN(id), MAX(id), COUNT(*) FROM students"
-                       " WHERE district_id = $1 GROUP BY class_id", x->district_id);
+    s = db_query(d->c,
+                 "SELECT class_id, MIN(id), MAX(id), COUNT(*) FROM students"
+                 " WHERE district_id = $1 GROUP BY class_id",
+                 x->district_id);
     while (s && (rc = db_step(s)) == DB_ROW) {
         demo_class *k = class_find(d, db_col_int64(s, 0));
         int64_t lo = db_col_int64(s, 1), hi = db_col_int64(s, 2), cnt = db_col_int64(s, 3);
@@ -381,9 +395,15 @@ static int fb_add(hw_demo *d, int64_t item, int64_t student, int64_t user, int64
     return ++d->nfb == FB_BATCH ? fb_flush(d) : DB_DONE;
 }
 
-static int round5(int m) { return m < 5 ? 5 : (m + 2) / 5 * 5; }
+static int round5(int m)
+{
+    return m < 5 ? 5 : (m + 2) / 5 * 5;
+}
 
-static int pick(uint64_t *r, int lo, int hi) { return lo + (int)demo_below(r, (uint64_t)(hi - lo + 1)); }
+static int pick(uint64_t *r, int lo, int hi)
+{
+    return lo + (int)demo_below(r, (uint64_t)(hi - lo + 1));
+}
 
 /* The unwritten template of a subject at random, or NULL when it has none. */
 static const item_tpl *pick_kind(uint64_t *r, const subject_tpl *st, bool written)
@@ -441,7 +461,8 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
         memset(it, 0, sizeof *it);
         it->by = rows[i];
         const subject_tpl *st = tpl_of(it->by->subject);
-        bool want_written = p->cap.allowed && (special != DAY_PLAIN ? i < 2 : i < 2 || demo_below(r, 3) == 0);
+        bool want_written =
+            p->cap.allowed && (special != DAY_PLAIN ? i < 2 : i < 2 || demo_below(r, 3) == 0);
         const item_tpl *t = want_written ? pick_kind(r, st, true) : NULL;
         int m = t ? round5(pick(r, t->lo, t->hi)) : 0;
         if (t && special == DAY_AT_CAP)
@@ -451,8 +472,12 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
         else if (t && used + m > target)
             m = (target - used) / 5 * 5;
         if (t) {
-            hw_request q = {.grade = cl->grade, .day = p->day, .kind = HW_WRITTEN, .minutes = m,
-                            .written_minutes = used, .written_subjects = wsubj,
+            hw_request q = {.grade = cl->grade,
+                            .day = p->day,
+                            .kind = HW_WRITTEN,
+                            .minutes = m,
+                            .written_minutes = used,
+                            .written_subjects = wsubj,
                             .subject_is_new = true};
             verdict v = homework_check(pol, &q);
             if (m < 5 || !verdict_is_ok(&v))
@@ -547,16 +572,26 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
     int64_t created = demo_unix(dd->date, 12 * 60 + pick(r, 0, 300));
     if (created > d->now)
         created = d->now - (int64_t)demo_below(r, 3600);
-    hw_class hc = {.id = cl->id, .district_id = x->district_id, .school_id = cl->school_id,
+    hw_class hc = {.id = cl->id,
+                   .district_id = x->district_id,
+                   .school_id = cl->school_id,
                    .grade = cl->grade};
     for (size_t i = 0; i < n; i++) {
         const demo_item *it = &items[i];
         bool w = it->t->kind == HW_WRITTEN;
-        hw_publish_in in = {.cl = &hc, .p = p, .date = dd->date, .subject = it->by->subject,
-                            .title = it->title, .kind = it->t->kind, .tier = it->optional ? 1 : 0,
-                            .minutes = it->minutes, .created_at = created + (int64_t)i * 60,
-                            .fb_count = it->fb_count, .fb_minutes = it->fb_minutes,
-                            .fb_unfinished = it->fb_unfinished, .caller_tx = true};
+        hw_publish_in in = {.cl = &hc,
+                            .p = p,
+                            .date = dd->date,
+                            .subject = it->by->subject,
+                            .title = it->title,
+                            .kind = it->t->kind,
+                            .tier = it->optional ? 1 : 0,
+                            .minutes = it->minutes,
+                            .created_at = created + (int64_t)i * 60,
+                            .fb_count = it->fb_count,
+                            .fb_minutes = it->fb_minutes,
+                            .fb_unfinished = it->fb_unfinished,
+                            .caller_tx = true};
         hw_actor by = {.user_id = it->by->user};
         hw_published out;
         verdict v = homework_publish(d->c, pol, &in, &by, &out);
@@ -590,14 +625,17 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
 static db_stmt *prepare_fb(db_conn *c, size_t rows)
 {
     char sql[160 + FB_BATCH * FB_COLS * 6];
-    size_t used = (size_t)snprintf(sql, sizeof sql,
-                                   "INSERT INTO homework_feedback (homework_id, student_id, user_id,"
-                                   " minutes_spent, completed, bedtime, created_at, updated_at) VALUES ");
+    size_t used =
+        (size_t)snprintf(sql, sizeof sql,
+                         "INSERT INTO homework_feedback (homework_id, student_id, user_id,"
+                         " minutes_spent, completed, bedtime, created_at, updated_at) VALUES ");
     for (size_t r = 0; r < rows && used < sizeof sql; r++)
         for (size_t i = 0; i < FB_COLS && used < sizeof sql; i++)
             used += (size_t)snprintf(sql + used, sizeof sql - used, "%s$%zu%s",
-                                     i ? "," : r ? ",(" : "(", r * FB_COLS + i + 1,
-                                     i == FB_COLS - 1 ? ")" : "");
+                                     i   ? ","
+                                     : r ? ",("
+                                         : "(",
+                                     r * FB_COLS + i + 1, i == FB_COLS - 1 ? ")" : "");
     return used < sizeof sql ? db_prepare(c, sql) : NULL;
 }
 
@@ -641,12 +679,13 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     if (rc == DB_DONE)
         rc = fb_flush(d);
     if (rc == DB_DONE)
-        snprintf(summary, len,
-                 "homework: %ld items (%ld written, %ld optional, %ld marked) on %ld class-days"
-                 " from %s to %s, %ld family reports; %ld class-days at the cap, %ld reported over it",
-                 d->items, d->written, d->optional, d->marked, d->class_days,
-                 d->ndates ? d->dates[0].date : "-", d->ndates ? d->dates[d->ndates - 1].date : "-",
-                 d->reports, d->at_cap, d->reported_over);
+        snprintf(
+            summary, len,
+            "homework: %ld items (%ld written, %ld optional, %ld marked) on %ld class-days"
+            " from %s to %s, %ld family reports; %ld class-days at the cap, %ld reported over it",
+            d->items, d->written, d->optional, d->marked, d->class_days,
+            d->ndates ? d->dates[0].date : "-", d->ndates ? d->dates[d->ndates - 1].date : "-",
+            d->reports, d->at_cap, d->reported_over);
 out:
     db_finalize(d->ins_fb);
     db_finalize(d->ins_fb1);

@@ -31,16 +31,16 @@ typedef enum { HW_WRITTEN = 0, HW_ORAL, HW_READING, HW_PRACTICAL } hw_kind;
 
 /* "written", "oral", ...; NULL-terminated, indexed by hw_kind. */
 extern const char *const homework_kinds[];
-extern const char *const homework_tiers[];       /* "required", "optional" */
-extern const char *const homework_day_kinds[];   /* indexed by day_kind: "", "school", ... */
+extern const char *const homework_tiers[];     /* "required", "optional" */
+extern const char *const homework_day_kinds[]; /* indexed by day_kind: "", "school", ... */
 
 /* The cap on written minutes for one class on one date. */
 typedef struct {
-    bool allowed;       /* false: no written homework may be set (HW-1 grades, or vacation
-                           without a vacation total) */
-    bool vacation;      /* the cap is a total over the whole vacation, not per day */
-    int limit_minutes;  /* the cap (0 when !allowed) */
-    const char *rule;   /* "HW-1" | "HW-2" | "HW-3" | "HW-4" */
+    bool allowed;      /* false: no written homework may be set (HW-1 grades, or vacation
+                          without a vacation total) */
+    bool vacation;     /* the cap is a total over the whole vacation, not per day */
+    int limit_minutes; /* the cap (0 when !allowed) */
+    const char *rule;  /* "HW-1" | "HW-2" | "HW-3" | "HW-4" */
 } hw_cap;
 
 hw_cap homework_cap(const policy *pol, int grade, day_kind day);
@@ -52,10 +52,10 @@ typedef struct {
     int grade;
     day_kind day;
     hw_kind kind;
-    int minutes;            /* the item's estimate */
-    int written_minutes;    /* written minutes already in the period (day, or vacation) */
-    int written_subjects;   /* distinct subjects with written homework that day */
-    bool subject_is_new;    /* the item's subject has no written homework that day yet */
+    int minutes;          /* the item's estimate */
+    int written_minutes;  /* written minutes already in the period (day, or vacation) */
+    int written_subjects; /* distinct subjects with written homework that day */
+    bool subject_is_new;  /* the item's subject has no written homework that day yet */
 } hw_request;
 
 /* HW-1..HW-4 and HW-11 for one item. A refusal carries its code, its rule (HW-11 for subjects,
@@ -120,7 +120,7 @@ typedef struct {
 typedef struct {
     day_kind day;
     hw_cap cap;
-    char from[11], to[11];   /* the date itself, or the whole vacation */
+    char from[11], to[11];              /* the date itself, or the whole vacation */
     char term_first[11], term_last[11]; /* the term the date lies in, or next to */
 } hw_period;
 
@@ -137,12 +137,12 @@ typedef struct {
 
 typedef struct {
     const hw_class *cl;
-    const hw_period *p;      /* the period of date (hw_store_class_day, hw_store_period) */
+    const hw_period *p; /* the period of date (hw_store_class_day, hw_store_period) */
     const char *date, *subject, *title, *content; /* content may be NULL */
     hw_kind kind;
-    int tier;                /* index in homework_tiers */
+    int tier; /* index in homework_tiers */
     int minutes;
-    int64_t created_at;      /* 0: now */
+    int64_t created_at; /* 0: now */
     /* The demo's: its families' reports, written in bulk after the item, already summed into
      * the item (and so into the roll-ups); 0 for an item published through the API. */
     int64_t fb_count, fb_minutes, fb_unfinished;
@@ -153,17 +153,17 @@ typedef struct {
 
 typedef struct {
     int64_t id;
-    int written_after;   /* the period's written minutes with this item */
-    json_t *items;       /* on homework_over_limit or too_many_subjects: the period's written
-                            items (what uses the minutes); the caller owns it; else NULL */
+    int written_after; /* the period's written minutes with this item */
+    json_t *items;     /* on homework_over_limit or too_many_subjects: the period's written
+                          items (what uses the minutes); the caller owns it; else NULL */
 } hw_published;
 
 /* One item, after HW-1..HW-4 and HW-11 under the class-day lock (and the class-vacation lock
  * for a vacation date): the item, its class-day's and the district's roll-ups and its audit row
  * in one transaction. A refusal (homework_check's verdict with date, day_kind and, for a
  * vacation, period_from/period_to/term_first_day/term_last_day) writes nothing. */
-verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in,
-                         const hw_actor *by, hw_published *out);
+verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in, const hw_actor *by,
+                         hw_published *out);
 
 /* Withdraws `seen` (read before, outside the transaction): 404 when it was withdrawn meanwhile;
  * its minutes return to the day. */
@@ -184,8 +184,8 @@ verdict homework_mark(db_conn *c, int64_t homework_id, int64_t by_user, int64_t 
 
 typedef struct {
     int64_t change_id;
-    int written_after;   /* the new period's written minutes after the change */
-    json_t *items;       /* on a refusal of the new date: as hw_published.items */
+    int written_after; /* the new period's written minutes after the change */
+    json_t *items;     /* on a refusal of the new date: as hw_published.items */
 } hw_adjusted;
 
 /* A grade leader moves `seen` to new_date (its period p) and/or shortens it to new_minutes,

@@ -18,8 +18,8 @@
 int hw_store_class(db_conn *c, int64_t class_id, hw_class *out);
 int hw_store_item(db_conn *c, int64_t id, hw_item *out);
 int hw_store_student_class(db_conn *c, int64_t student_id, int64_t *class_id);
-int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                    const char *date, hw_period *out);                  /* DB_ROW or error */
+int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade, const char *date,
+                    hw_period *out); /* DB_ROW or error */
 /* The class and the period of its date in one query (and two more for a vacation date). */
 int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const char *date,
                        hw_class *cl, hw_period *out);
@@ -32,7 +32,7 @@ typedef struct {
     bool subject_seen;
 } hw_use;
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
-                 const char *subject, int64_t except_id, hw_use *out);      /* DB_ROW or error */
+                 const char *subject, int64_t except_id, hw_use *out); /* DB_ROW or error */
 
 /* One item as the API shows it (class and teacher names, feedback summary); NULL on a store
  * error or when there is no such item. */
@@ -49,7 +49,7 @@ typedef struct {
 json_t *hw_store_items(db_conn *c, const hw_items_q *q, int64_t limit, int64_t offset);
 /* HW-8: a school's written items dated in [since, until] and not marked, oldest first. */
 json_t *hw_store_unmarked(db_conn *c, int64_t school_id, const char *since, const char *until,
-                         int64_t limit, int64_t offset);
+                          int64_t limit, int64_t offset);
 /* A teacher's items moved or shortened by a grade leader, newest first. */
 json_t *hw_store_changes(db_conn *c, int64_t teacher_id, bool unread_only, int64_t limit,
                          int64_t offset);
@@ -59,14 +59,14 @@ json_t *hw_store_changes(db_conn *c, int64_t teacher_id, bool unread_only, int64
 typedef struct {
     char date[11], term[16], first[11], last[11], kind[16];
 } hw_day_head;
-void hw_day_head_init(hw_day_head *h, const char *date);       /* date and term set */
+void hw_day_head_init(hw_day_head *h, const char *date); /* date and term set */
 /* Reads first_day, last_day (the term's defaults when the district entered none), kind. */
 void hw_day_head_row(db_row *row, hw_day_head *h);
-void hw_class_row(db_row *row, hw_class *cl);   /* id, district_id, school_id, grade, name */
+void hw_class_row(db_row *row, hw_class *cl); /* id, district_id, school_id, grade, name */
 /* The period of h->date for a grade: the calendar's facts (calendar_classify) weighed by HW-4's
  * precedence (homework_day_kind); a vacation date asks for the neighbouring term's bounds. */
 int hw_store_period_of(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                       const hw_day_head *h, hw_period *out);         /* DB_ROW or error */
+                       const hw_day_head *h, hw_period *out); /* DB_ROW or error */
 
 /* ---------- store_board.c: the class board (作业公示) ---------- */
 
@@ -75,7 +75,7 @@ typedef struct {
     const char *subject, *title, *content, *kind, *tier, *teacher_name;
     int minutes;
     bool written, marked;
-    bool has_feedback, completed, bedtime;   /* a pupil's board: that pupil's report */
+    bool has_feedback, completed, bedtime; /* a pupil's board: that pupil's report */
     int64_t spent;
 } hw_board_item;
 
@@ -83,11 +83,11 @@ typedef struct {
     hw_class cl;
     hw_period p;
     char date[11];
-    int64_t student_id;        /* > 0: the items carry that pupil's feedback */
-    hw_board_item *items;      /* in the arena given, in id order */
+    int64_t student_id;   /* > 0: the items carry that pupil's feedback */
+    hw_board_item *items; /* in the arena given, in id order */
     size_t n, cap;
-    int written;               /* the day's written minutes */
-    int vacation_written;      /* the vacation's, when the date is in one */
+    int written;          /* the day's written minutes */
+    int vacation_written; /* the vacation's, when the date is in one */
 } hw_board;
 
 /* The class board of class_id on date: the class, its day's term bounds and calendar row and
@@ -106,9 +106,9 @@ int hw_store_board_vacation(db_conn *c, hw_board *b);
 /* ---------- store_report.c: the reports and the grade matrix ---------- */
 
 typedef struct {
-    int64_t school_id;   /* 0: the whole district */
+    int64_t school_id; /* 0: the whole district */
     int64_t district_id;
-    int64_t grade;       /* 0: every grade */
+    int64_t grade; /* 0: every grade */
     char from[11], to[11];
 } hw_scope;
 
@@ -116,14 +116,14 @@ int hw_store_school_district(db_conn *c, int64_t school_id, int64_t *district_id
 /* The report (report.c's file comment defines its figures): rows per class of the school or per
  * school of the district (limit < 0: every row), totals, by grade and by subject.
  * OUT: *out, the report as the API answers it. DB_ROW or an error. */
-int hw_store_report(db_conn *c, const hw_scope *sc, bool per_class, int64_t limit,
-                    int64_t offset, json_t **out);
+int hw_store_report(db_conn *c, const hw_scope *sc, bool per_class, int64_t limit, int64_t offset,
+                    json_t **out);
 /* The analysis per class: days the families' time passed the cap while the estimates fitted. */
 json_t *hw_store_analysis_classes(db_conn *c, const hw_scope *sc);
 /* Every item of the school's scope that families reported on, one call of each() a row. */
 typedef struct {
     int64_t teacher_id;
-    const char *teacher_name, *subject;   /* borrowed for the call */
+    const char *teacher_name, *subject; /* borrowed for the call */
     int minutes;
     int64_t fb_count, fb_minutes;
 } hw_reported_item;
@@ -144,7 +144,7 @@ json_t *hw_share_json(int64_t part, int64_t whole);
 void homework_h_get_board(req *r);
 void homework_h_get_board_print(req *r);
 void homework_h_get_student_board(req *r);
-bool hw_staff_of(req *r, const hw_class *cl);  /* staff of the class's school, same district */
+bool hw_staff_of(req *r, const hw_class *cl); /* staff of the class's school, same district */
 bool hw_class_day_or_reply(req *r, int64_t class_id, const char *date, hw_class *cl, hw_period *p);
 bool hw_query_date_or_reply(req *r, const char *key, const char *dflt, char out[11]);
 bool hw_student_class_or_reply(req *r, int64_t student_id, int64_t *class_id);

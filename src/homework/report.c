@@ -138,23 +138,25 @@ static void xl_num_or_blank(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, con
         worksheet_write_number(ws, row, col, json_number_value(v), NULL);
 }
 
-static const char *const grade_zh[] = {"", "一年级", "二年级", "三年级", "四年级", "五年级",
-                                       "六年级", "七年级", "八年级", "九年级"};
+static const char *const grade_zh[] = {"",       "一年级", "二年级", "三年级", "四年级",
+                                       "五年级", "六年级", "七年级", "八年级", "九年级"};
 
 static void xl_sums_sheet(const xlsx_book *b, const char *name, const char *first_header,
                           const char *key_name, json_t *rows, bool with_classes)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
-    const char *heads[] = {first_header, "有作业的班级天数", "超上限天数", "家长反馈超上限天数",
-                           "平均书面作业(分钟)", "平均家长反馈(分钟)", "班级数", "未超上限班级数",
-                           "未超上限班级占比"};
+    const char *heads[] = {
+        first_header,         "有作业的班级天数",   "超上限天数", "家长反馈超上限天数",
+        "平均书面作业(分钟)", "平均家长反馈(分钟)", "班级数",     "未超上限班级数",
+        "未超上限班级占比"};
     int nh = with_classes ? 9 : 6;
     xlsx_header_row(b, ws, heads, nh);
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, (lxw_col_t)(nh - 1), 14, NULL);
     size_t i;
     json_t *o;
-    json_array_foreach(rows, i, o) {
+    json_array_foreach(rows, i, o)
+    {
         lxw_row_t row = (lxw_row_t)(i + 1);
         const json_t *k = json_object_get(o, key_name);
         if (json_is_string(k))
@@ -177,17 +179,24 @@ static void xl_sums_sheet(const xlsx_book *b, const char *name, const char *firs
 static void xl_subject_sheet(const xlsx_book *b, json_t *rows)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "学科");
-    const char *heads[] = {"学科", "作业条数", "书面作业条数", "书面作业分钟合计", "平均预计用时(分钟)",
-                           "家长反馈条数", "平均反馈用时(分钟)", "被反馈作业的平均预计用时(分钟)",
+    const char *heads[] = {"学科",
+                           "作业条数",
+                           "书面作业条数",
+                           "书面作业分钟合计",
+                           "平均预计用时(分钟)",
+                           "家长反馈条数",
+                           "平均反馈用时(分钟)",
+                           "被反馈作业的平均预计用时(分钟)",
                            "反馈/预计"};
     xlsx_header_row(b, ws, heads, 9);
     worksheet_set_column(ws, 0, 8, 16, NULL);
-    const char *keys[] = {"items", "written_items", "written_minutes", "avg_estimated_minutes",
-                          "reports", "avg_reported_minutes", "avg_estimate_of_reported",
-                          "reported_to_estimate"};
+    const char *keys[] = {
+        "items",   "written_items",        "written_minutes",          "avg_estimated_minutes",
+        "reports", "avg_reported_minutes", "avg_estimate_of_reported", "reported_to_estimate"};
     size_t i;
     json_t *o;
-    json_array_foreach(rows, i, o) {
+    json_array_foreach(rows, i, o)
+    {
         lxw_row_t row = (lxw_row_t)(i + 1);
         worksheet_write_string(ws, row, 0, json_string_value(json_object_get(o, "subject")), NULL);
         for (int k = 0; k < 8; k++)
@@ -274,8 +283,8 @@ static json_t *agg_json(agg_list *l, const char *id_key, const char *name_key, i
         qsort(l->v, l->n, sizeof *l->v, agg_cmp);
     for (size_t i = 0; i < l->n; i++) {
         const agg *a = &l->v[i];
-        json_t *o = json_pack("{s:s,s:I,s:I}", name_key, a->name, "reported_items", (json_int_t)a->items,
-                              "items_longer", (json_int_t)a->longer);
+        json_t *o = json_pack("{s:s,s:I,s:I}", name_key, a->name, "reported_items",
+                              (json_int_t)a->items, "items_longer", (json_int_t)a->longer);
         if (id_key)
             json_object_set_new(o, id_key, json_integer(a->id));
         json_object_set_new(o, "avg_estimated_minutes", hw_mean_json(a->estimate, a->items));
@@ -323,7 +332,8 @@ void homework_h_get_analysis(req *r)
         return;
     }
     if (ratio < 100 || ratio > 1000 || min_items < 1 || min_items > 10000) {
-        reply_err_field(r, SJ_ERR_BAD_FIELD, ratio < 100 || ratio > 1000 ? "ratio_pct" : "min_items");
+        reply_err_field(r, SJ_ERR_BAD_FIELD,
+                        ratio < 100 || ratio > 1000 ? "ratio_pct" : "min_items");
         return;
     }
     /* per class: days the families' time passed the cap while the estimates fitted */
@@ -335,12 +345,13 @@ void homework_h_get_analysis(req *r)
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:o}", "school_id", (json_int_t)sc.school_id, "from",
-                          sc.from, "to", sc.to, "ratio_pct", (json_int_t)ratio, "min_items",
+    json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:o}", "school_id", (json_int_t)sc.school_id,
+                          "from", sc.from, "to", sc.to, "ratio_pct", (json_int_t)ratio, "min_items",
                           (json_int_t)min_items, "classes", classes);
-    json_object_set_new(o, "teachers", agg_json(&an.teachers, "teacher_id", "teacher_name",
-                                                (int)ratio, (int)min_items, true));
-    json_object_set_new(o, "subjects", agg_json(&an.subjects, NULL, "subject", (int)ratio,
-                                                (int)min_items, false));
+    json_object_set_new(
+        o, "teachers",
+        agg_json(&an.teachers, "teacher_id", "teacher_name", (int)ratio, (int)min_items, true));
+    json_object_set_new(o, "subjects",
+                        agg_json(&an.subjects, NULL, "subject", (int)ratio, (int)min_items, false));
     reply_json(r, 200, o);
 }

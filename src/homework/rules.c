@@ -81,9 +81,10 @@ hw_cap homework_cap(const policy *pol, int grade, day_kind day)
     bool junior = strcmp(rule, "HW-3") == 0;
     if (day == DAY_WEEKEND || day == DAY_HOLIDAY) {
         const policy_values *pv = policy_v(pol);
-        int64_t v = day == DAY_WEEKEND
-                        ? (junior ? pv->hw4_weekend_minutes_grades_7_9 : pv->hw4_weekend_minutes_grades_3_6)
-                        : (junior ? pv->hw4_holiday_minutes_grades_7_9 : pv->hw4_holiday_minutes_grades_3_6);
+        int64_t v = day == DAY_WEEKEND ? (junior ? pv->hw4_weekend_minutes_grades_7_9
+                                                 : pv->hw4_weekend_minutes_grades_3_6)
+                                       : (junior ? pv->hw4_holiday_minutes_grades_7_9
+                                                 : pv->hw4_holiday_minutes_grades_3_6);
         if (v >= 0)
             c.limit_minutes = (int)v;
         c.rule = "HW-4";
@@ -183,7 +184,8 @@ bool homework_target_refused(const policy *pol, const char *target)
 const char *homework_bedtime(const policy *pol, int grade, char out[6])
 {
     unsigned m = (unsigned)(grade >= 7 ? policy_v(pol)->hw10_bedtime_junior
-                                       : policy_v(pol)->hw10_bedtime_primary) % (24 * 60);
+                                       : policy_v(pol)->hw10_bedtime_primary) %
+                 (24 * 60);
     out[0] = (char)('0' + m / 600);
     out[1] = (char)('0' + m / 60 % 10);
     out[2] = ':';
@@ -208,7 +210,8 @@ const char *homework_cell_status(int items, int written_minutes, int limit_minut
         return "ok"; /* vacation: no daily cap */
     if (written_minutes > limit_minutes)
         return "over";
-    if (written_minutes > 0 && (int64_t)written_minutes * 100 >= (int64_t)limit_minutes * NEAR_PERCENT)
+    if (written_minutes > 0 &&
+        (int64_t)written_minutes * 100 >= (int64_t)limit_minutes * NEAR_PERCENT)
         return "near";
     return "ok";
 }
@@ -221,4 +224,7 @@ bool homework_estimates_short(int64_t estimate_sum, int64_t reported_sum, int64_
     return reported_sum * 100 >= estimate_sum * ratio_pct;
 }
 
-int64_t homework_lock_key(int64_t class_id, int64_t days) { return class_id * 100000 + days; }
+int64_t homework_lock_key(int64_t class_id, int64_t days)
+{
+    return class_id * 100000 + days;
+}

@@ -44,8 +44,10 @@ static void class_row(db_row *row, hw_class *cl)
 
 int hw_store_class(db_conn *c, int64_t class_id, hw_class *out)
 {
-    db_stmt *s = db_query(c, "SELECT id, district_id, school_id, grade, name FROM classes"
-                             " WHERE id = $1", class_id);
+    db_stmt *s = db_query(c,
+                          "SELECT id, district_id, school_id, grade, name FROM classes"
+                          " WHERE id = $1",
+                          class_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -62,7 +64,8 @@ int hw_store_item(db_conn *c, int64_t id, hw_item *out)
     db_stmt *s = db_query(c,
                           "SELECT id, district_id, school_id, class_id, teacher_id, grade, date,"
                           " subject, title, kind, minutes, fb_count, fb_minutes, withdrawn_at,"
-                          " marked_at FROM homework WHERE id = $1", id);
+                          " marked_at FROM homework WHERE id = $1",
+                          id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -91,8 +94,7 @@ int hw_store_item(db_conn *c, int64_t id, hw_item *out)
 
 int hw_store_student_class(db_conn *c, int64_t student_id, int64_t *class_id)
 {
-    return db_query_int64(c, class_id, "SELECT class_id FROM students WHERE id = $1",
-                          student_id);
+    return db_query_int64(c, class_id, "SELECT class_id FROM students WHERE id = $1", student_id);
 }
 
 /* ---------- periods ---------- */
@@ -162,18 +164,22 @@ void hw_day_head_row(db_row *row, hw_day_head *h)
     DB_NEXT_TEXT(row, h->kind);
 }
 
-void hw_class_row(db_row *row, hw_class *cl) { class_row(row, cl); }
+void hw_class_row(db_row *row, hw_class *cl)
+{
+    class_row(row, cl);
+}
 
-int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                    const char *date, hw_period *out)
+int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade, const char *date,
+                    hw_period *out)
 {
     hw_day_head h;
     hw_day_head_init(&h, date);
-    db_stmt *s = db_query(c,
-                          "SELECT (SELECT first_day FROM terms WHERE district_id = $1 AND term = $2),"
-                          " (SELECT last_day FROM terms WHERE district_id = $1 AND term = $2),"
-                          " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)",
-                          district_id, h.term, date);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT (SELECT first_day FROM terms WHERE district_id = $1 AND term = $2),"
+                 " (SELECT last_day FROM terms WHERE district_id = $1 AND term = $2),"
+                 " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)",
+                 district_id, h.term, date);
     int rc = s ? db_step(s) : DB_ERROR;
     if (rc == DB_ROW) {
         db_row row = db_row_at(s, 0);
@@ -220,13 +226,14 @@ int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to,
                  const char *subject, int64_t except_id, hw_use *out)
 {
     memset(out, 0, sizeof *out);
-    db_stmt *s = db_query(c,
-                          "SELECT COALESCE(SUM(minutes), 0),"
-                          " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
-                          " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
-                          " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
-                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6",
-                          class_id, from, to, date, subject ? subject : "", except_id);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT COALESCE(SUM(minutes), 0),"
+                 " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
+                 " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
+                 " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
+                 " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6",
+                 class_id, from, to, date, subject ? subject : "", except_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -243,12 +250,13 @@ int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to,
 /* The written items of a class in [from, to]: what uses the minutes a refusal names. */
 static json_t *written_items(db_conn *c, int64_t class_id, const char *from, const char *to)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT h.id, h.date, h.subject, h.title, h.minutes, u.name FROM homework h"
-                          " JOIN users u ON u.id = h.teacher_id WHERE h.class_id = $1 AND h.date >= $2"
-                          " AND h.date <= $3 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
-                          " ORDER BY h.date, h.id",
-                          class_id, from, to);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT h.id, h.date, h.subject, h.title, h.minutes, u.name FROM homework h"
+                 " JOIN users u ON u.id = h.teacher_id WHERE h.class_id = $1 AND h.date >= $2"
+                 " AND h.date <= $3 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
+                 " ORDER BY h.date, h.id",
+                 class_id, from, to);
     return db_rows_json(s, "id:i,date:s,subject:s,title:s,minutes:i,teacher_name:s");
 }
 
@@ -258,8 +266,8 @@ static json_t *written_items(db_conn *c, int64_t class_id, const char *from, con
 #define KEEP_LIMIT (-1000)
 
 typedef struct {
-    int limit, items, written_items, written_minutes, written_subjects, reported,
-        reported_minutes, over, rover;
+    int limit, items, written_items, written_minutes, written_subjects, reported, reported_minutes,
+        over, rover;
     bool exists;
 } day_row;
 
@@ -270,34 +278,42 @@ static int day_read(db_conn *c, int64_t class_id, const char *date, day_row *n, 
 {
     memset(n, 0, sizeof *n);
     memset(o, 0, sizeof *o);
-    db_stmt *s = db_query(c,
-                          "SELECT x.items, x.witems, x.wmin, x.wsubj, x.rep, x.rmin,"
-                          " d.limit_minutes, d.items, d.written_items, d.written_minutes,"
-                          " d.written_subjects, d.reported, d.reported_minutes, d.over_cap,"
-                          " d.reported_over_cap, d.class_id"
-                          " FROM (SELECT COUNT(*) AS items,"
-                          "  COALESCE(SUM(CASE WHEN kind = 'written' THEN 1 ELSE 0 END), 0) AS witems,"
-                          "  COALESCE(SUM(CASE WHEN kind = 'written' THEN minutes ELSE 0 END), 0) AS wmin,"
-                          "  COUNT(DISTINCT CASE WHEN kind = 'written' THEN subject END) AS wsubj,"
-                          "  COALESCE(MAX(CASE WHEN kind = 'written' AND fb_count > 0 THEN 1 ELSE 0 END), 0)"
-                          "   AS rep,"
-                          "  COALESCE(SUM(CASE WHEN kind <> 'written' THEN 0 WHEN fb_count > 0"
-                          "   THEN (2 * fb_minutes + fb_count) / (2 * fb_count) ELSE minutes END), 0) AS rmin"
-                          "  FROM homework WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL) x"
-                          " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2",
-                          class_id, date);
+    db_stmt *s = db_query(
+        c,
+        "SELECT x.items, x.witems, x.wmin, x.wsubj, x.rep, x.rmin,"
+        " d.limit_minutes, d.items, d.written_items, d.written_minutes,"
+        " d.written_subjects, d.reported, d.reported_minutes, d.over_cap,"
+        " d.reported_over_cap, d.class_id"
+        " FROM (SELECT COUNT(*) AS items,"
+        "  COALESCE(SUM(CASE WHEN kind = 'written' THEN 1 ELSE 0 END), 0) AS witems,"
+        "  COALESCE(SUM(CASE WHEN kind = 'written' THEN minutes ELSE 0 END), 0) AS wmin,"
+        "  COUNT(DISTINCT CASE WHEN kind = 'written' THEN subject END) AS wsubj,"
+        "  COALESCE(MAX(CASE WHEN kind = 'written' AND fb_count > 0 THEN 1 ELSE 0 END), 0)"
+        "   AS rep,"
+        "  COALESCE(SUM(CASE WHEN kind <> 'written' THEN 0 WHEN fb_count > 0"
+        "   THEN (2 * fb_minutes + fb_count) / (2 * fb_count) ELSE minutes END), 0) AS rmin"
+        "  FROM homework WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL) x"
+        " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2",
+        class_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
         db_row row = db_row_at(s, 0);
-        int *nf[] = {&n->items, &n->written_items, &n->written_minutes, &n->written_subjects,
+        int *nf[] = {&n->items,    &n->written_items,   &n->written_minutes, &n->written_subjects,
                      &n->reported, &n->reported_minutes};
         for (int i = 0; i < 6; i++)
             *nf[i] = (int)db_next_int64(&row);
         o->exists = !db_col_isnull(s, 15);
-        int *of[] = {&o->limit, &o->items, &o->written_items, &o->written_minutes,
-                     &o->written_subjects, &o->reported, &o->reported_minutes, &o->over, &o->rover};
+        int *of[] = {&o->limit,
+                     &o->items,
+                     &o->written_items,
+                     &o->written_minutes,
+                     &o->written_subjects,
+                     &o->reported,
+                     &o->reported_minutes,
+                     &o->over,
+                     &o->rover};
         for (int i = 0; o->exists && i < 9; i++)
             *of[i] = (int)db_next_int64(&row);
     }
@@ -338,18 +354,19 @@ static int day_refresh(db_conn *c, const hw_class *cl, const char *date, int lim
     int64_t d_rover = n.rover - o.rover;
     if (!d_days && !d_written && !d_over && !d_rdays && !d_rsum && !d_rover)
         return DB_DONE;
-    return db_run(c,
-                  "INSERT INTO homework_school_days (school_id, date, grade, district_id, class_days,"
-                  " written_sum, over_days, reported_days, reported_sum, reported_over_days)"
-                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (school_id, date, grade)"
-                  " DO UPDATE SET class_days = homework_school_days.class_days + $5,"
-                  " written_sum = homework_school_days.written_sum + $6,"
-                  " over_days = homework_school_days.over_days + $7,"
-                  " reported_days = homework_school_days.reported_days + $8,"
-                  " reported_sum = homework_school_days.reported_sum + $9,"
-                  " reported_over_days = homework_school_days.reported_over_days + $10",
-                  cl->school_id, date, cl->grade, cl->district_id, d_days, d_written, d_over,
-                  d_rdays, d_rsum, d_rover);
+    return db_run(
+        c,
+        "INSERT INTO homework_school_days (school_id, date, grade, district_id, class_days,"
+        " written_sum, over_days, reported_days, reported_sum, reported_over_days)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (school_id, date, grade)"
+        " DO UPDATE SET class_days = homework_school_days.class_days + $5,"
+        " written_sum = homework_school_days.written_sum + $6,"
+        " over_days = homework_school_days.over_days + $7,"
+        " reported_days = homework_school_days.reported_days + $8,"
+        " reported_sum = homework_school_days.reported_sum + $9,"
+        " reported_over_days = homework_school_days.reported_over_days + $10",
+        cl->school_id, date, cl->grade, cl->district_id, d_days, d_written, d_over, d_rdays, d_rsum,
+        d_rover);
 }
 
 /* Deltas to homework_subject_totals (the district's day, grade and subject). */
@@ -372,9 +389,8 @@ static int subject_add(db_conn *c, const hw_class *cl, const char *date, const c
                   " fb_count = homework_subject_totals.fb_count + $9,"
                   " fb_minutes = homework_subject_totals.fb_minutes + $10,"
                   " fb_estimate = homework_subject_totals.fb_estimate + $11",
-                  cl->district_id, date, cl->grade, subject, d->items, d->minutes,
-                  d->written_items, d->written_minutes, d->fb_count, d->fb_minutes,
-                  d->fb_estimate);
+                  cl->district_id, date, cl->grade, subject, d->items, d->minutes, d->written_items,
+                  d->written_minutes, d->fb_count, d->fb_minutes, d->fb_estimate);
 }
 
 /* What an item adds to (sign 1) or takes from (sign -1) its subject's totals. */
@@ -429,8 +445,8 @@ static json_t *items_json(db_stmt *s)
         db_row row = db_row_at(s, 0);
         json_int_t id = db_next_int64(&row), class_id = db_next_int64(&row);
         json_t *o = json_pack("{s:I,s:I}", "id", id, "class_id", class_id);
-        static const char *const texts[] = {"class_name", "date",  "subject", "title",
-                                            "content",    "kind",  "tier"};
+        static const char *const texts[] = {"class_name", "date", "subject", "title",
+                                            "content",    "kind", "tier"};
         for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
             json_object_set_new(o, texts[i], json_string(db_next_text_ref(&row)));
         int minutes = (int)db_next_int64(&row);
@@ -496,7 +512,8 @@ json_t *hw_store_items(db_conn *c, const hw_items_q *q, int64_t limit, int64_t o
     if (q->teacher_id) {
         items = items_json(db_query(
             c,
-            "SELECT h.id, h.class_id, c.name, h.date, h.subject, h.title, h.content, h.kind, h.tier,"
+            "SELECT h.id, h.class_id, c.name, h.date, h.subject, h.title, h.content, h.kind, "
+            "h.tier,"
             " h.minutes, h.teacher_id, u.name, h.marked_at, h.fb_count, h.fb_minutes,"
             " h.fb_unfinished, h.policy_version FROM homework h JOIN classes c ON c.id = h.class_id"
             " JOIN users u ON u.id = h.teacher_id"
@@ -517,7 +534,8 @@ json_t *hw_store_items(db_conn *c, const hw_items_q *q, int64_t limit, int64_t o
     } else {
         items = items_json(db_query(
             c,
-            "SELECT h.id, h.class_id, c.name, h.date, h.subject, h.title, h.content, h.kind, h.tier,"
+            "SELECT h.id, h.class_id, c.name, h.date, h.subject, h.title, h.content, h.kind, "
+            "h.tier,"
             " h.minutes, h.teacher_id, u.name, h.marked_at, h.fb_count, h.fb_minutes,"
             " h.fb_unfinished, h.policy_version FROM homework h JOIN classes c ON c.id = h.class_id"
             " JOIN users u ON u.id = h.teacher_id"
@@ -536,7 +554,7 @@ json_t *hw_store_items(db_conn *c, const hw_items_q *q, int64_t limit, int64_t o
 }
 
 json_t *hw_store_unmarked(db_conn *c, int64_t school_id, const char *since, const char *until,
-                         int64_t limit, int64_t offset)
+                          int64_t limit, int64_t offset)
 {
     int64_t total = 0;
     json_t *items = items_json(db_query(
@@ -626,8 +644,8 @@ static void audit(const hw_actor *by, const char *action, int64_t id, const char
         by->audit(by->ctx, action, id, detail);
 }
 
-verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in,
-                         const hw_actor *by, hw_published *out)
+verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in, const hw_actor *by,
+                         hw_published *out)
 {
     const hw_class *cl = in->cl;
     const hw_period *p = in->p;
@@ -642,7 +660,10 @@ verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in,
         rc = hw_store_use(c, cl->id, p->from, p->to, in->date, in->subject, 0, &use);
     if (rc != DB_ROW)
         return undo(c, !own, verdict_db(rc));
-    hw_request q = {.grade = cl->grade, .day = p->day, .kind = in->kind, .minutes = in->minutes,
+    hw_request q = {.grade = cl->grade,
+                    .day = p->day,
+                    .kind = in->kind,
+                    .minutes = in->minutes,
                     .written_minutes = use.written_minutes,
                     .written_subjects = use.written_subjects,
                     .subject_is_new = !use.subject_seen};
@@ -664,13 +685,15 @@ verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in,
                       "$19,$20) RETURNING id",
                       cl->district_id, cl->school_id, cl->id, cl->grade, in->date,
                       homework_day_kinds[p->day], in->subject, in->title, in->content,
-                      homework_kinds[in->kind], homework_tiers[in->tier], in->minutes,
-                      by->user_id, limit, p->cap.rule, policy_version(pol), in->fb_count,
-                      in->fb_minutes, in->fb_unfinished, at);
+                      homework_kinds[in->kind], homework_tiers[in->tier], in->minutes, by->user_id,
+                      limit, p->cap.rule, policy_version(pol), in->fb_count, in->fb_minutes,
+                      in->fb_unfinished, at);
     if (rc == DB_DONE)
         rc = day_refresh(c, cl, in->date, limit);
     if (rc == DB_DONE) {
-        hw_item it = {.kind = in->kind, .minutes = in->minutes, .fb_count = in->fb_count,
+        hw_item it = {.kind = in->kind,
+                      .minutes = in->minutes,
+                      .fb_count = in->fb_count,
                       .fb_minutes = in->fb_minutes};
         subject_delta d = item_delta(&it, 1);
         rc = subject_add(c, cl, in->date, in->subject, &d);
@@ -758,23 +781,24 @@ verdict homework_feedback(db_conn *c, const hw_item *seen, const hw_class *cl,
     rc = rc == DB_ROW || rc == DB_DONE ? DB_DONE : rc;
     int64_t now = now_unix();
     if (rc == DB_DONE)
-        rc = db_run(c,
-                    "INSERT INTO homework_feedback (homework_id, student_id, user_id, minutes_spent,"
-                    " completed, bedtime, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$7)"
-                    " ON CONFLICT (homework_id, student_id) DO UPDATE SET user_id = $3,"
-                    " minutes_spent = $4, completed = $5, bedtime = $6, updated_at = $7",
-                    it.id, in->student_id, by->user_id, in->minutes_spent, in->completed,
-                    in->bedtime, now);
+        rc = db_run(
+            c,
+            "INSERT INTO homework_feedback (homework_id, student_id, user_id, minutes_spent,"
+            " completed, bedtime, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$7)"
+            " ON CONFLICT (homework_id, student_id) DO UPDATE SET user_id = $3,"
+            " minutes_spent = $4, completed = $5, bedtime = $6, updated_at = $7",
+            it.id, in->student_id, by->user_id, in->minutes_spent, in->completed, in->bedtime, now);
     if (rc == DB_DONE)
         rc = db_run(c,
                     "UPDATE homework SET fb_count = fb_count + $1, fb_minutes = fb_minutes + $2,"
                     " fb_unfinished = fb_unfinished + $3 WHERE id = $4",
-                    1 - had, in->minutes_spent - old_spent, (int64_t)!in->completed - old_unfinished,
-                    it.id);
+                    1 - had, in->minutes_spent - old_spent,
+                    (int64_t)!in->completed - old_unfinished, it.id);
     if (rc == DB_DONE)
         rc = day_refresh(c, cl, it.date, KEEP_LIMIT);
     if (rc == DB_DONE) {
-        subject_delta d = {.fb_count = 1 - had, .fb_minutes = in->minutes_spent - old_spent,
+        subject_delta d = {.fb_count = 1 - had,
+                           .fb_minutes = in->minutes_spent - old_spent,
                            .fb_estimate = had ? 0 : it.minutes};
         rc = subject_add(c, cl, it.date, it.subject, &d);
     }
@@ -817,14 +841,18 @@ verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, cons
         return undo(c, false, rc == DB_DONE ? verdict_err(SJ_ERR_NOT_FOUND, NULL) : verdict_db(rc));
     if (old.withdrawn || strcmp(old.date, seen->date) != 0 || old.minutes != seen->minutes)
         /* changed meanwhile: the leader decided on what they saw */
-        return undo(c, false, verdict_err(old.withdrawn ? SJ_ERR_NOT_FOUND : SJ_ERR_CONFLICT, NULL));
+        return undo(c, false,
+                    verdict_err(old.withdrawn ? SJ_ERR_NOT_FOUND : SJ_ERR_CONFLICT, NULL));
     if (moved) {
         hw_use use;
         rc = hw_store_use(c, old.class_id, p->from, p->to, new_date, old.subject, old.id, &use);
         if (rc != DB_ROW)
             return undo(c, false, verdict_db(rc));
-        hw_request q = {.grade = cl->grade, .day = p->day, .kind = old.kind,
-                        .minutes = new_minutes, .written_minutes = use.written_minutes,
+        hw_request q = {.grade = cl->grade,
+                        .day = p->day,
+                        .kind = old.kind,
+                        .minutes = new_minutes,
+                        .written_minutes = use.written_minutes,
                         .written_subjects = use.written_subjects,
                         .subject_is_new = !use.subject_seen};
         verdict v = homework_check(pol, &q);
@@ -858,12 +886,13 @@ verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, cons
         rc = subject_add(c, cl, new_date, old.subject, &plus);
     }
     if (rc == DB_DONE)
-        rc = db_insert_id(c, &out->change_id,
-                          "INSERT INTO homework_changes (homework_id, teacher_id, by_user, from_date,"
-                          " to_date, from_minutes, to_minutes, reason, policy_version, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-                          old.id, old.teacher_id, by->user_id, old.date, new_date, old.minutes,
-                          new_minutes, reason, policy_version(pol), now_unix());
+        rc = db_insert_id(
+            c, &out->change_id,
+            "INSERT INTO homework_changes (homework_id, teacher_id, by_user, from_date,"
+            " to_date, from_minutes, to_minutes, reason, policy_version, created_at)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
+            old.id, old.teacher_id, by->user_id, old.date, new_date, old.minutes, new_minutes,
+            reason, policy_version(pol), now_unix());
     hw_use after;
     if (rc == DB_DONE)
         rc = hw_store_use(c, old.class_id, p->from, p->to, new_date, NULL, 0, &after);

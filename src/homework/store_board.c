@@ -59,19 +59,20 @@ int hw_store_board(db_conn *c, arena *a, const policy *pol, int64_t class_id, co
     hw_day_head h;
     hw_day_head_init(&h, date);
     snprintf(b->date, sizeof b->date, "%s", date);
-    db_stmt *s = db_query(c,
-                          "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
-                          " t.first_day, t.last_day, d.kind,"
-                          " h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes, u.name,"
-                          " h.marked_at"
-                          " FROM classes c"
-                          " LEFT JOIN terms t ON t.district_id = c.district_id AND t.term = $2"
-                          " LEFT JOIN calendar_days d ON d.district_id = c.district_id AND d.date = $3"
-                          " LEFT JOIN homework h ON h.class_id = c.id AND h.date = $3"
-                          "  AND h.withdrawn_at IS NULL"
-                          " LEFT JOIN users u ON u.id = h.teacher_id"
-                          " WHERE c.id = $1 ORDER BY h.id",
-                          class_id, h.term, date);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
+                 " t.first_day, t.last_day, d.kind,"
+                 " h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes, u.name,"
+                 " h.marked_at"
+                 " FROM classes c"
+                 " LEFT JOIN terms t ON t.district_id = c.district_id AND t.term = $2"
+                 " LEFT JOIN calendar_days d ON d.district_id = c.district_id AND d.date = $3"
+                 " LEFT JOIN homework h ON h.class_id = c.id AND h.date = $3"
+                 "  AND h.withdrawn_at IS NULL"
+                 " LEFT JOIN users u ON u.id = h.teacher_id"
+                 " WHERE c.id = $1 ORDER BY h.id",
+                 class_id, h.term, date);
     if (!s)
         return DB_ERROR;
     bool found = false;

@@ -126,10 +126,9 @@ static json_t *school_row(db_stmt *s, void *ctx)
     int64_t classes = db_next_int64(&row);
     sums_row(&row, &d);
     int64_t over = db_next_int64(&row), rover = db_next_int64(&row);
-    json_t *o = json_pack("{s:I,s:s,s:I,s:I,s:I}", "school_id", id, "school_name", name,
-                          "classes", (json_int_t)classes, "classes_within",
-                          (json_int_t)(classes - over), "classes_reported_over",
-                          (json_int_t)rover);
+    json_t *o = json_pack("{s:I,s:s,s:I,s:I,s:I}", "school_id", id, "school_name", name, "classes",
+                          (json_int_t)classes, "classes_within", (json_int_t)(classes - over),
+                          "classes_reported_over", (json_int_t)rover);
     json_object_set_new(o, "share_within", hw_share_json(classes - over, classes));
     sums_set(o, &d);
     return o;
@@ -211,10 +210,10 @@ static json_t *subject_row(db_stmt *s, void *ctx)
             fbm = db_next_int64(&row), fbe = db_next_int64(&row);
     if (items == 0)
         return NULL; /* every item of the subject in the range was withdrawn */
-    json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "subject", subject, "items",
-                          (json_int_t)items, "written_items", (json_int_t)witems,
-                          "written_minutes", (json_int_t)wmin, "minutes", (json_int_t)minutes,
-                          "reports", (json_int_t)fbc);
+    json_t *o =
+        json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "subject", subject, "items", (json_int_t)items,
+                  "written_items", (json_int_t)witems, "written_minutes", (json_int_t)wmin,
+                  "minutes", (json_int_t)minutes, "reports", (json_int_t)fbc);
     json_object_set_new(o, "avg_estimated_minutes", hw_mean_json(minutes, items));
     json_object_set_new(o, "avg_reported_minutes", hw_mean_json(fbm, fbc));
     json_object_set_new(o, "avg_estimate_of_reported", hw_mean_json(fbe, fbc));
@@ -251,15 +250,14 @@ static json_t *by_subject(db_conn *c, const hw_scope *sc)
 static int class_counts(db_conn *c, const hw_scope *sc, int64_t *classes, int64_t *over,
                         int64_t *rover)
 {
-    int rc = sc->school_id
-                 ? db_query_int64(c, classes,
-                                  "SELECT COUNT(*) FROM classes WHERE school_id = $1"
-                                  " AND ($2 = 0 OR grade = $2)",
-                                  sc->school_id, sc->grade)
-                 : db_query_int64(c, classes,
-                                  "SELECT COUNT(*) FROM classes WHERE district_id = $1"
-                                  " AND ($2 = 0 OR grade = $2)",
-                                  sc->district_id, sc->grade);
+    int rc = sc->school_id ? db_query_int64(c, classes,
+                                            "SELECT COUNT(*) FROM classes WHERE school_id = $1"
+                                            " AND ($2 = 0 OR grade = $2)",
+                                            sc->school_id, sc->grade)
+                           : db_query_int64(c, classes,
+                                            "SELECT COUNT(*) FROM classes WHERE district_id = $1"
+                                            " AND ($2 = 0 OR grade = $2)",
+                                            sc->district_id, sc->grade);
     /* the partial indexes on over_cap = 1 and reported_over_cap = 1 keep these small; a
      * school's rows are a subset of its district's */
     if (rc == DB_ROW)
@@ -279,8 +277,8 @@ static int class_counts(db_conn *c, const hw_scope *sc, int64_t *classes, int64_
     return rc;
 }
 
-int hw_store_report(db_conn *c, const hw_scope *sc, bool per_class, int64_t limit,
-                    int64_t offset, json_t **out)
+int hw_store_report(db_conn *c, const hw_scope *sc, bool per_class, int64_t limit, int64_t offset,
+                    json_t **out)
 {
     int64_t classes = 0, over = 0, rover = 0, total_rows = 0;
     day_sums t;
@@ -300,7 +298,8 @@ int hw_store_report(db_conn *c, const hw_scope *sc, bool per_class, int64_t limi
         limit = total_rows + 1;
         offset = 0;
     }
-    json_t *items = per_class ? class_rows(c, sc, limit, offset) : school_rows(c, sc, limit, offset);
+    json_t *items =
+        per_class ? class_rows(c, sc, limit, offset) : school_rows(c, sc, limit, offset);
     json_t *grades = by_grade(c, sc, &t);
     json_t *subjects = by_subject(c, sc);
     if (!items || !grades || !subjects) {
@@ -309,9 +308,9 @@ int hw_store_report(db_conn *c, const hw_scope *sc, bool per_class, int64_t limi
         json_decref(subjects);
         return DB_ERROR;
     }
-    json_t *totals = json_pack("{s:I,s:I,s:I}", "classes", (json_int_t)classes, "classes_within",
-                               (json_int_t)(classes - over), "classes_reported_over",
-                               (json_int_t)rover);
+    json_t *totals =
+        json_pack("{s:I,s:I,s:I}", "classes", (json_int_t)classes, "classes_within",
+                  (json_int_t)(classes - over), "classes_reported_over", (json_int_t)rover);
     json_object_set_new(totals, "share_within", hw_share_json(classes - over, classes));
     sums_set(totals, &t);
     json_t *o = list_json(items, total_rows);
@@ -338,35 +337,36 @@ static json_t *analysis_class_row(db_stmt *s, void *ctx)
     json_int_t grade = db_next_int64(&row), hidden = db_next_int64(&row),
                reported = db_next_int64(&row);
     return json_pack("{s:I,s:s,s:I,s:I,s:I,s:b}", "class_id", id, "class_name", name, "grade",
-                     grade, "reported_days", reported, "days_reported_over_estimate_within",
-                     hidden, "flagged", hidden > 0);
+                     grade, "reported_days", reported, "days_reported_over_estimate_within", hidden,
+                     "flagged", hidden > 0);
 }
 
 json_t *hw_store_analysis_classes(db_conn *c, const hw_scope *sc)
 {
-    return rows_array(
-        db_query(c,
-                 "SELECT c.id, c.name, c.grade,"
-                 " COALESCE(SUM(CASE WHEN d.reported_over_cap = 1 AND d.over_cap = 0 THEN 1 ELSE 0 END), 0),"
-                 " COALESCE(SUM(d.reported), 0)"
-                 " FROM classes c LEFT JOIN homework_days d ON d.class_id = c.id"
-                 " AND d.date >= $2 AND d.date <= $3"
-                 " WHERE c.school_id = $1 AND ($4 = 0 OR c.grade = $4)"
-                 " GROUP BY c.id, c.name, c.grade ORDER BY c.grade, c.name, c.id",
-                 sc->school_id, sc->from, sc->to, sc->grade),
-        analysis_class_row, NULL);
+    return rows_array(db_query(c,
+                               "SELECT c.id, c.name, c.grade,"
+                               " COALESCE(SUM(CASE WHEN d.reported_over_cap = 1 AND d.over_cap = 0 "
+                               "THEN 1 ELSE 0 END), 0),"
+                               " COALESCE(SUM(d.reported), 0)"
+                               " FROM classes c LEFT JOIN homework_days d ON d.class_id = c.id"
+                               " AND d.date >= $2 AND d.date <= $3"
+                               " WHERE c.school_id = $1 AND ($4 = 0 OR c.grade = $4)"
+                               " GROUP BY c.id, c.name, c.grade ORDER BY c.grade, c.name, c.id",
+                               sc->school_id, sc->from, sc->to, sc->grade),
+                      analysis_class_row, NULL);
 }
 
 int hw_store_reported_items(db_conn *c, const hw_scope *sc,
                             void (*each)(void *ctx, const hw_reported_item *x), void *ctx)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT h.teacher_id, u.name, h.subject, h.minutes, h.fb_count, h.fb_minutes"
-                          " FROM homework h JOIN users u ON u.id = h.teacher_id"
-                          " WHERE h.class_id IN (SELECT c.id FROM classes c WHERE c.school_id = $1"
-                          "  AND ($4 = 0 OR c.grade = $4)) AND h.date >= $2 AND h.date <= $3"
-                          " AND h.withdrawn_at IS NULL AND h.fb_count > 0",
-                          sc->school_id, sc->from, sc->to, sc->grade);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT h.teacher_id, u.name, h.subject, h.minutes, h.fb_count, h.fb_minutes"
+                 " FROM homework h JOIN users u ON u.id = h.teacher_id"
+                 " WHERE h.class_id IN (SELECT c.id FROM classes c WHERE c.school_id = $1"
+                 "  AND ($4 = 0 OR c.grade = $4)) AND h.date >= $2 AND h.date <= $3"
+                 " AND h.withdrawn_at IS NULL AND h.fb_count > 0",
+                 sc->school_id, sc->from, sc->to, sc->grade);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -410,12 +410,11 @@ json_t *hw_store_matrix(db_conn *c, int64_t school_id, int grade, const char dat
             cur = cid;
             cells = json_array();
             for (int i = 0; i < 7; i++)
-                json_array_append_new(cells, json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:n}", "date",
-                                                       dates[i], "items", 0, "written_minutes", 0,
-                                                       "subjects", 0, "limit_minutes", limits[i],
-                                                       "status",
-                                                       homework_cell_status(0, 0, limits[i]),
-                                                       "reported_minutes"));
+                json_array_append_new(
+                    cells,
+                    json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:n}", "date", dates[i], "items", 0,
+                              "written_minutes", 0, "subjects", 0, "limit_minutes", limits[i],
+                              "status", homework_cell_status(0, 0, limits[i]), "reported_minutes"));
             json_array_append_new(classes, json_pack("{s:I,s:s,s:o}", "class_id", (json_int_t)cid,
                                                      "name", name, "cells", cells));
         }

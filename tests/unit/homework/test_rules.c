@@ -36,7 +36,10 @@ static policy *district(const char *rules_json)
     return p;
 }
 
-static bool ok(verdict v) { return verdict_is_ok(&v); }
+static bool ok(verdict v)
+{
+    return verdict_is_ok(&v);
+}
 static int64_t num(const verdict *v, const char *key)
 {
     const verdict_arg *a = verdict_get(v, key);
@@ -53,8 +56,13 @@ static const char *str(const verdict *v, const char *key)
 
 static verdict check(const policy *p, int grade, day_kind day, hw_kind kind, int used, int minutes)
 {
-    hw_request q = {.grade = grade, .day = day, .kind = kind, .minutes = minutes,
-                    .written_minutes = used, .written_subjects = 0, .subject_is_new = true};
+    hw_request q = {.grade = grade,
+                    .day = day,
+                    .kind = kind,
+                    .minutes = minutes,
+                    .written_minutes = used,
+                    .written_subjects = 0,
+                    .subject_is_new = true};
     return homework_check(p, &q);
 }
 
@@ -116,9 +124,10 @@ static void test_homework_cap__weekend_holiday_default_weekday_cap(void **state)
 static void test_homework_cap__weekend_holiday_district_numbers(void **state)
 {
     (void)state;
-    policy *p = district("{\"HW-4\": {\"weekend_day_same_as_weekday\": false,"
-                         " \"weekend_minutes_grades_3_6\": 30, \"weekend_minutes_grades_7_9\": 45,"
-                         " \"holiday_minutes_grades_3_6\": 20, \"holiday_minutes_grades_7_9\": 0}}");
+    policy *p =
+        district("{\"HW-4\": {\"weekend_day_same_as_weekday\": false,"
+                 " \"weekend_minutes_grades_3_6\": 30, \"weekend_minutes_grades_7_9\": 45,"
+                 " \"holiday_minutes_grades_3_6\": 20, \"holiday_minutes_grades_7_9\": 0}}");
     assert_int_equal(homework_cap(p, 5, DAY_WEEKEND).limit_minutes, 30);
     assert_int_equal(homework_cap(p, 9, DAY_WEEKEND).limit_minutes, 45);
     assert_int_equal(homework_cap(p, 3, DAY_HOLIDAY).limit_minutes, 20);
@@ -234,7 +243,8 @@ static void test_homework_check__grade_2_written_refused_oral_accepted(void **st
     assert_string_equal(v.code, "written_homework_not_allowed");
     assert_string_equal(v.rule, "HW-1");
     assert_int_equal(num(&v, "limit_minutes"), 0);
-    assert_string_equal(check(p, 1, DAY_SCHOOL, HW_WRITTEN, 0, 5).code, "written_homework_not_allowed");
+    assert_string_equal(check(p, 1, DAY_SCHOOL, HW_WRITTEN, 0, 5).code,
+                        "written_homework_not_allowed");
     assert_true(ok(check(p, 2, DAY_SCHOOL, HW_ORAL, 0, 15)));
     assert_true(ok(check(p, 2, DAY_SCHOOL, HW_READING, 0, 30)));
     assert_true(ok(check(p, 1, DAY_WEEKEND, HW_PRACTICAL, 0, 30)));
@@ -272,7 +282,8 @@ static void test_homework_check__vacation(void **state)
     assert_string_equal(v.msg, "HW-4.vacation");
     assert_int_equal(num(&v, "limit_minutes"), 600);
     /* grades 1-2 stay under HW-1 in a vacation too */
-    assert_string_equal(check(p, 2, DAY_VACATION, HW_WRITTEN, 0, 10).code, "written_homework_not_allowed");
+    assert_string_equal(check(p, 2, DAY_VACATION, HW_WRITTEN, 0, 10).code,
+                        "written_homework_not_allowed");
     policy_free(p);
 }
 
@@ -280,8 +291,13 @@ static void test_homework_check__subjects_off_by_default(void **state)
 {
     (void)state;
     policy *p = national();
-    hw_request q = {.grade = 4, .day = DAY_SCHOOL, .kind = HW_WRITTEN, .minutes = 5,
-                    .written_minutes = 40, .written_subjects = 5, .subject_is_new = true};
+    hw_request q = {.grade = 4,
+                    .day = DAY_SCHOOL,
+                    .kind = HW_WRITTEN,
+                    .minutes = 5,
+                    .written_minutes = 40,
+                    .written_subjects = 5,
+                    .subject_is_new = true};
     assert_true(ok(homework_check(p, &q)));
     policy_free(p);
 }
@@ -290,18 +306,23 @@ static void test_homework_check__subjects_hw11(void **state)
 {
     (void)state;
     policy *p = district("{\"HW-11\": {\"enabled\": true}}");
-    hw_request q = {.grade = 4, .day = DAY_SCHOOL, .kind = HW_WRITTEN, .minutes = 5,
-                    .written_minutes = 30, .written_subjects = 2, .subject_is_new = true};
-    assert_true(ok(homework_check(p, &q)));     /* third subject: at the limit */
+    hw_request q = {.grade = 4,
+                    .day = DAY_SCHOOL,
+                    .kind = HW_WRITTEN,
+                    .minutes = 5,
+                    .written_minutes = 30,
+                    .written_subjects = 2,
+                    .subject_is_new = true};
+    assert_true(ok(homework_check(p, &q))); /* third subject: at the limit */
     q.written_subjects = 3;
-    verdict v = homework_check(p, &q);                     /* fourth subject: over */
+    verdict v = homework_check(p, &q); /* fourth subject: over */
     assert_string_equal(v.code, "too_many_subjects");
     assert_string_equal(v.rule, "HW-11");
     assert_int_equal(num(&v, "limit_subjects"), 3);
     assert_int_equal(num(&v, "subjects"), 4);
-    q.subject_is_new = false;                                 /* a subject already there */
+    q.subject_is_new = false; /* a subject already there */
     assert_true(ok(homework_check(p, &q)));
-    q.grade = 8;                                              /* junior: 4 */
+    q.grade = 8; /* junior: 4 */
     q.subject_is_new = true;
     assert_true(ok(homework_check(p, &q)));
     q.written_subjects = 4;
@@ -328,7 +349,8 @@ static void test_homework_check__refusal_words(void **state)
                         "超出四年级每日书面作业 60 分钟上限(HW-2):当天已布置 40 分钟,本次 30 分钟");
     assert_non_null(strstr(verdict_message(&v, 1, out, sizeof out), "60-minute daily cap"));
     v = check(p, 5, DAY_WEEKEND, HW_WRITTEN, 50, 20);
-    assert_non_null(strstr(verdict_message(&v, 0, out, sizeof out), "超出五年级周末每日书面作业 60 分钟上限(HW-4)"));
+    assert_non_null(strstr(verdict_message(&v, 0, out, sizeof out),
+                           "超出五年级周末每日书面作业 60 分钟上限(HW-4)"));
     v = check(p, 2, DAY_SCHOOL, HW_WRITTEN, 0, 10);
     assert_string_equal(verdict_message(&v, 0, out, sizeof out),
                         "二年级不布置书面家庭作业(HW-1),可布置口头、阅读或实践作业");
@@ -403,8 +425,8 @@ static void test_homework_reported_minutes__mean_rounded(void **state)
     (void)state;
     assert_int_equal(homework_reported_minutes(20, 0, 0), 20);
     assert_int_equal(homework_reported_minutes(20, 1, 25), 25);
-    assert_int_equal(homework_reported_minutes(20, 2, 51), 26);  /* 25.5 rounds up */
-    assert_int_equal(homework_reported_minutes(20, 3, 76), 25);  /* 25.33 */
+    assert_int_equal(homework_reported_minutes(20, 2, 51), 26); /* 25.5 rounds up */
+    assert_int_equal(homework_reported_minutes(20, 3, 76), 25); /* 25.33 */
     assert_int_equal(homework_reported_minutes(20, 2, 0), 0);
 }
 
@@ -413,12 +435,12 @@ static void test_homework_cell_status__thresholds(void **state)
     (void)state;
     assert_string_equal(homework_cell_status(0, 0, 60), "none");
     assert_string_equal(homework_cell_status(2, 47, 60), "ok");
-    assert_string_equal(homework_cell_status(2, 48, 60), "near");  /* 80% */
+    assert_string_equal(homework_cell_status(2, 48, 60), "near"); /* 80% */
     assert_string_equal(homework_cell_status(3, 60, 60), "near");
     assert_string_equal(homework_cell_status(3, 61, 60), "over");
-    assert_string_equal(homework_cell_status(1, 0, 60), "ok");      /* reading only */
-    assert_string_equal(homework_cell_status(1, 10, 0), "over");    /* grades 1-2 */
-    assert_string_equal(homework_cell_status(1, 500, -1), "ok");    /* vacation */
+    assert_string_equal(homework_cell_status(1, 0, 60), "ok");   /* reading only */
+    assert_string_equal(homework_cell_status(1, 10, 0), "over"); /* grades 1-2 */
+    assert_string_equal(homework_cell_status(1, 500, -1), "ok"); /* vacation */
 }
 
 static void test_homework_estimates_short__ratio_and_minimum(void **state)
@@ -426,7 +448,7 @@ static void test_homework_estimates_short__ratio_and_minimum(void **state)
     (void)state;
     assert_true(homework_estimates_short(100, 125, 5, 125, 5));
     assert_false(homework_estimates_short(100, 124, 5, 125, 5));
-    assert_false(homework_estimates_short(100, 200, 4, 125, 5));   /* too few items */
+    assert_false(homework_estimates_short(100, 200, 4, 125, 5)); /* too few items */
     assert_false(homework_estimates_short(0, 200, 9, 125, 5));
 }
 
@@ -445,14 +467,18 @@ static void test_homework_day_kind__vacation_before_holiday(void **state)
     cal_day d = calendar_classify("2027-02-06", "2027-02-20", "2027-07-10", "holiday");
     assert_int_equal(homework_day_kind(d), DAY_VACATION);
     /* inside the term the calendar's order holds: holiday, make-up school day, weekend */
-    assert_int_equal(homework_day_kind(calendar_classify("2026-10-01", "2026-09-01", "2027-01-20", "holiday")),
-                     DAY_HOLIDAY);
-    assert_int_equal(homework_day_kind(calendar_classify("2026-10-11", "2026-09-01", "2027-01-20", "workday")),
-                     DAY_SCHOOL);
-    assert_int_equal(homework_day_kind(calendar_classify("2026-10-10", "2026-09-01", "2027-01-20", "")),
-                     DAY_WEEKEND);
-    assert_int_equal(homework_day_kind(calendar_classify("2026-08-31", "2026-09-01", "2027-01-20", "")),
-                     DAY_VACATION);
+    assert_int_equal(
+        homework_day_kind(calendar_classify("2026-10-01", "2026-09-01", "2027-01-20", "holiday")),
+        DAY_HOLIDAY);
+    assert_int_equal(
+        homework_day_kind(calendar_classify("2026-10-11", "2026-09-01", "2027-01-20", "workday")),
+        DAY_SCHOOL);
+    assert_int_equal(
+        homework_day_kind(calendar_classify("2026-10-10", "2026-09-01", "2027-01-20", "")),
+        DAY_WEEKEND);
+    assert_int_equal(
+        homework_day_kind(calendar_classify("2026-08-31", "2026-09-01", "2027-01-20", "")),
+        DAY_VACATION);
 }
 
 int main(void)
