@@ -2,7 +2,7 @@
  * demo.c: the homework of the demo district (`shuangjian demo`), so the class board, the grade
  * matrix, the family's page and the district's reports and dashboard have something to show.
  *
- * API: homework_demo_fill (homework.h), called by core/demo.c inside its one write transaction
+ * API: homework_demo_fill (demo.h), called by src/app/demo.c inside its one write transaction
  * after the people are written.
  *
  * What it writes, for every class of grades 1-9:
@@ -12,8 +12,8 @@
  *     by the teacher of that subject; weekends, holidays and vacation days are left out, by the
  *     module's own period logic (hw_store_period), make-up workdays count as school days;
  *   - written items within the grade's cap (grades 1-2: only oral, reading and practical work,
- *     HW-1), every item checked with homework_check before it is written, as the publish path
- *     does; the cap, its rule, the day kind and the policy version are stored with the item;
+ *     HW-1), chosen with homework_check so that they fit, then published through
+ *     homework_publish, which checks them again as it does for the API;
  *   - now and then an optional-tier item (HW-7), past items mostly marked (HW-8);
  *   - family feedback on past days from a few guardians per class (parent1 always among them):
  *     times around the estimates, some longer, and one "未完成,已按时睡觉" (HW-10) from parent1;
@@ -24,18 +24,19 @@
  *     whatever kind of day they are (a weekend has HW-4's cap; a vacation day only unwritten
  *     work).
  *
- * The roll-ups stay equal to the items (migrations/0100, 0103): each item row is written with
- * its feedback sums and marking already in it, then its feedback rows; hw_store_day_refresh
- * recomputes each class-day once its items are in and carries it into homework_school_days;
- * homework_subject_totals receives, through hw_store_subject_add, the deltas summed per day,
- * grade and subject (additive, so one call per key equals one call per item). The class-day
- * locks are not taken: the demo writes a new database in one transaction that nobody else sees,
- * and at city scale 150,000 advisory locks would overflow PostgreSQL's lock table.
+ * Every item goes through homework_publish (store.c), the function POST /api/v1/homework calls:
+ * the same check, the same INSERT, the same roll-ups (migrations/0100, 0103), in the demo's
+ * transaction (caller_tx: no begin, lock or commit of its own; the demo writes a new database
+ * that nobody else sees, and at city scale 150,000 advisory locks would overflow PostgreSQL's
+ * lock table). Its marking goes through homework_mark. The families' reports are the one bulk
+ * path left: their sums go into the item as it is published (so its roll-ups count them), and
+ * their rows follow FB_BATCH to an INSERT, because homework_feedback takes nine statements a
+ * report: some 780,000 at district scale against 1,350 batches (counted, not run; what
+ * publishing item by item costs against the bulk insert it replaced is measured in
+ * bench/README.md, "Homework in the one shape").
  *
  * Numbers come from the module's own seeded stream (demo_stream), one per class, so two runs on
- * the same day write the same items. Statements are prepared once and reused: a class-day's items
- * go in one INSERT (their ids come back with their created_at, a minute apart), the feedback in
- * batches of FB_BATCH rows.
+ * the same day write the same items.
  */
 #include <stdio.h>
 #include <stdlib.h>
