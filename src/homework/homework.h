@@ -5,8 +5,9 @@
  *
  * The module's parts:
  *   rules.c        pure: policy and numbers in, verdict out; unit-tested alone;
- *   store.c        the items' SQL: the reads homework_int.h declares and every write below,
- *                  each one homework_<action>() that owns its transaction and returns a verdict;
+ *   store.c        the items' SQL: classes, items, periods, and every write below, each one
+ *                  homework_<action>() that owns its transaction and returns a verdict;
+ *   store_lists.c  the item lists (one item, a class's or teacher's, unmarked, changes);
  *   store_board.c  the class board's one statement, read into a hw_board;
  *   store_report.c the reports' and the grade matrix's statements;
  *   api.c, board.c, report.c  the handlers: parse, authorise, call the store, reply;

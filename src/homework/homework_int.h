@@ -1,7 +1,7 @@
 /*
- * homework_int.h: what the store (store.c, store_board.c, store_report.c) gives the handlers
- * (api.c, board.c, report.c) inside the homework module; other modules include homework.h,
- * where the writes are.
+ * homework_int.h: what the store (store.c, store_lists.c, store_board.c, store_report.c) gives
+ * the handlers (api.c, board.c, report.c) inside the homework module; other modules include
+ * homework.h, where the writes are.
  *
  * Every function here reads: on the caller's connection, inside no transaction of its own, and
  * none writes. Pages are {"items","total"} values, NULL on a store error; int results are
@@ -34,6 +34,22 @@ typedef struct {
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
                  const char *subject, int64_t except_id, hw_use *out); /* DB_ROW or error */
 
+/* For the store's own files (store.c, store_board.c): a date's term, that term's bounds and the
+ * date's calendar_days row ("holiday", "workday" or ""), as one statement selects them. */
+typedef struct {
+    char date[11], term[16], first[11], last[11], kind[16];
+} hw_day_head;
+void hw_day_head_init(hw_day_head *h, const char *date); /* date and term set */
+/* Reads first_day, last_day (the term's defaults when the district entered none), kind. */
+void hw_day_head_row(db_row *row, hw_day_head *h);
+void hw_class_row(db_row *row, hw_class *cl); /* id, district_id, school_id, grade, name */
+/* The period of h->date for a grade: the calendar's facts (calendar_classify) weighed by HW-4's
+ * precedence (homework_day_kind); a vacation date asks for the neighbouring term's bounds. */
+int hw_store_period_of(db_conn *c, const policy *pol, int64_t district_id, int grade,
+                       const hw_day_head *h, hw_period *out); /* DB_ROW or error */
+
+/* ---------- store_lists.c: the item lists ---------- */
+
 /* One item as the API shows it (class and teacher names, feedback summary); NULL on a store
  * error or when there is no such item. */
 json_t *hw_store_item_json(db_conn *c, int64_t id);
@@ -53,20 +69,6 @@ json_t *hw_store_unmarked(db_conn *c, int64_t school_id, const char *since, cons
 /* A teacher's items moved or shortened by a grade leader, newest first. */
 json_t *hw_store_changes(db_conn *c, int64_t teacher_id, bool unread_only, int64_t limit,
                          int64_t offset);
-
-/* For the store's own files (store.c, store_board.c): a date's term, that term's bounds and the
- * date's calendar_days row ("holiday", "workday" or ""), as one statement selects them. */
-typedef struct {
-    char date[11], term[16], first[11], last[11], kind[16];
-} hw_day_head;
-void hw_day_head_init(hw_day_head *h, const char *date); /* date and term set */
-/* Reads first_day, last_day (the term's defaults when the district entered none), kind. */
-void hw_day_head_row(db_row *row, hw_day_head *h);
-void hw_class_row(db_row *row, hw_class *cl); /* id, district_id, school_id, grade, name */
-/* The period of h->date for a grade: the calendar's facts (calendar_classify) weighed by HW-4's
- * precedence (homework_day_kind); a vacation date asks for the neighbouring term's bounds. */
-int hw_store_period_of(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                       const hw_day_head *h, hw_period *out); /* DB_ROW or error */
 
 /* ---------- store_board.c: the class board (作业公示) ---------- */
 
