@@ -44,6 +44,47 @@ static msg table[] = {
      "A make-up workday must fall inside a term"},
 
     /* ---------- homework (HW-*) ---------- */
+    {"HW-1", "{grade:grade}不布置书面家庭作业(HW-1),可布置口头、阅读或实践作业",
+     "No written homework in {grade:grade} (HW-1); oral, reading or practical work is allowed"},
+    {"HW-2", "超出{grade:grade}每日书面作业 {limit_minutes} 分钟上限(HW-2):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} (HW-2): "
+     "{written_minutes} set that day, {requested_minutes} requested"},
+    {"HW-3", "超出{grade:grade}每日书面作业 {limit_minutes} 分钟上限(HW-3):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} (HW-3): "
+     "{written_minutes} set that day, {requested_minutes} requested"},
+    {"HW-4.holiday", "超出{grade:grade}节假日每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} on a "
+     "holiday (HW-4): {written_minutes} set that day, {requested_minutes} requested"},
+    {"HW-4.vacation", "超出{grade:grade}假期书面作业总量 {limit_minutes} 分钟上限(HW-4):假期已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the vacation total of {limit_minutes} minutes of written homework for {grade:grade} "
+     "(HW-4): {written_minutes} set, {requested_minutes} requested"},
+    {"HW-4.vacation_none", "{date} 在假期中({period_from} 至 {period_to}),本区未设定假期书面作业总量,不能布置书面作业(HW-4)",
+     "{date} falls in the vacation ({period_from} to {period_to}) and the district has set no "
+     "vacation total for written homework (HW-4)"},
+    {"HW-4.weekend", "超出{grade:grade}周末每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} on a "
+     "weekend day (HW-4): {written_minutes} set that day, {requested_minutes} requested"},
+    {"HW-6", "不得给家长布置作业,不得要求家长检查、批改作业(HW-6)",
+     "Homework may not be assigned to parents, nor may parents be asked to check or mark it (HW-6)"},
+    {"HW-9", "不得布置需要使用手机或应用程序完成的作业(HW-9)",
+     "Homework may not be set through, or require, a phone or app (HW-9)"},
+    {"HW-11", "{grade:grade}每天至多 {limit_subjects} 个学科布置书面作业(HW-11),加上本学科将有 {subjects} 个学科",
+     "At most {limit_subjects} subjects with written homework a day in {grade:grade} (HW-11); "
+     "this one would make {subjects}"},
+    {"homework.adjust_longer", "只能缩短用时,不能延长", "Minutes can only be shortened"},
+    {"homework.adjust_nothing", "请给出新的日期或新的用时", "Give a new date or new minutes"},
+    {"homework.bedtime_completed", "已完成的作业不是“到就寝时间未完成”",
+     "A finished item was not stopped at bedtime"},
+    {"homework.date_far", "日期太远(至多一年以后)", "The date is too far ahead (at most a year)"},
+    {"homework.date_past", "不能为已经过去的日期布置作业",
+     "Homework cannot be set for a day that has passed"},
+    {"homework.feedback_early", "作业日期未到,还不能反馈用时", "The homework's day has not come yet"},
+    {"homework.mark_early", "作业日期未到,还不能批改", "The homework's day has not come yet"},
+    {"homework.not_guardian", "只有该学生的家长可以反馈", "Only this pupil's guardian may report"},
+    {"homework.not_in_class", "这份作业不是该学生所在班级的作业",
+     "This item is not homework of the pupil's class"},
+    {"homework.not_teaching", "你没有在该班任教这个学科,不能布置作业",
+     "You do not teach this subject in this class"},
 
     /* ---------- exams (EX-*) ---------- */
     {"EX-1", "一、二年级不进行纸笔考试(EX-1)", "No paper-and-pencil exams in grades 1-2 (EX-1)"},

@@ -1,17 +1,15 @@
 /*
- * board.c: the class board (作业公示, HW-5): the items of a class-day, their minutes and the
- * day's written total against its cap, as JSON for the web app and as a page for the wall.
+ * board.c: the class board's handlers (作业公示, HW-5): the items of a class-day, their minutes
+ * and the day's written total against its cap, as JSON for the web app and as a page for the
+ * wall.
  *
  * Entry points (routes in api.c): homework_h_get_board, homework_h_get_board_print,
  * homework_h_get_student_board; and the helpers api.c shares (hw_staff_of,
  * hw_class_day_or_reply, hw_query_date_or_reply, hw_student_class_or_reply).
  *
- * The board is what every family opens every evening, so it is built for speed: one statement
- * for the class, its day's calendar and the items together (hw_store_board_open; a guardian's
- * scope check adds one, a vacation date two), because on SQLite each statement outside a
- * transaction is a read transaction of its own, and under load beginning and ending one cost
- * more than the statement (bench/homework.md, part b). The answer is written straight into the
- * request's memory, keys as literals, instead of through a JSON tree.
+ * The board is what every family opens every evening, so it is built for speed: the store
+ * reads it in one statement (store_board.c says why), and the answer is written straight into
+ * the request's memory, keys as literals, instead of through a JSON tree.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,8 +50,7 @@ bool hw_query_date_or_reply(req *r, const char *key, const char *dflt, char out[
 
 bool hw_student_class_or_reply(req *r, int64_t student_id, int64_t *class_id)
 {
-    int rc = db_query_int64(r->db, class_id, "SELECT class_id FROM students WHERE id = $1",
-                            student_id);
+    int rc = hw_store_student_class(r->db, student_id, class_id);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
@@ -61,129 +58,21 @@ bool hw_student_class_or_reply(req *r, int64_t student_id, int64_t *class_id)
     return true;
 }
 
-/* ---------- the board in memory ---------- */
-
-typedef struct {
-    int64_t id;
-    const char *subject, *title, *content, *kind, *tier, *teacher_name;
-    int minutes;
-    bool written, marked;
-    bool has_feedback, completed, bedtime;
-    int64_t spent;
-} board_item;
-
-typedef struct {
-    const hw_class *cl;
-    const hw_period *p;
-    const char *date;
-    int64_t student_id;        /* > 0: the items carry that pupil's feedback */
-    board_item *items;
-    size_t n, cap;
-    int written;               /* the day's written minutes */
-    int vacation_written;      /* the vacation's, when the date is in one */
-} board;
-
-/* Adds the item in columns col.. of `s`: id, subject, title, content, kind, tier, minutes,
- * teacher name, marked_at, and for a pupil's board minutes_spent, completed, bedtime. */
-static void board_add_item(req *r, board *b, db_stmt *s, int col)
+/* The class board of the path's class on `date`; false after replying 404 or 500. */
+static bool board_or_reply(req *r, const char *date, hw_board *b)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 8;
-        board_item *more = req_alloc(r, cap * sizeof *more);
-        if (b->n)
-            memcpy(more, b->items, b->n * sizeof *more);
-        b->items = more;
-        b->cap = cap;
-    }
-    board_item *it = &b->items[b->n++];
-    memset(it, 0, sizeof *it);
-    it->id = db_col_int64(s, col);
-    it->subject = req_strdup(r, db_col_text(s, col + 1));
-    it->title = req_strdup(r, db_col_text(s, col + 2));
-    it->content = req_strdup(r, db_col_text(s, col + 3));
-    it->kind = req_strdup(r, db_col_text(s, col + 4));
-    it->tier = req_strdup(r, db_col_text(s, col + 5));
-    it->minutes = (int)db_col_int64(s, col + 6);
-    it->teacher_name = req_strdup(r, db_col_text(s, col + 7));
-    it->marked = !db_col_isnull(s, col + 8);
-    it->written = strcmp(it->kind, "written") == 0;
-    if (b->student_id > 0 && !db_col_isnull(s, col + 9)) {
-        it->has_feedback = true;
-        it->spent = db_col_int64(s, col + 9);
-        it->completed = db_col_int64(s, col + 10) != 0;
-        it->bedtime = db_col_int64(s, col + 11) != 0;
-    }
-    b->written += it->written ? it->minutes : 0;
-}
-
-/* A vacation's written minutes so far; false after replying 500. */
-static bool board_vacation_or_reply(req *r, board *b)
-{
-    if (b->p->day != DAY_VACATION)
-        return true;
-    hw_use use;
-    if (hw_store_use(r->db, b->cl->id, b->p->from, b->p->to, b->date, NULL, 0, &use) != DB_ROW) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        return false;
-    }
-    b->vacation_written = use.written_minutes;
-    return true;
-}
-
-/* The class board's class, period and items: one query (hw_store_board_open), two more for a
- * vacation date. Fills *cl and *p, which b points at; false after replying 404 or 500. */
-static bool board_day_or_reply(req *r, int64_t class_id, board *b, hw_class *cl, hw_period *p)
-{
-    hw_board_head h;
-    db_stmt *s = hw_store_board_open(r->db, class_id, b->date, &h);
-    if (!s) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        return false;
-    }
-    bool found = false;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (!found)
-            hw_store_board_head(s, cl, &h);
-        found = true;
-        if (!db_col_isnull(s, 8))
-            board_add_item(r, b, s, 8);
-    }
-    db_finalize(s);
-    if (rc != DB_DONE || !found) {
+    int rc = hw_store_board(r->db, r->arena, r->pol, r->params[0], date, b);
+    if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
     }
-    if (hw_store_board_period(r->db, r->pol, cl, &h, p) != DB_ROW) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        return false;
-    }
-    b->cl = cl;
-    b->p = p;
     return true;
 }
 
-/* A pupil's board: the items with that pupil's feedback (b->cl, b->p and b->student_id set);
- * false after replying 500. */
-static bool board_pupil_items_or_reply(req *r, board *b)
+/* A vacation's written minutes so far; false after replying 500. */
+static bool board_vacation_or_reply(req *r, hw_board *b)
 {
-    db_stmt *s = db_query(r->db,
-                          "SELECT h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes,"
-                          " u.name, h.marked_at, f.minutes_spent, f.completed, f.bedtime"
-                          " FROM homework h JOIN users u ON u.id = h.teacher_id"
-                          " LEFT JOIN homework_feedback f ON f.homework_id = h.id"
-                          " AND f.student_id = $3"
-                          " WHERE h.class_id = $1 AND h.date = $2 AND h.withdrawn_at IS NULL"
-                          " ORDER BY h.id", b->cl->id, b->date, b->student_id);
-    if (!s) {
-        reply_err(r, SJ_ERR_INTERNAL);
-        return false;
-    }
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW)
-        board_add_item(r, b, s, 0);
-    db_finalize(s);
-    if (rc != DB_DONE) {
+    if (hw_store_board_vacation(r->db, b) != DB_DONE) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
     }
@@ -214,7 +103,10 @@ static void put(out *o, const char *s, size_t n)
     o->buf[o->len] = 0;
 }
 
-static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
+static void puts_(out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
 
 /* A literal piece of JSON (punctuation and keys), its length known when compiling. */
 #define LIT(o, s) put((o), "" s, sizeof(s) - 1)
@@ -268,20 +160,21 @@ static void put_bool(out *o, bool v)
 }
 
 /* `"key":value` pieces; K is the literal key with its leading comma and colon. */
-#define KV_STR(o, K, v) (LIT(o, K), put_str(o, v))
-#define KV_INT(o, K, v) (LIT(o, K), put_int(o, v))
+#define KV_STR(o, K, v)  (LIT(o, K), put_str(o, v))
+#define KV_INT(o, K, v)  (LIT(o, K), put_int(o, v))
 #define KV_BOOL(o, K, v) (LIT(o, K), put_bool(o, v))
 
-static void board_json(out *o, const board *b, const policy *pol)
+static void board_json(out *o, const hw_board *b, const policy *pol)
 {
-    const hw_period *p = b->p;
+    const hw_period *p = &b->p;
+    const hw_class *cl = &b->cl;
     int used = p->day == DAY_VACATION ? b->vacation_written : b->written;
     int remaining = p->cap.limit_minutes - used;
-    KV_INT(o, "{\"class_id\":", b->cl->id);
-    KV_STR(o, ",\"class_name\":", b->cl->name);
-    KV_INT(o, ",\"school_id\":", b->cl->school_id);
+    KV_INT(o, "{\"class_id\":", cl->id);
+    KV_STR(o, ",\"class_name\":", cl->name);
+    KV_INT(o, ",\"school_id\":", cl->school_id);
     KV_STR(o, ",\"date\":", b->date);
-    KV_INT(o, ",\"grade\":", b->cl->grade);
+    KV_INT(o, ",\"grade\":", cl->grade);
     KV_STR(o, ",\"day_kind\":", homework_day_kinds[p->day]);
     KV_STR(o, ",\"rule\":", p->cap.rule);
     KV_INT(o, ",\"limit_minutes\":", p->cap.limit_minutes);
@@ -289,7 +182,7 @@ static void board_json(out *o, const board *b, const policy *pol)
     KV_INT(o, ",\"remaining_minutes\":", remaining > 0 ? remaining : 0);
     KV_BOOL(o, ",\"written_allowed\":", p->cap.allowed);
     char bedtime[6];
-    KV_STR(o, ",\"bedtime\":", homework_bedtime(pol, b->cl->grade, bedtime));
+    KV_STR(o, ",\"bedtime\":", homework_bedtime(pol, cl->grade, bedtime));
     if (b->student_id > 0)
         KV_INT(o, ",\"student_id\":", b->student_id);
     if (p->day == DAY_VACATION) {
@@ -302,7 +195,7 @@ static void board_json(out *o, const board *b, const policy *pol)
     }
     LIT(o, ",\"items\":[");
     for (size_t i = 0; i < b->n; i++) {
-        const board_item *it = &b->items[i];
+        const hw_board_item *it = &b->items[i];
         if (i)
             LIT(o, ",");
         KV_INT(o, "{\"id\":", it->id);
@@ -342,14 +235,12 @@ static bool board_access_or_reply(req *r, const hw_class *cl)
 
 void homework_h_get_board(req *r)
 {
-    hw_class cl;
-    hw_period p;
     char today[11], date[11];
     today_local(today);
     if (!hw_query_date_or_reply(r, "date", today, date))
         return;
-    board b = {.date = date};
-    if (!board_day_or_reply(r, r->params[0], &b, &cl, &p) || !board_access_or_reply(r, &cl) ||
+    hw_board b = {0};
+    if (!board_or_reply(r, date, &b) || !board_access_or_reply(r, &b.cl) ||
         !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
@@ -360,20 +251,22 @@ void homework_h_get_board(req *r)
 void homework_h_get_student_board(req *r)
 {
     int64_t student_id = r->params[0], class_id = 0;
-    hw_class cl;
-    hw_period p;
-    char today[11], date[11];
+    hw_board b = {.student_id = student_id};
+    char today[11];
     today_local(today);
-    if (!hw_query_date_or_reply(r, "date", today, date) ||
+    if (!hw_query_date_or_reply(r, "date", today, b.date) ||
         !hw_student_class_or_reply(r, student_id, &class_id) ||
-        !hw_class_day_or_reply(r, class_id, date, &cl, &p))
+        !hw_class_day_or_reply(r, class_id, b.date, &b.cl, &b.p))
         return;
-    if (!auth_guardian_of(r, student_id) && !hw_staff_of(r, &cl)) {
+    if (!auth_guardian_of(r, student_id) && !hw_staff_of(r, &b.cl)) {
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    board b = {.cl = &cl, .p = &p, .date = date, .student_id = student_id};
-    if (!board_pupil_items_or_reply(r, &b) || !board_vacation_or_reply(r, &b))
+    if (hw_store_board_pupil(r->db, r->arena, &b) != DB_DONE) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return;
+    }
+    if (!board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
     board_json(&o, &b, r->pol);
@@ -385,8 +278,12 @@ void homework_h_get_student_board(req *r)
 static void put_html(out *o, const char *s)
 {
     for (; *s; s++) {
-        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        const char *rep = *s == '<'    ? "&lt;"
+                          : *s == '>'  ? "&gt;"
+                          : *s == '&'  ? "&amp;"
+                          : *s == '"'  ? "&quot;"
+                          : *s == '\'' ? "&#39;"
+                                       : NULL;
         if (rep)
             puts_(o, rep);
         else
@@ -405,29 +302,31 @@ static const char *kind_zh(const char *k)
 /* A4, large type, no script: printed and pinned up in the classroom. */
 void homework_h_get_board_print(req *r)
 {
-    hw_class cl;
-    hw_period p;
     char today[11], date[11], bedtime[6];
     today_local(today);
     if (!hw_query_date_or_reply(r, "date", today, date))
         return;
-    board b = {.date = date};
-    if (!board_day_or_reply(r, r->params[0], &b, &cl, &p) || !board_access_or_reply(r, &cl) ||
+    hw_board b = {0};
+    if (!board_or_reply(r, date, &b) || !board_access_or_reply(r, &b.cl) ||
         !board_vacation_or_reply(r, &b))
         return;
+    const hw_class *cl = &b.cl;
+    const hw_period *p = &b.p;
     out o = {.r = r};
     puts_(&o, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>作业公示 ");
-    put_html(&o, cl.name);
+    put_html(&o, cl->name);
     puts_(&o, "</title><style>@page{size:A4;margin:15mm}body{font-family:sans-serif;font-size:16pt}"
               "h1{font-size:24pt;margin:0 0 4mm}table{width:100%;border-collapse:collapse}"
               "td,th{border:1px solid #333;padding:3mm;text-align:left}.n{text-align:right}"
               ".total{font-size:18pt;margin-top:5mm}</style></head><body><h1>");
-    put_html(&o, cl.name);
-    puts_(&o, req_printf(r, " 作业公示 %s</h1><table><thead><tr><th>学科</th><th>作业内容</th>"
-                            "<th>类型</th><th>层次</th><th class=\"n\">预计用时</th></tr></thead><tbody>",
-                         date));
+    put_html(&o, cl->name);
+    puts_(&o,
+          req_printf(r,
+                     " 作业公示 %s</h1><table><thead><tr><th>学科</th><th>作业内容</th>"
+                     "<th>类型</th><th>层次</th><th class=\"n\">预计用时</th></tr></thead><tbody>",
+                     date));
     for (size_t i = 0; i < b.n; i++) {
-        const board_item *it = &b.items[i];
+        const hw_board_item *it = &b.items[i];
         puts_(&o, "<tr><td>");
         put_html(&o, it->subject);
         puts_(&o, "</td><td>");
@@ -441,9 +340,11 @@ void homework_h_get_board_print(req *r)
                              kind_zh(it->kind), strcmp(it->tier, "optional") == 0 ? "选做" : "必做",
                              it->minutes));
     }
-    puts_(&o, req_printf(r, "</tbody></table><p class=\"total\">书面作业合计 %d 分钟 / 上限 %d 分钟(%s)</p>"
-                            "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
-                         b.written, p.cap.limit_minutes, p.cap.rule,
-                         homework_bedtime(r->pol, cl.grade, bedtime)));
+    puts_(&o, req_printf(
+                  r,
+                  "</tbody></table><p class=\"total\">书面作业合计 %d 分钟 / 上限 %d 分钟(%s)</p>"
+                  "<p>请在 %s 前按时就寝,未完成的作业不必熬夜完成。</p></body></html>",
+                  b.written, p->cap.limit_minutes, p->cap.rule,
+                  homework_bedtime(r->pol, cl->grade, bedtime)));
     reply_raw(r, 200, "text/html; charset=utf-8", o.buf, o.len);
 }

@@ -2,7 +2,7 @@
  * demo.c: the homework of the demo district (`shuangjian demo`), so the class board, the grade
  * matrix, the family's page and the district's reports and dashboard have something to show.
  *
- * API: homework_demo_fill (homework.h), called by core/demo.c inside its one write transaction
+ * API: homework_demo_fill (demo.h), called by src/app/demo.c inside its one write transaction
  * after the people are written.
  *
  * What it writes, for every class of grades 1-9:
@@ -12,8 +12,8 @@
  *     by the teacher of that subject; weekends, holidays and vacation days are left out, by the
  *     module's own period logic (hw_store_period), make-up workdays count as school days;
  *   - written items within the grade's cap (grades 1-2: only oral, reading and practical work,
- *     HW-1), every item checked with homework_check before it is written, as the publish path
- *     does; the cap, its rule, the day kind and the policy version are stored with the item;
+ *     HW-1), chosen with homework_check so that they fit, then published through
+ *     homework_publish, which checks them again as it does for the API;
  *   - now and then an optional-tier item (HW-7), past items mostly marked (HW-8);
  *   - family feedback on past days from a few guardians per class (parent1 always among them):
  *     times around the estimates, some longer, and one "未完成,已按时睡觉" (HW-10) from parent1;
@@ -24,18 +24,19 @@
  *     whatever kind of day they are (a weekend has HW-4's cap; a vacation day only unwritten
  *     work).
  *
- * The roll-ups stay equal to the items (migrations/0100, 0103): each item row is written with
- * its feedback sums and marking already in it, then its feedback rows; hw_store_day_refresh
- * recomputes each class-day once its items are in and carries it into homework_school_days;
- * homework_subject_totals receives, through hw_store_subject_add, the deltas summed per day,
- * grade and subject (additive, so one call per key equals one call per item). The class-day
- * locks are not taken: the demo writes a new database in one transaction that nobody else sees,
- * and at city scale 150,000 advisory locks would overflow PostgreSQL's lock table.
+ * Every item goes through homework_publish (store.c), the function POST /api/v1/homework calls:
+ * the same check, the same INSERT, the same roll-ups (migrations/0100, 0103), in the demo's
+ * transaction (caller_tx: no begin, lock or commit of its own; the demo writes a new database
+ * that nobody else sees, and at city scale 150,000 advisory locks would overflow PostgreSQL's
+ * lock table). Its marking goes through homework_mark. The families' reports are the one bulk
+ * path left: their sums go into the item as it is published (so its roll-ups count them), and
+ * their rows follow FB_BATCH to an INSERT, because homework_feedback takes nine statements a
+ * report: some 780,000 at district scale against 1,350 batches (counted, not run; what
+ * publishing item by item costs against the bulk insert it replaced is measured in
+ * bench/README.md, "Homework in the one shape").
  *
  * Numbers come from the module's own seeded stream (demo_stream), one per class, so two runs on
- * the same day write the same items. Statements are prepared once and reused: a class-day's items
- * go in one INSERT (their ids come back with their created_at, a minute apart), the feedback in
- * batches of FB_BATCH rows.
+ * the same day write the same items.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,20 +46,19 @@
 #include "core/demo.h"
 #include "homework/homework_int.h"
 
-#define HW_DEMO_SALT 0x4857DE30u
-#define MAX_DATES 16         /* school days of up to two weeks, plus today and tomorrow */
-#define MAX_ITEMS 4          /* items of one class-day */
-#define MAX_SUBJ 8           /* teaching rows of one class that are used */
-#define MAX_REPORTERS 4      /* families reporting per class-day */
-#define MAX_SUBJECT_KEYS 16  /* distinct subjects of the district */
-#define FB_BATCH 64          /* feedback rows written by one INSERT */
-#define FB_COLS 8
-#define ITEM_COLS 21        /* parameters of one item row */
+#define HW_DEMO_SALT     0x4857DE30u
+#define MAX_DATES        16 /* school days of up to two weeks, plus today and tomorrow */
+#define MAX_ITEMS        4  /* items of one class-day */
+#define MAX_SUBJ         8  /* teaching rows of one class that are used */
+#define MAX_REPORTERS    4  /* families reporting per class-day */
+#define MAX_SUBJECT_KEYS 16 /* distinct subjects of the district */
+#define FB_BATCH         64 /* feedback rows written by one INSERT */
+#define FB_COLS          8
 
 typedef struct {
     const char *pre, *post; /* the title: pre, or pre N post */
     hw_kind kind;
-    int lo, hi;             /* minutes */
+    int lo, hi; /* minutes */
 } item_tpl;
 
 typedef struct {
@@ -67,50 +67,57 @@ typedef struct {
 } subject_tpl;
 
 static const subject_tpl subject_tpls[] = {
-    {"语文", {{"生字词抄写", NULL, HW_WRITTEN, 10, 20},
-              {"《同步练习》第", "页", HW_WRITTEN, 15, 25},
-              {"朗读课文第", "课", HW_ORAL, 10, 15},
-              {"课外阅读,摘抄好词好句", NULL, HW_READING, 20, 30}}},
-    {"数学", {{"口算练习第", "组", HW_WRITTEN, 10, 15},
-              {"练习册第", "页", HW_WRITTEN, 15, 25},
-              {"给家人讲一道错题", NULL, HW_ORAL, 5, 10},
-              {"量一量家里物品的长度并记录", NULL, HW_PRACTICAL, 15, 20}}},
-    {"英语", {{"单词抄写 Unit ", NULL, HW_WRITTEN, 10, 15},
-              {"练习册 Unit ", NULL, HW_WRITTEN, 15, 20},
-              {"跟读课文 Unit ", NULL, HW_ORAL, 10, 15},
-              {"英语绘本阅读", NULL, HW_READING, 15, 20}}},
-    {"科学", {{"填写观察记录单", NULL, HW_WRITTEN, 10, 15},
-              {"观察一种植物并画下来", NULL, HW_PRACTICAL, 15, 20},
-              {"阅读科普短文", NULL, HW_READING, 10, 15}}},
-    {"道德与法治", {{"课后练习", NULL, HW_WRITTEN, 10, 10},
-                    {"和家人聊聊节约用水", NULL, HW_ORAL, 10, 10},
-                    {"整理自己的书桌", NULL, HW_PRACTICAL, 10, 15}}},
-    {"物理", {{"课后练习第", "题", HW_WRITTEN, 15, 25},
-              {"家庭小实验:测量步行速度", NULL, HW_PRACTICAL, 20, 20},
-              {"预习下一节", NULL, HW_READING, 10, 15}}},
-    {"化学", {{"化学方程式书写练习", NULL, HW_WRITTEN, 15, 25},
-              {"阅读:身边的化学", NULL, HW_READING, 15, 15}}},
+    {"语文",
+     {{"生字词抄写", NULL, HW_WRITTEN, 10, 20},
+      {"《同步练习》第", "页", HW_WRITTEN, 15, 25},
+      {"朗读课文第", "课", HW_ORAL, 10, 15},
+      {"课外阅读,摘抄好词好句", NULL, HW_READING, 20, 30}}},
+    {"数学",
+     {{"口算练习第", "组", HW_WRITTEN, 10, 15},
+      {"练习册第", "页", HW_WRITTEN, 15, 25},
+      {"给家人讲一道错题", NULL, HW_ORAL, 5, 10},
+      {"量一量家里物品的长度并记录", NULL, HW_PRACTICAL, 15, 20}}},
+    {"英语",
+     {{"单词抄写 Unit ", NULL, HW_WRITTEN, 10, 15},
+      {"练习册 Unit ", NULL, HW_WRITTEN, 15, 20},
+      {"跟读课文 Unit ", NULL, HW_ORAL, 10, 15},
+      {"英语绘本阅读", NULL, HW_READING, 15, 20}}},
+    {"科学",
+     {{"填写观察记录单", NULL, HW_WRITTEN, 10, 15},
+      {"观察一种植物并画下来", NULL, HW_PRACTICAL, 15, 20},
+      {"阅读科普短文", NULL, HW_READING, 10, 15}}},
+    {"道德与法治",
+     {{"课后练习", NULL, HW_WRITTEN, 10, 10},
+      {"和家人聊聊节约用水", NULL, HW_ORAL, 10, 10},
+      {"整理自己的书桌", NULL, HW_PRACTICAL, 10, 15}}},
+    {"物理",
+     {{"课后练习第", "题", HW_WRITTEN, 15, 25},
+      {"家庭小实验:测量步行速度", NULL, HW_PRACTICAL, 20, 20},
+      {"预习下一节", NULL, HW_READING, 10, 15}}},
+    {"化学",
+     {{"化学方程式书写练习", NULL, HW_WRITTEN, 15, 25},
+      {"阅读:身边的化学", NULL, HW_READING, 15, 15}}},
 };
-static const subject_tpl other_tpl = {"", {{"课后练习", NULL, HW_WRITTEN, 10, 20},
-                                           {"预习下一课", NULL, HW_READING, 10, 15}}};
+static const subject_tpl other_tpl = {
+    "", {{"课后练习", NULL, HW_WRITTEN, 10, 20}, {"预习下一课", NULL, HW_READING, 10, 15}}};
 
 typedef struct {
     int64_t user;
-    const char *subject;     /* interned: subjects[] of hw_demo */
+    const char *subject; /* interned: subjects[] of hw_demo */
 } teach_row;
 
 typedef struct {
     int64_t id, school_id;
-    int grade, school;       /* school: index into ctx->schools, -1 when not found */
-    int ord;                 /* its place among its school's classes of the grade (0 = 1班) */
-    size_t t0, nt;           /* teaching rows */
-    size_t p0, np;           /* its pupils in ctx->pupils; np = 0 when unknown */
+    int grade, school; /* school: index into ctx->schools, -1 when not found */
+    int ord;           /* its place among its school's classes of the grade (0 = 1班) */
+    size_t t0, nt;     /* teaching rows */
+    size_t p0, np;     /* its pupils in ctx->pupils; np = 0 when unknown */
 } demo_class;
 
 typedef struct {
     char date[11];
-    hw_period p[10];         /* by grade 1..9 */
-    bool school;             /* a school day */
+    hw_period p[10]; /* by grade 1..9 */
+    bool school;     /* a school day */
 } demo_date;
 
 typedef struct {
@@ -139,8 +146,7 @@ typedef struct {
     int last_past, prev_past; /* the last two school days before today (-1: none) */
     size_t featured[2];
     size_t nfeatured;
-    hw_subject_delta totals[MAX_DATES][10][MAX_SUBJECT_KEYS];
-    db_stmt *ins_item[MAX_ITEMS + 1], *ins_fb, *ins_fb1; /* ins_item[n]: n items */
+    db_stmt *ins_fb, *ins_fb1;
     int64_t fb[FB_BATCH * FB_COLS];
     size_t nfb;
     long items, written, optional, marked, reports, class_days, at_cap, reported_over;
@@ -167,14 +173,6 @@ static const char *intern(hw_demo *d, const char *subject)
     memcpy(copy, subject, strlen(subject) + 1);
     d->subjects[d->nsubjects++] = copy;
     return copy;
-}
-
-static size_t subject_key(const hw_demo *d, const char *subject)
-{
-    for (size_t i = 0; i < d->nsubjects; i++)
-        if (d->subjects[i] == subject)
-            return i;
-    return 0;
 }
 
 static const subject_tpl *tpl_of(const char *subject)
@@ -233,8 +231,8 @@ static int by_subject(const void *x, const void *y)
 static int load_classes(hw_demo *d)
 {
     demo_ctx *x = d->ctx;
-    db_stmt *s = db_query(d->c, "SELECT COUNT(*) FROM classes WHERE district_id = $1",
-                          x->district_id);
+    db_stmt *s =
+        db_query(d->c, "SELECT COUNT(*) FROM classes WHERE district_id = $1", x->district_id);
     int rc = s ? db_step(s) : DB_ERROR;
     size_t n = rc == DB_ROW ? (size_t)db_col_int64(s, 0) : 0;
     db_finalize(s);
@@ -244,7 +242,9 @@ static int load_classes(hw_demo *d)
     d->teach = calloc(n * MAX_SUBJ + 1, sizeof *d->teach);
     if (!d->classes || !d->teach)
         abort();
-    s = db_query(d->c, "SELECT id, school_id, grade FROM classes WHERE district_id = $1 ORDER BY id", x->district_id);
+    s = db_query(d->c,
+                 "SELECT id, school_id, grade FROM classes WHERE district_id = $1 ORDER BY id",
+                 x->district_id);
     while (s && (rc = db_step(s)) == DB_ROW && d->nclasses < n) {
         demo_class *k = &d->classes[d->nclasses++];
         k->id = db_col_int64(s, 0);
@@ -252,15 +252,18 @@ static int load_classes(hw_demo *d)
         k->grade = (int)db_col_int64(s, 2);
         k->school = school_find(x, k->school_id);
         const demo_class *prev = d->nclasses > 1 ? k - 1 : NULL;
-        k->ord = prev && prev->school_id == k->school_id && prev->grade == k->grade ? prev->ord + 1 : 0;
+        k->ord =
+            prev && prev->school_id == k->school_id && prev->grade == k->grade ? prev->ord + 1 : 0;
     }
     db_finalize(s);
     if (!s || rc != DB_DONE)
         return DB_ERROR;
     /* teaching rows, by class; the subjects sorted in C, so both backends draw alike */
-    s = db_query(d->c, "SELECT t.class_id, t.user_id, t.subject FROM teaching t"
-                       " JOIN classes c ON c.id = t.class_id WHERE c.district_id = $1"
-                       " ORDER BY t.class_id", x->district_id);
+    s = db_query(d->c,
+                 "SELECT t.class_id, t.user_id, t.subject FROM teaching t"
+                 " JOIN classes c ON c.id = t.class_id WHERE c.district_id = $1"
+                 " ORDER BY t.class_id",
+                 x->district_id);
     demo_class *cur = NULL;
     while (s && (rc = db_step(s)) == DB_ROW) {
         int64_t cid = db_col_int64(s, 0);
@@ -281,8 +284,10 @@ static int load_classes(hw_demo *d)
     for (size_t i = 0; i < d->nclasses; i++)
         if (d->classes[i].nt > 1)
             qsort(d->teach + d->classes[i].t0, d->classes[i].nt, sizeof *d->teach, by_subject);
-    s = db_query(d->c, "SELECT class_id, MIN(id), MAX(id), COUNT(*) FROM students"
-                       " WHERE district_id = $1 GROUP BY class_id", x->district_id);
+    s = db_query(d->c,
+                 "SELECT class_id, MIN(id), MAX(id), COUNT(*) FROM students"
+                 " WHERE district_id = $1 GROUP BY class_id",
+                 x->district_id);
     while (s && (rc = db_step(s)) == DB_ROW) {
         demo_class *k = class_find(d, db_col_int64(s, 0));
         int64_t lo = db_col_int64(s, 1), hi = db_col_int64(s, 2), cnt = db_col_int64(s, 3);
@@ -391,9 +396,15 @@ static int fb_add(hw_demo *d, int64_t item, int64_t student, int64_t user, int64
     return ++d->nfb == FB_BATCH ? fb_flush(d) : DB_DONE;
 }
 
-static int round5(int m) { return m < 5 ? 5 : (m + 2) / 5 * 5; }
+static int round5(int m)
+{
+    return m < 5 ? 5 : (m + 2) / 5 * 5;
+}
 
-static int pick(uint64_t *r, int lo, int hi) { return lo + (int)demo_below(r, (uint64_t)(hi - lo + 1)); }
+static int pick(uint64_t *r, int lo, int hi)
+{
+    return lo + (int)demo_below(r, (uint64_t)(hi - lo + 1));
+}
 
 /* The unwritten template of a subject at random, or NULL when it has none. */
 static const item_tpl *pick_kind(uint64_t *r, const subject_tpl *st, bool written)
@@ -451,7 +462,8 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
         memset(it, 0, sizeof *it);
         it->by = rows[i];
         const subject_tpl *st = tpl_of(it->by->subject);
-        bool want_written = p->cap.allowed && (special != DAY_PLAIN ? i < 2 : i < 2 || demo_below(r, 3) == 0);
+        bool want_written =
+            p->cap.allowed && (special != DAY_PLAIN ? i < 2 : i < 2 || demo_below(r, 3) == 0);
         const item_tpl *t = want_written ? pick_kind(r, st, true) : NULL;
         int m = t ? round5(pick(r, t->lo, t->hi)) : 0;
         if (t && special == DAY_AT_CAP)
@@ -461,10 +473,15 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
         else if (t && used + m > target)
             m = (target - used) / 5 * 5;
         if (t) {
-            hw_request q = {.grade = cl->grade, .day = p->day, .kind = HW_WRITTEN, .minutes = m,
-                            .written_minutes = used, .written_subjects = wsubj,
+            hw_request q = {.grade = cl->grade,
+                            .day = p->day,
+                            .kind = HW_WRITTEN,
+                            .minutes = m,
+                            .written_minutes = used,
+                            .written_subjects = wsubj,
                             .subject_is_new = true};
-            if (m < 5 || homework_check(pol, &q).code != HW_OK)
+            verdict v = homework_check(pol, &q);
+            if (m < 5 || !verdict_is_ok(&v))
                 t = NULL;
         }
         if (!t) {
@@ -550,59 +567,43 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
             }
     }
 
-    /* the rows */
-    int limit = p->day == DAY_VACATION ? -1 : p->cap.limit_minutes;
+    /* the rows: each item through homework_publish, as the API publishes one, its marking
+     * through homework_mark; the families' reports are summed into the item as it is published
+     * and their rows follow in batches */
     int64_t created = demo_unix(dd->date, 12 * 60 + pick(r, 0, 300));
     if (created > d->now)
         created = d->now - (int64_t)demo_below(r, 3600);
-    /* one INSERT for the class-day; the ids come back with created_at, one minute apart */
-    db_stmt *s = d->ins_item[n];
-    int64_t ids[MAX_ITEMS] = {0};
-    db_reset(s);
-    for (size_t i = 0; i < n; i++) {
-        const demo_item *it = &items[i];
-        int b = (int)i * ITEM_COLS;
-        db_bind_int64(s, b + 1, x->district_id);
-        db_bind_int64(s, b + 2, cl->school_id);
-        db_bind_int64(s, b + 3, cl->id);
-        db_bind_int64(s, b + 4, cl->grade);
-        db_bind_text(s, b + 5, dd->date);
-        db_bind_text(s, b + 6, homework_day_kinds[p->day]);
-        db_bind_text(s, b + 7, it->by->subject);
-        db_bind_text(s, b + 8, it->title);
-        db_bind_text(s, b + 9, homework_kinds[it->t->kind]);
-        db_bind_text(s, b + 10, homework_tiers[it->optional ? 1 : 0]);
-        db_bind_int64(s, b + 11, it->minutes);
-        db_bind_int64(s, b + 12, it->by->user);
-        db_bind_int64(s, b + 13, limit);
-        db_bind_text(s, b + 14, p->cap.rule);
-        db_bind_text(s, b + 15, policy_version(pol));
-        db_bind_int64(s, b + 16, it->fb_count);
-        db_bind_int64(s, b + 17, it->fb_minutes);
-        db_bind_int64(s, b + 18, it->fb_unfinished);
-        if (it->marked_at) {
-            db_bind_int64(s, b + 19, it->marked_at);
-            db_bind_int64(s, b + 20, it->by->user);
-        } else {
-            db_bind_null(s, b + 19);
-            db_bind_null(s, b + 20);
-        }
-        db_bind_int64(s, b + 21, created + (int64_t)i * 60);
-    }
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        int64_t i = (db_col_int64(s, 1) - created) / 60;
-        if (i >= 0 && i < (int64_t)n)
-            ids[i] = db_col_int64(s, 0);
-    }
-    if (rc != DB_DONE)
-        return rc;
+    hw_class hc = {.id = cl->id,
+                   .district_id = x->district_id,
+                   .school_id = cl->school_id,
+                   .grade = cl->grade};
     for (size_t i = 0; i < n; i++) {
         const demo_item *it = &items[i];
         bool w = it->t->kind == HW_WRITTEN;
-        int64_t id = ids[i];
-        if (!id)
+        hw_publish_in in = {.cl = &hc,
+                            .p = p,
+                            .date = dd->date,
+                            .subject = it->by->subject,
+                            .title = it->title,
+                            .kind = it->t->kind,
+                            .tier = it->optional ? 1 : 0,
+                            .minutes = it->minutes,
+                            .created_at = created + (int64_t)i * 60,
+                            .fb_count = it->fb_count,
+                            .fb_minutes = it->fb_minutes,
+                            .fb_unfinished = it->fb_unfinished,
+                            .caller_tx = true};
+        hw_actor by = {.user_id = it->by->user};
+        hw_published out;
+        verdict v = homework_publish(d->c, pol, &in, &by, &out);
+        json_decref(out.items);
+        if (verdict_is_ok(&v) && it->marked_at)
+            v = homework_mark(d->c, out.id, it->by->user, it->marked_at);
+        if (!verdict_is_ok(&v)) {
+            fprintf(stderr, "shuangjian: demo homework: class %lld on %s refused (%s)\n",
+                    (long long)cl->id, dd->date, v.rule ? v.rule : sj_err_code(v.err));
             return DB_ERROR;
+        }
         d->items++;
         d->written += w;
         d->optional += it->optional;
@@ -610,57 +611,32 @@ static int class_day(hw_demo *d, size_t k, size_t di, int special, uint64_t *r)
         int64_t at = demo_unix(dd->date, 19 * 60 + (int)(i * 15));
         for (size_t j = 0; j < nrep; j++) {
             const demo_pupil *pu = &x->pupils[who[j]];
-            rc = fb_add(d, id, pu->id, pu->guardian_id, spent[j][i], !unfinished[j][i],
-                        unfinished[j][i], at + (int64_t)j * 7);
+            int rc = fb_add(d, out.id, pu->id, pu->guardian_id, spent[j][i], !unfinished[j][i],
+                            unfinished[j][i], at + (int64_t)j * 7);
             if (rc != DB_DONE)
                 return rc;
         }
-        hw_subject_delta *t = &d->totals[di][cl->grade][subject_key(d, it->by->subject)];
-        t->items++;
-        t->minutes += it->minutes;
-        t->written_items += w;
-        t->written_minutes += w ? it->minutes : 0;
-        t->fb_count += it->fb_count;
-        t->fb_minutes += it->fb_minutes;
-        t->fb_estimate += it->fb_count * it->minutes;
     }
     d->class_days++;
     d->at_cap += special == DAY_AT_CAP;
     d->reported_over += special == DAY_REPORTED_OVER;
-    hw_class hc = {.id = cl->id, .district_id = x->district_id, .school_id = cl->school_id,
-                   .grade = cl->grade};
-    return hw_store_day_refresh(d->c, &hc, dd->date, limit);
-}
-
-static db_stmt *prepare_items(db_conn *c, size_t rows)
-{
-    char sql[400 + MAX_ITEMS * ITEM_COLS * 6];
-    size_t used = (size_t)snprintf(sql, sizeof sql,
-                                   "INSERT INTO homework (district_id, school_id, class_id, grade, date,"
-                                   " day_kind, subject, title, kind, tier, minutes, teacher_id,"
-                                   " limit_minutes, rule, policy_version, fb_count, fb_minutes,"
-                                   " fb_unfinished, marked_at, marked_by, created_at) VALUES ");
-    for (size_t r = 0; r < rows && used < sizeof sql; r++)
-        for (size_t i = 0; i < ITEM_COLS && used < sizeof sql; i++)
-            used += (size_t)snprintf(sql + used, sizeof sql - used, "%s$%zu%s",
-                                     i ? "," : r ? ",(" : "(", r * ITEM_COLS + i + 1,
-                                     i == ITEM_COLS - 1 ? ")" : "");
-    if (used < sizeof sql)
-        used += (size_t)snprintf(sql + used, sizeof sql - used, " RETURNING id, created_at");
-    return used < sizeof sql ? db_prepare(c, sql) : NULL;
+    return DB_DONE;
 }
 
 static db_stmt *prepare_fb(db_conn *c, size_t rows)
 {
     char sql[160 + FB_BATCH * FB_COLS * 6];
-    size_t used = (size_t)snprintf(sql, sizeof sql,
-                                   "INSERT INTO homework_feedback (homework_id, student_id, user_id,"
-                                   " minutes_spent, completed, bedtime, created_at, updated_at) VALUES ");
+    size_t used =
+        (size_t)snprintf(sql, sizeof sql,
+                         "INSERT INTO homework_feedback (homework_id, student_id, user_id,"
+                         " minutes_spent, completed, bedtime, created_at, updated_at) VALUES ");
     for (size_t r = 0; r < rows && used < sizeof sql; r++)
         for (size_t i = 0; i < FB_COLS && used < sizeof sql; i++)
             used += (size_t)snprintf(sql + used, sizeof sql - used, "%s$%zu%s",
-                                     i ? "," : r ? ",(" : "(", r * FB_COLS + i + 1,
-                                     i == FB_COLS - 1 ? ")" : "");
+                                     i   ? ","
+                                     : r ? ",("
+                                         : "(",
+                                     r * FB_COLS + i + 1, i == FB_COLS - 1 ? ")" : "");
     return used < sizeof sql ? db_prepare(c, sql) : NULL;
 }
 
@@ -676,13 +652,9 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     if (rc != DB_OK)
         goto out;
     find_featured(d);
-    rc = DB_DONE;
-    for (size_t n = 1; n <= MAX_ITEMS; n++)
-        if (!(d->ins_item[n] = prepare_items(c, n)))
-            rc = DB_ERROR;
     d->ins_fb = prepare_fb(c, FB_BATCH);
     d->ins_fb1 = prepare_fb(c, 1);
-    rc = rc == DB_DONE && d->ins_fb && d->ins_fb1 ? DB_DONE : DB_ERROR;
+    rc = d->ins_fb && d->ins_fb1 ? DB_DONE : DB_ERROR;
     char tomorrow[11];
     date_add_days(ctx->today, 1, tomorrow);
     for (size_t k = 0; rc == DB_DONE && k < d->nclasses; k++) {
@@ -707,26 +679,15 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     }
     if (rc == DB_DONE)
         rc = fb_flush(d);
-    /* the district's day, grade and subject totals, one additive call per key */
-    for (size_t di = 0; rc == DB_DONE && di < d->ndates; di++)
-        for (int g = 1; rc == DB_DONE && g <= 9; g++)
-            for (size_t sk = 0; rc == DB_DONE && sk < d->nsubjects; sk++) {
-                const hw_subject_delta *t = &d->totals[di][g][sk];
-                if (!t->items)
-                    continue;
-                hw_class hc = {.district_id = ctx->district_id, .grade = g};
-                rc = hw_store_subject_add(c, &hc, d->dates[di].date, d->subjects[sk], t);
-            }
     if (rc == DB_DONE)
-        snprintf(summary, len,
-                 "homework: %ld items (%ld written, %ld optional, %ld marked) on %ld class-days"
-                 " from %s to %s, %ld family reports; %ld class-days at the cap, %ld reported over it",
-                 d->items, d->written, d->optional, d->marked, d->class_days,
-                 d->ndates ? d->dates[0].date : "-", d->ndates ? d->dates[d->ndates - 1].date : "-",
-                 d->reports, d->at_cap, d->reported_over);
+        snprintf(
+            summary, len,
+            "homework: %ld items (%ld written, %ld optional, %ld marked) on %ld class-days"
+            " from %s to %s, %ld family reports; %ld class-days at the cap, %ld reported over it",
+            d->items, d->written, d->optional, d->marked, d->class_days,
+            d->ndates ? d->dates[0].date : "-", d->ndates ? d->dates[d->ndates - 1].date : "-",
+            d->reports, d->at_cap, d->reported_over);
 out:
-    for (size_t n = 0; n <= MAX_ITEMS; n++)
-        db_finalize(d->ins_item[n]);
     db_finalize(d->ins_fb);
     db_finalize(d->ins_fb1);
     for (size_t i = 0; i < d->nsubjects; i++)

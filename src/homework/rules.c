@@ -1,10 +1,11 @@
 /*
  * rules.c: the homework rules as pure functions (no I/O): policy and numbers in, verdict out.
  *
- * Entry points: homework_cap, homework_check, homework_kind_refused, homework_target_refused,
- * homework_bedtime, homework_reported_minutes, homework_cell_status, homework_estimates_short,
- * homework_lock_key. Every number comes from the policy (POLICY.md HW-1..HW-11); the fallbacks
- * written here are the national defaults, used only when a policy lacks a key.
+ * Entry points: homework_cap, homework_day_kind, homework_check, homework_check_kind,
+ * homework_check_target, homework_kind_refused, homework_target_refused, homework_bedtime,
+ * homework_reported_minutes, homework_cell_status, homework_estimates_short, homework_lock_key.
+ * Every number comes from the typed policy (policy_v; POLICY.md HW-1..HW-11). A refusal is a
+ * verdict whose words are the rows of messages.c's homework section, keyed by rule ID.
  *
  * The cap of a date (homework_cap):
  *   grades of HW-1 (1-2): no written homework at all, on any day;
@@ -80,9 +81,10 @@ hw_cap homework_cap(const policy *pol, int grade, day_kind day)
     bool junior = strcmp(rule, "HW-3") == 0;
     if (day == DAY_WEEKEND || day == DAY_HOLIDAY) {
         const policy_values *pv = policy_v(pol);
-        int64_t v = day == DAY_WEEKEND
-                        ? (junior ? pv->hw4_weekend_minutes_grades_7_9 : pv->hw4_weekend_minutes_grades_3_6)
-                        : (junior ? pv->hw4_holiday_minutes_grades_7_9 : pv->hw4_holiday_minutes_grades_3_6);
+        int64_t v = day == DAY_WEEKEND ? (junior ? pv->hw4_weekend_minutes_grades_7_9
+                                                 : pv->hw4_weekend_minutes_grades_3_6)
+                                       : (junior ? pv->hw4_holiday_minutes_grades_7_9
+                                                 : pv->hw4_holiday_minutes_grades_3_6);
         if (v >= 0)
             c.limit_minutes = (int)v;
         c.rule = "HW-4";
@@ -101,45 +103,71 @@ hw_cap homework_cap(const policy *pol, int grade, day_kind day)
     return c;
 }
 
-hw_verdict homework_check(const policy *pol, const hw_request *q)
+/* The refusal's words: the rule, and for HW-4 the kind of day (messages.c, homework section). */
+static const char *over_msg(const hw_cap *cap, day_kind day)
 {
-    hw_verdict v = {.code = HW_OK, .error = NULL};
-    v.cap = homework_cap(pol, q->grade, q->day);
-    v.rule = v.cap.rule;
-    v.written_minutes = q->written_minutes;
-    v.requested_minutes = q->minutes;
-    v.subjects = q->written_subjects;
+    if (strcmp(cap->rule, "HW-4") != 0)
+        return cap->rule;
+    return day == DAY_VACATION  ? "HW-4.vacation"
+           : day == DAY_HOLIDAY ? "HW-4.holiday"
+                                : "HW-4.weekend";
+}
+
+verdict homework_check(const policy *pol, const hw_request *q)
+{
     if (q->kind != HW_WRITTEN)
-        return v; /* only written homework counts against the cap */
-    if (!v.cap.allowed) {
-        bool vacation = q->day == DAY_VACATION && strcmp(v.cap.rule, "HW-4") == 0;
-        v.code = vacation ? HW_VACATION : HW_NOT_ALLOWED;
-        v.error = vacation ? "date_outside_term" : "written_homework_not_allowed";
-        /* a weekend or holiday whose district cap is 0 is "over the limit" of HW-4 */
-        if (!vacation && strcmp(v.cap.rule, "HW-4") == 0) {
-            v.code = HW_OVER_LIMIT;
-            v.error = "homework_over_limit";
-        }
-        return v;
-    }
-    if ((int64_t)q->written_minutes + q->minutes > v.cap.limit_minutes) {
-        v.code = HW_OVER_LIMIT;
-        v.error = "homework_over_limit";
-        return v;
-    }
-    if (policy_v(pol)->hw11_enabled) {
+        return verdict_ok(); /* only written homework counts against the cap */
+    hw_cap cap = homework_cap(pol, q->grade, q->day);
+    verdict v = verdict_ok();
+    if (!cap.allowed) {
+        bool vacation = q->day == DAY_VACATION && strcmp(cap.rule, "HW-4") == 0;
+        if (vacation)
+            v = verdict_rule("date_outside_term", "HW-4", "HW-4.vacation_none");
+        else if (strcmp(cap.rule, "HW-4") == 0)
+            /* a weekend or holiday whose district cap is 0 is "over the limit" of HW-4 */
+            v = verdict_rule("homework_over_limit", "HW-4", over_msg(&cap, q->day));
+        else
+            v = verdict_rule("written_homework_not_allowed", cap.rule, NULL);
+    } else if ((int64_t)q->written_minutes + q->minutes > cap.limit_minutes) {
+        v = verdict_rule("homework_over_limit", cap.rule, over_msg(&cap, q->day));
+    } else if (policy_v(pol)->hw11_enabled) {
         bool junior = strcmp(grade_rule(pol, q->grade), "HW-3") == 0;
         int max = (int)(junior ? policy_v(pol)->hw11_max_subjects_junior
                                : policy_v(pol)->hw11_max_subjects_primary);
         int subjects = q->written_subjects + (q->subject_is_new ? 1 : 0);
-        v.limit_subjects = max;
-        v.subjects = subjects;
-        if (subjects > max) {
-            v.code = HW_TOO_MANY_SUBJECTS;
-            v.error = "too_many_subjects";
-            v.rule = "HW-11";
-        }
+        if (subjects <= max)
+            return v;
+        v = verdict_rule("too_many_subjects", "HW-11", NULL);
+        verdict_num(&v, "limit_subjects", max);
+        verdict_num(&v, "subjects", subjects);
+    } else {
+        return v;
     }
+    int remaining = cap.limit_minutes - q->written_minutes;
+    verdict_num(&v, "limit_minutes", cap.limit_minutes);
+    verdict_num(&v, "written_minutes", q->written_minutes);
+    verdict_num(&v, "requested_minutes", q->minutes);
+    verdict_num(&v, "remaining_minutes", remaining > 0 ? remaining : 0);
+    verdict_num(&v, "grade", q->grade);
+    verdict_str(&v, "day_kind", homework_day_kinds[q->day]);
+    return v;
+}
+
+verdict homework_check_kind(const policy *pol, const char *kind)
+{
+    if (!homework_kind_refused(pol, kind))
+        return verdict_ok();
+    verdict v = verdict_rule("homework_kind_not_allowed", "HW-9", NULL);
+    verdict_str(&v, "kind", kind);
+    return v;
+}
+
+verdict homework_check_target(const policy *pol, const char *target, bool parent_check)
+{
+    if (!homework_target_refused(pol, target) && !parent_check)
+        return verdict_ok();
+    verdict v = verdict_rule("homework_target_not_allowed", "HW-6", NULL);
+    verdict_str(&v, "target", target ? target : "parent");
     return v;
 }
 
@@ -156,7 +184,8 @@ bool homework_target_refused(const policy *pol, const char *target)
 const char *homework_bedtime(const policy *pol, int grade, char out[6])
 {
     unsigned m = (unsigned)(grade >= 7 ? policy_v(pol)->hw10_bedtime_junior
-                                       : policy_v(pol)->hw10_bedtime_primary) % (24 * 60);
+                                       : policy_v(pol)->hw10_bedtime_primary) %
+                 (24 * 60);
     out[0] = (char)('0' + m / 600);
     out[1] = (char)('0' + m / 60 % 10);
     out[2] = ':';
@@ -181,7 +210,8 @@ const char *homework_cell_status(int items, int written_minutes, int limit_minut
         return "ok"; /* vacation: no daily cap */
     if (written_minutes > limit_minutes)
         return "over";
-    if (written_minutes > 0 && (int64_t)written_minutes * 100 >= (int64_t)limit_minutes * NEAR_PERCENT)
+    if (written_minutes > 0 &&
+        (int64_t)written_minutes * 100 >= (int64_t)limit_minutes * NEAR_PERCENT)
         return "near";
     return "ok";
 }
@@ -194,4 +224,7 @@ bool homework_estimates_short(int64_t estimate_sum, int64_t reported_sum, int64_
     return reported_sum * 100 >= estimate_sum * ratio_pct;
 }
 
-int64_t homework_lock_key(int64_t class_id, int64_t days) { return class_id * 100000 + days; }
+int64_t homework_lock_key(int64_t class_id, int64_t days)
+{
+    return class_id * 100000 + days;
+}

@@ -1,35 +1,28 @@
 /*
- * store.c: the homework module's SQL (see homework_int.h).
+ * store.c: the homework items' SQL: the reads of homework_int.h (classes, items, periods, what a
+ * period uses) and every write of homework.h, each one homework_<action>() that owns its
+ * transaction: begin, lock, read again under the lock, check by calling the pure rule, write
+ * the item, its roll-ups and its audit row, commit; on any refusal or failure it rolls back and
+ * returns the verdict, and nothing is half-written. The item lists are in store_lists.c, the
+ * class board's statement in store_board.c, the reports' in store_report.c.
  *
  * The roll-ups (migrations/0100_homework.sql, 0103) are kept by recomputing the one class-day
- * an item write touched (hw_store_day_refresh) and adding the difference of that row to its
+ * an item write touched (day_refresh) and adding the difference of that row to its
  * school-grade-day, and by adding deltas to the district's day, grade and subject
- * (hw_store_subject_add). Both run in the caller's write transaction after the class-day lock,
- * so two writers never recompute the same class-day from different snapshots; the school and
- * district rows take additive updates (ON CONFLICT ... DO UPDATE SET x = x + delta), which are
- * safe between different class-days: on PostgreSQL the row lock orders them.
+ * (subject_add). Both run in the write's transaction after the class-day lock, so two writers
+ * never recompute the same class-day from different snapshots; the school and district rows
+ * take additive updates (ON CONFLICT ... DO UPDATE SET x = x + delta), which are safe between
+ * different class-days: on PostgreSQL the row lock orders them.
+ *
+ * Locks (lock): the class-vacation key first for a vacation date, then the class-day keys in
+ * ascending order; homework.h states why.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "homework/homework_int.h"
 
-int hw_store_class(db_conn *c, int64_t class_id, hw_class *out)
-{
-    db_stmt *s = db_query(c, "SELECT id, district_id, school_id, grade, name FROM classes WHERE id = $1", class_id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
-    if (rc == DB_ROW) {
-        out->id = db_col_int64(s, 0);
-        out->district_id = db_col_int64(s, 1);
-        out->school_id = db_col_int64(s, 2);
-        out->grade = (int)db_col_int64(s, 3);
-        snprintf(out->name, sizeof out->name, "%s", db_col_text(s, 4));
-    }
-    db_finalize(s);
-    return rc;
-}
+/* ---------- rows ---------- */
 
 static hw_kind kind_parse(const char *k)
 {
@@ -39,35 +32,72 @@ static hw_kind kind_parse(const char *k)
     return HW_WRITTEN;
 }
 
-int hw_store_item(db_conn *c, int64_t id, hw_item *out)
+/* The class columns id, district_id, school_id, grade, name. */
+static void class_row(db_row *row, hw_class *cl)
+{
+    cl->id = db_next_int64(row);
+    cl->district_id = db_next_int64(row);
+    cl->school_id = db_next_int64(row);
+    cl->grade = (int)db_next_int64(row);
+    DB_NEXT_TEXT(row, cl->name);
+}
+
+int hw_store_class(db_conn *c, int64_t class_id, hw_class *out)
 {
     db_stmt *s = db_query(c,
-                          "SELECT id, district_id, school_id, class_id, teacher_id, grade, date, subject,"
-                          " title, kind, minutes, fb_count, fb_minutes, withdrawn_at, marked_at"
-                          " FROM homework WHERE id = $1", id);
+                          "SELECT id, district_id, school_id, grade, name FROM classes"
+                          " WHERE id = $1",
+                          class_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        out->id = db_col_int64(s, 0);
-        out->district_id = db_col_int64(s, 1);
-        out->school_id = db_col_int64(s, 2);
-        out->class_id = db_col_int64(s, 3);
-        out->teacher_id = db_col_int64(s, 4);
-        out->grade = (int)db_col_int64(s, 5);
-        snprintf(out->date, sizeof out->date, "%s", db_col_text(s, 6));
-        snprintf(out->subject, sizeof out->subject, "%s", db_col_text(s, 7));
-        snprintf(out->title, sizeof out->title, "%s", db_col_text(s, 8));
-        out->kind = kind_parse(db_col_text(s, 9));
-        out->minutes = (int)db_col_int64(s, 10);
-        out->fb_count = db_col_int64(s, 11);
-        out->fb_minutes = db_col_int64(s, 12);
-        out->withdrawn = !db_col_isnull(s, 13);
-        out->marked_at = db_col_isnull(s, 14) ? 0 : db_col_int64(s, 14);
+        db_row row = db_row_at(s, 0);
+        class_row(&row, out);
     }
     db_finalize(s);
     return rc;
 }
+
+int hw_store_item(db_conn *c, int64_t id, hw_item *out)
+{
+    db_stmt *s = db_query(c,
+                          "SELECT id, district_id, school_id, class_id, teacher_id, grade, date,"
+                          " subject, title, kind, minutes, fb_count, fb_minutes, withdrawn_at,"
+                          " marked_at FROM homework WHERE id = $1",
+                          id);
+    if (!s)
+        return DB_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        out->id = db_next_int64(&row);
+        out->district_id = db_next_int64(&row);
+        out->school_id = db_next_int64(&row);
+        out->class_id = db_next_int64(&row);
+        out->teacher_id = db_next_int64(&row);
+        out->grade = (int)db_next_int64(&row);
+        DB_NEXT_TEXT(&row, out->date);
+        DB_NEXT_TEXT(&row, out->subject);
+        DB_NEXT_TEXT(&row, out->title);
+        out->kind = kind_parse(db_next_text_ref(&row));
+        out->minutes = (int)db_next_int64(&row);
+        out->fb_count = db_next_int64(&row);
+        out->fb_minutes = db_next_int64(&row);
+        out->withdrawn = !db_next_isnull(&row);
+        db_next_skip(&row);
+        out->marked_at = db_next_int64(&row); /* NULL reads 0: not marked */
+    }
+    db_finalize(s);
+    return rc;
+}
+
+int hw_store_student_class(db_conn *c, int64_t student_id, int64_t *class_id)
+{
+    return db_query_int64(c, class_id, "SELECT class_id FROM students WHERE id = $1", student_id);
+}
+
+/* ---------- periods ---------- */
 
 /* Terms follow each other: ..., Y-autumn, (Y+1)-spring, (Y+1)-autumn, ... */
 static void term_step(const char *term, int dir, char out[16])
@@ -82,90 +112,90 @@ static void term_step(const char *term, int dir, char out[16])
         snprintf(out, 16, "%04d-%s", autumn ? y : y - 1, autumn ? "spring" : "autumn");
 }
 
-/* The period of `date` given its term's bounds and its calendar_days row ("holiday", "workday"
- * or ""): the calendar's facts (calendar_classify) weighed by HW-4's precedence
- * (homework_day_kind, rules.c). */
-static int period_from(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                       const char *date, const char *term, const char *first, const char *last,
-                       const char *day_row, hw_period *out)
+int hw_store_period_of(db_conn *c, const policy *pol, int64_t district_id, int grade,
+                       const hw_day_head *h, hw_period *out)
 {
-    int rc;
-    out->day = homework_day_kind(calendar_classify(date, first, last, day_row));
-    snprintf(out->term_first, sizeof out->term_first, "%s", first);
-    snprintf(out->term_last, sizeof out->term_last, "%s", last);
-    snprintf(out->from, sizeof out->from, "%s", date);
-    snprintf(out->to, sizeof out->to, "%s", date);
+    out->day = homework_day_kind(calendar_classify(h->date, h->first, h->last, h->kind));
+    snprintf(out->term_first, sizeof out->term_first, "%s", h->first);
+    snprintf(out->term_last, sizeof out->term_last, "%s", h->last);
+    snprintf(out->from, sizeof out->from, "%s", h->date);
+    snprintf(out->to, sizeof out->to, "%s", h->date);
     if (out->day == DAY_VACATION) {
         /* a vacation: from the day after the term before to the day before the term after */
         char other[16], of[11], ol[11];
-        bool before = strcmp(date, first) < 0;
-        term_step(term, before ? -1 : 1, other);
-        rc = calendar_term_bounds(c, district_id, other, of, ol);
+        bool before = strcmp(h->date, h->first) < 0;
+        term_step(h->term, before ? -1 : 1, other);
+        int rc = calendar_term_bounds(c, district_id, other, of, ol);
         if (rc != DB_ROW)
             return rc;
         if (before) {
             date_add_days(ol, 1, out->from);
-            date_add_days(first, -1, out->to);
+            date_add_days(h->first, -1, out->to);
         } else {
-            date_add_days(last, 1, out->from);
+            date_add_days(h->last, 1, out->from);
             date_add_days(of, -1, out->to);
         }
-        if (strcmp(out->from, date) > 0)
-            snprintf(out->from, sizeof out->from, "%s", date);
-        if (strcmp(out->to, date) < 0)
-            snprintf(out->to, sizeof out->to, "%s", date);
+        if (strcmp(out->from, h->date) > 0)
+            snprintf(out->from, sizeof out->from, "%s", h->date);
+        if (strcmp(out->to, h->date) < 0)
+            snprintf(out->to, sizeof out->to, "%s", h->date);
     }
     out->cap = homework_cap(pol, grade, out->day);
     return DB_ROW;
 }
 
-/* The term bounds (defaults when the district entered none) and the calendar row of a date,
- * as selected by the queries below: columns first, last, kind from `col` on. */
-static void head_cols(db_stmt *s, int col, const char *term, char first[11], char last[11],
-                      char kind[16])
+void hw_day_head_init(hw_day_head *h, const char *date)
 {
-    if (db_col_isnull(s, col) || db_col_isnull(s, col + 1)) {
-        term_default_bounds(term, first, last);
-    } else {
-        snprintf(first, 11, "%s", db_col_text(s, col));
-        snprintf(last, 11, "%s", db_col_text(s, col + 1));
-    }
-    snprintf(kind, 16, "%s", db_col_text(s, col + 2));
+    memset(h, 0, sizeof *h);
+    snprintf(h->date, sizeof h->date, "%s", date);
+    term_of_date(date, h->term);
 }
 
-int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade,
-                    const char *date, hw_period *out)
+void hw_day_head_row(db_row *row, hw_day_head *h)
 {
-    char term[16], first[11], last[11], kind[16];
-    term_of_date(date, term);
-    db_stmt *s = db_query(c,
-                          "SELECT (SELECT first_day FROM terms WHERE district_id = $1 AND term = $2),"
-                          " (SELECT last_day FROM terms WHERE district_id = $1 AND term = $2),"
-                          " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)", district_id, term, date);
+    if (db_next_isnull(row) || db_col_isnull(row->s, row->col + 1)) {
+        term_default_bounds(h->term, h->first, h->last); /* the district entered none */
+        db_next_skip(row);
+        db_next_skip(row);
+    } else {
+        DB_NEXT_TEXT(row, h->first);
+        DB_NEXT_TEXT(row, h->last);
+    }
+    DB_NEXT_TEXT(row, h->kind);
+}
+
+void hw_class_row(db_row *row, hw_class *cl)
+{
+    class_row(row, cl);
+}
+
+int hw_store_period(db_conn *c, const policy *pol, int64_t district_id, int grade, const char *date,
+                    hw_period *out)
+{
+    hw_day_head h;
+    hw_day_head_init(&h, date);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT (SELECT first_day FROM terms WHERE district_id = $1 AND term = $2),"
+                 " (SELECT last_day FROM terms WHERE district_id = $1 AND term = $2),"
+                 " (SELECT kind FROM calendar_days WHERE district_id = $1 AND date = $3)",
+                 district_id, h.term, date);
     int rc = s ? db_step(s) : DB_ERROR;
-    if (rc == DB_ROW)
-        head_cols(s, 0, term, first, last, kind);
+    if (rc == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        hw_day_head_row(&row, &h);
+    }
     db_finalize(s);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_ERROR : rc;
-    return period_from(c, pol, district_id, grade, date, term, first, last, kind, out);
-}
-
-/* The class row of `s` (id, district_id, school_id, grade, name). */
-static void class_cols(db_stmt *s, hw_class *cl)
-{
-    cl->id = db_col_int64(s, 0);
-    cl->district_id = db_col_int64(s, 1);
-    cl->school_id = db_col_int64(s, 2);
-    cl->grade = (int)db_col_int64(s, 3);
-    snprintf(cl->name, sizeof cl->name, "%s", db_col_text(s, 4));
+    return hw_store_period_of(c, pol, district_id, grade, &h, out);
 }
 
 int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const char *date,
                        hw_class *cl, hw_period *out)
 {
-    char term[16], first[11], last[11], kind[16];
-    term_of_date(date, term);
+    hw_day_head h;
+    hw_day_head_init(&h, date);
     db_stmt *s = db_query(c,
                           "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
                           " (SELECT first_day FROM terms t WHERE t.district_id = c.district_id"
@@ -174,89 +204,70 @@ int hw_store_class_day(db_conn *c, const policy *pol, int64_t class_id, const ch
                           "  AND t.term = $2),"
                           " (SELECT kind FROM calendar_days d WHERE d.district_id = c.district_id"
                           "  AND d.date = $3)"
-                          " FROM classes c WHERE c.id = $1", class_id, term, date);
+                          " FROM classes c WHERE c.id = $1",
+                          class_id, h.term, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        class_cols(s, cl);
-        head_cols(s, 5, term, first, last, kind);
+        db_row row = db_row_at(s, 0);
+        class_row(&row, cl);
+        hw_day_head_row(&row, &h);
     }
     db_finalize(s);
     if (rc != DB_ROW)
         return rc;
-    return period_from(c, pol, cl->district_id, cl->grade, date, term, first, last, kind, out);
+    return hw_store_period_of(c, pol, cl->district_id, cl->grade, &h, out);
 }
 
-db_stmt *hw_store_board_open(db_conn *c, int64_t class_id, const char *date, hw_board_head *h)
-{
-    memset(h, 0, sizeof *h);
-    snprintf(h->date, sizeof h->date, "%s", date);
-    term_of_date(date, h->term);
-    /* classes by its key, terms and calendar_days by their unique keys, the items through
-     * homework_class_day: one row per item in id order, or one row with NULL items */
-    return db_query(c,
-                    "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
-                    " t.first_day, t.last_day, d.kind,"
-                    " h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes, u.name,"
-                    " h.marked_at"
-                    " FROM classes c"
-                    " LEFT JOIN terms t ON t.district_id = c.district_id AND t.term = $2"
-                    " LEFT JOIN calendar_days d ON d.district_id = c.district_id AND d.date = $3"
-                    " LEFT JOIN homework h ON h.class_id = c.id AND h.date = $3"
-                    "  AND h.withdrawn_at IS NULL"
-                    " LEFT JOIN users u ON u.id = h.teacher_id"
-                    " WHERE c.id = $1 ORDER BY h.id", class_id, h->term, date);
-}
-
-void hw_store_board_head(db_stmt *s, hw_class *cl, hw_board_head *h)
-{
-    class_cols(s, cl);
-    head_cols(s, 5, h->term, h->first, h->last, h->kind);
-}
-
-int hw_store_board_period(db_conn *c, const policy *pol, const hw_class *cl,
-                          const hw_board_head *h, hw_period *out)
-{
-    return period_from(c, pol, cl->district_id, cl->grade, h->date, h->term, h->first, h->last,
-                       h->kind, out);
-}
+/* ---------- what a period uses ---------- */
 
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
                  const char *subject, int64_t except_id, hw_use *out)
 {
     memset(out, 0, sizeof *out);
-    db_stmt *s = db_query(c,
-                          "SELECT COALESCE(SUM(minutes), 0),"
-                          " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
-                          " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
-                          " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
-                          " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6", class_id, from, to, date, subject ? subject : "", except_id);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT COALESCE(SUM(minutes), 0),"
+                 " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
+                 " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
+                 " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
+                 " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6",
+                 class_id, from, to, date, subject ? subject : "", except_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        out->written_minutes = (int)db_col_int64(s, 0);
-        out->written_subjects = (int)db_col_int64(s, 1);
-        out->subject_seen = db_col_int64(s, 2) != 0;
+        db_row row = db_row_at(s, 0);
+        out->written_minutes = (int)db_next_int64(&row);
+        out->written_subjects = (int)db_next_int64(&row);
+        out->subject_seen = db_next_int64(&row) != 0;
     }
     db_finalize(s);
     return rc == DB_DONE ? DB_ERROR : rc;
 }
 
-json_t *hw_store_written_items(db_conn *c, int64_t class_id, const char *from, const char *to)
+/* The written items of a class in [from, to]: what uses the minutes a refusal names. */
+static json_t *written_items(db_conn *c, int64_t class_id, const char *from, const char *to)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT h.id, h.date, h.subject, h.title, h.minutes, u.name FROM homework h"
-                          " JOIN users u ON u.id = h.teacher_id WHERE h.class_id = $1 AND h.date >= $2"
-                          " AND h.date <= $3 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
-                          " ORDER BY h.date, h.id", class_id, from, to);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT h.id, h.date, h.subject, h.title, h.minutes, u.name FROM homework h"
+                 " JOIN users u ON u.id = h.teacher_id WHERE h.class_id = $1 AND h.date >= $2"
+                 " AND h.date <= $3 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
+                 " ORDER BY h.date, h.id",
+                 class_id, from, to);
     return db_rows_json(s, "id:i,date:s,subject:s,title:s,minutes:i,teacher_name:s");
 }
 
+/* ---------- the roll-ups, inside a write transaction ---------- */
+
+/* Keep the class-day's stored cap (day_refresh). */
+#define KEEP_LIMIT (-1000)
+
 typedef struct {
-    int limit, items, written_items, written_minutes, written_subjects, reported,
-        reported_minutes, over, rover;
+    int limit, items, written_items, written_minutes, written_subjects, reported, reported_minutes,
+        over, rover;
     bool exists;
 } day_row;
 
@@ -267,46 +278,58 @@ static int day_read(db_conn *c, int64_t class_id, const char *date, day_row *n, 
 {
     memset(n, 0, sizeof *n);
     memset(o, 0, sizeof *o);
-    db_stmt *s = db_query(c,
-                          "SELECT x.items, x.witems, x.wmin, x.wsubj, x.rep, x.rmin,"
-                          " d.limit_minutes, d.items, d.written_items, d.written_minutes,"
-                          " d.written_subjects, d.reported, d.reported_minutes, d.over_cap,"
-                          " d.reported_over_cap, d.class_id"
-                          " FROM (SELECT COUNT(*) AS items,"
-                          "  COALESCE(SUM(CASE WHEN kind = 'written' THEN 1 ELSE 0 END), 0) AS witems,"
-                          "  COALESCE(SUM(CASE WHEN kind = 'written' THEN minutes ELSE 0 END), 0) AS wmin,"
-                          "  COUNT(DISTINCT CASE WHEN kind = 'written' THEN subject END) AS wsubj,"
-                          "  COALESCE(MAX(CASE WHEN kind = 'written' AND fb_count > 0 THEN 1 ELSE 0 END), 0)"
-                          "   AS rep,"
-                          "  COALESCE(SUM(CASE WHEN kind <> 'written' THEN 0 WHEN fb_count > 0"
-                          "   THEN (2 * fb_minutes + fb_count) / (2 * fb_count) ELSE minutes END), 0) AS rmin"
-                          "  FROM homework WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL) x"
-                          " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2", class_id, date);
+    db_stmt *s = db_query(
+        c,
+        "SELECT x.items, x.witems, x.wmin, x.wsubj, x.rep, x.rmin,"
+        " d.limit_minutes, d.items, d.written_items, d.written_minutes,"
+        " d.written_subjects, d.reported, d.reported_minutes, d.over_cap,"
+        " d.reported_over_cap, d.class_id"
+        " FROM (SELECT COUNT(*) AS items,"
+        "  COALESCE(SUM(CASE WHEN kind = 'written' THEN 1 ELSE 0 END), 0) AS witems,"
+        "  COALESCE(SUM(CASE WHEN kind = 'written' THEN minutes ELSE 0 END), 0) AS wmin,"
+        "  COUNT(DISTINCT CASE WHEN kind = 'written' THEN subject END) AS wsubj,"
+        "  COALESCE(MAX(CASE WHEN kind = 'written' AND fb_count > 0 THEN 1 ELSE 0 END), 0)"
+        "   AS rep,"
+        "  COALESCE(SUM(CASE WHEN kind <> 'written' THEN 0 WHEN fb_count > 0"
+        "   THEN (2 * fb_minutes + fb_count) / (2 * fb_count) ELSE minutes END), 0) AS rmin"
+        "  FROM homework WHERE class_id = $1 AND date = $2 AND withdrawn_at IS NULL) x"
+        " LEFT JOIN homework_days d ON d.class_id = $1 AND d.date = $2",
+        class_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
     if (rc == DB_ROW) {
-        int *nf[] = {&n->items, &n->written_items, &n->written_minutes, &n->written_subjects,
+        db_row row = db_row_at(s, 0);
+        int *nf[] = {&n->items,    &n->written_items,   &n->written_minutes, &n->written_subjects,
                      &n->reported, &n->reported_minutes};
         for (int i = 0; i < 6; i++)
-            *nf[i] = (int)db_col_int64(s, i);
+            *nf[i] = (int)db_next_int64(&row);
         o->exists = !db_col_isnull(s, 15);
-        int *of[] = {&o->limit, &o->items, &o->written_items, &o->written_minutes,
-                     &o->written_subjects, &o->reported, &o->reported_minutes, &o->over, &o->rover};
+        int *of[] = {&o->limit,
+                     &o->items,
+                     &o->written_items,
+                     &o->written_minutes,
+                     &o->written_subjects,
+                     &o->reported,
+                     &o->reported_minutes,
+                     &o->over,
+                     &o->rover};
         for (int i = 0; o->exists && i < 9; i++)
-            *of[i] = (int)db_col_int64(s, 6 + i);
+            *of[i] = (int)db_next_int64(&row);
     }
     db_finalize(s);
     return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
-int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int limit)
+/* Recomputes homework_days for (class, date) from its items and carries the change into
+ * homework_school_days. limit: the cap to store, or KEEP_LIMIT. */
+static int day_refresh(db_conn *c, const hw_class *cl, const char *date, int limit)
 {
     day_row o, n;
     int rc = day_read(c, cl->id, date, &n, &o);
     if (rc != DB_OK)
         return rc;
-    n.limit = limit != HW_KEEP_LIMIT ? limit : o.exists ? o.limit : -1;
+    n.limit = limit != KEEP_LIMIT ? limit : o.exists ? o.limit : -1;
     n.over = n.limit >= 0 && n.written_minutes > n.limit;
     n.rover = n.reported && n.limit >= 0 && n.reported_minutes > n.limit;
     rc = db_run(c,
@@ -316,10 +339,10 @@ int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int l
                 " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
                 " ON CONFLICT (class_id, date) DO UPDATE SET limit_minutes = $6, items = $7,"
                 " written_items = $8, written_minutes = $9, written_subjects = $10, reported = $11,"
-                " reported_minutes = $12, over_cap = $13, reported_over_cap = $14", cl->id, date, cl->district_id, cl->school_id, (int64_t)cl->grade,
-                (int64_t)n.limit, (int64_t)n.items, (int64_t)n.written_items,
-                (int64_t)n.written_minutes, (int64_t)n.written_subjects, (int64_t)n.reported,
-                (int64_t)n.reported_minutes, (int64_t)n.over, (int64_t)n.rover);
+                " reported_minutes = $12, over_cap = $13, reported_over_cap = $14",
+                cl->id, date, cl->district_id, cl->school_id, cl->grade, n.limit, n.items,
+                n.written_items, n.written_minutes, n.written_subjects, n.reported,
+                n.reported_minutes, n.over, n.rover);
     if (rc != DB_DONE)
         return rc;
     /* the school-grade-day moves by the difference of this class-day */
@@ -331,21 +354,28 @@ int hw_store_day_refresh(db_conn *c, const hw_class *cl, const char *date, int l
     int64_t d_rover = n.rover - o.rover;
     if (!d_days && !d_written && !d_over && !d_rdays && !d_rsum && !d_rover)
         return DB_DONE;
-    return db_run(c,
-                  "INSERT INTO homework_school_days (school_id, date, grade, district_id, class_days,"
-                  " written_sum, over_days, reported_days, reported_sum, reported_over_days)"
-                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (school_id, date, grade)"
-                  " DO UPDATE SET class_days = homework_school_days.class_days + $5,"
-                  " written_sum = homework_school_days.written_sum + $6,"
-                  " over_days = homework_school_days.over_days + $7,"
-                  " reported_days = homework_school_days.reported_days + $8,"
-                  " reported_sum = homework_school_days.reported_sum + $9,"
-                  " reported_over_days = homework_school_days.reported_over_days + $10", cl->school_id, date, (int64_t)cl->grade, cl->district_id, d_days,
-                  d_written, d_over, d_rdays, d_rsum, d_rover);
+    return db_run(
+        c,
+        "INSERT INTO homework_school_days (school_id, date, grade, district_id, class_days,"
+        " written_sum, over_days, reported_days, reported_sum, reported_over_days)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (school_id, date, grade)"
+        " DO UPDATE SET class_days = homework_school_days.class_days + $5,"
+        " written_sum = homework_school_days.written_sum + $6,"
+        " over_days = homework_school_days.over_days + $7,"
+        " reported_days = homework_school_days.reported_days + $8,"
+        " reported_sum = homework_school_days.reported_sum + $9,"
+        " reported_over_days = homework_school_days.reported_over_days + $10",
+        cl->school_id, date, cl->grade, cl->district_id, d_days, d_written, d_over, d_rdays, d_rsum,
+        d_rover);
 }
 
-int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const char *subject,
-                         const hw_subject_delta *d)
+/* Deltas to homework_subject_totals (the district's day, grade and subject). */
+typedef struct {
+    int64_t items, minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate;
+} subject_delta;
+
+static int subject_add(db_conn *c, const hw_class *cl, const char *date, const char *subject,
+                       const subject_delta *d)
 {
     return db_run(c,
                   "INSERT INTO homework_subject_totals (district_id, date, grade, subject, items,"
@@ -358,13 +388,28 @@ int hw_store_subject_add(db_conn *c, const hw_class *cl, const char *date, const
                   " written_minutes = homework_subject_totals.written_minutes + $8,"
                   " fb_count = homework_subject_totals.fb_count + $9,"
                   " fb_minutes = homework_subject_totals.fb_minutes + $10,"
-                  " fb_estimate = homework_subject_totals.fb_estimate + $11", cl->district_id, date, (int64_t)cl->grade, subject, d->items,
-                  d->minutes, d->written_items, d->written_minutes, d->fb_count, d->fb_minutes,
-                  d->fb_estimate);
+                  " fb_estimate = homework_subject_totals.fb_estimate + $11",
+                  cl->district_id, date, cl->grade, subject, d->items, d->minutes, d->written_items,
+                  d->written_minutes, d->fb_count, d->fb_minutes, d->fb_estimate);
 }
 
-int hw_store_lock(db_conn *c, int64_t class_id, const hw_period *p, const char *date1,
-                  const char *date2)
+/* What an item adds to (sign 1) or takes from (sign -1) its subject's totals. */
+static subject_delta item_delta(const hw_item *it, int sign)
+{
+    bool w = it->kind == HW_WRITTEN;
+    return (subject_delta){.items = sign,
+                           .minutes = sign * it->minutes,
+                           .written_items = sign * w,
+                           .written_minutes = w ? sign * it->minutes : 0,
+                           .fb_count = sign * it->fb_count,
+                           .fb_minutes = sign * it->fb_minutes,
+                           .fb_estimate = sign * it->fb_count * it->minutes};
+}
+
+/* The locks of a write: the class-vacation lock first when `p` is a vacation period, then the
+ * class-day locks of date1 and date2 (NULL or equal: one) in ascending order. */
+static int lock(db_conn *c, int64_t class_id, const hw_period *p, const char *date1,
+                const char *date2)
 {
     int rc = DB_OK;
     /* a class-vacation key lies above every class-day key of the class (days < 50000 until
@@ -382,4 +427,335 @@ int hw_store_lock(db_conn *c, int64_t class_id, const hw_period *p, const char *
     if (rc == DB_OK && b != a)
         rc = db_lock(c, DB_LOCK_CLASS_DAY, homework_lock_key(class_id, b));
     return rc;
+}
+
+/* ---------- writes ---------- */
+
+/* Rolls back (unless the caller holds the transaction) and hands on the verdict: every refusal
+ * or failure of a write ends here. */
+static verdict undo(db_conn *c, bool caller_tx, verdict v)
+{
+    if (!caller_tx)
+        db_rollback(c);
+    return v;
+}
+
+/* Commits: DB_DONE, or the store's error (db_commit has rolled back). */
+static int commit(db_conn *c)
+{
+    int rc = db_commit(c);
+    return rc == DB_OK ? DB_DONE : rc;
+}
+
+/* A store result that ends a write: DB_DONE/DB_OK/DB_ROW pass, anything else refuses. */
+static verdict failed(int rc)
+{
+    return verdict_db(rc == DB_DONE || rc == DB_OK || rc == DB_ROW ? DB_ERROR : rc);
+}
+
+/* The date and, for a vacation, the period of a refusal by homework_check. */
+static void period_numbers(verdict *v, const hw_period *p, const char *date)
+{
+    verdict_str(v, "date", date);
+    if (p->day != DAY_VACATION)
+        return;
+    verdict_str(v, "period_from", p->from);
+    verdict_str(v, "period_to", p->to);
+    verdict_str(v, "term_first_day", p->term_first);
+    verdict_str(v, "term_last_day", p->term_last);
+}
+
+/* A refusal by the minutes or the subjects names the items that use them. */
+static bool names_items(const verdict *v)
+{
+    return v->code && (strcmp(v->code, "homework_over_limit") == 0 ||
+                       strcmp(v->code, "too_many_subjects") == 0);
+}
+
+static void audit(const hw_actor *by, const char *action, int64_t id, const char *detail)
+{
+    if (by->audit)
+        by->audit(by->ctx, action, id, detail);
+}
+
+verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in, const hw_actor *by,
+                         hw_published *out)
+{
+    const hw_class *cl = in->cl;
+    const hw_period *p = in->p;
+    bool own = !in->caller_tx;
+    hw_use use;
+    memset(out, 0, sizeof *out);
+    /* the check and the insert: one transaction that serialises on the class-day */
+    int rc = own ? db_begin_write(c) : DB_OK;
+    if (rc == DB_OK && own)
+        rc = lock(c, cl->id, p, in->date, NULL);
+    if (rc == DB_OK)
+        rc = hw_store_use(c, cl->id, p->from, p->to, in->date, in->subject, 0, &use);
+    if (rc != DB_ROW)
+        return undo(c, !own, verdict_db(rc));
+    hw_request q = {.grade = cl->grade,
+                    .day = p->day,
+                    .kind = in->kind,
+                    .minutes = in->minutes,
+                    .written_minutes = use.written_minutes,
+                    .written_subjects = use.written_subjects,
+                    .subject_is_new = !use.subject_seen};
+    verdict v = homework_check(pol, &q);
+    if (!verdict_is_ok(&v)) {
+        if (names_items(&v))
+            out->items = written_items(c, cl->id, p->from, p->to);
+        period_numbers(&v, p, in->date);
+        return undo(c, !own, v);
+    }
+    int limit = p->day == DAY_VACATION ? -1 : p->cap.limit_minutes;
+    int64_t at = in->created_at ? in->created_at : now_unix();
+    rc = db_insert_id(c, &out->id,
+                      "INSERT INTO homework (district_id, school_id, class_id, grade, date,"
+                      " day_kind, subject, title, content, kind, tier, minutes, teacher_id,"
+                      " limit_minutes, rule, policy_version, fb_count, fb_minutes, fb_unfinished,"
+                      " created_at)"
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,"
+                      "$19,$20) RETURNING id",
+                      cl->district_id, cl->school_id, cl->id, cl->grade, in->date,
+                      homework_day_kinds[p->day], in->subject, in->title, in->content,
+                      homework_kinds[in->kind], homework_tiers[in->tier], in->minutes, by->user_id,
+                      limit, p->cap.rule, policy_version(pol), in->fb_count, in->fb_minutes,
+                      in->fb_unfinished, at);
+    if (rc == DB_DONE)
+        rc = day_refresh(c, cl, in->date, limit);
+    if (rc == DB_DONE) {
+        hw_item it = {.kind = in->kind,
+                      .minutes = in->minutes,
+                      .fb_count = in->fb_count,
+                      .fb_minutes = in->fb_minutes};
+        subject_delta d = item_delta(&it, 1);
+        rc = subject_add(c, cl, in->date, in->subject, &d);
+    }
+    if (rc == DB_DONE && by->audit) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "class %lld %s %s %d min", (long long)cl->id, in->date,
+                 homework_kinds[in->kind], in->minutes);
+        audit(by, "POST /api/v1/homework", out->id, detail);
+    }
+    if (rc == DB_DONE && own)
+        rc = commit(c);
+    if (rc != DB_DONE)
+        return undo(c, !own, failed(rc));
+    out->written_after = use.written_minutes + (in->kind == HW_WRITTEN ? in->minutes : 0);
+    return verdict_ok();
+}
+
+/* Reads the item again under the lock: 404 when it was withdrawn meanwhile, 409 when it moved
+ * to another date since the caller saw it (the lock held is the old date's). */
+static verdict reread(db_conn *c, const hw_item *seen, hw_item *now)
+{
+    int rc = hw_store_item(c, seen->id, now);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? verdict_err(SJ_ERR_NOT_FOUND, NULL) : verdict_db(rc);
+    if (now->withdrawn)
+        return verdict_err(SJ_ERR_NOT_FOUND, NULL);
+    if (strcmp(now->date, seen->date) != 0)
+        return verdict_err(SJ_ERR_CONFLICT, NULL);
+    return verdict_ok();
+}
+
+verdict homework_withdraw(db_conn *c, const hw_item *seen, const hw_class *cl, const hw_actor *by)
+{
+    hw_item it;
+    int rc = db_begin_write(c);
+    if (rc == DB_OK)
+        rc = lock(c, seen->class_id, NULL, seen->date, NULL);
+    if (rc != DB_OK)
+        return undo(c, false, verdict_db(rc));
+    verdict v = reread(c, seen, &it);
+    if (!verdict_is_ok(&v))
+        return undo(c, false, v);
+    rc = db_run(c, "UPDATE homework SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3",
+                now_unix(), by->user_id, it.id);
+    if (rc == DB_DONE)
+        rc = day_refresh(c, cl, it.date, KEEP_LIMIT);
+    if (rc == DB_DONE) {
+        subject_delta d = item_delta(&it, -1);
+        rc = subject_add(c, cl, it.date, it.subject, &d);
+    }
+    if (rc == DB_DONE) {
+        audit(by, "DELETE /api/v1/homework/{id}", it.id, "withdrawn");
+        rc = commit(c);
+    }
+    return rc == DB_DONE ? verdict_ok() : undo(c, false, failed(rc));
+}
+
+verdict homework_feedback(db_conn *c, const hw_item *seen, const hw_class *cl,
+                          const hw_feedback_in *in, const hw_actor *by, bool *updated)
+{
+    hw_item it;
+    int64_t old_spent = 0, had = 0, old_unfinished = 0;
+    *updated = false;
+    int rc = db_begin_write(c);
+    if (rc == DB_OK)
+        rc = lock(c, seen->class_id, NULL, seen->date, NULL);
+    if (rc != DB_OK)
+        return undo(c, false, verdict_db(rc));
+    verdict v = reread(c, seen, &it);
+    if (!verdict_is_ok(&v))
+        return undo(c, false, v);
+    db_stmt *s = db_query(c,
+                          "SELECT minutes_spent, completed FROM homework_feedback"
+                          " WHERE homework_id = $1 AND student_id = $2",
+                          it.id, in->student_id);
+    rc = s ? db_step(s) : DB_ERROR;
+    if (rc == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        had = 1;
+        old_spent = db_next_int64(&row);
+        old_unfinished = db_next_int64(&row) == 0;
+    }
+    db_finalize(s);
+    rc = rc == DB_ROW || rc == DB_DONE ? DB_DONE : rc;
+    int64_t now = now_unix();
+    if (rc == DB_DONE)
+        rc = db_run(
+            c,
+            "INSERT INTO homework_feedback (homework_id, student_id, user_id, minutes_spent,"
+            " completed, bedtime, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$7)"
+            " ON CONFLICT (homework_id, student_id) DO UPDATE SET user_id = $3,"
+            " minutes_spent = $4, completed = $5, bedtime = $6, updated_at = $7",
+            it.id, in->student_id, by->user_id, in->minutes_spent, in->completed, in->bedtime, now);
+    if (rc == DB_DONE)
+        rc = db_run(c,
+                    "UPDATE homework SET fb_count = fb_count + $1, fb_minutes = fb_minutes + $2,"
+                    " fb_unfinished = fb_unfinished + $3 WHERE id = $4",
+                    1 - had, in->minutes_spent - old_spent,
+                    (int64_t)!in->completed - old_unfinished, it.id);
+    if (rc == DB_DONE)
+        rc = day_refresh(c, cl, it.date, KEEP_LIMIT);
+    if (rc == DB_DONE) {
+        subject_delta d = {.fb_count = 1 - had,
+                           .fb_minutes = in->minutes_spent - old_spent,
+                           .fb_estimate = had ? 0 : it.minutes};
+        rc = subject_add(c, cl, it.date, it.subject, &d);
+    }
+    if (rc == DB_DONE) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "student %lld: %lld min%s", (long long)in->student_id,
+                 (long long)in->minutes_spent, in->completed ? "" : ", unfinished");
+        audit(by, "POST /api/v1/homework/{id}/feedback", it.id, detail);
+        rc = commit(c);
+    }
+    if (rc != DB_DONE)
+        return undo(c, false, failed(rc));
+    *updated = had != 0;
+    return verdict_ok();
+}
+
+verdict homework_mark(db_conn *c, int64_t homework_id, int64_t by_user, int64_t at)
+{
+    /* one statement, so its own transaction; marking does not move a roll-up */
+    int rc = db_run(c,
+                    "UPDATE homework SET marked_at = $1, marked_by = $2"
+                    " WHERE id = $3 AND marked_at IS NULL",
+                    at, by_user, homework_id);
+    return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
+}
+
+verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, const hw_class *cl,
+                        const hw_period *p, const char *new_date, int new_minutes,
+                        const char *reason, const hw_actor *by, hw_adjusted *out)
+{
+    bool moved = strcmp(new_date, seen->date) != 0;
+    hw_item old;
+    memset(out, 0, sizeof *out);
+    int rc = db_begin_write(c);
+    if (rc == DB_OK)
+        rc = lock(c, seen->class_id, moved ? p : NULL, seen->date, new_date);
+    if (rc == DB_OK)
+        rc = hw_store_item(c, seen->id, &old);
+    if (rc != DB_ROW)
+        return undo(c, false, rc == DB_DONE ? verdict_err(SJ_ERR_NOT_FOUND, NULL) : verdict_db(rc));
+    if (old.withdrawn || strcmp(old.date, seen->date) != 0 || old.minutes != seen->minutes)
+        /* changed meanwhile: the leader decided on what they saw */
+        return undo(c, false,
+                    verdict_err(old.withdrawn ? SJ_ERR_NOT_FOUND : SJ_ERR_CONFLICT, NULL));
+    if (moved) {
+        hw_use use;
+        rc = hw_store_use(c, old.class_id, p->from, p->to, new_date, old.subject, old.id, &use);
+        if (rc != DB_ROW)
+            return undo(c, false, verdict_db(rc));
+        hw_request q = {.grade = cl->grade,
+                        .day = p->day,
+                        .kind = old.kind,
+                        .minutes = new_minutes,
+                        .written_minutes = use.written_minutes,
+                        .written_subjects = use.written_subjects,
+                        .subject_is_new = !use.subject_seen};
+        verdict v = homework_check(pol, &q);
+        if (!verdict_is_ok(&v)) {
+            out->items = written_items(c, old.class_id, p->from, p->to);
+            period_numbers(&v, p, new_date);
+            return undo(c, false, v);
+        }
+    }
+    int limit = p->day == DAY_VACATION ? -1 : p->cap.limit_minutes;
+    rc = db_run(c,
+                "UPDATE homework SET date = $1, minutes = $2, day_kind = $3, limit_minutes = $4,"
+                " rule = $5, policy_version = $6 WHERE id = $7",
+                new_date, new_minutes, homework_day_kinds[p->day], limit, p->cap.rule,
+                policy_version(pol), old.id);
+    /* refresh the earlier day first: the same order as the locks */
+    const char *d1 = strcmp(old.date, new_date) <= 0 ? old.date : new_date;
+    const char *d2 = d1 == old.date ? new_date : old.date;
+    if (rc == DB_DONE)
+        rc = day_refresh(c, cl, d1, d1 == new_date ? limit : KEEP_LIMIT);
+    if (rc == DB_DONE && moved)
+        rc = day_refresh(c, cl, d2, d2 == new_date ? limit : KEEP_LIMIT);
+    if (rc == DB_DONE) {
+        subject_delta minus = item_delta(&old, -1);
+        rc = subject_add(c, cl, old.date, old.subject, &minus);
+    }
+    if (rc == DB_DONE) {
+        hw_item now = old;
+        now.minutes = new_minutes;
+        subject_delta plus = item_delta(&now, 1);
+        rc = subject_add(c, cl, new_date, old.subject, &plus);
+    }
+    if (rc == DB_DONE)
+        rc = db_insert_id(
+            c, &out->change_id,
+            "INSERT INTO homework_changes (homework_id, teacher_id, by_user, from_date,"
+            " to_date, from_minutes, to_minutes, reason, policy_version, created_at)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
+            old.id, old.teacher_id, by->user_id, old.date, new_date, old.minutes, new_minutes,
+            reason, policy_version(pol), now_unix());
+    hw_use after;
+    if (rc == DB_DONE)
+        rc = hw_store_use(c, old.class_id, p->from, p->to, new_date, NULL, 0, &after);
+    if (rc == DB_ROW) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "%s %d min -> %s %d min", old.date, old.minutes, new_date,
+                 new_minutes);
+        audit(by, "POST /api/v1/homework/{id}/adjust", old.id, detail);
+        rc = commit(c);
+    }
+    if (rc != DB_DONE)
+        return undo(c, false, failed(rc));
+    out->written_after = after.written_minutes;
+    return verdict_ok();
+}
+
+verdict homework_change_read(db_conn *c, int64_t change_id, int64_t teacher_id)
+{
+    int64_t teacher = 0;
+    int rc = db_begin_write(c);
+    if (rc == DB_OK)
+        rc = db_query_int64(c, &teacher, "SELECT teacher_id FROM homework_changes WHERE id = $1",
+                            change_id);
+    if (rc == DB_DONE || (rc == DB_ROW && teacher != teacher_id))
+        return undo(c, false, verdict_err(SJ_ERR_NOT_FOUND, NULL));
+    if (rc == DB_ROW)
+        rc = db_run(c, "UPDATE homework_changes SET read_at = $1 WHERE id = $2 AND read_at IS NULL",
+                    now_unix(), change_id);
+    if (rc == DB_DONE)
+        rc = commit(c);
+    return rc == DB_DONE ? verdict_ok() : undo(c, false, failed(rc));
 }

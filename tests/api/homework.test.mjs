@@ -146,6 +146,48 @@ test('kinds and targets the rules forbid: app (HW-9), for parents (HW-6), parent
   assert.equal(bd.items.length, 1, 'only the allowed item is stored');
 });
 
+test('every refusal reads in the language asked for (zh-CN by default), with the same status, code, rule and numbers', async () => {
+  const w2 = await world(s, { grade: 2 });
+  const w = await world(s, { grade: 4 });
+  const d = schoolDay(addDays(today, 1));
+  const both = async (method, path, body, token, status, code, zh, en) => {
+    const z = expectStatus(await s.api(method, path, body, token), status, code).error;
+    const e = expectStatus(await s.api(method, path, body, token, { 'Accept-Language': 'en' }), status, code).error;
+    assert.match(z.message, zh);
+    assert.match(e.message, en);
+    assert.doesNotMatch(e.message, /[\u4e00-\u9fff]/, e.message);
+    const { message: _z, ...zr } = z;
+    const { message: _e, ...er } = e;
+    assert.deepEqual(zr, er, 'only the words differ');
+    return z;
+  };
+  const pub = (token, body, ...rest) => both('POST', '/api/v1/homework', body, token, ...rest);
+  let e = await pub(w2.teacher.token, hw(w2, d, { minutes: 10 }), 422, 'written_homework_not_allowed',
+    /^二年级不布置书面家庭作业\(HW-1\)/, /^No written homework in grade 2 \(HW-1\)/);
+  assert.deepEqual([e.rule, e.limit_minutes, e.requested_minutes, e.items], ['HW-1', 0, 10, []]);
+  e = await pub(w.teacher.token, hw(w, d, { kind: 'app' }), 422, 'homework_kind_not_allowed', /手机或应用程序.*\(HW-9\)/, /phone or app \(HW-9\)/);
+  assert.equal(e.kind, 'app');
+  e = await pub(w.teacher.token, hw(w, d, { parent_check: true }), 422, 'homework_target_not_allowed', /不得要求家长检查.*\(HW-6\)/, /parents.*\(HW-6\)/);
+  assert.equal(e.target, 'parent');
+  e = await pub(w.teacher.token, hw(w, addDays(today, -1)), 400, 'invalid_field', /^不能为已经过去的日期布置作业$/, /day that has passed/);
+  assert.equal(e.field, 'date');
+  await pub(w.teacher.token, hw(w, addDays(today, 400)), 400, 'invalid_field', /日期太远/, /too far ahead/);
+  await pub(w.teacher.token, hw(w, d, { subject: '英语' }), 403, 'forbidden', /没有在该班任教这个学科/, /do not teach this subject/);
+  e = await pub(w.teacher.token, hw(w, d, { minutes: 61 }), 422, 'homework_over_limit',
+    /^超出四年级每日书面作业 60 分钟上限\(HW-2\):当天已布置 0 分钟,本次 61 分钟$/, /^Over the 60-minute daily cap on written homework for grade 4 \(HW-2\): 0 set that day, 61 requested$/);
+  assert.deepEqual([e.date, e.day_kind, e.grade, e.remaining_minutes], [d, 'school', 4, 60]);
+  assert.equal((await board(w, d)).items.length, 0, 'no refusal stored anything');
+  // the other writes' refusals come from the same table
+  const it = expectStatus(await publish(w.teacher.token, hw(w, d)), 201);
+  await both('POST', `/api/v1/homework/${it.id}/mark`, undefined, w.teacher.token, 400, 'invalid_field', /作业日期未到,还不能批改/, /has not come yet/);
+  await both('POST', `/api/v1/homework/${it.id}/feedback`, { student_id: w.student.id, minutes_spent: 20, completed: true, bedtime: true },
+    w.guardian.token, 400, 'invalid_field', /到就寝时间未完成/, /stopped at bedtime/);
+  await both('POST', `/api/v1/homework/${it.id}/feedback`, { student_id: w.student.id, minutes_spent: 20, completed: true },
+    w.guardian.token, 400, 'invalid_field', /作业日期未到,还不能反馈用时/, /has not come yet/);
+  await both('POST', `/api/v1/homework/${it.id}/adjust`, { minutes: 25, reason: '太多' }, A, 400, 'invalid_field', /只能缩短用时/, /only be shortened/);
+  await both('POST', `/api/v1/homework/${it.id}/adjust`, { reason: '太多' }, A, 400, 'missing_field', /请给出新的日期或新的用时/, /new date or new minutes/);
+});
+
 test('bad input is refused with a clear error and nothing is stored', async () => {
   const w = await world(s, { grade: 4 });
   const other = await world(s, { grade: 4 });
