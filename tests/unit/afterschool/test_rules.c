@@ -52,6 +52,22 @@ static as_program prog(int64_t id, as_kind kind, unsigned weekdays, const char *
 
 #define WD(d) (1u << (d))
 
+static bool ok(verdict v) { return verdict_is_ok(&v); }
+static int64_t num(const verdict *v, const char *key)
+{
+    const verdict_arg *a = verdict_get(v, key);
+    assert_non_null(a);
+    assert_false(a->is_str);
+    return a->n;
+}
+static const char *str(const verdict *v, const char *key)
+{
+    const verdict_arg *a = verdict_get(v, key);
+    assert_non_null(a);
+    assert_true(a->is_str);
+    return a->s;
+}
+
 /* The school days (Mon-Fri) from first to last, skipping the listed holidays. */
 static size_t school_days(const char *first, const char *last, const char *const *holidays,
                           as_day *out, size_t max)
@@ -97,10 +113,9 @@ static void test_afterschool_check_off_work__exactly_at_off_work_passes(void **s
     (void)state;
     policy *p = national();
     char dates[2][AS_DATE_LEN] = {"2026-09-30", "2026-10-08"};
-    as_off_work_fail f;
-    assert_true(afterschool_check_off_work(p, dates, 2, hhmm_minutes("18:00"), &f));
+    assert_true(ok(afterschool_check_off_work(p, dates, 2, hhmm_minutes("18:00"))));
     /* winter only: 17:30 is enough */
-    assert_true(afterschool_check_off_work(p, dates + 1, 1, hhmm_minutes("17:30"), &f));
+    assert_true(ok(afterschool_check_off_work(p, dates + 1, 1, hhmm_minutes("17:30"))));
     policy_free(p);
 }
 
@@ -109,15 +124,23 @@ static void test_afterschool_check_off_work__a_minute_earlier_fails(void **state
     (void)state;
     policy *p = national();
     char dates[3][AS_DATE_LEN] = {"2026-09-29", "2026-09-30", "2026-10-08"};
-    as_off_work_fail f;
-    assert_false(afterschool_check_off_work(p, dates, 3, hhmm_minutes("17:59"), &f));
-    assert_string_equal(f.date, "2026-09-29");
-    assert_int_equal(f.off_work, 18 * 60);
-    assert_true(f.summer);
-    assert_false(afterschool_check_off_work(p, dates + 2, 1, hhmm_minutes("17:29"), &f));
-    assert_string_equal(f.date, "2026-10-08");
-    assert_int_equal(f.off_work, 17 * 60 + 30);
-    assert_false(f.summer);
+    verdict v = afterschool_check_off_work(p, dates, 3, hhmm_minutes("17:59"));
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "ends_before_off_work");
+    assert_string_equal(v.rule, "AS-2");
+    assert_string_equal(v.msg, "AS-2.summer");
+    assert_string_equal(str(&v, "date"), "2026-09-29");
+    assert_string_equal(str(&v, "off_work"), "18:00");
+    assert_string_equal(str(&v, "end"), "17:59");
+    assert_string_equal(str(&v, "season"), "summer");
+    v = afterschool_check_off_work(p, dates + 2, 1, hhmm_minutes("17:29"));
+    assert_string_equal(str(&v, "date"), "2026-10-08");
+    assert_string_equal(str(&v, "off_work"), "17:30");
+    assert_string_equal(str(&v, "season"), "winter");
+    assert_string_equal(v.msg, "AS-2.winter");
+    char text[256];
+    assert_non_null(strstr(verdict_message(&v, 0, text, sizeof text), "冬季下班时间 17:30"));
+    assert_non_null(strstr(verdict_message(&v, 1, text, sizeof text), "off-work time 17:30"));
     policy_free(p);
 }
 
@@ -127,12 +150,12 @@ static void test_afterschool_check_off_work__district_sets_seasons(void **state)
     policy *p = district("{\"AS-2\":{\"summer_from\":\"06-01\",\"summer_to\":\"08-31\","
                         "\"summer_off_work\":\"18:30\",\"winter_off_work\":\"17:00\"}}");
     char d1[1][AS_DATE_LEN] = {"2026-05-20"}, d2[1][AS_DATE_LEN] = {"2026-06-01"};
-    as_off_work_fail f;
-    assert_true(afterschool_check_off_work(p, d1, 1, hhmm_minutes("17:00"), &f));
-    assert_false(afterschool_check_off_work(p, d1, 1, hhmm_minutes("16:59"), &f));
-    assert_true(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:30"), &f));
-    assert_false(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:29"), &f));
-    assert_int_equal(f.off_work, 18 * 60 + 30);
+    assert_true(ok(afterschool_check_off_work(p, d1, 1, hhmm_minutes("17:00"))));
+    assert_false(ok(afterschool_check_off_work(p, d1, 1, hhmm_minutes("16:59"))));
+    assert_true(ok(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:30"))));
+    verdict v = afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:29"));
+    assert_false(verdict_is_ok(&v));
+    assert_string_equal(str(&v, "off_work"), "18:30");
     policy_free(p);
 }
 
@@ -146,9 +169,30 @@ static void test_afterschool_fee_cap__national_caps(void **state)
     assert_int_equal(afterschool_fee_cap(p, AS_COURSE, false), 350);
     assert_int_equal(afterschool_fee_cap(p, AS_COURSE, true), 300);
     assert_int_equal(afterschool_fee_cap(p, AS_CARE, true), 200); /* the lower of 200 and 300 */
-    /* at the cap passes, one fen over fails (the handler compares fee > cap) */
-    assert_false(350 > afterschool_fee_cap(p, AS_COURSE, false));
-    assert_true(351 > afterschool_fee_cap(p, AS_COURSE, false));
+    policy_free(p);
+}
+
+static void test_afterschool_check_fee__at_the_cap_passes_one_fen_over_fails(void **state)
+{
+    (void)state;
+    policy *p = national();
+    assert_true(ok(afterschool_check_fee(p, AS_COURSE, false, 350)));
+    verdict v = afterschool_check_fee(p, AS_COURSE, false, 351);
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "fee_over_cap");
+    assert_string_equal(v.rule, "AS-6");
+    assert_int_equal(num(&v, "fee_per_hour_fen"), 351);
+    assert_int_equal(num(&v, "cap_fen"), 350);
+    assert_string_equal(str(&v, "kind"), "course");
+    assert_true(verdict_get(&v, "rural")->is_bool);
+    assert_int_equal(verdict_get(&v, "rural")->n, 0);
+    /* a rural school's course: 300 */
+    assert_true(ok(afterschool_check_fee(p, AS_COURSE, true, 300)));
+    v = afterschool_check_fee(p, AS_COURSE, true, 301);
+    assert_int_equal(num(&v, "cap_fen"), 300);
+    assert_int_equal(verdict_get(&v, "rural")->n, 1);
+    char text[256];
+    assert_non_null(strstr(verdict_message(&v, 0, text, sizeof text), "3.01 元"));
     policy_free(p);
 }
 
@@ -169,21 +213,28 @@ static void test_afterschool_vendor_check__each_verdict(void **state)
     (void)state;
     as_vendor v = {.found = true, .active = true, .vetted_from = "2026-09-01",
                    .vetted_to = "2027-01-20", .fee_per_hour_fen = 300};
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300), AS_VENDOR_OK);
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 301),
-                     AS_VENDOR_FEE_OVER);
-    assert_int_equal(afterschool_vendor_check(&v, "2026-08-31", "2027-01-20", 300),
-                     AS_VENDOR_OUT_OF_PERIOD);
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-21", 300),
-                     AS_VENDOR_OUT_OF_PERIOD);
+    assert_true(ok(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300)));
+    verdict x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 301);
+    assert_string_equal(x.code, "fee_over_vendor_standard");
+    assert_string_equal(x.rule, "AS-4");
+    assert_int_equal(num(&x, "fee_per_hour_fen"), 301);
+    assert_int_equal(num(&x, "standard_fen"), 300);
+    x = afterschool_vendor_check(&v, "2026-08-31", "2027-01-20", 300);
+    assert_string_equal(x.code, "provider_not_vetted");
+    assert_string_equal(str(&x, "reason"), "out_of_period");
+    assert_string_equal(str(&x, "vetted_from"), "2026-09-01");
+    assert_string_equal(str(&x, "vetted_to"), "2027-01-20");
+    x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-21", 300);
+    assert_string_equal(str(&x, "reason"), "out_of_period");
     v.active = false;
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300),
-                     AS_VENDOR_EXITED);
+    x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300);
+    assert_string_equal(str(&x, "reason"), "exited");
     v.found = false;
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300),
-                     AS_VENDOR_NOT_LISTED);
-    assert_int_equal(afterschool_vendor_check(NULL, "2026-09-01", "2027-01-20", 0),
-                     AS_VENDOR_NOT_LISTED);
+    x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300);
+    assert_string_equal(str(&x, "reason"), "not_listed");
+    x = afterschool_vendor_check(NULL, "2026-09-01", "2027-01-20", 0);
+    assert_string_equal(x.code, "provider_not_vetted");
+    assert_string_equal(str(&x, "reason"), "not_listed");
 }
 
 /* ---------- clash ---------- */
@@ -547,7 +598,7 @@ static void test_afterschool_leave_check__exact_credits_pass(void **state)
     (void)state;
     policy *p = national();
     as_leave_terms t;
-    assert_int_equal(afterschool_leave_check(p, 240, 0, &t), AS_LEAVE_OK);
+    assert_true(ok(afterschool_leave_check(p, 240, 0, &t)));
     assert_int_equal(t.minutes_required, 240);
     assert_int_equal(t.week_max, 1);
     policy_free(p);
@@ -557,7 +608,11 @@ static void test_afterschool_leave_check__a_minute_short_fails(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_int_equal(afterschool_leave_check(p, 239, 0, NULL), AS_LEAVE_INSUFFICIENT);
+    verdict v = afterschool_leave_check(p, 239, 0, NULL);
+    assert_string_equal(v.code, "insufficient_credits");
+    assert_string_equal(v.rule, "AS-9");
+    assert_int_equal(num(&v, "minutes"), 239);
+    assert_int_equal(num(&v, "required"), 240);
     policy_free(p);
 }
 
@@ -565,11 +620,17 @@ static void test_afterschool_leave_check__weekly_limit(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_int_equal(afterschool_leave_check(p, 1000, 1, NULL), AS_LEAVE_WEEK_FULL);
+    verdict v = afterschool_leave_check(p, 1000, 1, NULL);
+    assert_string_equal(v.code, "leave_over_weekly_limit");
+    assert_int_equal(num(&v, "limit"), 1);
+    assert_int_equal(num(&v, "used"), 1);
     policy *two = district("{\"AS-9\":{\"half_days_per_week_max\":2,\"minutes_per_half_day\":180}}");
-    assert_int_equal(afterschool_leave_check(two, 180, 1, NULL), AS_LEAVE_OK);
-    assert_int_equal(afterschool_leave_check(two, 180, 2, NULL), AS_LEAVE_WEEK_FULL);
-    assert_int_equal(afterschool_leave_check(two, 179, 0, NULL), AS_LEAVE_INSUFFICIENT);
+    assert_true(ok(afterschool_leave_check(two, 180, 1, NULL)));
+    v = afterschool_leave_check(two, 180, 2, NULL);
+    assert_string_equal(v.code, "leave_over_weekly_limit");
+    v = afterschool_leave_check(two, 179, 0, NULL);
+    assert_string_equal(v.code, "insufficient_credits");
+    assert_int_equal(num(&v, "required"), 180);
     policy_free(two);
     policy_free(p);
 }
@@ -617,6 +678,33 @@ static void test_afterschool_duty_overlap__one_minute_fails(void **state)
     assert_int_equal(shared, 120);
     assert_int_equal(afterschool_duty_overlap(19 * 60 + 10, 19 * 60 + 20, held, 2, &shared), 1);
     assert_int_equal(shared, 10);
+}
+
+static void test_afterschool_check_duty__overlap_and_same_session(void **state)
+{
+    (void)state;
+    as_duty_span held[2] = {{.id = 7, .program_id = 70, .start_min = 16 * 60, .end_min = 18 * 60},
+                            {.id = 8, .program_id = 80, .start_min = 18 * 60, .end_min = 19 * 60}};
+    /* ending as the next starts passes */
+    assert_true(ok(afterschool_check_duty(90, 19 * 60, 20 * 60, held, 2)));
+    /* one minute inside 16:00-18:00 */
+    verdict v = afterschool_check_duty(90, 17 * 60 + 59, 19 * 60 + 30, held, 2);
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "duty_overlap");
+    assert_string_equal(v.rule, "AS-9");
+    assert_int_equal(num(&v, "overlap_minutes"), 1);
+    assert_int_equal(num(&v, "duty_id"), 7);
+    assert_int_equal(num(&v, "program_id"), 70);
+    assert_string_equal(str(&v, "start"), "17:59");
+    assert_string_equal(str(&v, "end"), "19:30");
+    assert_string_equal(str(&v, "other_start"), "16:00");
+    assert_string_equal(str(&v, "other_end"), "18:00");
+    /* the same program again is the same session recorded twice: 409, not AS-9 */
+    v = afterschool_check_duty(80, 18 * 60, 19 * 60, held, 2);
+    assert_int_equal(v.err, SJ_ERR_CONFLICT);
+    assert_null(v.rule);
+    assert_int_equal(num(&v, "duty_id"), 8);
+    assert_true(ok(afterschool_check_duty(90, 8 * 60, 9 * 60, held, 0)));
 }
 
 /* ---------- allocation ---------- */
@@ -716,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_afterschool_fee_cap__national_caps),
         cmocka_unit_test(test_afterschool_fee_cap__district_override),
         cmocka_unit_test(test_afterschool_vendor_check__each_verdict),
+        cmocka_unit_test(test_afterschool_check_fee__at_the_cap_passes_one_fen_over_fails),
         cmocka_unit_test(test_afterschool_clash__same_kind_overlapping),
         cmocka_unit_test(test_afterschool_clash__touching_times_do_not_clash),
         cmocka_unit_test(test_afterschool_clash__other_days_kinds_or_dates),
@@ -742,6 +831,7 @@ int main(void)
         cmocka_unit_test(test_afterschool_week_start__monday),
         cmocka_unit_test(test_afterschool_duty_overlap__ending_as_the_next_starts_passes),
         cmocka_unit_test(test_afterschool_duty_overlap__one_minute_fails),
+        cmocka_unit_test(test_afterschool_check_duty__overlap_and_same_session),
         cmocka_unit_test(test_afterschool_allocate__never_over_capacity),
         cmocka_unit_test(test_afterschool_allocate__best_free_choice_in_lottery_order),
         cmocka_unit_test(test_afterschool_allocate__same_seed_same_result),
