@@ -38,7 +38,7 @@
 typedef enum { AS_CARE = 0, AS_COURSE = 1 } as_kind;
 
 #define AS_WEEKDAYS_ALL 0x3Eu /* bits 1..5 */
-#define AS_DATE_LEN 11
+#define AS_DATE_LEN     11
 
 /* ---------- AS-2: off-work time by season ---------- */
 
@@ -67,8 +67,8 @@ verdict afterschool_check_fee(const policy *pol, as_kind kind, bool rural,
 /* ---------- AS-4: the district's vetted third parties ---------- */
 
 typedef struct {
-    bool found;              /* on the district's list at all */
-    bool active;             /* not exited */
+    bool found;  /* on the district's list at all */
+    bool active; /* not exited */
     char vetted_from[AS_DATE_LEN], vetted_to[AS_DATE_LEN];
     int64_t fee_per_hour_fen; /* the fee standard the district approved */
 } as_vendor;
@@ -86,8 +86,8 @@ verdict afterschool_vendor_check(const as_vendor *v, const char *first_day, cons
 typedef struct {
     int64_t id;
     as_kind kind;
-    unsigned weekdays;       /* AS_WEEKDAYS_ALL bits */
-    int start_min, end_min;  /* start < end */
+    unsigned weekdays;      /* AS_WEEKDAYS_ALL bits */
+    int start_min, end_min; /* start < end */
     int64_t fee_per_hour_fen;
     char first_day[AS_DATE_LEN], last_day[AS_DATE_LEN];
 } as_program;
@@ -103,7 +103,7 @@ void afterschool_weekdays_text(unsigned mask, char out[16]);
 /* ---------- AS-1: the school's offer covers five days of two hours ---------- */
 
 typedef struct {
-    int minutes[8];          /* [1..5]: minutes covered by the union of the programs' times */
+    int minutes[8]; /* [1..5]: minutes covered by the union of the programs' times */
     bool day_ok[8];
     int days_required, min_minutes, days_ok;
     bool ok;
@@ -116,18 +116,18 @@ void afterschool_coverage(const policy *pol, const as_program *progs, size_t n, 
 typedef struct {
     char date[AS_DATE_LEN];
     int weekday;
-} as_day;                    /* a school day of the term (calendar_day_kind = DAY_SCHOOL) */
+} as_day; /* a school day of the term (calendar_day_kind = DAY_SCHOOL) */
 
 typedef struct {
     as_program prog;
-    char seat_from[AS_DATE_LEN];   /* first day the pupil holds the seat */
-    char left_on[AS_DATE_LEN];     /* "" when still enrolled; else the first day not billed */
+    char seat_from[AS_DATE_LEN]; /* first day the pupil holds the seat */
+    char left_on[AS_DATE_LEN];   /* "" when still enrolled; else the first day not billed */
 } as_bill_item;
 
 typedef struct {
     int64_t program_id;
     as_kind kind;
-    int64_t rate_fen;         /* per hour */
+    int64_t rate_fen; /* per hour */
     int session_minutes;
     /* the term as enrolled: from seat_from to the program's last day */
     int sessions_full;
@@ -135,18 +135,18 @@ typedef struct {
     /* what is billed: up to the day before left_on */
     int sessions;
     int64_t minutes, overlap, amount;
-    int64_t refund;           /* amount_full - amount, when the pupil left */
+    int64_t refund; /* amount_full - amount, when the pupil left */
 } as_bill_line;
 
 typedef struct {
-    as_bill_line *lines;      /* one per item, in the items' order (caller's storage) */
+    as_bill_line *lines; /* one per item, in the items' order (caller's storage) */
     size_t n;
-    int64_t gross_fen;        /* sum of lines' amounts */
-    int64_t term_cap_fen;     /* -1 when the policy sets none */
+    int64_t gross_fen;    /* sum of lines' amounts */
+    int64_t term_cap_fen; /* -1 when the policy sets none */
     int64_t cap_reduction_fen;
     bool waived;
     int64_t waiver_fen;
-    int64_t total_fen;        /* what the family pays */
+    int64_t total_fen; /* what the family pays */
 } as_bill;
 
 /* Computes a pupil's bill for a term. days: the term's school days in date order. lines must
@@ -157,8 +157,8 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
 
 /* How a line was computed, in words (zh-CN, or English: the sentences are rows
  * "afterschool.bill.*" of core/messages.c). Writes at most outlen bytes. */
-void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english,
-                                   char *out, size_t outlen);
+void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english, char *out,
+                                   size_t outlen);
 
 /* Money as "12.34" (yuan with two decimals; negative with a minus sign). */
 void afterschool_fen_text(int64_t fen, char out[32]);
@@ -166,9 +166,9 @@ void afterschool_fen_text(int64_t fen, char out[32]);
 /* ---------- AS-8: teachers' subsidy ---------- */
 
 typedef struct {
-    int64_t rate_fen;          /* per class-hour, after the district's floor and cap */
+    int64_t rate_fen; /* per class-hour, after the district's floor and cap */
     int class_hour_minutes;
-    int64_t amount_fen;        /* floor(minutes * rate / class_hour_minutes) */
+    int64_t amount_fen; /* floor(minutes * rate / class_hour_minutes) */
 } as_subsidy;
 
 void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *out);
@@ -176,8 +176,8 @@ void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *ou
 /* ---------- AS-9: time bank and half-day leave ---------- */
 
 typedef struct {
-    int64_t minutes_required;  /* AS-9.minutes_per_half_day */
-    int64_t week_max;          /* AS-9.half_days_per_week_max */
+    int64_t minutes_required; /* AS-9.minutes_per_half_day */
+    int64_t week_max;         /* AS-9.half_days_per_week_max */
 } as_leave_terms;
 
 void afterschool_leave_terms(const policy *pol, as_leave_terms *terms);
@@ -192,7 +192,7 @@ verdict afterschool_leave_check(const policy *pol, int64_t balance, int64_t used
 /* A teacher is on one duty at a time: a duty takes its program's session, [start, end) in
  * minutes, so a duty ending at 17:30 and one starting at 17:30 do not overlap. */
 typedef struct {
-    int64_t id;              /* the duty */
+    int64_t id; /* the duty */
     int64_t program_id;
     int start_min, end_min;
 } as_duty_span;
@@ -238,9 +238,9 @@ typedef struct {
     int64_t district_id, school_id, vendor_id, institution_id, capacity, fee_per_hour_fen;
     int64_t staff_a, staff_b, actor, at; /* 0: none */
     as_kind kind;
-    bool third_party;                    /* provider "third_party" (else "school") */
+    bool third_party; /* provider "third_party" (else "school") */
     unsigned weekdays;
-    const char *term, *name, *category, *place; /* category and place may be NULL */
+    const char *term, *name, *category, *place;     /* category and place may be NULL */
     const char *start, *end, *first_day, *last_day; /* HH:MM, HH:MM, dates; checked by the caller */
     /* The school days covering first_day..last_day when the caller has them already (the
      * demo: the term's); NULL to read them from the calendar. */
@@ -250,8 +250,8 @@ typedef struct {
 
 typedef struct {
     int64_t id;
-    size_t sessions;          /* the program's session days */
-    int64_t fee_cap_fen;      /* AS-6's cap that applied */
+    size_t sessions;     /* the program's session days */
+    int64_t fee_cap_fen; /* AS-6's cap that applied */
 } as_program_made;
 
 /* A program, after its days lie inside the term (400 first_day/last_day with term_first_day,
@@ -263,8 +263,8 @@ verdict afterschool_program_close(db_conn *c, int64_t program_id);
 
 typedef struct {
     int64_t district_id, institution_id, fee_per_hour_fen, actor, at; /* institution 0: none */
-    const char *name, *credit_code;  /* the code normalised (ident_uscc_valid) */
-    const char *service_items;       /* a JSON array of names, as text */
+    const char *name, *credit_code; /* the code normalised (ident_uscc_valid) */
+    const char *service_items;      /* a JSON array of names, as text */
     const char *vetted_from, *vetted_to;
 } as_vendor_in;
 
@@ -272,8 +272,8 @@ typedef struct {
 verdict afterschool_vendor_add(db_conn *c, const as_vendor_in *in, int64_t *id);
 /* The provider leaves the list on `date`. OUT: *open_programs, its open programs that run
  * past that day. */
-verdict afterschool_vendor_exit(db_conn *c, int64_t vendor_id, const char *date,
-                                const char *reason, int64_t *open_programs);
+verdict afterschool_vendor_exit(db_conn *c, int64_t vendor_id, const char *date, const char *reason,
+                                int64_t *open_programs);
 
 typedef struct {
     int64_t district_id, program_id, student_id, actor, at;
@@ -281,10 +281,10 @@ typedef struct {
 } as_enrol_in;
 
 typedef struct {
-    int64_t id, position;     /* position on the wait list, 0 with a seat */
+    int64_t id, position; /* position on the wait list, 0 with a seat */
     bool seat;
     char seat_from[AS_DATE_LEN];
-    char clash_name[256];     /* the program that clashed (time_clash) */
+    char clash_name[256]; /* the program that clashed (time_clash) */
 } as_enrol_out;
 
 /* A seat while the program has one, else the end of its wait list. Locks the pupil, then the
@@ -300,8 +300,8 @@ verdict afterschool_withdraw(db_conn *c, int64_t enrolment_id, const char *left_
 typedef struct {
     int64_t district_id, school_id, student_id, actor, at;
     const char *term;
-    const int64_t *program_ids;  /* best first, distinct */
-    size_t n;                    /* 0..AS_MAX_CHOICES; 0 clears the choices */
+    const int64_t *program_ids; /* best first, distinct */
+    size_t n;                   /* 0..AS_MAX_CHOICES; 0 clears the choices */
 } as_choices_in;
 
 /* The pupil's ranked choices for the term, in place of earlier ones; each must be an open
@@ -345,8 +345,7 @@ typedef struct {
 
 /* A correction of a taken roll, kept with its reason. 404 when the day has no roll; 422
  * not_enrolled when the pupil is not on it. OUT: *id, *before (the mark it replaced). */
-verdict afterschool_roll_correct(db_conn *c, const as_correction_in *in, int64_t *id,
-                                 bool *before);
+verdict afterschool_roll_correct(db_conn *c, const as_correction_in *in, int64_t *id, bool *before);
 
 /* What a bills run computed and stored. */
 typedef struct {
@@ -356,8 +355,8 @@ typedef struct {
 
 /* Every bill of the term, for the district's schools (school_id 0) or one school, stored in
  * place of the ones stored before. OUT: *out. */
-verdict afterschool_bills_run(db_conn *c, const policy *pol, int64_t district_id,
-                              const char *term, int64_t school_id, as_bills_totals *out);
+verdict afterschool_bills_run(db_conn *c, const policy *pol, int64_t district_id, const char *term,
+                              int64_t school_id, as_bills_totals *out);
 
 typedef struct {
     int64_t district_id, school_id, student_id, actor, at;
@@ -380,9 +379,9 @@ typedef struct {
 } as_duty_in;
 
 typedef struct {
-    int64_t id, covering_for;  /* covering_for: the A post the B post stands in for, or 0 */
-    as_bank bank;              /* after the duty */
-    char clash_name[256];      /* the program of the duty it overlapped (duty_overlap) */
+    int64_t id, covering_for; /* covering_for: the A post the B post stands in for, or 0 */
+    as_bank bank;             /* after the duty */
+    char clash_name[256];     /* the program of the duty it overlapped (duty_overlap) */
 } as_duty_out;
 
 /* A duty on a session of the program, into the teacher's time bank. Locks the teacher.
@@ -392,13 +391,13 @@ verdict afterschool_duty_record(db_conn *c, const as_duty_in *in, as_duty_out *o
 
 typedef struct {
     int64_t district_id, user_id, at;
-    const char *date, *half, *today;   /* half: "am" or "pm" */
+    const char *date, *half, *today; /* half: "am" or "pm" */
 } as_leave_in;
 
 typedef struct {
     int64_t id, minutes;
     char week_start[AS_DATE_LEN];
-    as_bank bank;              /* after the request */
+    as_bank bank; /* after the request */
 } as_leave_out;
 
 /* Half a day of leave paid with credits (AS-9), pending the school's decision. Locks the

@@ -10,15 +10,15 @@
 #include "afterschool.h"
 #include "core/calendar.h"
 
-#define AS_MAX_DAYS 400       /* a term is at most 200 days (calendar.c); room to spare */
-#define AS_MAX_LIST 500       /* ids in one request body */
+#define AS_MAX_DAYS 400 /* a term is at most 200 days (calendar.c); room to spare */
+#define AS_MAX_LIST 500 /* ids in one request body */
 
 /* Role sets for the route table. */
-#define AS_STAFF_ROLES                                                                        \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define AS_STAFF_ROLES                                                                             \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
 #define AS_ADMIN_ROLES (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
-#define AS_TEACHING_ROLES \
+#define AS_TEACHING_ROLES                                                                          \
     (ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
 
 /* A program as stored, with its school's rural flag. */
@@ -28,17 +28,17 @@ typedef struct {
     bool rural, open;
     char term[16], provider[16], start[6], end[6];
     char name[256], category[96], place[256];
-    as_program p;             /* id, kind, weekdays, minutes, fee, first and last day */
+    as_program p; /* id, kind, weekdays, minutes, fee, first and last day */
 } as_program_row;
 
 /* ---------- store.c: shared reads ---------- */
 
 /* The columns as_program_read reads and the FROM clause they need:
  * "SELECT " AS_PROGRAM_FIELDS ", more" AS_PROGRAM_FROM " WHERE ...". */
-#define AS_PROGRAM_FIELDS                                                                      \
-    "p.id, p.district_id, p.school_id, p.term, p.name, p.kind, p.category, p.provider,"       \
-    " p.vendor_id, p.institution_id, p.capacity, p.weekdays, p.start_time, p.end_time,"       \
-    " p.start_min, p.end_min, p.fee_per_hour_fen, p.first_day, p.last_day, p.place,"          \
+#define AS_PROGRAM_FIELDS                                                                          \
+    "p.id, p.district_id, p.school_id, p.term, p.name, p.kind, p.category, p.provider,"            \
+    " p.vendor_id, p.institution_id, p.capacity, p.weekdays, p.start_time, p.end_time,"            \
+    " p.start_min, p.end_min, p.fee_per_hour_fen, p.first_day, p.last_day, p.place,"               \
     " p.staff_a, p.staff_b, p.status, s.rural"
 #define AS_PROGRAM_FROM " FROM afterschool_programs p JOIN schools s ON s.id = p.school_id"
 /* Reads AS_PROGRAM_FIELDS from *row on; the cursor moves past them. */
@@ -109,10 +109,9 @@ typedef struct {
 
 /* An active (enrolled or waitlisted) enrolment. DB_ROW, DB_DONE or an error. */
 int as_store_enrolment(db_conn *c, int64_t id, as_enrolment_ref *out);
-json_t *as_store_program_enrolments(db_conn *c, int64_t program_id, int64_t limit,
+json_t *as_store_program_enrolments(db_conn *c, int64_t program_id, int64_t limit, int64_t offset);
+json_t *as_store_student_enrolments(db_conn *c, int64_t student_id, const char *term, int64_t limit,
                                     int64_t offset);
-json_t *as_store_student_enrolments(db_conn *c, int64_t student_id, const char *term,
-                                    int64_t limit, int64_t offset);
 json_t *as_store_choices(db_conn *c, int64_t student_id, const char *term, int64_t limit,
                          int64_t offset);
 
@@ -121,7 +120,7 @@ json_t *as_store_choices(db_conn *c, int64_t student_id, const char *term, int64
 typedef struct {
     int64_t district_id, school_id, program_id, student_id, actor, at;
     bool seat;
-    const char *seat_from, *source;   /* source: "guardian" or "allocation" */
+    const char *seat_from, *source; /* source: "guardian" or "allocation" */
 } as_enrolment_row;
 int as_enrolment_insert(db_conn *c, const as_enrolment_row *e, int64_t *id);
 

@@ -185,8 +185,7 @@ void afterschool_h_list_programs(req *r)
     }
     if (!as_school_reader_or_reply(r, school_id))
         return;
-    reply_page(r, as_store_programs(r->db, school_id, term, mine ? r->user->id : 0, limit,
-                                    offset));
+    reply_page(r, as_store_programs(r->db, school_id, term, mine ? r->user->id : 0, limit, offset));
 }
 
 void afterschool_h_get_program(req *r)
@@ -312,11 +311,11 @@ void afterschool_h_create_vendor(req *r)
         return;
     }
     r->audit_target = id;
-    json_t *o = json_pack("{s:I,s:s,s:s,s:O,s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "name",
-                          in.name, "credit_code", norm, "service_items",
-                          json_object_get(r->body, "service_items"), "fee_per_hour_fen",
-                          (json_int_t)in.fee_per_hour_fen, "vetted_from", in.vetted_from,
-                          "vetted_to", in.vetted_to, "status", "active");
+    json_t *o =
+        json_pack("{s:I,s:s,s:s,s:O,s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "name", in.name,
+                  "credit_code", norm, "service_items", json_object_get(r->body, "service_items"),
+                  "fee_per_hour_fen", (json_int_t)in.fee_per_hour_fen, "vetted_from",
+                  in.vetted_from, "vetted_to", in.vetted_to, "status", "active");
     json_object_set_new(o, "institution_id",
                         in.institution_id ? json_integer(in.institution_id) : json_null());
     reply_json(r, 201, o);
@@ -352,9 +351,10 @@ void afterschool_h_exit_vendor(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 200, json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)id, "status",
-                                 "exited", "exited_on", date, "exit_reason", reason,
-                                 "open_programs_affected", (json_int_t)programs));
+    reply_json(r, 200,
+               json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)id, "status", "exited",
+                         "exited_on", date, "exit_reason", reason, "open_programs_affected",
+                         (json_int_t)programs));
 }
 
 /* ---------- enrolment ---------- */
@@ -380,15 +380,18 @@ void afterschool_h_create_enrolment(req *r)
     }
     char today[AS_DATE_LEN];
     today_local(today);
-    as_enrol_in in = {.district_id = r->user->district_id, .program_id = program_id,
-                      .student_id = student_id, .actor = r->user->id, .at = now_unix(),
+    as_enrol_in in = {.district_id = r->user->district_id,
+                      .program_id = program_id,
+                      .student_id = student_id,
+                      .actor = r->user->id,
+                      .at = now_unix(),
                       .today = today};
     as_enrol_out out;
     verdict v = afterschool_enrol(r->db, &in, &out);
     if (!verdict_is_ok(&v)) {
-        reply_verdict(r, &v, v.err == SJ_ERR_TIME_CLASH
-                                 ? json_pack("{s:s}", "program_name", out.clash_name)
-                                 : NULL);
+        reply_verdict(
+            r, &v,
+            v.err == SJ_ERR_TIME_CLASH ? json_pack("{s:s}", "program_name", out.clash_name) : NULL);
         return;
     }
     r->audit_target = out.id;
@@ -490,8 +493,9 @@ void afterschool_h_put_choices(req *r)
         json_array_append_new(chosen, json_pack("{s:i,s:I,s:s}", "rank", (int)i + 1, "program_id",
                                                 (json_int_t)ids[i], "name", names[i]));
     r->audit_target = in.student_id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:o}", "student_id", (json_int_t)in.student_id,
-                                 "term", in.term, "items", chosen));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:o}", "student_id", (json_int_t)in.student_id, "term", in.term,
+                         "items", chosen));
 }
 
 void afterschool_h_get_choices(req *r)
@@ -515,8 +519,10 @@ void afterschool_h_run_allocation(req *r)
 {
     char today[AS_DATE_LEN];
     today_local(today);
-    as_alloc_in in = {.district_id = r->user->district_id, .actor = r->user->id,
-                      .at = now_unix(), .today = today};
+    as_alloc_in in = {.district_id = r->user->district_id,
+                      .actor = r->user->id,
+                      .at = now_unix(),
+                      .today = today};
     if (!body_require_object_or_reply(r) ||
         !body_int_or_reply(r, "school_id", 1, INT64_MAX, true, &in.school_id) ||
         !body_str_or_reply(r, "term", 11, true, &in.term))
@@ -534,11 +540,11 @@ void afterschool_h_run_allocation(req *r)
         return;
     }
     r->audit_target = out.id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)out.id,
-                                 "school_id", (json_int_t)in.school_id, "term", in.term, "seed",
-                                 (json_int_t)out.seed, "pupils", (json_int_t)out.pupils,
-                                 "placed", (json_int_t)out.placed, "waitlisted",
-                                 (json_int_t)out.waitlisted));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)out.id, "school_id",
+                         (json_int_t)in.school_id, "term", in.term, "seed", (json_int_t)out.seed,
+                         "pupils", (json_int_t)out.pupils, "placed", (json_int_t)out.placed,
+                         "waitlisted", (json_int_t)out.waitlisted));
 }
 
 /* ---------- the roll ---------- */
@@ -565,9 +571,10 @@ void afterschool_h_take_roll(req *r)
     size_t nstrangers = 0;
     verdict v = afterschool_roll_take(r->db, &in, &roll, strangers, &nstrangers);
     if (!verdict_is_ok(&v)) {
-        reply_verdict(r, &v, v.err == SJ_ERR_NOT_ENROLLED
-                                 ? json_pack("{s:o}", "student_ids", ids_json(strangers, nstrangers))
-                                 : NULL);
+        reply_verdict(r, &v,
+                      v.err == SJ_ERR_NOT_ENROLLED
+                          ? json_pack("{s:o}", "student_ids", ids_json(strangers, nstrangers))
+                          : NULL);
         return;
     }
     r->audit_target = roll;
@@ -613,15 +620,17 @@ void afterschool_h_correct_roll(req *r)
     bool before = false;
     verdict v = afterschool_roll_correct(r->db, &in, &id, &before);
     if (!verdict_is_ok(&v)) {
-        reply_verdict(r, &v, v.err == SJ_ERR_NOT_ENROLLED
-                                 ? json_pack("{s:o}", "student_ids", ids_json(&in.student_id, 1))
-                                 : NULL);
+        reply_verdict(r, &v,
+                      v.err == SJ_ERR_NOT_ENROLLED
+                          ? json_pack("{s:o}", "student_ids", ids_json(&in.student_id, 1))
+                          : NULL);
         return;
     }
     r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:s,s:b,s:b,s:s}", "id", (json_int_t)id, "student_id",
-                                 (json_int_t)in.student_id, "date", in.date, "present_before",
-                                 before, "present_after", in.present, "reason", in.reason));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:b,s:b,s:s}", "id", (json_int_t)id, "student_id",
+                         (json_int_t)in.student_id, "date", in.date, "present_before", before,
+                         "present_after", in.present, "reason", in.reason));
 }
 
 /* ---------- routes ---------- */
@@ -632,22 +641,22 @@ void afterschool_h_correct_roll(req *r)
 static const route routes[] = {
     {"POST", "/api/v1/afterschool/programs", afterschool_h_create_program,
      "afterschool:program:add", AS_ADMIN_ROLES, 0},
-    {"GET", "/api/v1/afterschool/programs", afterschool_h_list_programs,
-     "afterschool:program:list", AS_STAFF_ROLES | GUARDIAN, 0},
+    {"GET", "/api/v1/afterschool/programs", afterschool_h_list_programs, "afterschool:program:list",
+     AS_STAFF_ROLES | GUARDIAN, 0},
     {"GET", "/api/v1/afterschool/programs/{id}", afterschool_h_get_program,
      "afterschool:program:list", AS_STAFF_ROLES | GUARDIAN, 0},
     {"POST", "/api/v1/afterschool/programs/{id}/close", afterschool_h_close_program,
      "afterschool:program:add", AS_ADMIN_ROLES, 0},
-    {"GET", "/api/v1/afterschool/coverage", afterschool_h_get_coverage,
-     "afterschool:program:list", AS_STAFF_ROLES, 0},
-    {"POST", "/api/v1/afterschool/vendors", afterschool_h_create_vendor,
-     "afterschool:vendor:add", DISTRICT, 0},
-    {"GET", "/api/v1/afterschool/vendors", afterschool_h_list_vendors,
-     "afterschool:vendor:list", AS_STAFF_ROLES, 0},
+    {"GET", "/api/v1/afterschool/coverage", afterschool_h_get_coverage, "afterschool:program:list",
+     AS_STAFF_ROLES, 0},
+    {"POST", "/api/v1/afterschool/vendors", afterschool_h_create_vendor, "afterschool:vendor:add",
+     DISTRICT, 0},
+    {"GET", "/api/v1/afterschool/vendors", afterschool_h_list_vendors, "afterschool:vendor:list",
+     AS_STAFF_ROLES, 0},
     {"POST", "/api/v1/afterschool/vendors/{id}/exit", afterschool_h_exit_vendor,
      "afterschool:vendor:add", DISTRICT, 0},
-    {"POST", "/api/v1/afterschool/enrolments", afterschool_h_create_enrolment,
-     "afterschool:enrol", AS_STAFF_ROLES | GUARDIAN, 0},
+    {"POST", "/api/v1/afterschool/enrolments", afterschool_h_create_enrolment, "afterschool:enrol",
+     AS_STAFF_ROLES | GUARDIAN, 0},
     {"DELETE", "/api/v1/afterschool/enrolments/{id}", afterschool_h_delete_enrolment,
      "afterschool:enrol", AS_ADMIN_ROLES | GUARDIAN, 0},
     {"GET", "/api/v1/afterschool/programs/{id}/enrolments", afterschool_h_list_program_enrolments,
@@ -664,8 +673,8 @@ static const route routes[] = {
      "afterschool:roll", AS_STAFF_ROLES, 0},
     {"GET", "/api/v1/afterschool/programs/{id}/attendance", afterschool_h_get_roll,
      "afterschool:roll", AS_STAFF_ROLES, 0},
-    {"POST", "/api/v1/afterschool/programs/{id}/attendance/corrections",
-     afterschool_h_correct_roll, "afterschool:roll", AS_STAFF_ROLES, 0},
+    {"POST", "/api/v1/afterschool/programs/{id}/attendance/corrections", afterschool_h_correct_roll,
+     "afterschool:roll", AS_STAFF_ROLES, 0},
 
     {"GET", "/api/v1/afterschool/bills", afterschool_h_get_bill, "afterschool:family",
      AS_STAFF_ROLES | GUARDIAN, 0},
@@ -675,12 +684,12 @@ static const route routes[] = {
      AS_ADMIN_ROLES, 0},
     {"GET", "/api/v1/afterschool/waivers", afterschool_h_list_waivers, "afterschool:fees",
      AS_ADMIN_ROLES, 0},
-    {"DELETE", "/api/v1/afterschool/waivers/{id}", afterschool_h_delete_waiver,
-     "afterschool:fees", AS_ADMIN_ROLES, 0},
+    {"DELETE", "/api/v1/afterschool/waivers/{id}", afterschool_h_delete_waiver, "afterschool:fees",
+     AS_ADMIN_ROLES, 0},
     {"GET", "/api/v1/afterschool/subsidies", afterschool_h_get_subsidies, "afterschool:fees",
      AS_ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
-    {"GET", "/api/v1/afterschool/reports/coverage", afterschool_h_get_report,
-     "afterschool:report", AS_ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
+    {"GET", "/api/v1/afterschool/reports/coverage", afterschool_h_get_report, "afterschool:report",
+     AS_ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
     {"GET", "/api/v1/afterschool/reports/coverage.xlsx", afterschool_h_export_report,
      "afterschool:report", AS_ADMIN_ROLES | ROLE_BIT(ROLE_INSPECTOR), 0},
 

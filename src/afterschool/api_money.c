@@ -5,8 +5,8 @@
  * gap AS-10) as JSON and as an XLSX workbook.
  *
  * The handlers parse, authorise, call the store (store_money.c: the bills, their run, the
- * waivers, the subsidies and the report) and reply. The workbook's sheets and headers are the
- * one table `sheet_cols` below.
+ * waivers, the subsidies and the report) and reply. The workbook's words (sheets, headers,
+ * yes/no, the total's label, the download name) are the tables of sheet_col below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +34,7 @@ void afterschool_h_get_bill(req *r)
     }
     if (!as_student_reader_or_reply(r, student_id, &school_id))
         return;
-    json_t *bill =
-        as_store_bill(r->db, r->pol, r->user->district_id, student_id, term, r->english);
+    json_t *bill = as_store_bill(r->db, r->pol, r->user->district_id, student_id, term, r->english);
     if (!bill) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -71,13 +70,12 @@ void afterschool_h_run_bills(req *r)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:f,s:s}", "term", term,
-                          "students", (json_int_t)t.students, "seats", (json_int_t)t.seats,
-                          "programs", (json_int_t)t.programs, "gross_fen", (json_int_t)t.gross_fen,
-                          "cap_reduction_fen", (json_int_t)t.cap_reduction_fen, "waiver_fen",
-                          (json_int_t)t.waiver_fen, "total_fen", (json_int_t)t.total_fen,
-                          "school_days", (int)t.school_days, "ms", ms, "policy_version",
-                          policy_version(r->pol));
+    json_t *o = json_pack(
+        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:f,s:s}", "term", term, "students",
+        (json_int_t)t.students, "seats", (json_int_t)t.seats, "programs", (json_int_t)t.programs,
+        "gross_fen", (json_int_t)t.gross_fen, "cap_reduction_fen", (json_int_t)t.cap_reduction_fen,
+        "waiver_fen", (json_int_t)t.waiver_fen, "total_fen", (json_int_t)t.total_fen, "school_days",
+        (int)t.school_days, "ms", ms, "policy_version", policy_version(r->pol));
     json_object_set_new(o, "school_id", school_id ? json_integer(school_id) : json_null());
     reply_json(r, 201, o);
 }
@@ -101,8 +99,9 @@ void afterschool_h_set_waiver(req *r)
         return;
     }
     r->audit_target = in.student_id;
-    reply_json(r, 201, json_pack("{s:I,s:b,s:s}", "student_id", (json_int_t)in.student_id,
-                                 "waived", 1, "reason", in.reason));
+    reply_json(r, 201,
+               json_pack("{s:I,s:b,s:s}", "student_id", (json_int_t)in.student_id, "waived", 1,
+                         "reason", in.reason));
 }
 
 void afterschool_h_delete_waiver(req *r)
@@ -189,24 +188,6 @@ void afterschool_h_get_report(req *r)
     reply_json(r, 200, o);
 }
 
-static void xlsx_row(const xlsx_book *b, lxw_worksheet *ws, int row, json_t *o,
-                     const char *const *keys, int nkeys)
-{
-    for (int c = 0; c < nkeys; c++) {
-        json_t *v = json_object_get(o, keys[c]);
-        bool fen = strstr(keys[c], "_fen") != NULL;
-        if (json_is_string(v))
-            worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, json_string_value(v), NULL);
-        else if (json_is_boolean(v))
-            worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, json_is_true(v) ? "是" : "否",
-                                   NULL);
-        else if (fen && json_is_integer(v))
-            xlsx_money(b, ws, (lxw_row_t)row, (lxw_col_t)c, json_integer_value(v));
-        else if (json_is_number(v))
-            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)c, json_number_value(v), NULL);
-    }
-}
-
 /* The workbook's words: each sheet's name, then its columns (the report's keys) with their
  * headers; the last rows are the district's total and the download name. */
 typedef struct {
@@ -243,6 +224,7 @@ static const sheet_col money_cols[] = {
     {"gap_fen", "财政补足缺口(元,AS-10)", "Gap the district fills (yuan, AS-10)"},
 };
 static const sheet_col total_name = {"name", "全区合计", "District"};
+static const sheet_col yes_no[2] = {{NULL, "否", "No"}, {NULL, "是", "Yes"}};
 static const sheet_col download = {NULL, "课后服务.xlsx", "afterschool.xlsx"};
 
 static const char *word(const sheet_col *c, bool english)
@@ -250,8 +232,25 @@ static const char *word(const sheet_col *c, bool english)
     return english ? c->en : c->zh;
 }
 
-static void xlsx_sheet(req *r, const xlsx_book *b, json_t *report, const sheet_col *cols,
-                       int ncols)
+static void xlsx_row(const xlsx_book *b, lxw_worksheet *ws, int row, json_t *o,
+                     const char *const *keys, int nkeys, bool english)
+{
+    for (int c = 0; c < nkeys; c++) {
+        json_t *v = json_object_get(o, keys[c]);
+        bool fen = strstr(keys[c], "_fen") != NULL;
+        if (json_is_string(v))
+            worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, json_string_value(v), NULL);
+        else if (json_is_boolean(v))
+            worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c,
+                                   word(&yes_no[json_is_true(v)], english), NULL);
+        else if (fen && json_is_integer(v))
+            xlsx_money(b, ws, (lxw_row_t)row, (lxw_col_t)c, json_integer_value(v));
+        else if (json_is_number(v))
+            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)c, json_number_value(v), NULL);
+    }
+}
+
+static void xlsx_sheet(req *r, const xlsx_book *b, json_t *report, const sheet_col *cols, int ncols)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, word(&cols[0], r->english));
     const char *keys[16], *hdr[16];
@@ -266,13 +265,13 @@ static void xlsx_sheet(req *r, const xlsx_book *b, json_t *report, const sheet_c
     json_t *items = json_object_get(report, "items"), *it;
     size_t i;
     json_array_foreach(items, i, it)
-        xlsx_row(b, ws, (int)i + 1, it, keys, n);
+        xlsx_row(b, ws, (int)i + 1, it, keys, n, r->english);
     json_t *tot = json_deep_copy(json_object_get(report, "district"));
     json_object_set_new(tot, total_name.key, json_string(word(&total_name, r->english)));
     json_object_set_new(tot, "gap_fen",
                         json_integer(json_integer_value(json_object_get(tot, "rural_gap_fen"))));
     json_object_set_new(tot, "programs", json_null());
-    xlsx_row(b, ws, (int)json_array_size(items) + 1, tot, keys, n);
+    xlsx_row(b, ws, (int)json_array_size(items) + 1, tot, keys, n, r->english);
     json_decref(tot);
 }
 

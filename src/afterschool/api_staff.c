@@ -38,11 +38,10 @@ static json_t *bank_json(req *r, int64_t user_id, const as_bank *b)
     as_leave_terms t;
     afterschool_leave_terms(r->pol, &t);
     return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "user_id", (json_int_t)user_id, "minutes",
-                     (json_int_t)(b->earned - b->held - b->spent), "earned",
-                     (json_int_t)b->earned, "held", (json_int_t)b->held, "spent",
-                     (json_int_t)b->spent, "minutes_per_half_day",
-                     (json_int_t)t.minutes_required, "half_days_per_week_max",
-                     (json_int_t)t.week_max);
+                     (json_int_t)(b->earned - b->held - b->spent), "earned", (json_int_t)b->earned,
+                     "held", (json_int_t)b->held, "spent", (json_int_t)b->spent,
+                     "minutes_per_half_day", (json_int_t)t.minutes_required,
+                     "half_days_per_week_max", (json_int_t)t.week_max);
 }
 
 /* ---------- duty ---------- */
@@ -57,9 +56,9 @@ static bool duty_recorder_or_reply(req *r, const as_program_row *p, int64_t user
     bool own_post = user_id == r->user->id && (user_id == p->staff_a || user_id == p->staff_b) &&
                     as_user_is_staff_of(r->db, user_id, p->school_id);
     if (!admin && !own_post) {
-        verdict v = verdict_err(SJ_ERR_FORBIDDEN, user_id == r->user->id
-                                                      ? "afterschool.duty_not_own_post"
-                                                      : "afterschool.duty_for_others");
+        verdict v =
+            verdict_err(SJ_ERR_FORBIDDEN, user_id == r->user->id ? "afterschool.duty_not_own_post"
+                                                                 : "afterschool.duty_for_others");
         reply_verdict(r, &v, NULL);
         return false;
     }
@@ -93,8 +92,8 @@ void afterschool_h_create_duty(req *r)
     }
     r->audit_target = out.id;
     json_t *o = json_pack("{s:I,s:I,s:I,s:s,s:I,s:o}", "id", (json_int_t)out.id, "user_id",
-                          (json_int_t)in.user_id, "program_id", (json_int_t)in.program_id,
-                          "date", in.date, "minutes", (json_int_t)in.minutes, "credits",
+                          (json_int_t)in.user_id, "program_id", (json_int_t)in.program_id, "date",
+                          in.date, "minutes", (json_int_t)in.minutes, "credits",
                           bank_json(r, in.user_id, &out.bank));
     json_object_set_new(o, "covering_for",
                         out.covering_for ? json_integer(out.covering_for) : json_null());
@@ -131,8 +130,7 @@ void afterschool_h_create_leave(req *r)
 {
     char today[AS_DATE_LEN];
     today_local(today);
-    as_leave_in in = {.district_id = r->user->district_id, .user_id = r->user->id,
-                      .today = today};
+    as_leave_in in = {.district_id = r->user->district_id, .user_id = r->user->id, .today = today};
     int half;
     if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &in.date) ||
         !body_enum_or_reply(r, "half", halves, true, &half))
@@ -147,9 +145,9 @@ void afterschool_h_create_leave(req *r)
     }
     r->audit_target = out.id;
     reply_json(r, 201,
-               json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)out.id, "date",
-                         in.date, "half", in.half, "status", "pending", "minutes",
-                         (json_int_t)out.minutes, "week_start", out.week_start, "credits",
+               json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)out.id, "date", in.date,
+                         "half", in.half, "status", "pending", "minutes", (json_int_t)out.minutes,
+                         "week_start", out.week_start, "credits",
                          bank_json(r, in.user_id, &out.bank)));
 }
 
@@ -186,15 +184,15 @@ void afterschool_h_decide_leave(req *r)
         !body_str_or_reply(r, "note", 200, false, &note))
         return;
     as_bank b;
-    verdict v = afterschool_leave_decide(r->db, id, user_id, approve, note, r->user->id,
-                                         now_unix(), &b);
+    verdict v =
+        afterschool_leave_decide(r->db, id, user_id, approve, note, r->user->id, now_unix(), &b);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
     }
-    reply_json(r, 200, json_pack("{s:I,s:s,s:o}", "id", (json_int_t)id, "status",
-                                 approve ? "approved" : "rejected", "credits",
-                                 bank_json(r, user_id, &b)));
+    reply_json(r, 200,
+               json_pack("{s:I,s:s,s:o}", "id", (json_int_t)id, "status",
+                         approve ? "approved" : "rejected", "credits", bank_json(r, user_id, &b)));
 }
 
 /* ---------- the A/B post roster ---------- */

@@ -42,11 +42,11 @@
 #include "afterschool_int.h"
 #include "core/demo.h"
 
-#define ROLL_DAYS 5          /* the rolls of this many school days before today */
-#define CARE_SHARE 58        /* % of pupils whose families ask for care */
-#define WAIVER_ONE_IN 60     /* one care pupil in this many is exempt (AS-5) */
+#define ROLL_DAYS       5  /* the rolls of this many school days before today */
+#define CARE_SHARE      58 /* % of pupils whose families ask for care */
+#define WAIVER_ONE_IN   60 /* one care pupil in this many is exempt (AS-5) */
 #define PRESENT_PERCENT 95
-#define VENDOR_FEE 300       /* fen per pupil-hour: the provider's fee standard (AS-4) */
+#define VENDOR_FEE      300 /* fen per pupil-hour: the provider's fee standard (AS-4) */
 
 typedef struct {
     const char *name, *category, *place;
@@ -57,12 +57,9 @@ typedef struct {
 #define WD(d) (1u << (d))
 
 static const course_tpl school_courses[] = {
-    {"篮球", "体育", "篮球场", WD(2) | WD(4), 30},
-    {"书法", "艺术", "书法教室", WD(3), 24},
-    {"合唱", "艺术", "音乐教室", WD(1) | WD(3), 40},
-    {"科学实验", "科技", "科学实验室", WD(4), 30},
-    {"围棋", "益智", "图书室", WD(5), 24},
-    {"创意美术", "艺术", "美术教室", WD(2), 30},
+    {"篮球", "体育", "篮球场", WD(2) | WD(4), 30},   {"书法", "艺术", "书法教室", WD(3), 24},
+    {"合唱", "艺术", "音乐教室", WD(1) | WD(3), 40}, {"科学实验", "科技", "科学实验室", WD(4), 30},
+    {"围棋", "益智", "图书室", WD(5), 24},           {"创意美术", "艺术", "美术教室", WD(2), 30},
     {"田径", "体育", "操场", WD(1) | WD(5), 36},
 };
 static const course_tpl vendor_course = {"足球训练营", "体育", "足球场", WD(3) | WD(5), 30};
@@ -73,7 +70,7 @@ typedef struct {
     int64_t id, capacity, staff_a, staff_b, fee;
     const char *kind_name, *name, *category, *place, *provider;
     as_program p;
-    int64_t *seated;          /* student ids holding a seat, in enrolment order */
+    int64_t *seated; /* student ids holding a seat, in enrolment order */
     size_t nseated, nwait;
 } demo_prog;
 
@@ -81,9 +78,9 @@ typedef struct {
     db_conn *c;
     const app *a;
     demo_ctx *ctx;
-    uint64_t r;               /* programs, enrolments, waivers */
-    uint64_t r_marks;         /* the rolls: a stream of their own, so the seats do not depend
-                               * on how many school days lie before today */
+    uint64_t r;       /* programs, enrolments, waivers */
+    uint64_t r_marks; /* the rolls: a stream of their own, so the seats do not depend
+                       * on how many school days lie before today */
     char term[16], first[AS_DATE_LEN], last[AS_DATE_LEN];
     as_day *days;
     size_t ndays;
@@ -91,10 +88,10 @@ typedef struct {
     size_t nroll_days;
     int64_t vendor_id;
     char vendor_from[AS_DATE_LEN], vendor_to[AS_DATE_LEN];
-    int end_min;              /* every program ends here: the latest off-work time of the term */
-    int64_t signup_at;        /* when families applied */
-    size_t *order;            /* scratch: a school's pupils shuffled */
-    int64_t *present;         /* scratch: the pupils present at one roll */
+    int end_min;       /* every program ends here: the latest off-work time of the term */
+    int64_t signup_at; /* when families applied */
+    size_t *order;     /* scratch: a school's pupils shuffled */
+    int64_t *present;  /* scratch: the pupils present at one roll */
     long programs, seats, waitlisted, rolls, marks, duties, waivers;
 } as_demo;
 
@@ -349,27 +346,25 @@ static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *progs
     return rc;
 }
 
-static int school_fill(as_demo *d, size_t si)
+/* The school's offer: care, one or two courses of its own and one by the vetted provider,
+ * each written through the store's checks; then AS-1 for the whole offer. OUT: progs[0..*np),
+ * care first. */
+static int school_offer(as_demo *d, size_t si, demo_prog *progs, size_t *np)
 {
     demo_ctx *ctx = d->ctx;
     const demo_school *sc = &ctx->schools[si];
-    const demo_pupil *pupils = &ctx->pupils[sc->pupil0];
     const demo_teacher *t = &ctx->teachers[sc->teacher0];
-    size_t n = sc->npupils;
-    if (n == 0 || sc->nteachers < 2)
-        return DB_DONE;
     const policy *pol = d->a->base_pol;
-    demo_prog progs[MAX_PROGS];
-    size_t np = 0;
     int64_t busy[4];
     size_t nbusy = 0, from = 0;
+    *np = 0;
 
     /* basic care: every weekday, two hours to the off-work time; the A post is teacher1 at
      * school1 (fourth-grade maths), elsewhere the school's first teacher */
     static const course_tpl care_tpl = {"课后托管", "托管", "各班教室", AS_WEEKDAYS_ALL, 0};
-    demo_prog *care = &progs[np++];
+    demo_prog *care = &progs[(*np)++];
     prog_init(d, care, AS_CARE, &care_tpl, 120);
-    care->capacity = (int64_t)(n * 65 / 100 + 5);
+    care->capacity = (int64_t)(sc->npupils * 65 / 100 + 5);
     care->fee = afterschool_fee_cap(pol, AS_CARE, sc->rural);
     if (sc->id == ctx->school1_id && ctx->teacher1_id)
         care->staff_a = ctx->teacher1_id;
@@ -381,16 +376,16 @@ static int school_fill(as_demo *d, size_t si)
     /* personalised courses: one or two of the school's own, one by the vetted provider */
     size_t own = sc->rural ? 1 : 2;
     for (size_t k = 0; k < own; k++) {
-        const course_tpl *tpl = &school_courses[(si * 2 + k) % (sizeof school_courses /
-                                                                 sizeof school_courses[0])];
-        demo_prog *g = &progs[np++];
+        const course_tpl *tpl =
+            &school_courses[(si * 2 + k) % (sizeof school_courses / sizeof school_courses[0])];
+        demo_prog *g = &progs[(*np)++];
         prog_init(d, g, AS_COURSE, tpl, 90);
         g->fee = sc->rural ? 250 : 300;
         g->staff_a = free_teacher(sc, t, busy, nbusy, &from);
         g->staff_b = free_teacher(sc, t, busy, nbusy, &from);
     }
     if (d->vendor_id) {
-        demo_prog *g = &progs[np++];
+        demo_prog *g = &progs[(*np)++];
         prog_init(d, g, AS_COURSE, &vendor_course, 90);
         g->provider = "third_party";
         g->fee = VENDOR_FEE;
@@ -398,7 +393,8 @@ static int school_fill(as_demo *d, size_t si)
         g->staff_a = free_teacher(sc, t, busy, nbusy, &from);
     }
     int rc = DB_DONE;
-    for (size_t k = 0; rc == DB_DONE && k < np; k++) {
+    as_program offer[MAX_PROGS];
+    for (size_t k = 0; rc == DB_DONE && k < *np; k++) {
         progs[k].p.fee_per_hour_fen = progs[k].fee;
         progs[k].seated = malloc(sizeof(int64_t) * (size_t)(progs[k].capacity + 1));
         if (!progs[k].seated)
@@ -406,26 +402,34 @@ static int school_fill(as_demo *d, size_t si)
         rc = program_add(d, sc, &progs[k]);
     }
     /* AS-1: the school's offer covers every weekday for the minutes required */
-    as_program offer[MAX_PROGS];
-    for (size_t k = 0; k < np; k++)
+    for (size_t k = 0; k < *np; k++)
         offer[k] = progs[k].p;
     as_coverage cov;
-    afterschool_coverage(pol, offer, np, &cov);
+    afterschool_coverage(pol, offer, *np, &cov);
     if (rc == DB_DONE && !cov.ok) {
         fprintf(stderr, "shuangjian: demo: the after-school offer misses AS-1\n");
         rc = DB_ERROR;
     }
+    return rc;
+}
 
-    /* care: a little over half the families ask for it; parent1's child always */
+/* The families apply before the term: a little over half for care (parent1's child always),
+ * then the courses in a random order of families, the first course with more applicants than
+ * seats. A few families in care are in hardship (AS-5). */
+static int school_families(as_demo *d, const demo_school *sc, demo_prog *progs, size_t np)
+{
+    demo_ctx *ctx = d->ctx;
+    const demo_pupil *pupils = &ctx->pupils[sc->pupil0];
+    size_t n = sc->npupils;
+    int rc = DB_DONE;
     for (size_t i = 0; rc == DB_DONE && i < n; i++) {
         bool child = sc->pupil0 + i == ctx->parent1_pupil;
         if (!child && demo_below(&d->r, 100) >= CARE_SHARE)
             continue;
-        rc = enrol(d, sc, care, &pupils[i]);
+        rc = enrol(d, sc, &progs[0], &pupils[i]);
         if (rc == DB_DONE && !child && demo_below(&d->r, WAIVER_ONE_IN) == 0)
             rc = waiver_add(d, sc, &pupils[i]);
     }
-    /* courses: families in a random order; the first course has more applicants than seats */
     size_t *order = d->order;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
@@ -451,6 +455,19 @@ static int school_fill(as_demo *d, size_t si)
             rc = enrol(d, sc, g, &pupils[order[next]]);
         }
     }
+    return rc;
+}
+
+static int school_fill(as_demo *d, size_t si)
+{
+    const demo_school *sc = &d->ctx->schools[si];
+    if (sc->npupils == 0 || sc->nteachers < 2)
+        return DB_DONE;
+    demo_prog progs[MAX_PROGS];
+    size_t np = 0;
+    int rc = school_offer(d, si, progs, &np);
+    if (rc == DB_DONE)
+        rc = school_families(d, sc, progs, np);
     /* the rolls of the last school days, and the duty they credit */
     for (size_t r = 0; rc == DB_DONE && r < d->nroll_days; r++) {
         const char *date = d->roll_days[r];
@@ -467,7 +484,10 @@ static int school_fill(as_demo *d, size_t si)
 
 int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, size_t len)
 {
-    as_demo d = {.c = c, .a = a, .ctx = ctx, .r = demo_stream(ctx, 0xAF7E5C00u),
+    as_demo d = {.c = c,
+                 .a = a,
+                 .ctx = ctx,
+                 .r = demo_stream(ctx, 0xAF7E5C00u),
                  .r_marks = demo_stream(ctx, 0xAF7E5C01u)};
     term_of_date(ctx->today, d.term);
     int rc = calendar_term_bounds(c, ctx->district_id, d.term, d.first, d.last);
@@ -515,8 +535,8 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
         snprintf(summary, len,
                  "after-school %s: %ld programs, %ld seats, %ld on wait lists, %ld waivers,"
                  " %ld rolls (%ld marks), %ld duties, %lld bills (%s yuan)",
-                 d.term, d.programs, d.seats, d.waitlisted, d.waivers, d.rolls, d.marks,
-                 d.duties, (long long)bills.students, total);
+                 d.term, d.programs, d.seats, d.waitlisted, d.waivers, d.rolls, d.marks, d.duties,
+                 (long long)bills.students, total);
     }
 out:
     free(d.days);

@@ -41,7 +41,8 @@ int afterschool_off_work(const policy *pol, const char *date, bool *summer)
 {
     const policy_values *pv = policy_v(pol);
     int from = pv->as2_summer_from, to = pv->as2_summer_to;
-    int md = (date[5] - '0') * 1000 + (date[6] - '0') * 100 + (date[8] - '0') * 10 + (date[9] - '0');
+    int md =
+        (date[5] - '0') * 1000 + (date[6] - '0') * 100 + (date[8] - '0') * 10 + (date[9] - '0');
     bool in;
     if (from <= to)
         in = md >= from && md <= to;
@@ -60,8 +61,8 @@ verdict afterschool_check_off_work(const policy *pol, const char (*dates)[AS_DAT
         int off = afterschool_off_work(pol, dates[i], &summer);
         if (end_min >= off)
             continue;
-        verdict v = verdict_rule("ends_before_off_work", "AS-2",
-                                 summer ? "AS-2.summer" : "AS-2.winter");
+        verdict v =
+            verdict_rule("ends_before_off_work", "AS-2", summer ? "AS-2.summer" : "AS-2.winter");
         char end[6], off_work[6];
         hhmm_text(end_min, end);
         hhmm_text(off, off_work);
@@ -86,8 +87,7 @@ int64_t afterschool_fee_cap(const policy *pol, as_kind kind, bool rural)
     return rural ? ruralcap : course;
 }
 
-verdict afterschool_check_fee(const policy *pol, as_kind kind, bool rural,
-                              int64_t fee_per_hour_fen)
+verdict afterschool_check_fee(const policy *pol, as_kind kind, bool rural, int64_t fee_per_hour_fen)
 {
     int64_t cap = afterschool_fee_cap(pol, kind, rural);
     if (fee_per_hour_fen <= cap)
@@ -251,8 +251,8 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
         }
         l->amount = fen_for(l->rate_fen, l->minutes - l->overlap);
         l->amount_full = fen_for(l->rate_fen, l->minutes_full - l->overlap_full);
-        l->refund = items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount
-                                                                      : 0;
+        l->refund =
+            items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount : 0;
         out->gross_fen += l->amount;
     }
     int64_t total = out->gross_fen;
@@ -289,8 +289,8 @@ static void append_msg(char *out, size_t outlen, const char *key, const verdict 
     msg_format(key, english, v->args, v->nargs, out + k, outlen - k);
 }
 
-void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english,
-                                   char *out, size_t outlen)
+void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english, char *out,
+                                   size_t outlen)
 {
     if (!outlen)
         return;

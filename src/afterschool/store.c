@@ -90,13 +90,13 @@ json_t *as_program_json(const as_program_row *p)
     for (int d = 1; d <= 7; d++)
         if (p->p.weekdays & (1u << d))
             json_array_append_new(wd, json_integer(d));
-    json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:o,s:s,s:s,s:I,s:s,s:s,s:s}", "id",
-                          (json_int_t)p->p.id, "school_id", (json_int_t)p->school_id, "term",
-                          p->term, "name", p->name, "kind", kind_names[p->p.kind], "provider",
-                          p->provider, "capacity", (json_int_t)p->capacity, "weekdays", wd,
-                          "start", p->start, "end", p->end, "fee_per_hour_fen",
-                          (json_int_t)p->p.fee_per_hour_fen, "first_day", p->p.first_day,
-                          "last_day", p->p.last_day, "status", p->open ? "open" : "closed");
+    json_t *o =
+        json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:o,s:s,s:s,s:I,s:s,s:s,s:s}", "id",
+                  (json_int_t)p->p.id, "school_id", (json_int_t)p->school_id, "term", p->term,
+                  "name", p->name, "kind", kind_names[p->p.kind], "provider", p->provider,
+                  "capacity", (json_int_t)p->capacity, "weekdays", wd, "start", p->start, "end",
+                  p->end, "fee_per_hour_fen", (json_int_t)p->p.fee_per_hour_fen, "first_day",
+                  p->p.first_day, "last_day", p->p.last_day, "status", p->open ? "open" : "closed");
     json_object_set_new(o, "category", p->category[0] ? json_string(p->category) : json_null());
     json_object_set_new(o, "place", p->place[0] ? json_string(p->place) : json_null());
     json_object_set_new(o, "vendor_id", p->vendor_id ? json_integer(p->vendor_id) : json_null());

@@ -38,8 +38,7 @@ int as_store_enrolment(db_conn *c, int64_t id, as_enrolment_ref *out)
     return rc;
 }
 
-json_t *as_store_program_enrolments(db_conn *c, int64_t program_id, int64_t limit,
-                                    int64_t offset)
+json_t *as_store_program_enrolments(db_conn *c, int64_t program_id, int64_t limit, int64_t offset)
 {
     return db_list_page(
         c,
@@ -58,8 +57,8 @@ json_t *as_store_program_enrolments(db_conn *c, int64_t program_id, int64_t limi
         limit, offset, program_id);
 }
 
-json_t *as_store_student_enrolments(db_conn *c, int64_t student_id, const char *term,
-                                    int64_t limit, int64_t offset)
+json_t *as_store_student_enrolments(db_conn *c, int64_t student_id, const char *term, int64_t limit,
+                                    int64_t offset)
 {
     return db_list_page(
         c,
@@ -180,10 +179,15 @@ static verdict enrol_tx(db_conn *c, const as_enrol_in *in, as_enrol_out *out)
         return verdict_db(rc == DB_DONE ? DB_ERROR : rc);
     out->seat = enrolled < p.capacity;
     as_date_max(p.p.first_day, in->today, out->seat_from);
-    as_enrolment_row e = {.district_id = in->district_id, .school_id = p.school_id,
-                          .program_id = in->program_id, .student_id = in->student_id,
-                          .actor = in->actor, .at = in->at, .seat = out->seat,
-                          .seat_from = out->seat_from, .source = "guardian"};
+    as_enrolment_row e = {.district_id = in->district_id,
+                          .school_id = p.school_id,
+                          .program_id = in->program_id,
+                          .student_id = in->student_id,
+                          .actor = in->actor,
+                          .at = in->at,
+                          .seat = out->seat,
+                          .seat_from = out->seat_from,
+                          .source = "guardian"};
     rc = as_enrolment_insert(c, &e, &out->id);
     if (rc == DB_DONE && !out->seat)
         rc = db_query_int64(c, &out->position,
@@ -246,8 +250,8 @@ static verdict withdraw_tx(db_conn *c, int64_t id, const char *left_on, const ch
         rc = as_program_load(c, program_id, &p);
     if (rc != DB_ROW)
         return rc == DB_DONE ? verdict_err(SJ_ERR_NOT_FOUND, NULL) : verdict_db(rc);
-    db_stmt *s = db_query(c, "SELECT status, seat_from FROM afterschool_enrolments WHERE id = $1",
-                          id);
+    db_stmt *s =
+        db_query(c, "SELECT status, seat_from FROM afterschool_enrolments WHERE id = $1", id);
     rc = s ? db_step(s) : DB_ERROR;
     char status[16] = "", seat_from[AS_DATE_LEN] = "";
     if (rc == DB_ROW) {
@@ -364,8 +368,8 @@ static void *alloc_or_abort(size_t n)
 static int alloc_programs(db_conn *c, const as_alloc_in *in, alloc_run *a)
 {
     a->progs = alloc_or_abort(sizeof *a->progs * ALLOC_MAX_PROGRAMS);
-    int rc = as_store_open_programs(c, in->school_id, in->term, a->progs, ALLOC_MAX_PROGRAMS,
-                                    &a->np);
+    int rc =
+        as_store_open_programs(c, in->school_id, in->term, a->progs, ALLOC_MAX_PROGRAMS, &a->np);
     for (size_t i = 0; rc == DB_OK && i < a->np; i++)
         rc = db_lock(c, DB_LOCK_PROGRAM, a->progs[i].p.id);
     a->seats = alloc_or_abort(sizeof *a->seats * (a->np + 1));
@@ -457,10 +461,15 @@ static int alloc_write(db_conn *c, const as_alloc_in *in, alloc_run *a, as_alloc
         } else if (rc == DB_ROW) {
             rc = DB_DONE; /* already waiting there */
         } else if (rc == DB_DONE) {
-            as_enrolment_row e = {.district_id = in->district_id, .school_id = in->school_id,
-                                  .program_id = p->p.id, .student_id = a->rows[i].student_id,
-                                  .actor = in->actor, .at = in->at, .seat = seat,
-                                  .seat_from = from, .source = "allocation"};
+            as_enrolment_row e = {.district_id = in->district_id,
+                                  .school_id = in->school_id,
+                                  .program_id = p->p.id,
+                                  .student_id = a->rows[i].student_id,
+                                  .actor = in->actor,
+                                  .at = in->at,
+                                  .seat = seat,
+                                  .seat_from = from,
+                                  .source = "allocation"};
             rc = as_enrolment_insert(c, &e, NULL);
             out->placed += seat;
             out->waitlisted += !seat;
@@ -498,8 +507,8 @@ static verdict allocation_tx(db_conn *c, const as_alloc_in *in, as_alloc_out *ou
                           "INSERT INTO afterschool_allocations (district_id, school_id, term, seed,"
                           " pupils, placed, waitlisted, ran_at, ran_by)"
                           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-                          in->district_id, in->school_id, in->term, (int64_t)out->seed,
-                          out->pupils, out->placed, out->waitlisted, in->at, in->actor);
+                          in->district_id, in->school_id, in->term, (int64_t)out->seed, out->pupils,
+                          out->placed, out->waitlisted, in->at, in->actor);
     alloc_free(&a);
     return rc == DB_DONE ? verdict_ok() : verdict_db(rc == DB_OK ? DB_ERROR : rc);
 }

@@ -21,8 +21,8 @@
 static const char *const kind_names[] = {"care", "course"};
 
 /* What a bill needs of a program; the columns bill_program_read reads. */
-#define BILL_PROGRAM_FIELDS                                                                    \
-    "p.id, p.kind, p.weekdays, p.start_min, p.end_min, p.fee_per_hour_fen, p.first_day,"      \
+#define BILL_PROGRAM_FIELDS                                                                        \
+    "p.id, p.kind, p.weekdays, p.start_min, p.end_min, p.fee_per_hour_fen, p.first_day,"           \
     " p.last_day"
 
 static void bill_program_read(db_row *row, as_program *p)
@@ -94,18 +94,18 @@ static json_t *bill_line_json(const bill_items *b, size_t i, bool english)
     const as_bill_line *l = &b->lines[i];
     char text[1024];
     afterschool_bill_line_explain(l, b->names[i], english, text, sizeof text);
-    json_t *o = json_pack(
-        "{s:s,s:I,s:I,s:s,s:I,s:i,s:i,s:I,s:I,s:I,s:I,s:i,s:I,s:I,s:s,s:s}", "kind",
-        kind_names[l->kind], "enrolment_id", (json_int_t)b->enrol_ids[i], "program_id",
-        (json_int_t)l->program_id, "name", b->names[i], "rate_fen_per_hour",
-        (json_int_t)l->rate_fen, "session_minutes", l->session_minutes, "sessions", l->sessions,
-        "minutes", (json_int_t)l->minutes, "overlap_minutes", (json_int_t)l->overlap,
-        "billed_minutes", (json_int_t)(l->minutes - l->overlap), "amount_fen",
-        (json_int_t)l->amount, "sessions_full", l->sessions_full, "amount_full_fen",
-        (json_int_t)l->amount_full, "refund_fen", (json_int_t)l->refund, "seat_from",
-        b->items[i].seat_from, "explain", text);
-    json_object_set_new(o, "left_on", b->items[i].left_on[0] ? json_string(b->items[i].left_on)
-                                                             : json_null());
+    json_t *o =
+        json_pack("{s:s,s:I,s:I,s:s,s:I,s:i,s:i,s:I,s:I,s:I,s:I,s:i,s:I,s:I,s:s,s:s}", "kind",
+                  kind_names[l->kind], "enrolment_id", (json_int_t)b->enrol_ids[i], "program_id",
+                  (json_int_t)l->program_id, "name", b->names[i], "rate_fen_per_hour",
+                  (json_int_t)l->rate_fen, "session_minutes", l->session_minutes, "sessions",
+                  l->sessions, "minutes", (json_int_t)l->minutes, "overlap_minutes",
+                  (json_int_t)l->overlap, "billed_minutes", (json_int_t)(l->minutes - l->overlap),
+                  "amount_fen", (json_int_t)l->amount, "sessions_full", l->sessions_full,
+                  "amount_full_fen", (json_int_t)l->amount_full, "refund_fen",
+                  (json_int_t)l->refund, "seat_from", b->items[i].seat_from, "explain", text);
+    json_object_set_new(o, "left_on",
+                        b->items[i].left_on[0] ? json_string(b->items[i].left_on) : json_null());
     return o;
 }
 
@@ -143,18 +143,16 @@ json_t *as_store_bill(db_conn *c, const policy *pol, int64_t district_id, int64_
         json_array_append_new(arr, adjust_line("term_cap", -bill.cap_reduction_fen,
                                                "afterschool.bill.term_cap", &v, english));
     if (bill.waived)
-        json_array_append_new(arr, adjust_line("waiver", -bill.waiver_fen,
-                                               "afterschool.bill.waiver", &v, english));
-    out = json_pack("{s:I,s:s,s:o,s:I,s:I,s:b,s:I,s:I,s:s,s:s,s:s}", "student_id",
-                    (json_int_t)student_id, "term", term, "items", arr, "gross_fen",
-                    (json_int_t)bill.gross_fen, "cap_reduction_fen",
-                    (json_int_t)bill.cap_reduction_fen, "waived", bill.waived, "waiver_fen",
-                    (json_int_t)bill.waiver_fen, "total_fen", (json_int_t)bill.total_fen,
-                    "policy_version", policy_version(pol), "term_first_day", first,
-                    "term_last_day", last);
-    json_object_set_new(out, "term_cap_fen", bill.term_cap_fen >= 0
-                                                 ? json_integer(bill.term_cap_fen)
-                                                 : json_null());
+        json_array_append_new(
+            arr, adjust_line("waiver", -bill.waiver_fen, "afterschool.bill.waiver", &v, english));
+    out = json_pack(
+        "{s:I,s:s,s:o,s:I,s:I,s:b,s:I,s:I,s:s,s:s,s:s}", "student_id", (json_int_t)student_id,
+        "term", term, "items", arr, "gross_fen", (json_int_t)bill.gross_fen, "cap_reduction_fen",
+        (json_int_t)bill.cap_reduction_fen, "waived", bill.waived, "waiver_fen",
+        (json_int_t)bill.waiver_fen, "total_fen", (json_int_t)bill.total_fen, "policy_version",
+        policy_version(pol), "term_first_day", first, "term_last_day", last);
+    json_object_set_new(out, "term_cap_fen",
+                        bill.term_cap_fen >= 0 ? json_integer(bill.term_cap_fen) : json_null());
 done:
     free(days);
     free(b);
@@ -210,9 +208,9 @@ static void *vec_push(vec *v)
  * PostgreSQL per batch instead of per pupil. The term, district, policy version and time are
  * shared parameters $1..$4; each row has BILL_COLS more (the PostgreSQL backend binds at most
  * 64 parameters). */
-#define BILL_BATCH 8
-#define BILL_SHARED 4
-#define BILL_COLS 7
+#define BILL_BATCH     8
+#define BILL_SHARED    4
+#define BILL_COLS      7
 #define BILL_LINES_MAX 4096
 
 typedef struct {
@@ -264,15 +262,16 @@ static db_stmt *prepare_bill_insert(db_conn *c, size_t k)
 {
     char sql[256 + BILL_BATCH * 64];
     size_t cap = sizeof sql;
-    size_t used = (size_t)snprintf(sql, cap, "INSERT INTO afterschool_bills (term, district_id,"
-                                             " policy_version, computed_at, student_id,"
-                                             " school_id, gross_fen, waiver_fen, total_fen,"
-                                             " waived, lines) VALUES ");
+    size_t used = (size_t)snprintf(sql, cap,
+                                   "INSERT INTO afterschool_bills (term, district_id,"
+                                   " policy_version, computed_at, student_id,"
+                                   " school_id, gross_fen, waiver_fen, total_fen,"
+                                   " waived, lines) VALUES ");
     for (size_t i = 0; i < k && i < BILL_BATCH; i++) {
         size_t p = BILL_SHARED + i * BILL_COLS + 1;
         used += (size_t)snprintf(sql + used, cap - used,
-                                 "%s($1,$2,$3,$4,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)",
-                                 i ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+                                 "%s($1,$2,$3,$4,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)", i ? "," : "",
+                                 p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
     }
     return db_prepare(c, sql);
 }
@@ -422,9 +421,8 @@ out:
     return rc == DB_OK ? DB_ERROR : rc;
 }
 
-
-verdict afterschool_bills_run(db_conn *c, const policy *pol, int64_t district_id,
-                              const char *term, int64_t school_id, as_bills_totals *out)
+verdict afterschool_bills_run(db_conn *c, const policy *pol, int64_t district_id, const char *term,
+                              int64_t school_id, as_bills_totals *out)
 {
     memset(out, 0, sizeof *out);
     int rc = db_begin_write(c);
@@ -452,8 +450,7 @@ verdict as_waiver_set_tx(db_conn *c, const as_waiver_in *in)
                     "INSERT INTO afterschool_waivers (student_id, district_id, school_id, reason,"
                     " set_by, set_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (student_id)"
                     " DO UPDATE SET reason = $4, set_by = $5, set_at = $6",
-                    in->student_id, in->district_id, in->school_id, in->reason, in->actor,
-                    in->at);
+                    in->student_id, in->district_id, in->school_id, in->reason, in->actor, in->at);
     return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
 }
 
@@ -510,13 +507,13 @@ json_t *as_store_subsidies(db_conn *c, const policy *pol, int64_t school_id, con
         verdict_num(&v, "amount_fen", sub.amount_fen);
         char explain[256];
         msg_format("afterschool.subsidy", english, v.args, v.nargs, explain, sizeof explain);
-        json_array_append_new(
-            items, json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:i,s:I,s:s}", "user_id",
-                             (json_int_t)user_id, "name", name, "duty_minutes", (json_int_t)m,
-                             "duties", (json_int_t)duties, "covering", (json_int_t)covering,
-                             "rate_fen", (json_int_t)sub.rate_fen, "class_hour_minutes",
-                             sub.class_hour_minutes, "amount_fen", (json_int_t)sub.amount_fen,
-                             "explain", explain));
+        json_array_append_new(items,
+                              json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:i,s:I,s:s}", "user_id",
+                                        (json_int_t)user_id, "name", name, "duty_minutes",
+                                        (json_int_t)m, "duties", (json_int_t)duties, "covering",
+                                        (json_int_t)covering, "rate_fen", (json_int_t)sub.rate_fen,
+                                        "class_hour_minutes", sub.class_hour_minutes, "amount_fen",
+                                        (json_int_t)sub.amount_fen, "explain", explain));
         total += sub.amount_fen;
         minutes += m;
     }
@@ -534,8 +531,19 @@ json_t *as_store_subsidies(db_conn *c, const policy *pol, int64_t school_id, con
 /* ---------- RP-3 coverage report, AS-10 rural gap ---------- */
 
 enum {
-    F_PUPILS, F_ENROLLED, F_ASKED, F_PLACED, F_TEACHERS, F_ON_DUTY, F_DAYS_RUN, F_PROGRAMS,
-    F_BILLS, F_FEES, F_WAIVED, F_SUBSIDY, F_NFIELDS
+    F_PUPILS,
+    F_ENROLLED,
+    F_ASKED,
+    F_PLACED,
+    F_TEACHERS,
+    F_ON_DUTY,
+    F_DAYS_RUN,
+    F_PROGRAMS,
+    F_BILLS,
+    F_FEES,
+    F_WAIVED,
+    F_SUBSIDY,
+    F_NFIELDS
 };
 
 typedef struct {
@@ -560,8 +568,8 @@ static school_stat *find_school(school_stat *st, size_t n, int64_t id)
 
 /* Runs sql ($1 district, $2 term, $3 school or 0) whose rows are (school_id, v1, v2...) and
  * adds v1.. into fields first, first+1, ... */
-static int fold(db_conn *c, const char *sql, int64_t district, const char *term,
-                int64_t school_id, school_stat *st, size_t n, int first, int nvals)
+static int fold(db_conn *c, const char *sql, int64_t district, const char *term, int64_t school_id,
+                school_stat *st, size_t n, int first, int nvals)
 {
     db_stmt *s = db_query(c, sql, district, term, school_id);
     if (!s)
@@ -577,13 +585,14 @@ static int fold(db_conn *c, const char *sql, int64_t district, const char *term,
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-#define TERM_PROGRAMS \
-    " afterschool_programs p WHERE p.district_id = $1 AND p.term = $2 AND ($3 = 0 OR p.school_id = $3)"
+#define TERM_PROGRAMS                                                                              \
+    " afterschool_programs p WHERE p.district_id = $1 AND p.term = $2 AND ($3 = 0 OR p.school_id " \
+    "= $3)"
 
 static const char *const fold_sql[] = {
     /* F_ENROLLED */
-    "SELECT p.school_id, COUNT(DISTINCT e.student_id) FROM afterschool_enrolments e ,"
-    TERM_PROGRAMS " AND p.id = e.program_id AND e.status = 'enrolled' GROUP BY p.school_id",
+    "SELECT p.school_id, COUNT(DISTINCT e.student_id) FROM afterschool_enrolments e ," TERM_PROGRAMS
+    " AND p.id = e.program_id AND e.status = 'enrolled' GROUP BY p.school_id",
     /* F_ASKED: a seat, a place on a wait list, or ranked choices */
     "SELECT t.school_id, COUNT(DISTINCT t.student_id) FROM (SELECT p.school_id, e.student_id"
     " FROM afterschool_enrolments e," TERM_PROGRAMS " AND p.id = e.program_id"
@@ -591,8 +600,8 @@ static const char *const fold_sql[] = {
     " FROM afterschool_choices c WHERE c.district_id = $1 AND c.term = $2"
     " AND ($3 = 0 OR c.school_id = $3)) t GROUP BY t.school_id",
     /* F_PLACED */
-    "SELECT p.school_id, COUNT(DISTINCT e.student_id) FROM afterschool_enrolments e ,"
-    TERM_PROGRAMS " AND p.id = e.program_id AND e.status IN ('enrolled', 'left')"
+    "SELECT p.school_id, COUNT(DISTINCT e.student_id) FROM afterschool_enrolments e ," TERM_PROGRAMS
+    " AND p.id = e.program_id AND e.status IN ('enrolled', 'left')"
     " GROUP BY p.school_id",
     /* F_TEACHERS ($2 unused but bound) */
     "SELECT ur.school_id, COUNT(DISTINCT ur.user_id) FROM user_roles ur JOIN schools s"
@@ -670,11 +679,10 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
     int rc = report_schools(c, district, school_id, &v);
     school_stat *st = v.data;
     size_t n = v.n;
-    static const int first_field[] = {F_ENROLLED, F_ASKED, F_PLACED, F_TEACHERS, F_ON_DUTY,
-                                      F_DAYS_RUN, F_PROGRAMS, F_BILLS};
+    static const int first_field[] = {F_ENROLLED, F_ASKED,    F_PLACED,   F_TEACHERS,
+                                      F_ON_DUTY,  F_DAYS_RUN, F_PROGRAMS, F_BILLS};
     for (size_t q = 0; rc == DB_DONE && q < sizeof fold_sql / sizeof fold_sql[0]; q++) {
-        rc = fold(c, fold_sql[q], district, term, school_id, st, n, first_field[q],
-                  q == 7 ? 3 : 1);
+        rc = fold(c, fold_sql[q], district, term, school_id, st, n, first_field[q], q == 7 ? 3 : 1);
         rc = rc == DB_OK ? DB_DONE : rc;
     }
     if (rc == DB_DONE)
@@ -717,9 +725,9 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
     if (!days)
         abort();
     size_t nd = 0;
-    if (rc == DB_DONE && (calendar_term_bounds(c, district, term, first, last) != DB_ROW ||
-                          as_school_days(c, district, first, last, days, AS_MAX_DAYS, &nd) !=
-                              DB_OK))
+    if (rc == DB_DONE &&
+        (calendar_term_bounds(c, district, term, first, last) != DB_ROW ||
+         as_school_days(c, district, first, last, days, AS_MAX_DAYS, &nd) != DB_OK))
         rc = DB_ERROR;
     free(days);
     if (rc != DB_DONE) {
@@ -744,8 +752,8 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
             x->cov.days_ok, "school_days", (int)nd, "days_run", (json_int_t)x->f[F_DAYS_RUN],
             "asked", (json_int_t)x->f[F_ASKED], "placed", (json_int_t)x->f[F_PLACED], "unmet",
             (json_int_t)(x->f[F_ASKED] - x->f[F_PLACED]), "bills", (json_int_t)x->f[F_BILLS],
-            "fees_billed_fen", (json_int_t)x->f[F_FEES], "waived_fen",
-            (json_int_t)x->f[F_WAIVED], "subsidies_due_fen", (json_int_t)x->f[F_SUBSIDY]);
+            "fees_billed_fen", (json_int_t)x->f[F_FEES], "waived_fen", (json_int_t)x->f[F_WAIVED],
+            "subsidies_due_fen", (json_int_t)x->f[F_SUBSIDY]);
         json_object_set_new(o, "cost_fen", json_integer(cost));
         json_object_set_new(o, "gap_fen", x->rural ? json_integer(gap) : json_null());
         json_array_append_new(items, o);
@@ -767,6 +775,6 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
         "waived_fen", (json_int_t)t[F_WAIVED], "subsidies_due_fen", (json_int_t)t[F_SUBSIDY],
         "rural_gap_fen", (json_int_t)gap_total);
     return json_pack("{s:s,s:o,s:I,s:o,s:s,s:[s,s,s]}", "term", term, "items", items, "total",
-                     (json_int_t)n, "district", tot, "policy_version",
-                     policy_version(pol), "rules", "RP-3", "AS-1", "AS-10");
+                     (json_int_t)n, "district", tot, "policy_version", policy_version(pol), "rules",
+                     "RP-3", "AS-1", "AS-10");
 }

@@ -15,12 +15,12 @@
 /* ---------- programs ---------- */
 
 /* Counts and names a list shows beside each program. */
-#define PROGRAM_LIST_EXTRA                                                                      \
-    ", (SELECT COUNT(*) FROM afterschool_enrolments e WHERE e.program_id = p.id"             \
-    " AND e.status = 'enrolled'), (SELECT COUNT(*) FROM afterschool_enrolments e"             \
-    " WHERE e.program_id = p.id AND e.status = 'waitlisted'),"                               \
-    " (SELECT v.name FROM afterschool_vendors v WHERE v.id = p.vendor_id),"                  \
-    " (SELECT u.name FROM users u WHERE u.id = p.staff_a),"                                  \
+#define PROGRAM_LIST_EXTRA                                                                         \
+    ", (SELECT COUNT(*) FROM afterschool_enrolments e WHERE e.program_id = p.id"                   \
+    " AND e.status = 'enrolled'), (SELECT COUNT(*) FROM afterschool_enrolments e"                  \
+    " WHERE e.program_id = p.id AND e.status = 'waitlisted'),"                                     \
+    " (SELECT v.name FROM afterschool_vendors v WHERE v.id = p.vendor_id),"                        \
+    " (SELECT u.name FROM users u WHERE u.id = p.staff_a),"                                        \
     " (SELECT u.name FROM users u WHERE u.id = p.staff_b)"
 
 static json_t *program_list_row(db_stmt *s)
@@ -59,12 +59,11 @@ json_t *as_store_programs(db_conn *c, int64_t school_id, const char *term, int64
         json_array_append_new(items, program_list_row(s));
     db_finalize(s);
     int64_t total = 0;
-    if (rc != DB_DONE ||
-        db_query_int64(c, &total,
-                       "SELECT COUNT(*)" AS_PROGRAM_FROM
-                       " WHERE p.school_id = $1 AND ($2 = '' OR p.term = $2)"
-                       " AND ($3 = 0 OR p.staff_a = $3 OR p.staff_b = $3)",
-                       school_id, t, mine) != DB_ROW) {
+    if (rc != DB_DONE || db_query_int64(c, &total,
+                                        "SELECT COUNT(*)" AS_PROGRAM_FROM
+                                        " WHERE p.school_id = $1 AND ($2 = '' OR p.term = $2)"
+                                        " AND ($3 = 0 OR p.staff_a = $3 OR p.staff_b = $3)",
+                                        school_id, t, mine) != DB_ROW) {
         json_decref(items);
         return NULL;
     }
@@ -73,10 +72,8 @@ json_t *as_store_programs(db_conn *c, int64_t school_id, const char *term, int64
 
 int as_store_program_view(db_conn *c, int64_t id, json_t **out)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT " AS_PROGRAM_FIELDS PROGRAM_LIST_EXTRA AS_PROGRAM_FROM
-                          " WHERE p.id = $1",
-                          id);
+    db_stmt *s = db_query(
+        c, "SELECT " AS_PROGRAM_FIELDS PROGRAM_LIST_EXTRA AS_PROGRAM_FROM " WHERE p.id = $1", id);
     int rc = s ? db_step(s) : DB_ERROR;
     *out = rc == DB_ROW ? program_list_row(s) : NULL;
     db_finalize(s);
@@ -182,7 +179,8 @@ static verdict sessions_checked(db_conn *c, const policy *pol, const as_program_
         v = verdict_db(rc);
         goto out;
     }
-    as_program probe = {.weekdays = in->weekdays, .start_min = hhmm_minutes(in->start),
+    as_program probe = {.weekdays = in->weekdays,
+                        .start_min = hhmm_minutes(in->start),
                         .end_min = hhmm_minutes(in->end)};
     snprintf(probe.first_day, sizeof probe.first_day, "%s", in->first_day);
     snprintf(probe.last_day, sizeof probe.last_day, "%s", in->last_day);
@@ -276,8 +274,7 @@ json_t *as_store_vendors(db_conn *c, int64_t district_id, const char *status, in
     size_t i;
     json_t *o;
     json_array_foreach(json_object_get(page, "items"), i, o) {
-        json_t *items =
-            json_loads(json_string_value(json_object_get(o, "service_items")), 0, NULL);
+        json_t *items = json_loads(json_string_value(json_object_get(o, "service_items")), 0, NULL);
         json_object_set_new(o, "service_items", items ? items : json_array());
     }
     return page;
@@ -317,8 +314,8 @@ verdict afterschool_vendor_add(db_conn *c, const as_vendor_in *in, int64_t *id)
     return as_finish(c, as_vendor_add_tx(c, in, id));
 }
 
-verdict afterschool_vendor_exit(db_conn *c, int64_t vendor_id, const char *date,
-                                const char *reason, int64_t *open_programs)
+verdict afterschool_vendor_exit(db_conn *c, int64_t vendor_id, const char *date, const char *reason,
+                                int64_t *open_programs)
 {
     *open_programs = 0;
     int rc = db_begin_write(c);

@@ -14,13 +14,13 @@
 
 #include "afterschool_int.h"
 
-#define MARK_BATCH 64
+#define MARK_BATCH      64
 #define ROLL_MAX_SEATED 5000
 
 /* The pupils holding a seat on `date`. */
-#define SEATED_ON                                                                             \
-    "SELECT e.student_id FROM afterschool_enrolments e WHERE e.program_id = $1"              \
-    " AND e.status IN ('enrolled', 'left') AND e.seat_from IS NOT NULL AND e.seat_from <= $2" \
+#define SEATED_ON                                                                                  \
+    "SELECT e.student_id FROM afterschool_enrolments e WHERE e.program_id = $1"                    \
+    " AND e.status IN ('enrolled', 'left') AND e.seat_from IS NOT NULL AND e.seat_from <= $2"      \
     " AND (e.left_on IS NULL OR e.left_on > $2)"
 
 static int cmp_i64(const void *a, const void *b)
@@ -29,8 +29,7 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date,
-                           const char *today)
+json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date, const char *today)
 {
     int k = as_is_session_day(c, p, date);
     db_stmt *s = db_query(c,
@@ -55,7 +54,8 @@ json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date
                  "SELECT st.id, st.name, c.name, a.present FROM students st"
                  " JOIN classes c ON c.id = st.class_id"
                  " LEFT JOIN afterschool_attendance a ON a.student_id = st.id AND a.roll_id = $3"
-                 " WHERE st.id IN (" SEATED_ON " UNION SELECT student_id FROM afterschool_attendance"
+                 " WHERE st.id IN (" SEATED_ON
+                 " UNION SELECT student_id FROM afterschool_attendance"
                  " WHERE roll_id = $3)"
                  " ORDER BY c.grade, c.name, st.student_no, st.id",
                  p->p.id, date, roll);
@@ -76,9 +76,9 @@ json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date
     json_t *it;
     json_array_foreach(items, i, it) {
         json_t *pr = json_object_get(it, "present");
-        json_object_set_new(it, "present", json_is_integer(pr)
-                                               ? json_boolean(json_integer_value(pr) != 0)
-                                               : json_null());
+        json_object_set_new(it, "present",
+                            json_is_integer(pr) ? json_boolean(json_integer_value(pr) != 0)
+                                                : json_null());
     }
     json_t *o = json_pack("{s:I,s:s,s:b,s:b,s:b,s:o,s:o}", "program_id", (json_int_t)p->p.id,
                           "date", date, "session", k == 1, "taken", roll != 0, "locked",
@@ -94,8 +94,7 @@ json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date
 }
 
 /* Who holds a seat that day, in student_id order. OUT: seated (malloc'd), *n. */
-static int seated_on(db_conn *c, int64_t program_id, const char *date, int64_t **seated,
-                     size_t *n)
+static int seated_on(db_conn *c, int64_t program_id, const char *date, int64_t **seated, size_t *n)
 {
     *n = 0;
     *seated = malloc(sizeof **seated * ROLL_MAX_SEATED);
@@ -117,8 +116,9 @@ static int write_marks(db_conn *c, int64_t roll, const int64_t *seated, size_t n
     for (size_t i = 0; i < n;) {
         size_t k = n - i < MARK_BATCH ? n - i : MARK_BATCH;
         char sql[128 + MARK_BATCH * 24];
-        size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO afterschool_attendance"
-                                                        " (roll_id, student_id, present) VALUES ");
+        size_t used = (size_t)snprintf(sql, sizeof sql,
+                                       "INSERT INTO afterschool_attendance"
+                                       " (roll_id, student_id, present) VALUES ");
         for (size_t j = 0; j < k && used < sizeof sql; j++)
             used += (size_t)snprintf(sql + used, sizeof sql - used, "%s($1,$%zu,$%zu)",
                                      j ? "," : "", 2 + 2 * j, 3 + 2 * j);
@@ -268,8 +268,7 @@ static verdict correct_tx(db_conn *c, const as_correction_in *in, int64_t *id, b
     return rc == DB_DONE ? verdict_ok() : verdict_db(rc == DB_ROW ? DB_ERROR : rc);
 }
 
-verdict afterschool_roll_correct(db_conn *c, const as_correction_in *in, int64_t *id,
-                                 bool *before)
+verdict afterschool_roll_correct(db_conn *c, const as_correction_in *in, int64_t *id, bool *before)
 {
     *id = 0;
     *before = false;

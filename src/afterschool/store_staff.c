@@ -26,11 +26,12 @@ int as_store_user_district(db_conn *c, int64_t user_id, int64_t *district)
 bool as_store_admin_of(db_conn *c, int64_t admin, int64_t teacher)
 {
     int64_t one = 0;
-    return db_query_int64(c, &one,
-                          "SELECT 1 FROM user_roles t JOIN user_roles a ON a.school_id = t.school_id"
-                          " WHERE t.user_id = $1 AND a.user_id = $2 AND a.role = 'school_admin'"
-                          " AND t.role IN ('teacher', 'grade_leader', 'school_admin')",
-                          teacher, admin) == DB_ROW;
+    return db_query_int64(
+               c, &one,
+               "SELECT 1 FROM user_roles t JOIN user_roles a ON a.school_id = t.school_id"
+               " WHERE t.user_id = $1 AND a.user_id = $2 AND a.role = 'school_admin'"
+               " AND t.role IN ('teacher', 'grade_leader', 'school_admin')",
+               teacher, admin) == DB_ROW;
 }
 
 json_t *as_store_duties(db_conn *c, int64_t user_id, int64_t limit, int64_t offset)
@@ -41,14 +42,13 @@ json_t *as_store_duties(db_conn *c, int64_t user_id, int64_t limit, int64_t offs
         " FROM afterschool_duties d JOIN afterschool_programs p ON p.id = d.program_id"
         " WHERE d.user_id = $1 ORDER BY d.date DESC, d.id DESC",
         "SELECT COUNT(*) FROM afterschool_duties WHERE user_id = $1",
-        "id:i,program_id:i,program_name:s,date:s,minutes:i,covering_for:I", limit, offset,
-        user_id);
+        "id:i,program_id:i,program_name:s,date:s,minutes:i,covering_for:I", limit, offset, user_id);
 }
 
-#define LEAVE_COLS                                                                             \
+#define LEAVE_COLS                                                                                 \
     "id:i,user_id:i,name:s,date:s,half:s,minutes:i,status:s,decision_note:S,week_start:s"
-#define LEAVE_SELECT                                                                           \
-    "SELECT l.id, l.user_id, u.name, l.date, l.half, l.minutes, l.status, l.decision_note,"   \
+#define LEAVE_SELECT                                                                               \
+    "SELECT l.id, l.user_id, u.name, l.date, l.half, l.minutes, l.status, l.decision_note,"        \
     " l.week_start FROM afterschool_leave l JOIN users u ON u.id = l.user_id"
 
 json_t *as_store_leave(db_conn *c, int64_t school_id, int64_t user_id, const char *status,
@@ -99,9 +99,8 @@ static json_t *roster_row(db_stmt *s)
     const char *b_name = db_next_text_ref(&row);
     bool a_away = db_next_int64(&row) > 0, b_away = db_next_int64(&row) > 0;
     int64_t on = a && !a_away ? a : b && !b_away ? b : 0;
-    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:b}", "program_id", (json_int_t)program_id,
-                          "name", name, "start", start, "end", end, "a_away", a_away, "b_away",
-                          b_away);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:b}", "program_id", (json_int_t)program_id, "name",
+                          name, "start", start, "end", end, "a_away", a_away, "b_away", b_away);
     json_object_set_new(o, "place", no_place ? json_null() : json_string(place));
     json_object_set_new(o, "staff_a",
                         a ? json_pack("{s:I,s:s}", "id", (json_int_t)a, "name", a_name)
@@ -122,19 +121,19 @@ json_t *as_store_roster(db_conn *c, int64_t district_id, int64_t school_id, cons
     json_t *items = json_array();
     if (kind == DAY_SCHOOL) {
         /* after-school service is in the afternoon: a teacher away for the pm half is away */
-        db_stmt *s = db_query(
-            c,
-            "SELECT p.id, p.name, p.start_time, p.end_time, p.place, p.staff_a, ua.name,"
-            " p.staff_b, ub.name,"
-            " (SELECT COUNT(*) FROM afterschool_leave l WHERE l.user_id = p.staff_a"
-            "  AND l.date = $2 AND l.half = 'pm' AND l.status = 'approved'),"
-            " (SELECT COUNT(*) FROM afterschool_leave l WHERE l.user_id = p.staff_b"
-            "  AND l.date = $2 AND l.half = 'pm' AND l.status = 'approved')"
-            " FROM afterschool_programs p LEFT JOIN users ua ON ua.id = p.staff_a"
-            " LEFT JOIN users ub ON ub.id = p.staff_b"
-            " WHERE p.school_id = $1 AND p.status = 'open' AND p.first_day <= $2"
-            " AND p.last_day >= $2 AND (p.weekdays & $3) <> 0 ORDER BY p.start_min, p.id",
-            school_id, date, (int64_t)(1u << date_weekday(date)));
+        db_stmt *s =
+            db_query(c,
+                     "SELECT p.id, p.name, p.start_time, p.end_time, p.place, p.staff_a, ua.name,"
+                     " p.staff_b, ub.name,"
+                     " (SELECT COUNT(*) FROM afterschool_leave l WHERE l.user_id = p.staff_a"
+                     "  AND l.date = $2 AND l.half = 'pm' AND l.status = 'approved'),"
+                     " (SELECT COUNT(*) FROM afterschool_leave l WHERE l.user_id = p.staff_b"
+                     "  AND l.date = $2 AND l.half = 'pm' AND l.status = 'approved')"
+                     " FROM afterschool_programs p LEFT JOIN users ua ON ua.id = p.staff_a"
+                     " LEFT JOIN users ub ON ub.id = p.staff_b"
+                     " WHERE p.school_id = $1 AND p.status = 'open' AND p.first_day <= $2"
+                     " AND p.last_day >= $2 AND (p.weekdays & $3) <> 0 ORDER BY p.start_min, p.id",
+                     school_id, date, (int64_t)(1u << date_weekday(date)));
         int rc = DB_ERROR;
         while (s && (rc = db_step(s)) == DB_ROW)
             json_array_append_new(items, roster_row(s));
@@ -145,8 +144,8 @@ json_t *as_store_roster(db_conn *c, int64_t district_id, int64_t school_id, cons
         }
     }
     size_t n = json_array_size(items);
-    return json_pack("{s:s,s:b,s:o,s:I}", "date", date, "school_day", kind == DAY_SCHOOL,
-                     "items", items, "total", (json_int_t)n);
+    return json_pack("{s:s,s:b,s:o,s:I}", "date", date, "school_day", kind == DAY_SCHOOL, "items",
+                     items, "total", (json_int_t)n);
 }
 
 /* ---------- duty ---------- */
@@ -291,8 +290,7 @@ static verdict leave_twice(void)
     return v;
 }
 
-static verdict leave_ask_tx(db_conn *c, const policy *pol, const as_leave_in *in,
-                            as_leave_out *out)
+static verdict leave_ask_tx(db_conn *c, const policy *pol, const as_leave_in *in, as_leave_out *out)
 {
     int64_t school_id = 0, used = 0, same = 0;
     verdict v = leave_day_checked(c, in, &school_id);
@@ -317,8 +315,7 @@ static verdict leave_ask_tx(db_conn *c, const policy *pol, const as_leave_in *in
     if (same)
         return leave_twice();
     as_leave_terms t;
-    v = afterschool_leave_check(pol, out->bank.earned - out->bank.held - out->bank.spent, used,
-                                &t);
+    v = afterschool_leave_check(pol, out->bank.earned - out->bank.held - out->bank.spent, used, &t);
     if (!verdict_is_ok(&v)) {
         if (strcmp(v.code, "leave_over_weekly_limit") == 0)
             verdict_str(&v, "week_start", out->week_start);

@@ -53,7 +53,9 @@ static msg table[] = {
      "After-school service is voluntary: only the pupil's guardian may enrol the pupil (AS-3)"},
     {"AS-4.exited", "该机构已退出区遴选名单(AS-4)",
      "The provider has left the district's vetted list (AS-4)"},
-    {"AS-4.fee", "收费 {fee_per_hour_fen:yuan}/小时,超过区里核定的该机构收费标准 {standard_fen:yuan}/小时(AS-4)",
+    {"AS-4.fee",
+     "收费 {fee_per_hour_fen:yuan}/小时,超过区里核定的该机构收费标准 "
+     "{standard_fen:yuan}/小时(AS-4)",
      "The fee of {fee_per_hour_fen:yuan} an hour is above the provider's approved standard of "
      "{standard_fen:yuan} (AS-4)"},
     {"AS-4.not_listed", "第三方机构不在区教育局遴选名单中(AS-4)",
@@ -67,7 +69,8 @@ static msg table[] = {
      "该教师 {date} 已登记 {other_start}-{other_end}「{program_name}」的值班,与本次 {start}-{end} "
      "重叠 {overlap_minutes} 分钟;同一时间只能记一份值班(AS-9)",
      "This teacher already has duty on {date} from {other_start} to {other_end} ({program_name}), "
-     "which overlaps this one ({start}-{end}) by {overlap_minutes} minutes; one duty at a time (AS-9)"},
+     "which overlaps this one ({start}-{end}) by {overlap_minutes} minutes; one duty at a time "
+     "(AS-9)"},
     {"AS-9.insufficient", "时间银行余额 {minutes} 分钟,半天假需要 {required} 分钟(AS-9)",
      "The time bank holds {minutes} minutes; half a day needs {required} (AS-9)"},
     {"AS-9.week_full", "每周最多调休 {limit} 个半天,本周已用 {used} 个(AS-9)",
@@ -75,15 +78,18 @@ static msg table[] = {
     {"afterschool.b_post_other", "B 岗须是另一位老师", "The B post needs another teacher"},
     {"afterschool.bill.amount", " × {rate_fen:yuan}/小时 = {amount_fen:yuan}",
      " x {rate_fen:yuan}/hour = {amount_fen:yuan}"},
-    {"afterschool.bill.overlap", ",其中 {overlap} 分钟与课程重叠,只按课程收费一次(AS-7),计费 {billable} 分钟",
+    {"afterschool.bill.overlap",
+     ",其中 {overlap} 分钟与课程重叠,只按课程收费一次(AS-7),计费 {billable} 分钟",
      "; {overlap} min overlap a course and are charged once, by the course (AS-7); {billable} min "
      "billed"},
-    {"afterschool.bill.refund", ";中途退出:全期应收 {full_fen:yuan},未上的 {missed} 次按比例退还 {refund_fen:yuan}",
+    {"afterschool.bill.refund",
+     ";中途退出:全期应收 {full_fen:yuan},未上的 {missed} 次按比例退还 {refund_fen:yuan}",
      "; left mid-term: the whole term would be {full_fen:yuan}, the {missed} sessions not taken "
      "are refunded pro rata: {refund_fen:yuan}"},
     {"afterschool.bill.sessions", "{name}:{sessions} 次 × {session_minutes} 分钟 = {minutes} 分钟",
      "{name}: {sessions} sessions x {session_minutes} min = {minutes} min"},
-    {"afterschool.bill.term_cap", "每学期收费上限 {term_cap_fen:yuan}(AS-6):超出的 {cap_reduction_fen:yuan}不收取",
+    {"afterschool.bill.term_cap",
+     "每学期收费上限 {term_cap_fen:yuan}(AS-6):超出的 {cap_reduction_fen:yuan}不收取",
      "Term cap {term_cap_fen:yuan} (AS-6): {cap_reduction_fen:yuan} above it is not charged"},
     {"afterschool.bill.waiver", "家庭经济困难学生免收(AS-5):减免 {waiver_fen:yuan}",
      "Family in hardship: exempt (AS-5), {waiver_fen:yuan} waived"},
@@ -103,13 +109,15 @@ static msg table[] = {
      "Duty is recorded only on a program where you hold the A or B post; the school's admin "
      "records a stand-in's duty"},
     {"afterschool.duty_twice", "这次值班已经登记过", "This duty is already recorded"},
-    {"afterschool.end_before_start", "结束时间必须晚于开始时间", "The end must come after the start"},
+    {"afterschool.end_before_start", "结束时间必须晚于开始时间",
+     "The end must come after the start"},
     {"afterschool.last_before_first", "结束日期不能早于开始日期",
      "The last day cannot come before the first day"},
     {"afterschool.leave_decided", "这条请假已经处理过", "This leave has already been decided"},
     {"afterschool.leave_not_workday", "这一天不是工作日,无需请假", "That day is not a working day"},
     {"afterschool.leave_past", "不能为已经过去的日期请假", "Leave cannot be asked for a past day"},
-    {"afterschool.leave_twice", "这个半天已经请过假", "Leave for this half-day is already asked for"},
+    {"afterschool.leave_twice", "这个半天已经请过假",
+     "Leave for this half-day is already asked for"},
     {"afterschool.no_session_days", "这些日期中没有一天是上课日,项目不会开展",
      "None of these days is a school day on the program's weekdays"},
     {"afterschool.not_at_school", "该学生不在这个项目所在的学校",
@@ -121,7 +129,9 @@ static msg table[] = {
     {"afterschool.school_no_vendor", "学校自办项目不填第三方机构",
      "A program the school runs itself has no third party"},
     {"afterschool.service_items", "服务项目为 1-20 个名称", "Service items: 1 to 20 names"},
-    {"afterschool.subsidy", "{duty_minutes} 分钟 ÷ 每课时 {class_hour_minutes} 分钟 × {rate_fen:yuan}(AS-8)= {amount_fen:yuan}",
+    {"afterschool.subsidy",
+     "{duty_minutes} 分钟 ÷ 每课时 {class_hour_minutes} 分钟 × {rate_fen:yuan}(AS-8)= "
+     "{amount_fen:yuan}",
      "{duty_minutes} min / {class_hour_minutes} min per class-hour x {rate_fen:yuan} (AS-8) = "
      "{amount_fen:yuan}"},
     {"afterschool.term_format", "学期格式为 YYYY-autumn 或 YYYY-spring",

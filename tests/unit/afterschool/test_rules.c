@@ -52,7 +52,10 @@ static as_program prog(int64_t id, as_kind kind, unsigned weekdays, const char *
 
 #define WD(d) (1u << (d))
 
-static bool ok(verdict v) { return verdict_is_ok(&v); }
+static bool ok(verdict v)
+{
+    return verdict_is_ok(&v);
+}
 static int64_t num(const verdict *v, const char *key)
 {
     const verdict_arg *a = verdict_get(v, key);
@@ -148,7 +151,7 @@ static void test_afterschool_check_off_work__district_sets_seasons(void **state)
 {
     (void)state;
     policy *p = district("{\"AS-2\":{\"summer_from\":\"06-01\",\"summer_to\":\"08-31\","
-                        "\"summer_off_work\":\"18:30\",\"winter_off_work\":\"17:00\"}}");
+                         "\"summer_off_work\":\"18:30\",\"winter_off_work\":\"17:00\"}}");
     char d1[1][AS_DATE_LEN] = {"2026-05-20"}, d2[1][AS_DATE_LEN] = {"2026-06-01"};
     assert_true(ok(afterschool_check_off_work(p, d1, 1, hhmm_minutes("17:00"))));
     assert_false(ok(afterschool_check_off_work(p, d1, 1, hhmm_minutes("16:59"))));
@@ -199,7 +202,8 @@ static void test_afterschool_check_fee__at_the_cap_passes_one_fen_over_fails(voi
 static void test_afterschool_fee_cap__district_override(void **state)
 {
     (void)state;
-    policy *p = district("{\"AS-6\":{\"care_fee_per_hour_fen\":250,\"rural_fee_per_hour_fen\":150}}");
+    policy *p =
+        district("{\"AS-6\":{\"care_fee_per_hour_fen\":250,\"rural_fee_per_hour_fen\":150}}");
     assert_int_equal(afterschool_fee_cap(p, AS_CARE, false), 250);
     assert_int_equal(afterschool_fee_cap(p, AS_CARE, true), 150);
     assert_int_equal(afterschool_fee_cap(p, AS_COURSE, true), 150);
@@ -211,8 +215,11 @@ static void test_afterschool_fee_cap__district_override(void **state)
 static void test_afterschool_vendor_check__each_verdict(void **state)
 {
     (void)state;
-    as_vendor v = {.found = true, .active = true, .vetted_from = "2026-09-01",
-                   .vetted_to = "2027-01-20", .fee_per_hour_fen = 300};
+    as_vendor v = {.found = true,
+                   .active = true,
+                   .vetted_from = "2026-09-01",
+                   .vetted_to = "2027-01-20",
+                   .fee_per_hour_fen = 300};
     assert_true(ok(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300)));
     verdict x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 301);
     assert_string_equal(x.code, "fee_over_vendor_standard");
@@ -242,7 +249,8 @@ static void test_afterschool_vendor_check__each_verdict(void **state)
 static void test_afterschool_clash__same_kind_overlapping(void **state)
 {
     (void)state;
-    as_program a = prog(1, AS_COURSE, WD(1) | WD(3), "16:00", "17:00", 0, "2026-09-01", "2027-01-20");
+    as_program a =
+        prog(1, AS_COURSE, WD(1) | WD(3), "16:00", "17:00", 0, "2026-09-01", "2027-01-20");
     as_program b = prog(2, AS_COURSE, WD(3), "16:59", "18:00", 0, "2026-09-01", "2027-01-20");
     assert_true(afterschool_clash(&a, &b));
     assert_true(afterschool_clash(&b, &a));
@@ -288,7 +296,8 @@ static void test_afterschool_coverage__two_hours_every_day_passes(void **state)
 {
     (void)state;
     policy *p = national();
-    as_program ps[1] = {prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 0, "2026-09-01", "2027-01-20")};
+    as_program ps[1] = {
+        prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 0, "2026-09-01", "2027-01-20")};
     as_coverage c;
     afterschool_coverage(p, ps, 1, &c);
     assert_true(c.ok);
@@ -302,7 +311,8 @@ static void test_afterschool_coverage__a_minute_short_fails(void **state)
     (void)state;
     policy *p = national();
     as_program ps[2] = {
-        prog(1, AS_CARE, WD(1) | WD(2) | WD(3) | WD(4), "15:30", "17:30", 0, "2026-09-01", "2027-01-20"),
+        prog(1, AS_CARE, WD(1) | WD(2) | WD(3) | WD(4), "15:30", "17:30", 0, "2026-09-01",
+             "2027-01-20"),
         prog(2, AS_CARE, WD(5), "15:31", "17:30", 0, "2026-09-01", "2027-01-20"),
     };
     as_coverage c;
@@ -338,7 +348,7 @@ static void test_afterschool_coverage__overlapping_programs_count_once(void **st
 
 /* September 2026: Tue 1 .. Wed 30, 22 weekdays. */
 #define SEP_FIRST "2026-09-01"
-#define SEP_LAST "2026-09-30"
+#define SEP_LAST  "2026-09-30"
 
 static as_bill_item item(as_program p, const char *seat_from, const char *left_on)
 {
@@ -355,7 +365,9 @@ static void test_afterschool_bill_compute__care_only(void **state)
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     assert_int_equal(nd, 22);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -376,7 +388,8 @@ static void test_afterschool_bill_compute__holidays_are_not_billed(void **state)
     const char *hol[] = {"2026-09-25", NULL}; /* a Friday */
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, hol, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_COURSE, WD(5), "16:00", "17:00", 300, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {item(
+        prog(1, AS_COURSE, WD(5), "16:00", "17:00", 300, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -393,8 +406,10 @@ static void test_afterschool_bill_compute__care_and_course_overlap_charged_once(
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     /* care every day 15:30-17:30 at 200; a course on Wednesdays 16:30-18:00 at 350 */
     as_bill_item it[2] = {
-        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
-        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST,
+             NULL),
     };
     as_bill_line lines[2];
     as_bill b;
@@ -423,8 +438,10 @@ static void test_afterschool_bill_compute__double_charge_when_district_allows(vo
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     as_bill_item it[2] = {
-        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
-        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST,
+             NULL),
     };
     as_bill_line lines[2];
     as_bill b;
@@ -440,7 +457,9 @@ static void test_afterschool_bill_compute__hardship_waiver(void **state)
     policy *p = national();
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, true, &b, lines);
@@ -458,7 +477,9 @@ static void test_afterschool_bill_compute__leaving_mid_term_refunds_pro_rata(voi
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     /* leaves on Mon 14 Sep: billed Sep 1-11, 9 school days */
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, "2026-09-14")};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, "2026-09-14")};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -482,13 +503,15 @@ static void test_afterschool_bill_compute__leaving_ends_the_overlap_too(void **s
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     /* the course is left on Sep 14: from then on care is billed in full again */
     as_bill_item it[2] = {
-        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
-        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, "2026-09-14"),
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST,
+             "2026-09-14"),
     };
     as_bill_line lines[2];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
-    assert_int_equal(lines[1].sessions, 2);           /* Sep 2 and 9 */
+    assert_int_equal(lines[1].sessions, 2); /* Sep 2 and 9 */
     assert_int_equal(lines[0].overlap, 2 * 60);
     assert_int_equal(lines[1].refund, 5 * 90 * 350 / 60 - 2 * 90 * 350 / 60);
     policy_free(p);
@@ -500,7 +523,9 @@ static void test_afterschool_bill_compute__seat_given_late_bills_from_then(void 
     policy *p = national();
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), "2026-09-28", NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             "2026-09-28", NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -515,7 +540,9 @@ static void test_afterschool_bill_compute__term_cap_exactly_and_over(void **stat
     (void)state;
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     policy *at = district("{\"AS-6\":{\"term_cap_fen\":8800}}");
@@ -537,7 +564,8 @@ static void test_afterschool_bill_compute__amounts_round_down(void **state)
     policy *p = national();
     as_day days[1] = {{"2026-09-02", 3}};
     /* 50 minutes at 350 fen/hour = 291.67 fen: the family pays 291 */
-    as_bill_item it[1] = {item(prog(1, AS_COURSE, WD(3), "16:00", "16:50", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {item(
+        prog(1, AS_COURSE, WD(3), "16:00", "16:50", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, 1, it, 1, false, &b, lines);
@@ -585,7 +613,8 @@ static void test_afterschool_subsidy__floor_and_cap(void **state)
     afterschool_subsidy(low, 45, &s);
     assert_int_equal(s.rate_fen, 5000); /* the floor */
     policy_free(low);
-    policy *high = district("{\"AS-8\":{\"subsidy_per_hour_fen\":9000,\"subsidy_per_hour_fen_max\":8000}}");
+    policy *high =
+        district("{\"AS-8\":{\"subsidy_per_hour_fen\":9000,\"subsidy_per_hour_fen_max\":8000}}");
     afterschool_subsidy(high, 45, &s);
     assert_int_equal(s.rate_fen, 8000);
     policy_free(high);
@@ -624,7 +653,8 @@ static void test_afterschool_leave_check__weekly_limit(void **state)
     assert_string_equal(v.code, "leave_over_weekly_limit");
     assert_int_equal(num(&v, "limit"), 1);
     assert_int_equal(num(&v, "used"), 1);
-    policy *two = district("{\"AS-9\":{\"half_days_per_week_max\":2,\"minutes_per_half_day\":180}}");
+    policy *two =
+        district("{\"AS-9\":{\"half_days_per_week_max\":2,\"minutes_per_half_day\":180}}");
     assert_true(ok(afterschool_leave_check(two, 180, 1, NULL)));
     v = afterschool_leave_check(two, 180, 2, NULL);
     assert_string_equal(v.code, "leave_over_weekly_limit");
