@@ -3,7 +3,7 @@
  * holds today (term_of_date), so the pages of JOURNEYS.md 2.3-2.4, 4.4 and 5.3 show a term
  * under way.
  *
- * API: afterschool_demo_fill (afterschool.h), called by core/demo.c inside its transaction.
+ * API: afterschool_demo_fill (demo.h), called by src/app/demo.c inside its transaction.
  *
  * What each school gets:
  *   - basic care (课后托管) every weekday, two hours ending at the AS-2 off-work time (the
@@ -18,11 +18,21 @@
  *   - the rolls of the last few school days before today, every seated pupil marked, and the
  *     duty they credit to the teachers' time bank (teacher1's as the A post of care);
  *   - the term's bills, computed and stored by the bills run (as_bills_store).
- * Every program is checked with the module's own rules (AS-2, AS-4, AS-6, AS-1) before it is
- * written: a demo that broke a rule would teach the wrong thing.
+ * The demo writes with the module's own store functions, in the caller's transaction (their
+ * *_tx steps): the provider (as_vendor_add_tx), every program (as_program_create_tx, so it
+ * passes AS-2, AS-4 and AS-6, and AS-1 is checked for the school's offer: a demo that broke a
+ * rule would teach the wrong thing), the waivers (as_waiver_set_tx), every roll
+ * (as_roll_take_tx, as if taken on its day), every duty (as_duty_record_tx, so AS-9 holds) and
+ * the bills (as_bills_store). Only the families' enrolments take a bulk path: the seats are
+ * planned here, in memory, and each row goes through the same INSERT as the enrol route
+ * (as_enrolment_insert) without afterschool_enrol's per-pupil look-ups (already enrolled, a
+ * clash, the count of seats: four statements more a row for 618,000 rows at city scale, which
+ * would double the after-school part of the demo there, and be worse on PostgreSQL, where each
+ * is a round trip). By construction no pupil applies twice to a program and no course clashes
+ * with another (each pupil is drawn for one course at most; care and a course may overlap).
  *
  * Numbers come from the module's own seeded stream (demo_stream), so two runs on the same day
- * write the same data. Rows are written with prepared statements reused row after row.
+ * write the same data.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +42,11 @@
 #include "afterschool_int.h"
 #include "core/demo.h"
 
-#define ROLL_DAYS 5          /* the rolls of this many school days before today */
-#define CARE_SHARE 58        /* % of pupils whose families ask for care */
-#define WAIVER_ONE_IN 60     /* one care pupil in this many is exempt (AS-5) */
+#define ROLL_DAYS       5  /* the rolls of this many school days before today */
+#define CARE_SHARE      58 /* % of pupils whose families ask for care */
+#define WAIVER_ONE_IN   60 /* one care pupil in this many is exempt (AS-5) */
 #define PRESENT_PERCENT 95
-#define VENDOR_FEE 300       /* fen per pupil-hour: the provider's fee standard (AS-4) */
-#define MARK_BATCH 64        /* roll marks written by one INSERT */
+#define VENDOR_FEE      300 /* fen per pupil-hour: the provider's fee standard (AS-4) */
 
 typedef struct {
     const char *name, *category, *place;
@@ -48,12 +57,9 @@ typedef struct {
 #define WD(d) (1u << (d))
 
 static const course_tpl school_courses[] = {
-    {"篮球", "体育", "篮球场", WD(2) | WD(4), 30},
-    {"书法", "艺术", "书法教室", WD(3), 24},
-    {"合唱", "艺术", "音乐教室", WD(1) | WD(3), 40},
-    {"科学实验", "科技", "科学实验室", WD(4), 30},
-    {"围棋", "益智", "图书室", WD(5), 24},
-    {"创意美术", "艺术", "美术教室", WD(2), 30},
+    {"篮球", "体育", "篮球场", WD(2) | WD(4), 30},   {"书法", "艺术", "书法教室", WD(3), 24},
+    {"合唱", "艺术", "音乐教室", WD(1) | WD(3), 40}, {"科学实验", "科技", "科学实验室", WD(4), 30},
+    {"围棋", "益智", "图书室", WD(5), 24},           {"创意美术", "艺术", "美术教室", WD(2), 30},
     {"田径", "体育", "操场", WD(1) | WD(5), 36},
 };
 static const course_tpl vendor_course = {"足球训练营", "体育", "足球场", WD(3) | WD(5), 30};
@@ -64,7 +70,7 @@ typedef struct {
     int64_t id, capacity, staff_a, staff_b, fee;
     const char *kind_name, *name, *category, *place, *provider;
     as_program p;
-    int64_t *seated;          /* student ids holding a seat, in enrolment order */
+    int64_t *seated; /* student ids holding a seat, in enrolment order */
     size_t nseated, nwait;
 } demo_prog;
 
@@ -72,9 +78,9 @@ typedef struct {
     db_conn *c;
     const app *a;
     demo_ctx *ctx;
-    uint64_t r;               /* programs, enrolments, waivers */
-    uint64_t r_marks;         /* the rolls: a stream of their own, so the seats do not depend
-                               * on how many school days lie before today */
+    uint64_t r;       /* programs, enrolments, waivers */
+    uint64_t r_marks; /* the rolls: a stream of their own, so the seats do not depend
+                       * on how many school days lie before today */
     char term[16], first[AS_DATE_LEN], last[AS_DATE_LEN];
     as_day *days;
     size_t ndays;
@@ -82,21 +88,12 @@ typedef struct {
     size_t nroll_days;
     int64_t vendor_id;
     char vendor_from[AS_DATE_LEN], vendor_to[AS_DATE_LEN];
-    int end_min;              /* every program ends here: the latest off-work time of the term */
-    int64_t signup_at;        /* when families applied */
-    db_stmt *ins_enrol, *ins_roll, *ins_duty, *ins_waiver;
-    db_stmt *ins_marks[MARK_BATCH + 1]; /* [k]: k marks of one roll, prepared when first needed */
-    size_t *order;            /* scratch: a school's pupils shuffled */
+    int end_min;       /* every program ends here: the latest off-work time of the term */
+    int64_t signup_at; /* when families applied */
+    size_t *order;     /* scratch: a school's pupils shuffled */
+    int64_t *present;  /* scratch: the pupils present at one roll */
     long programs, seats, waitlisted, rolls, marks, duties, waivers;
 } as_demo;
-
-static int step_done(db_stmt *s)
-{
-    int rc = db_step(s);
-    while (rc == DB_ROW)
-        rc = db_step(s);
-    return rc;
-}
 
 /* The latest off-work time over the term's school days (AS-2): a program ending then ends on
  * time on every one of its days. */
@@ -117,35 +114,12 @@ static void hhmm(int minutes, char out[6])
     snprintf(out, 6, "%02u:%02u", m / 60, m % 60);
 }
 
-/* The rule checks a program must pass (the same the create route makes): AS-4 for a third
- * party, AS-6, AS-2. */
-static bool program_allowed(as_demo *d, const demo_prog *g, bool rural)
+/* A refusal of the module's own rules: the demo would teach the wrong thing. */
+static int refused(const char *what, const verdict *v)
 {
-    const policy *pol = d->a->base_pol;
-    if (strcmp(g->provider, "third_party") == 0) {
-        as_vendor v = {.found = d->vendor_id != 0, .active = true, .fee_per_hour_fen = VENDOR_FEE};
-        snprintf(v.vetted_from, sizeof v.vetted_from, "%s", d->vendor_from);
-        snprintf(v.vetted_to, sizeof v.vetted_to, "%s", d->vendor_to);
-        if (afterschool_vendor_check(&v, g->p.first_day, g->p.last_day, g->fee) != AS_VENDOR_OK) {
-            fprintf(stderr, "shuangjian: demo: %s: the provider is not vetted for it\n", g->name);
-            return false;
-        }
-    }
-    if (g->fee > afterschool_fee_cap(pol, g->p.kind, rural)) {
-        fprintf(stderr, "shuangjian: demo: %s is above the AS-6 cap\n", g->name);
-        return false;
-    }
-    char(*sessions)[AS_DATE_LEN] = malloc(sizeof *sessions * AS_MAX_DAYS);
-    if (!sessions)
-        abort();
-    size_t ns = as_sessions(&g->p, d->days, d->ndays, sessions, AS_MAX_DAYS);
-    as_off_work_fail f;
-    bool ok = ns > 0 && afterschool_check_off_work(pol, sessions, ns, g->p.end_min, &f);
-    free(sessions);
-    if (!ok)
-        fprintf(stderr, "shuangjian: demo: %s has no session or ends before the off-work time\n",
-                g->name);
-    return ok;
+    char msg[512];
+    fprintf(stderr, "shuangjian: demo: %s: %s\n", what, verdict_message(v, 1, msg, sizeof msg));
+    return verdict_is_ok(v) ? DB_DONE : DB_ERROR;
 }
 
 static int vendor_add(as_demo *d)
@@ -156,68 +130,76 @@ static int vendor_add(as_demo *d)
     char *from = d->vendor_from, *to = d->vendor_to;
     date_add_days(d->first, -20, from);
     date_add_days(from, 365 + 180, to);
-    return db_insert_id(d->c, &d->vendor_id,
-                        "INSERT INTO afterschool_vendors (district_id, name, credit_code,"
-                        " institution_id, service_items, fee_per_hour_fen, vetted_from, vetted_to,"
-                        " created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
-                        " RETURNING id", ctx->district_id, ctx->vendor_name, ctx->vendor_uscc,
-                        ctx->vendor_institution_id, "[\"足球\",\"篮球\",\"田径\"]", (int64_t)VENDOR_FEE,
-                        from, to, demo_unix(from, 10 * 60), ctx->admin_id);
+    as_vendor_in in = {.district_id = ctx->district_id,
+                       .institution_id = ctx->vendor_institution_id,
+                       .fee_per_hour_fen = VENDOR_FEE,
+                       .actor = ctx->admin_id,
+                       .at = demo_unix(from, 10 * 60),
+                       .name = ctx->vendor_name,
+                       .credit_code = ctx->vendor_uscc,
+                       .service_items = "[\"足球\",\"篮球\",\"田径\"]",
+                       .vetted_from = from,
+                       .vetted_to = to};
+    verdict v = as_vendor_add_tx(d->c, &in, &d->vendor_id);
+    return verdict_is_ok(&v) ? DB_DONE : refused(ctx->vendor_name, &v);
 }
 
+/* The school's admin sets the program up a week before families apply; the store checks it
+ * against AS-4, AS-6 and AS-2 on the term's school days, as the create route does. */
 static int program_add(as_demo *d, const demo_school *sc, demo_prog *g)
 {
-    if (!program_allowed(d, g, sc->rural))
-        return DB_ERROR;
     char start[6], end[6];
     hhmm(g->p.start_min, start);
     hhmm(g->p.end_min, end);
-    int64_t created = d->signup_at - 7 * 86400;
-    int rc = db_insert_id(
-        d->c, &g->id,
-        "INSERT INTO afterschool_programs (district_id, school_id, term, name, kind, category,"
-        " provider, vendor_id, institution_id, capacity, weekdays, start_time, end_time,"
-        " start_min, end_min, fee_per_hour_fen, first_day, last_day, place, staff_a, staff_b,"
-        " policy_version, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-        "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id", d->ctx->district_id, sc->id, d->term, g->name, g->kind_name,
-        g->category, g->provider, db_id_or_null(strcmp(g->provider, "third_party") == 0 ? d->vendor_id : 0),
-        db_id_or_null(strcmp(g->provider, "third_party") == 0 ? d->ctx->vendor_institution_id : 0), g->capacity,
-        (int64_t)g->p.weekdays, start, end, (int64_t)g->p.start_min, (int64_t)g->p.end_min, g->fee,
-        d->first, d->last, g->place, db_id_or_null(g->staff_a), db_id_or_null(g->staff_b), policy_version(d->a->base_pol), created,
-        sc->admin_id);
-    g->p.id = g->id;
-    if (rc == DB_DONE)
-        d->programs++;
-    return rc;
-}
-
-static int64_t step_id(db_stmt *s)
-{
-    int64_t id = 0;
-    if (db_step(s) == DB_ROW)
-        id = db_col_int64(s, 0);
-    while (db_step(s) == DB_ROW)
-        ;
-    return id;
+    bool third = strcmp(g->provider, "third_party") == 0;
+    as_program_in in = {.district_id = d->ctx->district_id,
+                        .school_id = sc->id,
+                        .vendor_id = third ? d->vendor_id : 0,
+                        .institution_id = third ? d->ctx->vendor_institution_id : 0,
+                        .capacity = g->capacity,
+                        .fee_per_hour_fen = g->fee,
+                        .staff_a = g->staff_a,
+                        .staff_b = g->staff_b,
+                        .actor = sc->admin_id,
+                        .at = d->signup_at - 7 * 86400,
+                        .kind = g->p.kind,
+                        .third_party = third,
+                        .weekdays = g->p.weekdays,
+                        .term = d->term,
+                        .name = g->name,
+                        .category = g->category,
+                        .place = g->place,
+                        .start = start,
+                        .end = end,
+                        .first_day = d->first,
+                        .last_day = d->last,
+                        .days = d->days,
+                        .ndays = d->ndays};
+    as_program_made made;
+    verdict v = as_program_create_tx(d->c, d->a->base_pol, &in, &made);
+    if (!verdict_is_ok(&v))
+        return refused(g->name, &v);
+    g->id = g->p.id = made.id;
+    d->programs++;
+    return DB_DONE;
 }
 
 /* The guardian applies: a seat while the program has one, else a place on its wait list (the
- * wait list is the waitlisted rows in id order, as the enrol route keeps it). */
+ * wait list is the waitlisted rows in id order, as the enrol route keeps it). The bulk path
+ * (see the top of this file): the enrol route's INSERT without its per-pupil look-ups. */
 static int enrol(as_demo *d, const demo_school *sc, demo_prog *g, const demo_pupil *pu)
 {
     bool seat = (int64_t)g->nseated < g->capacity;
-    int64_t at = d->signup_at + (d->seats + d->waitlisted) % 86400;
-    db_stmt *s = d->ins_enrol;
-    db_reset(s);
-    db_bind_int64(s, 1, d->ctx->district_id);
-    db_bind_int64(s, 2, sc->id);
-    db_bind_int64(s, 3, g->id);
-    db_bind_int64(s, 4, pu->id);
-    db_bind_text(s, 5, seat ? "enrolled" : "waitlisted");
-    db_bind_text(s, 6, seat ? g->p.first_day : NULL);
-    db_bind_int64(s, 7, at);
-    db_bind_int64(s, 8, pu->guardian_id);
-    int rc = step_done(s);
+    as_enrolment_row e = {.district_id = d->ctx->district_id,
+                          .school_id = sc->id,
+                          .program_id = g->id,
+                          .student_id = pu->id,
+                          .actor = pu->guardian_id,
+                          .at = d->signup_at + (d->seats + d->waitlisted) % 86400,
+                          .seat = seat,
+                          .seat_from = g->p.first_day,
+                          .source = "guardian"};
+    int rc = as_enrolment_insert(d->c, &e, NULL);
     if (rc != DB_DONE)
         return rc;
     if (seat) {
@@ -233,90 +215,67 @@ static int enrol(as_demo *d, const demo_school *sc, demo_prog *g, const demo_pup
 /* AS-5: the school marks a family in hardship; the bill waives the fee. */
 static int waiver_add(as_demo *d, const demo_school *sc, const demo_pupil *pu)
 {
-    db_stmt *s = d->ins_waiver;
-    db_reset(s);
-    db_bind_int64(s, 1, pu->id);
-    db_bind_int64(s, 2, d->ctx->district_id);
-    db_bind_int64(s, 3, sc->id);
-    db_bind_text(s, 4, "家庭经济困难(低保家庭),免收课后服务费");
-    db_bind_int64(s, 5, sc->admin_id);
-    db_bind_int64(s, 6, d->signup_at + 3 * 86400);
-    int rc = step_done(s);
-    d->waivers += rc == DB_DONE;
-    return rc;
+    as_waiver_in in = {.district_id = d->ctx->district_id,
+                       .school_id = sc->id,
+                       .student_id = pu->id,
+                       .actor = sc->admin_id,
+                       .at = d->signup_at + 3 * 86400,
+                       .reason = "家庭经济困难(低保家庭),免收课后服务费"};
+    verdict v = as_waiver_set_tx(d->c, &in);
+    if (!verdict_is_ok(&v))
+        return refused("waiver", &v);
+    d->waivers++;
+    return DB_DONE;
 }
 
-/* One teacher's duty on a session: credits the time bank (as POST /staff/duties does). */
-static int duty_add(as_demo *d, const demo_school *sc, const demo_prog *g, const char *date,
-                    int64_t user, int64_t by, int64_t at)
+/* One teacher's duty on a session: credits the time bank, as POST /staff/duties does (and is
+ * held to AS-9, one duty at a time). */
+static int duty_add(as_demo *d, const demo_prog *g, const char *date, int64_t user, int64_t by,
+                    int64_t at)
 {
-    db_stmt *s = d->ins_duty;
-    db_reset(s);
-    db_bind_int64(s, 1, d->ctx->district_id);
-    db_bind_int64(s, 2, sc->id);
-    db_bind_int64(s, 3, user);
-    db_bind_int64(s, 4, g->id);
-    db_bind_text(s, 5, date);
-    db_bind_int64(s, 6, g->p.end_min - g->p.start_min);
-    db_bind_int64(s, 7, by);
-    db_bind_int64(s, 8, at);
-    int rc = step_done(s);
-    d->duties += rc == DB_DONE;
-    return rc;
+    as_duty_in in = {.user_id = user,
+                     .program_id = g->id,
+                     .minutes = g->p.end_min - g->p.start_min,
+                     .actor = by,
+                     .at = at,
+                     .date = date,
+                     .today = d->ctx->today};
+    as_duty_out out;
+    verdict v = as_duty_record_tx(d->c, &in, &out);
+    if (!verdict_is_ok(&v))
+        return refused("duty", &v);
+    d->duties++;
+    return DB_DONE;
 }
 
-/* INSERT of k marks of one roll, the roll's id shared as $1: one statement for many rows, so a
- * roll of a thousand pupils is a few round trips to PostgreSQL. Only the placeholders' numbers
- * are formatted into the text; every value is bound. */
-static db_stmt *marks_stmt(as_demo *d, size_t k)
-{
-    if (d->ins_marks[k])
-        return d->ins_marks[k];
-    char sql[128 + MARK_BATCH * 24];
-    size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO afterschool_attendance (roll_id,"
-                                                     " student_id, present) VALUES ");
-    for (size_t i = 0; i < k && used < sizeof sql; i++)
-        used += (size_t)snprintf(sql + used, sizeof sql - used, "%s($1,$%zu,$%zu)", i ? "," : "",
-                                 2 + 2 * i, 3 + 2 * i);
-    d->ins_marks[k] = db_prepare(d->c, sql);
-    return d->ins_marks[k];
-}
-
-/* The roll of one session: every seated pupil marked by the A post, whose duty is credited. */
-static int roll_add(as_demo *d, const demo_school *sc, const demo_prog *g, const char *date)
+/* The roll of one session, as the A post took it that day: every seated pupil marked; the
+ * A post's duty is credited. */
+static int roll_add(as_demo *d, const demo_prog *g, const char *date)
 {
     int64_t taken_at = demo_unix(date, g->p.end_min - 5);
-    db_stmt *s = d->ins_roll;
-    db_reset(s);
-    db_bind_int64(s, 1, d->ctx->district_id);
-    db_bind_int64(s, 2, sc->id);
-    db_bind_int64(s, 3, g->id);
-    db_bind_text(s, 4, date);
-    db_bind_int64(s, 5, g->staff_a);
-    db_bind_int64(s, 6, taken_at);
-    int64_t roll = step_id(s);
-    if (!roll)
-        return DB_ERROR;
-    d->rolls++;
     int64_t child = d->ctx->pupils[d->ctx->parent1_pupil].id;
-    for (size_t i = 0; i < g->nseated;) {
-        size_t k = g->nseated - i < MARK_BATCH ? g->nseated - i : MARK_BATCH;
-        s = marks_stmt(d, k);
-        if (!s)
-            return DB_ERROR;
-        db_reset(s);
-        db_bind_int64(s, 1, roll);
-        for (size_t j = 0; j < k; j++, i++) {
-            bool present = g->seated[i] == child || demo_below(&d->r_marks, 100) < PRESENT_PERCENT;
-            db_bind_int64(s, (int)(2 + 2 * j), g->seated[i]);
-            db_bind_int64(s, (int)(3 + 2 * j), present);
-        }
-        int rc = step_done(s);
-        if (rc != DB_DONE)
-            return rc;
-        d->marks += (long)k;
-    }
-    return duty_add(d, sc, g, date, g->staff_a, g->staff_a, taken_at);
+    size_t npresent = 0;
+    for (size_t i = 0; i < g->nseated; i++)
+        if (g->seated[i] == child || demo_below(&d->r_marks, 100) < PRESENT_PERCENT)
+            d->present[npresent++] = g->seated[i];
+    as_roll_in in = {.program_id = g->id,
+                     .actor = g->staff_a,
+                     .at = taken_at,
+                     .date = date,
+                     .today = date,
+                     .present = d->present,
+                     .npresent = npresent};
+    int64_t roll = 0, *strangers = malloc(sizeof *strangers * (npresent + 1));
+    size_t nstrangers = 0;
+    if (!strangers)
+        abort();
+    verdict v = as_roll_take_tx(d->c, &in, &roll, strangers, &nstrangers);
+    free(strangers);
+    if (!verdict_is_ok(&v))
+        return refused("roll", &v);
+    d->rolls++;
+    d->marks += (long)g->nseated;
+    return duty_add(d, g, date, g->staff_a, g->staff_a, taken_at);
 }
 
 static void prog_init(as_demo *d, demo_prog *g, as_kind kind, const course_tpl *t, int minutes)
@@ -379,8 +338,7 @@ static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *progs
             int64_t id = t[i + (day_no + k) % n].id;
             if (on_post(progs, np, date, id))
                 continue;
-            rc = duty_add(d, sc, care, date, id, sc->admin_id,
-                          demo_unix(date, care->p.end_min + 10));
+            rc = duty_add(d, care, date, id, sc->admin_id, demo_unix(date, care->p.end_min + 10));
             break;
         }
         i = j;
@@ -388,27 +346,25 @@ static int care_duties(as_demo *d, const demo_school *sc, const demo_prog *progs
     return rc;
 }
 
-static int school_fill(as_demo *d, size_t si)
+/* The school's offer: care, one or two courses of its own and one by the vetted provider,
+ * each written through the store's checks; then AS-1 for the whole offer. OUT: progs[0..*np),
+ * care first. */
+static int school_offer(as_demo *d, size_t si, demo_prog *progs, size_t *np)
 {
     demo_ctx *ctx = d->ctx;
     const demo_school *sc = &ctx->schools[si];
-    const demo_pupil *pupils = &ctx->pupils[sc->pupil0];
     const demo_teacher *t = &ctx->teachers[sc->teacher0];
-    size_t n = sc->npupils;
-    if (n == 0 || sc->nteachers < 2)
-        return DB_DONE;
     const policy *pol = d->a->base_pol;
-    demo_prog progs[MAX_PROGS];
-    size_t np = 0;
     int64_t busy[4];
     size_t nbusy = 0, from = 0;
+    *np = 0;
 
     /* basic care: every weekday, two hours to the off-work time; the A post is teacher1 at
      * school1 (fourth-grade maths), elsewhere the school's first teacher */
     static const course_tpl care_tpl = {"课后托管", "托管", "各班教室", AS_WEEKDAYS_ALL, 0};
-    demo_prog *care = &progs[np++];
+    demo_prog *care = &progs[(*np)++];
     prog_init(d, care, AS_CARE, &care_tpl, 120);
-    care->capacity = (int64_t)(n * 65 / 100 + 5);
+    care->capacity = (int64_t)(sc->npupils * 65 / 100 + 5);
     care->fee = afterschool_fee_cap(pol, AS_CARE, sc->rural);
     if (sc->id == ctx->school1_id && ctx->teacher1_id)
         care->staff_a = ctx->teacher1_id;
@@ -420,16 +376,16 @@ static int school_fill(as_demo *d, size_t si)
     /* personalised courses: one or two of the school's own, one by the vetted provider */
     size_t own = sc->rural ? 1 : 2;
     for (size_t k = 0; k < own; k++) {
-        const course_tpl *tpl = &school_courses[(si * 2 + k) % (sizeof school_courses /
-                                                                 sizeof school_courses[0])];
-        demo_prog *g = &progs[np++];
+        const course_tpl *tpl =
+            &school_courses[(si * 2 + k) % (sizeof school_courses / sizeof school_courses[0])];
+        demo_prog *g = &progs[(*np)++];
         prog_init(d, g, AS_COURSE, tpl, 90);
         g->fee = sc->rural ? 250 : 300;
         g->staff_a = free_teacher(sc, t, busy, nbusy, &from);
         g->staff_b = free_teacher(sc, t, busy, nbusy, &from);
     }
     if (d->vendor_id) {
-        demo_prog *g = &progs[np++];
+        demo_prog *g = &progs[(*np)++];
         prog_init(d, g, AS_COURSE, &vendor_course, 90);
         g->provider = "third_party";
         g->fee = VENDOR_FEE;
@@ -437,7 +393,8 @@ static int school_fill(as_demo *d, size_t si)
         g->staff_a = free_teacher(sc, t, busy, nbusy, &from);
     }
     int rc = DB_DONE;
-    for (size_t k = 0; rc == DB_DONE && k < np; k++) {
+    as_program offer[MAX_PROGS];
+    for (size_t k = 0; rc == DB_DONE && k < *np; k++) {
         progs[k].p.fee_per_hour_fen = progs[k].fee;
         progs[k].seated = malloc(sizeof(int64_t) * (size_t)(progs[k].capacity + 1));
         if (!progs[k].seated)
@@ -445,26 +402,34 @@ static int school_fill(as_demo *d, size_t si)
         rc = program_add(d, sc, &progs[k]);
     }
     /* AS-1: the school's offer covers every weekday for the minutes required */
-    as_program offer[MAX_PROGS];
-    for (size_t k = 0; k < np; k++)
+    for (size_t k = 0; k < *np; k++)
         offer[k] = progs[k].p;
     as_coverage cov;
-    afterschool_coverage(pol, offer, np, &cov);
+    afterschool_coverage(pol, offer, *np, &cov);
     if (rc == DB_DONE && !cov.ok) {
         fprintf(stderr, "shuangjian: demo: the after-school offer misses AS-1\n");
         rc = DB_ERROR;
     }
+    return rc;
+}
 
-    /* care: a little over half the families ask for it; parent1's child always */
+/* The families apply before the term: a little over half for care (parent1's child always),
+ * then the courses in a random order of families, the first course with more applicants than
+ * seats. A few families in care are in hardship (AS-5). */
+static int school_families(as_demo *d, const demo_school *sc, demo_prog *progs, size_t np)
+{
+    demo_ctx *ctx = d->ctx;
+    const demo_pupil *pupils = &ctx->pupils[sc->pupil0];
+    size_t n = sc->npupils;
+    int rc = DB_DONE;
     for (size_t i = 0; rc == DB_DONE && i < n; i++) {
         bool child = sc->pupil0 + i == ctx->parent1_pupil;
         if (!child && demo_below(&d->r, 100) >= CARE_SHARE)
             continue;
-        rc = enrol(d, sc, care, &pupils[i]);
+        rc = enrol(d, sc, &progs[0], &pupils[i]);
         if (rc == DB_DONE && !child && demo_below(&d->r, WAIVER_ONE_IN) == 0)
             rc = waiver_add(d, sc, &pupils[i]);
     }
-    /* courses: families in a random order; the first course has more applicants than seats */
     size_t *order = d->order;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
@@ -490,12 +455,25 @@ static int school_fill(as_demo *d, size_t si)
             rc = enrol(d, sc, g, &pupils[order[next]]);
         }
     }
+    return rc;
+}
+
+static int school_fill(as_demo *d, size_t si)
+{
+    const demo_school *sc = &d->ctx->schools[si];
+    if (sc->npupils == 0 || sc->nteachers < 2)
+        return DB_DONE;
+    demo_prog progs[MAX_PROGS];
+    size_t np = 0;
+    int rc = school_offer(d, si, progs, &np);
+    if (rc == DB_DONE)
+        rc = school_families(d, sc, progs, np);
     /* the rolls of the last school days, and the duty they credit */
     for (size_t r = 0; rc == DB_DONE && r < d->nroll_days; r++) {
         const char *date = d->roll_days[r];
         for (size_t k = 0; rc == DB_DONE && k < np; k++)
             if (progs[k].p.weekdays & (1u << date_weekday(date)) && progs[k].staff_a)
-                rc = roll_add(d, sc, &progs[k], date);
+                rc = roll_add(d, &progs[k], date);
         if (rc == DB_DONE)
             rc = care_duties(d, sc, progs, np, date, r);
     }
@@ -506,7 +484,10 @@ static int school_fill(as_demo *d, size_t si)
 
 int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, size_t len)
 {
-    as_demo d = {.c = c, .a = a, .ctx = ctx, .r = demo_stream(ctx, 0xAF7E5C00u),
+    as_demo d = {.c = c,
+                 .a = a,
+                 .ctx = ctx,
+                 .r = demo_stream(ctx, 0xAF7E5C00u),
                  .r_marks = demo_stream(ctx, 0xAF7E5C01u)};
     term_of_date(ctx->today, d.term);
     int rc = calendar_term_bounds(c, ctx->district_id, d.term, d.first, d.last);
@@ -515,7 +496,8 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
     for (size_t i = 0; i < ctx->nschools; i++)
         maxn = ctx->schools[i].npupils > maxn ? ctx->schools[i].npupils : maxn;
     d.order = malloc(sizeof *d.order * maxn);
-    if (!d.days || !d.order)
+    d.present = malloc(sizeof *d.present * (maxn + 1));
+    if (!d.days || !d.order || !d.present)
         abort();
     if (rc == DB_ROW)
         rc = as_school_days(c, ctx->district_id, d.first, d.last, d.days, AS_MAX_DAYS, &d.ndays);
@@ -541,21 +523,6 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
     if (d.signup_at > demo_unix(ctx->today, 0) - 86400)
         d.signup_at = demo_unix(ctx->today, 0) - 86400;
 
-    d.ins_enrol = db_prepare(c, "INSERT INTO afterschool_enrolments (district_id, school_id,"
-                                " program_id, student_id, status, seat_from, source, created_at,"
-                                " created_by, updated_at)"
-                                " VALUES ($1,$2,$3,$4,$5,$6,'guardian',$7,$8,$7)");
-    d.ins_roll = db_prepare(c, "INSERT INTO afterschool_rolls (district_id, school_id, program_id,"
-                               " date, taken_by, taken_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id");
-    d.ins_duty = db_prepare(c, "INSERT INTO afterschool_duties (district_id, school_id, user_id,"
-                               " program_id, date, minutes, created_by, created_at)"
-                               " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)");
-    d.ins_waiver = db_prepare(c, "INSERT INTO afterschool_waivers (student_id, district_id,"
-                                 " school_id, reason, set_by, set_at) VALUES ($1,$2,$3,$4,$5,$6)");
-    if (!d.ins_enrol || !d.ins_roll || !d.ins_duty || !d.ins_waiver) {
-        rc = DB_ERROR;
-        goto out;
-    }
     rc = vendor_add(&d);
     for (size_t i = 0; rc == DB_DONE && i < ctx->nschools; i++)
         rc = school_fill(&d, i);
@@ -568,17 +535,12 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
         snprintf(summary, len,
                  "after-school %s: %ld programs, %ld seats, %ld on wait lists, %ld waivers,"
                  " %ld rolls (%ld marks), %ld duties, %lld bills (%s yuan)",
-                 d.term, d.programs, d.seats, d.waitlisted, d.waivers, d.rolls, d.marks,
-                 d.duties, (long long)bills.students, total);
+                 d.term, d.programs, d.seats, d.waitlisted, d.waivers, d.rolls, d.marks, d.duties,
+                 (long long)bills.students, total);
     }
 out:
-    db_finalize(d.ins_enrol);
-    db_finalize(d.ins_roll);
-    for (size_t k = 0; k <= MARK_BATCH; k++)
-        db_finalize(d.ins_marks[k]);
-    db_finalize(d.ins_duty);
-    db_finalize(d.ins_waiver);
     free(d.days);
     free(d.order);
+    free(d.present);
     return rc == DB_OK ? DB_ERROR : rc;
 }

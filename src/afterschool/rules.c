@@ -1,6 +1,8 @@
 /*
  * rules.c: the after-school service's pure decisions. Data and the policy in, a verdict out;
  * no I/O, no clock, no allocation (callers pass storage). See afterschool.h for each entry.
+ * A refusal's words are rows of core/messages.c under its rule ID ("AS-2.summer"); the bill's
+ * explanations are rows "afterschool.bill.*".
  *
  * Rules and their policy keys (policy/national.json):
  *   AS-1 coverage          AS-1.days, AS-1.min_minutes_per_day
@@ -19,12 +21,19 @@
  * refund = what the whole enrolled term would cost minus what is billed, so a pupil who leaves
  * pays exactly for the sessions before the day they left.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "afterschool.h"
 #include "core/calendar.h"
+#include "core/messages.h"
+
+/* minutes since midnight as HH:MM */
+static void hhmm_text(int minutes, char out[6])
+{
+    unsigned m = (unsigned)minutes % 1440u;
+    snprintf(out, 6, "%02u:%02u", m / 60, m % 60);
+}
 
 /* ---------- AS-2 ---------- */
 
@@ -32,7 +41,8 @@ int afterschool_off_work(const policy *pol, const char *date, bool *summer)
 {
     const policy_values *pv = policy_v(pol);
     int from = pv->as2_summer_from, to = pv->as2_summer_to;
-    int md = (date[5] - '0') * 1000 + (date[6] - '0') * 100 + (date[8] - '0') * 10 + (date[9] - '0');
+    int md =
+        (date[5] - '0') * 1000 + (date[6] - '0') * 100 + (date[8] - '0') * 10 + (date[9] - '0');
     bool in;
     if (from <= to)
         in = md >= from && md <= to;
@@ -43,22 +53,26 @@ int afterschool_off_work(const policy *pol, const char *date, bool *summer)
     return in ? pv->as2_summer_off_work : pv->as2_winter_off_work;
 }
 
-bool afterschool_check_off_work(const policy *pol, const char (*dates)[AS_DATE_LEN], size_t n,
-                                int end_min, as_off_work_fail *fail)
+verdict afterschool_check_off_work(const policy *pol, const char (*dates)[AS_DATE_LEN], size_t n,
+                                   int end_min)
 {
     for (size_t i = 0; i < n; i++) {
         bool summer = false;
         int off = afterschool_off_work(pol, dates[i], &summer);
-        if (end_min < off) {
-            if (fail) {
-                snprintf(fail->date, sizeof fail->date, "%s", dates[i]);
-                fail->off_work = off;
-                fail->summer = summer;
-            }
-            return false;
-        }
+        if (end_min >= off)
+            continue;
+        verdict v =
+            verdict_rule("ends_before_off_work", "AS-2", summer ? "AS-2.summer" : "AS-2.winter");
+        char end[6], off_work[6];
+        hhmm_text(end_min, end);
+        hhmm_text(off, off_work);
+        verdict_str(&v, "end", end);
+        verdict_str(&v, "off_work", off_work);
+        verdict_str(&v, "date", dates[i]);
+        verdict_str(&v, "season", summer ? "summer" : "winter");
+        return v;
     }
-    return true;
+    return verdict_ok();
 }
 
 /* ---------- AS-6 ---------- */
@@ -73,20 +87,48 @@ int64_t afterschool_fee_cap(const policy *pol, as_kind kind, bool rural)
     return rural ? ruralcap : course;
 }
 
+verdict afterschool_check_fee(const policy *pol, as_kind kind, bool rural, int64_t fee_per_hour_fen)
+{
+    int64_t cap = afterschool_fee_cap(pol, kind, rural);
+    if (fee_per_hour_fen <= cap)
+        return verdict_ok();
+    verdict v = verdict_rule("fee_over_cap", "AS-6", NULL);
+    verdict_num(&v, "fee_per_hour_fen", fee_per_hour_fen);
+    verdict_num(&v, "cap_fen", cap);
+    verdict_str(&v, "kind", kind == AS_COURSE ? "course" : "care");
+    verdict_bool(&v, "rural", rural);
+    return v;
+}
+
 /* ---------- AS-4 ---------- */
 
-as_vendor_verdict afterschool_vendor_check(const as_vendor *v, const char *first_day,
-                                           const char *last_day, int64_t fee_per_hour_fen)
+static verdict not_vetted(const char *reason, const char *msg)
+{
+    verdict v = verdict_rule("provider_not_vetted", "AS-4", msg);
+    verdict_str(&v, "reason", reason);
+    return v;
+}
+
+verdict afterschool_vendor_check(const as_vendor *v, const char *first_day, const char *last_day,
+                                 int64_t fee_per_hour_fen)
 {
     if (!v || !v->found)
-        return AS_VENDOR_NOT_LISTED;
+        return not_vetted("not_listed", "AS-4.not_listed");
     if (!v->active)
-        return AS_VENDOR_EXITED;
-    if (strcmp(first_day, v->vetted_from) < 0 || strcmp(last_day, v->vetted_to) > 0)
-        return AS_VENDOR_OUT_OF_PERIOD;
-    if (fee_per_hour_fen > v->fee_per_hour_fen)
-        return AS_VENDOR_FEE_OVER;
-    return AS_VENDOR_OK;
+        return not_vetted("exited", "AS-4.exited");
+    if (strcmp(first_day, v->vetted_from) < 0 || strcmp(last_day, v->vetted_to) > 0) {
+        verdict x = not_vetted("out_of_period", "AS-4.out_of_period");
+        verdict_str(&x, "vetted_from", v->vetted_from);
+        verdict_str(&x, "vetted_to", v->vetted_to);
+        return x;
+    }
+    if (fee_per_hour_fen > v->fee_per_hour_fen) {
+        verdict x = verdict_rule("fee_over_vendor_standard", "AS-4", "AS-4.fee");
+        verdict_num(&x, "fee_per_hour_fen", fee_per_hour_fen);
+        verdict_num(&x, "standard_fen", v->fee_per_hour_fen);
+        return x;
+    }
+    return verdict_ok();
 }
 
 /* ---------- times ---------- */
@@ -209,8 +251,8 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
         }
         l->amount = fen_for(l->rate_fen, l->minutes - l->overlap);
         l->amount_full = fen_for(l->rate_fen, l->minutes_full - l->overlap_full);
-        l->refund = items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount
-                                                                      : 0;
+        l->refund =
+            items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount : 0;
         out->gross_fen += l->amount;
     }
     int64_t total = out->gross_fen;
@@ -237,63 +279,40 @@ void afterschool_fen_text(int64_t fen, char out[32])
              (long long)(a % 100));
 }
 
-/* Appends to out (always terminated; a long text is cut, never overrun). */
-static void appendf(char *out, size_t outlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void appendf(char *out, size_t outlen, const char *fmt, ...)
+/* Appends the sentence `key` filled from v's numbers to out (always terminated; a long text
+ * is cut, never overrun). */
+static void append_msg(char *out, size_t outlen, const char *key, const verdict *v, bool english)
 {
     size_t k = strnlen(out, outlen);
     if (k + 1 >= outlen)
         return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out + k, outlen - k, fmt, ap);
-    va_end(ap);
+    msg_format(key, english, v->args, v->nargs, out + k, outlen - k);
 }
 
-void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english,
-                                   char *out, size_t outlen)
+void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english, char *out,
+                                   size_t outlen)
 {
-    char rate[32], amount[32], full[32], refund[32];
-    afterschool_fen_text(l->rate_fen, rate);
-    afterschool_fen_text(l->amount, amount);
-    afterschool_fen_text(l->amount_full, full);
-    afterschool_fen_text(l->refund, refund);
-    long long billable = (long long)(l->minutes - l->overlap);
     if (!outlen)
         return;
     out[0] = 0;
-    if (english)
-        appendf(out, outlen, "%s: %d sessions x %d min = %lld min", name, l->sessions,
-                l->session_minutes, (long long)l->minutes);
-    else
-        appendf(out, outlen, "%s:%d 次 × %d 分钟 = %lld 分钟", name, l->sessions,
-                l->session_minutes, (long long)l->minutes);
-    if (l->overlap > 0) {
-        if (english)
-            appendf(out, outlen,
-                    "; %lld min overlap a course and are charged once, by the course (AS-7);"
-                    " %lld min billed",
-                    (long long)l->overlap, billable);
-        else
-            appendf(out, outlen, ",其中 %lld 分钟与课程重叠,只按课程收费一次(AS-7),计费 %lld 分钟",
-                    (long long)l->overlap, billable);
-    }
-    if (english)
-        appendf(out, outlen, " x %s yuan/hour = %s yuan", rate, amount);
-    else
-        appendf(out, outlen, " × %s 元/小时 = %s 元", rate, amount);
-    if (l->refund > 0) {
-        int missed = l->sessions_full - l->sessions;
-        if (english)
-            appendf(out, outlen,
-                    "; left mid-term: the whole term would be %s yuan, the %d sessions not taken"
-                    " are refunded pro rata: %s yuan",
-                    full, missed, refund);
-        else
-            appendf(out, outlen, ";中途退出:全期应收 %s 元,未上的 %d 次按比例退还 %s 元", full,
-                    missed, refund);
-    }
+    verdict v = verdict_ok(); /* only a holder of the line's numbers */
+    verdict_str(&v, "name", name);
+    verdict_num(&v, "sessions", l->sessions);
+    verdict_num(&v, "session_minutes", l->session_minutes);
+    verdict_num(&v, "minutes", l->minutes);
+    verdict_num(&v, "overlap", l->overlap);
+    verdict_num(&v, "billable", l->minutes - l->overlap);
+    verdict_num(&v, "rate_fen", l->rate_fen);
+    verdict_num(&v, "amount_fen", l->amount);
+    verdict_num(&v, "full_fen", l->amount_full);
+    verdict_num(&v, "missed", l->sessions_full - l->sessions);
+    verdict_num(&v, "refund_fen", l->refund);
+    append_msg(out, outlen, "afterschool.bill.sessions", &v, english);
+    if (l->overlap > 0)
+        append_msg(out, outlen, "afterschool.bill.overlap", &v, english);
+    append_msg(out, outlen, "afterschool.bill.amount", &v, english);
+    if (l->refund > 0)
+        append_msg(out, outlen, "afterschool.bill.refund", &v, english);
 }
 
 /* ---------- AS-8 ---------- */
@@ -319,20 +338,30 @@ void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *ou
 
 /* ---------- AS-9 ---------- */
 
-as_leave_verdict afterschool_leave_check(const policy *pol, int64_t balance,
-                                         int64_t used_this_week, as_leave_terms *terms)
+void afterschool_leave_terms(const policy *pol, as_leave_terms *terms)
 {
-    as_leave_terms t = {
-        .minutes_required = policy_v(pol)->as9_minutes_per_half_day,
-        .week_max = policy_v(pol)->as9_half_days_per_week_max,
-    };
+    terms->minutes_required = policy_v(pol)->as9_minutes_per_half_day;
+    terms->week_max = policy_v(pol)->as9_half_days_per_week_max;
+}
+
+verdict afterschool_leave_check(const policy *pol, int64_t balance, int64_t used_this_week,
+                                as_leave_terms *terms)
+{
+    as_leave_terms t;
+    afterschool_leave_terms(pol, &t);
     if (terms)
         *terms = t;
-    if (balance < t.minutes_required)
-        return AS_LEAVE_INSUFFICIENT;
-    if (used_this_week >= t.week_max)
-        return AS_LEAVE_WEEK_FULL;
-    return AS_LEAVE_OK;
+    verdict v = verdict_ok();
+    if (balance < t.minutes_required) {
+        v = verdict_rule("insufficient_credits", "AS-9", "AS-9.insufficient");
+        verdict_num(&v, "minutes", balance);
+        verdict_num(&v, "required", t.minutes_required);
+    } else if (used_this_week >= t.week_max) {
+        v = verdict_rule("leave_over_weekly_limit", "AS-9", "AS-9.week_full");
+        verdict_num(&v, "limit", t.week_max);
+        verdict_num(&v, "used", used_this_week);
+    }
+    return v;
 }
 
 int afterschool_duty_overlap(int start_min, int end_min, const as_duty_span *held, size_t n,
@@ -349,6 +378,38 @@ int afterschool_duty_overlap(int start_min, int end_min, const as_duty_span *hel
     if (shared)
         *shared = 0;
     return -1;
+}
+
+verdict afterschool_check_duty(int64_t program_id, int start_min, int end_min,
+                               const as_duty_span *held, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const as_duty_span *d = &held[i];
+        int shared = 0;
+        if (d->program_id == program_id) {
+            verdict v = verdict_err(SJ_ERR_CONFLICT, "afterschool.duty_twice");
+            verdict_str(&v, "field", "date");
+            verdict_num(&v, "duty_id", d->id);
+            return v;
+        }
+        if (afterschool_duty_overlap(start_min, end_min, d, 1, &shared) < 0)
+            continue;
+        verdict v = verdict_rule("duty_overlap", "AS-9", "AS-9.duty_overlap");
+        char t[4][6];
+        hhmm_text(start_min, t[0]);
+        hhmm_text(end_min, t[1]);
+        hhmm_text(d->start_min, t[2]);
+        hhmm_text(d->end_min, t[3]);
+        verdict_str(&v, "start", t[0]);
+        verdict_str(&v, "end", t[1]);
+        verdict_num(&v, "overlap_minutes", shared);
+        verdict_num(&v, "duty_id", d->id);
+        verdict_num(&v, "program_id", d->program_id);
+        verdict_str(&v, "other_start", t[2]);
+        verdict_str(&v, "other_end", t[3]);
+        return v;
+    }
+    return verdict_ok();
 }
 
 void afterschool_week_start(const char *date, char out[AS_DATE_LEN])

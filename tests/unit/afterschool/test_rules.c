@@ -52,6 +52,25 @@ static as_program prog(int64_t id, as_kind kind, unsigned weekdays, const char *
 
 #define WD(d) (1u << (d))
 
+static bool ok(verdict v)
+{
+    return verdict_is_ok(&v);
+}
+static int64_t num(const verdict *v, const char *key)
+{
+    const verdict_arg *a = verdict_get(v, key);
+    assert_non_null(a);
+    assert_false(a->is_str);
+    return a->n;
+}
+static const char *str(const verdict *v, const char *key)
+{
+    const verdict_arg *a = verdict_get(v, key);
+    assert_non_null(a);
+    assert_true(a->is_str);
+    return a->s;
+}
+
 /* The school days (Mon-Fri) from first to last, skipping the listed holidays. */
 static size_t school_days(const char *first, const char *last, const char *const *holidays,
                           as_day *out, size_t max)
@@ -97,10 +116,9 @@ static void test_afterschool_check_off_work__exactly_at_off_work_passes(void **s
     (void)state;
     policy *p = national();
     char dates[2][AS_DATE_LEN] = {"2026-09-30", "2026-10-08"};
-    as_off_work_fail f;
-    assert_true(afterschool_check_off_work(p, dates, 2, hhmm_minutes("18:00"), &f));
+    assert_true(ok(afterschool_check_off_work(p, dates, 2, hhmm_minutes("18:00"))));
     /* winter only: 17:30 is enough */
-    assert_true(afterschool_check_off_work(p, dates + 1, 1, hhmm_minutes("17:30"), &f));
+    assert_true(ok(afterschool_check_off_work(p, dates + 1, 1, hhmm_minutes("17:30"))));
     policy_free(p);
 }
 
@@ -109,15 +127,23 @@ static void test_afterschool_check_off_work__a_minute_earlier_fails(void **state
     (void)state;
     policy *p = national();
     char dates[3][AS_DATE_LEN] = {"2026-09-29", "2026-09-30", "2026-10-08"};
-    as_off_work_fail f;
-    assert_false(afterschool_check_off_work(p, dates, 3, hhmm_minutes("17:59"), &f));
-    assert_string_equal(f.date, "2026-09-29");
-    assert_int_equal(f.off_work, 18 * 60);
-    assert_true(f.summer);
-    assert_false(afterschool_check_off_work(p, dates + 2, 1, hhmm_minutes("17:29"), &f));
-    assert_string_equal(f.date, "2026-10-08");
-    assert_int_equal(f.off_work, 17 * 60 + 30);
-    assert_false(f.summer);
+    verdict v = afterschool_check_off_work(p, dates, 3, hhmm_minutes("17:59"));
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "ends_before_off_work");
+    assert_string_equal(v.rule, "AS-2");
+    assert_string_equal(v.msg, "AS-2.summer");
+    assert_string_equal(str(&v, "date"), "2026-09-29");
+    assert_string_equal(str(&v, "off_work"), "18:00");
+    assert_string_equal(str(&v, "end"), "17:59");
+    assert_string_equal(str(&v, "season"), "summer");
+    v = afterschool_check_off_work(p, dates + 2, 1, hhmm_minutes("17:29"));
+    assert_string_equal(str(&v, "date"), "2026-10-08");
+    assert_string_equal(str(&v, "off_work"), "17:30");
+    assert_string_equal(str(&v, "season"), "winter");
+    assert_string_equal(v.msg, "AS-2.winter");
+    char text[256];
+    assert_non_null(strstr(verdict_message(&v, 0, text, sizeof text), "冬季下班时间 17:30"));
+    assert_non_null(strstr(verdict_message(&v, 1, text, sizeof text), "off-work time 17:30"));
     policy_free(p);
 }
 
@@ -125,14 +151,14 @@ static void test_afterschool_check_off_work__district_sets_seasons(void **state)
 {
     (void)state;
     policy *p = district("{\"AS-2\":{\"summer_from\":\"06-01\",\"summer_to\":\"08-31\","
-                        "\"summer_off_work\":\"18:30\",\"winter_off_work\":\"17:00\"}}");
+                         "\"summer_off_work\":\"18:30\",\"winter_off_work\":\"17:00\"}}");
     char d1[1][AS_DATE_LEN] = {"2026-05-20"}, d2[1][AS_DATE_LEN] = {"2026-06-01"};
-    as_off_work_fail f;
-    assert_true(afterschool_check_off_work(p, d1, 1, hhmm_minutes("17:00"), &f));
-    assert_false(afterschool_check_off_work(p, d1, 1, hhmm_minutes("16:59"), &f));
-    assert_true(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:30"), &f));
-    assert_false(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:29"), &f));
-    assert_int_equal(f.off_work, 18 * 60 + 30);
+    assert_true(ok(afterschool_check_off_work(p, d1, 1, hhmm_minutes("17:00"))));
+    assert_false(ok(afterschool_check_off_work(p, d1, 1, hhmm_minutes("16:59"))));
+    assert_true(ok(afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:30"))));
+    verdict v = afterschool_check_off_work(p, d2, 1, hhmm_minutes("18:29"));
+    assert_false(verdict_is_ok(&v));
+    assert_string_equal(str(&v, "off_work"), "18:30");
     policy_free(p);
 }
 
@@ -146,16 +172,38 @@ static void test_afterschool_fee_cap__national_caps(void **state)
     assert_int_equal(afterschool_fee_cap(p, AS_COURSE, false), 350);
     assert_int_equal(afterschool_fee_cap(p, AS_COURSE, true), 300);
     assert_int_equal(afterschool_fee_cap(p, AS_CARE, true), 200); /* the lower of 200 and 300 */
-    /* at the cap passes, one fen over fails (the handler compares fee > cap) */
-    assert_false(350 > afterschool_fee_cap(p, AS_COURSE, false));
-    assert_true(351 > afterschool_fee_cap(p, AS_COURSE, false));
+    policy_free(p);
+}
+
+static void test_afterschool_check_fee__at_the_cap_passes_one_fen_over_fails(void **state)
+{
+    (void)state;
+    policy *p = national();
+    assert_true(ok(afterschool_check_fee(p, AS_COURSE, false, 350)));
+    verdict v = afterschool_check_fee(p, AS_COURSE, false, 351);
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "fee_over_cap");
+    assert_string_equal(v.rule, "AS-6");
+    assert_int_equal(num(&v, "fee_per_hour_fen"), 351);
+    assert_int_equal(num(&v, "cap_fen"), 350);
+    assert_string_equal(str(&v, "kind"), "course");
+    assert_true(verdict_get(&v, "rural")->is_bool);
+    assert_int_equal(verdict_get(&v, "rural")->n, 0);
+    /* a rural school's course: 300 */
+    assert_true(ok(afterschool_check_fee(p, AS_COURSE, true, 300)));
+    v = afterschool_check_fee(p, AS_COURSE, true, 301);
+    assert_int_equal(num(&v, "cap_fen"), 300);
+    assert_int_equal(verdict_get(&v, "rural")->n, 1);
+    char text[256];
+    assert_non_null(strstr(verdict_message(&v, 0, text, sizeof text), "3.01 元"));
     policy_free(p);
 }
 
 static void test_afterschool_fee_cap__district_override(void **state)
 {
     (void)state;
-    policy *p = district("{\"AS-6\":{\"care_fee_per_hour_fen\":250,\"rural_fee_per_hour_fen\":150}}");
+    policy *p =
+        district("{\"AS-6\":{\"care_fee_per_hour_fen\":250,\"rural_fee_per_hour_fen\":150}}");
     assert_int_equal(afterschool_fee_cap(p, AS_CARE, false), 250);
     assert_int_equal(afterschool_fee_cap(p, AS_CARE, true), 150);
     assert_int_equal(afterschool_fee_cap(p, AS_COURSE, true), 150);
@@ -167,23 +215,33 @@ static void test_afterschool_fee_cap__district_override(void **state)
 static void test_afterschool_vendor_check__each_verdict(void **state)
 {
     (void)state;
-    as_vendor v = {.found = true, .active = true, .vetted_from = "2026-09-01",
-                   .vetted_to = "2027-01-20", .fee_per_hour_fen = 300};
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300), AS_VENDOR_OK);
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 301),
-                     AS_VENDOR_FEE_OVER);
-    assert_int_equal(afterschool_vendor_check(&v, "2026-08-31", "2027-01-20", 300),
-                     AS_VENDOR_OUT_OF_PERIOD);
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-21", 300),
-                     AS_VENDOR_OUT_OF_PERIOD);
+    as_vendor v = {.found = true,
+                   .active = true,
+                   .vetted_from = "2026-09-01",
+                   .vetted_to = "2027-01-20",
+                   .fee_per_hour_fen = 300};
+    assert_true(ok(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300)));
+    verdict x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 301);
+    assert_string_equal(x.code, "fee_over_vendor_standard");
+    assert_string_equal(x.rule, "AS-4");
+    assert_int_equal(num(&x, "fee_per_hour_fen"), 301);
+    assert_int_equal(num(&x, "standard_fen"), 300);
+    x = afterschool_vendor_check(&v, "2026-08-31", "2027-01-20", 300);
+    assert_string_equal(x.code, "provider_not_vetted");
+    assert_string_equal(str(&x, "reason"), "out_of_period");
+    assert_string_equal(str(&x, "vetted_from"), "2026-09-01");
+    assert_string_equal(str(&x, "vetted_to"), "2027-01-20");
+    x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-21", 300);
+    assert_string_equal(str(&x, "reason"), "out_of_period");
     v.active = false;
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300),
-                     AS_VENDOR_EXITED);
+    x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300);
+    assert_string_equal(str(&x, "reason"), "exited");
     v.found = false;
-    assert_int_equal(afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300),
-                     AS_VENDOR_NOT_LISTED);
-    assert_int_equal(afterschool_vendor_check(NULL, "2026-09-01", "2027-01-20", 0),
-                     AS_VENDOR_NOT_LISTED);
+    x = afterschool_vendor_check(&v, "2026-09-01", "2027-01-20", 300);
+    assert_string_equal(str(&x, "reason"), "not_listed");
+    x = afterschool_vendor_check(NULL, "2026-09-01", "2027-01-20", 0);
+    assert_string_equal(x.code, "provider_not_vetted");
+    assert_string_equal(str(&x, "reason"), "not_listed");
 }
 
 /* ---------- clash ---------- */
@@ -191,7 +249,8 @@ static void test_afterschool_vendor_check__each_verdict(void **state)
 static void test_afterschool_clash__same_kind_overlapping(void **state)
 {
     (void)state;
-    as_program a = prog(1, AS_COURSE, WD(1) | WD(3), "16:00", "17:00", 0, "2026-09-01", "2027-01-20");
+    as_program a =
+        prog(1, AS_COURSE, WD(1) | WD(3), "16:00", "17:00", 0, "2026-09-01", "2027-01-20");
     as_program b = prog(2, AS_COURSE, WD(3), "16:59", "18:00", 0, "2026-09-01", "2027-01-20");
     assert_true(afterschool_clash(&a, &b));
     assert_true(afterschool_clash(&b, &a));
@@ -237,7 +296,8 @@ static void test_afterschool_coverage__two_hours_every_day_passes(void **state)
 {
     (void)state;
     policy *p = national();
-    as_program ps[1] = {prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 0, "2026-09-01", "2027-01-20")};
+    as_program ps[1] = {
+        prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 0, "2026-09-01", "2027-01-20")};
     as_coverage c;
     afterschool_coverage(p, ps, 1, &c);
     assert_true(c.ok);
@@ -251,7 +311,8 @@ static void test_afterschool_coverage__a_minute_short_fails(void **state)
     (void)state;
     policy *p = national();
     as_program ps[2] = {
-        prog(1, AS_CARE, WD(1) | WD(2) | WD(3) | WD(4), "15:30", "17:30", 0, "2026-09-01", "2027-01-20"),
+        prog(1, AS_CARE, WD(1) | WD(2) | WD(3) | WD(4), "15:30", "17:30", 0, "2026-09-01",
+             "2027-01-20"),
         prog(2, AS_CARE, WD(5), "15:31", "17:30", 0, "2026-09-01", "2027-01-20"),
     };
     as_coverage c;
@@ -287,7 +348,7 @@ static void test_afterschool_coverage__overlapping_programs_count_once(void **st
 
 /* September 2026: Tue 1 .. Wed 30, 22 weekdays. */
 #define SEP_FIRST "2026-09-01"
-#define SEP_LAST "2026-09-30"
+#define SEP_LAST  "2026-09-30"
 
 static as_bill_item item(as_program p, const char *seat_from, const char *left_on)
 {
@@ -304,7 +365,9 @@ static void test_afterschool_bill_compute__care_only(void **state)
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     assert_int_equal(nd, 22);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -325,7 +388,8 @@ static void test_afterschool_bill_compute__holidays_are_not_billed(void **state)
     const char *hol[] = {"2026-09-25", NULL}; /* a Friday */
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, hol, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_COURSE, WD(5), "16:00", "17:00", 300, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {item(
+        prog(1, AS_COURSE, WD(5), "16:00", "17:00", 300, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -342,8 +406,10 @@ static void test_afterschool_bill_compute__care_and_course_overlap_charged_once(
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     /* care every day 15:30-17:30 at 200; a course on Wednesdays 16:30-18:00 at 350 */
     as_bill_item it[2] = {
-        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
-        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST,
+             NULL),
     };
     as_bill_line lines[2];
     as_bill b;
@@ -372,8 +438,10 @@ static void test_afterschool_bill_compute__double_charge_when_district_allows(vo
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     as_bill_item it[2] = {
-        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
-        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST,
+             NULL),
     };
     as_bill_line lines[2];
     as_bill b;
@@ -389,7 +457,9 @@ static void test_afterschool_bill_compute__hardship_waiver(void **state)
     policy *p = national();
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, true, &b, lines);
@@ -407,7 +477,9 @@ static void test_afterschool_bill_compute__leaving_mid_term_refunds_pro_rata(voi
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     /* leaves on Mon 14 Sep: billed Sep 1-11, 9 school days */
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, "2026-09-14")};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, "2026-09-14")};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -431,13 +503,15 @@ static void test_afterschool_bill_compute__leaving_ends_the_overlap_too(void **s
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
     /* the course is left on Sep 14: from then on care is billed in full again */
     as_bill_item it[2] = {
-        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL),
-        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, "2026-09-14"),
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL),
+        item(prog(2, AS_COURSE, WD(3), "16:30", "18:00", 350, SEP_FIRST, SEP_LAST), SEP_FIRST,
+             "2026-09-14"),
     };
     as_bill_line lines[2];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
-    assert_int_equal(lines[1].sessions, 2);           /* Sep 2 and 9 */
+    assert_int_equal(lines[1].sessions, 2); /* Sep 2 and 9 */
     assert_int_equal(lines[0].overlap, 2 * 60);
     assert_int_equal(lines[1].refund, 5 * 90 * 350 / 60 - 2 * 90 * 350 / 60);
     policy_free(p);
@@ -449,7 +523,9 @@ static void test_afterschool_bill_compute__seat_given_late_bills_from_then(void 
     policy *p = national();
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), "2026-09-28", NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             "2026-09-28", NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
@@ -464,7 +540,9 @@ static void test_afterschool_bill_compute__term_cap_exactly_and_over(void **stat
     (void)state;
     as_day days[40];
     size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
-    as_bill_item it[1] = {item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     policy *at = district("{\"AS-6\":{\"term_cap_fen\":8800}}");
@@ -486,7 +564,8 @@ static void test_afterschool_bill_compute__amounts_round_down(void **state)
     policy *p = national();
     as_day days[1] = {{"2026-09-02", 3}};
     /* 50 minutes at 350 fen/hour = 291.67 fen: the family pays 291 */
-    as_bill_item it[1] = {item(prog(1, AS_COURSE, WD(3), "16:00", "16:50", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
+    as_bill_item it[1] = {item(
+        prog(1, AS_COURSE, WD(3), "16:00", "16:50", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
     afterschool_bill_compute(p, days, 1, it, 1, false, &b, lines);
@@ -534,7 +613,8 @@ static void test_afterschool_subsidy__floor_and_cap(void **state)
     afterschool_subsidy(low, 45, &s);
     assert_int_equal(s.rate_fen, 5000); /* the floor */
     policy_free(low);
-    policy *high = district("{\"AS-8\":{\"subsidy_per_hour_fen\":9000,\"subsidy_per_hour_fen_max\":8000}}");
+    policy *high =
+        district("{\"AS-8\":{\"subsidy_per_hour_fen\":9000,\"subsidy_per_hour_fen_max\":8000}}");
     afterschool_subsidy(high, 45, &s);
     assert_int_equal(s.rate_fen, 8000);
     policy_free(high);
@@ -547,7 +627,7 @@ static void test_afterschool_leave_check__exact_credits_pass(void **state)
     (void)state;
     policy *p = national();
     as_leave_terms t;
-    assert_int_equal(afterschool_leave_check(p, 240, 0, &t), AS_LEAVE_OK);
+    assert_true(ok(afterschool_leave_check(p, 240, 0, &t)));
     assert_int_equal(t.minutes_required, 240);
     assert_int_equal(t.week_max, 1);
     policy_free(p);
@@ -557,7 +637,11 @@ static void test_afterschool_leave_check__a_minute_short_fails(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_int_equal(afterschool_leave_check(p, 239, 0, NULL), AS_LEAVE_INSUFFICIENT);
+    verdict v = afterschool_leave_check(p, 239, 0, NULL);
+    assert_string_equal(v.code, "insufficient_credits");
+    assert_string_equal(v.rule, "AS-9");
+    assert_int_equal(num(&v, "minutes"), 239);
+    assert_int_equal(num(&v, "required"), 240);
     policy_free(p);
 }
 
@@ -565,11 +649,18 @@ static void test_afterschool_leave_check__weekly_limit(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_int_equal(afterschool_leave_check(p, 1000, 1, NULL), AS_LEAVE_WEEK_FULL);
-    policy *two = district("{\"AS-9\":{\"half_days_per_week_max\":2,\"minutes_per_half_day\":180}}");
-    assert_int_equal(afterschool_leave_check(two, 180, 1, NULL), AS_LEAVE_OK);
-    assert_int_equal(afterschool_leave_check(two, 180, 2, NULL), AS_LEAVE_WEEK_FULL);
-    assert_int_equal(afterschool_leave_check(two, 179, 0, NULL), AS_LEAVE_INSUFFICIENT);
+    verdict v = afterschool_leave_check(p, 1000, 1, NULL);
+    assert_string_equal(v.code, "leave_over_weekly_limit");
+    assert_int_equal(num(&v, "limit"), 1);
+    assert_int_equal(num(&v, "used"), 1);
+    policy *two =
+        district("{\"AS-9\":{\"half_days_per_week_max\":2,\"minutes_per_half_day\":180}}");
+    assert_true(ok(afterschool_leave_check(two, 180, 1, NULL)));
+    v = afterschool_leave_check(two, 180, 2, NULL);
+    assert_string_equal(v.code, "leave_over_weekly_limit");
+    v = afterschool_leave_check(two, 179, 0, NULL);
+    assert_string_equal(v.code, "insufficient_credits");
+    assert_int_equal(num(&v, "required"), 180);
     policy_free(two);
     policy_free(p);
 }
@@ -617,6 +708,33 @@ static void test_afterschool_duty_overlap__one_minute_fails(void **state)
     assert_int_equal(shared, 120);
     assert_int_equal(afterschool_duty_overlap(19 * 60 + 10, 19 * 60 + 20, held, 2, &shared), 1);
     assert_int_equal(shared, 10);
+}
+
+static void test_afterschool_check_duty__overlap_and_same_session(void **state)
+{
+    (void)state;
+    as_duty_span held[2] = {{.id = 7, .program_id = 70, .start_min = 16 * 60, .end_min = 18 * 60},
+                            {.id = 8, .program_id = 80, .start_min = 18 * 60, .end_min = 19 * 60}};
+    /* ending as the next starts passes */
+    assert_true(ok(afterschool_check_duty(90, 19 * 60, 20 * 60, held, 2)));
+    /* one minute inside 16:00-18:00 */
+    verdict v = afterschool_check_duty(90, 17 * 60 + 59, 19 * 60 + 30, held, 2);
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "duty_overlap");
+    assert_string_equal(v.rule, "AS-9");
+    assert_int_equal(num(&v, "overlap_minutes"), 1);
+    assert_int_equal(num(&v, "duty_id"), 7);
+    assert_int_equal(num(&v, "program_id"), 70);
+    assert_string_equal(str(&v, "start"), "17:59");
+    assert_string_equal(str(&v, "end"), "19:30");
+    assert_string_equal(str(&v, "other_start"), "16:00");
+    assert_string_equal(str(&v, "other_end"), "18:00");
+    /* the same program again is the same session recorded twice: 409, not AS-9 */
+    v = afterschool_check_duty(80, 18 * 60, 19 * 60, held, 2);
+    assert_int_equal(v.err, SJ_ERR_CONFLICT);
+    assert_null(v.rule);
+    assert_int_equal(num(&v, "duty_id"), 8);
+    assert_true(ok(afterschool_check_duty(90, 8 * 60, 9 * 60, held, 0)));
 }
 
 /* ---------- allocation ---------- */
@@ -716,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_afterschool_fee_cap__national_caps),
         cmocka_unit_test(test_afterschool_fee_cap__district_override),
         cmocka_unit_test(test_afterschool_vendor_check__each_verdict),
+        cmocka_unit_test(test_afterschool_check_fee__at_the_cap_passes_one_fen_over_fails),
         cmocka_unit_test(test_afterschool_clash__same_kind_overlapping),
         cmocka_unit_test(test_afterschool_clash__touching_times_do_not_clash),
         cmocka_unit_test(test_afterschool_clash__other_days_kinds_or_dates),
@@ -742,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_afterschool_week_start__monday),
         cmocka_unit_test(test_afterschool_duty_overlap__ending_as_the_next_starts_passes),
         cmocka_unit_test(test_afterschool_duty_overlap__one_minute_fails),
+        cmocka_unit_test(test_afterschool_check_duty__overlap_and_same_session),
         cmocka_unit_test(test_afterschool_allocate__never_over_capacity),
         cmocka_unit_test(test_afterschool_allocate__best_free_choice_in_lottery_order),
         cmocka_unit_test(test_afterschool_allocate__same_seed_same_result),
