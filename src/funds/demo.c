@@ -132,7 +132,8 @@ static int contract_add(fd_demo *d, const training_demo_course *co, const plan *
     const demo_pupil *pu = &d->ctx->pupils[p->pupil];
     int64_t lessons = p->lessons;
     while (lessons > 4) { /* FU-3: a non-subject contract stays under the cap per charge */
-        verdict fu3 = funds_charge_check(pol, co->subject_based, lessons * co->price_per_lesson_fen);
+        int64_t amount = lessons * co->price_per_lesson_fen;
+        verdict fu3 = funds_charge_check(pol, co->subject_based, amount);
         if (verdict_is_ok(&fu3))
             break;
         lessons -= 4;

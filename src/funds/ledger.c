@@ -81,7 +81,8 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
     if (rc == DB_DONE) {
         /* the district's first movement starts its chain */
         memcpy(prev, ZERO_HASH, sizeof prev);
-        rc = db_run(db, "INSERT INTO ledger_heads (district_id, seq, txn, hash) VALUES ($1, 0, 0, $2)",
+        rc = db_run(db,
+                    "INSERT INTO ledger_heads (district_id, seq, txn, hash) VALUES ($1, 0, 0, $2)",
                     c->district_id, prev);
         if (rc != DB_DONE)
             return rc;

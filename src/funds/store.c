@@ -56,7 +56,8 @@ int funds_contract_load(db_conn *db, int64_t id, funds_contract *out)
                           " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'release'),"
                           " (SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e WHERE"
                           " e.contract_id = c.id AND e.account = 'escrow' AND e.kind = 'refund')"
-                          " FROM contracts c JOIN courses co ON co.id = c.course_id WHERE c.id = $1",
+                          " FROM contracts c JOIN courses co ON co.id = c.course_id"
+                          " WHERE c.id = $1",
                           id);
     if (!s)
         return DB_ERROR;
@@ -104,8 +105,8 @@ json_t *fu_store_contract_json(db_conn *c, const funds_contract *k)
         "start_date", k->start_date, "end_date", k->end_date, "category",
         k->subject_based ? "subject" : "non_subject");
     db_stmt *s = db_query(c,
-                          "SELECT co.name, i.name, p.name, c.close_reason, c.created_at, c.closed_at"
-                          " FROM contracts c JOIN courses co ON co.id = c.course_id"
+                          "SELECT co.name, i.name, p.name, c.close_reason, c.created_at,"
+                          " c.closed_at FROM contracts c JOIN courses co ON co.id = c.course_id"
                           " JOIN institutions i ON i.id = c.institution_id"
                           " JOIN students p ON p.id = c.student_id WHERE c.id = $1",
                           k->id);
@@ -139,8 +140,8 @@ static int open_spans(db_conn *db, int64_t student_id, int64_t institution_id, f
 {
     *n = 0;
     db_stmt *s = db_query(db,
-                          "SELECT start_date, end_date, lessons FROM contracts WHERE student_id = $1"
-                          " AND institution_id = $2 AND status = 'open' ORDER BY id",
+                          "SELECT start_date, end_date, lessons FROM contracts"
+                          " WHERE student_id = $1 AND institution_id = $2 AND status = 'open' ORDER BY id",
                           student_id, institution_id);
     if (!s)
         return DB_ERROR;

@@ -120,7 +120,8 @@ json_t *fu_store_checkpoints(db_conn *c, int64_t district_id, int64_t limit, int
 {
     int64_t total = 0;
     int rc = db_query_int64(c, &total,
-                            "SELECT COUNT(*) FROM ledger_checkpoints WHERE $1 = 0 OR district_id = $1",
+                            "SELECT COUNT(*) FROM ledger_checkpoints"
+                            " WHERE $1 = 0 OR district_id = $1",
                             district_id);
     db_stmt *s = rc == DB_ROW ? db_query(c,
                                          "SELECT id, district_id, entries, head_hash, at,"

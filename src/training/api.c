@@ -56,6 +56,13 @@ static void reply_written(req *r, const verdict *v, int status, json_t *o)
     }
 }
 
+/* Answers a write on an institution: its refusal, or `status` with the institution as it is. */
+static void reply_institution(req *r, const verdict *v, int status, int64_t id)
+{
+    json_t *o = verdict_is_ok(v) ? tr_store_institution_json(r->db, r->pol, id) : NULL;
+    reply_written(r, v, status, o);
+}
+
 /* ---------- institutions ---------- */
 
 static void h_institution_create(req *r)
@@ -91,7 +98,7 @@ static void h_institution_create(req *r)
     verdict v = training_institution_register(r->db, &in, &id);
     if (verdict_is_ok(&v))
         r->audit_target = id;
-    reply_written(r, &v, 201, verdict_is_ok(&v) ? tr_store_institution_json(r->db, r->pol, id) : NULL);
+    reply_institution(r, &v, 201, id);
 }
 
 static void h_institution_list(req *r)
@@ -133,7 +140,7 @@ static void h_institution_update(req *r)
         !body_str_or_reply(r, "contact", 50, false, &contact))
         return;
     verdict v = training_institution_update(r->db, in.id, name, address, valid_until, contact);
-    reply_written(r, &v, 200, verdict_is_ok(&v) ? tr_store_institution_json(r->db, r->pol, in.id) : NULL);
+    reply_institution(r, &v, 200, in.id);
 }
 
 static void h_institution_list_set(req *r)
@@ -148,7 +155,7 @@ static void h_institution_list_set(req *r)
         !body_str_or_reply(r, "reason", 500, list == 2, &reason))
         return;
     verdict v = training_institution_list_set(r->db, in.id, lists[list], reason, 0);
-    reply_written(r, &v, 200, verdict_is_ok(&v) ? tr_store_institution_json(r->db, r->pol, in.id) : NULL);
+    reply_institution(r, &v, 200, in.id);
 }
 
 /* ---------- annual inspections (TR-7) ---------- */

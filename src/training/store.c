@@ -196,8 +196,8 @@ json_t *tr_store_staff(db_conn *c, int64_t institution_id, int64_t district_id, 
 json_t *tr_store_blacklist(db_conn *c, int64_t district_id, int64_t limit, int64_t offset)
 {
     return db_list_page(c,
-                        "SELECT id, name, cert_no, id_masked, reason, created_at FROM staff_blacklist"
-                        " WHERE district_id = $1 ORDER BY id DESC",
+                        "SELECT id, name, cert_no, id_masked, reason, created_at"
+                        " FROM staff_blacklist WHERE district_id = $1 ORDER BY id DESC",
                         "SELECT COUNT(*) FROM staff_blacklist WHERE district_id = $1",
                         "id:i,name:s,cert_no:S,id_masked:S,reason:s,created_at:i", limit, offset,
                         district_id);
@@ -337,8 +337,8 @@ verdict training_institution_update(db_conn *c, int64_t id, const char *name, co
     if (rc != DB_OK)
         return verdict_db(rc);
     rc = db_run(c,
-                "UPDATE institutions SET name = COALESCE($2, name), address = COALESCE($3, address),"
-                " license_valid_until = COALESCE($4, license_valid_until),"
+                "UPDATE institutions SET name = COALESCE($2, name),"
+                " address = COALESCE($3, address), license_valid_until = COALESCE($4, license_valid_until),"
                 " contact = COALESCE($5, contact) WHERE id = $1",
                 id, name, address, license_valid_until, contact);
     return tx_end(c, done(rc));
