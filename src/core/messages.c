@@ -107,8 +107,8 @@ static msg table[] = {
      " {price_per_lesson_fen:yuan}"},
     {"funds.no_lessons_left", "合同的 {lessons} 课时已全部消课",
      "All {lessons} lessons of the contract are delivered"},
-    {"funds.overpayment", "付款 {requested_fen:yuan} 超过合同尚欠金额 {owed_fen:yuan}(合同金额 {amount_fen:yuan},已付 {paid_fen:yuan})",
-     "The payment of {requested_fen:yuan} is more than the {owed_fen:yuan} still owed"
+    {"funds.overpayment", "付款超过合同金额:本次付款 {requested_fen:yuan},合同尚欠 {owed_fen:yuan}(合同金额 {amount_fen:yuan},已付 {paid_fen:yuan})",
+     "The payment exceeds what is owed: {requested_fen:yuan} paid, {owed_fen:yuan} still owed"
      " (contract {amount_fen:yuan}, paid {paid_fen:yuan})"},
     {"training.cert_no_invalid", "教师资格证书编号应为 17 位数字(旧版 15 位)",
      "A teacher certificate number is 17 digits (or the older 15)"},
