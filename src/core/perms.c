@@ -4,6 +4,7 @@
  * (app.route_tables); they never change while it runs, so each single role's list is made once.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,13 +50,16 @@ static json_t *perms_for_mask(const routes_fn *tables, unsigned mask)
 
 /* The lists for single roles, made once per program: the program has one set of tables. */
 static json_t *single_role_perms[ROLE_INSTITUTION_ADMIN + 1];
-static const routes_fn *single_role_tables;
+/* Handed to single_role_init, which pthread_once calls without arguments. Every request stores
+ * the same value, atomically: threads that store it at once do not race (ThreadSanitizer saw
+ * two first single-role requests do so under load). */
+static _Atomic(const routes_fn *) single_role_tables;
 static pthread_once_t single_role_once = PTHREAD_ONCE_INIT;
 
 static void single_role_init(void)
 {
     for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
-        single_role_perms[k] = perms_for_mask(single_role_tables, ROLE_BIT(k));
+        single_role_perms[k] = perms_for_mask(atomic_load(&single_role_tables), ROLE_BIT(k));
 }
 
 json_t *core_permissions_json(const app *a, const user *u)
@@ -65,7 +69,7 @@ json_t *core_permissions_json(const app *a, const user *u)
         mask |= ROLE_BIT(u->roles[k].kind);
     for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
         if (mask == ROLE_BIT(k)) {
-            single_role_tables = a->route_tables; /* read once, inside pthread_once */
+            atomic_store(&single_role_tables, a->route_tables); /* read inside pthread_once */
             pthread_once(&single_role_once, single_role_init);
             return json_copy(single_role_perms[k]);
         }
