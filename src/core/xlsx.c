@@ -7,12 +7,19 @@
  * name at workbook_close. Every path out of this file after mkstemps unlinks it: finish (after
  * reading it back, or after a failed close) and discard.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xlsx.h"
+
+/* libxlsxwriter 1.1.4 writes the document's creation time with gmtime(), whose result lives in
+ * one static buffer of the C library: two exports closing at once on two handler threads race
+ * on it (ThreadSanitizer saw it in the route x role test). Closing is serialised; building the
+ * sheets, the long part, is not. */
+static pthread_mutex_t close_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -79,7 +86,9 @@ static const char *read_back(req *r, const char *path, size_t *len /* OUT */)
 
 bool xlsx_finish_or_reply(req *r, xlsx_book *b)
 {
+    pthread_mutex_lock(&close_mu);
     lxw_error err = workbook_close(b->wb); /* writes the file and frees the workbook */
+    pthread_mutex_unlock(&close_mu);
     b->wb = NULL;
     b->header = b->integer = b->money = b->date = NULL;
     if (err != LXW_NO_ERROR)
