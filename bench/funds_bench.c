@@ -87,6 +87,7 @@ static int64_t world(db_conn *c, int ncontracts, int64_t lessons, int64_t price,
 
 typedef struct {
     db_pool *pool;
+    const policy *pol;    /* the national policy: TR-2 for the lessons */
     const int64_t *ids;
     int ncontracts, thread, nthreads, nslots;
     atomic_int *next;     /* the next fresh contract to take */
@@ -95,39 +96,22 @@ typedef struct {
     long failed;
 } worker;
 
-/* The transaction of POST /contracts/{id}/payments or /lessons, without HTTP. Returns DB_DONE,
- * DB_CONSTRAINT when the contract has nothing more to do (all lessons delivered), or an error. */
-static int movement(db_conn *c, int64_t id, bool lesson)
+#define BENCH_PRICE 100 /* fen a lesson: every contract of world() has this price */
+
+/* POST /contracts/{id}/payments or /lessons without HTTP: the store function the route calls
+ * (write transaction, contract lock, figures reloaded, check, funds_ledger_post, lesson row,
+ * COMMIT). Returns DB_DONE, DB_CONSTRAINT when the contract has nothing more to do (a refusal:
+ * all lessons delivered, or paid in full), or an error. */
+static int movement(db_conn *c, const policy *pol, int64_t id, bool lesson)
 {
-    funds_contract k;
-    int64_t txn = 0, lesson_id = 0, now = (int64_t)time(NULL);
-    int rc = db_begin_write(c);
-    if (rc == DB_OK)
-        rc = db_lock(c, DB_LOCK_CONTRACT, id);
-    if (rc == DB_OK)
-        rc = funds_contract_load(c, id, &k) == DB_ROW ? DB_OK : DB_ERROR;
-    if (rc != DB_OK) {
-        db_rollback(c);
-        return rc;
-    }
-    if (lesson && funds_lesson_check(&k) == FUNDS_OK) {
-        rc = funds_ledger_post(c, &k, FUNDS_RELEASE, k.price_per_lesson_fen, 1, now, &txn);
-        if (rc == DB_DONE)
-            rc = db_insert_id(c, &lesson_id, "INSERT INTO contract_lessons (contract_id, date, txn, created_at)"
-                                             " VALUES ($1, '2026-09-07', $2, $3) RETURNING id", id, txn, now);
-        if (rc == DB_DONE && k.lessons_delivered + 1 == k.lessons)
-            rc = db_run(c, "UPDATE contracts SET status = 'closed', close_reason = 'completed',"
-                           " closed_at = $2 WHERE id = $1", id, now);
-    } else if (!lesson && funds_payment_check(&k, k.price_per_lesson_fen) == FUNDS_OK) {
-        rc = funds_ledger_post(c, &k, FUNDS_PAYMENT, k.price_per_lesson_fen, 1, now, &txn);
-    } else {
-        db_rollback(c);
-        return DB_CONSTRAINT;
-    }
-    if (rc == DB_DONE)
-        return db_commit(c) == DB_OK ? DB_DONE : DB_ERROR;
-    db_rollback(c);
-    return rc;
+    funds_moved m;
+    verdict v = lesson ? funds_lesson(c, pol, id, "2026-09-07", 1, &m)
+                       : funds_payment(c, id, BENCH_PRICE, 1, &m);
+    if (verdict_is_ok(&v))
+        return DB_DONE;
+    return v.err == SJ_ERR_INTERNAL || v.err == SJ_ERR_UNAVAILABLE || v.err == SJ_ERR_CONFLICT
+               ? DB_ERROR
+               : DB_CONSTRAINT;
 }
 
 /*
@@ -145,7 +129,7 @@ static void *work(void *arg)
         slot[k] = w->ids[atomic_fetch_add(w->next, 1) % w->ncontracts];
     for (long i = 0; now_s() < w->until; i++) {
         int k = (int)(i % w->nslots);
-        int rc = movement(c, slot[k], phase[k] == 1);
+        int rc = movement(c, w->pol, slot[k], phase[k] == 1);
         if (rc == DB_DONE) {
             atomic_fetch_add(w->done, 1);
             phase[k] ^= 1;
@@ -212,7 +196,8 @@ static int bench_movements(const char *url, int threads, int ncontracts, double 
     char err[512];
     bool sqlite = strncmp(url, "sqlite:", 7) == 0;
     db_pool *p = db_pool_open(url, threads, err, sizeof err);
-    if (!p || db_migrate(p, err, sizeof err) != DB_OK) {
+    policy *pol = p ? policy_new(NULL, err, sizeof err) : NULL;
+    if (!p || !pol || db_migrate(p, err, sizeof err) != DB_OK) {
         fprintf(stderr, "funds_bench: %s\n", err);
         return 1;
     }
@@ -220,7 +205,7 @@ static int bench_movements(const char *url, int threads, int ncontracts, double 
     int64_t *ids;
     /* contracts of 60 lessons (FU-2's most); enough for the whole run */
     int pool_n = 6000;
-    world(c, pool_n, 60, 100, &ids);
+    world(c, pool_n, 60, BENCH_PRICE, &ids);
     if (sqlite) /* the set-up's pages go to the database file now, not in the first round */
         db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
     db_release(c);
@@ -241,7 +226,7 @@ static int bench_movements(const char *url, int threads, int ncontracts, double 
         worker w[64];
         double t0 = now_s();
         for (int i = 0; i < threads; i++) {
-            w[i] = (worker){p, ids, pool_n, i, threads, ncontracts / threads > 0 ? (ncontracts / threads > 64 ? 64 : ncontracts / threads) : 1,
+            w[i] = (worker){p, pol, ids, pool_n, i, threads, ncontracts / threads > 0 ? (ncontracts / threads > 64 ? 64 : ncontracts / threads) : 1,
                             &next, t0 + seconds, &done, 0};
             pthread_create(&th[i], NULL, work, &w[i]);
         }
@@ -286,6 +271,7 @@ static int bench_movements(const char *url, int threads, int ncontracts, double 
     db_release(c);
     free(ids);
     db_pool_free(p);
+    policy_free(pol);
     return v.ok && failed == 0 ? 0 : 1;
 }
 
@@ -308,7 +294,7 @@ static int bench_verify(const char *url, int64_t nentries, const char *csv_dir)
     int ncontracts = (int)(nentries / 100);
     int64_t *ids;
     double t0 = now_s();
-    int64_t district = world(c, ncontracts, 60, 100, &ids);
+    int64_t district = world(c, ncontracts, 60, BENCH_PRICE, &ids);
     csv_out out = {0};
     if (csv_dir) {
         char path[1024];
@@ -386,10 +372,10 @@ static int bench_verify(const char *url, int64_t nentries, const char *csv_dir)
     }
     db_finalize(ins);
     db_finalize(les);
-    must(db_run(c, "INSERT INTO ledger_heads (district_id, seq, txn, hash, guarded) VALUES ($1, $2, $3, $4, 0)", district, seq, txn, prev), DB_DONE, "head", c);
+    must(db_run(c, "INSERT INTO ledger_heads (district_id, seq, txn, hash) VALUES ($1, $2, $3, $4)", district, seq, txn, prev), DB_DONE, "head", c);
     must(db_commit(c), DB_OK, "commit", c);
-    /* one real movement on top, as in production: it also installs the append-only trigger */
-    if (movement(c, ids[0], false) != DB_DONE)
+    /* one real movement on top, as in production */
+    if (movement(c, NULL, ids[0], false) != DB_DONE) /* a payment: no policy needed */
         die("first real movement", c);
     printf("built a ledger of %" PRId64 " entries over %d contracts in %.1f s\n", seq + 2, ncontracts,
            now_s() - t0);

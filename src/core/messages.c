@@ -204,6 +204,81 @@ static msg table[] = {
      "After-school service runs Monday to Friday: weekdays are 1-5, each once"},
 
     /* ---------- training and funds (TR-*, FU-*) ---------- */
+    {"TR-1", "非学科类培训机构不得开展学科类培训(“{subject}”属学科类)(TR-1)",
+     "A non-subject institution may not teach a subject-based course ({subject} is one) (TR-1)"},
+    {"TR-2.weekend", "学科类培训不得在周末开展:{weekday:weekday} {start}-{end} 的时段须调整(TR-2)",
+     "Subject-based training may not take place at weekends: the slot on {weekday:weekday}"
+     " {start}-{end} (TR-2)"},
+    {"TR-2.weekend_day", "学科类培训不得在周末开展:{date} 是周末(TR-2)",
+     "Subject-based training may not take place at weekends: {date} is a weekend day (TR-2)"},
+    {"TR-2.holiday", "学科类培训不得在法定节假日开展:{date} 是节假日(TR-2)",
+     "Subject-based training may not take place on public holidays: {date} is one (TR-2)"},
+    {"TR-2.vacation", "学科类培训不得在寒暑假开展:{date} 在假期内(TR-2)",
+     "Subject-based training may not take place in the school vacations: {date} is in one"
+     " (TR-2)"},
+    {"TR-3.lesson_minutes", "线上培训每课时不得超过 {limit_minutes} 分钟,本课程每课时 {lesson_minutes} 分钟(TR-3)",
+     "An online lesson may last at most {limit_minutes} minutes; this course's last"
+     " {lesson_minutes} (TR-3)"},
+    {"TR-3.slot_too_short", "{weekday:weekday} {start}-{end} 的时段容不下所排课时(每课时 {lesson_minutes} 分钟)(TR-3)",
+     "The slot on {weekday:weekday} {start}-{end} is too short for its lessons of"
+     " {lesson_minutes} minutes (TR-3)"},
+    {"TR-3.end_by", "线上培训结束时间不得晚于 {end_by}:{weekday:weekday} {start}-{end} 的时段须提前(TR-3)",
+     "Online training ends by {end_by}: the slot on {weekday:weekday} {start}-{end} ends later"
+     " (TR-3)"},
+    {"TR-3.gap", "线上培训课次间隔不得少于 {gap_min_minutes} 分钟:{weekday:weekday} {start}-{end} 的 {lessons} 课时之间仅隔 {gap_minutes} 分钟(TR-3)",
+     "Online lessons need {gap_min_minutes} minutes between them: the {lessons} lessons on"
+     " {weekday:weekday} {start}-{end} leave {gap_minutes} (TR-3)"},
+    {"TR-4", "线下培训结束时间不得晚于 {end_by}:{weekday:weekday} {start}-{end} 的时段须提前(TR-4)",
+     "Offline training ends by {end_by}: the slot on {weekday:weekday} {start}-{end} ends later"
+     " (TR-4)"},
+    {"TR-6.blacklisted", "该人员在本区培训机构从业人员黑名单中,不得聘用(TR-6)",
+     "This person is on the district's staff black list and may not be employed (TR-6)"},
+    {"TR-6.in_service", "在职中小学教师不得从事学科类校外培训(TR-6)",
+     "Serving school teachers may not teach subject-based training (TR-6)"},
+    {"TR-6.certificate_required", "从事学科类培训的教师须持有相应的教师资格证(TR-6)",
+     "Subject-based teachers need a teacher qualification certificate (TR-6)"},
+    {"TR-6.certificate_type", "该教师资格证类别不适用于义务教育阶段(TR-6)",
+     "The certificate's type does not cover grades 1-9 (TR-6)"},
+    {"TR-7.blacklisted", "该机构已列入黑名单,不得开设新课程或签订新合同(TR-7)",
+     "The institution is on the black list: no new courses or contracts (TR-7)"},
+    {"FU-1", "课时价格 {price_per_lesson_fen:yuan} 超过政府指导价上浮上限 {limit_fen:yuan}(基准价 {base_price_fen:yuan},上浮不超过 {float_max_percent}%)(FU-1)",
+     "The price per lesson, {price_per_lesson_fen:yuan}, is above the guided price's ceiling of"
+     " {limit_fen:yuan} (base {base_price_fen:yuan}, at most {float_max_percent}% above) (FU-1)"},
+    {"FU-2.class_hours", "预收费不得超过 {limit_class_hours} 课时:该学生在本机构的未结合同已有 {used_class_hours} 课时,本次又预收 {requested_class_hours} 课时(FU-2)",
+     "Prepayment may cover at most {limit_class_hours} class-hours: the pupil's open contracts"
+     " with this institution hold {used_class_hours}, this one asks {requested_class_hours}"
+     " (FU-2)"},
+    {"FU-2.months", "预收费时间跨度不得超过 {limit_months} 个月:自 {start_date} 起,结束日期最晚为 {latest_end_date}(FU-2)",
+     "Prepayment may span at most {limit_months} months: from {start_date}, the latest end date"
+     " is {latest_end_date} (FU-2)"},
+    {"FU-3", "非学科类培训一次收费不得超过 {limit_fen:yuan},本次合同金额 {amount_fen:yuan}(FU-3)",
+     "A non-subject charge may be at most {limit_fen:yuan}; this contract comes to"
+     " {amount_fen:yuan} (FU-3)"},
+    {"funds.contract_closed", "合同已终止,不能再付款、消课或退费",
+     "The contract is closed: no more payments, lessons or refunds"},
+    {"funds.end_before_start", "结束日期早于开始日期", "The end date comes before the start date"},
+    {"funds.institution_closed", "该机构已停业,办学状态不能再变更",
+     "The institution is closed; its state can no longer change"},
+    {"funds.insufficient_escrow", "监管账户余额 {escrow_fen:yuan} 不足一课时费用 {price_per_lesson_fen:yuan}",
+     "The escrow holds {escrow_fen:yuan}, less than one lesson's price of"
+     " {price_per_lesson_fen:yuan}"},
+    {"funds.no_lessons_left", "合同的 {lessons} 课时已全部消课",
+     "All {lessons} lessons of the contract are delivered"},
+    {"funds.overpayment", "付款超过合同金额:本次付款 {requested_fen:yuan},合同尚欠 {owed_fen:yuan}(合同金额 {amount_fen:yuan},已付 {paid_fen:yuan})",
+     "The payment exceeds what is owed: {requested_fen:yuan} paid, {owed_fen:yuan} still owed"
+     " (contract {amount_fen:yuan}, paid {paid_fen:yuan})"},
+    {"training.cert_no_invalid", "教师资格证书编号应为 17 位数字(旧版 15 位)",
+     "A teacher certificate number is 17 digits (or the older 15)"},
+    {"training.id_no_invalid", "居民身份证号码校验不通过", "The identity card number is not valid"},
+    {"training.inspection_twice", "该机构 {year} 年度的年检已经登记",
+     "The institution's inspection of {year} is recorded already"},
+    {"training.institution_closed", "该机构已停业,不得开设新课程或签订新合同",
+     "The institution is closed: no new courses or contracts"},
+    {"training.institution_suspended", "该机构已被暂停办学,不得开设新课程或签订新合同",
+     "The institution is suspended: no new courses or contracts"},
+    {"training.schedule_slot", "每个上课时段需要星期(1-7)和开始、结束时间(HH:MM,开始早于结束)",
+     "Each slot needs a weekday 1-7 and a start before its end (HH:MM)"},
+    {"training.uscc_invalid", "统一社会信用代码校验不通过", "The unified social credit code is not valid"},
 
     /* ---------- cases (CS-*, PN-*) ---------- */
 

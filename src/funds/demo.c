@@ -3,26 +3,30 @@
  * pages of JOURNEYS.md 5.4, 6 and 7: families who signed with the institutions of
  * training_demo_fill, paid, and took lessons week after week.
  *
- * API: funds_demo_fill (funds.h), called by core/demo.c inside its transaction, after
+ * API: funds_demo_fill (funds/demo.h), called by src/app/demo.c inside its transaction, after
  * training_demo_fill.
  *
- * What it writes:
- *   - contracts for about 4 in 100 pupils, each checked by FU-2 and FU-3 (funds_prepay_check,
- *     funds_charge_check), signed by the pupil's guardian at a price fixed at signing;
+ * What it writes, every row through the store's own writes (their _in_tx twins: funds.h), so
+ * each contract, movement, refund and suspension passes the rules the routes apply:
+ *   - contracts for about 4 in 100 pupils (funds_contract_sign_in_tx: FU-2, FU-3, the
+ *     institution open), signed by the pupil's guardian at a price fixed at signing;
  *   - parent1's one contract: 20 lessons of the first course of org1's institution, paid in
  *     full, the lessons of the last four weeks or so delivered, the rest in escrow;
  *   - payments (in full, or in two halves a month apart) and lessons on the course's days
- *     (subject-based ones only on school days, TR-2), each lesson releasing its price;
+ *     (subject-based ones only on school days, TR-2), each lesson releasing its price
+ *     (funds_payment_in_tx, funds_lesson_in_tx with the day kinds cached here);
  *   - at the risky institution: families keep signing and paying while the lessons stopped
  *     18 days ago, so FU-4 (escrow large against the last month's releases) and FU-5 (no
  *     lesson for more than 14 days) warn;
- *   - one family's refund, and the suspension of the institutions marked for it, each open
- *     contract refunded (funds_refund_open_contract, as the routes do).
+ *   - one family's refund (funds_contract_refund_in_tx), and the suspension of the
+ *     institutions marked for it (funds_institution_state_set_in_tx: every open contract
+ *     refunded, as the route does).
  * Every movement goes through funds_ledger_post, in time order across the district, so the
  * hash chain, the head and `shuangjian verify` are exactly what the routes would have left.
- * The contract locks the routes take are not needed here: the demo writes a new database in
- * one transaction that nobody else sees (and thousands of advisory locks held to the end would
- * fill PostgreSQL's lock table); funds_ledger_post still takes the ledger's.
+ * The contract locks the routes take around a movement are not taken here: the demo writes a
+ * new database in one transaction that nobody else sees (and tens of thousands of advisory
+ * locks held to the end would fill PostgreSQL's lock table); funds_ledger_post still takes
+ * the ledger's, and a suspension its institution's and contracts' (a few dozen).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +40,9 @@
 #define RISKY_STOP_DAYS 18     /* the risky institution's last lesson, days ago */
 
 typedef struct {
-    funds_contract k;         /* the contract's ids, lessons, price, amount, dates */
+    funds_contract k;         /* the contract as signed, its figures kept by the store's writes */
     const training_demo_course *co;
     int64_t signed_at;
-    int64_t delivered;
 } dcontract;
 
 typedef struct {
@@ -64,7 +67,6 @@ typedef struct {
     size_t nevents, ecap;
     uint64_t *taken;          /* (pupil, institution) pairs with a contract: a hash set */
     size_t taken_cap;
-    db_stmt *ins_contract, *ins_lesson;
     long movements, lessons, completed, refunds, suspended;
     int64_t refund_fen;
 } fd_demo;
@@ -129,43 +131,29 @@ static int contract_add(fd_demo *d, const training_demo_course *co, const plan *
     const policy *pol = d->a->base_pol;
     const demo_pupil *pu = &d->ctx->pupils[p->pupil];
     int64_t lessons = p->lessons;
-    training_verdict v;
-    while (lessons > 4 && !funds_charge_check(pol, co->subject_based,
-                                              lessons * co->price_per_lesson_fen, &v))
-        lessons -= 4; /* FU-3: a non-subject contract stays under the cap per charge */
+    while (lessons > 4) { /* FU-3: a non-subject contract stays under the cap per charge */
+        int64_t amount = lessons * co->price_per_lesson_fen;
+        verdict fu3 = funds_charge_check(pol, co->subject_based, amount);
+        if (verdict_is_ok(&fu3))
+            break;
+        lessons -= 4;
+    }
     char start[11], end[11], sign[11];
     days_date(p->start, start);
     date_add_months(start, 3, end);
     date_add_days(end, -1, end);
-    funds_span want = {start, end, lessons};
-    if (!funds_charge_check(pol, co->subject_based, lessons * co->price_per_lesson_fen, &v) ||
-        !funds_prepay_check(pol, &want, NULL, 0, &v)) {
-        fprintf(stderr, "shuangjian: demo: a contract refused by %s\n", v.rule);
-        return DB_ERROR;
-    }
     days_date(p->start - 2, sign);
     int64_t signed_at = demo_unix(sign, 19 * 60 + (int)demo_below(&d->r, 150));
-    db_stmt *s = d->ins_contract;
-    db_reset(s);
-    db_bind_int64(s, 1, d->ctx->district_id);
-    db_bind_int64(s, 2, co->institution_id);
-    db_bind_int64(s, 3, co->id);
-    db_bind_int64(s, 4, pu->id);
-    db_bind_int64(s, 5, pu->guardian_id);
-    db_bind_int64(s, 6, lessons);
-    db_bind_int64(s, 7, co->price_per_lesson_fen);
-    db_bind_int64(s, 8, lessons * co->price_per_lesson_fen);
-    db_bind_text(s, 9, start);
-    db_bind_text(s, 10, end);
-    db_bind_text(s, 11, policy_version(pol));
-    db_bind_int64(s, 12, signed_at);
+    funds_contract_in in = {.district_id = d->ctx->district_id, .course_id = co->id,
+                            .student_id = pu->id, .guardian_id = pu->guardian_id,
+                            .lessons = lessons, .start_date = start, .end_date = end,
+                            .at = signed_at};
     int64_t id = 0;
-    if (db_step(s) == DB_ROW)
-        id = db_col_int64(s, 0);
-    while (db_step(s) == DB_ROW)
-        ;
-    if (!id)
+    verdict v = funds_contract_sign_in_tx(d->c, pol, &in, &id);
+    if (!verdict_is_ok(&v)) {
+        fprintf(stderr, "shuangjian: demo: a contract refused (%s)\n", v.rule ? v.rule : "store");
         return DB_ERROR;
+    }
     if (d->ncontracts == d->ccap) {
         d->ccap = d->ccap ? d->ccap * 2 : 1024;
         d->contracts = realloc(d->contracts, d->ccap * sizeof *d->contracts);
@@ -178,19 +166,9 @@ static int contract_add(fd_demo *d, const training_demo_course *co, const plan *
     x->co = co;
     x->signed_at = signed_at;
     funds_contract *k = &x->k;
-    k->id = id;
-    k->district_id = d->ctx->district_id;
-    k->institution_id = co->institution_id;
-    k->course_id = co->id;
-    k->student_id = pu->id;
-    k->guardian_id = pu->guardian_id;
-    k->lessons = lessons;
-    k->price_per_lesson_fen = co->price_per_lesson_fen;
-    k->amount_fen = lessons * co->price_per_lesson_fen;
-    snprintf(k->start_date, sizeof k->start_date, "%s", start);
-    snprintf(k->end_date, sizeof k->end_date, "%s", end);
-    k->open = true;
-    k->subject_based = co->subject_based;
+    int rc = funds_contract_load(d->c, id, k);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_ERROR : rc;
 
     /* payments: in full at signing, or half now and the rest a month later (if that came
      * before today: the demo depends on the day it is made, not on the hour) */
@@ -318,37 +296,29 @@ static int contracts_make(fd_demo *d, const training_demo_course *courses, size_
 static int events_post(fd_demo *d)
 {
     qsort(d->events, d->nevents, sizeof *d->events, event_cmp);
-    int rc = DB_DONE;
-    for (size_t i = 0; rc == DB_DONE && i < d->nevents; i++) {
+    const policy *pol = d->a->base_pol;
+    verdict v = verdict_ok();
+    for (size_t i = 0; verdict_is_ok(&v) && i < d->nevents; i++) {
         const event *e = &d->events[i];
         dcontract *x = &d->contracts[e->contract];
-        int64_t actor = e->kind == FUNDS_RELEASE ? x->co->admin_id : x->k.guardian_id;
-        int64_t txn = 0;
-        rc = funds_ledger_post(d->c, &x->k, (funds_kind)e->kind, e->amount, actor, e->at, &txn);
-        d->movements += rc == DB_DONE;
-        if (rc != DB_DONE || e->kind != FUNDS_RELEASE)
-            continue;
-        char date[11];
-        days_date(e->day, date);
-        db_stmt *s = d->ins_lesson;
-        db_reset(s);
-        db_bind_int64(s, 1, x->k.id);
-        db_bind_text(s, 2, date);
-        db_bind_int64(s, 3, txn);
-        db_bind_int64(s, 4, actor);
-        db_bind_int64(s, 5, e->at);
-        rc = db_step(s);
-        d->lessons += rc == DB_DONE;
-        /* the last lesson completes the contract, as the lesson route does */
-        if (rc == DB_DONE && ++x->delivered == x->k.lessons) {
-            rc = db_run(d->c,
-                        "UPDATE contracts SET status = 'closed', close_reason = 'completed',"
-                        " closed_at = $2 WHERE id = $1", x->k.id, e->at);
-            x->k.open = false;
-            d->completed++;
+        funds_moved m;
+        if (e->kind == FUNDS_PAYMENT) {
+            v = funds_payment_in_tx(d->c, &x->k, e->amount, x->k.guardian_id, e->at, &m);
+        } else {
+            char date[11];
+            days_date(e->day, date);
+            v = funds_lesson_in_tx(d->c, pol, &x->k, date, (day_kind)kind_of(d, e->day),
+                                   x->co->admin_id, e->at, &m);
+            d->lessons += verdict_is_ok(&v);
+            /* the last lesson completed the contract, as the lesson route does */
+            d->completed += verdict_is_ok(&v) && !x->k.open;
         }
+        d->movements += verdict_is_ok(&v);
     }
-    return rc;
+    if (!verdict_is_ok(&v))
+        fprintf(stderr, "shuangjian: demo: a movement refused (%s)\n",
+                v.code ? v.code : v.msg ? v.msg : "store");
+    return verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
 }
 
 /* One family asks for its money back (FU-6): everything left in escrow is refunded. */
@@ -357,62 +327,32 @@ static int family_refund(fd_demo *d)
     for (size_t i = 0; i < d->ncontracts; i++) {
         dcontract *x = &d->contracts[i];
         if (x->co->plan != TRAINING_DEMO_NORMAL || !x->k.open ||
-            x->k.guardian_id == d->ctx->parent1_id || x->delivered == 0)
+            x->k.guardian_id == d->ctx->parent1_id || x->k.lessons_delivered == 0 ||
+            x->k.escrow_fen <= 0)
             continue;
-        funds_contract k;
-        int64_t refund = 0;
-        int rc = funds_contract_load(d->c, x->k.id, &k);
-        if (rc != DB_ROW)
-            return rc == DB_DONE ? DB_ERROR : rc;
-        if (k.escrow_fen <= 0)
-            continue;
-        rc = funds_refund_open_contract(d->c, d->a->base_pol, &k, k.guardian_id,
-                                        "家长申请退费:孩子课余时间调整", &refund);
-        x->k.open = false;
-        d->refunds += refund > 0;
-        d->refund_fen += refund;
-        return rc;
+        funds_moved m;
+        verdict v = funds_contract_refund_in_tx(d->c, d->a->base_pol, &x->k, x->k.guardian_id,
+                                                "家长申请退费:孩子课余时间调整", 0, &m);
+        d->refunds += m.refund_fen > 0;
+        d->refund_fen += m.refund_fen;
+        return verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     }
     return DB_DONE;
 }
 
-/* The inspector suspends an institution: every open contract is refunded in the same step. */
+/* The inspector suspends an institution: every open contract is refunded in the same step,
+ * by the function the route calls. */
 static int suspend(fd_demo *d, int64_t institution)
 {
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    db_stmt *s = db_query(d->c,
-                          "SELECT id FROM contracts WHERE institution_id = $1 AND status = 'open'"
-                          " ORDER BY id", institution);
-    int rc = DB_ERROR;
-    while (s && (rc = db_step(s)) == DB_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            ids = realloc(ids, cap * sizeof *ids);
-            if (!ids)
-                abort();
-        }
-        ids[n++] = db_col_int64(s, 0);
-    }
-    db_finalize(s);
-    for (size_t i = 0; rc == DB_DONE && i < n; i++) {
-        funds_contract k;
-        int64_t refund = 0;
-        rc = funds_contract_load(d->c, ids[i], &k) == DB_ROW ? DB_DONE : DB_ERROR;
-        if (rc == DB_DONE)
-            rc = funds_refund_open_contract(d->c, d->a->base_pol, &k, d->ctx->inspector_id,
-                                            "institution suspended", &refund);
-        d->refunds += refund > 0;
-        d->refund_fen += refund;
-    }
-    free(ids);
-    if (rc == DB_DONE)
-        rc = db_run(d->c,
-                    "UPDATE institutions SET state = 'suspended', state_reason = $2,"
-                    " state_changed_at = $3 WHERE id = $1", institution, "预收费未全部纳入监管且逾期未整改,暂停办学;在读学员预收费已全额退还",
-                    now_unix());
-    d->suspended += rc == DB_DONE;
-    return rc;
+    funds_refunds done = {0};
+    verdict v = funds_institution_state_set_in_tx(
+        d->c, d->a->base_pol, institution, "suspended",
+        "预收费未全部纳入监管且逾期未整改,暂停办学;在读学员预收费已全额退还",
+        d->ctx->inspector_id, &done);
+    d->refunds += done.refunds;
+    d->refund_fen += done.refund_fen;
+    d->suspended += verdict_is_ok(&v);
+    return verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
 }
 
 int funds_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, const training_demo_course *courses,
@@ -436,14 +376,6 @@ int funds_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, const training_demo
     d.taken = calloc(d.taken_cap, sizeof *d.taken);
     if (!d.taken)
         abort();
-    d.ins_contract = db_prepare(c, "INSERT INTO contracts (district_id, institution_id, course_id,"
-                                   " student_id, guardian_id, lessons, price_per_lesson_fen,"
-                                   " amount_fen, start_date, end_date, policy_version, created_at)"
-                                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id");
-    d.ins_lesson = db_prepare(c, "INSERT INTO contract_lessons (contract_id, date, txn, created_by,"
-                                 " created_at) VALUES ($1,$2,$3,$4,$5)");
-    if (!d.ins_contract || !d.ins_lesson)
-        rc = DB_ERROR;
     if (rc == DB_DONE)
         rc = contracts_make(&d, courses, ncourses);
     if (rc == DB_DONE)
@@ -463,8 +395,6 @@ int funds_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, const training_demo
                  " (%lld fen), suspended institutions: %ld",
                  d.ncontracts, d.completed, d.movements, d.lessons, d.refunds,
                  (long long)d.refund_fen, d.suspended);
-    db_finalize(d.ins_contract);
-    db_finalize(d.ins_lesson);
     free(d.contracts);
     free(d.events);
     free(d.taken);

@@ -2,12 +2,19 @@
  * funds.h: the funds module's contract: prepaid contracts (FU-2, FU-3), the escrow ledger
  * (FU-4..FU-6) and its supervision (reconciliation, risk warnings, the district's view).
  *
+ * The module's parts: rules.c (pure), ledger.c (posting and verifying the ledger),
+ * checkpoint.c (signed checkpoints), store.c (contracts and every write that moves money),
+ * store_supervision.c (the lists and the district's figures), api.c (handlers: parse,
+ * authorise, call, reply), demo.c.
+ *
  * API:
- *   Pure rules (rules.c):
+ *   Pure rules (rules.c), each a verdict (core/verdict.h) whose words are rows of
+ *   core/messages.c ("FU-2.class_hours", "funds.overpayment"...):
  *     funds_prepay_check      FU-2: class-hours and months over the pupil's open contracts
  *     funds_charge_check      FU-3: the non-subject cap per charge
  *     funds_payment_check     a payment against what the contract still owes
  *     funds_lesson_check      a lesson against lessons left and the escrow
+ *     funds_refund_check      a refund of an open contract
  *     funds_entry_hash        the hash of one ledger entry (BLAKE2b over prev hash + content)
  *     funds_risk_assess       risk warnings for one institution
  *   Ledger (ledger.c):
@@ -16,13 +23,16 @@
  *                             ledger against its signed checkpoints
  *   Checkpoints (checkpoint.c): funds_checkpoint_take (sign the head with a key kept outside
  *     the database), the key files, checkpoints to and from JSON.
- *   Store (store.c): funds_contract_load, funds_contract_close, funds_refund_open_contract.
+ *   Writes (store.c), each a verdict, each owning its transaction (see TRANSACTIONS below):
+ *     funds_contract_sign, funds_payment, funds_lesson, funds_contract_refund,
+ *     funds_institution_refund_all, funds_institution_state_set, funds_refund_paid_out.
+ *   Reads (store.c): funds_contract_load.
  *   Routes (api.c): funds_routes.
  *
  * THE LEDGER'S INVARIANTS (checked by funds_verify):
- *   1. Append-only: rows of ledger_entries are never updated or deleted (a trigger refuses it
- *      on both backends, installed with the district's first movement); any edit made anyway
- *      breaks the hash chain.
+ *   1. Append-only: rows of ledger_entries are never updated or deleted (triggers refuse it on
+ *      both backends, made by the migrations 0313_ledger_guard.{sqlite,pg}.sql); any edit made
+ *      anyway breaks the hash chain.
  *   2. A district's entries are numbered seq = 1, 2, 3 ... without gaps; entry n carries
  *      prev_hash = hash of entry n-1 (64 zeros for entry 1) and hash = BLAKE2b-256 over
  *      prev_hash and its canonical content; ledger_heads holds the last seq and hash.
@@ -38,7 +48,19 @@
  * LOCKS: a movement holds DB_LOCK_CONTRACT(contract id) and then DB_LOCK_LEDGER(district id),
  * always in that order; a step that touches several contracts (closing an institution) takes
  * DB_LOCK_INSTITUTION first, then its contracts' locks in ascending id order, then the ledger's.
- * SQLite serialises every write transaction anyway; on PostgreSQL these advisory locks do.
+ * Signing a contract takes DB_LOCK_INSTITUTION, then DB_LOCK_STUDENT. SQLite serialises every
+ * write transaction anyway; on PostgreSQL these advisory locks do.
+ *
+ * TRANSACTIONS: each write owns its transaction: begin, lock (in the order above), load the
+ * figures that decide it under the locks, check them with the pure rule, write, commit; on a
+ * refusal or a failure it rolls back and returns the verdict, nothing written. Its _in_tx twin
+ * runs inside the caller's write transaction and neither commits nor rolls back (on a
+ * refusal or a failure the caller rolls back). The twins of the movements on one contract
+ * take the contract as loaded by the caller under its lock (or by a caller alone in the
+ * database: the demo) and keep its figures current; funds_institution_refund_all_in_tx and
+ * funds_institution_state_set_in_tx take their locks themselves (advisory locks a transaction
+ * holds already are taken again at no cost), so another module's step (a penalty that stops
+ * an institution) can refund every open contract inside its own transaction.
  */
 #ifndef SJ_FUNDS_H
 #define SJ_FUNDS_H
@@ -75,24 +97,25 @@ typedef struct {
  * FU-2: the lessons of every open contract of the pupil with the institution plus the new
  * one may not pass max_class_hours, and the period from the earliest start to the latest end
  * must fit in max_months: the end comes before the same day of the month max_months after the
- * start (the month's last day standing in for a missing day). Refusal: prepay_over_limit.
+ * start (the month's last day standing in for a missing day). Refusal: prepay_over_limit
+ * with limit_class_hours, used_class_hours, requested_class_hours, or with limit_months,
+ * start_date, end_date, latest_end_date (the last end date allowed) and used_class_hours.
  */
-bool funds_prepay_check(const policy *pol, const funds_span *want, const funds_span *open,
-                        size_t nopen, training_verdict *v);
-/* FU-3: a non-subject contract's amount may not pass non_subject_max_charge_fen. */
-bool funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fen,
-                        training_verdict *v);
+verdict funds_prepay_check(const policy *pol, const funds_span *want, const funds_span *open,
+                           size_t nopen);
+/* FU-3: a non-subject contract's amount may not pass non_subject_max_charge_fen:
+ * charge_over_cap with limit_fen and amount_fen. */
+verdict funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fen);
 
-typedef enum {
-    FUNDS_OK = 0,
-    FUNDS_CLOSED,              /* the contract is closed */
-    FUNDS_OVERPAYMENT,         /* more than amount_fen - paid_fen */
-    FUNDS_NO_LESSONS_LEFT,
-    FUNDS_INSUFFICIENT_ESCROW,
-} funds_check;
-
-funds_check funds_payment_check(const funds_contract *c, int64_t amount_fen);
-funds_check funds_lesson_check(const funds_contract *c);
+/* A payment of amount_fen: contract_closed (409), or overpayment (422) past what is owed, with
+ * amount_fen, paid_fen, owed_fen, requested_fen. */
+verdict funds_payment_check(const funds_contract *c, int64_t amount_fen);
+/* One lesson: no_lessons_left (422, with lessons and lessons_delivered) first, since the last
+ * lesson closes a contract; then contract_closed (409); then insufficient_escrow (422, with
+ * escrow_fen and price_per_lesson_fen) when the escrow holds less than one lesson's price. */
+verdict funds_lesson_check(const funds_contract *c);
+/* A refund of what is left: contract_closed (409) when the contract is closed already. */
+verdict funds_refund_check(const funds_contract *c);
 
 /* ---------- the ledger ---------- */
 
@@ -233,18 +256,104 @@ int funds_verify(db_conn *db, int64_t district_id, funds_verify_result *out);
 int funds_verify_and_record(db_conn *db, int64_t district_id, const funds_anchor *anchor,
                             funds_verify_result *out);
 
-/* ---------- store ---------- */
+/* ---------- contracts and their movements (store.c) ---------- */
 
 /* DB_ROW with *out filled (contract, course category, ledger sums, lessons), DB_DONE, or an
  * error. Call after taking the contract's lock when the figures decide a write. */
 int funds_contract_load(db_conn *db, int64_t id, funds_contract *out);
+
+typedef struct {
+    int64_t district_id;         /* the guardian's: the course must be of this district */
+    int64_t course_id, student_id, guardian_id, lessons;
+    const char *start_date, *end_date; /* valid dates, end not before start */
+    int64_t at;                  /* signed at (0: now) */
+} funds_contract_in;
+
 /*
- * Refunds what is left in escrow of an open contract and closes it (FU-6), inside the caller's
- * write transaction with the contract's lock held. Records the refund (due after
- * refund_within_days). OUT: *refund_fen. Returns DB_DONE or an error.
+ * A guardian signs a contract for lessons of a course: 404 (field course_id) when the course
+ * is not of the district, course_not_open (409) when its materials were rejected (TR-5), then
+ * FU-3, training_institution_open (TR-7's black list, a suspended or closed institution) and
+ * FU-2 over the pupil's open contracts with the institution, under DB_LOCK_INSTITUTION and
+ * DB_LOCK_STUDENT. The price per lesson is fixed at signing. OUT: *id.
  */
-int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contract *c,
-                               int64_t actor, const char *reason, int64_t *refund_fen);
+verdict funds_contract_sign(db_conn *db, const policy *pol, const funds_contract_in *in,
+                            int64_t *id);
+/* The same inside the caller's transaction, the caller holding both locks (or alone). */
+verdict funds_contract_sign_in_tx(db_conn *db, const policy *pol, const funds_contract_in *in,
+                                  int64_t *id);
+
+/* What a movement did. */
+typedef struct {
+    int64_t txn;        /* the ledger movement (0: none, a refund of nothing) */
+    int64_t lesson_id;  /* funds_lesson: the lesson's row */
+    int64_t refund_fen; /* funds_contract_refund: what went back to the guardian */
+} funds_moved;
+
+/* A payment into escrow (funds_payment_check). OUT: out->txn. */
+verdict funds_payment(db_conn *db, int64_t contract_id, int64_t amount_fen, int64_t actor,
+                      funds_moved *out);
+verdict funds_payment_in_tx(db_conn *db, funds_contract *k, int64_t amount_fen, int64_t actor,
+                            int64_t at, funds_moved *out);
+
+/* One lesson delivered on `date` (TR-2 against the district's calendar, then
+ * funds_lesson_check): its price released from escrow to the institution; the last lesson
+ * completes the contract. OUT: out->txn, out->lesson_id. */
+verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const char *date,
+                     int64_t actor, funds_moved *out);
+/* The same for a day whose kind the caller knows (calendar_day_kind). */
+verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
+                           day_kind kind, int64_t actor, int64_t at, funds_moved *out);
+
+/*
+ * FU-6: what is left in escrow goes back to the guardian and the contract closes
+ * (contract_closed when it is closed already). The refund is recorded, due within
+ * refund_within_days. OUT: out->refund_fen, out->txn.
+ */
+verdict funds_contract_refund(db_conn *db, const policy *pol, int64_t contract_id, int64_t actor,
+                              const char *reason, funds_moved *out);
+verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contract *k,
+                                    int64_t actor, const char *reason, int64_t at,
+                                    funds_moved *out);
+
+/* What refunding every open contract of an institution did. */
+typedef struct {
+    int64_t contracts;  /* open contracts closed */
+    int64_t refunds;    /* of them, with money refunded */
+    int64_t refund_fen; /* in all */
+} funds_refunds;
+
+/*
+ * Every open contract of an institution refunded (FU-6) and closed with `reason`, in one
+ * step: DB_LOCK_INSTITUTION, then each open contract's DB_LOCK_CONTRACT in ascending id
+ * order, then the ledger's. The entry for another module (a penalty that stops an
+ * institution and refunds its families): funds_institution_refund_all owns its transaction;
+ * the _in_tx twin runs in the caller's and takes the same locks itself, so its caller need
+ * hold none (a caller that holds other locks takes them before, never a contract's or the
+ * ledger's). OUT: *out.
+ */
+verdict funds_institution_refund_all(db_conn *db, const policy *pol, int64_t institution_id,
+                                     int64_t actor, const char *reason, funds_refunds *out);
+verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
+                                           int64_t institution_id, int64_t actor,
+                                           const char *reason, funds_refunds *out);
+
+/*
+ * An institution's state (active | suspended | closed) with its reason, under
+ * DB_LOCK_INSTITUTION. Suspending or closing it refunds every open contract in the same step
+ * (funds_institution_refund_all_in_tx, the contracts' reason "institution suspended" or
+ * "institution closed"); a closed institution stays closed (institution_not_active, 409).
+ * 404 when there is no such institution. OUT: *out (zeros when none was refunded).
+ */
+verdict funds_institution_state_set(db_conn *db, const policy *pol, int64_t institution_id,
+                                    const char *state, const char *reason, int64_t actor,
+                                    funds_refunds *out);
+verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
+                                          int64_t institution_id, const char *state,
+                                          const char *reason, int64_t actor, funds_refunds *out);
+
+/* The custody bank's transfer of a refund back to the family, recorded once: 404 when the
+ * district has no such refund still to pay out. */
+verdict funds_refund_paid_out(db_conn *db, int64_t district_id, int64_t refund_id);
 
 /* ---------- supervision ---------- */
 

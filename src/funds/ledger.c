@@ -13,9 +13,9 @@
  * head; a COMMIT that was answered is on disk (SQLite synchronous=FULL, PostgreSQL
  * synchronous_commit on).
  *
- * The append-only trigger cannot be written once for both backends in a shared migration, so
- * the first movement of a district installs it (CREATE TRIGGER is transactional on both) and
- * marks the head `guarded`. funds_verify reports whether the trigger is still there.
+ * The append-only triggers are schema: the per-backend migrations 0313_ledger_guard.sqlite.sql
+ * and 0313_ledger_guard.pg.sql make them (the two backends share no trigger syntax).
+ * funds_verify reports whether they are still there.
  *
  * Verification streams the entries in seq order, a page at a time, so a ledger of millions of
  * rows needs memory only for one page and one small record per contract. Then, in the same
@@ -39,25 +39,8 @@ static const char ZERO_HASH[FUNDS_HASH_HEX] =
 
 /* ---------- the append-only guard ---------- */
 
-static const char SQLITE_GUARD[] =
-    "CREATE TRIGGER IF NOT EXISTS ledger_entries_no_update BEFORE UPDATE ON ledger_entries"
-    " BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS ledger_entries_no_delete BEFORE DELETE ON ledger_entries"
-    " BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only'); END;";
-
-static const char PG_GUARD[] =
-    "CREATE OR REPLACE FUNCTION ledger_entries_refuse() RETURNS trigger LANGUAGE plpgsql AS"
-    " $f$ BEGIN RAISE EXCEPTION 'ledger_entries is append-only'; END $f$;"
-    "CREATE OR REPLACE TRIGGER ledger_entries_no_change BEFORE UPDATE OR DELETE ON ledger_entries"
-    " FOR EACH ROW EXECUTE FUNCTION ledger_entries_refuse();"
-    "CREATE OR REPLACE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries"
-    " FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_refuse();";
-
-static int guard_install(db_conn *db)
-{
-    return db_exec(db, db_kind(db) == DB_PG ? PG_GUARD : SQLITE_GUARD);
-}
-
+/* The triggers are made by the migrations 0313_ledger_guard.{sqlite,pg}.sql; verify reports
+ * whether they are still there and enabled. */
 static int guard_present(db_conn *db, bool *out)
 {
     int64_t n = 0;
@@ -83,34 +66,28 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
     int rc = db_lock(db, DB_LOCK_LEDGER, c->district_id);
     if (rc != DB_OK)
         return rc;
-    int64_t seq = 0, last_txn = 0, guarded = 0;
+    int64_t seq = 0, last_txn = 0;
     char prev[FUNDS_HASH_HEX];
-    db_stmt *s = db_query(db, "SELECT seq, txn, hash, guarded FROM ledger_heads WHERE district_id = $1", c->district_id);
+    db_stmt *s = db_query(db, "SELECT seq, txn, hash FROM ledger_heads WHERE district_id = $1",
+                          c->district_id);
     rc = s ? db_step(s) : DB_ERROR;
     if (rc == DB_ROW) {
-        seq = db_col_int64(s, 0);
-        last_txn = db_col_int64(s, 1);
-        snprintf(prev, sizeof prev, "%s", db_col_text(s, 2));
-        guarded = db_col_int64(s, 3);
+        db_row row = db_row_at(s, 0);
+        seq = db_next_int64(&row);
+        last_txn = db_next_int64(&row);
+        DB_NEXT_TEXT(&row, prev);
     }
     db_finalize(s);
     if (rc == DB_DONE) {
         /* the district's first movement starts its chain */
         memcpy(prev, ZERO_HASH, sizeof prev);
-        rc = db_run(db, "INSERT INTO ledger_heads (district_id, seq, txn, hash, guarded)"
-                        " VALUES ($1, 0, 0, $2, 0)", c->district_id, prev);
+        rc = db_run(db,
+                    "INSERT INTO ledger_heads (district_id, seq, txn, hash) VALUES ($1, 0, 0, $2)",
+                    c->district_id, prev);
         if (rc != DB_DONE)
             return rc;
     } else if (rc != DB_ROW) {
         return rc;
-    }
-    if (!guarded) {
-        rc = guard_install(db);
-        if (rc == DB_OK)
-            rc = db_run(db, "UPDATE ledger_heads SET guarded = 1 WHERE district_id = $1",
-                        c->district_id);
-        if (rc != DB_DONE)
-            return rc == DB_OK ? DB_ERROR : rc;
     }
 
     /* the escrow entry first, then the counter-account's */
@@ -297,12 +274,19 @@ static int verify_chain(db_conn *db, int64_t district_id, int64_t head_seq, acct
         while ((rc = db_step(s)) == DB_ROW) {
             rows++;
             char kind[16], account[16];
-            snprintf(kind, sizeof kind, "%s", db_col_text(s, 2));
-            snprintf(account, sizeof account, "%s", db_col_text(s, 3));
-            funds_entry e = {district_id, db_col_int64(s, 0), db_col_int64(s, 1), kind, account,
-                             db_col_int64(s, 4), db_col_int64(s, 5), db_col_int64(s, 6),
-                             db_col_int64(s, 7), db_col_int64(s, 8)};
-            const char *ph = db_col_text(s, 9), *hh = db_col_text(s, 10);
+            funds_entry e = {.district_id = district_id, .kind = kind, .account = account};
+            db_row row = db_row_at(s, 0);
+            e.seq = db_next_int64(&row);
+            e.txn = db_next_int64(&row);
+            DB_NEXT_TEXT(&row, kind);
+            DB_NEXT_TEXT(&row, account);
+            e.account_id = db_next_int64(&row);
+            e.contract_id = db_next_int64(&row);
+            e.amount_fen = db_next_int64(&row);
+            e.actor = db_next_int64(&row);
+            e.at = db_next_int64(&row);
+            /* the hashes compared whole, as stored (a longer text is an edit too) */
+            const char *ph = db_next_text_ref(&row), *hh = db_next_text_ref(&row);
             out->entries++;
             if (e.seq != expect) {
                 problem(out, "seq %" PRId64 " missing (next is %" PRId64 ")", expect, e.seq);
@@ -316,7 +300,7 @@ static int verify_chain(db_conn *db, int64_t district_id, int64_t head_seq, acct
             if (strcmp(h, hh) != 0)
                 problem(out, "seq %" PRId64 ": content does not match its hash (edited)", e.seq);
             chain_broken = false;
-            snprintf(prev, sizeof prev, "%s", hh);
+            DB_COL_COPY(s, 10, prev);
             /* group the entries of one movement */
             if (e.txn != mv.txn) {
                 movement_check(out, m, &mv);
@@ -359,10 +343,12 @@ static int verify_contracts(db_conn *db, int64_t district_id, acct_map *m, funds
     int rc;
     size_t seen = 0;
     while ((rc = db_step(s)) == DB_ROW) {
-        int64_t id = db_col_int64(s, 0), guardian = db_col_int64(s, 1), inst = db_col_int64(s, 2);
-        int64_t amount = db_col_int64(s, 3), price = db_col_int64(s, 4), lessons = db_col_int64(s, 5);
-        bool open = strcmp(db_col_text(s, 6), "open") == 0;
-        int64_t delivered = db_col_int64(s, 7);
+        db_row row = db_row_at(s, 0);
+        int64_t id = db_next_int64(&row), guardian = db_next_int64(&row);
+        int64_t inst = db_next_int64(&row), amount = db_next_int64(&row);
+        int64_t price = db_next_int64(&row), lessons = db_next_int64(&row);
+        bool open = strcmp(db_next_text_ref(&row), "open") == 0;
+        int64_t delivered = db_next_int64(&row);
         out->contracts++;
         acct zero = {0};
         acct *x = map_find(m, id);
@@ -460,7 +446,7 @@ static bool checkpoint_check(db_conn *db, int64_t district_id, int64_t head_seq,
                                   " AND seq = $2", district_id, c->entries);
         int r = s ? db_step(s) : DB_ERROR;
         if (r == DB_ROW)
-            snprintf(at, sizeof at, "%s", db_col_text(s, 0));
+            DB_COL_COPY(s, 0, at);
         db_finalize(s);
         if (r == DB_DONE) {
             problem(out, "%s: entry %" PRId64 " is missing", label, c->entries);
@@ -486,13 +472,14 @@ static bool checkpoint_check(db_conn *db, int64_t district_id, int64_t head_seq,
 static void checkpoint_read(db_stmt *s, funds_checkpoint *c)
 {
     memset(c, 0, sizeof *c);
-    c->id = db_col_int64(s, 0);
-    c->district_id = db_col_int64(s, 1);
-    c->entries = db_col_int64(s, 2);
-    snprintf(c->head_hash, sizeof c->head_hash, "%s", db_col_text(s, 3));
-    c->at = db_col_int64(s, 4);
-    snprintf(c->public_key, sizeof c->public_key, "%s", db_col_text(s, 5));
-    snprintf(c->signature, sizeof c->signature, "%s", db_col_text(s, 6));
+    db_row row = db_row_at(s, 0);
+    c->id = db_next_int64(&row);
+    c->district_id = db_next_int64(&row);
+    c->entries = db_next_int64(&row);
+    DB_NEXT_TEXT(&row, c->head_hash);
+    c->at = db_next_int64(&row);
+    DB_NEXT_TEXT(&row, c->public_key);
+    DB_NEXT_TEXT(&row, c->signature);
 }
 
 /* Every stored checkpoint of the district, then the copy's (each of which must also still be
@@ -584,7 +571,7 @@ int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) {
             head_seq = db_col_int64(s, 0);
-            snprintf(head_hash, sizeof head_hash, "%s", db_col_text(s, 1));
+            DB_COL_COPY(s, 1, head_hash);
         } else if (rc == DB_DONE) {
             memcpy(head_hash, ZERO_HASH, sizeof head_hash);
         }
@@ -615,7 +602,7 @@ int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *
         rc = verify_contracts(db, district_id, &m, out);
     if (rc == DB_OK)
         rc = guard_present(db, &out->guarded);
-    if (rc == DB_OK && head_seq > 0 && !out->guarded)
+    if (rc == DB_OK && !out->guarded) /* schema since 0313: missing means removed */
         problem(out, "the append-only trigger on ledger_entries is missing");
     if (rc == DB_OK)
         rc = verify_checkpoints(db, district_id, head_seq, anchor, out);

@@ -2,7 +2,8 @@
  * rules.c: the funds module's pure decisions: FU-2 and FU-3 on contracts, the checks a
  * payment and a lesson must pass, the ledger entry hash, and risk warnings.
  *
- * No I/O and no clock: dates and figures come in, a verdict goes out. Money is integer fen.
+ * No I/O and no clock: dates and figures come in, a verdict goes out (its words: the training
+ * and funds section of core/messages.c). Money is integer fen.
  */
 #include <inttypes.h>
 #include <sodium.h>
@@ -13,10 +14,9 @@
 
 /* ---------- FU-2, FU-3 ---------- */
 
-bool funds_prepay_check(const policy *pol, const funds_span *want, const funds_span *open,
-                        size_t nopen, training_verdict *v)
+verdict funds_prepay_check(const policy *pol, const funds_span *want, const funds_span *open,
+                           size_t nopen)
 {
-    training_verdict_init(v);
     int64_t max_hours = policy_v(pol)->fu2_max_class_hours;
     int months = (int)policy_v(pol)->fu2_max_months;
     int64_t used = 0;
@@ -28,68 +28,87 @@ bool funds_prepay_check(const policy *pol, const funds_span *want, const funds_s
         if (strcmp(open[i].end_date, last) > 0)
             last = open[i].end_date;
     }
+    verdict v;
     if (used + want->lessons > max_hours) {
-        training_verdict_refuse(v, "prepay_over_limit", "FU-2",
-                                "预收费不得超过 60 课时(同一学生在同一机构的所有未结合同合并计算)",
-                                "Prepayment may not cover more than the class-hour limit (all open"
-                                " contracts of the pupil with this institution count together)");
-        training_verdict_num(v, "limit_class_hours", max_hours);
-        training_verdict_num(v, "used_class_hours", used);
-        training_verdict_num(v, "requested_class_hours", want->lessons);
-        return false;
+        v = verdict_rule("prepay_over_limit", "FU-2", "FU-2.class_hours");
+        verdict_num(&v, "limit_class_hours", max_hours);
+        verdict_num(&v, "used_class_hours", used);
+        verdict_num(&v, "requested_class_hours", want->lessons);
+        return v;
     }
     char before[11];
     date_add_months(first, months, before);
     if (strcmp(last, before) >= 0) {
         char latest[11];
         date_add_days(before, -1, latest);
-        training_verdict_refuse(v, "prepay_over_limit", "FU-2", "预收费时间跨度不得超过 3 个月",
-                                "Prepayment may not cover more than the month limit");
-        training_verdict_num(v, "limit_months", months);
-        training_verdict_str(v, "start_date", first);
-        training_verdict_str(v, "end_date", last);
-        training_verdict_str(v, "latest_end_date", latest);
-        training_verdict_num(v, "used_class_hours", used);
-        return false;
+        v = verdict_rule("prepay_over_limit", "FU-2", "FU-2.months");
+        verdict_num(&v, "limit_months", months);
+        verdict_str(&v, "start_date", first);
+        verdict_str(&v, "end_date", last);
+        verdict_str(&v, "latest_end_date", latest);
+        verdict_num(&v, "used_class_hours", used);
+        return v;
     }
-    return true;
+    return verdict_ok();
 }
 
-bool funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fen,
-                        training_verdict *v)
+verdict funds_charge_check(const policy *pol, bool subject_based, int64_t amount_fen)
 {
-    training_verdict_init(v);
     int64_t cap = policy_v(pol)->fu3_non_subject_max_charge_fen;
     if (subject_based || amount_fen <= cap)
-        return true;
-    training_verdict_refuse(v, "charge_over_cap", "FU-3", "非学科类培训单次收费不得超过 5000 元",
-                            "A non-subject charge may not pass the cap");
-    training_verdict_num(v, "limit_fen", cap);
-    training_verdict_num(v, "amount_fen", amount_fen);
-    return false;
+        return verdict_ok();
+    verdict v = verdict_rule("charge_over_cap", "FU-3", NULL);
+    verdict_num(&v, "limit_fen", cap);
+    verdict_num(&v, "amount_fen", amount_fen);
+    return v;
 }
 
 /* ---------- movements ---------- */
 
-funds_check funds_payment_check(const funds_contract *c, int64_t amount_fen)
+static verdict closed(const funds_contract *c)
 {
-    if (!c->open)
-        return FUNDS_CLOSED;
-    if (amount_fen > c->amount_fen - c->paid_fen)
-        return FUNDS_OVERPAYMENT;
-    return FUNDS_OK;
+    verdict v = verdict_err(SJ_ERR_CONTRACT_CLOSED, "funds.contract_closed");
+    verdict_num(&v, "contract_id", c->id);
+    return v;
 }
 
-funds_check funds_lesson_check(const funds_contract *c)
+verdict funds_payment_check(const funds_contract *c, int64_t amount_fen)
 {
-    /* a contract whose last lesson was delivered closed itself: say why first */
-    if (c->lessons_delivered >= c->lessons)
-        return FUNDS_NO_LESSONS_LEFT;
     if (!c->open)
-        return FUNDS_CLOSED;
-    if (c->escrow_fen < c->price_per_lesson_fen)
-        return FUNDS_INSUFFICIENT_ESCROW;
-    return FUNDS_OK;
+        return closed(c);
+    if (amount_fen <= c->amount_fen - c->paid_fen)
+        return verdict_ok();
+    verdict v = verdict_err(SJ_ERR_OVERPAYMENT, "funds.overpayment");
+    verdict_num(&v, "amount_fen", c->amount_fen);
+    verdict_num(&v, "paid_fen", c->paid_fen);
+    verdict_num(&v, "owed_fen", c->amount_fen - c->paid_fen);
+    verdict_num(&v, "requested_fen", amount_fen);
+    return v;
+}
+
+verdict funds_lesson_check(const funds_contract *c)
+{
+    verdict v;
+    /* a contract whose last lesson was delivered closed itself: say why first */
+    if (c->lessons_delivered >= c->lessons) {
+        v = verdict_err(SJ_ERR_NO_LESSONS_LEFT, "funds.no_lessons_left");
+        verdict_num(&v, "lessons", c->lessons);
+        verdict_num(&v, "lessons_delivered", c->lessons_delivered);
+        return v;
+    }
+    if (!c->open)
+        return closed(c);
+    if (c->escrow_fen >= c->price_per_lesson_fen)
+        return verdict_ok();
+    v = verdict_err(SJ_ERR_INSUFFICIENT_ESCROW, "funds.insufficient_escrow");
+    verdict_num(&v, "escrow_fen", c->escrow_fen);
+    verdict_num(&v, "price_per_lesson_fen", c->price_per_lesson_fen);
+    return v;
+}
+
+verdict funds_refund_check(const funds_contract *c)
+{
+    return c->open ? verdict_ok() : closed(c);
 }
 
 /* ---------- the entry hash ---------- */

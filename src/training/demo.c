@@ -3,9 +3,11 @@
  * institutions with licences, annual inspections, staff and courses, for the pages of
  * JOURNEYS.md 5.4, 6 and 7.
  *
- * API: training_demo_fill (training.h), called by core/demo.c inside its transaction; it hands
- * the courses to funds_demo_fill, which signs the contracts, and names the vetted after-school
- * provider in ctx for afterschool_demo_fill.
+ * API: training_demo_fill (training/demo.h), called by src/app/demo.c inside its transaction;
+ * it hands the courses to funds_demo_fill, which signs the contracts, and names the vetted
+ * after-school provider in ctx for afterschool_demo_fill. Every row goes through the store's
+ * own writes (their _in_tx twins: training.h), so the demo's institutions, staff and courses
+ * pass the same rules and take the same shape as the API's.
  *
  * Ten kinds of institution, written once at small scale and once per ten schools beyond (a
  * 校区 of each, so the mix stays the same as the district grows):
@@ -16,8 +18,9 @@
  *   families keep paying while its lessons stop (the risk warning of JOURNEYS.md 7.1); and the
  *   sports club the district vetted for after-school service (AS-4).
  * Every institution has an admin account (the first one is `org1`), two staff checked by TR-6,
- * and courses checked by TR-1..TR-4 and FU-1 with the module's own rules before they are
- * written. Names, licences and codes are drawn from a fixed seed.
+ * and courses checked by TR-1..TR-4 and FU-1, reviewed (TR-5) and then put on its list (a
+ * black-listed institution takes no new course). Names, licences and codes are drawn from a
+ * fixed seed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,19 +144,17 @@ static int staff_add(tr_demo *d, int64_t inst, const inst_tpl *k, const course_t
     bool teaches = k->subject;
     if (teaches)
         cert_make(ct->grade_hi >= 7 ? 3u : 2u, seq, cert);
-    training_staff st = {teaches, teaches ? cert : NULL, false, false};
-    training_verdict v;
-    if (!training_staff_check(d->a->base_pol, &st, &v)) {
-        fprintf(stderr, "shuangjian: demo: staff refused by %s\n", v.rule);
+    training_staff_in in = {.district_id = d->ctx->district_id, .institution_id = inst,
+                            .name = name, .subjects = ct->subject, .cert_no = teaches ? cert : NULL,
+                            .teaches_subject = teaches, .at = at};
+    int64_t id = 0;
+    verdict v = training_staff_add_in_tx(d->c, d->a->base_pol, &in, &id);
+    if (!verdict_is_ok(&v)) {
+        fprintf(stderr, "shuangjian: demo: staff refused (%s)\n", v.rule ? v.rule : "store");
         return DB_ERROR;
     }
-    int rc = db_run(d->c,
-                    "INSERT INTO institution_staff (institution_id, name, teaches_subject, subjects,"
-                    " cert_no, cert_type, policy_version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", inst, name, (int64_t)teaches, ct->subject, teaches ? cert : NULL,
-                    db_id_or_null((int64_t)(teaches ? ident_teacher_cert_type(cert) : 0)),
-                    policy_version(d->a->base_pol), at);
-    d->staff += rc == DB_DONE;
-    return rc;
+    d->staff++;
+    return DB_DONE;
 }
 
 static int course_add(tr_demo *d, int64_t inst, int64_t admin, const inst_tpl *k,
@@ -172,30 +173,26 @@ static int course_add(tr_demo *d, int64_t inst, int64_t admin, const inst_tpl *k
         json_array_append_new(sched, json_pack("{s:i,s:s,s:s,s:i}", "weekday", ct->slots[i].weekday,
                                                "start", st, "end", en, "lessons", 1));
     }
-    training_verdict v;
-    bool sb = false;
-    bool ok = training_course_category(pol, ct->subject, k->subject, &sb, &v);
-    training_course co = {sb, ct->online, ct->minutes, ct->price, slots, n};
-    ok = ok && training_course_check(pol, &co, &v);
-    if (!ok) {
-        json_decref(sched);
-        fprintf(stderr, "shuangjian: demo: course %s refused (%s %s)\n", ct->name, v.rule, v.code);
-        return DB_ERROR;
-    }
     char *text = json_dumps(sched, JSON_COMPACT);
     json_decref(sched);
+    training_course_in in = {.institution_id = inst, .name = ct->name, .subject = ct->subject,
+                             .online = ct->online, .lesson_minutes = ct->minutes,
+                             .price_per_lesson_fen = ct->price, .slots = slots, .nslots = n,
+                             .schedule_json = text, .at = at};
     int64_t id = 0;
-    int rc = db_insert_id(d->c, &id,
-                          "INSERT INTO courses (district_id, institution_id, name, subject, category,"
-                          " online, lesson_minutes, price_per_lesson_fen, price_cap_fen, schedule,"
-                          " review_state, review_note, policy_version, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id", d->ctx->district_id, inst, ct->name, ct->subject,
-                          sb ? "subject" : "non_subject", (int64_t)ct->online, (int64_t)ct->minutes,
-                          ct->price, db_id_or_null(sb ? training_price_cap_fen(pol, ct->online, ct->minutes) : 0),
-                          text, k->review, k->review_note, policy_version(pol), at);
+    verdict v = training_course_add_in_tx(d->c, pol, &in, &id);
     free(text);
-    if (rc != DB_DONE)
-        return rc;
+    if (verdict_is_ok(&v))
+        v = training_course_review_in_tx(d->c, id, k->review, k->review_note);
+    if (!verdict_is_ok(&v)) {
+        fprintf(stderr, "shuangjian: demo: course %s refused (%s %s)\n", ct->name,
+                v.rule ? v.rule : "store", v.code ? v.code : "");
+        return DB_ERROR;
+    }
+    training_course_row row;
+    int rc = training_course_get(d->c, id, &row);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_ERROR : rc;
     if (d->ncourses == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 64;
         d->courses = realloc(d->courses, d->cap * sizeof *d->courses);
@@ -208,7 +205,7 @@ static int course_add(tr_demo *d, int64_t inst, int64_t admin, const inst_tpl *k
     x->institution_id = inst;
     x->admin_id = admin;
     x->plan = k->plan;
-    x->subject_based = sb;
+    x->subject_based = row.subject_based;
     x->online = ct->online;
     x->lesson_minutes = ct->minutes;
     x->price_per_lesson_fen = ct->price;
@@ -241,33 +238,32 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
     date_add_days(ctx->today, 365 + (int64_t)demo_below(&d->r, 3 * 365), valid);
     date_add_days(ctx->today, -(400 + 37 * (int64_t)ki + 11 * (int64_t)(round % 30)), reg);
     int64_t registered = demo_unix(reg, 10 * 60), id = 0;
-    const char *list_at = k->list[0] == 'n' ? NULL : k->list;
-    int rc = db_insert_id(d->c, &id,
-                          "INSERT INTO institutions (district_id, name, category, license_no,"
-                          " license_valid_until, uscc, address, online, non_profit, contact, state,"
-                          " list, list_reason, list_changed_at, created_at)"
-                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'active',$11,$12,$13,$14)"
-                          " RETURNING id", ctx->district_id, name,
-                          k->subject ? "subject" : "non_subject", license, valid, uscc, address,
-                          (int64_t)k->online, (int64_t)k->subject, "联系人:办公室 0571-86000000",
-                          k->list, k->list_reason, db_id_or_null(list_at ? registered + 200 * 86400 : 0),
-                          registered);
-    if (rc != DB_DONE)
-        return rc;
+    training_institution_in in = {.district_id = ctx->district_id, .name = name,
+                                  .license_no = license, .address = address,
+                                  .subject_based = k->subject, .online = k->online,
+                                  .non_profit = k->subject, .license_valid_until = valid,
+                                  .uscc = uscc, .contact = "联系人:办公室 0571-86000000",
+                                  .at = registered};
+    verdict v = training_institution_register_in_tx(d->c, &in, &id);
+    if (!verdict_is_ok(&v))
+        return DB_ERROR;
     d->institutions++;
     /* annual inspections (TR-7): last year's and the latest, within twelve months */
     char last[11], before[11];
     date_add_days(ctx->today, -(30 + 23 * (int64_t)ki + (int64_t)demo_below(&d->r, 20)), last);
     date_add_months(last, -12, before);
-    for (int i = 0; rc == DB_DONE && i < 2; i++) {
+    for (int i = 0; verdict_is_ok(&v) && i < 2; i++) {
         const char *date = i ? last : before;
-        rc = db_run(d->c,
-                    "INSERT INTO institution_inspections (institution_id, year, date, result, note,"
-                    " inspector_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)", id, (int64_t)strtol(date, NULL, 10), date,
-                    i ? k->inspection : "pass", i ? k->inspection_note : NULL, ctx->inspector_id,
-                    demo_unix(date, 16 * 60));
-        d->inspections += rc == DB_DONE;
+        training_inspection_in x = {.institution_id = id, .year = strtol(date, NULL, 10),
+                                    .inspector_id = ctx->inspector_id, .date = date,
+                                    .result = i ? k->inspection : "pass",
+                                    .note = i ? k->inspection_note : NULL,
+                                    .at = demo_unix(date, 16 * 60)};
+        int64_t xid = 0;
+        v = training_inspection_add_in_tx(d->c, &x, &xid);
+        d->inspections += verdict_is_ok(&v);
     }
+    int rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     /* its admin account: org1 for the first */
     char username[64], aname[200];
     if (round == 0 && ki == 0)
@@ -289,6 +285,12 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
     for (unsigned i = 0; rc == DB_DONE && i < 2; i++)
         rc = staff_add(d, id, k, &k->courses[k->courses[1].name ? i : 0], seq * 2 + i,
                        registered + 20 * 86400);
+    /* the lists last: a black-listed institution takes no new course (TR-7) */
+    if (rc == DB_DONE && strcmp(k->list, "none") != 0) {
+        v = training_institution_list_set_in_tx(d->c, id, k->list, k->list_reason,
+                                                registered + 200 * 86400);
+        rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
+    }
     if (rc == DB_DONE && k->vendor && round == 0) {
         ctx->vendor_institution_id = id;
         snprintf(ctx->vendor_name, sizeof ctx->vendor_name, "%s", name);
@@ -305,10 +307,13 @@ int training_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, training_demo_co
     /* the district's staff black list (TR-6): a serving teacher caught tutoring for pay */
     char cert[18];
     cert_make(2u, 424242u, cert);
-    int rc = db_run(c,
-                    "INSERT INTO staff_blacklist (district_id, name, cert_no, reason, created_by,"
-                    " created_at) VALUES ($1,$2,$3,$4,$5,$6)", ctx->district_id, "郑某", cert,
-                    "在职中小学教师违规有偿补课,经查属实", ctx->inspector_id, demo_unix(ctx->today, 10 * 60) - 90 * 86400);
+    training_blacklist_in bl = {.district_id = ctx->district_id, .actor = ctx->inspector_id,
+                                .name = "郑某", .reason = "在职中小学教师违规有偿补课,经查属实",
+                                .cert_no = cert,
+                                .at = demo_unix(ctx->today, 10 * 60) - 90 * 86400};
+    int64_t bl_id = 0;
+    verdict v = training_blacklist_add_in_tx(c, &bl, &bl_id);
+    int rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     for (size_t r = 0; rc == DB_DONE && r < rounds; r++)
         for (size_t k = 0; rc == DB_DONE && k < NKINDS; k++)
             rc = institution_add(&d, r, k);

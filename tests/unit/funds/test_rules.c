@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/messages.h"
 #include "funds/funds.h"
 
 static policy *national(void)
@@ -22,29 +23,58 @@ static policy *national(void)
     return p;
 }
 
-static int64_t num(const training_verdict *v, const char *key)
+static int64_t num(const verdict *v, const char *key)
 {
-    for (int i = 0; i < v->nnum; i++)
-        if (strcmp(v->num[i].key, key) == 0)
-            return v->num[i].v;
-    fail_msg("verdict has no number %s", key);
-    return -1;
+    const verdict_arg *a = verdict_get(v, key);
+    if (!a || a->is_str)
+        fail_msg("verdict has no number %s", key);
+    return a ? a->n : -1;
 }
 
-static const char *str(const training_verdict *v, const char *key)
+static const char *str(const verdict *v, const char *key)
 {
-    for (int i = 0; i < v->nstr; i++)
-        if (strcmp(v->str[i].key, key) == 0)
-            return v->str[i].v;
-    fail_msg("verdict has no string %s", key);
-    return "";
+    const verdict_arg *a = verdict_get(v, key);
+    if (!a || !a->is_str)
+        fail_msg("verdict has no string %s", key);
+    return a ? a->s : "";
 }
 
+/* A refusal's words: a row of messages.c in both languages, each placeholder one of the
+ * verdict's numbers. */
+static void assert_words(const verdict *v)
+{
+    for (int en = 0; en < 2; en++) {
+        const char *t = msg_template(v->msg, en);
+        if (!t)
+            fail_msg("no message %s", v->msg ? v->msg : "(none)");
+        for (const char *o = strchr(t, '{'); o; o = strchr(o + 1, '{')) {
+            const char *c = strchr(o, '}');
+            const char *colon = memchr(o, ':', (size_t)(c - o));
+            char name[64];
+            size_t n = (size_t)((colon ? colon : c) - o - 1);
+            snprintf(name, sizeof name, "%.*s", (int)n, o + 1);
+            if (!verdict_get(v, name))
+                fail_msg("%s: the verdict has no %s", v->msg, name);
+        }
+    }
+}
+
+/* True for a refusal (whose words are then checked), false when allowed. */
+static bool refused(const verdict *v)
+{
+    if (verdict_is_ok(v))
+        return false;
+    assert_words(v);
+    return true;
+}
+
+/* FU-2 for a pupil with no open contract: true when allowed. OUT: *v. */
 static bool prepay(const policy *p, const char *start, const char *end, int64_t lessons,
-                   training_verdict *v)
+                   verdict *v)
 {
     funds_span want = {start, end, lessons};
-    return funds_prepay_check(p, &want, NULL, 0, v);
+    *v = funds_prepay_check(p, &want, NULL, 0);
+    return !refused(v);
 }
 
 /* ---------- FU-2: class-hours ---------- */
@@ -53,7 +83,7 @@ static void test_funds_prepay_check__60_class_hours_pass(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_true(prepay(p, "2026-09-01", "2026-11-30", 60, &v));
     assert_null(v.code);
     policy_free(p);
@@ -63,7 +93,7 @@ static void test_funds_prepay_check__61_class_hours_fail(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_false(prepay(p, "2026-09-01", "2026-11-30", 61, &v));
     assert_string_equal(v.code, "prepay_over_limit");
     assert_string_equal(v.rule, "FU-2");
@@ -77,11 +107,13 @@ static void test_funds_prepay_check__open_contracts_count_together(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     funds_span open[2] = {{"2026-09-01", "2026-10-31", 25}, {"2026-09-15", "2026-11-15", 15}};
     funds_span twenty = {"2026-10-01", "2026-11-30", 20}, twentyone = {"2026-10-01", "2026-11-30", 21};
-    assert_true(funds_prepay_check(p, &twenty, open, 2, &v));
-    assert_false(funds_prepay_check(p, &twentyone, open, 2, &v));
+    v = funds_prepay_check(p, &twenty, open, 2);
+    assert_false(refused(&v));
+    v = funds_prepay_check(p, &twentyone, open, 2);
+    assert_true(refused(&v));
     assert_int_equal(num(&v, "used_class_hours"), 40);
     assert_int_equal(num(&v, "requested_class_hours"), 21);
     policy_free(p);
@@ -93,7 +125,7 @@ static void test_funds_prepay_check__exactly_three_months_pass(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_true(prepay(p, "2026-09-01", "2026-11-30", 10, &v));
     assert_true(prepay(p, "2026-09-01", "2026-09-01", 1, &v)); /* one day */
     policy_free(p);
@@ -103,7 +135,7 @@ static void test_funds_prepay_check__a_day_more_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_false(prepay(p, "2026-09-01", "2026-12-01", 10, &v));
     assert_string_equal(v.code, "prepay_over_limit");
     assert_string_equal(v.rule, "FU-2");
@@ -117,7 +149,7 @@ static void test_funds_prepay_check__month_end_starts(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     /* a start on the 30th: three months later has no 30th, February's last day stands in */
     assert_true(prepay(p, "2026-11-30", "2027-02-27", 10, &v));
     assert_false(prepay(p, "2026-11-30", "2027-02-28", 10, &v));
@@ -138,11 +170,13 @@ static void test_funds_prepay_check__span_covers_open_contracts(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     funds_span open[1] = {{"2026-09-01", "2026-10-31", 10}};
     funds_span ok = {"2026-11-01", "2026-11-30", 10}, late = {"2026-11-01", "2026-12-01", 10};
-    assert_true(funds_prepay_check(p, &ok, open, 1, &v));
-    assert_false(funds_prepay_check(p, &late, open, 1, &v));
+    v = funds_prepay_check(p, &ok, open, 1);
+    assert_false(refused(&v));
+    v = funds_prepay_check(p, &late, open, 1);
+    assert_true(refused(&v));
     assert_string_equal(str(&v, "start_date"), "2026-09-01");
     policy_free(p);
 }
@@ -153,14 +187,17 @@ static void test_funds_charge_check__non_subject_cap(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
-    assert_true(funds_charge_check(p, false, 500000, &v));
-    assert_false(funds_charge_check(p, false, 500001, &v));
+    verdict v;
+    v = funds_charge_check(p, false, 500000);
+    assert_false(refused(&v));
+    v = funds_charge_check(p, false, 500001);
+    assert_true(refused(&v));
     assert_string_equal(v.code, "charge_over_cap");
     assert_string_equal(v.rule, "FU-3");
     assert_int_equal(num(&v, "limit_fen"), 500000);
     assert_int_equal(num(&v, "amount_fen"), 500001);
-    assert_true(funds_charge_check(p, true, 900000, &v)); /* FU-3 is for non-subject training */
+    v = funds_charge_check(p, true, 900000); /* FU-3 is for non-subject training */
+    assert_false(refused(&v));
     policy_free(p);
 }
 
@@ -181,33 +218,65 @@ static funds_contract contract(int64_t lessons, int64_t price, int64_t paid, int
     return c;
 }
 
+/* The refusal's status and code, its words checked; "ok" when allowed. */
+static const char *code_of(verdict v)
+{
+    if (!refused(&v))
+        return "ok";
+    return sj_err_code(v.err);
+}
+
 static void test_funds_payment_check__up_to_the_amount(void **st)
 {
     (void)st;
     funds_contract c = contract(10, 1000, 4000, 0);
-    assert_int_equal(funds_payment_check(&c, 6000), FUNDS_OK);
-    assert_int_equal(funds_payment_check(&c, 6001), FUNDS_OVERPAYMENT);
+    assert_string_equal(code_of(funds_payment_check(&c, 6000)), "ok");
+    verdict v = funds_payment_check(&c, 6001);
+    assert_string_equal(code_of(v), "overpayment");
+    assert_int_equal(sj_err_status(v.err), 422);
+    assert_int_equal(num(&v, "amount_fen"), 10000);
+    assert_int_equal(num(&v, "paid_fen"), 4000);
+    assert_int_equal(num(&v, "owed_fen"), 6000);
+    assert_int_equal(num(&v, "requested_fen"), 6001);
     c.open = false;
-    assert_int_equal(funds_payment_check(&c, 1), FUNDS_CLOSED);
+    v = funds_payment_check(&c, 1);
+    assert_string_equal(code_of(v), "contract_closed");
+    assert_int_equal(sj_err_status(v.err), 409);
+    assert_int_equal(num(&v, "contract_id"), 7);
 }
 
 static void test_funds_lesson_check__lessons_and_escrow(void **st)
 {
     (void)st;
     funds_contract c = contract(10, 1000, 1000, 0);
-    assert_int_equal(funds_lesson_check(&c), FUNDS_OK); /* escrow exactly one lesson */
+    assert_string_equal(code_of(funds_lesson_check(&c)), "ok"); /* escrow exactly one lesson */
     c = contract(10, 1000, 999, 0);
-    assert_int_equal(funds_lesson_check(&c), FUNDS_INSUFFICIENT_ESCROW);
+    verdict v = funds_lesson_check(&c);
+    assert_string_equal(code_of(v), "insufficient_escrow");
+    assert_int_equal(num(&v, "escrow_fen"), 999);
+    assert_int_equal(num(&v, "price_per_lesson_fen"), 1000);
     c = contract(10, 1000, 10000, 9);
-    assert_int_equal(funds_lesson_check(&c), FUNDS_OK);
+    assert_string_equal(code_of(funds_lesson_check(&c)), "ok");
     c = contract(10, 1000, 10000, 10);
-    assert_int_equal(funds_lesson_check(&c), FUNDS_NO_LESSONS_LEFT);
+    v = funds_lesson_check(&c);
+    assert_string_equal(code_of(v), "no_lessons_left");
+    assert_int_equal(num(&v, "lessons"), 10);
+    assert_int_equal(num(&v, "lessons_delivered"), 10);
     c = contract(10, 1000, 5000, 2);
     c.open = false; /* refunded */
-    assert_int_equal(funds_lesson_check(&c), FUNDS_CLOSED);
+    assert_string_equal(code_of(funds_lesson_check(&c)), "contract_closed");
     c = contract(10, 1000, 10000, 10);
     c.open = false; /* completed: closed by its last lesson */
-    assert_int_equal(funds_lesson_check(&c), FUNDS_NO_LESSONS_LEFT);
+    assert_string_equal(code_of(funds_lesson_check(&c)), "no_lessons_left");
+}
+
+static void test_funds_refund_check__open_only(void **st)
+{
+    (void)st;
+    funds_contract c = contract(10, 1000, 5000, 2);
+    assert_string_equal(code_of(funds_refund_check(&c)), "ok");
+    c.open = false;
+    assert_string_equal(code_of(funds_refund_check(&c)), "contract_closed");
 }
 
 /* ---------- the entry hash ---------- */
@@ -338,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_funds_charge_check__non_subject_cap),
         cmocka_unit_test(test_funds_payment_check__up_to_the_amount),
         cmocka_unit_test(test_funds_lesson_check__lessons_and_escrow),
+        cmocka_unit_test(test_funds_refund_check__open_only),
         cmocka_unit_test(test_funds_entry_hash__known_vectors),
         cmocka_unit_test(test_funds_entry_hash__every_field_counts),
         cmocka_unit_test(test_funds_risk_assess__escrow_large),

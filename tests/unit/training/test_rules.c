@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/messages.h"
 #include "training/training.h"
 
 static policy *national(void)
@@ -32,22 +33,49 @@ static policy *with_override(const char *json)
     return p;
 }
 
-static int64_t num(const training_verdict *v, const char *key)
+static int64_t num(const verdict *v, const char *key)
 {
-    for (int i = 0; i < v->nnum; i++)
-        if (strcmp(v->num[i].key, key) == 0)
-            return v->num[i].v;
-    fail_msg("verdict has no number %s", key);
-    return -1;
+    const verdict_arg *a = verdict_get(v, key);
+    if (!a || a->is_str)
+        fail_msg("verdict has no number %s", key);
+    return a ? a->n : -1;
 }
 
-static const char *str(const training_verdict *v, const char *key)
+static const char *str(const verdict *v, const char *key)
 {
-    for (int i = 0; i < v->nstr; i++)
-        if (strcmp(v->str[i].key, key) == 0)
-            return v->str[i].v;
-    fail_msg("verdict has no string %s", key);
-    return "";
+    const verdict_arg *a = verdict_get(v, key);
+    if (!a || !a->is_str)
+        fail_msg("verdict has no string %s", key);
+    return a ? a->s : "";
+}
+
+/* A refusal's words: a row of messages.c in both languages, each placeholder one of the
+ * verdict's numbers. */
+static void assert_words(const verdict *v)
+{
+    for (int en = 0; en < 2; en++) {
+        const char *t = msg_template(v->msg, en);
+        if (!t)
+            fail_msg("no message %s", v->msg ? v->msg : "(none)");
+        for (const char *o = strchr(t, '{'); o; o = strchr(o + 1, '{')) {
+            const char *c = strchr(o, '}');
+            const char *colon = memchr(o, ':', (size_t)(c - o));
+            char name[64];
+            size_t n = (size_t)((colon ? colon : c) - o - 1);
+            snprintf(name, sizeof name, "%.*s", (int)n, o + 1);
+            if (!verdict_get(v, name))
+                fail_msg("%s: the verdict has no %s", v->msg, name);
+        }
+    }
+}
+
+/* True for a refusal (whose words are then checked), false when allowed. */
+static bool refused(const verdict *v)
+{
+    if (verdict_is_ok(v))
+        return false;
+    assert_words(v);
+    return true;
 }
 
 static training_slot slot(int weekday, const char *start, const char *end, int lessons)
@@ -57,10 +85,11 @@ static training_slot slot(int weekday, const char *start, const char *end, int l
 
 /* Checks a one-slot course; returns the verdict's code or NULL. */
 static const char *check1(const policy *p, bool subject, bool online, int minutes, int64_t price,
-                          training_slot s, training_verdict *v)
+                          training_slot s, verdict *v)
 {
     training_course c = {subject, online, minutes, price, &s, 1};
-    return training_course_check(p, &c, v) ? NULL : v->code;
+    *v = training_course_check(p, &c);
+    return refused(v) ? v->code : NULL;
 }
 
 /* ---------- TR-1 ---------- */
@@ -81,9 +110,10 @@ static void test_training_course_category__non_subject_institution_refuses_maths
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     bool sb = false;
-    assert_false(training_course_category(p, "数学", false, &sb, &v));
+    v = training_course_category(p, "数学", false, &sb);
+    assert_true(refused(&v));
     assert_string_equal(v.code, "subject_course_not_allowed");
     assert_string_equal(v.rule, "TR-1");
     assert_string_equal(str(&v, "subject"), "数学");
@@ -94,16 +124,20 @@ static void test_training_course_category__unlisted_takes_institution_category(v
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     bool sb = false;
-    assert_true(training_course_category(p, "奥数", true, &sb, &v));
+    v = training_course_category(p, "奥数", true, &sb);
+    assert_false(refused(&v));
     assert_true(sb);
-    assert_true(training_course_category(p, "钢琴", false, &sb, &v));
+    v = training_course_category(p, "钢琴", false, &sb);
+    assert_false(refused(&v));
     assert_false(sb);
     /* a listed non-subject subject stays non-subject in a subject institution */
-    assert_true(training_course_category(p, "体育", true, &sb, &v));
+    v = training_course_category(p, "体育", true, &sb);
+    assert_false(refused(&v));
     assert_false(sb);
-    assert_true(training_course_category(p, "数学", true, &sb, &v));
+    v = training_course_category(p, "数学", true, &sb);
+    assert_false(refused(&v));
     assert_true(sb);
     assert_null(v.code);
     policy_free(p);
@@ -135,7 +169,7 @@ static void test_training_course_check__price_at_cap_passes(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, true, true, 30, 3300, slot(3, "19:00", "19:30", 0), &v));
     assert_null(check1(p, true, false, 45, 4950, slot(3, "18:00", "18:45", 0), &v));
     policy_free(p);
@@ -145,7 +179,7 @@ static void test_training_course_check__price_one_fen_over_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_string_equal(check1(p, true, true, 30, 3301, slot(3, "19:00", "19:30", 0), &v),
                         "price_over_cap");
     assert_string_equal(v.rule, "FU-1");
@@ -160,7 +194,7 @@ static void test_training_course_check__non_subject_price_unbounded(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, false, false, 60, 20000, slot(6, "10:00", "11:00", 0), &v));
     policy_free(p);
 }
@@ -171,7 +205,7 @@ static void test_training_course_check__online_30_minutes_passes(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, true, true, 30, 3000, slot(2, "19:00", "19:30", 0), &v));
     policy_free(p);
 }
@@ -180,7 +214,7 @@ static void test_training_course_check__online_31_minutes_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_string_equal(check1(p, true, true, 31, 3000, slot(2, "19:00", "19:31", 0), &v),
                         "online_lesson_too_long");
     assert_string_equal(v.rule, "TR-3");
@@ -196,7 +230,7 @@ static void test_training_course_check__online_ending_2100_passes(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, true, true, 30, 3000, slot(1, "20:30", "21:00", 0), &v));
     policy_free(p);
 }
@@ -205,7 +239,7 @@ static void test_training_course_check__online_ending_2101_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_string_equal(check1(p, true, true, 30, 3000, slot(1, "20:31", "21:01", 0), &v),
                         "online_ends_too_late");
     assert_string_equal(v.rule, "TR-3");
@@ -219,7 +253,7 @@ static void test_training_course_check__online_gap_10_passes(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     /* two 30-minute lessons and a 10-minute break */
     assert_null(check1(p, true, true, 30, 3000, slot(1, "19:00", "20:10", 0), &v));
     /* three lessons and two breaks of 10 */
@@ -231,7 +265,7 @@ static void test_training_course_check__online_gap_9_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_string_equal(check1(p, true, true, 30, 3000, slot(1, "19:00", "20:09", 0), &v),
                         "online_gap_too_short");
     assert_int_equal(num(&v, "gap_min_minutes"), 10);
@@ -249,7 +283,7 @@ static void test_training_course_check__one_declared_lesson_in_a_long_slot(void 
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, true, true, 30, 3000, slot(1, "19:00", "20:00", 1), &v));
     policy_free(p);
 }
@@ -258,7 +292,7 @@ static void test_training_course_check__slot_too_short(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_string_equal(check1(p, true, true, 30, 3000, slot(1, "19:00", "19:29", 0), &v),
                         "slot_too_short");
     assert_string_equal(check1(p, true, false, 45, 3000, slot(1, "18:00", "19:00", 2), &v),
@@ -272,7 +306,7 @@ static void test_training_course_check__offline_ending_2030_passes(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, true, false, 45, 4500, slot(4, "19:45", "20:30", 0), &v));
     policy_free(p);
 }
@@ -281,7 +315,7 @@ static void test_training_course_check__offline_ending_2031_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_string_equal(check1(p, true, false, 45, 4500, slot(4, "19:46", "20:31", 0), &v),
                         "offline_ends_too_late");
     assert_string_equal(v.rule, "TR-4");
@@ -298,7 +332,7 @@ static void test_training_course_check__subject_on_saturday_fails(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, true, false, 45, 4500, slot(5, "18:00", "18:45", 0), &v));
     assert_string_equal(check1(p, true, false, 45, 4500, slot(6, "10:00", "10:45", 0), &v),
                         "subject_on_weekend");
@@ -313,7 +347,7 @@ static void test_training_course_check__non_subject_on_weekend_passes(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     assert_null(check1(p, false, false, 60, 8000, slot(6, "09:00", "10:00", 0), &v));
     assert_null(check1(p, false, false, 60, 8000, slot(7, "09:00", "10:00", 0), &v));
     policy_free(p);
@@ -323,11 +357,12 @@ static void test_training_course_check__reports_the_offending_slot(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     training_slot s[3] = {slot(1, "18:00", "18:45", 0), slot(3, "18:00", "18:45", 0),
                           slot(6, "09:00", "09:45", 0)};
     training_course c = {true, false, 45, 4500, s, 3};
-    assert_false(training_course_check(p, &c, &v));
+    v = training_course_check(p, &c);
+    assert_true(refused(&v));
     assert_int_equal(num(&v, "slot"), 2);
     policy_free(p);
 }
@@ -336,17 +371,24 @@ static void test_training_lesson_day_check__calendar(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
-    assert_true(training_lesson_day_check(p, true, DAY_SCHOOL, "2026-09-02", &v));
-    assert_false(training_lesson_day_check(p, true, DAY_WEEKEND, "2026-09-05", &v));
+    verdict v;
+    v = training_lesson_day_check(p, true, DAY_SCHOOL, "2026-09-02");
+    assert_false(refused(&v));
+    v = training_lesson_day_check(p, true, DAY_WEEKEND, "2026-09-05");
+    assert_true(refused(&v));
     assert_string_equal(v.code, "lesson_on_banned_day");
     assert_string_equal(v.rule, "TR-2");
     assert_string_equal(str(&v, "day_kind"), "weekend");
-    assert_false(training_lesson_day_check(p, true, DAY_HOLIDAY, "2026-10-01", &v));
+    v = training_lesson_day_check(p, true, DAY_HOLIDAY, "2026-10-01");
+    assert_true(refused(&v));
     assert_string_equal(str(&v, "day_kind"), "holiday");
-    assert_false(training_lesson_day_check(p, true, DAY_VACATION, "2026-08-01", &v));
-    assert_true(training_lesson_day_check(p, false, DAY_HOLIDAY, "2026-10-01", &v));
-    assert_true(training_lesson_day_check(p, false, DAY_VACATION, "2026-08-01", &v));
+    assert_string_equal(v.msg, "TR-2.holiday");
+    v = training_lesson_day_check(p, true, DAY_VACATION, "2026-08-01");
+    assert_true(refused(&v));
+    v = training_lesson_day_check(p, false, DAY_HOLIDAY, "2026-10-01");
+    assert_false(refused(&v));
+    v = training_lesson_day_check(p, false, DAY_VACATION, "2026-08-01");
+    assert_false(refused(&v));
     policy_free(p);
 }
 
@@ -356,30 +398,66 @@ static void test_training_staff_check__rules(void **st)
 {
     (void)st;
     policy *p = national();
-    training_verdict v;
+    verdict v;
     training_staff s = {true, "20211100121000001", false, false}; /* type 2: 小学 */
-    assert_true(training_staff_check(p, &s, &v));
+    v = training_staff_check(p, &s);
+    assert_false(refused(&v));
     s.cert_no = NULL;
-    assert_false(training_staff_check(p, &s, &v));
+    v = training_staff_check(p, &s);
+    assert_true(refused(&v));
     assert_string_equal(v.code, "certificate_required");
     assert_string_equal(v.rule, "TR-6");
     s.cert_no = "20211100111000001"; /* type 1: 幼儿园 */
-    assert_false(training_staff_check(p, &s, &v));
+    v = training_staff_check(p, &s);
+    assert_true(refused(&v));
     assert_string_equal(v.code, "certificate_wrong_type");
     s.cert_no = "202111001210000"; /* the older 15-digit form */
-    assert_true(training_staff_check(p, &s, &v));
+    v = training_staff_check(p, &s);
+    assert_false(refused(&v));
     s.in_service_teacher = true;
-    assert_false(training_staff_check(p, &s, &v));
+    v = training_staff_check(p, &s);
+    assert_true(refused(&v));
     assert_string_equal(v.code, "in_service_teacher_barred");
     training_staff art = {false, NULL, true, false}; /* non-subject: no certificate needed */
-    assert_true(training_staff_check(p, &art, &v));
+    v = training_staff_check(p, &art);
+    assert_false(refused(&v));
     art.blacklisted = true;
-    assert_false(training_staff_check(p, &art, &v));
+    v = training_staff_check(p, &art);
+    assert_true(refused(&v));
     assert_string_equal(v.code, "staff_blacklisted");
     policy_free(p);
 }
 
 /* ---------- TR-7 ---------- */
+
+static void test_training_institution_open__black_list_then_state(void **st)
+{
+    (void)st;
+    training_institution in = {.id = 7, .state = "active", .list = "white"};
+    verdict v = training_institution_open(&in);
+    assert_false(refused(&v));
+    snprintf(in.list, sizeof in.list, "black");
+    v = training_institution_open(&in);
+    assert_true(refused(&v));
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "institution_blacklisted");
+    assert_string_equal(v.rule, "TR-7");
+    assert_int_equal(num(&v, "institution_id"), 7);
+    /* the black list is said first, even when the institution is also suspended */
+    snprintf(in.state, sizeof in.state, "suspended");
+    v = training_institution_open(&in);
+    assert_string_equal(v.code, "institution_blacklisted");
+    snprintf(in.list, sizeof in.list, "none");
+    v = training_institution_open(&in);
+    assert_true(refused(&v));
+    assert_int_equal(v.err, SJ_ERR_INSTITUTION_INACTIVE);
+    assert_null(v.rule);
+    assert_string_equal(str(&v, "state"), "suspended");
+    assert_string_equal(v.msg, "training.institution_suspended");
+    snprintf(in.state, sizeof in.state, "closed");
+    v = training_institution_open(&in);
+    assert_string_equal(v.msg, "training.institution_closed");
+}
 
 static void test_training_inspection_overdue__twelve_months(void **st)
 {
@@ -419,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_training_course_check__reports_the_offending_slot),
         cmocka_unit_test(test_training_lesson_day_check__calendar),
         cmocka_unit_test(test_training_staff_check__rules),
+        cmocka_unit_test(test_training_institution_open__black_list_then_state),
         cmocka_unit_test(test_training_inspection_overdue__twelve_months),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
