@@ -13,7 +13,7 @@ const seg = (marker, payload) => {
 export const GPS_TEXT = 'GPSLatitude=39.9042N;GPSLongitude=116.4074E;Owner=Zhang San';
 
 // A baseline JPEG, 8x8 grey: every coefficient zero, coded with one-code Huffman tables.
-export function jpeg({ exif = true, pad = 0 } = {}) {
+export function jpeg({ exif = true, pad = 0, scan = 0 } = {}) {
   const parts = [Buffer.from([0xff, 0xd8])];
   parts.push(seg(0xe0, Buffer.concat([Buffer.from('JFIF\0'), Buffer.from([1, 1, 0, 0, 1, 0, 1, 0, 0])])));
   if (exif) {
@@ -21,7 +21,8 @@ export function jpeg({ exif = true, pad = 0 } = {}) {
     parts.push(seg(0xe1, Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>' + GPS_TEXT + '</x:xmpmeta>')));
     parts.push(seg(0xfe, Buffer.from('comment: ' + GPS_TEXT)));
   }
-  // padding inside a comment makes a big file that is still a photo
+  // padding inside a comment makes a big file whose picture is small; `scan` bytes of picture
+  // data make a big picture
   for (let left = pad; left > 0; left -= 65000) parts.push(seg(0xfe, Buffer.alloc(Math.min(left, 65000), 0x20)));
   parts.push(seg(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])));
   parts.push(seg(0xc0, Buffer.from([8, 0, 8, 0, 8, 1, 1, 0x11, 0])));
@@ -29,6 +30,7 @@ export function jpeg({ exif = true, pad = 0 } = {}) {
   parts.push(seg(0xc4, Buffer.concat([Buffer.from([0x00]), counts, Buffer.from([0x00])])));
   parts.push(seg(0xc4, Buffer.concat([Buffer.from([0x10]), counts, Buffer.from([0x00])])));
   parts.push(seg(0xda, Buffer.from([1, 1, 0x00, 0, 63, 0])));
+  if (scan) parts.push(Buffer.alloc(scan, 0x00)); // picture data: a bigger picture, still a JPEG
   parts.push(Buffer.from([0x3f, 0xff, 0xd9]));
   if (exif) parts.push(Buffer.from('TRAILER ' + GPS_TEXT));
   return Buffer.concat(parts);
