@@ -5,6 +5,10 @@
  *   db_pool_open(url, size)   a pool of connections; "sqlite:PATH" or "postgresql://..."
  *   db_acquire / db_release   borrow a connection for one request (blocks while all are busy)
  *   db_begin / db_begin_write / db_commit / db_rollback
+ *                             db_begin_write inside an open transaction is a savepoint: its
+ *                             commit joins the outer transaction, its rollback undoes its own
+ *                             work only (so a store function that owns its transaction can also
+ *                             run inside a caller's, as the demo's and the imports' do)
  *   db_lock(c, ns, key)       inside a write transaction, serialise on one thing (a class-day,
  *                             a program, a contract). SQLite already serialises every write
  *                             transaction (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped
