@@ -56,7 +56,7 @@ static const char *acting_role(const user *u)
 
 cases_actor cs_actor(req *r)
 {
-    return (cases_actor){r->user->id, acting_role(r->user)};
+    return (cases_actor){.id = r->user->id, .role = acting_role(r->user)};
 }
 
 static bool reply_v(req *r, verdict v)
@@ -549,8 +549,9 @@ static void h_penalty(req *r)
         reply_field(r, SJ_ERR_MISSING_FIELD, "institution_id", "cases.penalty_party");
         return;
     }
-    unsigned on_inst = CASES_MEASURE(CASES_STOP) | CASES_MEASURE(CASES_REFUND) |
-                       CASES_MEASURE(CASES_BLACKLIST);
+    /* an unregistered party may be ordered to stop (recorded); refunds and the black list
+     * work on the registry */
+    unsigned on_inst = CASES_MEASURE(CASES_REFUND) | CASES_MEASURE(CASES_BLACKLIST);
     if (!institution_id && (measures & on_inst)) {
         reply_field(r, SJ_ERR_MISSING_FIELD, "institution_id", "cases.measure_institution");
         return;

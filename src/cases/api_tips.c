@@ -105,7 +105,7 @@ void cs_h_tip_file(req *r)
     client_addr_key(r->ip, addr);
     cases_new in = {.district_id = d, .school_id = school_id, .institution_id = institution_id,
                     .source = "tip", .category = category, .text = text, .place = place,
-                    .by = {0, "public"}, .anonymous = anonymous,
+                    .by = {.role = "public"}, .anonymous = anonymous,
                     .name = anonymous ? NULL : name, .phone = anonymous ? NULL : phone,
                     .data_key = r->app->data_key,
                     .rate_keys = {key_hash(r, "addr", addr[0] ? addr : r->ip),
@@ -179,7 +179,7 @@ void cs_h_tip_photo(req *r)
     if (!cs_photo_or_reply(r, &mime, &clean, &len))
         return;
     int64_t id = 0;
-    cases_actor by = {0, "public"};
+    cases_actor by = {.role = "public"};
     verdict v = cases_photo_add(r->db, k.district_id, k.id, 0, mime, clean, len, PHOTOS_PER_CASE,
                                 &by, &id);
     if (!verdict_is_ok(&v)) {

@@ -141,6 +141,8 @@ typedef struct {
     int64_t id;
     const char *role;  /* "public", "guardian", "inspector", "district_admin", "school_admin",
                           "institution_admin" */
+    int64_t at;        /* when they act, Unix seconds; 0: now (the demo and the benchmark
+                          write the past: a case's day is then at's day in +08:00) */
 } cases_actor;
 
 typedef struct {

@@ -28,6 +28,10 @@ bool cs_secret_matches(const unsigned char key[32], const cs_case *k, const char
 
 /* ---------- the store's shared steps (store.c) ---------- */
 
+/* When an actor acts: by->at, or now; and that moment's day in +08:00 (today_local for now). */
+int64_t cs_at(const cases_actor *by);
+void cs_day(const cases_actor *by, char out[11]);
+
 /* Rolls back and hands on the verdict; a store result as a verdict after rolling back. */
 verdict cs_undo(db_conn *c, verdict v);
 verdict cs_undo_rc(db_conn *c, int rc);

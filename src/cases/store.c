@@ -170,6 +170,16 @@ static int due_date_for(db_conn *c, const policy *pol, int64_t district_id, cons
 
 /* ---------- writes ---------- */
 
+int64_t cs_at(const cases_actor *by) { return by && by->at ? by->at : now_unix(); }
+
+void cs_day(const cases_actor *by, char out[11])
+{
+    if (by && by->at)
+        days_date((by->at + 8 * 3600) / 86400, out);
+    else
+        today_local(out);
+}
+
 verdict cs_undo(db_conn *c, verdict v)
 {
     db_rollback(c);
@@ -195,7 +205,7 @@ int cs_history(db_conn *c, int64_t district_id, int64_t case_id, const cases_act
     int rc = db_run(c,
                     "INSERT INTO case_history (district_id, case_id, at, actor_id, actor_role,"
                     " action, status, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                    district_id, case_id, now_unix(), db_id_or_null(by->id),
+                    district_id, case_id, cs_at(by), db_id_or_null(by->id),
                     by->role ? by->role : "public", action, status, d);
     free(d);
     return rc;
@@ -306,9 +316,9 @@ bool cs_secret_matches(const unsigned char key[32], const cs_case *k, const char
 verdict cases_file(db_conn *c, const policy *pol, const cases_new *in, cases_created *out)
 {
     memset(out, 0, sizeof *out);
-    int64_t now = now_unix();
+    int64_t now = cs_at(&in->by);
     char today[11], place_key[256] = "";
-    today_local(today);
+    cs_day(&in->by, today);
     if (in->place)
         cases_place_key(in->place, place_key, sizeof place_key);
     bool tip = strcmp(in->source, "tip") == 0;
@@ -374,7 +384,7 @@ verdict cases_file(db_conn *c, const policy *pol, const cases_new *in, cases_cre
         rc = cs_history(c, in->district_id, out->id, &in->by, "filed", "open",
                      json_pack("{s:s,s:s}", "source", in->source, "category", in->category));
     if (rc == DB_DONE && assigned)
-        rc = cs_history(c, in->district_id, out->id, &(cases_actor){0, "system"}, "assigned",
+        rc = cs_history(c, in->district_id, out->id, &(cases_actor){.role = "system", .at = now}, "assigned",
                      "assigned", json_pack("{s:I,s:b}", "school_id", (json_int_t)assigned,
                                            "auto", 1));
     for (int i = 0; tip && rc == DB_DONE && i < 2; i++)
@@ -423,9 +433,9 @@ verdict cases_reply(db_conn *c, int64_t case_id, const char *text, bool public,
     bool closed = strcmp(k.status, "closed") == 0;
     if (closed && public)
         return cs_undo(c, closed_refusal(&k));
-    int64_t now = now_unix();
+    int64_t now = cs_at(by);
     char today[11];
-    today_local(today);
+    cs_day(by, today);
     const char *status = public && !closed ? "answered" : k.status;
     rc = db_insert_id(c, reply_id,
                       "INSERT INTO case_replies (district_id, case_id, author_id, author_role,"
@@ -454,11 +464,11 @@ verdict cases_close(db_conn *c, int64_t case_id, const char *outcome, const char
     if (strcmp(k.status, "closed") == 0)
         return cs_undo(c, closed_refusal(&k));
     char today[11];
-    today_local(today);
+    cs_day(by, today);
     rc = db_run(c,
                 "UPDATE cases SET status = 'closed', outcome = $2, outcome_text = $3,"
                 " closed_at = $4, closed_on = $5 WHERE id = $1",
-                case_id, outcome, text, now_unix(), today);
+                case_id, outcome, text, cs_at(by), today);
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "closed", "closed",
                      json_pack("{s:s,s:s}", "outcome", outcome, "text", text));
@@ -475,7 +485,7 @@ verdict cases_reopen(db_conn *c, const policy *pol, int64_t case_id, const char 
     if (rc != DB_OK)
         return cs_undo_rc(c, rc);
     char today[11], due[11];
-    today_local(today);
+    cs_day(by, today);
     cases_reopen_in x = {.by_filer = by_filer, .status = k.status, .reopened = k.reopened,
                          .answered_on = k.closed_on[0] ? k.closed_on : k.answered_on,
                          .today = today};
@@ -522,7 +532,7 @@ verdict cases_reward(db_conn *c, const policy *pol, int64_t case_id, int64_t amo
                       "INSERT INTO case_rewards (district_id, case_id, amount_fen, text,"
                       " decided_by, decided_at, policy_version) VALUES ($1,$2,$3,$4,$5,$6,$7)"
                       " RETURNING id",
-                      k.district_id, case_id, amount_fen, text, by->id, now_unix(),
+                      k.district_id, case_id, amount_fen, text, by->id, cs_at(by),
                       policy_version(pol));
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "rewarded", k.status,
@@ -893,7 +903,7 @@ verdict cases_photo_add(db_conn *c, int64_t district_id, int64_t case_id, int64_
                       "INSERT INTO case_photos (district_id, case_id, rectification_id, mime,"
                       " bytes, data, uploaded_by, at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
                       district_id, db_id_or_null(case_id), db_id_or_null(rect_id), mime,
-                      (int64_t)len, b64, db_id_or_null(by->id), now_unix());
+                      (int64_t)len, b64, db_id_or_null(by->id), cs_at(by));
     free(b64);
     if (rc == DB_DONE && case_id) {
         cs_case k;

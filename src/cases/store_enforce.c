@@ -41,7 +41,7 @@ verdict cases_penalty_decide(db_conn *c, const policy *pol, const cases_penalty_
         }
     }
     char today[11], measures[96] = "";
-    today_local(today);
+    cs_day(&in->by, today);
     for (int i = 0; cases_measures[i]; i++)
         if (in->measures & CASES_MEASURE(i)) {
             size_t l = strlen(measures);
@@ -63,7 +63,7 @@ verdict cases_penalty_decide(db_conn *c, const policy *pol, const cases_penalty_
             in->party ? in->party : (in->institution_id ? inst.name : NULL),
             in->p.pn2 ? "PN-2" : "PN-1", (int64_t)in->p.serious, in->p.illegal_income_fen,
             in->p.fine_fen, measures, in->text, out->contracts_refunded, out->refund_fen, today,
-            in->by.id, now_unix(), policy_version(pol));
+            in->by.id, cs_at(&in->by), policy_version(pol));
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, in->case_id, &in->by, "penalty", k.status,
                      json_pack("{s:I,s:s,s:I,s:s,s:I,s:I}", "penalty_id", (json_int_t)out->id,
@@ -105,7 +105,7 @@ verdict cases_enforcement_add(db_conn *c, const policy *pol, int64_t case_id, co
     int rc = cs_begin_case(c, case_id, &k);
     if (rc != DB_OK)
         return cs_undo_rc(c, rc);
-    int64_t now = now_unix();
+    int64_t now = cs_at(by);
     rc = db_insert_id(c, id,
                       "INSERT INTO case_enforcements (district_id, case_id, date, place, findings,"
                       " created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
@@ -147,7 +147,7 @@ verdict cases_enforcement_answer(db_conn *c, int64_t enforcement_id, const char 
     rc = db_query_int64(c, &one,
                         "UPDATE case_enforcement_departments SET answer = $3, answered_at = $4"
                         " WHERE enforcement_id = $1 AND department = $2 RETURNING id",
-                        enforcement_id, department, answer, now_unix());
+                        enforcement_id, department, answer, cs_at(by));
     if (rc == DB_DONE) {
         verdict v = verdict_err(SJ_ERR_BAD_FIELD, "cases.department_not_in_action");
         verdict_str(&v, "field", "department");

@@ -176,7 +176,7 @@ verdict cases_inspection_create(db_conn *c, int64_t district_id, int64_t school_
                                 const cases_finding_in *f, size_t nf, const cases_actor *by,
                                 int64_t *id)
 {
-    int64_t now = now_unix();
+    int64_t now = cs_at(by);
     int rc = db_begin_write(c);
     if (rc == DB_OK)
         rc = db_insert_id(c, id,
@@ -212,7 +212,7 @@ static int event(db_conn *c, const cs_rect *x, const cases_actor *by, const char
     return db_run(c,
                   "INSERT INTO rectification_events (district_id, rectification_id, at, actor_id,"
                   " action, text) VALUES ($1,$2,$3,$4,$5,$6)",
-                  x->district_id, x->id, now_unix(), by->id, action, text);
+                  x->district_id, x->id, cs_at(by), by->id, action, text);
 }
 
 static verdict wrong_state(const cs_rect *x, const char *code, const char *msg)
@@ -235,7 +235,7 @@ verdict cases_rectification_report(db_conn *c, int64_t rect_id, const char *text
     rc = db_run(c,
                 "UPDATE rectifications SET status = 'submitted', report_text = $2,"
                 " reported_at = $3 WHERE id = $1",
-                rect_id, text, now_unix());
+                rect_id, text, cs_at(by));
     if (rc == DB_DONE)
         rc = event(c, &x, by, "reported", text);
     if (rc != DB_DONE)
@@ -252,7 +252,7 @@ verdict cases_rectification_review(db_conn *c, int64_t rect_id, bool passed, con
         return cs_undo_rc(c, rc);
     if (strcmp(x.status, "submitted") != 0)
         return cs_undo(c, wrong_state(&x, "rectification_not_submitted", "CS-3.not_submitted"));
-    int64_t now = now_unix();
+    int64_t now = cs_at(by);
     rc = db_run(c,
                 "UPDATE rectifications SET status = $2, review_text = $3, reviewed_at = $4,"
                 " returned = returned + $5, passed_at = $6 WHERE id = $1",

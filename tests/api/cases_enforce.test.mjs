@@ -88,8 +88,9 @@ test('penalties: refusals of who, what and whom', async () => {
   // an unregistered party: by name, without the measures that need the registry
   const { institution_id: _, ...anon } = ok;
   await post(`/api/v1/cases/${c.id}/penalties`, anon, I, 400);
-  await post(`/api/v1/cases/${c.id}/penalties`, { ...anon, party: '某小区无证补习点', measures: ['stop'] }, I, 400);
-  const p = await post(`/api/v1/cases/${c.id}/penalties`, { ...anon, party: '某小区无证补习点' }, I, 201);
+  await post(`/api/v1/cases/${c.id}/penalties`, { ...anon, party: '某小区无证补习点', measures: ['refund'] }, I, 400);
+  await post(`/api/v1/cases/${c.id}/penalties`, { ...anon, party: '某小区无证补习点', measures: ['blacklist'] }, I, 400);
+  const p = await post(`/api/v1/cases/${c.id}/penalties`, { ...anon, party: '某小区无证补习点', measures: ['stop', 'warning'] }, I, 201);
   assert.equal(p.institution, undefined);
   await post('/api/v1/cases/999999/penalties', ok, I, 404);
 });
@@ -143,11 +144,16 @@ test('stop alone: the institution records no more lessons on its open contracts'
   await post(`/api/v1/contracts/${c.id}/payments`, { amount_fen: 40000 }, w.guardian.token, 201);
   const k = await caseAbout(inst);
   await post(`/api/v1/cases/${k.id}/penalties`, { institution_id: inst.id, rule: 'PN-2', illegal_income_fen: 0, fine_fen: 10000, measures: ['stop'] }, I, 201);
-  const r = await post(`/api/v1/contracts/${c.id}/lessons`, { date: '2026-09-07' }, admin.token, 409, 'institution_not_active');
-  assert.equal(r.error.state, 'suspended');
-  assert.equal((await get(`/api/v1/contracts/${c.id}`, w.guardian.token)).escrow_fen, 40000);
-  // the family can still get its money back
-  await post(`/api/v1/contracts/${c.id}/refund`, undefined, w.guardian.token);
+  assert.equal((await get(`/api/v1/public/institutions/${inst.id}`)).state, 'suspended');
+  // no lesson is recorded (the institution is not active, or its contracts were closed)
+  const r = await s.api('POST', `/api/v1/contracts/${c.id}/lessons`, { date: '2026-09-07' }, admin.token);
+  expectStatus(r, 409);
+  assert.ok(['institution_not_active', 'contract_closed'].includes(r.body.error.code), JSON.stringify(r.body));
+  // the family gets its money back, now or already
+  const back = await s.api('POST', `/api/v1/contracts/${c.id}/refund`, undefined, w.guardian.token);
+  assert.ok([200, 409].includes(back.status), JSON.stringify(back.body));
+  const got = await get(`/api/v1/contracts/${c.id}`, w.guardian.token);
+  assert.deepEqual([got.escrow_fen, got.refunded_fen, got.status], [0, 40000, 'closed']);
   await verifyOk();
 });
 
