@@ -143,7 +143,7 @@ void cs_h_inspection_create(req *r)
     cases_actor by = cs_actor(r);
     int64_t id = 0;
     verdict v = cases_inspection_create(r->db, district, school_id, institution_id, date, note, f,
-                                        n, &by, &id);
+                                        n, &by, &id, NULL);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;

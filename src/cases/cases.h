@@ -237,11 +237,12 @@ typedef struct {
     const char *rule, *text, *rectify_by;
 } cases_finding_in;
 
-/* An inspection (CS-3) with its findings, each a rectification due on its date. OUT: id. */
+/* An inspection (CS-3) with its findings, each a rectification due on its date. OUT: id, and
+ * rect_ids[nf] the rectifications' ids in the findings' order (rect_ids may be NULL). */
 verdict cases_inspection_create(db_conn *c, int64_t district_id, int64_t school_id,
                                 int64_t institution_id, const char *date, const char *note,
                                 const cases_finding_in *f, size_t nf, const cases_actor *by,
-                                int64_t *id);
+                                int64_t *id, int64_t *rect_ids);
 /* The school or institution reports what it did: open -> submitted (409 otherwise). */
 verdict cases_rectification_report(db_conn *c, int64_t rect_id, const char *text,
                                    const cases_actor *by);

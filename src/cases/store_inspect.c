@@ -174,7 +174,7 @@ json_t *cs_store_rects(db_conn *c, const cs_rect_filter *f, int64_t limit, int64
 verdict cases_inspection_create(db_conn *c, int64_t district_id, int64_t school_id,
                                 int64_t institution_id, const char *date, const char *note,
                                 const cases_finding_in *f, size_t nf, const cases_actor *by,
-                                int64_t *id)
+                                int64_t *id, int64_t *rect_ids)
 {
     int64_t now = cs_at(by);
     int rc = db_begin_write(c);
@@ -184,13 +184,18 @@ verdict cases_inspection_create(db_conn *c, int64_t district_id, int64_t school_
                           " note, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
                           district_id, db_id_or_null(school_id), db_id_or_null(institution_id),
                           date, note, by->id, now);
-    for (size_t i = 0; rc == DB_DONE && i < nf; i++)
-        rc = db_run(c,
-                    "INSERT INTO rectifications (district_id, inspection_id, school_id,"
-                    " institution_id, rule, finding, due_date, created_at)"
-                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                    district_id, *id, db_id_or_null(school_id), db_id_or_null(institution_id),
-                    f[i].rule, f[i].text, f[i].rectify_by, now);
+    for (size_t i = 0; rc == DB_DONE && i < nf; i++) {
+        int64_t rid = 0;
+        rc = db_insert_id(c, &rid,
+                          "INSERT INTO rectifications (district_id, inspection_id, school_id,"
+                          " institution_id, rule, finding, due_date, created_at)"
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
+                          district_id, *id, db_id_or_null(school_id),
+                          db_id_or_null(institution_id), f[i].rule, f[i].text, f[i].rectify_by,
+                          now);
+        if (rect_ids)
+            rect_ids[i] = rid;
+    }
     if (rc != DB_DONE && rc != DB_OK)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
