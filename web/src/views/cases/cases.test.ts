@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caseActions, departments, detailPairs, fineBounds, fineInBounds, photoProblem, rewardBounds, tipReceipt, toFen, yuan } from './cases'
+import { caseActions, departments, detailPairs, fineBounds, fineInBounds, historyNotes, photoProblem, rewardBounds, tipReceipt, toFen, unixTime, yuan } from './cases'
 
 const rules = {
   'PN-1': { fine_multiple_min: 1, fine_multiple_max: 5 },
@@ -59,5 +59,8 @@ describe('small helpers', () => {
     expect(tipReceipt('123456789012', 'ABCD', { code: '查询码', secret: '查询密码' })).toBe('查询码: 123456789012\n查询密码: ABCD')
     expect(detailPairs({ a: 1, b: { c: 2 } })).toEqual([['a', '1'], ['b', '{"c":2}']])
     expect(detailPairs(null)).toEqual([])
+    expect(historyNotes({ reply_id: 3, public: true, outcome: 'referred', school_id: 1 })).toEqual([['outcome', 'referred'], ['public', true]])
+    expect(unixTime(0)).toBe('')
+    expect(unixTime(1767225600)).toBe('2026-01-01 08:00') // 00:00 UTC is 08:00 in Beijing
   })
 })

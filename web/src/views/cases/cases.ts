@@ -92,3 +92,19 @@ export function detailPairs(d: Record<string, unknown> | null | undefined): [str
   if (!d) return []
   return Object.entries(d).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)])
 }
+
+/** The parts of a history row's detail a reader wants, in this order (ids and codes left out). */
+export const NOTE_KEYS = ['outcome', 'text', 'public', 'rule', 'fine_fen', 'measures', 'contracts_refunded', 'refund_fen',
+  'amount_fen', 'date', 'place', 'departments', 'department', 'due_date'] as const
+export type NoteKey = (typeof NOTE_KEYS)[number]
+
+export function historyNotes(d: Record<string, unknown> | null | undefined): [NoteKey, unknown][] {
+  if (!d) return []
+  return NOTE_KEYS.filter((k) => d[k] !== undefined && d[k] !== null && d[k] !== '').map((k) => [k, d[k]])
+}
+
+/** Unix seconds as "YYYY-MM-DD HH:MM" in Beijing time, what every user reads. */
+export function unixTime(sec: number | null | undefined): string {
+  if (!sec) return ''
+  return new Date(sec * 1000 + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ')
+}
