@@ -44,9 +44,12 @@ CREATE TABLE cases (
     tipster_phone_masked TEXT,
     policy_version TEXT NOT NULL
 );
-CREATE INDEX cases_district_due ON cases (district_id, status, due_date);
-CREATE INDEX cases_district_created ON cases (district_id, created_at);
-CREATE INDEX cases_assigned_school ON cases (assigned_school_id, status, due_date);
+-- the lists (store.c cs_store_list): the overdue list walks cases_open_due in due-date order,
+-- a school's list cases_assigned_school, the district's whole list cases_district_due
+CREATE INDEX cases_open_due ON cases (district_id, due_date) WHERE status <> 'closed';
+CREATE INDEX cases_district_due ON cases (district_id, due_date);
+CREATE INDEX cases_assigned_school ON cases (assigned_school_id, due_date);
+CREATE INDEX cases_district_arrived ON cases (district_id, arrived_on);
 CREATE INDEX cases_school ON cases (school_id, status);
 CREATE INDEX cases_institution ON cases (institution_id);
 CREATE INDEX cases_place ON cases (district_id, place_key);

@@ -759,31 +759,60 @@ int cs_store_tipster(db_conn *c, const unsigned char key[32], int64_t case_id, c
 
 /* ---------- lists ---------- */
 
-/* The one list statement: every filter is a parameter that is "any" when 0 or ''. */
-#define LIST_WHERE                                                                             \
-    " WHERE k.district_id = $1 AND ($2 = 0 OR k.assigned_school_id = $2)"                      \
+/* The list statements: every filter is a parameter that is "any" when 0 or ''. Three whole
+ * statements (no SQL assembled from pieces) that differ in what leads, so that each common
+ * list walks an index in due-date order and stops at its page: a school's cases
+ * (cases_assigned_school), the district's overdue ones (the partial index cases_open_due), a
+ * guardian's own (cases_filed_by), and the rest (cases_district_due). */
+#define LIST_FILTERS                                                                           \
+    " AND ($2 = 0 OR k.assigned_school_id = $2)"                                               \
     " AND ($3 = 0 OR k.school_id = $3) AND ($4 = 0 OR k.institution_id = $4)"                  \
     " AND ($5 = 0 OR k.filed_by = $5) AND ($6 = '' OR k.status = $6)"                          \
     " AND ($7 = '' OR k.category = $7)"                                                        \
     " AND ($8 = 0 OR (k.status <> 'closed' AND k.due_date < $9))"
+#define LIST_SELECT                                                                            \
+    "SELECT k.id, k.category, k.source, k.status, k.school_id, sc.name, k.institution_id,"    \
+    " k.assigned_school_id, k.due_date,"                                                       \
+    " CASE WHEN k.status <> 'closed' AND k.due_date < $9 THEN 1 ELSE 0 END,"                   \
+    " k.created_at, k.arrived_on, k.place, k.outcome, k.reopened FROM cases k"                 \
+    " LEFT JOIN schools sc ON sc.id = k.school_id"
+
+static const char *const list_sql[4][2] = {
+    { /* a school's */
+        LIST_SELECT " WHERE k.assigned_school_id = $2 AND k.district_id = $1" LIST_FILTERS
+        " ORDER BY k.due_date, k.id",
+        "SELECT COUNT(*) FROM cases k WHERE k.assigned_school_id = $2 AND k.district_id = $1"
+        LIST_FILTERS,
+    },
+    { /* the district's overdue */
+        LIST_SELECT " WHERE k.district_id = $1 AND k.status <> 'closed' AND k.due_date < $9"
+        LIST_FILTERS " ORDER BY k.due_date, k.id",
+        "SELECT COUNT(*) FROM cases k WHERE k.district_id = $1 AND k.status <> 'closed'"
+        " AND k.due_date < $9" LIST_FILTERS,
+    },
+    { /* the district's */
+        LIST_SELECT " WHERE k.district_id = $1" LIST_FILTERS " ORDER BY k.due_date, k.id",
+        "SELECT COUNT(*) FROM cases k WHERE k.district_id = $1" LIST_FILTERS,
+    },
+    { /* a guardian's own (cases_filed_by) */
+        LIST_SELECT " WHERE k.filed_by = $5 AND k.district_id = $1" LIST_FILTERS
+        " ORDER BY k.due_date, k.id",
+        "SELECT COUNT(*) FROM cases k WHERE k.filed_by = $5 AND k.district_id = $1" LIST_FILTERS,
+    },
+};
 
 json_t *cs_store_list(db_conn *c, const cs_filter *f, int64_t limit, int64_t offset)
 {
-    return db_list_page(
-        c,
-        "SELECT k.id, k.category, k.source, k.status, k.school_id, sc.name, k.institution_id,"
-        " k.assigned_school_id, k.due_date,"
-        " CASE WHEN k.status <> 'closed' AND k.due_date < $9 THEN 1 ELSE 0 END,"
-        " k.created_at, k.arrived_on, k.place, k.outcome, k.reopened FROM cases k"
-        " LEFT JOIN schools sc ON sc.id = k.school_id" LIST_WHERE
-        " ORDER BY k.due_date, k.id",
-        "SELECT COUNT(*) FROM cases k" LIST_WHERE,
+    int which = f->assigned_school_id ? 0 : f->filed_by ? 3 : f->overdue ? 1 : 2;
+    return db_list_page_a(
+        c, list_sql[which][0], list_sql[which][1],
         "id:i,category:s,source:s,status:s,school_id:I,school_name:S,institution_id:I,"
         "assigned_school_id:I,due_date:s,overdue:b,created_at:i,arrived_on:s,place:S,outcome:S,"
         "reopened:i",
-        limit, offset, f->district_id, f->assigned_school_id, f->school_id, f->institution_id,
-        f->filed_by, f->status ? f->status : "", f->category ? f->category : "",
-        (int64_t)f->overdue, f->today);
+        limit, offset,
+        DB_ARGS(f->district_id, f->assigned_school_id, f->school_id, f->institution_id,
+                f->filed_by, f->status ? f->status : "", f->category ? f->category : "",
+                (int64_t)f->overdue, f->today));
 }
 
 json_t *cs_store_related(db_conn *c, const cs_case *k, const char *today, int64_t limit,
