@@ -45,10 +45,14 @@ CREATE TABLE cases (
     policy_version TEXT NOT NULL
 );
 -- the lists (store.c cs_store_list): the overdue list walks cases_open_due in due-date order,
--- a school's list cases_assigned_school, the district's whole list cases_district_due
-CREATE INDEX cases_open_due ON cases (district_id, due_date) WHERE status <> 'closed';
+-- a school's list cases_assigned_school, the district's whole list cases_district_due. The
+-- first two carry every column a list filters on, so a page and its count read the index
+-- alone; cases_open_due holds only the cases not closed (the dashboard's card reads it too).
+CREATE INDEX cases_open_due ON cases (district_id, due_date, status, assigned_school_id,
+    school_id, institution_id, category, filed_by) WHERE status <> 'closed';
 CREATE INDEX cases_district_due ON cases (district_id, due_date);
-CREATE INDEX cases_assigned_school ON cases (assigned_school_id, due_date);
+CREATE INDEX cases_assigned_school ON cases (assigned_school_id, due_date, district_id, status,
+    school_id, institution_id, category, filed_by);
 CREATE INDEX cases_district_arrived ON cases (district_id, arrived_on);
 CREATE INDEX cases_school ON cases (school_id, status);
 CREATE INDEX cases_institution ON cases (institution_id);
