@@ -19,6 +19,7 @@
 
 #include "cases/cases_int.h"
 #include "core/calendar.h"
+#include "core/clock.h"
 #include "core/ident.h"
 #include "core/pii.h"
 
@@ -175,7 +176,7 @@ int64_t cs_at(const cases_actor *by) { return by && by->at ? by->at : now_unix()
 void cs_day(const cases_actor *by, char out[11])
 {
     if (by && by->at)
-        days_date((by->at + 8 * 3600) / 86400, out);
+        unix_date(by->at, out);
     else
         today_local(out);
 }

@@ -53,7 +53,7 @@ static msg table[] = {
      "More than {reopen_within_days} days have passed since the answer ({days}); it can no "
      "longer be reopened (CS-1)"},
     {"CS-1.reopen_times", "该投诉已申请重新办理 {reopened} 次,至多 {reopen_times} 次(CS-1)",
-     "This complaint was reopened {reopened} time(s) already; at most {reopen_times} (CS-1)"},
+     "This complaint was reopened already ({reopened}); at most {reopen_times} reopenings (CS-1)"},
     {"CS-2.reward_not_allowed", "只有经查属实并已办结的举报才能给予奖励(CS-2)",
      "Only a tip-off closed as substantiated may be rewarded (CS-2)"},
     {"CS-2.reward_range", "举报奖励金额须在 {min_fen:yuan} 至 {max_fen:yuan} 之间(CS-2)",
