@@ -12,8 +12,10 @@
  * A tip's district is its school's or institution's (they must agree), else the one the body
  * names, else the first; the rules are that district's. The address a tip comes from and the
  * phone it gives are counted for the rate limit only as keyed hashes (store.c drops them after
- * CS-2's keep days). A tipster who chose to be anonymous leaves no name or phone even when the
- * form sent them. The tracking code is 12 digits, so it fits the router's {id}; the secret is
+ * CS-2's keep days). The address itself is written nowhere: once the rate key is made, the
+ * request forgets it, so neither the server's audit row of the write nor the access log holds
+ * it (the same for the status and photo routes, which would tie an address to a code). A
+ * tipster who chose to be anonymous leaves no name or phone even when the form sent them. The tracking code is 12 digits, so it fits the router's {id}; the secret is
  * shown once and kept only as a keyed hash.
  */
 #include <sodium.h>
@@ -37,8 +39,15 @@ static const char *key_hash(req *r, const char *kind, const char *value)
     return out;
 }
 
+/* CS-2: a tipster's address stays out of the audit log and the access log. */
+static void forget_address(req *r) { memset(r->ip, 0, sizeof r->ip); }
+
 void cs_h_tip_file(req *r)
 {
+    char addr[CLIENT_ADDR_LEN];
+    client_addr_key(r->ip, addr);
+    const char *addr_key = key_hash(r, "addr", addr[0] ? addr : r->ip);
+    forget_address(r);
     const char *category = NULL, *text, *place = NULL, *name = NULL, *phone_in = NULL;
     int64_t school_id = 0, institution_id = 0, district_id = 0;
     bool anonymous = true;
@@ -101,15 +110,12 @@ void cs_h_tip_file(req *r)
         return;
     }
     const policy *pol = policy_store_current(r->app->policies, r->db, d);
-    char addr[CLIENT_ADDR_LEN];
-    client_addr_key(r->ip, addr);
     cases_new in = {.district_id = d, .school_id = school_id, .institution_id = institution_id,
                     .source = "tip", .category = category, .text = text, .place = place,
                     .by = {.role = "public"}, .anonymous = anonymous,
                     .name = anonymous ? NULL : name, .phone = anonymous ? NULL : phone,
                     .data_key = r->app->data_key,
-                    .rate_keys = {key_hash(r, "addr", addr[0] ? addr : r->ip),
-                                  anonymous ? NULL : key_hash(r, "phone", phone)}};
+                    .rate_keys = {addr_key, anonymous ? NULL : key_hash(r, "phone", phone)}};
     cases_created out;
     verdict v = cases_file(r->db, pol, &in, &out);
     if (!verdict_is_ok(&v)) {
@@ -127,6 +133,7 @@ void cs_h_tip_file(req *r)
  * unknown code and a wrong secret) or 500. */
 static bool tip_or_reply(req *r, cs_case *k)
 {
+    forget_address(r);
     char code[24];
     snprintf(code, sizeof code, "%lld", (long long)r->params[0]);
     int rc = strlen(code) == 12 ? cs_store_case_by_code(r->db, code, k) : DB_DONE;

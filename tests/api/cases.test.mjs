@@ -141,9 +141,12 @@ test('CS-2: at most 20 tips an hour from one address, then 429 with Retry-After;
   const p = await s.api('POST', '/api/v1/tips', { ...named, phone: '13900001111' }, undefined, { 'X-Forwarded-For': '198.51.100.99' });
   assert.equal(p.status, 429, JSON.stringify(p.body));
   assert.ok(Number(p.headers.get('retry-after')) >= 1);
-  // the addresses and phones are kept only as keyed hashes
+  // the addresses and phones are kept only as keyed hashes: not in the audit log either
   const rows = sqlDirect(s, "SELECT key_hash FROM tip_rate").out;
   assert.ok(!rows.includes('203.0.113') && !rows.includes('13900001111'));
+  const audit = sqlDirect(s, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'POST /api/v1/tips%'").out.trim();
+  assert.ok(Number(audit) >= 20, audit);
+  assert.equal(sqlDirect(s, "SELECT COUNT(*) FROM audit_log WHERE ip LIKE '203.0.113%' OR ip LIKE '198.51.100%'").out.trim(), '0');
   assert.ok(!sqlDirect(s, 'SELECT * FROM cases').out.includes('13900001111'), 'the phone is sealed');
 });
 
