@@ -276,8 +276,15 @@ verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, co
                            day_kind kind, int64_t actor, int64_t at, funds_moved *out)
 {
     funds_moved m = {0};
+    /* a suspended or closed institution delivers no lessons (a penalty's `stop`, cases) */
+    training_institution in;
+    int irc = training_institution_get(db, k->institution_id, &in);
+    if (irc != DB_ROW)
+        return verdict_db(irc == DB_DONE ? DB_ERROR : irc);
+    verdict v = training_institution_teaching(&in);
     /* TR-2 first: a subject lesson on a weekend, holiday or vacation day is never one */
-    verdict v = training_lesson_day_check(pol, k->subject_based, kind, date);
+    if (verdict_is_ok(&v))
+        v = training_lesson_day_check(pol, k->subject_based, kind, date);
     if (verdict_is_ok(&v))
         v = funds_lesson_check(k);
     if (!verdict_is_ok(&v))
@@ -464,10 +471,7 @@ verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
         if (!verdict_is_ok(&v))
             return v;
     }
-    return done(db_run(db,
-                       "UPDATE institutions SET state = $2, state_reason = $3,"
-                       " state_changed_at = $4 WHERE id = $1",
-                       institution_id, state, reason, now_unix()));
+    return training_institution_state_set_in_tx(db, institution_id, state, reason, 0);
 }
 
 verdict funds_institution_state_set(db_conn *db, const policy *pol, int64_t institution_id,

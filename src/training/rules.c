@@ -213,11 +213,16 @@ verdict training_institution_open(const training_institution *in)
         verdict_str(&v, "list", "black");
         return v;
     }
+    return training_institution_teaching(in);
+}
+
+verdict training_institution_teaching(const training_institution *in)
+{
     if (strcmp(in->state, "active") == 0)
         return verdict_ok();
-    v = verdict_err(SJ_ERR_INSTITUTION_INACTIVE, strcmp(in->state, "closed") == 0
-                                                     ? "training.institution_closed"
-                                                     : "training.institution_suspended");
+    verdict v = verdict_err(SJ_ERR_INSTITUTION_INACTIVE, strcmp(in->state, "closed") == 0
+                                                             ? "training.institution_closed"
+                                                             : "training.institution_suspended");
     verdict_num(&v, "institution_id", in->id);
     verdict_str(&v, "state", in->state);
     return v;

@@ -353,6 +353,15 @@ verdict training_institution_list_set_in_tx(db_conn *c, int64_t id, const char *
                        id, list, reason, at_or_now(at)));
 }
 
+verdict training_institution_state_set_in_tx(db_conn *c, int64_t id, const char *state,
+                                             const char *reason, int64_t at)
+{
+    return done(db_run(c,
+                       "UPDATE institutions SET state = $2, state_reason = $3,"
+                       " state_changed_at = $4 WHERE id = $1",
+                       id, state, reason, at_or_now(at)));
+}
+
 verdict training_institution_list_set(db_conn *c, int64_t id, const char *list,
                                       const char *reason, int64_t at)
 {

@@ -192,6 +192,17 @@ verdict training_institution_list_set(db_conn *c, int64_t id, const char *list,
 verdict training_institution_list_set_in_tx(db_conn *c, int64_t id, const char *list,
                                             const char *reason, int64_t at);
 
+/* The registry's state (active | suspended | closed) with its reason, nothing else: inside the
+ * caller's transaction, which holds DB_LOCK_INSTITUTION. Suspending or closing with the
+ * families' refunds is funds_institution_state_set (funds.h); a penalty's `stop` is this
+ * alone, its `refund` a measure of its own (cases). */
+verdict training_institution_state_set_in_tx(db_conn *c, int64_t id, const char *state,
+                                             const char *reason, int64_t at);
+
+/* May the institution deliver lessons of its open contracts? A suspended or closed one may
+ * not: institution_not_active (409) with "institution_id" and "state". */
+verdict training_institution_teaching(const training_institution *in);
+
 typedef struct {
     int64_t institution_id, year, inspector_id;
     const char *date, *result, *note; /* result: pass | rectify | fail; note may be NULL */

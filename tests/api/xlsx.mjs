@@ -1,5 +1,8 @@
 // Writes a minimal XLSX (an uncompressed zip with one sheet of inline strings) for tests, the
-// way the registry's export looks to a reader: no dependency beyond node itself.
+// way the registry's export looks to a reader: no dependency beyond node itself; and reads a
+// workbook the server wrote back (readXlsx).
+import { inflateRawSync } from 'node:zlib';
+
 const CRC = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -71,4 +74,59 @@ export function registryRow(i, { grade = '四年级', cls = '3', phone, phone2 }
   return ['', '2133000001', '学生' + i, i % 2 ? '男' : '女', '20150901', '居民身份证', cnId('110105', '20150901', i % 1000),
     grade, cls, 'L' + String(i).padStart(8, '0'), '家长' + i, '母亲', phone || '139' + String(10000000 + i).slice(-8), '是',
     phone2 ? '父亲' + i : '', phone2 ? '父亲' : '', phone2 || '', phone2 ? '是' : ''];
+}
+
+// Reads a workbook back (what WPS or Excel would show): every sheet by name, in order, each a
+// list of rows, each row a list of cells { v, t } where t is 'n' for a number (v a Number) and
+// 's' for text. Enough of SpreadsheetML for what libxlsxwriter writes: shared strings, inline
+// strings, numbers; the zip's entries stored or deflated.
+function unzip(buf) {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip');
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const files = {};
+  for (let i = 0; i < n; i++) {
+    const method = buf.readUInt16LE(p + 10), size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28), extra = buf.readUInt16LE(p + 30), comment = buf.readUInt16LE(p + 32);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
+    const local = buf.readUInt32LE(p + 42);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + size);
+    files[name] = (method === 8 ? inflateRawSync(raw) : raw).toString();
+    p += 46 + nameLen + extra + comment;
+  }
+  return files;
+}
+
+const unxml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const colIndex = (ref) => [...ref.replace(/\d+/g, '')].reduce((a, ch) => a * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+
+export function readXlsx(buf) {
+  const files = unzip(Buffer.from(buf));
+  const shared = [...(files['xl/sharedStrings.xml'] || '').matchAll(/<si>([\s\S]*?)<\/si>/g)]
+    .map((m) => unxml([...m[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
+  const rels = {};
+  for (const m of (files['xl/_rels/workbook.xml.rels'] || '').matchAll(/<Relationship [^>]*Id="([^"]+)"[^>]*Target="([^"]+)"/g)) rels[m[1]] = m[2];
+  const sheets = [];
+  for (const m of files['xl/workbook.xml'].matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)) {
+    const xml = files['xl/' + rels[m[2]].replace(/^\/?xl\//, '')] || '';
+    const rows = [];
+    for (const r of xml.matchAll(/<row [^>]*r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)) {
+      const cells = [];
+      for (const c of r[2].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+        const ref = /r="([A-Z]+\d+)"/.exec(c[1])[1], t = (/t="(\w+)"/.exec(c[1]) || [])[1];
+        const v = (/<v>([\s\S]*?)<\/v>/.exec(c[2] || '') || [])[1];
+        const inline = (/<is>[\s\S]*?<t[^>]*>([\s\S]*?)<\/t>/.exec(c[2] || '') || [])[1];
+        cells[colIndex(ref)] = t === 's' ? { v: shared[Number(v)], t: 's' }
+          : t === 'inlineStr' ? { v: unxml(inline ?? ''), t: 's' }
+            : t === 'str' ? { v: unxml(v ?? ''), t: 's' }
+              : { v: Number(v), t: 'n' };
+      }
+      rows[Number(r[1]) - 1] = cells;
+    }
+    sheets.push({ name: unxml(m[1]), rows });
+  }
+  return sheets;
 }
