@@ -21,6 +21,7 @@
 #include "exams/exams.h"
 #include "funds/funds.h"
 #include "training/training.h"
+#include "reports/reports.h"
 
 static const route *no_routes(size_t *n)
 {
@@ -40,6 +41,7 @@ const routes_fn app_route_tables[] = {
     exams_routes,
     training_routes,
     funds_routes,
+    reports_routes,
     no_routes,
     NULL,
 };

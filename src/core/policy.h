@@ -145,6 +145,7 @@ typedef struct {
     X(pn2_serious_fine_min_fen, "PN-2", "serious_fine_min_fen", INT)                          \
     X(pn2_serious_fine_max_fen, "PN-2", "serious_fine_max_fen", INT)                          \
     X(rp1_due_days, "RP-1", "due_days", JSON)                                                 \
+    X(rp1_median_tolerance_minutes, "RP-1", "median_tolerance_minutes", INT)                  \
     X(rp2_ledgers, "RP-2", "ledgers", BOOL)                                                   \
     X(rp3_coverage, "RP-3", "coverage", BOOL)
 
