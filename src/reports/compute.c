@@ -138,10 +138,10 @@ static void add_counts(school_acc *s, size_t n, const rp_count *c, size_t nc, si
     }
 }
 
-/* The district's first day of the period after `to`, as Unix seconds (+08:00 midnight). */
+/* The end of the day `to` in the district: the next midnight, as Unix seconds. */
 static int64_t end_unix(const char *to)
 {
-    return (date_days(to) + 1) * 86400 - 8 * 3600;
+    return date_unix(to, 24 * 60);
 }
 
 int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t school_id,

@@ -34,7 +34,7 @@ int rp_store_settings(db_conn *c, int64_t district_id, rp_settings *out, char si
     int rc = db_step(s);
     if (rc == DB_ROW) {
         db_row row = db_row_at(s, 0);
-        int64_t created = db_next_int64(&row) + 8 * 3600;
+        int64_t created = db_next_int64(&row);
         DB_NEXT_TEXT(&row, out->since);
         DB_NEXT_TEXT(&row, out->baseline_date);
         if (db_next_isnull(&row))
@@ -44,7 +44,7 @@ int rp_store_settings(db_conn *c, int64_t district_id, rp_settings *out, char si
         if (out->since[0])
             snprintf(since, 11, "%s", out->since);
         else
-            days_date(created >= 0 ? created / 86400 : 0, since);
+            unix_date(created, since);
     }
     db_finalize(s);
     return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
@@ -238,8 +238,7 @@ static json_t *submitted_json(const rp_submission *sub, const rp_period *p, int 
     }
     char at[32], day[11];
     unix_rfc3339(sub->submitted_at, at);
-    int64_t t = sub->submitted_at + 8 * 3600;
-    days_date(t / 86400, day);
+    unix_date(sub->submitted_at, day);
     json_object_set_new(o, "status", json_string("submitted"));
     json_object_set_new(o, "late", json_false());
     json_object_set_new(o, "submitted_late", json_boolean(strcmp(day, p->due) > 0));
@@ -301,4 +300,9 @@ int reports_half_monthly(db_conn *c, const policy *pol, int64_t district_id, con
     json_object_set_new(*out, "late", json_boolean(reports_period_late(p, today, revisions > 0)));
     json_object_set_new(*out, "revisions", json_integer(revisions));
     return DB_OK;
+}
+
+int reports_settings_get(db_conn *c, int64_t district_id, rp_settings *out, char since[11])
+{
+    return rp_store_settings(c, district_id, out, since);
 }

@@ -372,9 +372,7 @@ int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_ins
         DB_NEXT_TEXT(&row, x->category);
         DB_NEXT_TEXT(&row, x->state);
         DB_NEXT_TEXT(&row, x->license_valid_until);
-        /* the day in the district (+08:00) it was registered */
-        int64_t t = db_next_int64(&row) + 8 * 3600;
-        days_date(t >= 0 ? t / 86400 : (t - 86399) / 86400, x->created);
+        unix_date(db_next_int64(&row), x->created); /* the day it was registered */
         x->escrow_fen = db_next_int64(&row);
     }
     db_finalize(s);
