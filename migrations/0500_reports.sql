@@ -63,6 +63,17 @@ CREATE VIEW rp_escrow_entries AS
 CREATE VIEW rp_contracts AS
     SELECT id, district_id, institution_id FROM contracts;
 
+-- cases: the rectifications of inspections (with the inspection's day), and the complaints and
+-- tip-offs assigned to a school (category, state and dates only: never the text or the tipster)
+CREATE VIEW rp_rectifications AS
+    SELECT r.id, r.district_id, r.school_id, r.inspection_id, i.date, r.rule, r.finding,
+           r.due_date, r.status
+    FROM rectifications r JOIN inspections i ON i.id = r.inspection_id;
+CREATE VIEW rp_school_cases AS
+    SELECT id, district_id, assigned_school_id AS school_id, category, source, status, arrived_on,
+           due_date, closed_on, outcome
+    FROM cases WHERE assigned_school_id IS NOT NULL;
+
 -- ---------- the module's own tables ----------
 
 -- The district's settings: the first day it reports for (NULL: the day the district was

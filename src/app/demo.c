@@ -13,8 +13,10 @@
  * After the people, the modules add theirs in the same transaction, reading the roster this
  * file keeps in memory as it writes (demo.h): training_demo_fill (institutions, courses, org1),
  * afterschool_demo_fill (the current term's after-school service, rolls, duty, bills) and
- * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger) and
- * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups).
+ * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger),
+ * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups) and
+ * cases_demo_fill (complaints and tip-offs in every state, joint enforcement with a PN-1
+ * penalty, inspections with rectifications).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 
 #include "afterschool/demo.h"
 #include "app/cli.h"
+#include "cases/demo.h"
 #include "app/demo.h"
 #include "core/auth.h"
 #include "core/core.h"
@@ -286,7 +289,7 @@ static int modules_fill(demo *d, const char *scale, int nschools)
     today_local(x->today);
     training_demo_course *courses = NULL;
     size_t ncourses = 0;
-    char notes[4][320] = {"", "", "", ""};
+    char notes[5][320] = {"", "", "", "", ""};
     bool loud = nschools > 3;
     if (loud)
         fprintf(stderr, "shuangjian: demo: institutions and courses ...\n");
@@ -303,9 +306,13 @@ static int modules_fill(demo *d, const char *scale, int nschools)
         fprintf(stderr, "shuangjian: demo: homework ...\n");
     if (rc == DB_DONE)
         rc = homework_demo_fill(d->c, d->a, x, notes[3], sizeof notes[3]);
+    if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: complaints, tip-offs and inspections ...\n");
+    if (rc == DB_DONE)
+        rc = cases_demo_fill(d->c, d->a, x, courses, ncourses, notes[4], sizeof notes[4]);
     free(courses);
     if (rc == DB_DONE)
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
             fprintf(stderr, "shuangjian: demo %s\n", notes[i]);
     return rc == DB_DONE ? 0 : -1;
 }

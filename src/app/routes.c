@@ -18,6 +18,7 @@
 #include "core/policy_store.h"
 #include "homework/homework.h"
 #include "afterschool/afterschool.h"
+#include "cases/cases.h"
 #include "exams/exams.h"
 #include "funds/funds.h"
 #include "training/training.h"
@@ -42,6 +43,7 @@ const routes_fn app_route_tables[] = {
     exams_routes,
     training_routes,
     funds_routes,
+    cases_routes,
     reports_routes,
     no_routes,
     NULL,

@@ -8,6 +8,11 @@
  * which sleeps in steps of up to 100 ms. On PostgreSQL the mutex is not used: writers
  * serialise only on what they lock (db_lock).
  *
+ * Nesting: db_begin_write inside an open transaction makes a savepoint (SAVEPOINT sj_N); its
+ * db_commit releases it into the outer transaction and its db_rollback undoes only its own
+ * work. The outermost commit or rollback decides. On PostgreSQL this also keeps the outer
+ * transaction usable after a refused statement (a unique key) inside the nested one.
+ *
  * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare after
  * db_pool_arm fail (serve arms it once it is ready), so tests can show that a failed store
  * call gives a clean 5xx and leaves nothing half-written.
@@ -112,8 +117,10 @@ void db_release(db_conn *c)
 {
     if (!c)
         return;
-    if (c->in_tx)
-        db_rollback(c); /* a handler that forgot: nothing half-written survives */
+    if (c->in_tx) { /* a handler that forgot: nothing half-written survives */
+        c->depth = 0;
+        db_rollback(c);
+    }
     db_pool *p = c->pool;
     pthread_mutex_lock(&p->mu);
     c->next_free = p->free_list;
@@ -140,11 +147,28 @@ static void write_unlock(db_conn *c)
     }
 }
 
+/* A write transaction opened inside another: a savepoint, so that a store function owns its
+ * transaction whether it is called alone (a request) or inside a larger one (the demo writes a
+ * whole district in one transaction, an import writes its users with core_user_create). */
+static int savepoint(db_conn *c, const char *verb)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "%s SAVEPOINT sj_%d", verb, c->depth);
+    return c->ops->exec(c, sql);
+}
+
 int db_begin_write(db_conn *c)
 {
     if (c->ops->kind == DB_SQLITE && !c->write_locked) {
         pthread_mutex_lock(&c->pool->write_mu);
         c->write_locked = 1;
+    }
+    if (c->in_tx) {
+        c->depth++;
+        int rc = savepoint(c, "");
+        if (rc != DB_OK)
+            c->depth--;
+        return rc;
     }
     int rc = c->ops->begin_write(c);
     if (rc == DB_OK)
@@ -156,6 +180,15 @@ int db_begin_write(db_conn *c)
 
 int db_commit(db_conn *c)
 {
+    if (c->depth > 0) { /* the savepoint's work joins the outer transaction */
+        int rc = savepoint(c, "RELEASE");
+        if (rc != DB_OK) {
+            savepoint(c, "ROLLBACK TO");
+            savepoint(c, "RELEASE");
+        }
+        c->depth--;
+        return rc;
+    }
     int rc = c->ops->exec(c, "COMMIT");
     if (rc != DB_OK)
         c->ops->exec(c, "ROLLBACK");
@@ -166,6 +199,12 @@ int db_commit(db_conn *c)
 
 int db_rollback(db_conn *c)
 {
+    if (c->depth > 0) { /* undo the savepoint's work only; the outer transaction goes on */
+        int rc = savepoint(c, "ROLLBACK TO");
+        savepoint(c, "RELEASE");
+        c->depth--;
+        return rc;
+    }
     c->in_tx = 0;
     int rc = c->ops->exec(c, "ROLLBACK");
     write_unlock(c);

@@ -5,6 +5,10 @@
  *   db_pool_open(url, size)   a pool of connections; "sqlite:PATH" or "postgresql://..."
  *   db_acquire / db_release   borrow a connection for one request (blocks while all are busy)
  *   db_begin / db_begin_write / db_commit / db_rollback
+ *                             db_begin_write inside an open transaction is a savepoint: its
+ *                             commit joins the outer transaction, its rollback undoes its own
+ *                             work only (so a store function that owns its transaction can also
+ *                             run inside a caller's, as the demo's and the imports' do)
  *   db_lock(c, ns, key)       inside a write transaction, serialise on one thing (a class-day,
  *                             a program, a contract). SQLite already serialises every write
  *                             transaction (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped
@@ -52,7 +56,8 @@ int db_lock(db_conn *c, int ns, int64_t key);  /* see above; ns is one of DB_LOC
 const char *db_errmsg(db_conn *c);
 
 enum { DB_LOCK_CLASS_DAY = 1, DB_LOCK_PROGRAM = 2, DB_LOCK_CONTRACT = 3, DB_LOCK_STUDENT = 4,
-       DB_LOCK_LEDGER = 5, DB_LOCK_USER = 6, DB_LOCK_INSTITUTION = 7, DB_LOCK_EXAM = 8 };
+       DB_LOCK_LEDGER = 5, DB_LOCK_USER = 6, DB_LOCK_INSTITUTION = 7, DB_LOCK_EXAM = 8,
+       DB_LOCK_CASE = 9, DB_LOCK_TIP = 10 };
 
 db_stmt *db_prepare(db_conn *c, const char *sql);
 int db_bind_int64(db_stmt *s, int idx, int64_t v);

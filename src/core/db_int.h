@@ -36,6 +36,7 @@ struct db_conn {
     db_pool *pool;
     db_conn *next_free;
     int in_tx;
+    int depth;        /* savepoints inside the transaction (db_begin_write nested) */
     int write_locked; /* holds the pool's write mutex (SQLite) */
 };
 

@@ -144,6 +144,15 @@ typedef struct {
     X(pn2_fine_max_fen, "PN-2", "fine_max_fen", INT)                                          \
     X(pn2_serious_fine_min_fen, "PN-2", "serious_fine_min_fen", INT)                          \
     X(pn2_serious_fine_max_fen, "PN-2", "serious_fine_max_fen", INT)                          \
+    X(cs1_working_days, "CS-1", "working_days", INT)                                          \
+    X(cs1_reopen_within_days, "CS-1", "reopen_within_days", INT)                              \
+    X(cs1_reopen_times, "CS-1", "reopen_times", INT)                                          \
+    X(cs2_tips_per_hour, "CS-2", "tips_per_hour", INT)                                        \
+    X(cs2_address_keep_days, "CS-2", "address_keep_days", INT)                                \
+    X(cs2_reward_min_fen, "CS-2", "reward_min_fen", INT)                                      \
+    X(cs2_reward_max_fen, "CS-2", "reward_max_fen", INT)                                      \
+    X(cs3_rectify_days_default, "CS-3", "rectify_days_default", INT)                          \
+    X(cs4_departments, "CS-4", "departments", STRS)                                           \
     X(rp1_due_days, "RP-1", "due_days", JSON)                                                 \
     X(rp1_median_tolerance_minutes, "RP-1", "median_tolerance_minutes", INT)                  \
     X(rp2_ledgers, "RP-2", "ledgers", BOOL)                                                   \

@@ -416,6 +416,18 @@ static void h_lesson(req *r)
         return;
     if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date))
         return;
+    /* a suspended or closed institution records no lessons (a penalty's `stop`, cases) */
+    training_institution in;
+    int irc = training_institution_get(r->db, c.institution_id, &in);
+    if (irc != DB_ROW) {
+        reply_db(r, irc == DB_DONE ? DB_ERROR : irc);
+        return;
+    }
+    if (strcmp(in.state, "active") != 0) {
+        reply_err_detail(r, SJ_ERR_INSTITUTION_INACTIVE,
+                         json_pack("{s:I,s:s}", "institution_id", (json_int_t)in.id, "state", in.state));
+        return;
+    }
     /* TR-2: a subject-based lesson may not fall on a weekend, holiday or vacation day */
     training_verdict v;
     int kind = calendar_day_kind(r->db, c.district_id, date, NULL, 0);

@@ -16,7 +16,8 @@
  *                             ledger against its signed checkpoints
  *   Checkpoints (checkpoint.c): funds_checkpoint_take (sign the head with a key kept outside
  *     the database), the key files, checkpoints to and from JSON.
- *   Store (store.c): funds_contract_load, funds_contract_close, funds_refund_open_contract.
+ *   Store (store.c): funds_contract_load, funds_contract_close, funds_refund_open_contract,
+ *     funds_refund_institution.
  *   Routes (api.c): funds_routes.
  *
  * THE LEDGER'S INVARIANTS (checked by funds_verify):
@@ -245,6 +246,17 @@ int funds_contract_load(db_conn *db, int64_t id, funds_contract *out);
  */
 int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contract *c,
                                int64_t actor, const char *reason, int64_t *refund_fen);
+
+/*
+ * Refunds every open contract of an institution (FU-6) inside the caller's write transaction,
+ * which already holds DB_LOCK_INSTITUTION(institution_id): takes the contracts' locks in
+ * ascending id order, then refunds each one's escrow through the ledger and closes it. What a
+ * penalty's `refund` does (cases). OUT: *contracts (closed), *refund_fen (their sum). DB_DONE
+ * or an error; on an error the caller rolls back.
+ */
+int funds_refund_institution(db_conn *db, const policy *pol, int64_t institution_id,
+                             int64_t actor, const char *reason, int64_t *contracts,
+                             int64_t *refund_fen);
 
 /* ---------- supervision ---------- */
 

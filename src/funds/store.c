@@ -1,6 +1,7 @@
 /*
  * store.c: the funds module's shared SQL: a contract with its figures derived from the ledger,
- * and refunding an open contract (used by the refund route and by closing an institution).
+ * refunding an open contract (used by the refund route and by closing an institution), and
+ * refunding every open contract of an institution (a penalty's `refund`, cases).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,45 @@ int funds_refund_open_contract(db_conn *db, const policy *pol, const funds_contr
                     "UPDATE contracts SET status = 'closed', close_reason = $2, closed_at = $3"
                     " WHERE id = $1", c->id, reason, now);
     return rc;
+}
+
+int funds_refund_institution(db_conn *db, const policy *pol, int64_t institution_id,
+                             int64_t actor, const char *reason, int64_t *contracts,
+                             int64_t *refund_fen)
+{
+    *contracts = *refund_fen = 0;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    db_stmt *s = db_query(db,
+                          "SELECT id FROM contracts WHERE institution_id = $1 AND status = 'open'"
+                          " ORDER BY id",
+                          institution_id);
+    int rc = s ? DB_ROW : DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            ids = realloc(ids, cap * sizeof *ids);
+            if (!ids)
+                abort();
+        }
+        ids[n++] = db_col_int64(s, 0);
+    }
+    db_finalize(s);
+    rc = rc == DB_DONE ? DB_OK : DB_ERROR;
+    for (size_t i = 0; rc == DB_OK && i < n; i++)
+        rc = db_lock(db, DB_LOCK_CONTRACT, ids[i]);
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        funds_contract c;
+        int64_t one = 0;
+        rc = funds_contract_load(db, ids[i], &c) == DB_ROW ? DB_DONE : DB_ERROR;
+        if (rc == DB_DONE && c.open)
+            rc = funds_refund_open_contract(db, pol, &c, actor, reason, &one);
+        *contracts += rc == DB_DONE && c.open;
+        *refund_fen += one;
+        rc = rc == DB_DONE ? DB_OK : rc;
+    }
+    free(ids);
+    return rc == DB_OK ? DB_DONE : rc;
 }
 
 int funds_verify_and_record(db_conn *db, int64_t district_id, const funds_anchor *anchor,

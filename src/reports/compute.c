@@ -313,6 +313,13 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
             (json_int_t)s->teachers, "teachers_afterschool", (json_int_t)s->teachers_served,
             "teachers_afterschool_share", share_json(s->teachers_served, s->teachers));
         s->over = NULL; /* stolen by js */
+        if (school_id)
+            /* one school's own figures: the complaints and tip-offs about it (cases.h) */
+            json_object_set_new(js, "cases",
+                                json_pack("{s:I,s:I,s:I}", "tips_received",
+                                          (json_int_t)cases.tips_received, "tips_substantiated",
+                                          (json_int_t)cases.tips_substantiated, "cases_overdue",
+                                          (json_int_t)cases.cases_overdue));
         json_array_append_new(jschools, js);
     }
 

@@ -128,6 +128,16 @@ int rp_ledger(db_conn *c, const policy *pol, int64_t district_id, int64_t school
         json_decref(notices);
         goto out;
     }
+    /* a complaint is overdue when it is not closed and its due date passed before the
+     * ledger's last day (CS-1) */
+    json_t *it;
+    size_t ci;
+    json_array_foreach(compl, ci, it) {
+        const char *st = json_string_value(json_object_get(it, "status"));
+        bool open = !st || strcmp(st, "closed") != 0;
+        const char *due = json_string_value(json_object_get(it, "due_date"));
+        json_object_set_new(it, "overdue", json_boolean(open && due && strcmp(due, to) < 0));
+    }
     qsort(l.d, l.n, sizeof *l.d, cmp_day);
     json_t *hw = json_array();
     for (size_t i = 0; i < l.n; i++) {

@@ -103,7 +103,7 @@ int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_ins
 /* The escrow held at `until`, from the ledger alone: the sum of every escrow entry before it. */
 int rp_store_escrow(db_conn *c, int64_t district_id, int64_t until, int64_t *fen);
 
-/* The cases module's figures (cases.h): available false until the module is there. */
+/* The cases module's figures (cases.h: cases_period_figures), for the district or a school. */
 typedef struct {
     bool available;
     int64_t tips_received, tips_substantiated, cases_overdue, pn1, pn2;

@@ -361,6 +361,25 @@ void reports_half_monthly_sheets(const xlsx_book *b, const json_t *report)
 
 /* ---------- the school's work ledger (RP-2) ---------- */
 
+/* API.md's case categories and states, in the words of a school office. */
+static const char *case_words(const char *k)
+{
+    static const char *const words[][2] = {
+        {"homework_overload", "作业负担过重"}, {"afterschool_fee", "课后服务收费"},
+        {"exam_ranking", "考试排名"},          {"unlicensed_training", "无证培训"},
+        {"disguised_training", "隐形变异培训"}, {"off_hours_training", "违规时段培训"},
+        {"prepaid_over_limit", "超期超额预收费"}, {"refund_refused", "拒不退费"},
+        {"wage_arrears", "拖欠工资"},          {"other", "其他"},
+        {"open", "待分办"},                    {"assigned", "办理中"},
+        {"answered", "已答复"},                {"closed", "已办结"},
+        {"submitted", "已报告整改"},           {"passed", "已通过复核"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(words[i][0], k) == 0)
+            return words[i][1];
+    return k;
+}
+
 void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *school_name)
 {
     sheets x = {.b = b};
@@ -412,7 +431,8 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
             worksheet_write_string(ws, r, 1, jstr(d, "text"), NULL);
             worksheet_write_string(ws, r, 2, jstr(d, "rule"), NULL);
-            worksheet_write_string(ws, r, 3, jstr(d, "status"), NULL);
+            worksheet_write_string(ws, r, 3, strcmp(jstr(d, "status"), "open") == 0 ? "待整改"
+                                             : case_words(jstr(d, "status")), NULL);
             xlsx_date(b, ws, r, 4, jstr(d, "due_date"));
         }
         if (json_is_null(json_object_get(ledger, "inspections")))
@@ -427,8 +447,8 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
         json_array_foreach(json_object_get(ledger, "complaints"), i, d) {
             lxw_row_t r = (lxw_row_t)i + 1;
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
-            worksheet_write_string(ws, r, 1, jstr(d, "category"), NULL);
-            worksheet_write_string(ws, r, 2, jstr(d, "status"), NULL);
+            worksheet_write_string(ws, r, 1, case_words(jstr(d, "category")), NULL);
+            worksheet_write_string(ws, r, 2, case_words(jstr(d, "status")), NULL);
             xlsx_date(b, ws, r, 3, jstr(d, "due_date"));
             yes_no(ws, r, 4, json_is_true(json_object_get(d, "overdue")));
         }

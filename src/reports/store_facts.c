@@ -15,10 +15,8 @@
 #include <string.h>
 
 #include "core/calendar.h"
-#include "reports/reports_int.h"
-#ifdef SJ_HAVE_CASES
 #include "cases/cases.h"
-#endif
+#include "reports/reports_int.h"
 
 /* Grows a malloc'd array by doubling; aborts when memory runs out (STYLE.md 4). */
 static void *grow(void *p, size_t *cap, size_t n, size_t size)
@@ -401,7 +399,6 @@ int rp_store_cases(db_conn *c, int64_t district_id, int64_t school_id, const cha
                    const char *to, const char *as_of, rp_cases *out)
 {
     memset(out, 0, sizeof *out);
-#ifdef SJ_HAVE_CASES
     cases_figures f;
     int rc = cases_period_figures(c, district_id, school_id, from, to, as_of, &f);
     if (rc != DB_OK)
@@ -412,10 +409,5 @@ int rp_store_cases(db_conn *c, int64_t district_id, int64_t school_id, const cha
     out->cases_overdue = f.cases_overdue;
     out->pn1 = f.penalties_pn1;
     out->pn2 = f.penalties_pn2;
-#else
-    /* HOOK: the cases module (branch mod-cases) lands cases_period_figures in cases.h; until
-     * then the figures are 0 and the report says "available": false. */
-    (void)c, (void)district_id, (void)school_id, (void)from, (void)to, (void)as_of;
-#endif
     return DB_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * store.c: the training module's SQL that other files share: loading an institution and a
- * course. List queries live beside their handlers in api.c.
+ * course, setting an institution's state or list (a penalty's measures, cases). List queries
+ * live beside their handlers in api.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,4 +58,20 @@ int training_institution_district(db_conn *c, int64_t institution_id, int64_t *d
 {
     return db_query_int64(c, district_id, "SELECT district_id FROM institutions WHERE id = $1",
                           institution_id);
+}
+
+int training_institution_set_state(db_conn *c, int64_t id, const char *state, const char *reason)
+{
+    return db_run(c,
+                  "UPDATE institutions SET state = $2, state_reason = $3, state_changed_at = $4"
+                  " WHERE id = $1",
+                  id, state, reason, now_unix());
+}
+
+int training_institution_set_list(db_conn *c, int64_t id, const char *list, const char *reason)
+{
+    return db_run(c,
+                  "UPDATE institutions SET list = $2, list_reason = $3, list_changed_at = $4"
+                  " WHERE id = $1",
+                  id, list, reason, now_unix());
 }

@@ -168,6 +168,12 @@ int training_course_get(db_conn *c, int64_t id, training_course_row *out);
  * through app.institution_district). */
 int training_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id);
 
+/* An institution's state (active | suspended | closed) or its list (none | white | black), with
+ * the reason, inside the caller's write transaction (which holds DB_LOCK_INSTITUTION): what a
+ * penalty's `stop` and `blacklist` do (cases). DB_DONE, or an error. */
+int training_institution_set_state(db_conn *c, int64_t id, const char *state, const char *reason);
+int training_institution_set_list(db_conn *c, int64_t id, const char *list, const char *reason);
+
 /* ---------- HTTP ---------- */
 
 /* Replies 422 with the verdict's code, rule and numbers. */

@@ -4,7 +4,8 @@
 //
 // Three worlds, each with objects of every kind (school, class, pupil, guardian, staff,
 // homework item and its change, exam, after-school program, enrolment, waiver, leave, vendor,
-// institution, its staff, course, contract, refund):
+// institution, its staff, course, contract, refund, complaint and case with a photo, joint
+// enforcement action, inspections and rectifications with a photo):
 //   A  district 1: the callers, one user of every role (the district's own admin and an
 //      inspector, school A's admin, grade leader, teacher, a guardian of a pupil at A, the
 //      admin of institution A);
@@ -28,6 +29,7 @@ import { execFileSync } from 'node:child_process';
 import { inflateRawSync } from 'node:zlib';
 import { startServer, expectStatus, BIN, BACKEND, psql, ADMIN_PASSWORD, TODAY, addDays, weekday } from './lib.mjs';
 import { licenseNo } from './funds_world.mjs';
+import { jpeg } from './photos.mjs';
 
 let s;
 const ROUTES = JSON.parse(execFileSync(BIN, ['routes'], { encoding: 'utf8' }));
@@ -69,6 +71,13 @@ const KINDS = {
   refunds: (w) => [w.refund.id],
   'typical-cases': (w) => [w.typicalCase.id],
   'typical-cases.photos': (w) => [w.photo.id],
+  complaints: (w) => [w.complaint.id],
+  cases: (w) => [w.complaint.id, w.instCase.id],
+  'cases.photos': (w) => [w.casePhoto.id],
+  enforcements: (w) => [w.enforcement.id],
+  inspections: (w) => [w.inspection.id, w.instInspection.id],
+  rectifications: (w) => [w.rect.id, w.instRect.id],
+  'rectifications.photos': (w) => [w.rectPhoto.id],
 };
 
 // Named text segments of a pattern ({period}: a half-monthly report's period) and the value each
@@ -85,6 +94,11 @@ const PUBLIC = [
   'GET /api/v1/public/institutions/{id}',
   'GET /api/v1/funds/checkpoints',         // signed ledger checkpoints: copies kept by anyone
   'GET /api/v1/clock',                     // the district's today (China Standard Time)
+  'POST /api/v1/tips',                      // a tip-off: anyone, anonymous if they wish (CS-2)
+  'GET /api/v1/tips/{id}',                  // its status, with the tracking code and secret
+  'POST /api/v1/tips/{id}/photos',          // its photos, with the tracking code and secret
+  'GET /api/v1/public/schools',             // schools by name, for the tip page
+  'GET /api/v1/public/institutions/{id}/penalties', // penalties decided (行政处罚公示)
 ];
 
 // Objects every user of the district may read: tested against the other district only.
@@ -168,6 +182,19 @@ async function buildWorld(D, marker, { vendor = true, dmarker = marker } = {}) {
   // a typical case the school submitted, with a photo (a 1x1 PNG)
   w.typicalCase = expectStatus(await s.api('POST', '/api/v1/typical-cases', { topic: 'homework', title: `${marker}作业公示案例`, body: `${marker}做法` }, w.schoolAdmin.token), 201);
   w.photo = expectStatus(await s.api('POST', `/api/v1/typical-cases/${w.typicalCase.id}/photos`, PNG1, w.schoolAdmin.token), 201);
+  // cases: a guardian's complaint about the school (assigned to it) with a photo, a case
+  // about the institution with a joint enforcement action, inspections of both with a
+  // rectification each, the school's with a photo
+  w.complaint = expectStatus(await s.api('POST', '/api/v1/complaints', { category: 'homework_overload', text: `${marker}作业过多`, student_id: w.student.id }, w.guardian.token), 201);
+  w.casePhoto = expectStatus(await s.api('POST', `/api/v1/cases/${w.complaint.id}/photos`, jpeg(), w.guardian.token), 201);
+  w.instCase = expectStatus(await s.api('POST', '/api/v1/cases', { category: 'disguised_training', text: `${marker}隐形变异`, institution_id: w.inst.id }, D), 201);
+  const enf = expectStatus(await s.api('POST', `/api/v1/cases/${w.instCase.id}/enforcements`, { date: today, place: `${marker}文化路1号`, findings: `${marker}现场`, departments: [{ department: '公安', task: '维持秩序' }] }, D), 201);
+  w.enforcement = enf.enforcements[0];
+  w.inspection = expectStatus(await s.api('POST', '/api/v1/inspections', { school_id: w.school.id, date: today, findings: [{ rule: 'HW-2', text: `${marker}作业超时`, rectify_by: today }] }, D), 201);
+  w.rect = w.inspection.rectifications[0];
+  w.rectPhoto = expectStatus(await s.api('POST', `/api/v1/rectifications/${w.rect.id}/photos`, jpeg(), w.schoolAdmin.token), 201);
+  w.instInspection = expectStatus(await s.api('POST', '/api/v1/inspections', { institution_id: w.inst.id, date: today, findings: [{ rule: 'TR-6', text: `${marker}无证教师`, rectify_by: today }] }, D), 201);
+  w.instRect = w.instInspection.rectifications[0];
   if (vendor) {
     w.vendor = expectStatus(await s.api('POST', '/api/v1/afterschool/vendors', {
       name: `${dmarker}围棋培训中心`, credit_code: '91512081MA62K0260E', institution_id: w.inst.id, service_items: ['围棋'],
@@ -262,7 +289,10 @@ test('the targets exist: their own district admin reads them', async () => {
   for (const [w, D] of [[B, await s.admin()], [C, await s.login('admin2', ADMIN_PASSWORD)]]) {
     for (const p of [`/api/v1/schools/${w.school.id}`, `/api/v1/classes/${w.cls.id}`, `/api/v1/students/${w.student.id}`,
       `/api/v1/homework/${w.homework.id}`, `/api/v1/exams/${w.exam.id}`, `/api/v1/afterschool/programs/${w.program.id}`,
-      `/api/v1/institutions/${w.inst.id}`, `/api/v1/courses/${w.course.id}`, `/api/v1/contracts/${w.contract.id}`]) {
+      `/api/v1/institutions/${w.inst.id}`, `/api/v1/courses/${w.course.id}`, `/api/v1/contracts/${w.contract.id}`,
+      `/api/v1/cases/${w.complaint.id}`, `/api/v1/cases/${w.instCase.id}`, `/api/v1/cases/${w.complaint.id}/photos/${w.casePhoto.id}`,
+      `/api/v1/inspections/${w.inspection.id}`, `/api/v1/rectifications/${w.instRect.id}`,
+      `/api/v1/rectifications/${w.rect.id}/photos/${w.rectPhoto.id}`]) {
       expectStatus(await s.api('GET', p, undefined, D), 200);
     }
   }

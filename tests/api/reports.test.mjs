@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, expectStatus, run, TODAY } from './lib.mjs';
 import { institution, mkUser, sqlDirect } from './funds_world.mjs';
-import { readXlsx } from './xlsx.mjs';
+import { readWorkbook as readXlsx } from './xlsx.mjs';
 
 const PERIOD = '2026-11-2';
 const DAY = '2026-11-17'; // a Tuesday of it

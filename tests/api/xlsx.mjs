@@ -1,5 +1,8 @@
 // Writes a minimal XLSX (an uncompressed zip with one sheet of inline strings) for tests, the
-// way the registry's export looks to a reader: no dependency beyond node itself.
+// way the registry's export looks to a reader: no dependency beyond node itself; and reads a
+// workbook the server wrote back (readXlsx).
+import { inflateRawSync } from 'node:zlib';
+
 const CRC = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -73,14 +76,68 @@ export function registryRow(i, { grade = '四年级', cls = '3', phone, phone2 }
     phone2 ? '父亲' + i : '', phone2 ? '父亲' : '', phone2 || '', phone2 ? '是' : ''];
 }
 
-// Reads a workbook back (a zip of XML parts, stored or deflated) as a spreadsheet program would
-// see it: { sheets: [{ name, kind: 'worksheet'|'chartsheet', rows: [[cell...]...] }], charts }.
+// Reads a workbook back (what WPS or Excel would show): every sheet by name, in order, each a
+// list of rows, each row a list of cells { v, t } where t is 'n' for a number (v a Number) and
+// 's' for text. Enough of SpreadsheetML for what libxlsxwriter writes: shared strings, inline
+// strings, numbers; the zip's entries stored or deflated.
+function unzip(buf) {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip');
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const files = {};
+  for (let i = 0; i < n; i++) {
+    const method = buf.readUInt16LE(p + 10), size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28), extra = buf.readUInt16LE(p + 30), comment = buf.readUInt16LE(p + 32);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
+    const local = buf.readUInt32LE(p + 42);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + size);
+    files[name] = (method === 8 ? inflateRawSync(raw) : raw).toString();
+    p += 46 + nameLen + extra + comment;
+  }
+  return files;
+}
+
+const unxml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const colIndex = (ref) => [...ref.replace(/\d+/g, '')].reduce((a, ch) => a * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+
+export function readXlsx(buf) {
+  const files = unzip(Buffer.from(buf));
+  const shared = [...(files['xl/sharedStrings.xml'] || '').matchAll(/<si>([\s\S]*?)<\/si>/g)]
+    .map((m) => unxml([...m[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
+  const rels = {};
+  for (const m of (files['xl/_rels/workbook.xml.rels'] || '').matchAll(/<Relationship [^>]*Id="([^"]+)"[^>]*Target="([^"]+)"/g)) rels[m[1]] = m[2];
+  const sheets = [];
+  for (const m of files['xl/workbook.xml'].matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)) {
+    const xml = files['xl/' + rels[m[2]].replace(/^\/?xl\//, '')] || '';
+    const rows = [];
+    for (const r of xml.matchAll(/<row [^>]*r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)) {
+      const cells = [];
+      for (const c of r[2].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+        const ref = /r="([A-Z]+\d+)"/.exec(c[1])[1], t = (/t="(\w+)"/.exec(c[1]) || [])[1];
+        const v = (/<v>([\s\S]*?)<\/v>/.exec(c[2] || '') || [])[1];
+        const inline = (/<is>[\s\S]*?<t[^>]*>([\s\S]*?)<\/t>/.exec(c[2] || '') || [])[1];
+        cells[colIndex(ref)] = t === 's' ? { v: shared[Number(v)], t: 's' }
+          : t === 'inlineStr' ? { v: unxml(inline ?? ''), t: 's' }
+            : t === 'str' ? { v: unxml(v ?? ''), t: 's' }
+              : { v: Number(v), t: 'n' };
+      }
+      rows[Number(r[1]) - 1] = cells;
+    }
+    sheets.push({ name: unxml(m[1]), rows });
+  }
+  return sheets;
+}
+
+// readWorkbook: a workbook with what the reports tests check beside the cells (column widths,
+// chart sheets, the raw parts): a zip of XML parts, stored or deflated, as a spreadsheet
+// program would see it: { sheets: [{ name, kind: 'worksheet'|'chartsheet', rows: [[cell...]...] }], charts }.
 // A cell is a number (a <v> without a type), a string (shared or inline), a boolean, or
 // undefined for an empty cell; rows and columns are 0-based. Enough for the tests' checks of
 // sheet names, headers and numbers as numbers; not a general reader.
-import { inflateRawSync } from 'node:zlib';
-
-export function unzip(buf) {
+export function unzipParts(buf) {
   let eocd = buf.length - 22;
   while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
   if (eocd < 0) throw new Error('not a zip');
@@ -100,20 +157,12 @@ export function unzip(buf) {
   return files;
 }
 
-const unesc = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
-function colIndex(ref) {
-  const letters = ref.match(/^[A-Z]+/)[0];
-  let n = 0;
-  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
-
-export function readXlsx(buf) {
-  const files = unzip(buf);
+export function readWorkbook(buf) {
+  const files = unzipParts(buf);
   const shared = [];
   for (const si of (files['xl/sharedStrings.xml'] || '').matchAll(/<si>([\s\S]*?)<\/si>/g)) {
-    shared.push(unesc([...si[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((m) => m[1]).join('')));
+    shared.push(unxml([...si[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((m) => m[1]).join('')));
   }
   const rels = {};
   for (const m of (files['xl/_rels/workbook.xml.rels'] || '').matchAll(/<Relationship ([^>]*)\/>/g)) {
@@ -122,7 +171,7 @@ export function readXlsx(buf) {
   }
   const sheets = [];
   for (const m of files['xl/workbook.xml'].matchAll(/<sheet ([^>]*)\/>/g)) {
-    const name = unesc(m[1].match(/name="([^"]+)"/)[1]);
+    const name = unxml(m[1].match(/name="([^"]+)"/)[1]);
     const part = rels[m[1].match(/r:id="([^"]+)"/)[1]];
     const xml = files[part] || '';
     const kind = part.includes('chartsheets/') ? 'chartsheet' : 'worksheet';
@@ -136,8 +185,8 @@ export function readXlsx(buf) {
         const v = (body.match(/<v>([\s\S]*?)<\/v>/) || [])[1];
         let value;
         if (t === 's') value = shared[Number(v)];
-        else if (t === 'inlineStr') value = unesc((body.match(/<t[^>]*>([\s\S]*?)<\/t>/) || [])[1] || '');
-        else if (t === 'str') value = unesc(v || '');
+        else if (t === 'inlineStr') value = unxml((body.match(/<t[^>]*>([\s\S]*?)<\/t>/) || [])[1] || '');
+        else if (t === 'str') value = unxml(v || '');
         else if (t === 'b') value = v === '1';
         else if (v !== undefined) value = Number(v);
         cells[colIndex(ref)] = value;

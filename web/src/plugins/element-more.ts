@@ -4,15 +4,15 @@
  * page without `meta.light` renders.
  */
 import {
-  ElBreadcrumb, ElBreadcrumbItem, ElCheckbox, ElCol, ElDatePicker, ElDescriptions,
+  ElBreadcrumb, ElBreadcrumbItem, ElCheckbox, ElCheckboxGroup, ElCol, ElDatePicker, ElDescriptions,
   ElDescriptionsItem, ElInputNumber, ElLoading, ElOption, ElPageHeader, ElPagination, ElProgress,
   ElRadio, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElStatistic, ElSwitch, ElTabPane,
-  ElTable, ElTableColumn, ElTabs, ElTag, ElTooltip, ElUpload,
+  ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElUpload,
 } from 'element-plus'
 
 export const moreComponents = [
-  ElBreadcrumb, ElBreadcrumbItem, ElCheckbox, ElCol, ElDatePicker, ElDescriptions,
+  ElBreadcrumb, ElBreadcrumbItem, ElCheckbox, ElCheckboxGroup, ElCol, ElDatePicker, ElDescriptions,
   ElDescriptionsItem, ElInputNumber, ElLoading, ElOption, ElPageHeader, ElPagination, ElProgress,
   ElRadio, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElStatistic, ElSwitch, ElTabPane,
-  ElTable, ElTableColumn, ElTabs, ElTag, ElTooltip, ElUpload,
+  ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElUpload,
 ]

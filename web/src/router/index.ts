@@ -12,6 +12,7 @@ import { coreRoutes } from './modules/core'
 import { trainingRoutes } from './modules/training'
 import { afterschoolRoutes } from './modules/afterschool'
 import { homeworkRoutes } from './modules/homework'
+import { casesPublicRoutes, casesRoutes } from './modules/cases'
 import { isLoggedIn, session } from '../stores/session'
 import { syncServerClock } from '../api/clock'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
@@ -35,6 +36,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../views/login/LoginView.vue'),
     meta: { public: true, title: 'login.title', light: true },
   },
+  ...casesPublicRoutes,
   {
     path: '/',
     component: () => import('../layouts/AppShell.vue'),
@@ -52,6 +54,7 @@ const routes: RouteRecordRaw[] = [
       ...trainingRoutes,
       ...afterschoolRoutes,
       ...homeworkRoutes,
+      ...casesRoutes,
       {
         path: 'welcome',
         name: 'welcome',

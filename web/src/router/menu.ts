@@ -7,6 +7,7 @@ import { PERM, type MenuItem } from '../utils/permission'
 import { FU_PERM } from './modules/training'
 import { AS_PERM } from './modules/afterschool'
 import { HW_PERM } from './modules/homework'
+import { CS_PERM } from './modules/cases'
 
 export const MENU: readonly MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
@@ -29,6 +30,10 @@ export const MENU: readonly MenuItem[] = [
   { path: '/institutions', title: 'training.menu.registry', icon: 'OfficeBuilding', perm: FU_PERM.registry },
   { path: '/funds', title: 'funds.menu.district', icon: 'DataAnalysis', perm: FU_PERM.supervise },
   { path: '/training', title: 'funds.menu.family', icon: 'Reading', perm: FU_PERM.sign },
+  { path: '/cases', title: 'cases.menu.cases', icon: 'Document', perm: CS_PERM.list },
+  { path: '/inspections', title: 'cases.menu.inspections', icon: 'List', perm: CS_PERM.inspect },
+  { path: '/rectifications', title: 'cases.menu.rectifications', icon: 'List', perm: CS_PERM.rectifications },
+  { path: '/complaints', title: 'cases.menu.complaints', icon: 'Document', perm: CS_PERM.complain },
   { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyList },
   { path: '/calendar', title: 'menu.calendar', icon: 'Calendar', perm: PERM.calendarEdit },
   { path: '/audit', title: 'menu.audit', icon: 'List', perm: PERM.auditList },
