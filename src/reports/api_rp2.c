@@ -10,7 +10,8 @@
  *                                                        district until published)
  *   POST   /api/v1/typical-cases/{id}/select             {"selected":bool} (district_admin)
  *   POST   /api/v1/typical-cases/{id}/publish            (district_admin)
- *   POST   /api/v1/typical-cases/{id}/photos             the photo's bytes (JPEG or PNG)
+ *   POST   /api/v1/typical-cases/{id}/photos             the photo's bytes (JPEG or PNG; its
+ *                                                        metadata removed before it is stored)
  *   GET    /api/v1/typical-cases/{id}/photos/{id}        the photo
  *   DELETE /api/v1/typical-cases/{id}/photos/{id}
  *   GET    /api/v1/reports/compilation?term=T            the term compilation (成果汇编)
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/cases.h"
 #include "core/calendar.h"
 #include "reports/reports_int.h"
 
@@ -298,17 +300,6 @@ void rp_h_case_publish(req *r)
     reply_case(r, 200, h.id);
 }
 
-/* JPEG or PNG, by the bytes; NULL otherwise. */
-static const char *photo_type(const unsigned char *p, size_t n)
-{
-    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-        return "image/jpeg";
-    if (n >= 8 && memcmp(p, png, 8) == 0)
-        return "image/png";
-    return NULL;
-}
-
 void rp_h_photo_add(req *r)
 {
     rp_case_head h;
@@ -322,14 +313,19 @@ void rp_h_photo_add(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    const char *mime = photo_type((const unsigned char *)r->raw_body, r->raw_len);
-    if (!mime) {
+    /* a JPEG or PNG by its bytes, stored without its metadata (where and when it was taken,
+     * the device): the cases module's photo checks (cases.h) */
+    const unsigned char *in = (const unsigned char *)r->raw_body;
+    cases_photo_kind kind = cases_photo_sniff(in, r->raw_len);
+    unsigned char *clean = req_alloc(r, r->raw_len);
+    size_t len = kind == CASES_PHOTO_BAD ? 0 : cases_photo_strip(in, r->raw_len, clean);
+    if (len == 0) {
         reply_field(r, SJ_ERR_BAD_FIELD, "photo", "reports.photo_type");
         return;
     }
+    const char *mime = kind == CASES_PHOTO_JPEG ? "image/jpeg" : "image/png";
     int64_t id = 0;
-    verdict v = reports_case_photo_add(r->db, h.id, h.district_id, mime,
-                                       (const unsigned char *)r->raw_body, r->raw_len, r->user->id,
+    verdict v = reports_case_photo_add(r->db, h.id, h.district_id, mime, clean, len, r->user->id,
                                        &id);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
@@ -337,7 +333,7 @@ void rp_h_photo_add(req *r)
     }
     r->audit_target = id;
     reply_json(r, 201, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "mime", mime, "bytes",
-                                 (json_int_t)r->raw_len));
+                                 (json_int_t)len));
 }
 
 void rp_h_photo_get(req *r)

@@ -7,8 +7,8 @@
  * one reports_case_<action>() owning its transaction, checking the state under the row it
  * changes (UPDATE ... WHERE status = ...), so two people acting at once never both pass.
  *
- * Photos: at most RP_PHOTOS_MAX a case, each a JPEG or a PNG (by its bytes) of at most
- * RP_PHOTO_BYTES_MAX, stored base64 in typical_case_photos; the count is checked under the
+ * Photos: at most RP_PHOTOS_MAX a case, each a JPEG or a PNG (by its bytes, without its
+ * metadata: api_rp2.c) of at most RP_PHOTO_BYTES_MAX, stored base64 in typical_case_photos; the count is checked under the
  * case's row lock (an UPDATE of the case first), so a seventh photo never slips in.
  */
 #include <sodium.h>

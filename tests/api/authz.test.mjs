@@ -117,8 +117,6 @@ function idKeys(pattern) {
   return keys;
 }
 
-const PNG1 = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082', 'hex');
-
 let seq = 0;
 const uniq = () => `${++seq}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -179,9 +177,9 @@ async function buildWorld(D, marker, { vendor = true, dmarker = marker } = {}) {
   expectStatus(await s.api('POST', `/api/v1/contracts/${w.refunded.id}/refund`, undefined, D), 200);
   const refunds = expectStatus(await s.api('GET', `/api/v1/refunds?institution_id=${w.inst.id}`, undefined, D), 200);
   w.refund = refunds.items[0];
-  // a typical case the school submitted, with a photo (a 1x1 PNG)
+  // a typical case the school submitted, with a photo
   w.typicalCase = expectStatus(await s.api('POST', '/api/v1/typical-cases', { topic: 'homework', title: `${marker}作业公示案例`, body: `${marker}做法` }, w.schoolAdmin.token), 201);
-  w.photo = expectStatus(await s.api('POST', `/api/v1/typical-cases/${w.typicalCase.id}/photos`, PNG1, w.schoolAdmin.token), 201);
+  w.photo = expectStatus(await s.api('POST', `/api/v1/typical-cases/${w.typicalCase.id}/photos`, jpeg(), w.schoolAdmin.token), 201);
   // cases: a guardian's complaint about the school (assigned to it) with a photo, a case
   // about the institution with a joint enforcement action, inspections of both with a
   // rectification each, the school's with a photo
