@@ -144,7 +144,6 @@ typedef struct {
     const char *period, *figures, *digest, *actor_name;
     const char *reason;        /* NULL for a first submission */
     int64_t submitted_at;      /* 0: now (the demo back-dates the past periods it submits) */
-    bool caller_tx;            /* inside the caller's write transaction (the demo) */
 } rp_submit_in;
 
 /* Stores the figures (canonical JSON) as the next revision of the period: 409

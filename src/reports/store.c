@@ -57,13 +57,6 @@ static verdict undo(db_conn *c, verdict v)
     return v;
 }
 
-/* The same for a write that may run in its caller's transaction (own false): the caller rolls
- * back then. */
-static verdict undo_if(db_conn *c, bool own, verdict v)
-{
-    return own ? undo(c, v) : v;
-}
-
 verdict reports_settings_put(db_conn *c, int64_t district_id, const rp_settings *in, int64_t actor)
 {
     int rc = db_begin_write(c);
@@ -136,22 +129,21 @@ void rp_submission_cleanup(rp_submission *s)
 
 verdict reports_submit(db_conn *c, const rp_submit_in *in, int *revision, int64_t *submitted_at)
 {
-    bool own = !in->caller_tx;
     int64_t latest = 0;
-    int rc = own ? db_begin_write(c) : DB_OK;
+    int rc = db_begin_write(c);
     if (rc == DB_OK)
         rc = db_query_int64(c, &latest,
                             "SELECT COALESCE(MAX(revision), 0) FROM report_submissions"
                             " WHERE district_id = $1 AND period = $2",
                             in->district_id, in->period);
     if (rc != DB_ROW)
-        return undo_if(c, own, verdict_db(rc));
+        return undo(c, verdict_db(rc));
     if (latest > 0 && !in->reason) {
         verdict v = verdict_refuse(SJ_ERR_CONFLICT, "already_submitted", "RP-1",
                                    "reports.already_submitted");
         verdict_str(&v, "period", in->period);
         verdict_num(&v, "revision", latest);
-        return undo_if(c, own, v);
+        return undo(c, v);
     }
     *revision = (int)latest + 1;
     *submitted_at = in->submitted_at ? in->submitted_at : now_unix();
@@ -167,10 +159,10 @@ verdict reports_submit(db_conn *c, const rp_submit_in *in, int *revision, int64_
                                : verdict_refuse(SJ_ERR_CONFLICT, "already_submitted", "RP-1",
                                                 "reports.already_submitted");
         verdict_str(&v, "period", in->period);
-        return undo_if(c, own, v);
+        return undo(c, v);
     }
-    if (rc != DB_DONE || (own && db_commit(c) != DB_OK))
-        return undo_if(c, own, verdict_db(rc == DB_DONE ? DB_ERROR : rc));
+    if (rc != DB_DONE || db_commit(c) != DB_OK)
+        return undo(c, verdict_db(rc == DB_DONE ? DB_ERROR : rc));
     return verdict_ok();
 }
 
