@@ -236,9 +236,7 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
     }
     /* institutions and the escrow at the end of the period (district reports only) */
     if (rc == DB_OK && school_id == 0) {
-        rc = rp_store_institutions(c, district_id, end_unix(to), &inst, &ninst);
-        if (rc == DB_OK)
-            rc = rp_store_escrow(c, district_id, end_unix(to), &escrow);
+        rc = rp_store_institutions(c, district_id, end_unix(to), &inst, &ninst, &escrow);
     }
     if (rc == DB_OK)
         rc = rp_store_cases(c, district_id, school_id, from, to, as_of, &cases);

@@ -76,7 +76,9 @@ int reports_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, si
     snprintf(set.baseline_date, sizeof set.baseline_date, "2021-07-24");
     rp_inst_row *inst = NULL;
     size_t ninst = 0;
-    rc = rp_store_institutions(c, ctx->district_id, date_unix(ctx->today, 24 * 60), &inst, &ninst);
+    int64_t escrow = 0;
+    rc = rp_store_institutions(c, ctx->district_id, date_unix(ctx->today, 24 * 60), &inst, &ninst,
+                               &escrow);
     if (rc != DB_OK)
         return rc;
     int64_t subject = 0;

@@ -92,16 +92,15 @@ int rp_store_teachers(db_conn *c, int64_t district_id, int64_t school_id, rp_cou
 int rp_store_teachers_served(db_conn *c, int64_t district_id, int64_t school_id,
                              const char *from, const char *to, rp_count **out, size_t *n);
 
-/* The registry with each institution's escrow at `until` (Unix seconds, exclusive). */
+/* The registry with each institution's escrow at `until` (Unix seconds, exclusive), and the
+ * district's escrow then, from the ledger alone: the sum of every escrow entry before it. */
 typedef struct {
     int64_t id, escrow_fen;
     char name[160], category[16], state[16], license_valid_until[11], created[11];
 } rp_inst_row;
 
 int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_inst_row **out,
-                          size_t *n);
-/* The escrow held at `until`, from the ledger alone: the sum of every escrow entry before it. */
-int rp_store_escrow(db_conn *c, int64_t district_id, int64_t until, int64_t *fen);
+                          size_t *n, int64_t *escrow_fen);
 
 /* The cases module's figures (cases.h: cases_period_figures), for the district or a school. */
 typedef struct {

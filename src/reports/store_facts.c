@@ -87,15 +87,23 @@ int rp_store_hw_days(db_conn *c, int64_t district_id, int64_t school_id, const c
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* One family's excess over the estimates, summed over the class-day's items it reported on. */
+typedef struct {
+    int64_t student_id, excess;
+} family_sum;
+
 /* Appends one class-day's median from its families' excesses. */
 static void median_push(rp_hw_median **out, size_t *n, size_t *cap, int64_t class_id,
-                        const char *date, int64_t *v, size_t nv)
+                        const char *date, family_sum *fam, size_t nfam, int64_t **v, size_t *vcap)
 {
-    if (nv == 0)
+    if (nfam == 0)
         return;
+    *v = grow(*v, vcap, nfam, sizeof **v);
+    for (size_t i = 0; i < nfam; i++)
+        (*v)[i] = fam[i].excess;
     *out = grow(*out, cap, *n, sizeof **out);
     (*out)[(*n)++] = (rp_hw_median){.class_id = class_id, .day = date_days(date),
-                                     .families = (int)nv, .excess2 = reports_median2(v, nv)};
+                                     .families = (int)nfam, .excess2 = reports_median2(*v, nfam)};
 }
 
 int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
@@ -103,15 +111,17 @@ int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, cons
 {
     *out = NULL;
     *n = 0;
-    size_t cap = 0, vcap = 0, nv = 0;
+    size_t cap = 0, vcap = 0, fcap = 0, nfam = 0;
     int64_t *v = NULL;
-    /* Each family's excess over the estimates of the day's written items it reported on. The
-     * item's kind and withdrawal are tested inside a CASE that names the feedback row, so the
-     * planner reads an item's row only when the item has feedback (the index of the class-day
-     * gives the item's id alone): most items have none, and reading them all would cost most
-     * of the report's time at city scale. */
+    family_sum *fam = NULL;
+    /* Every report on the written items of the class-days that have any, in class-day order;
+     * each family's reports are summed here (a class has a few dozen families), so the store
+     * neither groups nor sorts the rows. The item's kind and withdrawal are tested inside a CASE
+     * that names the feedback row, so the planner reads an item's row only when the item has
+     * feedback (the class-day index gives the item's id alone): most items have none, and
+     * reading them all would cost most of the report's time at city scale. */
     db_stmt *s = db_query(c,
-                          "SELECT d.class_id, d.date, f.student_id, SUM(f.minutes_spent - h.minutes)"
+                          "SELECT d.class_id, d.date, f.student_id, f.minutes_spent - h.minutes"
                           " FROM rp_classes k JOIN rp_hw_class_days d ON d.class_id = k.id"
                           " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
                           " JOIN rp_hw_items h ON h.class_id = d.class_id AND h.date = d.date"
@@ -119,7 +129,7 @@ int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, cons
                           " WHERE k.district_id = $1 AND ($4 = 0 OR k.school_id = $4)"
                           " AND CASE WHEN f.homework_id > 0 THEN h.kind = 'written'"
                           " AND h.withdrawn_at IS NULL END"
-                          " GROUP BY d.class_id, d.date, f.student_id ORDER BY d.class_id, d.date",
+                          " ORDER BY d.class_id, d.date",
                           district_id, from, to, school_id);
     if (!s)
         return DB_ERROR;
@@ -130,21 +140,27 @@ int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, cons
         db_row row = db_row_at(s, 0);
         int64_t class_id = db_next_int64(&row);
         const char *date = db_next_text_ref(&row);
-        db_next_skip(&row);
-        int64_t excess = db_next_int64(&row);
         if (class_id != cur_class || strcmp(date, cur_date) != 0) {
-            median_push(out, n, &cap, cur_class, cur_date, v, nv);
-            nv = 0;
+            median_push(out, n, &cap, cur_class, cur_date, fam, nfam, &v, &vcap);
+            nfam = 0;
             cur_class = class_id;
             snprintf(cur_date, sizeof cur_date, "%s", date);
         }
-        v = grow(v, &vcap, nv, sizeof *v);
-        v[nv++] = excess;
+        int64_t student = db_next_int64(&row), excess = db_next_int64(&row);
+        size_t k = 0;
+        while (k < nfam && fam[k].student_id != student)
+            k++;
+        if (k == nfam) {
+            fam = grow(fam, &fcap, nfam, sizeof *fam);
+            fam[nfam++] = (family_sum){.student_id = student};
+        }
+        fam[k].excess += excess;
     }
     db_finalize(s);
     if (rc == DB_DONE)
-        median_push(out, n, &cap, cur_class, cur_date, v, nv);
+        median_push(out, n, &cap, cur_class, cur_date, fam, nfam, &v, &vcap);
     free(v);
+    free(fam);
     if (rc != DB_DONE) {
         free(*out);
         *out = NULL;
@@ -343,24 +359,32 @@ int rp_store_teachers_served(db_conn *c, int64_t district_id, int64_t school_id,
 /* ---------- institutions and escrow ---------- */
 
 int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_inst_row **out,
-                          size_t *n)
+                          size_t *n, int64_t *escrow_fen)
 {
     *out = NULL;
     *n = 0;
-    size_t cap = 0;
+    *escrow_fen = 0;
+    size_t cap = 0, ncnt = 0;
+    /* One scan of the ledger's escrow entries, grouped by the institution of their contract.
+     * The district's escrow is the sum of every group: from the ledger alone, since a contract
+     * without a row would make a group of its own (0), never lose an entry. */
+    rp_count *by_inst = NULL;
+    int rc = counts(db_query(c,
+                             "SELECT COALESCE(k.institution_id, 0), SUM(e.amount_fen)"
+                             " FROM rp_escrow_entries e LEFT JOIN rp_contracts k ON k.id = e.contract_id"
+                             " WHERE e.district_id = $1 AND e.at < $2 GROUP BY k.institution_id",
+                             district_id, until),
+                    &by_inst, &ncnt);
+    if (rc != DB_OK)
+        return rc;
+    for (size_t i = 0; i < ncnt; i++)
+        *escrow_fen += by_inst[i].n;
     db_stmt *s = db_query(c,
-                          "SELECT i.id, i.name, i.category, i.state, i.license_valid_until,"
-                          " i.created_at, COALESCE(x.fen, 0) FROM rp_institutions i"
-                          " LEFT JOIN (SELECT k.institution_id, SUM(e.amount_fen) AS fen"
-                          "  FROM rp_escrow_entries e JOIN rp_contracts k ON k.id = e.contract_id"
-                          "  WHERE e.district_id = $1 AND e.at < $2 GROUP BY k.institution_id) x"
-                          " ON x.institution_id = i.id"
-                          " WHERE i.district_id = $1 ORDER BY i.id",
-                          district_id, until);
-    if (!s)
-        return DB_ERROR;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
+                          "SELECT id, name, category, state, license_valid_until, created_at"
+                          " FROM rp_institutions WHERE district_id = $1 ORDER BY id",
+                          district_id);
+    rc = s ? DB_ROW : DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW) {
         *out = grow(*out, &cap, *n, sizeof **out);
         rp_inst_row *x = &(*out)[(*n)++];
         memset(x, 0, sizeof *x);
@@ -371,9 +395,12 @@ int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_ins
         DB_NEXT_TEXT(&row, x->state);
         DB_NEXT_TEXT(&row, x->license_valid_until);
         unix_date(db_next_int64(&row), x->created); /* the day it was registered */
-        x->escrow_fen = db_next_int64(&row);
+        for (size_t i = 0; i < ncnt; i++)
+            if (by_inst[i].school_id == x->id) /* rp_count's key holds the institution here */
+                x->escrow_fen = by_inst[i].n;
     }
     db_finalize(s);
+    free(by_inst);
     if (rc != DB_DONE) {
         free(*out);
         *out = NULL;
@@ -381,16 +408,6 @@ int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_ins
         return rc;
     }
     return DB_OK;
-}
-
-int rp_store_escrow(db_conn *c, int64_t district_id, int64_t until, int64_t *fen)
-{
-    *fen = 0;
-    int rc = db_query_int64(c, fen,
-                            "SELECT COALESCE(SUM(amount_fen), 0) FROM rp_escrow_entries"
-                            " WHERE district_id = $1 AND at < $2",
-                            district_id, until);
-    return rc == DB_ROW ? DB_OK : rc;
 }
 
 /* ---------- cases ---------- */
