@@ -106,6 +106,28 @@ static void median_push(rp_hw_median **out, size_t *n, size_t *cap, int64_t clas
                                      .families = (int)nfam, .excess2 = reports_median2(*v, nfam)};
 }
 
+/* The district's class-days come through the class-day key's date range; one school's through
+ * its classes first (CROSS JOIN keeps that order on SQLite): a whole statement each, so no SQL
+ * is assembled from pieces. */
+static const char *const medians_sql[2] = {
+    "SELECT d.class_id, d.date, f.student_id, f.minutes_spent - h.minutes"
+    " FROM rp_classes k JOIN rp_hw_class_days d ON d.class_id = k.id"
+    " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
+    " JOIN rp_hw_items h ON h.class_id = d.class_id AND h.date = d.date"
+    " JOIN rp_hw_feedback f ON f.homework_id = h.id"
+    " WHERE k.district_id = $1 AND $4 = 0"
+    " AND CASE WHEN f.homework_id > 0 THEN h.kind = 'written' AND h.withdrawn_at IS NULL END"
+    " ORDER BY d.class_id, d.date",
+    "SELECT d.class_id, d.date, f.student_id, f.minutes_spent - h.minutes"
+    " FROM rp_classes k CROSS JOIN rp_hw_class_days d"
+    " JOIN rp_hw_items h ON h.class_id = d.class_id AND h.date = d.date"
+    " JOIN rp_hw_feedback f ON f.homework_id = h.id"
+    " WHERE k.district_id = $1 AND k.school_id = $4 AND d.class_id = k.id"
+    " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
+    " AND CASE WHEN f.homework_id > 0 THEN h.kind = 'written' AND h.withdrawn_at IS NULL END"
+    " ORDER BY d.class_id, d.date",
+};
+
 int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
                         const char *to, rp_hw_median **out, size_t *n)
 {
@@ -120,17 +142,7 @@ int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, cons
      * that names the feedback row, so the planner reads an item's row only when the item has
      * feedback (the class-day index gives the item's id alone): most items have none, and
      * reading them all would cost most of the report's time at city scale. */
-    db_stmt *s = db_query(c,
-                          "SELECT d.class_id, d.date, f.student_id, f.minutes_spent - h.minutes"
-                          " FROM rp_classes k JOIN rp_hw_class_days d ON d.class_id = k.id"
-                          " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
-                          " JOIN rp_hw_items h ON h.class_id = d.class_id AND h.date = d.date"
-                          " JOIN rp_hw_feedback f ON f.homework_id = h.id"
-                          " WHERE k.district_id = $1 AND ($4 = 0 OR k.school_id = $4)"
-                          " AND CASE WHEN f.homework_id > 0 THEN h.kind = 'written'"
-                          " AND h.withdrawn_at IS NULL END"
-                          " ORDER BY d.class_id, d.date",
-                          district_id, from, to, school_id);
+    db_stmt *s = db_query_a(c, medians_sql[school_id != 0], DB_ARGS(district_id, from, to, school_id));
     if (!s)
         return DB_ERROR;
     int64_t cur_class = 0;
