@@ -12,6 +12,8 @@
  *                                                  (the funds ledger, for a nightly job)
  *   shuangjian checkpoint --db URL [--sign-key FILE] [--public-key FILE]
  *                                                  (sign the ledger's head, for a daily job)
+ *   shuangjian report half-monthly --db URL --period P [--xlsx FILE] [--district NAME]
+ *                                                  (the half-monthly report, for cron)
  *   shuangjian --version
  *   shuangjian routes                              (hidden: the route table as JSON, for the
  *                                                  generated authorisation test)
@@ -55,6 +57,9 @@ static const char usage[] =
     "                                    if broken)\n"
     "  checkpoint --db URL [--sign-key FILE] [--public-key FILE]\n"
     "                                    sign the ledger's entry count and head hash (daily)\n"
+    "  report half-monthly --db URL --period YYYY-MM-1|YYYY-MM-2 [--xlsx FILE] [--district NAME]\n"
+    "                                    the half-monthly report upward (RP-1) as JSON on\n"
+    "                                    standard output, and its workbook (for cron)\n"
     "  --version\n"
     "URL is sqlite:PATH or postgresql://...\n"
     "Every command with --db also takes --key-file FILE: the data key (64 hex digits). Without it,\n"
@@ -93,7 +98,14 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     cli_opts o = {.threads = 0};
-    for (int i = 2; i < argc; i++) {
+    int first = 2;
+    if (strcmp(cmd, "report") == 0) { /* report KIND [options]: the kind comes first */
+        if (argc < 3 || argv[2][0] == '-')
+            return bad_usage("report needs a kind: report half-monthly ...");
+        o.report = argv[2];
+        first = 3;
+    }
+    for (int i = first; i < argc; i++) {
         const char *k = argv[i];
         if (strcmp(k, "--quiet") == 0) {
             o.quiet = 1;
@@ -116,6 +128,8 @@ int main(int argc, char **argv)
         else if (strcmp(k, "--username") == 0) o.username = v;
         else if (strcmp(k, "--name") == 0) o.name = v;
         else if (strcmp(k, "--role") == 0) o.role = v;
+        else if (strcmp(k, "--period") == 0) o.period = v;
+        else if (strcmp(k, "--xlsx") == 0) o.xlsx = v;
         else if (strcmp(k, "--trust-proxy") == 0) {
             if (o.ntrust_proxy >= CLIENT_MAX_PROXIES)
                 return bad_usage("too many --trust-proxy options");
@@ -147,5 +161,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "useradd") == 0) return cmd_useradd(&o);
     if (strcmp(cmd, "verify") == 0) return cmd_verify(&o);
     if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(&o);
+    if (strcmp(cmd, "report") == 0) return cmd_report(&o);
     return bad_usage("unknown command");
 }

@@ -11,6 +11,7 @@ typedef struct {
     const char *db, *listen, *web, *admin, *scale, *policy, *key_file, *username, *name,
         *role, *district;
     const char *sign_key, *public_key, *checkpoints; /* the ledger's checkpoints (cli_ledger.c) */
+    const char *report, *period, *xlsx;              /* report KIND (cli_report.c) */
     long school, threads;
     int quiet;
     const char *trust_proxy[CLIENT_MAX_PROXIES]; /* serve --trust-proxy, each a comma list */
@@ -30,6 +31,7 @@ int cmd_migrate(const cli_opts *o);
 int cmd_useradd(const cli_opts *o);
 int cmd_verify(const cli_opts *o);
 int cmd_checkpoint(const cli_opts *o);
+int cmd_report(const cli_opts *o);
 /* The checkpoint key files into a (cli_ledger.c): --sign-key, else PATH.sign beside a SQLite
  * database; --public-key, else the signing key's file with .pub. false after saying why. */
 bool cli_ledger_keys(const cli_opts *o, app *a);

@@ -22,7 +22,8 @@
  * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger),
  * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups) and
  * cases_demo_fill (complaints and tip-offs in every state, joint enforcement with a PN-1
- * penalty, inspections with rectifications).
+ * penalty, inspections with rectifications) and, last, reports_demo_fill (past half-monthly
+ * reports submitted, the current one in draft, typical cases).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include "core/demo.h"
 #include "funds/demo.h"
 #include "homework/demo.h"
+#include "reports/demo.h"
 #include "training/demo.h"
 
 #define DEMO_PASSWORD "shuangjian2026"
@@ -244,7 +246,7 @@ static int modules_fill(demo *d, const char *scale, int nschools)
     today_local(x->today);
     training_demo_course *courses = NULL;
     size_t ncourses = 0;
-    char notes[5][320] = {"", "", "", "", ""};
+    char notes[6][320] = {"", "", "", "", "", ""};
     bool loud = nschools > 3;
     if (loud)
         fprintf(stderr, "shuangjian: demo: institutions and courses ...\n");
@@ -265,9 +267,13 @@ static int modules_fill(demo *d, const char *scale, int nschools)
         fprintf(stderr, "shuangjian: demo: complaints, tip-offs and inspections ...\n");
     if (rc == DB_DONE)
         rc = cases_demo_fill(d->c, d->a, x, courses, ncourses, notes[4], sizeof notes[4]);
+    if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: half-monthly reports and typical cases ...\n");
+    if (rc == DB_DONE)
+        rc = reports_demo_fill(d->c, d->a, x, notes[5], sizeof notes[5]);
     free(courses);
     if (rc == DB_DONE)
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 6; i++)
             fprintf(stderr, "shuangjian: demo %s\n", notes[i]);
     return rc == DB_DONE ? 0 : -1;
 }

@@ -22,6 +22,7 @@
 #include "exams/exams.h"
 #include "funds/funds.h"
 #include "training/training.h"
+#include "reports/reports.h"
 
 static const route *no_routes(size_t *n)
 {
@@ -43,6 +44,7 @@ const routes_fn app_route_tables[] = {
     training_routes,
     funds_routes,
     cases_routes,
+    reports_routes,
     no_routes,
     NULL,
 };

@@ -239,7 +239,9 @@ void audit_record(req *r, const char *action, const char *target_kind, int64_t t
 typedef void (*handler_fn)(req *r);
 struct route {
     const char *method;
-    const char *pattern;   /* "/api/v1/classes/{id}/students"; {id} is a positive integer */
+    const char *pattern;   /* "/api/v1/classes/{id}/students"; {id} is a positive integer;
+                              any other {name} is one segment of [A-Za-z0-9_-], 1-32 long,
+                              that the handler reads from r->path */
     handler_fn fn;
     const char *perm;      /* "public", "user", or "module:action" (then `roles` is required) */
     unsigned roles;        /* ROLES(...) bitmask allowed past the gate; 0 = any caller */

@@ -69,6 +69,21 @@ static bool pattern_match(const char *pat, const char *path, int64_t params[REQ_
             const char *close = strchr(pat, '}');
             if (!close)
                 return false;
+            if (close - pat != 3 || strncmp(pat, "{id}", 4) != 0) {
+                /* a named text segment ({period}): 1-32 of [A-Za-z0-9_-], read by the
+                 * handler from r->path; never one of r->params */
+                int nc = 0;
+                while ((*path >= 'A' && *path <= 'Z') || (*path >= 'a' && *path <= 'z') ||
+                       (*path >= '0' && *path <= '9') || *path == '_' || *path == '-') {
+                    if (++nc > 32)
+                        return false;
+                    path++;
+                }
+                if (nc == 0)
+                    return false;
+                pat = close + 1;
+                continue;
+            }
             int64_t v = 0;
             int nd = 0;
             while (*path >= '0' && *path <= '9') {

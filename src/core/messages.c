@@ -375,6 +375,30 @@ static msg table[] = {
     {"cases.xlsx.yes", "是", "Yes"},
 
     /* ---------- reports (RP-*) ---------- */
+    {"reports.bad_period", "报送期格式应为 年-月-1(1日至15日)或 年-月-2(16日至月末),例如 2026-11-2",
+     "A period is YYYY-MM-1 (the 1st to the 15th) or YYYY-MM-2 (the 16th to the month's end), e.g. 2026-11-2"},
+    {"reports.period_not_started", "报送期 {period} 尚未开始({first_day} 起),不能统计或报送(RP-1)",
+     "The period {period} has not begun (it starts on {first_day}) (RP-1)"},
+    {"reports.period_before_district", "报送期 {period} 早于本区开始报送的日期 {since},没有可报送的数据(RP-1)",
+     "The period {period} ends before the district began reporting on {since} (RP-1)"},
+    {"reports.already_submitted", "报送期 {period} 已报送(第 {revision} 版);如需更正,请填写修订原因后重新报送(RP-1)",
+     "The period {period} has been submitted (revision {revision}); give revision_reason to submit a revision (RP-1)"},
+    {"reports.revision_race", "另一位同事刚刚报送了该期修订版,请刷新后再试",
+     "Someone else has just submitted a revision of this period; reload and try again"},
+    {"reports.no_revision", "该报送期没有这一版报送记录", "This period has no such revision"},
+    {"reports.since_future", "开始报送日期不能晚于今天", "The first reporting day cannot be in the future"},
+    {"reports.baseline_needs_date", "填写基准日机构数时须同时填写基准日期",
+     "A baseline count needs its baseline date"},
+    {"reports.case_locked_school", "案例已被区教体局选用,学校不能再修改(当前状态:{status})",
+     "The district has taken this case up; the school can no longer change it (status: {status})"},
+    {"reports.case_published", "案例已发布,不能再修改(RP-2)", "The case is published and can no longer change (RP-2)"},
+    {"reports.case_not_submitted", "只有待审核的案例可以选用(当前状态:{status})",
+     "Only a submitted case can be selected (status: {status})"},
+    {"reports.case_not_selected", "只有已选用的案例可以发布或退回(当前状态:{status})",
+     "Only a selected case can be published or sent back (status: {status})"},
+    {"reports.too_many_photos", "每个案例至多 {max} 张照片", "A case has at most {max} photos"},
+    {"reports.photo_size", "照片不能为空,且不超过 {max_bytes} 字节", "A photo is not empty and at most {max_bytes} bytes"},
+    {"reports.photo_type", "照片须为 JPEG 或 PNG 图片", "A photo is a JPEG or PNG image"},
 
     /* ---------- notices (NT-*) ---------- */
 };

@@ -154,6 +154,7 @@ typedef struct {
     X(cs3_rectify_days_default, "CS-3", "rectify_days_default", INT)                          \
     X(cs4_departments, "CS-4", "departments", STRS)                                           \
     X(rp1_due_days, "RP-1", "due_days", JSON)                                                 \
+    X(rp1_median_tolerance_minutes, "RP-1", "median_tolerance_minutes", INT)                  \
     X(rp2_ledgers, "RP-2", "ledgers", BOOL)                                                   \
     X(rp3_coverage, "RP-3", "coverage", BOOL)
 

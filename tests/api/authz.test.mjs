@@ -69,6 +69,8 @@ const KINDS = {
   courses: (w) => [w.course.id],
   contracts: (w) => [w.contract.id, w.refunded.id],
   refunds: (w) => [w.refund.id],
+  'typical-cases': (w) => [w.typicalCase.id],
+  'typical-cases.photos': (w) => [w.photo.id],
   complaints: (w) => [w.complaint.id],
   cases: (w) => [w.complaint.id, w.instCase.id],
   'cases.photos': (w) => [w.casePhoto.id],
@@ -77,6 +79,11 @@ const KINDS = {
   rectifications: (w) => [w.rect.id, w.instRect.id],
   'rectifications.photos': (w) => [w.rectPhoto.id],
 };
+
+// Named text segments of a pattern ({period}: a half-monthly report's period) and the value each
+// takes: the current period, which every district may report on.
+const TEXT_SEGMENTS = { '{period}': `${today.slice(0, 7)}-${Number(today.slice(8)) <= 15 ? 1 : 2}` };
+const fillText = (p) => Object.entries(TEXT_SEGMENTS).reduce((x, [k, v]) => x.replaceAll(k, v), p);
 
 // The routes anyone may call without logging in. A route that becomes public must be added
 // here on purpose (the first test fails until it is); every other route is tested below.
@@ -170,6 +177,9 @@ async function buildWorld(D, marker, { vendor = true, dmarker = marker } = {}) {
   expectStatus(await s.api('POST', `/api/v1/contracts/${w.refunded.id}/refund`, undefined, D), 200);
   const refunds = expectStatus(await s.api('GET', `/api/v1/refunds?institution_id=${w.inst.id}`, undefined, D), 200);
   w.refund = refunds.items[0];
+  // a typical case the school submitted, with a photo
+  w.typicalCase = expectStatus(await s.api('POST', '/api/v1/typical-cases', { topic: 'homework', title: `${marker}作业公示案例`, body: `${marker}做法` }, w.schoolAdmin.token), 201);
+  w.photo = expectStatus(await s.api('POST', `/api/v1/typical-cases/${w.typicalCase.id}/photos`, jpeg(), w.schoolAdmin.token), 201);
   // cases: a guardian's complaint about the school (assigned to it) with a photo, a case
   // about the institution with a joint enforcement action, inspections of both with a
   // rectification each, the school's with a photo
@@ -289,7 +299,7 @@ test('the targets exist: their own district admin reads them', async () => {
 test('without a token every route but the public ones answers 401', async () => {
   const bad = [];
   await pool(ROUTES.filter((rt) => !isPublic(rt)).map((rt) => async () => {
-    const path = rt.pattern.replaceAll('{id}', '1');
+    const path = fillText(rt.pattern).replaceAll('{id}', '1');
     const r = await s.api(rt.method, path, bodyFor(rt));
     if (r.status !== 401) bad.push(`${rt.method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   }));
@@ -306,14 +316,14 @@ test('every route x every role x an object outside the caller\'s scope is refuse
       const inGate = admits(rt, role);
       if (keys.length === 0) {
         // no object in the path: only the gate can be checked here (filters: the next test)
-        if (!inGate) calls.push({ rt, role, c, path: rt.pattern, expect: [403] });
+        if (!inGate) calls.push({ rt, role, c, path: fillText(rt.pattern), expect: [403] });
         continue;
       }
       let targets = c.targets;
       if (DISTRICT_READABLE[`${rt.method} ${rt.pattern}`]) targets = targets.filter((w) => w === C);
       for (const w of targets) {
         // every combination of the kinds' ids (routes have one or two ids)
-        let paths = [rt.pattern];
+        let paths = [fillText(rt.pattern)];
         for (const k of keys) {
           paths = paths.flatMap((p) => KINDS[k](w).map((id) => p.replace('{id}', String(id))));
         }
@@ -354,7 +364,7 @@ test('list filters naming another school, class, pupil, program, institution or 
       if (!admits(rt, role)) continue;
       for (const w of c.targets) {
         for (const [k, id] of Object.entries(filters(w))) {
-          const path = `${rt.pattern}?${k}=${id}&term=${TERM}&from=${T_FIRST}&to=${T_LAST}&date=${today}&grade=4`;
+          const path = `${fillText(rt.pattern)}?${k}=${id}&term=${TERM}&from=${T_FIRST}&to=${T_LAST}&date=${today}&grade=4`;
           calls.push({ role, c, w, path });
         }
       }

@@ -130,3 +130,72 @@ export function readXlsx(buf) {
   }
   return sheets;
 }
+
+// readWorkbook: a workbook with what the reports tests check beside the cells (column widths,
+// chart sheets, the raw parts): a zip of XML parts, stored or deflated, as a spreadsheet
+// program would see it: { sheets: [{ name, kind: 'worksheet'|'chartsheet', rows: [[cell...]...] }], charts }.
+// A cell is a number (a <v> without a type), a string (shared or inline), a boolean, or
+// undefined for an empty cell; rows and columns are 0-based. Enough for the tests' checks of
+// sheet names, headers and numbers as numbers; not a general reader.
+export function unzipParts(buf) {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip');
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const files = {};
+  for (let i = 0; i < n; i++) {
+    const method = buf.readUInt16LE(p + 10), size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28), extraLen = buf.readUInt16LE(p + 30), commentLen = buf.readUInt16LE(p + 32);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    const local = buf.readUInt32LE(p + 42);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + size);
+    files[name] = (method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return files;
+}
+
+
+export function readWorkbook(buf) {
+  const files = unzipParts(buf);
+  const shared = [];
+  for (const si of (files['xl/sharedStrings.xml'] || '').matchAll(/<si>([\s\S]*?)<\/si>/g)) {
+    shared.push(unxml([...si[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((m) => m[1]).join('')));
+  }
+  const rels = {};
+  for (const m of (files['xl/_rels/workbook.xml.rels'] || '').matchAll(/<Relationship ([^>]*)\/>/g)) {
+    const id = m[1].match(/Id="([^"]+)"/)[1], target = m[1].match(/Target="([^"]+)"/)[1];
+    rels[id] = 'xl/' + target.replace(/^\/?xl\//, '');
+  }
+  const sheets = [];
+  for (const m of files['xl/workbook.xml'].matchAll(/<sheet ([^>]*)\/>/g)) {
+    const name = unxml(m[1].match(/name="([^"]+)"/)[1]);
+    const part = rels[m[1].match(/r:id="([^"]+)"/)[1]];
+    const xml = files[part] || '';
+    const kind = part.includes('chartsheets/') ? 'chartsheet' : 'worksheet';
+    const rows = [];
+    for (const row of xml.matchAll(/<row [^>]*r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)) {
+      const cells = [];
+      for (const c of row[2].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+        const attrs = c[1], body = c[2] || '';
+        const ref = attrs.match(/r="([A-Z]+\d+)"/)[1];
+        const t = (attrs.match(/t="([^"]+)"/) || [])[1];
+        const v = (body.match(/<v>([\s\S]*?)<\/v>/) || [])[1];
+        let value;
+        if (t === 's') value = shared[Number(v)];
+        else if (t === 'inlineStr') value = unxml((body.match(/<t[^>]*>([\s\S]*?)<\/t>/) || [])[1] || '');
+        else if (t === 'str') value = unxml(v || '');
+        else if (t === 'b') value = v === '1';
+        else if (v !== undefined) value = Number(v);
+        cells[colIndex(ref)] = value;
+      }
+      rows[Number(row[1]) - 1] = cells;
+    }
+    const widths = [...xml.matchAll(/<col [^>]*min="(\d+)"[^>]*width="([\d.]+)"/g)].map((w) => ({ col: Number(w[1]) - 1, width: Number(w[2]) }));
+    sheets.push({ name, kind, rows, widths, xml });
+  }
+  const charts = Object.keys(files).filter((f) => /^xl\/charts\/chart\d+\.xml$/.test(f)).length;
+  return { sheets, charts, files };
+}

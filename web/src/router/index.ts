@@ -13,6 +13,7 @@ import { trainingRoutes } from './modules/training'
 import { afterschoolRoutes } from './modules/afterschool'
 import { homeworkRoutes } from './modules/homework'
 import { casesPublicRoutes, casesRoutes } from './modules/cases'
+import { reportsPrintRoutes, reportsRoutes } from './modules/reports'
 import { isLoggedIn, session } from '../stores/session'
 import { syncServerClock } from '../api/clock'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
@@ -37,6 +38,7 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'login.title', light: true },
   },
   ...casesPublicRoutes,
+  ...reportsPrintRoutes,
   {
     path: '/',
     component: () => import('../layouts/AppShell.vue'),
@@ -55,6 +57,7 @@ const routes: RouteRecordRaw[] = [
       ...afterschoolRoutes,
       ...homeworkRoutes,
       ...casesRoutes,
+      ...reportsRoutes,
       {
         path: 'welcome',
         name: 'welcome',

@@ -8,6 +8,7 @@ import { FU_PERM } from './modules/training'
 import { AS_PERM } from './modules/afterschool'
 import { HW_PERM } from './modules/homework'
 import { CS_PERM } from './modules/cases'
+import { RP_PERM } from './modules/reports'
 
 export const MENU: readonly MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
@@ -34,6 +35,10 @@ export const MENU: readonly MenuItem[] = [
   { path: '/inspections', title: 'cases.menu.inspections', icon: 'List', perm: CS_PERM.inspect },
   { path: '/rectifications', title: 'cases.menu.rectifications', icon: 'List', perm: CS_PERM.rectifications },
   { path: '/complaints', title: 'cases.menu.complaints', icon: 'Document', perm: CS_PERM.complain },
+  { path: '/reports/half-monthly', title: 'reports.menu.halfMonthly', icon: 'DataAnalysis', perm: RP_PERM.school },
+  { path: '/reports/ledger', title: 'reports.menu.ledger', icon: 'Reading', perm: RP_PERM.ledger },
+  { path: '/reports/cases', title: 'reports.menu.cases', icon: 'Document', perm: RP_PERM.caseList },
+  { path: '/reports/compilation', title: 'reports.menu.compilation', icon: 'List', perm: RP_PERM.compilation },
   { path: '/policy', title: 'menu.policy', icon: 'Document', perm: PERM.policyList },
   { path: '/calendar', title: 'menu.calendar', icon: 'Calendar', perm: PERM.calendarEdit },
   { path: '/audit', title: 'menu.audit', icon: 'List', perm: PERM.auditList },
