@@ -20,6 +20,7 @@
 #include "afterschool/afterschool.h"
 #include "exams/exams.h"
 #include "funds/funds.h"
+#include "notices/notices.h"
 #include "training/training.h"
 
 static const route *no_routes(size_t *n)
@@ -40,6 +41,7 @@ const routes_fn app_route_tables[] = {
     exams_routes,
     training_routes,
     funds_routes,
+    notices_routes,
     no_routes,
     NULL,
 };

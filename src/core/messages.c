@@ -53,6 +53,35 @@ static msg table[] = {
     /* ---------- reports (RP-*) ---------- */
 
     /* ---------- notices (NT-*) ---------- */
+    {"NT-1.remind", "今天已经提醒过了:每条通知每天最多提醒 {reminders_per_day} 次,请明天再提醒(NT-1)",
+     "Already reminded today: a notice may be reminded {reminders_per_day} time(s) a day; try again tomorrow (NT-1)"},
+    {"NT-2.once", "本学期已经评价过该项目:每名学生每学期对同一项目只能评价一次(NT-2)",
+     "This program was already evaluated for this pupil this term: once a term (NT-2)"},
+    {"NT-2.score", "评分须为 {min} 到 {max} 之间的整数(NT-2)",
+     "The score is a whole number from {min} to {max} (NT-2)"},
+    {"notices.all_read", "所有接收人都已阅读,无需提醒", "Everyone has read it; there is nobody to remind"},
+    {"notices.attachment_count", "每条通知最多附带 {max} 个附件", "A notice takes at most {max} attachments"},
+    {"notices.attachment_size", "附件不能超过 {max_mb} MB", "An attachment may not exceed {max_mb} MB"},
+    {"notices.attachment_type", "附件只能是 PDF 文件或图片(PNG、JPEG),以文件内容为准",
+     "An attachment must be a PDF or an image (PNG, JPEG), judged by its content"},
+    {"notices.attachment_unknown", "附件不存在,或不是您上传的", "No such attachment among your uploads"},
+    {"notices.audience_bad", "接收范围填写有误:学校、年级、班级须为有效编号", "The audience is not valid: schools, grades and classes are ids"},
+    {"notices.audience_roles", "请选择接收对象(家长、教师、年级组长、学校管理员)",
+     "Choose who receives it (guardians, teachers, grade leaders, school admins)"},
+    {"notices.class_mismatch", "所选班级不在所选学校或年级内", "The class is not in the schools or grades chosen"},
+    {"notices.no_recipients", "所选范围内没有接收人,通知未发送", "Nobody is in this audience; nothing was sent"},
+    {"notices.not_enrolled", "只有在该项目就读学生的家长才能评价", "Only the guardian of a pupil in this program may evaluate it"},
+    {"notices.scope.district", "超出发送范围:只能向本区的学校和班级发送通知",
+     "Outside your scope: only schools and classes of your district"},
+    {"notices.scope.grade", "超出发送范围:年级组长只能向本年级的家长和教师发送通知",
+     "Outside your scope: a grade leader sends to the guardians and teachers of their grade"},
+    {"notices.scope.none", "您没有发送通知的权限", "You may not send notices"},
+    {"notices.scope.public", "只有区教体局和学校管理员可以发布公开宣传内容",
+     "Only the district and school admins may publish to the public page"},
+    {"notices.scope.school", "超出发送范围:学校管理员只能向本校发送通知",
+     "Outside your scope: a school admin sends within their school"},
+    {"notices.scope.teacher", "超出发送范围:任课教师只能向自己任教班级的家长发送通知",
+     "Outside your scope: a teacher sends to the guardians of the classes they teach"},
 };
 
 #define NROWS (sizeof table / sizeof table[0])
