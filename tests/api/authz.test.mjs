@@ -4,7 +4,7 @@
 //
 // Three worlds, each with objects of every kind (school, class, pupil, guardian, staff,
 // homework item and its change, exam, after-school program, enrolment, waiver, leave, vendor,
-// institution, its staff, course, contract, refund):
+// institution, its staff, course, contract, refund, notice and its attachment):
 //   A  district 1: the callers, one user of every role (the district's own admin and an
 //      inspector, school A's admin, grade leader, teacher, a guardian of a pupil at A, the
 //      admin of institution A);
@@ -69,6 +69,8 @@ const KINDS = {
   courses: (w) => [w.course.id],
   contracts: (w) => [w.contract.id, w.refunded.id],
   refunds: (w) => [w.refund.id],
+  notices: (w) => [w.notice.id],
+  'notices.attachments': (w) => [w.attachment.id],
 };
 
 // The routes anyone may call without logging in. A route that becomes public must be added
@@ -79,6 +81,9 @@ const PUBLIC = [
   'GET /api/v1/public/institutions',
   'GET /api/v1/public/institutions/{id}',
   'GET /api/v1/funds/checkpoints',         // signed ledger checkpoints: copies kept by anyone
+  'GET /api/v1/public/publicity',          // the district's public page (宣传): public notices, lists
+  'GET /api/v1/public/notices/{id}',       // a notice its sender marked public
+  'GET /api/v1/public/notices/{id}/attachments/{id}',
 ];
 
 // Objects every user of the district may read: tested against the other district only.
@@ -157,6 +162,11 @@ async function buildWorld(D, marker, { vendor = true, dmarker = marker } = {}) {
   expectStatus(await s.api('POST', `/api/v1/contracts/${w.refunded.id}/refund`, undefined, D), 200);
   const refunds = expectStatus(await s.api('GET', `/api/v1/refunds?institution_id=${w.inst.id}`, undefined, D), 200);
   w.refund = refunds.items[0];
+  // a notice of the school to its grade 4 families, with an attachment
+  w.attachment = expectStatus(await s.api('POST', '/api/v1/notices/attachments?name=a.pdf', '%PDF-1.4 test', w.schoolAdmin.token), 201);
+  w.notice = expectStatus(await s.api('POST', '/api/v1/notices', {
+    title: `${marker}家长会通知`, body: `${marker}本周五下午召开家长会`, audience: { grade: 4, roles: ['guardian'] }, attachment_ids: [w.attachment.id],
+  }, w.schoolAdmin.token), 201);
   if (vendor) {
     w.vendor = expectStatus(await s.api('POST', '/api/v1/afterschool/vendors', {
       name: `${dmarker}围棋培训中心`, credit_code: '91512081MA62K0260E', institution_id: w.inst.id, service_items: ['围棋'],
