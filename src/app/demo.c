@@ -13,8 +13,9 @@
  * After the people, the modules add theirs in the same transaction, reading the roster this
  * file keeps in memory as it writes (demo.h): training_demo_fill (institutions, courses, org1),
  * afterschool_demo_fill (the current term's after-school service, rolls, duty, bills) and
- * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger) and
- * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups).
+ * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger),
+ * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups) and
+ * notices_demo_fill (notices in each state, the term's evaluations of after-school programs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "core/pii.h"
 #include "funds/demo.h"
 #include "homework/demo.h"
+#include "notices/demo.h"
 #include "training/demo.h"
 
 #define DEMO_PASSWORD "shuangjian2026"
@@ -286,7 +288,7 @@ static int modules_fill(demo *d, const char *scale, int nschools)
     today_local(x->today);
     training_demo_course *courses = NULL;
     size_t ncourses = 0;
-    char notes[4][320] = {"", "", "", ""};
+    char notes[5][320] = {"", "", "", "", ""};
     bool loud = nschools > 3;
     if (loud)
         fprintf(stderr, "shuangjian: demo: institutions and courses ...\n");
@@ -303,9 +305,13 @@ static int modules_fill(demo *d, const char *scale, int nschools)
         fprintf(stderr, "shuangjian: demo: homework ...\n");
     if (rc == DB_DONE)
         rc = homework_demo_fill(d->c, d->a, x, notes[3], sizeof notes[3]);
+    if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: notices and evaluations ...\n");
+    if (rc == DB_DONE)
+        rc = notices_demo_fill(d->c, d->a, x, notes[4], sizeof notes[4]);
     free(courses);
     if (rc == DB_DONE)
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
             fprintf(stderr, "shuangjian: demo %s\n", notes[i]);
     return rc == DB_DONE ? 0 : -1;
 }

@@ -126,6 +126,7 @@ typedef struct {
     const char *audience_json;    /* the audience as asked, kept for the sender */
     const nt_resolved *aud;
     bool public_;                 /* on the district's public page too */
+    int64_t at;                   /* when it is sent; 0: now (the demo dates its notices) */
     const int64_t *attachments;   /* the sender's own uploads, not yet attached */
     size_t nattachments;
 } nt_send_in;

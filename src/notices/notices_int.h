@@ -100,6 +100,11 @@ int nt_store_school_summaries(db_conn *c, int64_t district_id, const char *term,
  *   "evaluation":{"score","text","at"}|null}],"total"}. */
 json_t *nt_store_family_programs(db_conn *c, int64_t guardian_id, const char *term);
 
+/* The demo's families to evaluate: for each enrolled pupil of the term's programs, in program
+ * order, fn(arg, program, pupil, guardian, school). DB_DONE or an error. */
+int nt_store_demo_enrolments(db_conn *c, int64_t district_id, const char *term,
+                             void (*fn)(void *, int64_t, int64_t, int64_t, int64_t), void *arg);
+
 /* ---------- handlers (api_eval.c, api_public.c) named by the route table (api.c) ---------- */
 
 void notices_h_evaluate(req *r);

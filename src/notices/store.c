@@ -123,7 +123,7 @@ static int insert_notice(db_conn *c, const nt_send_in *in, int64_t *id)
         " (SELECT name FROM districts WHERE id = $1), '') || ' ' || u.name, $4, $5, $6, $7, $8"
         " FROM users u WHERE u.id = $3 RETURNING id",
         in->district_id, db_id_or_null(aud->school_id), in->sender_id, in->title, in->body,
-        in->audience_json ? in->audience_json : "{}", in->public_, now_unix());
+        in->audience_json ? in->audience_json : "{}", in->public_, in->at ? in->at : now_unix());
     if (rc != DB_DONE)
         return rc;
     db_stmt *s = db_prepare(c, "INSERT INTO notice_targets (notice_id, district_id, school_id,"

@@ -262,3 +262,27 @@ json_t *nt_store_family_programs(db_conn *c, int64_t guardian_id, const char *te
     }
     return list_json(items, (int64_t)json_array_size(items));
 }
+
+int nt_store_demo_enrolments(db_conn *c, int64_t district_id, const char *term,
+                             void (*fn)(void *, int64_t, int64_t, int64_t, int64_t), void *arg)
+{
+    db_stmt *s = db_query(c,
+                          "SELECT e.program_id, e.student_id, MIN(g.user_id), e.school_id FROM"
+                          " afterschool_enrolments e JOIN afterschool_programs pr ON"
+                          " pr.id = e.program_id JOIN guardianships g ON g.student_id = e.student_id"
+                          " WHERE e.district_id = $1 AND pr.term = $2 AND e.status = 'enrolled'"
+                          " GROUP BY e.program_id, e.student_id, e.school_id, e.id"
+                          " ORDER BY e.program_id, e.id",
+                          district_id, term);
+    if (!s)
+        return DB_ERROR;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        int64_t program = db_next_int64(&row), pupil = db_next_int64(&row);
+        int64_t guardian = db_next_int64(&row), school = db_next_int64(&row);
+        fn(arg, program, pupil, guardian, school);
+    }
+    db_finalize(s);
+    return rc;
+}
