@@ -11,6 +11,7 @@ import { coreRoutes } from './modules/core'
 import { trainingRoutes } from './modules/training'
 import { afterschoolRoutes } from './modules/afterschool'
 import { homeworkRoutes } from './modules/homework'
+import { noticesRoutes, publicityRoute } from './modules/notices'
 import { isLoggedIn, session } from '../stores/session'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
 import { t } from '../locales'
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../views/login/LoginView.vue'),
     meta: { public: true, title: 'login.title', light: true },
   },
+  publicityRoute,
   {
     path: '/',
     component: () => import('../layouts/AppShell.vue'),
@@ -50,6 +52,7 @@ const routes: RouteRecordRaw[] = [
       ...trainingRoutes,
       ...afterschoolRoutes,
       ...homeworkRoutes,
+      ...noticesRoutes,
       {
         path: 'welcome',
         name: 'welcome',
