@@ -10,6 +10,11 @@ report() { echo "$1: $2"; found=1; }
 while IFS= read -r hit; do report "${hit%%:*}:$(cut -d: -f2 <<<"$hit")" "banned call ($(grep -oE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|atof|strtok)\(' <<<"${hit#*:*:}" | head -1))"
 done < <(grep -nE '(^|[^_a-z])(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|atof|strtok)\(' src -r --include='*.c' --include='*.h' | grep -vE '^\S+:[0-9]+:\s*(/?\*|//)')
 
+# one clock (src/core/clock.c): nothing else reads the system clock for a date or formats one
+# with the C library's time zone; CLOCK_MONOTONIC for durations is allowed
+while IFS= read -r hit; do report "${hit%%:*}:$(cut -d: -f2 <<<"$hit")" "system clock outside src/core/clock.c (use now_unix, today_local, unix_date)"
+done < <(grep -nE '(^|[^_a-zA-Z0-9])(time|gettimeofday|localtime|localtime_r|gmtime|gmtime_r|mktime|timegm|ctime|strftime)\(|CLOCK_REALTIME' src -r --include='*.c' --include='*.h' | grep -v '^src/core/clock\.c:' | grep -vE '^\S+:[0-9]+:\s*(/?\*|//)')
+
 # SQL built with printf-style formatting of values: only %s of a fixed clause (req_printf with
 # a WHERE fragment chosen from literals) is allowed, never %d/%lld/%s of user input into SQL.
 while IFS= read -r hit; do report "${hit%%:*}:$(cut -d: -f2 <<<"$hit")" "SQL formatted with a number (bind it as \$N)"

@@ -21,6 +21,10 @@
  * two (see cli_open).
  *
  * Exit status: 0 success, 2 bad usage, 1 failure, with a one-line reason on standard error.
+ *
+ * The clock (core/clock.h) is set before any command runs, so every command has the same
+ * "today": China Standard Time, or the test clock when SJ_TEST_CLOCK=1 and SJ_TODAY are both
+ * set (one without the other is bad usage; when on, a banner says so on every start).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +33,7 @@
 #include "app/cli.h"
 #include "app/demo.h"
 #include "app/routes.h"
+#include "core/clock.h"
 
 static const char usage[] =
     "usage: shuangjian COMMAND [options]\n"
@@ -128,6 +133,12 @@ int main(int argc, char **argv)
     }
     if (!o.db)
         return bad_usage("--db URL is required");
+    char clock_err[256];
+    if (clock_init(clock_err, sizeof clock_err) != 0) {
+        fprintf(stderr, "shuangjian: %s\n", clock_err);
+        return CLI_USAGE;
+    }
+    clock_banner();
     if (strcmp(cmd, "init") == 0) return cmd_init(&o);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(&o);
     if (strcmp(cmd, "migrate") == 0) return cmd_migrate(&o);

@@ -33,6 +33,7 @@ const routes_fn app_route_tables[] = {
     session_routes,
     people_routes,
     calendar_routes,
+    clock_routes,
     import_routes,
     policy_routes,
     account_routes,

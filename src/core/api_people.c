@@ -689,7 +689,7 @@ static bool time_bound_or_reply(req *r, const char *key, bool end, int64_t dflt,
 {
     const char *v = req_query(r, key);
     if (v && valid_date(v)) {
-        *out = (date_days(v) + (end ? 1 : 0)) * 86400 - 8 * 3600 - (end ? 1 : 0);
+        *out = date_unix(v, end ? 24 * 60 : 0) - (end ? 1 : 0);
         return true;
     }
     return req_query_int64_or_reply(r, key, dflt, out);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "client_addr.h"
+#include "clock.h"
 #include "errors.h"
 #include "db.h"
 #include "verdict.h"
@@ -217,11 +218,7 @@ bool auth_school_admin_or_reply(req *r, int64_t school_id);
 void audit_record(req *r, const char *action, const char *target_kind, int64_t target_id,
                   const char *detail);
 
-/* Time in the district (+08:00). */
-int64_t now_unix(void);
-void now_rfc3339(char out[32]);
-void unix_rfc3339(int64_t t, char out[32]);
-void today_local(char out[11]);   /* YYYY-MM-DD in +08:00 */
+/* Time in the district (China Standard Time, +08:00): now_unix, today_local... in clock.h. */
 
 /* The route table. `perm` is the permission string the route needs; PERM_PUBLIC for routes
  * anyone may call, PERM_USER for routes where any logged-in user may call and the handler

@@ -10,6 +10,11 @@ const route *session_routes(size_t *n);
 const route *people_routes(size_t *n);
 const route *import_routes(size_t *n);
 const route *account_routes(size_t *n);
+const route *clock_routes(size_t *n);
+
+/* Adds the server's clock to an answer: today, now, unix, utc_offset, time_zone, test_clock
+ * (api_clock.c). */
+void clock_fields_add(json_t *o);
 
 /* The permission strings (route perms) the user's roles open, for the web app's menus. */
 json_t *core_permissions_json(const app *a, const user *u);

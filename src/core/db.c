@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "db_int.h"
 #include "embed.h"
 #include "utf8.h"
@@ -357,7 +357,7 @@ int db_migrate(db_pool *p, char *err, size_t errlen)
         free(sql);
         if (e != DB_OK ||
             db_run(c, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
-                   name, (int64_t)time(NULL)) != DB_DONE) {
+                   name, now_unix()) != DB_DONE) {
             snprintf(err, errlen, "migration %s: %s", name, db_errmsg(c));
             db_rollback(c);
             rc = DB_ERROR;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "calendar.h"
+#include "clock.h"
 
 enum { DEMO_SMALL = 0, DEMO_DISTRICT = 1, DEMO_CITY = 2 };
 
@@ -93,7 +94,7 @@ static inline uint64_t demo_below(uint64_t *s, uint64_t n) { return demo_rand(s)
 /* The unix time of DATE at HH:MM in the district (+08:00). */
 static inline int64_t demo_unix(const char *date, int minutes)
 {
-    return date_days(date) * 86400 + (int64_t)minutes * 60 - 8 * 3600;
+    return date_unix(date, minutes);
 }
 
 #endif

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth.h"
 #include "policy.h"
@@ -37,7 +36,7 @@ typedef struct current {
     struct current *next;
     int64_t district_id;
     const policy *pol;
-    time_t checked_at;
+    int64_t checked_at;
 } current;
 
 struct policy_store {
@@ -148,7 +147,7 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, co
 
 const policy *policy_store_current(policy_store *s, db_conn *c, int64_t district_id)
 {
-    time_t now = time(NULL);
+    int64_t now = now_unix();
     pthread_mutex_lock(&s->mu);
     current *d = s->districts;
     while (d && d->district_id != district_id)

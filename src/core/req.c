@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
 #include "arena.h"
@@ -360,23 +359,3 @@ int hhmm_minutes(const char *s)
 }
 
 bool valid_hhmm(const char *s) { return hhmm_minutes(s) >= 0; }
-
-int64_t now_unix(void) { return (int64_t)time(NULL); }
-
-void unix_rfc3339(int64_t t, char out[32])
-{
-    time_t local = (time_t)(t + 8 * 3600);
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-}
-
-void now_rfc3339(char out[32]) { unix_rfc3339(now_unix(), out); }
-
-void today_local(char out[11])
-{
-    time_t local = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}

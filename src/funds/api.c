@@ -804,7 +804,7 @@ static int stats_load(req *r, int64_t institution_id, inst_row **rows, size_t *n
         snprintf(x->list, sizeof x->list, "%s", db_col_text(s, 4));
         const char *valid = db_col_isnull(s, 5) ? NULL : db_col_text(s, 5);
         char reg[11];
-        days_date((db_col_int64(s, 6) + 8 * 3600) / 86400, reg);
+        unix_date(db_col_int64(s, 6), reg);
         x->paid = db_col_int64(s, 7);
         x->released = db_col_int64(s, 8);
         x->refunded = db_col_int64(s, 9);

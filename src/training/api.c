@@ -89,7 +89,7 @@ static void institution_decorate(req *r, json_t *o)
     const char *no = json_string_value(json_object_get(o, "license_no"));
     json_object_set_new(o, "license_no_valid", json_boolean(no && ident_license_no_valid(no)));
     int64_t created = json_integer_value(json_object_get(o, "created_at"));
-    days_date((created + 8 * 3600) / 86400, reg);
+    unix_date(created, reg);
     const char *last = json_string_value(json_object_get(o, "last_inspection_date"));
     json_object_set_new(o, "inspection_overdue",
                         json_boolean(training_inspection_overdue(r->pol, last, reg, today)));

@@ -8,14 +8,12 @@
 // Runs on SQLite, or PostgreSQL with SJ_PG_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus } from './lib.mjs';
+import { startServer, world, expectStatus, TODAY, addDays, weekday } from './lib.mjs';
 
 let s, A;
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const today = TODAY; // the server's, on the test clock
 const Y = Number(today.slice(0, 4)) + 1; // next year's autumn term: wholly in the future
 const TERM = `${Y}-autumn`;
-const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
-const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1; // 1 Monday .. 7 Sunday
 const HOLIDAYS = [1, 2, 3, 4, 5, 6, 7].map((d) => `${Y}-10-0${d}`); // 国庆
 // school days from first to last on the given weekdays, as the server's calendar sees them
 function sessions(first, last, weekdays) {

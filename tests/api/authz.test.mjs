@@ -26,14 +26,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, expectStatus, BIN, BACKEND, psql, ADMIN_PASSWORD } from './lib.mjs';
+import { startServer, expectStatus, BIN, BACKEND, psql, ADMIN_PASSWORD, TODAY, addDays, weekday } from './lib.mjs';
 import { licenseNo } from './funds_world.mjs';
 
 let s;
 const ROUTES = JSON.parse(execFileSync(BIN, ['routes'], { encoding: 'utf8' }));
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
-const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1;
+const today = TODAY; // the server's day on the test clock (lib.mjs)
 const schoolDay = (d) => { while (weekday(d) > 5) d = addDays(d, 1); return d; };
 const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
 const autumn = m >= 8 || m === 1;
@@ -81,6 +79,7 @@ const PUBLIC = [
   'GET /api/v1/public/institutions',
   'GET /api/v1/public/institutions/{id}',
   'GET /api/v1/funds/checkpoints',         // signed ledger checkpoints: copies kept by anyone
+  'GET /api/v1/clock',                     // the district's today (China Standard Time)
   'GET /api/v1/public/publicity',          // the district's public page (宣传): public notices, lists
   'GET /api/v1/public/notices/{id}',       // a notice its sender marked public
   'GET /api/v1/public/notices/{id}/attachments/{id}',

@@ -1,7 +1,7 @@
 // API.md "Commands" and "Sessions and people": every row, with its refusals.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus, ADMIN_PASSWORD, run, Server } from './lib.mjs';
+import { startServer, world, expectStatus, ADMIN_PASSWORD, run, Server, TODAY, addDays } from './lib.mjs';
 
 let s, A;
 before(async () => { s = await startServer(); A = await s.admin(); });
@@ -179,9 +179,8 @@ test('writes are audited with who, what, when and where; the audit is searchable
   const a = expectStatus(await s.api('GET', `/api/v1/audit?user_id=${1}&action=schools&limit=500`, undefined, A), 200);
   assert.ok(a.items.some((x) => x.action === 'POST /api/v1/schools' && x.target_id === w.school.id && x.ip === '127.0.0.1' && x.at.endsWith('+08:00')));
   expectStatus(await s.api('GET', '/api/v1/audit', undefined, w.schoolAdmin.token), 403);
-  // dates are days in +08:00: today holds the row, yesterday does not
-  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-  const yesterday = new Date(Date.now() - 16 * 3600e3).toISOString().slice(0, 10);
+  // dates are days in +08:00: today (the test clock's) holds the row, yesterday does not
+  const today = TODAY, yesterday = addDays(TODAY, -1);
   const d = expectStatus(await s.api('GET', `/api/v1/audit?from=${today}&to=${today}&action=schools`, undefined, A), 200);
   assert.ok(d.items.some((x) => x.target_id === w.school.id));
   const y = expectStatus(await s.api('GET', `/api/v1/audit?from=${yesterday}&to=${yesterday}&action=schools`, undefined, A), 200);

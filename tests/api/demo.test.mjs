@@ -8,14 +8,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Server, run, expectStatus, psql, BACKEND } from './lib.mjs';
+import { Server, run, expectStatus, psql, BACKEND, TODAY, addDays } from './lib.mjs';
 
 const PASSWORD = 'shuangjian2026';
 let s;
 const tok = {};
 
-// The district's today and term, as the server reckons them (+08:00; calendar.c term_of_date).
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+// The district's today and term, as the server reckons them: the demo is made and served on the
+// test clock (lib.mjs), so "this week" is the week of TODAY (calendar.c term_of_date).
+const today = TODAY;
 const term = (() => {
   const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
   return m >= 8 ? `${y}-autumn` : m === 1 ? `${y - 1}-autumn` : `${y}-spring`;
@@ -25,6 +26,7 @@ before(async () => {
   s = new Server();
   const r = await run(['demo', '--db', s.db.url, '--scale', 'small'], '', s.env);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /TEST CLOCK ON/, 'the demo says it is made on the test clock');
   for (const u of ['admin', 'inspector', 'school1', 'leader1', 'teacher1', 'parent1', 'org1'])
     assert.match(r.stdout, new RegExp(`\\b${u}\\b`), 'demo logins list ' + u);
   assert.match(r.stderr, /after-school .*bills/, r.stderr);
@@ -155,7 +157,7 @@ test('org1: its institution, courses and contracts; a lesson recorded on a schoo
   const sum = await get(`/api/v1/funds/summary?institution_id=${me.id}`, 'org1');
   assert.ok(sum.escrow_fen > 0 && sum.released_fen > 0, JSON.stringify(sum));
 
-  const from = new Date(Date.parse(today) - 14 * 86400e3).toISOString().slice(0, 10);
+  const from = addDays(today, -14);
   const cal = await get(`/api/v1/calendar?from=${from}&to=${today}`, 'org1');
   const day = cal.items.filter((d) => d.kind === 'school').map((d) => d.date).pop();
   const k = contracts.items.find((c) => c.lessons_delivered < c.lessons && c.paid_fen - c.released_fen >= c.price_per_lesson_fen);
@@ -212,7 +214,6 @@ test('inspector: suspends the risky institution; every family is refunded and th
 // Homework (JOURNEYS.md 3, 5.1-5.2, 1.1): every class has this week's items up to tomorrow, the
 // family's board for today is within its cap, teacher1 sees their own items, the families'
 // reports of past days reach the board and the reports read the roll-ups.
-const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
 const written = (b) => b.items.filter((i) => i.kind === 'written').reduce((t, i) => t + i.minutes, 0);
 
 test('parent1: the child\'s board for today and tomorrow has items, written minutes within the cap', async () => {

@@ -4,9 +4,8 @@
 // the cap passes and one minute more fails, and neither district sees the other's version.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus, run } from './lib.mjs';
+import { startServer, world, expectStatus, run, TODAY, addDays } from './lib.mjs';
 
-const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
 let s, A2, today, schoolDay;
 
 // The same small world as lib.mjs's world(), made by district 2's admin.
@@ -31,8 +30,8 @@ before(async () => {
     'admin2-pass-2026\n', s.env);
   assert.equal(r.code, 0, r.stderr);
   A2 = await s.login('admin2', 'admin2-pass-2026');
-  // today and the next school day, from the server's own calendar (China Standard Time)
-  today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  // today on the test clock, and the next school day from the server's own calendar
+  today = TODAY;
   const cal = expectStatus(await s.api('GET', `/api/v1/calendar?from=${today}&to=${addDays(today, 200)}`, undefined, A2), 200).items;
   schoolDay = cal.find((d) => d.kind === 'school' && d.date > today)?.date;
   assert.ok(schoolDay, 'a school day within 200 days');

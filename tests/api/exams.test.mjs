@@ -4,10 +4,10 @@
 // student_no order whatever the query string asks, each family seeing only its own child.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus } from './lib.mjs';
+import { startServer, world, expectStatus, TODAY } from './lib.mjs';
 
 let s, A, w, clsB, teacherB, pupils, term, examDate;
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const today = TODAY; // the server's, on the test clock
 const termOf = (d) => {
   const y = Number(d.slice(0, 4)), m = Number(d.slice(5, 7));
   return m >= 8 ? `${y}-autumn` : m === 1 ? `${y - 1}-autumn` : `${y}-spring`;

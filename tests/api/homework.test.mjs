@@ -6,12 +6,10 @@
 // publishes that never pass the cap together. Runs on SQLite, or PostgreSQL with SJ_PG_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus } from './lib.mjs';
+import { startServer, world, expectStatus, TODAY, addDays, weekday } from './lib.mjs';
 
 let s, A;
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
-const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1; // 1 Monday .. 7 Sunday
+const today = TODAY; // the server's, on the test clock
 // the first Monday-to-Friday at or after d
 const schoolDay = (d) => { while (weekday(d) > 5) d = addDays(d, 1); return d; };
 

@@ -7,11 +7,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, world, expectStatus } from './lib.mjs';
+import { startServer, world, expectStatus, TODAY, addDays, weekday } from './lib.mjs';
 
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
-const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1;
+const today = TODAY; // the server's, on the test clock
 // Dates come from the server's own calendar (the district enters no terms here, so the default
 // term dates apply): the next vacation that starts after tomorrow, and the first days of the
 // term after it. D0 is the vacation's third day; D0 .. D0+5 lie in the vacation.

@@ -1,5 +1,9 @@
 // Test harness for API tests: a real `shuangjian serve` on a free port, on a fresh database.
 //
+// The clock: every server and command a test starts runs on the test clock (src/core/clock.h)
+// at TODAY 10:00 +08:00 unless the test asks for another day or time, so a date rule is tested
+// the same on any day of the week at any hour, whatever the machine's clock and zone say.
+//
 // Backend: SQLite by default (a temporary file); PostgreSQL when SJ_PG_URL is set (a
 // maintenance URL of a running cluster, e.g. postgresql://postgres@127.0.0.1:PORT/postgres):
 // each server gets a database of its own, created here and dropped at stop().
@@ -16,6 +20,18 @@ export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const BIN = resolve(ROOT, process.env.SJ_BIN || 'build/shuangjian');
 export const ADMIN_PASSWORD = 'admin-pass-2026';
 export const BACKEND = process.env.SJ_PG_URL ? 'pg' : 'sqlite';
+
+// The test clock's day: a Wednesday in the autumn term (by default 1 September to 20 January;
+// no holidays unless a test enters them), with school weeks behind it and weeks to come.
+export const TODAY = '2026-12-09';
+export const CLOCK_TIME = '10:00';
+// The environment that puts a server or command on the test clock; both settings are needed.
+export function clockEnv(today = TODAY, time = CLOCK_TIME) {
+  return { SJ_TEST_CLOCK: '1', SJ_TODAY: today, SJ_TODAY_TIME: time };
+}
+// Date arithmetic on YYYY-MM-DD days, as the server's calendar does it.
+export const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+export const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1; // 1 Monday .. 7 Sunday
 
 export function freePort() {
   return new Promise((res, rej) => {
@@ -69,10 +85,11 @@ export function run(args, input = '', env = {}) {
 }
 
 export class Server {
-  constructor() {
+  // today/time: the test clock's start (default TODAY 10:00); realClock: the machine's clock.
+  constructor({ today = TODAY, time = CLOCK_TIME, realClock = false } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'sj-api-'));
     this.db = freshDb(this.dir);
-    this.env = { SJ_DATA_KEY: 'ab'.repeat(32) };
+    this.env = { SJ_DATA_KEY: 'ab'.repeat(32), ...(realClock ? {} : clockEnv(today, time)) };
     this.stderr = '';
   }
 
@@ -147,8 +164,8 @@ export class Server {
 }
 
 // A server with a database initialised and an admin token; the usual start of a test file.
-export async function startServer(extra = []) {
-  const s = new Server();
+export async function startServer(extra = [], clock = {}) {
+  const s = new Server(clock);
   await s.init();
   await s.start(extra);
   await s.admin();

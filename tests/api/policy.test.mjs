@@ -1,14 +1,14 @@
 // Policy (GET/PUT /api/v1/policy): national defaults, district versions with an effective date.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus } from './lib.mjs';
+import { startServer, world, expectStatus, TODAY, addDays } from './lib.mjs';
 
 let s, A;
 before(async () => { s = await startServer(); A = await s.admin(); });
 after(async () => { await s.stop(); });
 
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-const shift = (d, n) => new Date(Date.parse(d) + n * 86400e3).toISOString().slice(0, 10);
+const today = () => TODAY; // the server's, on the test clock
+const shift = addDays;
 
 test('the national policy holds every rule ID of POLICY.md with its numbers', async () => {
   const p = expectStatus(await s.api('GET', '/api/v1/policy', undefined, A), 200);

@@ -2,6 +2,10 @@
 // and the built web app (web/dist), API helpers to set up a scenario, and headless Chromium
 // (Debian's /usr/bin/chromium driven by playwright-core; no browser is downloaded).
 //
+// The clock: the server runs on the test clock (src/core/clock.h) at TODAY 10:00 +08:00 unless a
+// test asks otherwise, while the browser keeps the machine's own clock: the web app must take
+// its dates from the server, and the tests run the same on any day at any hour.
+//
 // Environment: SJ_BIN (default build/shuangjian), SJ_WEB (default web/dist), SJ_CHROMIUM
 // (default /usr/bin/chromium), SJ_E2E_KEEP=1 keeps the temporary directory for a look.
 // A test that fails leaves a screenshot in tests/e2e/artifacts/ (see withPage).
@@ -18,6 +22,12 @@ export const WEB = resolve(ROOT, process.env.SJ_WEB || 'web/dist');
 export const CHROMIUM = process.env.SJ_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = resolve(ROOT, 'tests/e2e/artifacts');
 export const ADMIN = { username: 'admin', password: 'admin-e2e-2026' };
+
+// The test clock's day: a Wednesday in the autumn term (as tests/api/lib.mjs).
+export const TODAY = '2026-12-09';
+export const CLOCK_TIME = '10:00';
+export const addDays = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+export const weekday = (d) => ((new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7) + 1; // 1 Monday .. 7 Sunday
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -60,14 +70,15 @@ export const DEMO = {
 // Starts a server on a fresh database with a district admin (or, with demo: true, the small
 // demo district, its admin's password being DEMO.password). Returns an object with
 // url, api(), login(), stop(). Fails early, with the reason, when the binary or the built web
-// app is missing.
-export async function startServer({ demo = false } = {}) {
+// app is missing. today/time: the test clock's start; realClock: the machine's clock.
+export async function startServer({ demo = false, today = TODAY, time = CLOCK_TIME, realClock = false } = {}) {
   if (!existsSync(BIN)) throw new Error(`no server binary at ${BIN}: run "make server" (or set SJ_BIN)`);
   if (!existsSync(join(WEB, 'index.html')))
     throw new Error(`no web build at ${WEB}: run "cd web && npm ci && npm run build"`);
   const dir = mkdtempSync(join(tmpdir(), 'sj-e2e-'));
   const db = `sqlite:${join(dir, 'sj.db')}`;
-  const env = { ...process.env, SJ_DATA_KEY: process.env.SJ_DATA_KEY || 'cd'.repeat(32) };
+  const env = { ...process.env, SJ_DATA_KEY: process.env.SJ_DATA_KEY || 'cd'.repeat(32),
+    ...(realClock ? {} : { SJ_TEST_CLOCK: '1', SJ_TODAY: today, SJ_TODAY_TIME: time }) };
 
   const init = demo
     ? await run(['demo', '--db', db, '--scale', 'small'], '', env)

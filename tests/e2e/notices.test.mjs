@@ -7,15 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createClass, createSchool, createStudent, createUser, field, launchBrowser, linkGuardian,
-  loginThroughForm, startServer, withPage,
+  loginThroughForm, startServer, TODAY, withPage,
 } from './lib.mjs';
 
 const PHONE = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-// The guardian's after-school page opens on the term holding today (the browser's day, as
-// tests/e2e/afterschool.test.mjs does until the test clock lands): the program is in that term,
-// and the term is entered covering its whole half of the year.
-const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
+// The guardian's after-school page opens on the term holding the server's today (the test
+// clock's day, TODAY): the program is in that term, entered covering its half of the year.
+const y = Number(TODAY.slice(0, 4)), m = Number(TODAY.slice(5, 7));
 const autumn = m >= 8 || m === 1;
 const ty = m === 1 ? y - 1 : y;
 const TERM = autumn ? `${ty}-autumn` : `${ty}-spring`;

@@ -3,20 +3,24 @@
 // version, and sees the new value in force and the version in the history. Then the school
 // calendar: a school day is marked a holiday and the month shows it so; a weekend becomes a
 // make-up school day (调休上班).
+//
+// The server's clock stands at 00:30 in Beijing on TODAY, which is 16:30 UTC on the day before;
+// the browser of the first test is in the UTC zone at that same moment, so its own date is the
+// day before the district's: the web app must offer the server's today (a browser's date would be
+// refused as past). The calendar test keeps the machine's clock, whatever day that is.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, field, launchBrowser, loginThroughForm, startServer, withPage } from './lib.mjs';
+import { ADMIN, TODAY, addDays, field, launchBrowser, loginThroughForm, startServer, weekday as weekdayOf, withPage } from './lib.mjs';
 
-// Today as the server and the browser (same machine) read it.
-const pad = (n) => String(n).padStart(2, '0');
-const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const SERVER_TIME = '00:30';
+const SERVER_MOMENT = Date.parse(`${TODAY}T${SERVER_TIME}:00+08:00`); // 16:30 UTC the day before
 
 describe('policy and calendar', () => {
   let server;
   let browser;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ time: SERVER_TIME });
     browser = await launchBrowser();
   });
 
@@ -26,8 +30,11 @@ describe('policy and calendar', () => {
   });
 
   test('the district admin changes HW-2 to 50 minutes from today and sees it in force and in the history', async (t) => {
-    const today = iso(new Date());
-    await withPage(browser, t.name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+    const today = TODAY;
+    assert.equal(new Date(SERVER_MOMENT).toISOString().slice(0, 10), addDays(TODAY, -1), 'UTC is on the day before');
+    await withPage(browser, t.name, { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' }, async (page) => {
+      await page.clock.install({ time: SERVER_MOMENT });
+      assert.equal(await page.evaluate(() => new Date().getDate()), Number(addDays(TODAY, -1).slice(8)), "the browser's own date");
       await loginThroughForm(page, server.url, ADMIN.username, ADMIN.password);
       await page.waitForURL('**/dashboard');
       await page.locator('[data-test=side-menu] [data-test=menu-policy]').click();
@@ -57,12 +64,17 @@ describe('policy and calendar', () => {
       await save.waitFor();
       assert.equal(await field(save, 'policy-effective-date').inputValue(), today);
       assert.match(await save.innerText(), /保持作出时的政策版本/);
-      // past days cannot be picked: the panel greys them out (none to grey on the 1st)
+      // the picker opens on the server's month; days before the server's today are greyed out,
+      // today is not (TODAY is not the 1st of its month, so the day before is in the panel)
       await field(save, 'policy-effective-date').click();
       const panel = page.locator('.el-picker-panel:visible');
-      await panel.locator('td.today').waitFor();
-      if (new Date().getDate() > 1) assert.ok(await panel.locator('td.current.disabled, td.available.disabled, td.disabled').count() > 0);
-      assert.doesNotMatch(await panel.locator('td.today').getAttribute('class'), /disabled/);
+      const cell = (date) => panel.locator('.el-date-table td:not(.prev-month):not(.next-month)').filter({ hasText: new RegExp(`^\\s*${Number(date.slice(8))}\\s*$`) });
+      await cell(today).waitFor();
+      const header = await panel.locator('.el-date-picker__header').innerText();
+      assert.match(header, new RegExp(`${today.slice(0, 4)}[\\s\\S]*${Number(today.slice(5, 7))}`), header);
+      assert.match(await cell(today).getAttribute('class'), /current/);
+      assert.doesNotMatch(await cell(today).getAttribute('class'), /disabled/);
+      assert.match(await cell(addDays(today, -1)).getAttribute('class'), /disabled/);
       await page.keyboard.press('Escape');
       await save.locator('[data-test=policy-save-ok]').click();
 
@@ -97,16 +109,16 @@ describe('policy and calendar', () => {
   });
 
   test('the district admin marks a holiday and a make-up school day on the calendar', async (t) => {
-    // A weekday of this month other than today (the 1st..28th exist in every month), and the
-    // first Saturday of the month.
-    const now = new Date();
+    // The calendar opens on the server's month: a weekday of it other than today (the 1st..28th
+    // exist in every month), and its first Saturday.
+    const month = TODAY.slice(0, 7);
     let weekday = null;
     let saturday = null;
     for (let d = 1; d <= 28; d++) {
-      const day = new Date(now.getFullYear(), now.getMonth(), d);
-      const w = day.getDay();
-      if (!weekday && w >= 1 && w <= 5 && d !== now.getDate()) weekday = iso(day);
-      if (!saturday && w === 6) saturday = iso(day);
+      const day = `${month}-${String(d).padStart(2, '0')}`;
+      const w = weekdayOf(day);
+      if (!weekday && w <= 5 && day !== TODAY) weekday = day;
+      if (!saturday && w === 6) saturday = day;
     }
 
     await withPage(browser, t.name, { viewport: { width: 1280, height: 900 } }, async (page) => {
@@ -115,10 +127,9 @@ describe('policy and calendar', () => {
       await page.locator('[data-test=side-menu] [data-test=menu-calendar]').click();
       await page.waitForURL('**/calendar');
 
-      // a term first, so that this month is inside it whatever month the test runs in
-      const term = now.getMonth() + 1 >= 8 || now.getMonth() === 0
-        ? `${now.getMonth() === 0 ? now.getFullYear() - 1 : now.getFullYear()}-autumn`
-        : `${now.getFullYear()}-spring`;
+      // a term first, so that the server's month is inside it
+      const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+      const term = m >= 8 || m === 1 ? `${m === 1 ? y - 1 : y}-autumn` : `${y}-spring`;
       const [ty, season] = term.split('-');
       const first = season === 'autumn' ? `${ty}-08-01` : `${ty}-02-01`;
       const last = season === 'autumn' ? `${Number(ty) + 1}-01-31` : `${ty}-07-31`;

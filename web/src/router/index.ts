@@ -1,7 +1,8 @@
 /*
  * The router: history mode (the server falls back to index.html for unknown non-/api paths).
  * Guard: pages need a session, except /login; a page whose `meta.perm` the user lacks shows
- * /403. "/" and "/my-school" send the user to their role's home / their own school. Before a
+ * /403; before the first page, the server's clock is measured (api/clock.ts). "/" and
+ * "/my-school" send the user to their role's home / their own school. Before a
  * page without `meta.light` (light: the login, the guardian's home, the error pages) the rest of
  * Element Plus is loaded and registered (plugins/element.ts), so a guardian's phone never
  * downloads the staff pages' tables and date pickers to reach its home page.
@@ -13,6 +14,7 @@ import { afterschoolRoutes } from './modules/afterschool'
 import { homeworkRoutes } from './modules/homework'
 import { noticesRoutes, publicityRoute } from './modules/notices'
 import { isLoggedIn, session } from '../stores/session'
+import { syncServerClock } from '../api/clock'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
 import { t } from '../locales'
 import { installMoreElement } from '../plugins/element'
@@ -83,7 +85,7 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 })
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
   if (to.meta.public) {
     // A logged-in user who opens /login goes home instead.
     if (to.name === 'login' && isLoggedIn()) return homePathFor(session.user)
@@ -95,6 +97,9 @@ router.beforeEach((to) => {
   if (to.meta.perm && !permissionsOf(session.user).has(to.meta.perm)) {
     return { name: 'forbidden' }
   }
+  // The pages' date defaults read the server's today (stores/session.ts): measured before the
+  // first page is made, once per load.
+  await syncServerClock()
   return true
 })
 

@@ -2,12 +2,8 @@
  * terms.ts: dates, terms and money as the after-school pages show them. Pure functions.
  * A term is YYYY-autumn (August to January) or YYYY-spring (February to July), as the server's
  * term_of_date; dates are YYYY-MM-DD in the district's time (+08:00); money is integer fen.
+ * Today is the server's (stores/session.ts serverToday), never the browser's.
  */
-
-/** Today in +08:00. */
-export function todayLocal(now: number = Date.now()): string {
-  return new Date(now + 8 * 3600e3).toISOString().slice(0, 10)
-}
 
 export function termOf(date: string): string {
   const y = Number(date.slice(0, 4))

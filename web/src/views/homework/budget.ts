@@ -30,11 +30,6 @@ export function budgetOf(board: Pick<Board, 'limit_minutes' | 'written_minutes' 
   }
 }
 
-/** YYYY-MM-DD in +08:00 (the district's day), `days` after today. */
-export function dayFrom(days = 0, now: number = Date.now()): string {
-  return new Date(now + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10)
-}
-
 /** A date moved by n days. */
 export function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10)
