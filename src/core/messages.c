@@ -54,7 +54,7 @@ static msg table[] = {
 
     /* ---------- notices (NT-*) ---------- */
     {"NT-1.remind", "今天已经提醒过了:每条通知每天最多提醒 {reminders_per_day} 次,请明天再提醒(NT-1)",
-     "Already reminded today: a notice may be reminded {reminders_per_day} time(s) a day; try again tomorrow (NT-1)"},
+     "Already reminded today: a notice may be reminded at most {reminders_per_day} times a day; try again tomorrow (NT-1)"},
     {"NT-2.once", "本学期已经评价过该项目:每名学生每学期对同一项目只能评价一次(NT-2)",
      "This program was already evaluated for this pupil this term: once a term (NT-2)"},
     {"NT-2.score", "评分须为 {min} 到 {max} 之间的整数(NT-2)",
