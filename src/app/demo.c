@@ -22,7 +22,8 @@
  * funds_demo_fill (contracts, payments, lessons, refunds, a suspension: the escrow ledger),
  * homework_demo_fill (this week's homework of every class, family feedback, the roll-ups) and
  * cases_demo_fill (complaints and tip-offs in every state, joint enforcement with a PN-1
- * penalty, inspections with rectifications) and, last, reports_demo_fill (past half-monthly
+ * penalty, inspections with rectifications), notices_demo_fill (notices in each state, the
+ * term's evaluations of after-school programs) and, last, reports_demo_fill (past half-monthly
  * reports submitted, the current one in draft, typical cases).
  */
 #include <stdio.h>
@@ -38,6 +39,7 @@
 #include "core/demo.h"
 #include "funds/demo.h"
 #include "homework/demo.h"
+#include "notices/demo.h"
 #include "reports/demo.h"
 #include "training/demo.h"
 
@@ -246,7 +248,7 @@ static int modules_fill(demo *d, const char *scale, int nschools)
     today_local(x->today);
     training_demo_course *courses = NULL;
     size_t ncourses = 0;
-    char notes[6][320] = {"", "", "", "", "", ""};
+    char notes[7][320] = {"", "", "", "", "", "", ""};
     bool loud = nschools > 3;
     if (loud)
         fprintf(stderr, "shuangjian: demo: institutions and courses ...\n");
@@ -268,12 +270,16 @@ static int modules_fill(demo *d, const char *scale, int nschools)
     if (rc == DB_DONE)
         rc = cases_demo_fill(d->c, d->a, x, courses, ncourses, notes[4], sizeof notes[4]);
     if (rc == DB_DONE && loud)
+        fprintf(stderr, "shuangjian: demo: notices and evaluations ...\n");
+    if (rc == DB_DONE)
+        rc = notices_demo_fill(d->c, d->a, x, notes[5], sizeof notes[5]);
+    if (rc == DB_DONE && loud)
         fprintf(stderr, "shuangjian: demo: half-monthly reports and typical cases ...\n");
     if (rc == DB_DONE)
-        rc = reports_demo_fill(d->c, d->a, x, notes[5], sizeof notes[5]);
+        rc = reports_demo_fill(d->c, d->a, x, notes[6], sizeof notes[6]);
     free(courses);
     if (rc == DB_DONE)
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < 7; i++)
             fprintf(stderr, "shuangjian: demo %s\n", notes[i]);
     return rc == DB_DONE ? 0 : -1;
 }

@@ -21,6 +21,7 @@
 #include "cases/cases.h"
 #include "exams/exams.h"
 #include "funds/funds.h"
+#include "notices/notices.h"
 #include "training/training.h"
 #include "reports/reports.h"
 
@@ -44,6 +45,7 @@ const routes_fn app_route_tables[] = {
     training_routes,
     funds_routes,
     cases_routes,
+    notices_routes,
     reports_routes,
     no_routes,
     NULL,

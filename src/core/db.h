@@ -58,6 +58,8 @@ const char *db_errmsg(db_conn *c);
 enum { DB_LOCK_CLASS_DAY = 1, DB_LOCK_PROGRAM = 2, DB_LOCK_CONTRACT = 3, DB_LOCK_STUDENT = 4,
        DB_LOCK_LEDGER = 5, DB_LOCK_USER = 6, DB_LOCK_INSTITUTION = 7, DB_LOCK_EXAM = 8,
        DB_LOCK_CASE = 9, DB_LOCK_TIP = 10 };
+/* The notices module's (notices.h): one notice's reminders. */
+enum { DB_LOCK_NOTICE = 20 };
 
 db_stmt *db_prepare(db_conn *c, const char *sql);
 int db_bind_int64(db_stmt *s, int idx, int64_t v);

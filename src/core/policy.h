@@ -156,7 +156,13 @@ typedef struct {
     X(rp1_due_days, "RP-1", "due_days", JSON)                                                 \
     X(rp1_median_tolerance_minutes, "RP-1", "median_tolerance_minutes", INT)                  \
     X(rp2_ledgers, "RP-2", "ledgers", BOOL)                                                   \
-    X(rp3_coverage, "RP-3", "coverage", BOOL)
+    X(rp3_coverage, "RP-3", "coverage", BOOL)                                                \
+    X(nt1_read_receipts, "NT-1", "read_receipts", BOOL)                                       \
+    X(nt1_reminders_per_day, "NT-1", "reminders_per_day", INT)                                \
+    X(nt2_score_min, "NT-2", "score_min", INT)                                                \
+    X(nt2_score_max, "NT-2", "score_max", INT)                                                \
+    X(nt2_flag_average_below, "NT-2", "flag_average_below", INT)                              \
+    X(nt2_flag_min_evaluations, "NT-2", "flag_min_evaluations", INT)
 
 typedef struct policy_values {
 #define POLICY_FIELD_DECL(field, rule, key, kind) POLICY_CTYPE_##kind field;

@@ -168,6 +168,12 @@ int training_course_get(db_conn *c, int64_t id, training_course_row *out);
  * through app.institution_district). */
 int training_institution_district(db_conn *c, int64_t institution_id, int64_t *district_id);
 
+/* The district's white or black list ("white", "black") of institutions, for the public:
+ * {"items":[{"id","name","category","address","online"}],"total"}, NULL on a store error
+ * (store_lists.c). */
+json_t *training_institutions_listed(db_conn *c, int64_t district_id, const char *list,
+                                     int64_t limit, int64_t offset);
+
 /* ---------- writes (store.c) ---------- */
 
 typedef struct {

@@ -5,7 +5,7 @@
 // Three worlds, each with objects of every kind (school, class, pupil, guardian, staff,
 // homework item and its change, exam, after-school program, enrolment, waiver, leave, vendor,
 // institution, its staff, course, contract, refund, complaint and case with a photo, joint
-// enforcement action, inspections and rectifications with a photo):
+// enforcement action, inspections and rectifications with a photo, notice and its attachment):
 //   A  district 1: the callers, one user of every role (the district's own admin and an
 //      inspector, school A's admin, grade leader, teacher, a guardian of a pupil at A, the
 //      admin of institution A);
@@ -78,6 +78,8 @@ const KINDS = {
   inspections: (w) => [w.inspection.id, w.instInspection.id],
   rectifications: (w) => [w.rect.id, w.instRect.id],
   'rectifications.photos': (w) => [w.rectPhoto.id],
+  notices: (w) => [w.notice.id],
+  'notices.attachments': (w) => [w.attachment.id],
 };
 
 // Named text segments of a pattern ({period}: a half-monthly report's period) and the value each
@@ -99,6 +101,9 @@ const PUBLIC = [
   'POST /api/v1/tips/{id}/photos',          // its photos, with the tracking code and secret
   'GET /api/v1/public/schools',             // schools by name, for the tip page
   'GET /api/v1/public/institutions/{id}/penalties', // penalties decided (行政处罚公示)
+  'GET /api/v1/public/publicity',          // the district's public page (宣传): public notices, lists
+  'GET /api/v1/public/notices/{id}',       // a notice its sender marked public
+  'GET /api/v1/public/notices/{id}/attachments/{id}',
 ];
 
 // Objects every user of the district may read: tested against the other district only.
@@ -193,6 +198,11 @@ async function buildWorld(D, marker, { vendor = true, dmarker = marker } = {}) {
   w.rectPhoto = expectStatus(await s.api('POST', `/api/v1/rectifications/${w.rect.id}/photos`, jpeg(), w.schoolAdmin.token), 201);
   w.instInspection = expectStatus(await s.api('POST', '/api/v1/inspections', { institution_id: w.inst.id, date: today, findings: [{ rule: 'TR-6', text: `${marker}无证教师`, rectify_by: today }] }, D), 201);
   w.instRect = w.instInspection.rectifications[0];
+  // a notice of the school to its grade 4 families, with an attachment
+  w.attachment = expectStatus(await s.api('POST', '/api/v1/notices/attachments?name=a.pdf', '%PDF-1.4 test', w.schoolAdmin.token), 201);
+  w.notice = expectStatus(await s.api('POST', '/api/v1/notices', {
+    title: `${marker}家长会通知`, body: `${marker}本周五下午召开家长会`, audience: { grade: 4, roles: ['guardian'] }, attachment_ids: [w.attachment.id],
+  }, w.schoolAdmin.token), 201);
   if (vendor) {
     w.vendor = expectStatus(await s.api('POST', '/api/v1/afterschool/vendors', {
       name: `${dmarker}围棋培训中心`, credit_code: '91512081MA62K0260E', institution_id: w.inst.id, service_items: ['围棋'],

@@ -7,12 +7,12 @@ import {
   ElBreadcrumb, ElBreadcrumbItem, ElCheckbox, ElCheckboxGroup, ElCol, ElDatePicker, ElDescriptions,
   ElDescriptionsItem, ElInputNumber, ElLoading, ElOption, ElPageHeader, ElPagination, ElProgress,
   ElRadio, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElStatistic, ElSwitch, ElTabPane,
-  ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElUpload,
+  ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElUpload, ElRate,
 } from 'element-plus'
 
 export const moreComponents = [
   ElBreadcrumb, ElBreadcrumbItem, ElCheckbox, ElCheckboxGroup, ElCol, ElDatePicker, ElDescriptions,
   ElDescriptionsItem, ElInputNumber, ElLoading, ElOption, ElPageHeader, ElPagination, ElProgress,
   ElRadio, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElStatistic, ElSwitch, ElTabPane,
-  ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElUpload,
+  ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElUpload, ElRate,
 ]

@@ -19,7 +19,7 @@ import {
 import {
   DataAnalysis, Document, House, List, OfficeBuilding, Reading, School, Upload, User,
   UploadFilled, Menu as MenuIcon, Fold, Expand, SwitchButton, Plus, Refresh, Search,
-  ArrowRight, Loading, Lock, UserFilled, ArrowLeft, Calendar,
+  ArrowRight, Loading, Lock, UserFilled, ArrowLeft, Calendar, Bell, Promotion,
 } from '@element-plus/icons-vue'
 
 export const shellComponents = [
@@ -31,7 +31,7 @@ export const shellComponents = [
 export const icons = {
   DataAnalysis, Document, House, List, OfficeBuilding, Reading, School, Upload, User,
   UploadFilled, MenuIcon, Fold, Expand, SwitchButton, Plus, Refresh, Search, ArrowRight,
-  Loading, Lock, UserFilled, ArrowLeft, Calendar,
+  Loading, Lock, UserFilled, ArrowLeft, Calendar, Bell, Promotion,
 }
 
 type Plugin = { install: (a: App) => void }

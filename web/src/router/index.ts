@@ -14,6 +14,7 @@ import { afterschoolRoutes } from './modules/afterschool'
 import { homeworkRoutes } from './modules/homework'
 import { casesPublicRoutes, casesRoutes } from './modules/cases'
 import { reportsPrintRoutes, reportsRoutes } from './modules/reports'
+import { noticesRoutes, publicityRoute } from './modules/notices'
 import { isLoggedIn, session } from '../stores/session'
 import { syncServerClock } from '../api/clock'
 import { homePathFor, ownSchoolId, permissionsOf } from '../utils/permission'
@@ -39,6 +40,7 @@ const routes: RouteRecordRaw[] = [
   },
   ...casesPublicRoutes,
   ...reportsPrintRoutes,
+  publicityRoute,
   {
     path: '/',
     component: () => import('../layouts/AppShell.vue'),
@@ -58,6 +60,7 @@ const routes: RouteRecordRaw[] = [
       ...homeworkRoutes,
       ...casesRoutes,
       ...reportsRoutes,
+      ...noticesRoutes,
       {
         path: 'welcome',
         name: 'welcome',

@@ -9,6 +9,7 @@ import { AS_PERM } from './modules/afterschool'
 import { HW_PERM } from './modules/homework'
 import { CS_PERM } from './modules/cases'
 import { RP_PERM } from './modules/reports'
+import { NT_PERM } from './modules/notices'
 
 export const MENU: readonly MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'DataAnalysis', perm: PERM.dashboard },
@@ -18,6 +19,8 @@ export const MENU: readonly MenuItem[] = [
   { path: '/imports', title: 'menu.imports', icon: 'Upload', perm: PERM.importStudents },
   { path: '/teaching', title: 'menu.teaching', icon: 'Reading', perm: PERM.teaching },
   { path: '/family', title: 'menu.family', icon: 'House', perm: PERM.family },
+  { path: '/notices', title: 'notices.menu.inbox', icon: 'Bell', perm: NT_PERM.inbox },
+  { path: '/notices/sent', title: 'notices.menu.sent', icon: 'Promotion', perm: NT_PERM.send },
   { path: '/homework/family', title: 'homework.menu.family', icon: 'Reading', perm: HW_PERM.family },
   { path: '/homework/teacher', title: 'homework.menu.teacher', icon: 'Document', perm: HW_PERM.teacher },
   { path: '/homework/grade', title: 'homework.menu.grade', icon: 'Calendar', perm: HW_PERM.grade },
