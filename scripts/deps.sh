@@ -38,7 +38,8 @@ fi
 pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
       libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev uthash-dev
-      curl chromium wrk nginx-light valgrind nodejs npm)
+      curl chromium wrk nginx-light valgrind nodejs npm
+      etcd-server patroni python3-etcd) # the failover test's cluster (scripts/ha-up.sh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -55,8 +56,9 @@ if ((${#missing[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian starts a cluster and nginx on install; shuangjian starts its own when it needs one.
-  $sudo systemctl disable --now postgresql nginx >/dev/null 2>&1 || true
+  # Debian starts a cluster, nginx, etcd and Patroni on install; shuangjian starts its own when
+  # it needs one.
+  $sudo systemctl disable --now postgresql nginx etcd patroni >/dev/null 2>&1 || true
 fi
 
 node_version_ok
