@@ -19,6 +19,13 @@ typedef struct {
 static msg table[] = {
     /* ---------- core ---------- */
     {"core.password_short", "密码至少 8 位", "The password needs at least 8 characters"},
+    /* failover (db_pg.c, http.c) */
+    {"core.db_unavailable", "数据库正在切换或暂时无法连接,本次操作未生效,请 {retry_after_s} 秒后重试",
+     "The database is failing over or out of reach; nothing was done. Try again in "
+     "{retry_after_s} seconds"},
+    {"core.outcome_unknown", "保存时与数据库的连接中断,无法确认本次操作是否已生效;请先查看结果,再决定是否重新提交",
+     "The connection to the database broke while saving: it is not known whether this was "
+     "done. Look before you send it again"},
 
     /* ---------- homework (HW-*) ---------- */
 
