@@ -42,5 +42,10 @@ check: deps
 	@$(MAKE) --no-print-directory build server-asan
 	@./scripts/check.sh
 
+# The failover test and the restore drill alone (both are also steps of `make check`).
+.PHONY: check-ha
+check-ha: deps server
+	@SJ_BIN=build/shuangjian node --test tests/ha/ && ./scripts/restore-drill.sh
+
 clean:
 	rm -rf build build-asan build-tsan build-fuzz web/dist

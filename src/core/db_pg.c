@@ -172,7 +172,9 @@ static void pg_disconnect(db_conn *base)
 }
 
 /* Whether the connection can be used: not found lost, and its socket shows nothing but what
- * an idle connection may receive (a notification); no round trip. */
+ * an idle connection may receive (a notification); no round trip. A server that ends a
+ * session sends its FATAL message and closes: libpq reads the message as a notice on a first
+ * read and sees the end on the next, hence the loop. */
 static int pg_alive(db_conn *base)
 {
     pg_conn *c = (pg_conn *)base;
@@ -181,8 +183,9 @@ static int pg_alive(db_conn *base)
     struct pollfd pfd = {.fd = PQsocket(c->pg), .events = POLLIN};
     if (pfd.fd < 0)
         return 0;
-    if (poll(&pfd, 1, 0) > 0 && (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK))
-        return 0;
+    for (int i = 0; i < 4 && poll(&pfd, 1, 0) > 0; i++)
+        if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
+            return 0;
     return 1;
 }
 
