@@ -2,7 +2,7 @@
 # Stops what scripts/ha-up.sh DIR started, leaves no process of it behind, and removes DIR
 # (HA_KEEP=1 keeps DIR: its logs and data). Quiet and successful when nothing runs there.
 #   1. Patroni on every node gets SIGTERM: it stops its PostgreSQL (fast) and exits;
-#   2. after 15 s whatever is left of the nodes' process groups (Patroni's, and each
+#   2. after 8 s whatever is left of the nodes' process groups (Patroni's, and each
 #      postmaster's: Patroni starts it in a session of its own) gets SIGKILL;
 #   3. then etcd, the same way;
 #   4. a process still running with DIR in its command line would be this script's bug: it is
@@ -17,11 +17,14 @@ pid_of() { [ -f "$1" ] && head -1 "$1" | tr -dc 0-9; }
 pgid_of() { [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] && sed -E 's/^.*\) [A-Za-z] [0-9]+ ([0-9]+) .*$/\1/' "/proc/$1/stat"; }
 group_alive() { [ -n "${1:-}" ] && kill -0 -- "-$1" 2>/dev/null; }
 
-# The groups of the pids in these files (only those still running).
+# The groups of the pids in these files: only those still running and still ours (DIR in
+# their command line: a pid file outlives its process, and pids are reused).
+ours() { [ -n "${1:-}" ] && tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$dir/"; }
 groups_of() {
   local f p g
   for f in "$@"; do
     p=$(pid_of "$f") || continue
+    ours "$p" || continue
     g=$(pgid_of "$p") && [ -n "$g" ] && echo "$g"
   done | sort -u
 }
@@ -44,8 +47,8 @@ stop_groups() { # seconds to wait after SIGTERM before SIGKILL; the groups follo
 # after: a node may have restarted its postmaster meanwhile.
 pm_before=$(groups_of "$dir"/node*/data/postmaster.pid)
 # shellcheck disable=SC2046
-stop_groups 15 $(groups_of "$dir"/node*.pid)
-# shellcheck disable=SC2046
+stop_groups 8 $(groups_of "$dir"/node*.pid)
+# shellcheck disable=SC2046,SC2086
 stop_groups 5 $(printf '%s\n' $pm_before $(groups_of "$dir"/node*/data/postmaster.pid) | sort -u)
 # shellcheck disable=SC2046
 stop_groups 5 $(groups_of "$dir/etcd.pid")
