@@ -33,7 +33,8 @@
  *   - Never twice. Nothing is ever re-sent: not a statement, not a transaction, not a
  *     request. The first loss in a request decides what its client is told (db_fate):
  *       lost before anything of the request was committed (at BEGIN, at any statement of a
- *       transaction before its COMMIT, at a read outside a transaction): the server rolled the
+ *       transaction before its COMMIT, at a read outside a transaction, or at any statement
+ *       the server refused as read-only): the server rolled the
  *       transaction back or never saw it, and PostgreSQL's synchronous standby never received a
  *       commit record for it, so nothing is applied: 503 with Retry-After, the client may send
  *       the same request again;
@@ -238,8 +239,10 @@ static bool is_lost(pg_conn *c, const PGresult *r)
                   strcmp(st, "25006") == 0);
 }
 
-/* The first loss in a borrower's request decides its fate (see the top of this file). */
-static void note_loss(pg_conn *c, const char *sql)
+/* The first loss in a borrower's request decides its fate (see the top of this file).
+ * refused: the server answered 25006 (it takes no writes): that statement did nothing, and a
+ * COMMIT can never meet it (a transaction that wrote nothing has nothing to refuse). */
+static void note_loss(pg_conn *c, const char *sql, bool refused)
 {
     if (c->broken)
         return;
@@ -249,8 +252,8 @@ static void note_loss(pg_conn *c, const char *sql)
     db_conn_lost(&c->base);
     if (c->base.fate != DB_FATE_OK)
         return;
-    bool unknown = (first_word(sql, "COMMIT") && c->write_tx) || c->base.wrote ||
-                   (!c->base.in_tx && !is_read(sql));
+    bool unknown = c->base.wrote || (!refused && ((first_word(sql, "COMMIT") && c->write_tx) ||
+                                                  (!c->base.in_tx && !is_read(sql))));
     c->base.fate = unknown ? DB_FATE_UNKNOWN : DB_FATE_LOST;
 }
 
@@ -275,7 +278,8 @@ static int pg_result(pg_conn *c, const PGresult *r, const char *sql)
     int rc = map_result(c, r);
     bool end = first_word(sql, "COMMIT") || first_word(sql, "ROLLBACK");
     if (rc != DB_OK && is_lost(c, r)) {
-        note_loss(c, sql);
+        const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        note_loss(c, sql, st && strcmp(st, "25006") == 0 && PQstatus(c->pg) == CONNECTION_OK);
         rc = DB_ERROR;
     } else if (rc == DB_OK && ((first_word(sql, "COMMIT") && c->write_tx) ||
                                (!c->base.in_tx && !is_read(sql)))) {

@@ -4,7 +4,8 @@
 //   - every connection of the pool is replaced before its next use: no request fails for it;
 //   - while no connection can be made: 503 `unavailable` with Retry-After, for reads and
 //     writes, and nothing of a refused write is applied; it comes back by itself;
-//   - a connection lost during COMMIT: 500 `outcome_unknown`, and the write is not re-sent.
+//   - a connection lost during COMMIT: 500 `outcome_unknown`, and the write is not re-sent;
+//   - a server that takes no writes (25006, a former primary): 503, nothing applied.
 // PostgreSQL only: SQLite has no connection to lose.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,4 +108,36 @@ test('the connection dies during COMMIT: 500 outcome_unknown, the payment is not
     assert.equal(after.paid_fen, 200);
     assert.equal(expectStatus(await s.api('GET', '/api/v1/funds/verify', undefined, A), 200).ok, true);
   } finally { await s.stop(); }
+});
+
+test('a server that no longer takes writes (a former primary, 25006): writes 503 and nothing applied, reads answered, writes back once it takes them', pgOnly, async () => {
+  const s = await startServer(['--threads', '2']);
+  const db = dbName(s);
+  try {
+    const A = await s.admin();
+    const w = await world(s);
+    const { course } = await institution(s);
+    const c = await contract(s, w, course, 10);
+    const count = () => Number(psql(s.db.url, 'SELECT COUNT(*) FROM schools').trim());
+    const before = count();
+    psql(process.env.SJ_PG_URL, `ALTER DATABASE ${db} SET default_transaction_read_only = on`);
+    await terminateAll(s);
+    // an autocommit INSERT and a payment's transaction, both refused by the server
+    for (let i = 0; i < 2; i++) {
+      const r = await s.api('POST', '/api/v1/schools', { name: '只读时新建学校' + i, kind: 'primary' }, A);
+      expectStatus(r, 503, 'unavailable');
+      assert.equal(r.headers.get('retry-after'), '3');
+      expectStatus(await s.api('POST', `/api/v1/contracts/${c.id}/payments`, { amount_fen: 100 }, w.guardian.token), 503, 'unavailable');
+      expectStatus(await s.api('GET', `/api/v1/schools/${w.school.id}/classes`, undefined, A), 200);
+    }
+    psql(process.env.SJ_PG_URL, `ALTER DATABASE ${db} RESET default_transaction_read_only`);
+    await terminateAll(s);
+    assert.equal(count(), before, 'a refused write was applied');
+    expectStatus(await s.api('POST', '/api/v1/schools', { name: '恢复写入后新建学校', kind: 'primary' }, A), 201);
+    expectStatus(await s.api('POST', `/api/v1/contracts/${c.id}/payments`, { amount_fen: 100 }, w.guardian.token), 201);
+    assert.equal(expectStatus(await s.api('GET', `/api/v1/contracts/${c.id}`, undefined, A), 200).paid_fen, 100);
+  } finally {
+    psql(process.env.SJ_PG_URL, `ALTER DATABASE ${db} RESET default_transaction_read_only`);
+    await s.stop();
+  }
 });
