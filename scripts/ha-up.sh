@@ -30,7 +30,7 @@ dir=${1:?usage: scripts/ha-up.sh DIR}
 PGBIN=/usr/lib/postgresql/15/bin
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 for b in etcd patroni "$PGBIN/postgres"; do
-  command -v "$b" >/dev/null || { echo "ha-up: $b is missing: make deps (Debian's etcd-server, patroni, postgresql-15)" >&2; exit 1; }
+  command -v "$b" >/dev/null || { echo "ha-up: $b is missing: scripts/deps.sh ha (Debian's etcd-server, patroni) and make deps (postgresql-15)" >&2; exit 1; }
 done
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
