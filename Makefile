@@ -39,8 +39,15 @@ web:
 	@if [ -f web/package.json ]; then ./scripts/deps.sh npm web && cd web && npm run --silent build; fi
 
 check: deps
+	@./scripts/deps.sh ha
 	@$(MAKE) --no-print-directory build server-asan
 	@./scripts/check.sh
+
+# The failover test and the restore drill alone (both are also steps of `make check`).
+.PHONY: check-ha
+check-ha: deps server
+	@./scripts/deps.sh ha
+	@SJ_BIN=build/shuangjian node --test tests/ha/ && ./scripts/restore-drill.sh
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz web/dist

@@ -5,6 +5,9 @@
 #   3. API tests on SQLite (ASan+UBSan server) and on a throw-away PostgreSQL 15
 #   3b. API tests on SQLite against a ThreadSanitizer server (build-tsan/, built here as fuzz
 #       builds build-fuzz/): handlers run on libmicrohttpd's thread pool; any TSan report fails
+#   3c. failover: a three-node Patroni cluster (scripts/ha-up.sh) loses its primary to SIGKILL
+#       under a stream of payments (tests/ha/); the restore drill (scripts/restore-drill.sh):
+#       a base backup and archived WAL replayed to a moment, checked
 #   4. fuzz: the request-body parser and router under libFuzzer, for a bounded time
 #   5. the web app's unit tests (vitest), and the web app installed, built and tested with
 #      Debian 12's own npm 9 and Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
@@ -78,6 +81,8 @@ api_pg() {
   SJ_PG_URL=$url SJ_BIN=build/shuangjian node --test --test-concurrency=2 tests/api/
 }
 
+ha_failover() { SJ_BIN=build/shuangjian node --test tests/ha/; }
+
 fuzz() {
   ls tests/fuzz/fuzz_*.c >/dev/null 2>&1 || { echo "no fuzz targets"; return 1; }
   CC=clang cmake -S . -B build-fuzz -G Ninja -DSJ_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null || return 1
@@ -111,6 +116,8 @@ step "valgrind: server life" valgrind_server
 step "API tests on SQLite (ASan+UBSan)" api_sqlite
 step "API tests on SQLite (ThreadSanitizer)" api_tsan
 step "API tests on PostgreSQL" api_pg
+step "failover: the primary killed under writes (Patroni, 3 nodes)" ha_failover
+step "restore drill: base backup, WAL, point-in-time recovery" scripts/restore-drill.sh
 step "fuzz (${FUZZ_SECONDS}s per target)" fuzz
 step "web unit tests" web_unit
 step "web app on Debian 12's Node.js 18 (npm ci, vite build, vitest)" scripts/node18.sh check

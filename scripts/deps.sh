@@ -3,6 +3,8 @@
 # and tests/ from their lock files. Quiet and quick when everything is already there.
 #   scripts/deps.sh            everything (`make deps`)
 #   scripts/deps.sh npm DIR... only the npm packages of those folders (`make web`: npm web)
+#   scripts/deps.sh ha         only what the failover test adds (`make check`, `make check-ha`;
+#                              not `make run`): etcd-server, patroni
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +41,8 @@ pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
       libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev uthash-dev
       curl chromium wrk nginx-light valgrind nodejs npm)
+# The failover test's cluster (scripts/ha-up.sh): `scripts/deps.sh ha`.
+[ "${1:-}" = ha ] && pkgs=(etcd-server patroni python3-etcd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -55,9 +59,11 @@ if ((${#missing[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian starts a cluster and nginx on install; shuangjian starts its own when it needs one.
-  $sudo systemctl disable --now postgresql nginx >/dev/null 2>&1 || true
+  # Debian starts a cluster, nginx, etcd and Patroni on install; shuangjian starts its own when
+  # it needs one.
+  $sudo systemctl disable --now postgresql nginx etcd patroni >/dev/null 2>&1 || true
 fi
+[ "${1:-}" = ha ] && exit 0
 
 node_version_ok
 npm_ci web tests

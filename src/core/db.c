@@ -13,6 +13,14 @@
  * work. The outermost commit or rollback decides. On PostgreSQL this also keeps the outer
  * transaction usable after a refused statement (a unique key) inside the nested one.
  *
+ * Failover (PostgreSQL; the rule is in db_pg.c's file-top comment): db_acquire hands out a
+ * connection that answers. One that the backend found lost, or one made before another
+ * connection of the pool was found lost (the pool's generation moved on: the primary is gone
+ * for all of them, even those whose sockets still look open), is replaced first by a new
+ * connection to the URL, which libpq points at the primary. When that fails no primary is
+ * reachable: the connection is handed out `down` (db_usable false, the request answers 503),
+ * and for the next 250 ms the other borrowers do not try again either.
+ *
  * Failure injection: SJ_DB_FAIL_AT=N (read once at open) makes the Nth db_prepare after
  * db_pool_arm fail (serve arms it once it is ready), so tests can show that a failed store
  * call gives a clean 5xx and leaves nothing half-written. With SJ_DB_FAIL_SQL=TEXT only the
@@ -23,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "db_int.h"
@@ -41,7 +50,39 @@ struct db_pool {
     atomic_int armed;
     pthread_mutex_t write_mu;   /* SQLite: one writer at a time in this process */
     atomic_long prepares;
+    atomic_uint gen;            /* moves on each time a current connection is found lost */
+    atomic_llong retry_at_ms;   /* no reconnection before this (CLOCK_MONOTONIC ms) */
 };
+
+#define RECONNECT_PAUSE_MS 250
+
+static long long mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void db_conn_lost(db_conn *c)
+{
+    unsigned g = c->gen; /* only the first to see the loss of this generation moves it on */
+    atomic_compare_exchange_strong(&c->pool->gen, &g, g + 1);
+}
+
+/* Replaces a lost or stale connection; false when no primary answers now. */
+static bool reconnect(db_pool *p, db_conn *c)
+{
+    long long now = mono_ms();
+    if (now < atomic_load(&p->retry_at_ms))
+        return false;
+    unsigned g = atomic_load(&p->gen);
+    if (p->ops->reconnect(c) != DB_OK) {
+        atomic_store(&p->retry_at_ms, now + RECONNECT_PAUSE_MS);
+        return false;
+    }
+    c->gen = g;
+    return true;
+}
 
 db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
 {
@@ -113,8 +154,19 @@ db_conn *db_acquire(db_pool *p)
     db_conn *c = p->free_list;
     p->free_list = c->next_free;
     pthread_mutex_unlock(&p->mu);
+    c->fate = DB_FATE_OK;
+    c->wrote = 0;
+    c->down = 0;
+    if (p->ops->reconnect && (c->gen != atomic_load(&p->gen) || !p->ops->alive(c)) &&
+        !reconnect(p, c)) {
+        c->down = 1;
+        c->fate = DB_FATE_LOST; /* nothing was sent: nothing of the request is applied */
+    }
     return c;
 }
+
+int db_fate(const db_conn *c) { return c->fate; }
+int db_usable(const db_conn *c) { return !c->down; }
 
 void db_release(db_conn *c)
 {

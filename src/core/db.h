@@ -148,6 +148,19 @@ int db_bind_args(db_stmt *s, int first, const db_arg *args); /* binds $first, $f
 /* db_query(c, sql, ...): prepared and bound, to step; NULL on a store error. */
 #define db_query(c, sql, ...) db_query_a((c), (sql), DB_ARGS(__VA_ARGS__))
 
+/* Failover (PostgreSQL). A connection found lost is replaced at the next db_acquire (the
+ * URL may name several hosts with target_session_attrs=read-write: libpq picks the primary);
+ * nothing is ever re-sent. What the loss did to the borrower's request, for its answer:
+ *   DB_FATE_OK       no loss;
+ *   DB_FATE_LOST     lost before anything of this request was committed: nothing was
+ *                    applied, the client may send it again (503 with Retry-After);
+ *   DB_FATE_UNKNOWN  lost during a COMMIT or an autocommit write, or after a commit of this
+ *                    request: it may or may not be applied, the client must look first.
+ * db_usable is false when the connection is lost and no primary could be reached now. */
+enum { DB_FATE_OK = 0, DB_FATE_LOST = 1, DB_FATE_UNKNOWN = 2 };
+int db_fate(const db_conn *c);
+int db_usable(const db_conn *c);
+
 /* Migrations: applied in order, each in its own transaction, recorded in schema_migrations. */
 int db_migrate(db_pool *p, char *err, size_t errlen);
 

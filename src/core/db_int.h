@@ -26,6 +26,10 @@ typedef struct db_ops {
     int64_t (*col_int64)(db_stmt *s, int col);
     const char *(*col_text)(db_stmt *s, int col);
     void (*finalize)(db_stmt *s);
+    /* PostgreSQL only (NULL on SQLite, whose connection cannot be lost): whether the
+     * connection still answers (cheap: no round trip), and a new one in its place. */
+    int (*alive)(db_conn *c);
+    int (*reconnect)(db_conn *c);
     const char *id_pk;       /* what ID_PK in a migration becomes */
     const char *log_pk;      /* what LOG_PK becomes (append-only tables) */
 } db_ops;
@@ -38,6 +42,11 @@ struct db_conn {
     int in_tx;
     int depth;        /* savepoints inside the transaction (db_begin_write nested) */
     int write_locked; /* holds the pool's write mutex (SQLite) */
+    /* Failover (PostgreSQL): reset by db_acquire for every borrower, set by the backend. */
+    int fate;         /* DB_FATE_*: what a lost connection did to the borrower's writes */
+    int wrote;        /* a write was committed since db_acquire */
+    unsigned gen;     /* the pool's generation when this connection was made */
+    int down;         /* lost, and no primary could be reached at db_acquire */
 };
 
 /* Every backend's statement starts with this header. */
@@ -48,6 +57,10 @@ struct db_stmt {
 
 extern const db_ops db_sqlite_ops;
 extern const db_ops db_pg_ops;
+
+/* The backend saw this connection lost (server gone, connection broken, or a server that no
+ * longer takes writes): every connection of the pool is checked anew before its next use. */
+void db_conn_lost(db_conn *c);
 
 /* Failure injection for tests (SJ_DB_FAIL_AT=N makes the Nth prepared statement fail). */
 int db_fail_injected(void);

@@ -425,6 +425,34 @@ static bool parse_body(conn_ctx *x)
     return true;
 }
 
+/* Failover (db.h, db_pg.c): the answer when the database connection was lost. */
+#define DB_RETRY_AFTER_S 3
+static void reply_db_unavailable(req *r)
+{
+    verdict v = verdict_err(SJ_ERR_UNAVAILABLE, "core.db_unavailable");
+    verdict_num(&v, "retry_after_s", DB_RETRY_AFTER_S); /* also the Retry-After header */
+    reply_verdict(r, &v, NULL);
+}
+
+/* A request whose connection was lost answers for what the loss did, not for what the
+ * handler made of a failed statement (a 500, or a 404 for a row it could not read): 503 when
+ * nothing of it was applied, 500 outcome_unknown when it may have been. A write answered 2xx
+ * was committed and stands. */
+static void reply_db_fate(req *r)
+{
+    int fate = db_fate(r->db);
+    bool read = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    if (fate == DB_FATE_OK || (!read && r->status >= 200 && r->status < 300))
+        return;
+    if (fate == DB_FATE_LOST || read) {
+        reply_db_unavailable(r);
+        return;
+    }
+    verdict v = verdict_err(SJ_ERR_INTERNAL, "core.outcome_unknown");
+    v.code = "outcome_unknown";
+    reply_verdict(r, &v, NULL);
+}
+
 static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
 {
     req *r = &x->r;
@@ -443,6 +471,10 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
     if (!(x->rt->flags & ROUTE_RAW_BODY) && !parse_body(x))
         return;
     r->db = db_acquire(a->pool);
+    if (!db_usable(r->db)) { /* lost, and no primary reachable now */
+        reply_db_unavailable(r);
+        return;
+    }
     const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     bool public = strcmp(x->rt->perm, PERM_PUBLIC) == 0;
     if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) <= 128) {
@@ -548,6 +580,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         reply_err(r, SJ_ERR_NOT_FOUND);
     } else {
         dispatch(srv, x, conn);
+        if (r->db)
+            reply_db_fate(r);
     }
     if (r->db) {
         db_release(r->db);

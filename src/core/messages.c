@@ -42,6 +42,13 @@ static msg table[] = {
      "A policy version cannot take effect in the past (decisions already made keep theirs)"},
     {"core.workday_outside_term", "调休上班日必须在学期内(寒暑假期间不能设为上课日)",
      "A make-up workday must fall inside a term"},
+    /* failover (db_pg.c, http.c) */
+    {"core.db_unavailable", "数据库正在切换或暂时无法连接,本次操作未生效,请 {retry_after_s} 秒后重试",
+     "The database is failing over or out of reach; nothing was done. Try again in "
+     "{retry_after_s} seconds"},
+    {"core.outcome_unknown", "保存时与数据库的连接中断,无法确认本次操作是否已生效;请先查看结果,再决定是否重新提交",
+     "The connection to the database broke while saving: it is not known whether this was "
+     "done. Look before you send it again"},
 
     /* ---------- homework (HW-*) ---------- */
     {"HW-1", "{grade:grade}不布置书面家庭作业(HW-1),可布置口头、阅读或实践作业",
