@@ -279,6 +279,14 @@ static msg table[] = {
     {"FU-3", "非学科类培训一次收费不得超过 {limit_fen:yuan},本次合同金额 {amount_fen:yuan}(FU-3)",
      "A non-subject charge may be at most {limit_fen:yuan}; this contract comes to"
      " {amount_fen:yuan} (FU-3)"},
+    {"FU-4.loan", "不得以培训贷方式缴纳培训费用,预收费须直接进入资金监管账户(FU-4)",
+     "Training fees may not be paid with a training loan: prepaid fees go straight into the"
+     " supervised account (FU-4)"},
+    {"FU-4.deposit_small", "风险储备金 {amount_fen:yuan} 不足:须不低于所覆盖预收费 {covers_prepaid_fen:yuan} 的 {min_percent}%,即 {min_fen:yuan}(FU-4)",
+     "The risk deposit of {amount_fen:yuan} is too small: at least {min_percent}% of the"
+     " {covers_prepaid_fen:yuan} of prepaid fees it covers, that is {min_fen:yuan} (FU-4)"},
+    {"FU-4.deposit_off", "本区未允许以风险储备金代替资金监管(FU-4)",
+     "The district does not accept a risk deposit instead of escrow (FU-4)"},
     {"funds.contract_closed", "合同已终止,不能再付款、消课或退费",
      "The contract is closed: no more payments, lessons or refunds"},
     {"funds.end_before_start", "结束日期早于开始日期", "The end date comes before the start date"},

@@ -139,6 +139,9 @@ typedef struct {
     X(fu4_escrow, "FU-4", "escrow", BOOL)                                                     \
     X(fu4_warn_escrow_to_monthly_release, "FU-4", "warn_escrow_to_monthly_release", INT)      \
     X(fu4_warn_escrow_min_fen, "FU-4", "warn_escrow_min_fen", INT)                            \
+    X(fu4_refused_payment_methods, "FU-4", "refused_payment_methods", STRS)                    \
+    X(fu4_risk_deposit_allowed, "FU-4", "risk_deposit_allowed", BOOL)                         \
+    X(fu4_risk_deposit_min_percent, "FU-4", "risk_deposit_min_percent", INT)                  \
     X(fu5_release_per_lesson, "FU-5", "release_per_lesson", BOOL)                             \
     X(fu5_warn_no_lesson_days, "FU-5", "warn_no_lesson_days", INT)                            \
     X(fu6_refund_within_days, "FU-6", "refund_within_days", INT)                              \
