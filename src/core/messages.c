@@ -101,6 +101,14 @@ static msg table[] = {
      "This grade already has {existing} midterm exam(s) this term; at most {limit} (EX-2)"},
     {"EX-2.no_midterm", "{grade:grade}不安排期中考试,每学期只进行一次期末考试;期中考试仅限初中年级(EX-2)",
      "No midterm exam in {grade:grade}: one final a term; a midterm only in grades 7-9 (EX-2)"},
+    {"EX-2.no_midterm_district", "本区{grade:grade}每学期不安排期中考试,只进行一次期末考试(EX-2)",
+     "The district has no midterm exam in {grade:grade}: one final a term (EX-2)"},
+    {"EX-3.paper_quiz",
+     "除期末考试(每学期 {finals_per_term} 次)和期中考试(本年级每学期 {midterms_per_term} 次)外,"
+     "不得组织年级统一的纸笔考试(月考、周测、单元统测等,不论名称);本学期已有 {existing} 次,至多 {limit} 次(EX-3)",
+     "Beside the final ({finals_per_term} a term) and the midterm ({midterms_per_term} a term in this"
+     " grade), no grade-wide paper test (monthly, weekly or unit tests, whatever the name); this term"
+     " has {existing}, at most {limit} (EX-3)"},
     {"EX-3", "不得组织月考等考试,不得组织非毕业年级的区域性或跨校考试(EX-3)",
      "No monthly exams, and no regional or cross-school exams for non-graduating grades (EX-3)"},
     {"EX-3.scope", "非毕业年级不得组织区域性或跨校考试(EX-3)",
@@ -108,6 +116,8 @@ static msg table[] = {
     {"exams.cancel_scored", "已录入成绩的考试不能取消", "A plan with scores cannot be cancelled"},
     {"exams.date_outside_term", "考试日期不在该学期内({term_first_day} 至 {term_last_day})",
      "The date is not inside the term ({term_first_day} to {term_last_day})"},
+    {"exams.not_held", "考试日期是 {exam_date},考试举行当天起才能录入成绩",
+     "Scores can be entered from the exam's date ({exam_date}) on"},
     {"exams.no_student", "缺少学生编号", "student_id is missing"},
     {"exams.not_in_grade", "该学生不是本次考试年级的学生", "This pupil is not in the exam's grade"},
     {"exams.not_teaching", "你没有在该学生的班级任教", "You do not teach this pupil's class"},
@@ -238,6 +248,14 @@ static msg table[] = {
     {"TR-4", "线下培训结束时间不得晚于 {end_by}:{weekday:weekday} {start}-{end} 的时段须提前(TR-4)",
      "Offline training ends by {end_by}: the slot on {weekday:weekday} {start}-{end} ends later"
      " (TR-4)"},
+    {"TR-5.pending", "该课程的培训材料尚在审核中,审核通过前不得招生收费、签订合同(TR-5)",
+     "The course's materials are still under review: nothing may be sold before approval (TR-5)"},
+    {"TR-5.rejected", "该课程未通过审核(超前超纲或材料不合格),不得招生收费、签订合同(TR-5)",
+     "The course failed review (ahead of or beyond the curriculum): nothing may be sold (TR-5)"},
+    {"TR-4.school_hours",
+     "学科类培训不得占用中小学在校时间(上学日 {school_hours_start}-{school_hours_end}):{start}-{end} 与之冲突(TR-4)",
+     "Subject training may not clash with school hours ({school_hours_start}-{school_hours_end} on"
+     " school days): {start}-{end} does (TR-4)"},
     {"TR-6.blacklisted", "该人员在本区培训机构从业人员黑名单中,不得聘用(TR-6)",
      "This person is on the district's staff black list and may not be employed (TR-6)"},
     {"TR-6.in_service", "在职中小学教师不得从事学科类校外培训(TR-6)",
@@ -261,6 +279,14 @@ static msg table[] = {
     {"FU-3", "非学科类培训一次收费不得超过 {limit_fen:yuan},本次合同金额 {amount_fen:yuan}(FU-3)",
      "A non-subject charge may be at most {limit_fen:yuan}; this contract comes to"
      " {amount_fen:yuan} (FU-3)"},
+    {"FU-4.loan", "不得以培训贷方式缴纳培训费用,预收费须直接进入资金监管账户(FU-4)",
+     "Training fees may not be paid with a training loan: prepaid fees go straight into the"
+     " supervised account (FU-4)"},
+    {"FU-4.deposit_small", "风险储备金 {amount_fen:yuan} 不足:须不低于所覆盖预收费 {covers_prepaid_fen:yuan} 的 {min_percent}%,即 {min_fen:yuan}(FU-4)",
+     "The risk deposit of {amount_fen:yuan} is too small: at least {min_percent}% of the"
+     " {covers_prepaid_fen:yuan} of prepaid fees it covers, that is {min_fen:yuan} (FU-4)"},
+    {"FU-4.deposit_off", "本区未允许以风险储备金代替资金监管(FU-4)",
+     "The district does not accept a risk deposit instead of escrow (FU-4)"},
     {"funds.contract_closed", "合同已终止,不能再付款、消课或退费",
      "The contract is closed: no more payments, lessons or refunds"},
     {"funds.end_before_start", "结束日期早于开始日期", "The end date comes before the start date"},

@@ -92,6 +92,7 @@ typedef struct {
     X(ex2_midterms_per_term_other, "EX-2", "midterms_per_term_other", INT)                    \
     X(ex3_refused_kinds, "EX-3", "refused_kinds", STRS)                                       \
     X(ex3_graduating_grades, "EX-3", "graduating_grades", GRADES)                             \
+    X(ex3_other_paper_tests_per_term, "EX-3", "other_paper_tests_per_term", INT)              \
     X(ex4_bands, "EX-4", "bands", BANDS)                                                      \
     X(as1_days, "AS-1", "days", INT)                                                          \
     X(as1_min_minutes_per_day, "AS-1", "min_minutes_per_day", INT)                            \
@@ -122,6 +123,8 @@ typedef struct {
     X(tr3_online_gap_min_minutes, "TR-3", "online_gap_min_minutes", INT)                      \
     X(tr3_online_end_by, "TR-3", "online_end_by", HHMM)                                       \
     X(tr4_offline_end_by, "TR-4", "offline_end_by", HHMM)                                     \
+    X(tr4_school_hours_start, "TR-4", "school_hours_start", HHMM)                             \
+    X(tr4_school_hours_end, "TR-4", "school_hours_end", HHMM)                                 \
     X(tr5_review_states, "TR-5", "review_states", STRS)                                       \
     X(tr6_subject_teachers_need_certificate, "TR-6", "subject_teachers_need_certificate", BOOL) \
     X(tr7_inspection_every_months, "TR-7", "inspection_every_months", INT)                    \
@@ -136,6 +139,9 @@ typedef struct {
     X(fu4_escrow, "FU-4", "escrow", BOOL)                                                     \
     X(fu4_warn_escrow_to_monthly_release, "FU-4", "warn_escrow_to_monthly_release", INT)      \
     X(fu4_warn_escrow_min_fen, "FU-4", "warn_escrow_min_fen", INT)                            \
+    X(fu4_refused_payment_methods, "FU-4", "refused_payment_methods", STRS)                    \
+    X(fu4_risk_deposit_allowed, "FU-4", "risk_deposit_allowed", BOOL)                         \
+    X(fu4_risk_deposit_min_percent, "FU-4", "risk_deposit_min_percent", INT)                  \
     X(fu5_release_per_lesson, "FU-5", "release_per_lesson", BOOL)                             \
     X(fu5_warn_no_lesson_days, "FU-5", "warn_no_lesson_days", INT)                            \
     X(fu6_refund_within_days, "FU-6", "refund_within_days", INT)                              \

@@ -6,7 +6,8 @@
  *   GET    /api/v1/exams?school_id&grade&term   plans of a school (its staff)
  *   GET    /api/v1/exams/{id}             one plan
  *   DELETE /api/v1/exams/{id}             cancel a plan that has no scores yet
- *   POST   /api/v1/exams/{id}/scores      scores by the grade's teachers, stored with their band
+ *   POST   /api/v1/exams/{id}/scores      scores by the grade's teachers, stored with their band,
+ *                                         from the exam's date on (409 exam_not_held before)
  *   GET    /api/v1/exams/{id}/results     bands: staff see their classes, guardians their
  *                                         own children; student_no order, always
  *   GET    /api/v1/students/{id}/exams    one pupil's bands (their guardian, school staff)
@@ -23,10 +24,10 @@
 
 #define EX_MAX_SCORES 2000
 
-#define STAFF_ROLES                                                                        \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define STAFF_ROLES                                                                                \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
-#define TEACHING_ROLES \
+#define TEACHING_ROLES                                                                             \
     (ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
 
 static bool leads_grade(const user *u, int64_t school_id, int grade)
@@ -90,8 +91,9 @@ static void h_create(req *r)
         if (strcmp(exams_kinds[i], kind_s) == 0)
             kind = i;
     if (kind < 0) {
-        reply_err_detail(r, SJ_ERR_BAD_FIELD,
-                         json_pack("{s:s,s:[sss]}", "field", "kind", "allowed", "final", "midterm", "quiz"));
+        reply_err_detail(
+            r, SJ_ERR_BAD_FIELD,
+            json_pack("{s:s,s:[sss]}", "field", "kind", "allowed", "final", "midterm", "quiz"));
         return;
     }
     if (!auth_school_staff_or_reply(r, school_id))
@@ -116,11 +118,22 @@ static void h_create(req *r)
     }
     const char *subj = subject ? subject : "";
     if (!name)
-        name = req_printf(r, "%s%s%s", term, subj, kind == EX_FINAL ? "期末" : kind == EX_MIDTERM ? "期中" : "测验");
-    ex_plan_in in = {.district_id = r->user->district_id, .school_id = school_id,
-                     .full_marks = full_marks, .actor = r->user->id, .grade = (int)grade,
-                     .scope = scope, .kind = (ex_kind)kind, .paper = paper, .term = term,
-                     .date = date, .subject = subj, .name = name};
+        name = req_printf(r, "%s%s%s", term, subj,
+                          kind == EX_FINAL     ? "期末"
+                          : kind == EX_MIDTERM ? "期中"
+                                               : "测验");
+    ex_plan_in in = {.district_id = r->user->district_id,
+                     .school_id = school_id,
+                     .full_marks = full_marks,
+                     .actor = r->user->id,
+                     .grade = (int)grade,
+                     .scope = scope,
+                     .kind = (ex_kind)kind,
+                     .paper = paper,
+                     .term = term,
+                     .date = date,
+                     .subject = subj,
+                     .name = name};
     int64_t id = 0;
     v = exams_plan_create(r->db, r->pol, &in, &id);
     ex_exam e;
@@ -207,6 +220,14 @@ static void h_scores(req *r)
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
+    /* scores only once the exam has been held: on its date or later (the district's today) */
+    char today[11];
+    today_local(today);
+    verdict held = exams_check_scores_date(e.date, today);
+    if (!verdict_is_ok(&held)) {
+        reply_verdict(r, &held, NULL);
+        return;
+    }
     if (!body_require_object_or_reply(r))
         return;
     json_t *arr = json_object_get(r->body, "scores");
@@ -273,7 +294,7 @@ static void h_results(req *r)
     /* who sees whom: the school's leaders every pupil of the grade, a teacher the classes they
      * teach, a guardian their own children; the order is student_no, always */
     bool leader = leads_grade(r->user, e.school_id, e.grade);
-    ex_see who = !staff_of(r, &e)                            ? EX_SEE_OWN
+    ex_see who = !staff_of(r, &e)                         ? EX_SEE_OWN
                  : leader || auth_district_staff(r->user) ? EX_SEE_GRADE
                                                           : EX_SEE_TAUGHT;
     json_t *page = ex_store_results(r->db, &e, who, r->user->id, limit, offset);

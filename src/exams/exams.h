@@ -28,19 +28,26 @@ typedef struct {
     int grade;
     ex_kind kind;
     bool paper;
-    int scope;          /* index in exams_scopes */
-    int finals;         /* plans of this kind already in the term that overlap (EX-2) */
+    int scope;  /* index in exams_scopes */
+    int finals; /* plans of this kind already in the term that overlap (EX-2) */
     int midterms;
+    int others; /* paper plans of kind quiz (EX-3's other paper tests) */
 } ex_plan;
 
-/* EX-1..EX-3 for one plan: exam_not_allowed with the rule that refused it and, for EX-2,
- * "limit" (how many the term may hold) and "existing" (how many it holds). */
+/* EX-1..EX-3 for one plan: exam_not_allowed with the rule that refused it and, for EX-2's
+ * counts and EX-3's other paper tests, "limit" (how many the term may hold) and "existing" (how
+ * many it holds); a paper quiz's refusal also names "finals_per_term" and "midterms_per_term"
+ * (the grade's), the only paper exams a term has. */
 verdict exams_check_plan(const policy *pol, const ex_plan *p);
 
 /* EX-3: a kind the policy names as refused ("monthly", "regional", "cross_school"). */
 bool exams_kind_refused(const policy *pol, const char *kind);
 /* The same as a verdict: exam_not_allowed (EX-3) with the kind and grade. */
 verdict exams_check_kind(const policy *pol, const char *kind, int grade);
+
+/* Scores only once the exam has been held: today (YYYY-MM-DD, the district's) on or after the
+ * exam's date; 409 exam_not_held with "exam_date" and "today" otherwise. */
+verdict exams_check_scores_date(const char *exam_date, const char *today);
 
 /* EX-4: the band of a score (in tenths of a mark) out of full_marks; thresholds are percentages
  * of full marks. Borrowed string from the policy; "D" when nothing else fits. */
@@ -54,7 +61,7 @@ int64_t exams_lock_key(int64_t school_id, int grade, const char *term);
 
 typedef struct {
     int64_t district_id, school_id, full_marks, actor;
-    int grade, scope;          /* scope: index in exams_scopes */
+    int grade, scope; /* scope: index in exams_scopes */
     ex_kind kind;
     bool paper;
     const char *term, *date, *subject, *name; /* subject "" = the whole grade */
@@ -68,7 +75,7 @@ verdict exams_plan_cancel(db_conn *c, int64_t exam_id, int64_t school_id, int gr
 
 typedef struct {
     int64_t student_id, class_id;
-    int64_t tenths;            /* the score in tenths of a mark */
+    int64_t tenths; /* the score in tenths of a mark */
 } ex_score_in;
 
 /* Every score of one exam stored with its band (EX-4), all or none. */

@@ -3,8 +3,8 @@
  * final a term; a midterm only in junior high), EX-3 (no monthly, regional or cross-school
  * exams for non-graduating grades), EX-4 (bands by thresholds, never scores or ranks).
  *
- * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band, exams_lock_key. Numbers come
- * from the typed policy (policy.h).
+ * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band, exams_lock_key.
+ * Numbers come from the typed policy (policy.h).
  */
 #include <string.h>
 
@@ -54,11 +54,25 @@ verdict exams_check_plan(const policy *pol, const ex_plan *p)
         msg = "EX-2.final";
     } else if (p->kind == EX_MIDTERM) {
         bool junior = p->grade >= 7;
-        limit = (int)(junior ? pv->ex2_midterms_per_term_grades_7_9 : pv->ex2_midterms_per_term_other);
+        limit =
+            (int)(junior ? pv->ex2_midterms_per_term_grades_7_9 : pv->ex2_midterms_per_term_other);
         existing = p->midterms;
-        msg = limit == 0 ? "EX-2.no_midterm" : "EX-2.midterm";
+        msg = limit > 0 ? "EX-2.midterm" : junior ? "EX-2.no_midterm_district" : "EX-2.no_midterm";
     } else {
-        return v; /* a class quiz is not a term exam */
+        /* EX-3: any other grade-wide paper test (月考, 周测, 单元统测...), whatever its name */
+        if (!p->paper)
+            return v; /* an oral or practical check is not a paper exam */
+        limit = (int)pv->ex3_other_paper_tests_per_term;
+        if (p->others < limit)
+            return v;
+        v = verdict_rule("exam_not_allowed", "EX-3", "EX-3.paper_quiz");
+        verdict_num(&v, "limit", limit);
+        verdict_num(&v, "existing", p->others);
+        verdict_num(&v, "finals_per_term", pv->ex2_finals_per_term);
+        verdict_num(&v, "midterms_per_term",
+                    p->grade >= 7 ? pv->ex2_midterms_per_term_grades_7_9
+                                  : pv->ex2_midterms_per_term_other);
+        goto numbers;
     }
     if (existing < limit)
         return v;
@@ -70,6 +84,16 @@ numbers:
     verdict_str(&v, "kind", exams_kinds[p->kind]);
     verdict_bool(&v, "paper", p->paper);
     verdict_str(&v, "scope", exams_scopes[p->scope]);
+    return v;
+}
+
+verdict exams_check_scores_date(const char *exam_date, const char *today)
+{
+    if (strcmp(today, exam_date) >= 0)
+        return verdict_ok();
+    verdict v = verdict_refuse(SJ_ERR_CONFLICT, "exam_not_held", NULL, "exams.not_held");
+    verdict_str(&v, "exam_date", exam_date);
+    verdict_str(&v, "today", today);
     return v;
 }
 

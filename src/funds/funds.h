@@ -110,6 +110,22 @@ verdict funds_charge_check(const policy *pol, bool subject_based, int64_t amount
 /* A payment of amount_fen: contract_closed (409), or overpayment (422) past what is owed, with
  * amount_fen, paid_fen, owed_fen, requested_fen. */
 verdict funds_payment_check(const funds_contract *c, int64_t amount_fen);
+
+/* FU-4: no training loans. A payment whose method (or source) the policy's
+ * refused_payment_methods names ("loan") is training_loan_refused (422) with "method". NULL:
+ * not given, allowed. */
+verdict funds_payment_method_check(const policy *pol, const char *method);
+/* FU-4: a risk deposit (风险储备金) may cover an institution's prepaid fees instead of escrow,
+ * when the policy allows it (risk_deposit_allowed, else risk_deposit_not_allowed) and it is at
+ * least risk_deposit_min_percent of the prepaid fees it covers, rounded up to the fen (else
+ * risk_deposit_too_small with "amount_fen", "covers_prepaid_fen", "min_percent", "min_fen"). */
+verdict funds_deposit_check(const policy *pol, int64_t amount_fen, int64_t covers_prepaid_fen);
+
+/* FU-6: a refund asked for on `asked_on` is due refund_within_days later (OUT: due, YYYY-MM-DD).
+ * It is late when paid out after its due date, or still unpaid on a later day: paid out on the
+ * due date is on time, unpaid on the day after is late. paid_out_on NULL: not paid out yet. */
+void funds_refund_due(const policy *pol, const char *asked_on, char out[11]);
+bool funds_refund_late(const char *due_date, const char *paid_out_on, const char *today);
 /* One lesson: no_lessons_left (422, with lessons and lessons_delivered) first, since the last
  * lesson closes a contract; then contract_closed (409); then insufficient_escrow (422, with
  * escrow_fen and price_per_lesson_fen) when the escrow holds less than one lesson's price. */
@@ -125,8 +141,8 @@ const char *funds_kind_name(funds_kind k);
 
 typedef struct {
     int64_t district_id, seq, txn;
-    const char *kind;     /* payment | release | refund */
-    const char *account;  /* guardian | escrow | institution */
+    const char *kind;    /* payment | release | refund */
+    const char *account; /* guardian | escrow | institution */
     int64_t account_id, contract_id, amount_fen, actor, at;
 } funds_entry;
 
@@ -147,21 +163,21 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
 
 typedef struct {
     bool ok;
-    bool guarded;            /* the append-only trigger is in place */
+    bool guarded; /* the append-only trigger is in place */
     int64_t entries, movements, contracts;
     int64_t escrow_fen, paid_fen, released_fen, refunded_fen;
     int64_t head_seq;
     char head_hash[FUNDS_HASH_HEX]; /* publish it elsewhere to anchor the chain */
-    int nproblems;           /* problems found; the first FUNDS_VERIFY_PROBLEMS are kept */
+    int nproblems;                  /* problems found; the first FUNDS_VERIFY_PROBLEMS are kept */
     char problems[FUNDS_VERIFY_PROBLEMS][200];
     /* the checkpoints (checkpoint.c) */
-    bool keys_configured;    /* a public key to check signatures against */
-    int64_t checkpoints;     /* stored for the district */
+    bool keys_configured;      /* a public key to check signatures against */
+    int64_t checkpoints;       /* stored for the district */
     int64_t checkpoints_valid; /* of those: signed by a trusted key and matching the ledger */
     int64_t copy_checkpoints;  /* checked from a copy kept elsewhere */
     int64_t copy_valid;
-    int64_t anchored_entries;  /* the largest count a valid checkpoint vouches for (0: none) */
-    int64_t anchored_at;       /* when that checkpoint was signed (0: none) */
+    int64_t anchored_entries; /* the largest count a valid checkpoint vouches for (0: none) */
+    int64_t anchored_at;      /* when that checkpoint was signed (0: none) */
 } funds_verify_result;
 
 /* ---------- signed checkpoints (checkpoint.c) ---------- */
@@ -180,9 +196,9 @@ typedef struct {
  * public key file holds one public key a line, 64 hex digits ('#' starts a comment), the first
  * the current one, older ones kept after a key change so their checkpoints still verify.
  */
-#define FUNDS_KEY_HEX 65       /* 32-byte public key, hex, NUL */
-#define FUNDS_SIG_HEX 129      /* 64-byte signature, hex, NUL */
-#define FUNDS_MAX_KEYS 16
+#define FUNDS_KEY_HEX           65  /* 32-byte public key, hex, NUL */
+#define FUNDS_SIG_HEX           129 /* 64-byte signature, hex, NUL */
+#define FUNDS_MAX_KEYS          16
 #define FUNDS_CHECKPOINT_PREFIX "sj-ledger-checkpoint-v1"
 
 typedef struct {
@@ -199,8 +215,8 @@ typedef struct {
 
 /* What verify checks the ledger against besides its own rows. */
 typedef struct {
-    const funds_keyring *ring;       /* trusted public keys; NULL or empty: none configured */
-    const funds_checkpoint *copy;    /* checkpoints kept elsewhere (verify --checkpoints) */
+    const funds_keyring *ring;    /* trusted public keys; NULL or empty: none configured */
+    const funds_checkpoint *copy; /* checkpoints kept elsewhere (verify --checkpoints) */
     size_t ncopy;
 } funds_anchor;
 
@@ -210,14 +226,14 @@ void funds_checkpoint_message(const funds_checkpoint *c, char *out, size_t len);
 /* Loads the signing key (the Ed25519 seed, 64 hex digits) from path. When the file does not
  * exist and `create` is set, makes a new one (mode 0600, never over an existing file) and sets
  * *created. Refuses a file that others may read. OUT: sk, pk. */
-bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64],
-                         unsigned char pk[32], bool *created, char *err, size_t errlen);
+bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64], unsigned char pk[32],
+                         bool *created, char *err, size_t errlen);
 
 /* The trusted public keys: the lines of pub_path; when that file does not exist, the public
  * half of the signing key at sign_path when that exists; else none (ring->n = 0). Either path
  * may be NULL or "". false (with err) on a malformed file. */
-bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring,
-                        char *err, size_t errlen);
+bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring, char *err,
+                        size_t errlen);
 
 /* Makes sure pub_path lists pk: writes the file (mode 0644) when it does not exist; false
  * when it exists without pk (a different key: the operator decides, see docs/operations.md). */
@@ -263,10 +279,10 @@ int funds_verify_and_record(db_conn *db, int64_t district_id, const funds_anchor
 int funds_contract_load(db_conn *db, int64_t id, funds_contract *out);
 
 typedef struct {
-    int64_t district_id;         /* the guardian's: the course must be of this district */
+    int64_t district_id; /* the guardian's: the course must be of this district */
     int64_t course_id, student_id, guardian_id, lessons;
     const char *start_date, *end_date; /* valid dates, end not before start */
-    int64_t at;                  /* signed at (0: now) */
+    int64_t at;                        /* signed at (0: now) */
 } funds_contract_in;
 
 /*
@@ -289,20 +305,35 @@ typedef struct {
     int64_t refund_fen; /* funds_contract_refund: what went back to the guardian */
 } funds_moved;
 
-/* A payment into escrow (funds_payment_check). OUT: out->txn. */
-verdict funds_payment(db_conn *db, int64_t contract_id, int64_t amount_fen, int64_t actor,
-                      funds_moved *out);
+/* A risk deposit recorded for an institution (FU-4, funds_deposit_check), under the
+ * institution's lock. OUT: *id. */
+typedef struct {
+    int64_t district_id, institution_id, amount_fen, covers_prepaid_fen, actor;
+    const char *bank, *reference, *valid_from, *valid_to, *note; /* note may be NULL */
+} funds_deposit_in;
+verdict funds_risk_deposit_add(db_conn *db, const policy *pol, const funds_deposit_in *in,
+                               int64_t *id);
+
+/* A payment into escrow (FU-4's funds_payment_method_check on `method`, NULL when not given;
+ * then funds_payment_check). OUT: out->txn. */
+verdict funds_payment(db_conn *db, const policy *pol, int64_t contract_id, int64_t amount_fen,
+                      const char *method, int64_t actor, funds_moved *out);
 verdict funds_payment_in_tx(db_conn *db, funds_contract *k, int64_t amount_fen, int64_t actor,
                             int64_t at, funds_moved *out);
 
-/* One lesson delivered on `date` (TR-2 against the district's calendar, then
- * funds_lesson_check): its price released from escrow to the institution; the last lesson
- * completes the contract. OUT: out->txn, out->lesson_id. */
+/* One lesson delivered on `date` (TR-2 against the district's calendar; when its start time
+ * "HH:MM" is given, TR-4: a subject lesson of the course's length on a school day of the
+ * calendar, make-up days included, stays out of school hours; then funds_lesson_check): its
+ * price released from escrow to the institution; the last lesson completes the contract.
+ * start may be NULL (the lesson at the course's registered slot, checked at registration).
+ * OUT: out->txn, out->lesson_id. */
 verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const char *date,
-                     int64_t actor, funds_moved *out);
-/* The same for a day whose kind the caller knows (calendar_day_kind). */
+                     const char *start, int64_t actor, funds_moved *out);
+/* The same for a day whose kind the caller knows (calendar_day_kind); start as above (NULL: not
+ * recorded, no TR-4 time check). */
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           day_kind kind, int64_t actor, int64_t at, funds_moved *out);
+                           const char *start, day_kind kind, int64_t actor, int64_t at,
+                           funds_moved *out);
 
 /*
  * FU-6: what is left in escrow goes back to the guardian and the contract closes
@@ -333,9 +364,8 @@ typedef struct {
  */
 verdict funds_institution_refund_all(db_conn *db, const policy *pol, int64_t institution_id,
                                      int64_t actor, const char *reason, funds_refunds *out);
-verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
-                                           int64_t institution_id, int64_t actor,
-                                           const char *reason, funds_refunds *out);
+verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                           int64_t actor, const char *reason, funds_refunds *out);
 
 /*
  * An institution's state (active | suspended | closed) with its reason, under
@@ -347,9 +377,9 @@ verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
 verdict funds_institution_state_set(db_conn *db, const policy *pol, int64_t institution_id,
                                     const char *state, const char *reason, int64_t actor,
                                     funds_refunds *out);
-verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
-                                          int64_t institution_id, const char *state,
-                                          const char *reason, int64_t actor, funds_refunds *out);
+verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                          const char *state, const char *reason, int64_t actor,
+                                          funds_refunds *out);
 
 /* The custody bank's transfer of a refund back to the family, recorded once: 404 when the
  * district has no such refund still to pay out. */
@@ -359,22 +389,22 @@ verdict funds_refund_paid_out(db_conn *db, int64_t district_id, int64_t refund_i
 
 typedef struct {
     int64_t escrow_fen;
-    int64_t released_recent_fen;  /* released in the last 30 days */
+    int64_t released_recent_fen; /* released in the last 30 days */
     int64_t open_contracts;
     int64_t days_since_last_lesson; /* -1: none delivered yet */
     int64_t days_since_open_start;  /* since the earliest open contract began; -1: none */
-    int64_t late_refunds;          /* refunds past their due date, not paid out */
+    int64_t late_refunds;           /* refunds past their due date, not paid out */
     int64_t late_refund_fen;
     bool inspection_overdue;
     bool license_expired;
-    bool license_no_invalid;       /* the licence number is not of the standard form */
+    bool license_no_invalid; /* the licence number is not of the standard form */
 } funds_inst_stats;
 
 typedef struct {
-    const char *code;    /* escrow_large | lessons_stopped | refunds_late | inspection_overdue |
-                            license_expired | license_no_invalid */
+    const char *code; /* escrow_large | lessons_stopped | refunds_late | inspection_overdue |
+                         license_expired | license_no_invalid */
     const char *rule;
-    const char *level;   /* high | medium */
+    const char *level; /* high | medium */
     int64_t value;
     int64_t limit;
 } funds_warning;
@@ -382,7 +412,8 @@ typedef struct {
 #define FUNDS_MAX_WARNINGS 6
 
 /* Fills out[] with the warnings that apply; returns how many. */
-int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS]);
+int funds_risk_assess(const policy *pol, const funds_inst_stats *s,
+                      funds_warning out[FUNDS_MAX_WARNINGS]);
 
 const route *funds_routes(size_t *n);
 

@@ -27,6 +27,14 @@ json_t *fu_store_contract_lessons(db_conn *c, int64_t contract_id, int64_t limit
  * paid out with a due date before today. */
 json_t *fu_store_refunds(db_conn *c, int64_t district_id, int64_t institution_id, bool late,
                          const char *today, int64_t limit, int64_t offset);
+/* FU-4: an institution's risk deposits, newest first (page of {"items","total"}, NULL on a
+ * store error), and what those in force on `today` cover against its escrow now. */
+json_t *fu_store_risk_deposits(db_conn *c, int64_t institution_id, int64_t limit, int64_t offset);
+typedef struct {
+    int64_t deposit_fen, covers_prepaid_fen, escrow_fen;
+} funds_cover;
+int fu_store_risk_cover(db_conn *c, int64_t institution_id, const char *today,
+                        funds_cover *out); /* DB_ROW, or a DB_ error */
 json_t *fu_store_verifications(db_conn *c, int64_t district_id, int64_t limit, int64_t offset);
 /* Checkpoints (district_id 0: every district's), newest first, as funds_checkpoint_json. */
 json_t *fu_store_checkpoints(db_conn *c, int64_t district_id, int64_t limit, int64_t offset);

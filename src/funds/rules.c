@@ -1,6 +1,7 @@
 /*
  * rules.c: the funds module's pure decisions: FU-2 and FU-3 on contracts, the checks a
- * payment and a lesson must pass, the ledger entry hash, and risk warnings.
+ * payment and a lesson must pass, FU-4 (no training loans; a risk deposit's size against the
+ * prepaid fees it covers), FU-6's refund deadline, the ledger entry hash, and risk warnings.
  *
  * No I/O and no clock: dates and figures come in, a verdict goes out (its words: the training
  * and funds section of core/messages.c). Money is integer fen.
@@ -123,8 +124,8 @@ void funds_entry_hash(const char *prev_hex, const funds_entry *e, char out[FUNDS
 {
     char buf[512];
     int n = snprintf(buf, sizeof buf,
-                     "sj-ledger-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%s|%s|%" PRId64 "|%" PRId64
-                     "|%" PRId64 "|%" PRId64 "|%" PRId64,
+                     "sj-ledger-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%s|%s|%" PRId64
+                     "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64,
                      prev_hex, e->district_id, e->seq, e->txn, e->kind, e->account, e->account_id,
                      e->contract_id, e->amount_fen, e->actor, e->at);
     if (n < 0 || (size_t)n >= sizeof buf)
@@ -134,10 +135,56 @@ void funds_entry_hash(const char *prev_hex, const funds_entry *e, char out[FUNDS
     sodium_bin2hex(out, FUNDS_HASH_HEX, h, sizeof h);
 }
 
+/* ---------- FU-4: no training loans; a risk deposit instead of escrow ---------- */
+
+verdict funds_payment_method_check(const policy *pol, const char *method)
+{
+    if (!method || !policy_strs_has(&policy_v(pol)->fu4_refused_payment_methods, method))
+        return verdict_ok();
+    verdict v = verdict_rule("training_loan_refused", "FU-4", "FU-4.loan");
+    verdict_str(&v, "method", method);
+    verdict_str(&v, "field", "method");
+    return v;
+}
+
+verdict funds_deposit_check(const policy *pol, int64_t amount_fen, int64_t covers_prepaid_fen)
+{
+    const policy_values *pv = policy_v(pol);
+    verdict v;
+    if (!pv->fu4_risk_deposit_allowed) {
+        v = verdict_rule("risk_deposit_not_allowed", "FU-4", "FU-4.deposit_off");
+        return v;
+    }
+    /* the deposit at least min_percent of the prepaid fees it covers, in whole fen rounded up */
+    int64_t pct = pv->fu4_risk_deposit_min_percent;
+    int64_t min_fen = (covers_prepaid_fen * pct + 99) / 100;
+    if (amount_fen >= min_fen)
+        return verdict_ok();
+    v = verdict_rule("risk_deposit_too_small", "FU-4", "FU-4.deposit_small");
+    verdict_num(&v, "amount_fen", amount_fen);
+    verdict_num(&v, "covers_prepaid_fen", covers_prepaid_fen);
+    verdict_num(&v, "min_percent", pct);
+    verdict_num(&v, "min_fen", min_fen);
+    return v;
+}
+
+/* ---------- FU-6: refunds within the deadline ---------- */
+
+void funds_refund_due(const policy *pol, const char *asked_on, char out[11])
+{
+    date_add_days(asked_on, (int)policy_v(pol)->fu6_refund_within_days, out);
+}
+
+bool funds_refund_late(const char *due_date, const char *paid_out_on, const char *today)
+{
+    /* paid out on the due date or before is on time; unpaid, late from the day after it */
+    return strcmp(paid_out_on ? paid_out_on : today, due_date) > 0;
+}
+
 /* ---------- risk warnings ---------- */
 
-static void warn(funds_warning out[], int *n, const char *code, const char *rule,
-                 const char *level, int64_t value, int64_t limit)
+static void warn(funds_warning out[], int *n, const char *code, const char *rule, const char *level,
+                 int64_t value, int64_t limit)
 {
     if (*n >= FUNDS_MAX_WARNINGS)
         return;
@@ -145,7 +192,8 @@ static void warn(funds_warning out[], int *n, const char *code, const char *rule
     (*n)++;
 }
 
-int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS])
+int funds_risk_assess(const policy *pol, const funds_inst_stats *s,
+                      funds_warning out[FUNDS_MAX_WARNINGS])
 {
     int n = 0;
     int64_t ratio = policy_v(pol)->fu4_warn_escrow_to_monthly_release;
@@ -162,8 +210,8 @@ int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warnin
         warn(out, &n, "escrow_large", "FU-4", s->released_recent_fen == 0 ? "high" : "medium",
              s->escrow_fen, ratio * s->released_recent_fen);
     /* the lesson pace stops while families' money waits */
-    int64_t idle = s->days_since_last_lesson >= 0 ? s->days_since_last_lesson
-                                                  : s->days_since_open_start;
+    int64_t idle =
+        s->days_since_last_lesson >= 0 ? s->days_since_last_lesson : s->days_since_open_start;
     if (s->open_contracts > 0 && s->escrow_fen > 0 && idle > stop_days)
         warn(out, &n, "lessons_stopped", "FU-5", "high", idle, stop_days);
     if (s->inspection_overdue)

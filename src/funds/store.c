@@ -35,9 +35,15 @@ static verdict tx_end(db_conn *db, verdict v)
     return db_commit(db) == DB_OK ? v : verdict_db(DB_ERROR);
 }
 
-static verdict done(int rc) { return rc == DB_DONE ? verdict_ok() : verdict_db(rc); }
+static verdict done(int rc)
+{
+    return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
+}
 
-static int64_t at_or_now(int64_t at) { return at ? at : now_unix(); }
+static int64_t at_or_now(int64_t at)
+{
+    return at ? at : now_unix();
+}
 
 /* ---------- contracts ---------- */
 
@@ -139,10 +145,11 @@ static int open_spans(db_conn *db, int64_t student_id, int64_t institution_id, f
                       char (*dates)[2][11], size_t *n)
 {
     *n = 0;
-    db_stmt *s = db_query(db,
-                          "SELECT start_date, end_date, lessons FROM contracts"
-                          " WHERE student_id = $1 AND institution_id = $2 AND status = 'open' ORDER BY id",
-                          student_id, institution_id);
+    db_stmt *s =
+        db_query(db,
+                 "SELECT start_date, end_date, lessons FROM contracts"
+                 " WHERE student_id = $1 AND institution_id = $2 AND status = 'open' ORDER BY id",
+                 student_id, institution_id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -170,11 +177,9 @@ verdict funds_contract_sign_in_tx(db_conn *db, const policy *pol, const funds_co
         verdict_str(&v, "field", "course_id");
         return v;
     }
-    if (strcmp(co.review_state, "rejected") == 0) {
-        v = verdict_err(SJ_ERR_COURSE_NOT_OPEN, NULL);
-        verdict_str(&v, "field", "course_id");
+    v = training_course_sellable(co.id, co.review_state); /* TR-5 */
+    if (!verdict_is_ok(&v))
         return v;
-    }
     int64_t amount = in->lessons * co.price_per_lesson_fen;
     v = funds_charge_check(pol, co.subject_based, amount);
     if (!verdict_is_ok(&v))
@@ -203,8 +208,7 @@ verdict funds_contract_sign_in_tx(db_conn *db, const policy *pol, const funds_co
                              " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
                              in->district_id, co.institution_id, co.id, in->student_id,
                              in->guardian_id, in->lessons, co.price_per_lesson_fen, amount,
-                             in->start_date, in->end_date, policy_version(pol),
-                             at_or_now(in->at)));
+                             in->start_date, in->end_date, policy_version(pol), at_or_now(in->at)));
 }
 
 verdict funds_contract_sign(db_conn *db, const policy *pol, const funds_contract_in *in,
@@ -262,18 +266,22 @@ verdict funds_payment_in_tx(db_conn *db, funds_contract *k, int64_t amount_fen, 
     return verdict_ok();
 }
 
-verdict funds_payment(db_conn *db, int64_t contract_id, int64_t amount_fen, int64_t actor,
-                      funds_moved *out)
+verdict funds_payment(db_conn *db, const policy *pol, int64_t contract_id, int64_t amount_fen,
+                      const char *method, int64_t actor, funds_moved *out)
 {
     funds_contract k;
-    verdict v = movement_begin(db, contract_id, &k);
+    verdict v = funds_payment_method_check(pol, method); /* FU-4: no training loans */
+    if (!verdict_is_ok(&v))
+        return v;
+    v = movement_begin(db, contract_id, &k);
     if (!verdict_is_ok(&v))
         return v;
     return tx_end(db, funds_payment_in_tx(db, &k, amount_fen, actor, 0, out));
 }
 
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           day_kind kind, int64_t actor, int64_t at, funds_moved *out)
+                           const char *start, day_kind kind, int64_t actor, int64_t at,
+                           funds_moved *out)
 {
     funds_moved m = {0};
     /* a suspended or closed institution delivers no lessons (a penalty's `stop`, cases) */
@@ -285,6 +293,18 @@ verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, co
     /* TR-2 first: a subject lesson on a weekend, holiday or vacation day is never one */
     if (verdict_is_ok(&v))
         v = training_lesson_day_check(pol, k->subject_based, kind, date);
+    /* TR-4: a lesson at a given time on a school day stays out of school hours */
+    if (verdict_is_ok(&v) && start) {
+        training_course_row co;
+        irc = training_course_get(db, k->course_id, &co);
+        if (irc != DB_ROW)
+            return verdict_db(irc == DB_DONE ? DB_ERROR : irc);
+        int from = hhmm_minutes(start);
+        v = training_school_hours_check(pol, k->subject_based, kind, from,
+                                        from + co.lesson_minutes);
+        if (!verdict_is_ok(&v))
+            verdict_str(&v, "date", date);
+    }
     if (verdict_is_ok(&v))
         v = funds_lesson_check(k);
     if (!verdict_is_ok(&v))
@@ -293,9 +313,9 @@ verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, co
     int rc = funds_ledger_post(db, k, FUNDS_RELEASE, k->price_per_lesson_fen, actor, t, &m.txn);
     if (rc == DB_DONE)
         rc = db_insert_id(db, &m.lesson_id,
-                          "INSERT INTO contract_lessons (contract_id, date, txn, created_by,"
-                          " created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                          k->id, date, m.txn, db_id_or_null(actor), t);
+                          "INSERT INTO contract_lessons (contract_id, date, start_time, txn,"
+                          " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                          k->id, date, start, m.txn, db_id_or_null(actor), t);
     /* the last lesson delivered completes the contract: nothing is left in escrow */
     bool last = k->lessons_delivered + 1 == k->lessons;
     if (rc == DB_DONE && last)
@@ -315,7 +335,7 @@ verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, co
 }
 
 verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const char *date,
-                     int64_t actor, funds_moved *out)
+                     const char *start, int64_t actor, funds_moved *out)
 {
     funds_contract k;
     verdict v = movement_begin(db, contract_id, &k);
@@ -324,12 +344,11 @@ verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const 
     int kind = calendar_day_kind(db, k.district_id, date, NULL, 0);
     if (kind < 0)
         return tx_end(db, verdict_db(kind));
-    return tx_end(db, funds_lesson_in_tx(db, pol, &k, date, (day_kind)kind, actor, 0, out));
+    return tx_end(db, funds_lesson_in_tx(db, pol, &k, date, start, (day_kind)kind, actor, 0, out));
 }
 
 verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contract *k,
-                                    int64_t actor, const char *reason, int64_t at,
-                                    funds_moved *out)
+                                    int64_t actor, const char *reason, int64_t at, funds_moved *out)
 {
     funds_moved m = {0};
     verdict v = funds_refund_check(k);
@@ -344,13 +363,14 @@ verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contra
         /* FU-6: back to the family within refund_within_days of the day it was asked for */
         char day[11], due[11];
         unix_date(t, day);
-        date_add_days(day, policy_v(pol)->fu6_refund_within_days, due);
-        rc = db_run(db,
-                    "INSERT INTO refunds (district_id, contract_id, institution_id, amount_fen, txn,"
-                    " reason, requested_by, requested_at, due_date)"
-                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                    k->district_id, k->id, k->institution_id, m.refund_fen, m.txn, reason,
-                    db_id_or_null(actor), t, due);
+        funds_refund_due(pol, day, due);
+        rc =
+            db_run(db,
+                   "INSERT INTO refunds (district_id, contract_id, institution_id, amount_fen, txn,"
+                   " reason, requested_by, requested_at, due_date)"
+                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                   k->district_id, k->id, k->institution_id, m.refund_fen, m.txn, reason,
+                   db_id_or_null(actor), t, due);
     }
     if (rc == DB_DONE)
         rc = db_run(db,
@@ -405,9 +425,8 @@ static int open_contract_ids(db_conn *db, int64_t institution_id, int64_t **ids,
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
-                                           int64_t institution_id, int64_t actor,
-                                           const char *reason, funds_refunds *out)
+verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                           int64_t actor, const char *reason, funds_refunds *out)
 {
     memset(out, 0, sizeof *out);
     int64_t *ids = NULL;
@@ -444,13 +463,13 @@ verdict funds_institution_refund_all(db_conn *db, const policy *pol, int64_t ins
     int rc = db_begin_write(db);
     if (rc != DB_OK)
         return verdict_db(rc);
-    return tx_end(db, funds_institution_refund_all_in_tx(db, pol, institution_id, actor, reason,
-                                                         out));
+    return tx_end(db,
+                  funds_institution_refund_all_in_tx(db, pol, institution_id, actor, reason, out));
 }
 
-verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
-                                          int64_t institution_id, const char *state,
-                                          const char *reason, int64_t actor, funds_refunds *out)
+verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                          const char *state, const char *reason, int64_t actor,
+                                          funds_refunds *out)
 {
     memset(out, 0, sizeof *out);
     training_institution in;
@@ -465,8 +484,8 @@ verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
         return v;
     }
     if (strcmp(state, "active") != 0) {
-        const char *why = strcmp(state, "suspended") == 0 ? "institution suspended"
-                                                          : "institution closed";
+        const char *why =
+            strcmp(state, "suspended") == 0 ? "institution suspended" : "institution closed";
         verdict v = funds_institution_refund_all_in_tx(db, pol, institution_id, actor, why, out);
         if (!verdict_is_ok(&v))
             return v;
@@ -481,11 +500,36 @@ verdict funds_institution_state_set(db_conn *db, const policy *pol, int64_t inst
     int rc = db_begin_write(db);
     if (rc != DB_OK)
         return verdict_db(rc);
-    return tx_end(db, funds_institution_state_set_in_tx(db, pol, institution_id, state, reason,
-                                                        actor, out));
+    return tx_end(
+        db, funds_institution_state_set_in_tx(db, pol, institution_id, state, reason, actor, out));
 }
 
 /* ---------- refunds paid out, verification runs ---------- */
+
+verdict funds_risk_deposit_add(db_conn *db, const policy *pol, const funds_deposit_in *in,
+                               int64_t *id)
+{
+    verdict v = funds_deposit_check(pol, in->amount_fen, in->covers_prepaid_fen);
+    if (!verdict_is_ok(&v))
+        return v;
+    int rc = db_begin_write(db);
+    if (rc != DB_OK)
+        return verdict_db(rc);
+    rc = db_lock(db, DB_LOCK_INSTITUTION, in->institution_id);
+    if (rc == DB_OK)
+        rc = db_insert_id(db, id,
+                          "INSERT INTO risk_deposits (district_id, institution_id, amount_fen,"
+                          " covers_prepaid_fen, bank, reference, valid_from, valid_to, note,"
+                          " policy_version, recorded_by, recorded_at)"
+                          " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+                          in->district_id, in->institution_id, in->amount_fen,
+                          in->covers_prepaid_fen, in->bank, in->reference, in->valid_from,
+                          in->valid_to, in->note, policy_version(pol), db_id_or_null(in->actor),
+                          now_unix());
+    else
+        return tx_end(db, verdict_db(rc));
+    return tx_end(db, done(rc));
+}
 
 verdict funds_refund_paid_out(db_conn *db, int64_t district_id, int64_t refund_id)
 {

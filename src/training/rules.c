@@ -1,5 +1,5 @@
 /*
- * rules.c: the training module's pure decisions (TR-1..TR-4, TR-6, TR-7, FU-1).
+ * rules.c: the training module's pure decisions (TR-1..TR-7, FU-1).
  *
  * Every function takes data and the policy in force and returns a verdict: allowed, or refused
  * with the rule's ID and the numbers involved (their words: core/messages.c, the training and
@@ -42,8 +42,8 @@ verdict training_course_category(const policy *pol, const char *subject,
         *subject_based = true;
         return v;
     }
-    *subject_based = k == TRAINING_SUBJECT_BASED ||
-                     (k == TRAINING_SUBJECT_UNKNOWN && institution_subject_based);
+    *subject_based =
+        k == TRAINING_SUBJECT_BASED || (k == TRAINING_SUBJECT_UNKNOWN && institution_subject_based);
     return verdict_ok();
 }
 
@@ -114,6 +114,23 @@ verdict training_course_check(const policy *pol, const training_course *c)
     for (size_t i = 0; c->subject_based && weekend_banned && i < c->nslots; i++)
         if (c->slots[i].weekday >= 6)
             return slot_refuse(i, &c->slots[i], "subject_on_weekend", "TR-2", "TR-2.weekend");
+    /* TR-4: a subject slot on a school weekday (Monday to Friday) stays out of school hours */
+    for (size_t i = 0; i < c->nslots; i++) {
+        const training_slot *s = &c->slots[i];
+        if (s->weekday > 5)
+            continue;
+        v = training_school_hours_check(pol, c->subject_based, DAY_SCHOOL, s->start, s->end);
+        if (!verdict_is_ok(&v)) {
+            char a[8], b[8];
+            hhmm(s->start, a);
+            hhmm(s->end, b);
+            verdict_num(&v, "slot", (int64_t)i);
+            verdict_num(&v, "weekday", s->weekday);
+            verdict_str(&v, "start", a);
+            verdict_str(&v, "end", b);
+            return v;
+        }
+    }
     for (size_t i = 0; i < c->nslots; i++) {
         const training_slot *s = &c->slots[i];
         if (c->online && s->end > online_end) {
@@ -148,13 +165,34 @@ verdict training_course_check(const policy *pol, const training_course *c)
             v = verdict_rule("price_over_cap", "FU-1", NULL);
             verdict_num(&v, "limit_fen", cap);
             verdict_num(&v, "price_per_lesson_fen", c->price_per_lesson_fen);
-            verdict_num(&v, "base_price_fen", c->online ? pv->fu1_base_price_online_fen
-                                                        : pv->fu1_base_price_offline_fen);
+            verdict_num(&v, "base_price_fen",
+                        c->online ? pv->fu1_base_price_online_fen : pv->fu1_base_price_offline_fen);
             verdict_num(&v, "float_max_percent", pv->fu1_float_max_percent);
             return v;
         }
     }
     return verdict_ok();
+}
+
+verdict training_school_hours_check(const policy *pol, bool subject_based, day_kind kind, int start,
+                                    int end)
+{
+    const policy_values *pv = policy_v(pol);
+    int from = pv->tr4_school_hours_start, to = pv->tr4_school_hours_end;
+    /* overlap of [start, end) with [from, to): touching at either end is no clash */
+    if (!subject_based || kind != DAY_SCHOOL || end <= from || start >= to)
+        return verdict_ok();
+    char a[8], b[8];
+    verdict v = verdict_rule("in_school_hours", "TR-4", "TR-4.school_hours");
+    hhmm(from, a);
+    hhmm(to, b);
+    verdict_str(&v, "school_hours_start", a);
+    verdict_str(&v, "school_hours_end", b);
+    hhmm(start, a);
+    hhmm(end, b);
+    verdict_str(&v, "start", a);
+    verdict_str(&v, "end", b);
+    return v;
 }
 
 verdict training_lesson_day_check(const policy *pol, bool subject_based, day_kind kind,
@@ -214,6 +252,19 @@ verdict training_institution_open(const training_institution *in)
         return v;
     }
     return training_institution_teaching(in);
+}
+
+verdict training_course_sellable(int64_t course_id, const char *review_state)
+{
+    if (strcmp(review_state, "approved") == 0)
+        return verdict_ok();
+    verdict v =
+        verdict_refuse(SJ_ERR_COURSE_NOT_OPEN, NULL, "TR-5",
+                       strcmp(review_state, "rejected") == 0 ? "TR-5.rejected" : "TR-5.pending");
+    verdict_num(&v, "course_id", course_id);
+    verdict_str(&v, "review_state", review_state);
+    verdict_str(&v, "field", "course_id");
+    return v;
 }
 
 verdict training_institution_teaching(const training_institution *in)

@@ -14,8 +14,10 @@
  *     training_price_cap_fen       FU-1: the highest price of one lesson
  *     training_course_check        TR-2 (weekdays), TR-3, TR-4, FU-1 over a whole course
  *     training_lesson_day_check    TR-2 for a dated lesson (the district's calendar)
+ *     training_school_hours_check  TR-4: subject training out of school hours on school days
  *     training_staff_check         TR-6: certificates, in-service teachers, the black list
  *     training_institution_open    TR-7: may the institution take new courses or contracts
+ *     training_course_sellable     TR-5: may the course be sold (approved, not pending or rejected)
  *     training_inspection_overdue  TR-7: is the last annual inspection too old
  *   Writes (store.c), each a verdict: training_institution_register, _update, _list_set,
  *     training_inspection_add, training_staff_add, training_staff_remove,
@@ -97,11 +99,20 @@ int training_slot_lessons(const training_slot *s, int lesson_minutes);
 
 /*
  * Checks a course in this order: TR-3 lesson length (online), each slot's shape (a slot too
- * short for its lessons is `slot_too_short`), TR-2 (subject-based on weekday 6/7), TR-3 end
- * time and gaps (online), TR-4 end time (offline), FU-1 price (subject-based only). The first
- * refusal, with the slot's index ("slot"), weekday, start and end where a slot refused.
+ * short for its lessons is `slot_too_short`), TR-2 (subject-based on weekday 6/7), TR-4 school
+ * hours (subject-based, weekdays 1-5, online or offline), TR-3 end time and gaps (online), TR-4
+ * end time (offline), FU-1 price (subject-based only). The first refusal, with the slot's index
+ * ("slot"), weekday, start and end where a slot refused.
  */
 verdict training_course_check(const policy *pol, const training_course *c);
+
+/* TR-4: subject-based training does not clash with school hours (the district's
+ * school_hours_start..school_hours_end) on a school day (`kind` DAY_SCHOOL: Monday to Friday
+ * for a weekly slot; the calendar's kind, make-up days included, for a dated lesson). A span
+ * [start, end) in minutes that overlaps them is in_school_hours with "school_hours_start",
+ * "school_hours_end", "start" and "end"; touching either end is allowed. */
+verdict training_school_hours_check(const policy *pol, bool subject_based, day_kind kind, int start,
+                                    int end);
 
 /* TR-2 for a lesson on `date`: a subject-based lesson on a weekend, holiday or vacation day is
  * lesson_on_banned_day with "date" and "day_kind". */
@@ -151,6 +162,11 @@ int training_institution_get(db_conn *c, int64_t id, training_institution *out);
  * institution_not_active (409), both with "institution_id". */
 verdict training_institution_open(const training_institution *in);
 
+/* TR-5: a course sells nothing until the district has approved its materials: a contract on a
+ * course pending review or rejected is course_not_open (409) citing TR-5, with "course_id",
+ * "review_state" and "field". */
+verdict training_course_sellable(int64_t course_id, const char *review_state);
+
 typedef struct {
     int64_t id;
     int64_t institution_id;
@@ -193,8 +209,8 @@ verdict training_institution_register_in_tx(db_conn *c, const training_instituti
 verdict training_institution_update(db_conn *c, int64_t id, const char *name, const char *address,
                                     const char *license_valid_until, const char *contact);
 /* The white or black list (or none), with its reason; at: when (0: now). */
-verdict training_institution_list_set(db_conn *c, int64_t id, const char *list,
-                                      const char *reason, int64_t at);
+verdict training_institution_list_set(db_conn *c, int64_t id, const char *list, const char *reason,
+                                      int64_t at);
 verdict training_institution_list_set_in_tx(db_conn *c, int64_t id, const char *list,
                                             const char *reason, int64_t at);
 
@@ -230,8 +246,7 @@ typedef struct {
 
 /* A staff member after TR-6, the district's staff black list looked up in the same
  * transaction. OUT: *id. */
-verdict training_staff_add(db_conn *c, const policy *pol, const training_staff_in *in,
-                           int64_t *id);
+verdict training_staff_add(db_conn *c, const policy *pol, const training_staff_in *in, int64_t *id);
 verdict training_staff_add_in_tx(db_conn *c, const policy *pol, const training_staff_in *in,
                                  int64_t *id);
 /* Marks a staff member of the institution inactive; 404 when there is none. */
@@ -270,8 +285,7 @@ verdict training_course_add(db_conn *c, const policy *pol, const training_course
 verdict training_course_add_in_tx(db_conn *c, const policy *pol, const training_course_in *in,
                                   int64_t *id);
 /* TR-5: the district's review of a course's materials (pending | approved | rejected). */
-verdict training_course_review(db_conn *c, int64_t course_id, const char *state,
-                               const char *note);
+verdict training_course_review(db_conn *c, int64_t course_id, const char *state, const char *note);
 verdict training_course_review_in_tx(db_conn *c, int64_t course_id, const char *state,
                                      const char *note);
 

@@ -172,6 +172,7 @@ async function buildWorld(D, marker, { vendor = true, dmarker = marker } = {}) {
     name: `${marker}数学提高班`, subject: '数学', online: false, lesson_minutes: 45, price_per_lesson_fen: 4000,
     schedule: [{ weekday: 1, start: '18:00', end: '18:45' }],
   }, w.instAdmin.token), 201);
+  expectStatus(await s.api('POST', `/api/v1/courses/${w.course.id}/review`, { state: 'approved' }, D), 200); // TR-5
   const contract = async () => expectStatus(await s.api('POST', '/api/v1/contracts', {
     course_id: w.course.id, student_id: w.student.id, lessons: 10, start_date: today, end_date: addDays(today, 60),
   }, w.guardian.token), 201);

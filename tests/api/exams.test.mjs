@@ -1,6 +1,7 @@
 // API tests for exams (API.md "Homework and exams", POLICY.md EX-1..EX-4): plans refused by
 // rule with its ID and numbers, bad input refused with nothing stored, one final a term even
-// under concurrent requests, scores only by the grade's teachers, and results as bands only, in
+// under concurrent requests, no other grade-wide paper test (月测, 周测...) whatever its name, scores
+// only by the grade's teachers and only from the exam's date on, and results as bands only, in
 // student_no order whatever the query string asks, each family seeing only its own child.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +66,7 @@ test('EX-2: one final a term, a midterm only in junior high; a cancelled plan fr
   assert.equal(e.rule, 'EX-2');
   e = expectStatus(await P({ kind: 'midterm' }), 422, 'exam_not_allowed').error;
   assert.deepEqual([e.rule, e.limit, e.existing], ['EX-2', 0, 0]);
-  expectStatus(await P({ kind: 'quiz' }), 201);                                  // a class quiz is not a term exam
+  expectStatus(await P({ kind: 'quiz', paper: false }), 201);                    // an oral or practical check is no paper exam
   expectStatus(await s.api('DELETE', `/api/v1/exams/${first.id}`, undefined, x.teacher.token), 403);
   expectStatus(await s.api('DELETE', `/api/v1/exams/${first.id}`, undefined, x.schoolAdmin.token), 204);
   expectStatus(await P({ subject: '数学' }), 201);
@@ -90,6 +91,44 @@ test('EX-3: no monthly exams, no regional or cross-school exams outside graduati
   expectStatus(await s.api('POST', '/api/v1/exams', { ...body, school_id: g9.school.id, grade: 9, scope: 'regional' }, g9.schoolAdmin.token), 201);
   const list = expectStatus(await s.api('GET', `/api/v1/exams?school_id=${j.school.id}`, undefined, j.teacher.token), 200);
   assert.equal(list.total, 0, 'nothing stored by the refusals');
+});
+
+test('EX-2/EX-3: no grade-wide paper test beside the final (and the junior midterm), whatever it is called', async () => {
+  const x = await world(s, { grade: 5 });
+  const body = { school_id: x.school.id, grade: 5, term, kind: 'quiz', paper: true, date: examDate };
+  const P = (b, w = x) => s.api('POST', '/api/v1/exams', { ...body, school_id: w.school.id, ...b }, w.schoolAdmin.token);
+  // the issue's case: four grade-wide paper "quizzes" named 月测 in one week; the first is refused
+  for (const [name, subject] of [['十二月月测', undefined], ['数学周测', '数学'], ['第三单元统测', '语文']]) {
+    const e = expectStatus(await P({ name, subject }), 422, 'exam_not_allowed').error;
+    assert.deepEqual([e.rule, e.limit, e.existing, e.finals_per_term, e.midterms_per_term, e.kind, e.paper], ['EX-3', 0, 0, 1, 0, 'quiz', true]);
+    assert.match(e.message, /月考|周测/);
+  }
+  for (const kind of ['monthly', 'weekly', 'unit']) {
+    assert.equal(expectStatus(await P({ kind }), 422, 'exam_not_allowed').error.rule, 'EX-3');
+  }
+  // junior high: the refusal names its one midterm
+  const j = await world(s, { grade: 8, kind: 'junior' });
+  const je = expectStatus(await P({ grade: 8, name: '月测' }, j), 422, 'exam_not_allowed').error;
+  assert.deepEqual([je.rule, je.finals_per_term, je.midterms_per_term], ['EX-3', 1, 1]);
+  // a graduating grade too: EX-3's exception is for regional exams only
+  const g9 = await world(s, { grade: 9, kind: 'junior' });
+  expectStatus(await P({ grade: 9, name: '九年级月考' }, g9), 422, 'exam_not_allowed');
+  // an oral or practical check is not a paper exam; the final and the junior midterm still pass
+  expectStatus(await P({ paper: false, name: '英语口语测评' }), 201);
+  expectStatus(await P({ kind: 'final' }), 201);
+  expectStatus(await P({ grade: 8, kind: 'midterm' }, j), 201);
+  const list = expectStatus(await s.api('GET', `/api/v1/exams?school_id=${x.school.id}`, undefined, x.schoolAdmin.token), 200);
+  assert.deepEqual(list.items.map((i) => [i.kind, i.paper]).sort(), [['final', true], ['quiz', false]]);
+  // in English
+  const en = await s.api('POST', '/api/v1/exams', { ...body }, x.schoolAdmin.token, { 'Accept-Language': 'en' });
+  assert.match(expectStatus(en, 422).error.message, /paper test/);
+});
+
+test('EX-2: a midterm where the grade has none says so', async () => {
+  const x = await world(s, { grade: 4 });
+  const e = expectStatus(await s.api('POST', '/api/v1/exams', { school_id: x.school.id, grade: 4, term, kind: 'midterm', paper: true, date: examDate }, x.schoolAdmin.token), 422, 'exam_not_allowed').error;
+  assert.deepEqual([e.rule, e.limit, e.existing], ['EX-2', 0, 0]);
+  assert.match(e.message, /不安排期中考试/);
 });
 
 test('bad plans are refused with a clear error; only the school or the grade leader plans', async () => {

@@ -21,8 +21,8 @@ export async function mkUser(s, token, roles, prefix = 'u') {
 
 export const MON = [{ weekday: 1, start: '18:00', end: '18:45' }];
 
-// An institution, its admin and one course. Options: category, online, subject, minutes, price,
-// schedule.
+// An institution, its admin and one course, approved by the district (TR-5). Options: category,
+// online, subject, minutes, price, schedule, review (false: left pending review).
 export async function institution(s, o = {}) {
   const A = await s.admin();
   const inst = expectStatus(await s.api('POST', '/api/v1/institutions', {
@@ -35,6 +35,8 @@ export async function institution(s, o = {}) {
     name: o.courseName || '初中数学提高班', subject: o.subject || '数学', online: !!o.online,
     lesson_minutes: o.minutes || 45, price_per_lesson_fen: o.price || 4000, schedule: o.schedule || MON,
   }, admin.token), 201);
+  // TR-5: a course sells nothing until approved; review: false leaves it pending
+  if (o.review !== false) expectStatus(await s.api('POST', `/api/v1/courses/${course.id}/review`, { state: 'approved' }, A), 200);
   return { inst, admin, course };
 }
 

@@ -1,6 +1,7 @@
 // The training registry through the API: institutions (who may register them, licence numbers,
-// white and black lists, annual inspections), courses under TR-1..TR-4 and FU-1 at their
-// boundaries, material review (TR-5), staff and certificates (TR-6), the public look-up.
+// white and black lists, annual inspections), courses under TR-1..TR-4 (school hours too, at course
+// registration and for a lesson's start) and FU-1 at their boundaries, material review (TR-5: a
+// course sells nothing until approved), staff and certificates (TR-6), the public look-up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, expectStatus } from './lib.mjs';
@@ -122,13 +123,77 @@ test('courses: TR-1 category, black list (TR-7), suspended institutions, someone
   expectStatus(await s.api('POST', `/api/v1/institutions/${art.id}/courses`, course({ subject: '钢琴' }), ia.token), 201);
 });
 
-test('TR-5 review: a rejected course takes no contracts', async () => {
-  const { course: c } = await institution(s, { price: 3000 });
+test('TR-4 school hours: a subject slot on a school weekday touching 08:00 or 16:30 passes, one minute in is refused', async () => {
+  const off = expectStatus(await s.api('POST', '/api/v1/institutions', body(), A), 201);
+  const on = expectStatus(await s.api('POST', '/api/v1/institutions', body({ online: true }), A), 201);
+  const art = expectStatus(await s.api('POST', '/api/v1/institutions', body({ category: 'non_subject' }), A), 201);
+  const ia = await mkUser(s, A, [off, on, art].map((i) => ({ role: 'institution_admin', institution_id: i.id })), 'ia');
+  const post = (inst, c) => s.api('POST', `/api/v1/institutions/${inst.id}/courses`, course(c), ia.token);
+  // the issue's case: Wednesday 10:00-10:45
+  let e = expectStatus(await post(off, { schedule: [{ weekday: 3, start: '10:00', end: '10:45' }] }), 422, 'in_school_hours').error;
+  assert.deepEqual([e.rule, e.school_hours_start, e.school_hours_end, e.weekday, e.start, e.end, e.slot], ['TR-4', '08:00', '16:30', 3, '10:00', '10:45', 0]);
+  assert.match(e.message, /在校时间/);
+  expectStatus(await post(off, { schedule: [{ weekday: 1, start: '07:15', end: '08:00' }] }), 201);
+  expectStatus(await post(off, { schedule: [{ weekday: 1, start: '07:16', end: '08:01' }] }), 422, 'in_school_hours');
+  expectStatus(await post(off, { schedule: [{ weekday: 5, start: '16:30', end: '17:15' }] }), 201);
+  e = expectStatus(await post(off, { schedule: [{ weekday: 4, start: '18:00', end: '18:45' }, { weekday: 5, start: '16:29', end: '17:14' }] }), 422, 'in_school_hours').error;
+  assert.equal(e.slot, 1);
+  // online subject lessons too; non-subject training is not bound by it
+  const o = { online: true, lesson_minutes: 30, price_per_lesson_fen: 3000 };
+  expectStatus(await post(on, { ...o, schedule: [{ weekday: 2, start: '12:00', end: '12:30' }] }), 422, 'in_school_hours');
+  expectStatus(await post(on, { ...o, schedule: [{ weekday: 2, start: '16:30', end: '17:00' }] }), 201);
+  expectStatus(await post(art, { subject: '钢琴', price_per_lesson_fen: 20000, schedule: [{ weekday: 3, start: '10:00', end: '10:45' }] }), 201);
+});
+
+test('TR-4 school hours for a lesson recorded with its start: on school days of the calendar, make-up days included', async () => {
+  const { course: c, admin } = await institution(s);
   const w = await world(s);
+  const k = await contract(s, w, c, 10, '2026-12-01', '2027-02-28');
+  expectStatus(await s.api('POST', `/api/v1/contracts/${k.id}/payments`, { amount_fen: 40000 }, w.guardian.token), 201);
+  const lesson = (date, start) => s.api('POST', `/api/v1/contracts/${k.id}/lessons`, start ? { date, start } : { date }, admin.token);
+  // 2026-12-09 is a Wednesday: a 45-minute lesson from 16:30 passes, from 16:29 is refused
+  const ok = expectStatus(await lesson('2026-12-09', '16:30'), 201);
+  let e = expectStatus(await lesson('2026-12-09', '16:29'), 422, 'in_school_hours').error;
+  assert.deepEqual([e.rule, e.start, e.end, e.date], ['TR-4', '16:29', '17:14', '2026-12-09']);
+  expectStatus(await lesson('2026-12-09', '07:15'), 201);
+  expectStatus(await lesson('2026-12-09', '07:16'), 422, 'in_school_hours');
+  expectStatus(await lesson('2026-12-09', '9:00'), 400);
+  expectStatus(await lesson('2026-12-09', '25:00'), 400);
+  // a Saturday made a school day (调休) has school hours; an ordinary Saturday is TR-2's
+  expectStatus(await lesson('2026-12-12', '18:00'), 422, 'lesson_on_banned_day');
+  expectStatus(await s.api('POST', '/api/v1/calendar/holidays', { date: '2026-12-12', kind: 'workday', name: '调休上课' }, A), 201);
+  expectStatus(await lesson('2026-12-12', '10:00'), 422, 'in_school_hours');
+  expectStatus(await lesson('2026-12-12', '18:00'), 201);
+  // the lessons list carries the recorded start; a lesson without one is at its registered slot
+  expectStatus(await lesson('2026-12-14'), 201);
+  const list = expectStatus(await s.api('GET', `/api/v1/contracts/${k.id}/lessons`, undefined, admin.token), 200);
+  assert.deepEqual(list.items.map((x) => [x.date, x.start]), [['2026-12-09', '16:30'], ['2026-12-09', '07:15'], ['2026-12-12', '18:00'], ['2026-12-14', null]]);
+  assert.ok(ok.id);
+  const got = expectStatus(await s.api('GET', `/api/v1/contracts/${k.id}`, undefined, w.guardian.token), 200);
+  assert.equal(got.lessons_delivered, 4, 'nothing stored by the refusals');
+});
+
+test('TR-5 review: a course sells nothing until approved; pending and rejected refused citing TR-5', async () => {
+  const { course: c } = await institution(s, { price: 3000, review: false });
+  assert.equal(c.review_state, 'pending');
+  const w = await world(s);
+  const sign = () => s.api('POST', '/api/v1/contracts', { course_id: c.id, student_id: w.student.id, lessons: 5, start_date: '2026-09-01', end_date: '2026-09-30' }, w.guardian.token);
+  // still under review: refused, citing TR-5, nothing stored
+  let e = expectStatus(await sign(), 409, 'course_not_open').error;
+  assert.deepEqual([e.rule, e.review_state, e.course_id, e.field], ['TR-5', 'pending', c.id, 'course_id']);
+  assert.match(e.message, /审核/);
+  const en = expectStatus(await s.api('POST', '/api/v1/contracts', { course_id: c.id, student_id: w.student.id, lessons: 5, start_date: '2026-09-01', end_date: '2026-09-30' }, w.guardian.token, { 'Accept-Language': 'en' }), 409);
+  assert.match(en.error.message, /review/);
   expectStatus(await s.api('POST', `/api/v1/courses/${c.id}/review`, { state: 'rejected' }, A), 400); // a note is required
   const r = expectStatus(await s.api('POST', `/api/v1/courses/${c.id}/review`, { state: 'rejected', note: '教材超纲' }, insp.token), 200);
   assert.equal(r.review_state, 'rejected');
-  expectStatus(await s.api('POST', '/api/v1/contracts', { course_id: c.id, student_id: w.student.id, lessons: 5, start_date: '2026-09-01', end_date: '2026-09-30' }, w.guardian.token), 409, 'course_not_open');
+  e = expectStatus(await sign(), 409, 'course_not_open').error;
+  assert.deepEqual([e.rule, e.review_state], ['TR-5', 'rejected']);
+  // back to pending (a resubmission): still nothing sold
+  expectStatus(await s.api('POST', `/api/v1/courses/${c.id}/review`, { state: 'pending' }, A), 200);
+  assert.equal(expectStatus(await sign(), 409).error.review_state, 'pending');
+  const mine = expectStatus(await s.api('GET', `/api/v1/contracts?student_id=${w.student.id}`, undefined, w.guardian.token), 200);
+  assert.equal(mine.total, 0, 'nothing stored by the refusals');
   expectStatus(await s.api('POST', `/api/v1/courses/${c.id}/review`, { state: 'approved' }, A), 200);
   await contract(s, w, c, 5);
 });

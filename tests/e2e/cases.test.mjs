@@ -208,6 +208,7 @@ describe('complaints, tip-offs and inspections', () => {
       name: '思维训练', subject: '美术', online: false, lesson_minutes: 60, price_per_lesson_fen: 8000,
       schedule: [{ weekday: 6, start: '09:00', end: '10:00' }],
     }, await server.login(boss.username, boss.password));
+    await server.must(200, 'POST', `/api/v1/courses/${course.id}/review`, { state: 'approved' }, A); // TR-5
     const cls = await createClass(server, school.id, { name: '5班' });
     const pupil = await createStudent(server, cls.id, { name: '赵小川' });
     const dad = await createUser(server, { name: '赵爸爸', roles: [{ role: 'guardian' }] });

@@ -44,6 +44,7 @@ describe('prepaid tutoring funds', () => {
       name: '少儿美术', subject: '美术', online: false, lesson_minutes: 60, price_per_lesson_fen: 8000,
       schedule: [{ weekday: 6, start: '09:00', end: '10:00' }],
     }, await server.login(boss.username, boss.password));
+    await server.must(200, 'POST', `/api/v1/courses/${course.id}/review`, { state: 'approved' }, A); // TR-5
     return { inst, boss, course };
   }
 

@@ -34,7 +34,10 @@ static policy *district(const char *rules_json)
     return p;
 }
 
-static bool ok(verdict v) { return verdict_is_ok(&v); }
+static bool ok(verdict v)
+{
+    return verdict_is_ok(&v);
+}
 static int64_t num(const verdict *v, const char *key)
 {
     const verdict_arg *a = verdict_get(v, key);
@@ -43,9 +46,13 @@ static int64_t num(const verdict *v, const char *key)
 }
 
 static verdict plan(const policy *p, int grade, ex_kind kind, bool paper, int scope, int finals,
-                       int midterms)
+                    int midterms)
 {
-    ex_plan x = {.grade = grade, .kind = kind, .paper = paper, .scope = scope, .finals = finals,
+    ex_plan x = {.grade = grade,
+                 .kind = kind,
+                 .paper = paper,
+                 .scope = scope,
+                 .finals = finals,
                  .midterms = midterms};
     return exams_check_plan(p, &x);
 }
@@ -99,12 +106,97 @@ static void test_exams_check_plan__midterm_only_junior(void **state)
     policy_free(p);
 }
 
-static void test_exams_check_plan__quiz_not_a_term_exam(void **state)
+static verdict quiz(const policy *p, int grade, bool paper, int others)
+{
+    ex_plan x = {.grade = grade, .kind = EX_QUIZ, .paper = paper, .others = others};
+    return exams_check_plan(p, &x);
+}
+
+static const char *str(const verdict *v, const char *key)
+{
+    const verdict_arg *a = verdict_get(v, key);
+    assert_non_null(a);
+    return a->s;
+}
+
+static void test_exams_check_plan__paper_quiz_refused(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_true(ok(plan(p, 5, EX_QUIZ, true, 0, 1, 1)));
+    /* a grade-wide paper quiz (月测, 周测...) is an exam EX-3 bans: nationally none a term */
+    verdict v = quiz(p, 5, true, 0);
+    assert_false(verdict_is_ok(&v));
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_string_equal(v.code, "exam_not_allowed");
+    assert_string_equal(v.rule, "EX-3");
+    assert_string_equal(v.msg, "EX-3.paper_quiz");
+    assert_int_equal(num(&v, "limit"), 0);
+    assert_int_equal(num(&v, "existing"), 0);
+    assert_int_equal(num(&v, "finals_per_term"), 1);
+    assert_int_equal(num(&v, "midterms_per_term"), 0);
+    assert_string_equal(str(&v, "kind"), "quiz");
+    v = quiz(p, 8, true, 0);
+    assert_int_equal(num(&v, "midterms_per_term"), 1);
+    /* graduating grades too: EX-3's scope exception is for regional exams, not monthly ones */
+    assert_false(ok(quiz(p, 9, true, 0)));
+    /* an oral or practical check is not a paper exam */
+    assert_true(ok(quiz(p, 5, false, 0)));
+    assert_true(ok(quiz(p, 5, false, 7)));
+    assert_true(ok(plan(p, 5, EX_QUIZ, false, 0, 1, 1)));
     policy_free(p);
+}
+
+static void test_exams_check_plan__paper_quiz_district_number(void **state)
+{
+    (void)state;
+    policy *p = district("{\"EX-3\": {\"other_paper_tests_per_term\": 2}}");
+    assert_true(ok(quiz(p, 5, true, 0)));
+    assert_true(ok(quiz(p, 5, true, 1))); /* the second: at the limit */
+    verdict v = quiz(p, 5, true, 2);      /* the third: one over */
+    assert_false(verdict_is_ok(&v));
+    assert_string_equal(v.rule, "EX-3");
+    assert_int_equal(num(&v, "limit"), 2);
+    assert_int_equal(num(&v, "existing"), 2);
+    /* grades 1-2 still have no paper exam at all (EX-1 first) */
+    v = quiz(p, 2, true, 0);
+    assert_string_equal(v.rule, "EX-1");
+    policy_free(p);
+}
+
+static void test_exams_check_plan__no_midterm_words(void **state)
+{
+    (void)state;
+    policy *p = national();
+    verdict v = plan(p, 5, EX_MIDTERM, true, 0, 0, 0);
+    assert_string_equal(v.msg, "EX-2.no_midterm");
+    char buf[512];
+    assert_non_null(strstr(verdict_message(&v, 0, buf, sizeof buf), "不安排期中考试"));
+    policy_free(p);
+    /* a district that gives its junior grades no midterm: the words say so, not "primary only" */
+    p = district("{\"EX-2\": {\"midterms_per_term_grades_7_9\": 0}}");
+    v = plan(p, 8, EX_MIDTERM, true, 0, 0, 0);
+    assert_false(verdict_is_ok(&v));
+    assert_string_equal(v.rule, "EX-2");
+    assert_string_equal(v.msg, "EX-2.no_midterm_district");
+    assert_int_equal(num(&v, "limit"), 0);
+    assert_non_null(strstr(verdict_message(&v, 0, buf, sizeof buf), "不安排期中考试"));
+    assert_null(strstr(buf, "仅限初中"));
+    policy_free(p);
+}
+
+static void test_exams_check_scores_date__from_the_exam_day(void **state)
+{
+    (void)state;
+    assert_true(ok(exams_check_scores_date("2026-12-09", "2026-12-09"))); /* the day itself */
+    assert_true(ok(exams_check_scores_date("2026-12-09", "2026-12-10")));
+    assert_true(ok(exams_check_scores_date("2026-12-31", "2027-01-01")));
+    verdict v = exams_check_scores_date("2026-12-09", "2026-12-08"); /* the day before */
+    assert_false(verdict_is_ok(&v));
+    assert_int_equal(v.err, SJ_ERR_CONFLICT);
+    assert_string_equal(v.code, "exam_not_held");
+    assert_string_equal(str(&v, "exam_date"), "2026-12-09");
+    assert_string_equal(str(&v, "today"), "2026-12-08");
+    assert_false(ok(exams_check_scores_date("2027-01-01", "2026-12-31")));
 }
 
 static void test_exams_check_plan__regional_only_graduating(void **state)
@@ -118,6 +210,7 @@ static void test_exams_check_plan__regional_only_graduating(void **state)
         assert_true(ok(plan(p, 9, EX_FINAL, true, scope, 0, 0)));
         assert_true(ok(plan(p, 6, EX_FINAL, true, scope, 0, 0)));
         assert_false(ok(plan(p, 5, EX_QUIZ, true, scope, 0, 0)));
+        assert_false(ok(plan(p, 5, EX_QUIZ, false, scope, 0, 0))); /* regional, paper or not */
     }
     policy_free(p);
 }
@@ -138,8 +231,8 @@ static void test_exams_band__thresholds(void **state)
     (void)state;
     policy *p = national();
     assert_string_equal(exams_band(p, 1000, 100), "A");
-    assert_string_equal(exams_band(p, 850, 100), "A");   /* exactly 85 */
-    assert_string_equal(exams_band(p, 849, 100), "B");   /* 84.9 */
+    assert_string_equal(exams_band(p, 850, 100), "A"); /* exactly 85 */
+    assert_string_equal(exams_band(p, 849, 100), "B"); /* 84.9 */
     assert_string_equal(exams_band(p, 700, 100), "B");
     assert_string_equal(exams_band(p, 699, 100), "C");
     assert_string_equal(exams_band(p, 600, 100), "C");
@@ -183,7 +276,10 @@ int main(void)
         cmocka_unit_test(test_exams_check_plan__grades_1_2_no_paper),
         cmocka_unit_test(test_exams_check_plan__one_final_a_term),
         cmocka_unit_test(test_exams_check_plan__midterm_only_junior),
-        cmocka_unit_test(test_exams_check_plan__quiz_not_a_term_exam),
+        cmocka_unit_test(test_exams_check_plan__paper_quiz_refused),
+        cmocka_unit_test(test_exams_check_plan__paper_quiz_district_number),
+        cmocka_unit_test(test_exams_check_plan__no_midterm_words),
+        cmocka_unit_test(test_exams_check_scores_date__from_the_exam_day),
         cmocka_unit_test(test_exams_check_plan__regional_only_graduating),
         cmocka_unit_test(test_exams_kind_refused__monthly),
         cmocka_unit_test(test_exams_band__thresholds),

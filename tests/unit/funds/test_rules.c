@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/messages.h"
@@ -69,8 +70,7 @@ static bool refused(const verdict *v)
 }
 
 /* FU-2 for a pupil with no open contract: true when allowed. OUT: *v. */
-static bool prepay(const policy *p, const char *start, const char *end, int64_t lessons,
-                   verdict *v)
+static bool prepay(const policy *p, const char *start, const char *end, int64_t lessons, verdict *v)
 {
     funds_span want = {start, end, lessons};
     *v = funds_prepay_check(p, &want, NULL, 0);
@@ -109,7 +109,8 @@ static void test_funds_prepay_check__open_contracts_count_together(void **st)
     policy *p = national();
     verdict v;
     funds_span open[2] = {{"2026-09-01", "2026-10-31", 25}, {"2026-09-15", "2026-11-15", 15}};
-    funds_span twenty = {"2026-10-01", "2026-11-30", 20}, twentyone = {"2026-10-01", "2026-11-30", 21};
+    funds_span twenty = {"2026-10-01", "2026-11-30", 20},
+               twentyone = {"2026-10-01", "2026-11-30", 21};
     v = funds_prepay_check(p, &twenty, open, 2);
     assert_false(refused(&v));
     v = funds_prepay_check(p, &twentyone, open, 2);
@@ -343,8 +344,11 @@ static void test_funds_risk_assess__escrow_large(void **st)
     (void)st;
     policy *p = national();
     funds_warning w[FUNDS_MAX_WARNINGS];
-    funds_inst_stats s = {.escrow_fen = 300000, .released_recent_fen = 100000, .open_contracts = 3,
-                          .days_since_last_lesson = 1, .days_since_open_start = 30};
+    funds_inst_stats s = {.escrow_fen = 300000,
+                          .released_recent_fen = 100000,
+                          .open_contracts = 3,
+                          .days_since_last_lesson = 1,
+                          .days_since_open_start = 30};
     assert_false(has(w, funds_risk_assess(p, &s, w), "escrow_large")); /* 3 months: at the limit */
     s.escrow_fen = 300001;
     int n = funds_risk_assess(p, &s, w);
@@ -361,8 +365,11 @@ static void test_funds_risk_assess__lessons_stopped(void **st)
     (void)st;
     policy *p = national();
     funds_warning w[FUNDS_MAX_WARNINGS];
-    funds_inst_stats s = {.escrow_fen = 5000, .released_recent_fen = 5000, .open_contracts = 1,
-                          .days_since_last_lesson = 14, .days_since_open_start = 60};
+    funds_inst_stats s = {.escrow_fen = 5000,
+                          .released_recent_fen = 5000,
+                          .open_contracts = 1,
+                          .days_since_last_lesson = 14,
+                          .days_since_open_start = 60};
     assert_false(has(w, funds_risk_assess(p, &s, w), "lessons_stopped"));
     s.days_since_last_lesson = 15;
     assert_true(has(w, funds_risk_assess(p, &s, w), "lessons_stopped"));
@@ -380,15 +387,106 @@ static void test_funds_risk_assess__refunds_late_and_registry(void **st)
     (void)st;
     policy *p = national();
     funds_warning w[FUNDS_MAX_WARNINGS];
-    funds_inst_stats s = {.late_refunds = 2, .late_refund_fen = 9000, .days_since_last_lesson = -1,
-                          .days_since_open_start = -1, .inspection_overdue = true,
-                          .license_expired = true, .license_no_invalid = true};
+    funds_inst_stats s = {.late_refunds = 2,
+                          .late_refund_fen = 9000,
+                          .days_since_last_lesson = -1,
+                          .days_since_open_start = -1,
+                          .inspection_overdue = true,
+                          .license_expired = true,
+                          .license_no_invalid = true};
     int n = funds_risk_assess(p, &s, w);
     assert_int_equal(n, 4);
     assert_true(has(w, n, "license_no_invalid"));
     assert_true(has(w, n, "refunds_late"));
     assert_true(has(w, n, "inspection_overdue"));
     assert_true(has(w, n, "license_expired"));
+    policy_free(p);
+}
+
+/* ---------- FU-4: no loans; the risk deposit ---------- */
+
+static policy *district_rules(const char *rules)
+{
+    char err[256], doc[512];
+    snprintf(doc, sizeof doc, "{\"version\":\"d\",\"rules\":%s}", rules);
+    json_t *o = json_loads(doc, 0, NULL);
+    assert_non_null(o);
+    policy *p = policy_new(o, err, sizeof err);
+    json_decref(o);
+    assert_non_null(p);
+    return p;
+}
+
+static void test_funds_payment_method_check__loan_refused(void **st)
+{
+    (void)st;
+    policy *p = national();
+    verdict v = funds_payment_method_check(p, "loan");
+    assert_true(refused(&v));
+    assert_string_equal(v.code, "training_loan_refused");
+    assert_string_equal(v.rule, "FU-4");
+    assert_string_equal(str(&v, "method"), "loan");
+    verdict ok1 = funds_payment_method_check(p, "bank_transfer"),
+            ok2 = funds_payment_method_check(p, NULL);
+    assert_false(refused(&ok1));
+    assert_false(refused(&ok2));
+    policy_free(p);
+}
+
+static void test_funds_deposit_check__at_the_percent(void **st)
+{
+    (void)st;
+    policy *p = national(); /* 100% */
+    verdict v = funds_deposit_check(p, 1000000, 1000000);
+    assert_false(refused(&v));
+    v = funds_deposit_check(p, 999999, 1000000); /* one fen short */
+    assert_true(refused(&v));
+    assert_string_equal(v.code, "risk_deposit_too_small");
+    assert_string_equal(v.rule, "FU-4");
+    assert_int_equal(num(&v, "min_fen"), 1000000);
+    assert_int_equal(num(&v, "min_percent"), 100);
+    assert_int_equal(num(&v, "amount_fen"), 999999);
+    assert_int_equal(num(&v, "covers_prepaid_fen"), 1000000);
+    policy_free(p);
+    p = district_rules("{\"FU-4\":{\"risk_deposit_min_percent\":30}}");
+    v = funds_deposit_check(p, 300000, 1000000);
+    assert_false(refused(&v));
+    v = funds_deposit_check(p, 299999, 1000000);
+    assert_true(refused(&v));
+    assert_int_equal(num(&v, "min_fen"), 300000);
+    /* rounded up to the fen: 30% of 1 fen is 1 fen */
+    v = funds_deposit_check(p, 1, 1);
+    assert_false(refused(&v));
+    policy_free(p);
+    p = district_rules("{\"FU-4\":{\"risk_deposit_allowed\":false}}");
+    v = funds_deposit_check(p, 1000000, 1000);
+    assert_true(refused(&v));
+    assert_string_equal(v.code, "risk_deposit_not_allowed");
+    policy_free(p);
+}
+
+/* ---------- FU-6: the refund deadline ---------- */
+
+static void test_funds_refund_due__five_days_and_late_from_the_sixth(void **st)
+{
+    (void)st;
+    policy *p = national();
+    char due[11];
+    funds_refund_due(p, "2026-12-09", due);
+    assert_string_equal(due, "2026-12-14");
+    funds_refund_due(p, "2026-12-29", due);
+    assert_string_equal(due, "2027-01-03");
+    /* paid out on day 5 (the due date) is on time; on day 6 late */
+    assert_false(funds_refund_late("2026-12-14", "2026-12-14", "2026-12-20"));
+    assert_false(funds_refund_late("2026-12-14", "2026-12-10", "2026-12-20"));
+    assert_true(funds_refund_late("2026-12-14", "2026-12-15", "2026-12-20"));
+    /* unpaid: not late on day 5, late on day 6 */
+    assert_false(funds_refund_late("2026-12-14", NULL, "2026-12-14"));
+    assert_true(funds_refund_late("2026-12-14", NULL, "2026-12-15"));
+    policy_free(p);
+    p = district_rules("{\"FU-6\":{\"refund_within_days\":3}}");
+    funds_refund_due(p, "2026-12-09", due);
+    assert_string_equal(due, "2026-12-12");
     policy_free(p);
 }
 
@@ -413,6 +511,9 @@ int main(void)
         cmocka_unit_test(test_funds_risk_assess__escrow_large),
         cmocka_unit_test(test_funds_risk_assess__lessons_stopped),
         cmocka_unit_test(test_funds_risk_assess__refunds_late_and_registry),
+        cmocka_unit_test(test_funds_payment_method_check__loan_refused),
+        cmocka_unit_test(test_funds_deposit_check__at_the_percent),
+        cmocka_unit_test(test_funds_refund_due__five_days_and_late_from_the_sixth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * test_rules.c: unit tests for src/training/rules.c (TR-1..TR-4, TR-6, TR-7, FU-1), at every
+ * test_rules.c: unit tests for src/training/rules.c (TR-1..TR-7, FU-1), at every
  * boundary: exactly at a limit passes, one over fails. The policy is the national default
  * unless a test builds a district override.
  */
@@ -159,7 +159,8 @@ static void test_training_price_cap_fen__standard_lessons(void **st)
 static void test_training_price_cap_fen__rounds_down(void **st)
 {
     (void)st;
-    policy *p = with_override("{\"version\":\"d1\",\"rules\":{\"FU-1\":{\"base_price_offline_fen\":4000}}}");
+    policy *p = with_override(
+        "{\"version\":\"d1\",\"rules\":{\"FU-1\":{\"base_price_offline_fen\":4000}}}");
     /* 4000 * 50 / 45 * 1.10 = 4888.88... → 4888 */
     assert_int_equal(training_price_cap_fen(p, false, 50), 4888);
     policy_free(p);
@@ -471,6 +472,93 @@ static void test_training_inspection_overdue__twelve_months(void **st)
     policy_free(p);
 }
 
+/* ---------- TR-4: school hours ---------- */
+
+static bool refused_v(verdict v)
+{
+    return refused(&v);
+}
+
+static void test_training_course_check__school_hours_edges(void **st)
+{
+    (void)st;
+    policy *p = national();
+    verdict v;
+    /* 08:00-16:30 on school weekdays: ending at 08:00 or starting at 16:30 touches, no clash */
+    assert_null(check1(p, true, false, 45, 4500, slot(3, "07:15", "08:00", 1), &v));
+    assert_null(check1(p, true, false, 45, 4500, slot(3, "16:30", "17:15", 1), &v));
+    /* one minute into school hours at either end is refused */
+    assert_string_equal(check1(p, true, false, 45, 4500, slot(3, "07:16", "08:01", 1), &v),
+                        "in_school_hours");
+    assert_string_equal(v.rule, "TR-4");
+    assert_string_equal(v.msg, "TR-4.school_hours");
+    assert_string_equal(str(&v, "school_hours_start"), "08:00");
+    assert_string_equal(str(&v, "school_hours_end"), "16:30");
+    assert_string_equal(str(&v, "start"), "07:16");
+    assert_string_equal(str(&v, "end"), "08:01");
+    assert_int_equal(num(&v, "weekday"), 3);
+    assert_int_equal(num(&v, "slot"), 0);
+    assert_string_equal(check1(p, true, false, 45, 4500, slot(5, "16:29", "17:14", 1), &v),
+                        "in_school_hours");
+    /* the case: Wednesday 10:00-10:45 */
+    assert_string_equal(check1(p, true, false, 45, 4500, slot(3, "10:00", "10:45", 1), &v),
+                        "in_school_hours");
+    /* online subject lessons too */
+    assert_string_equal(check1(p, true, true, 30, 3000, slot(1, "12:00", "12:30", 1), &v),
+                        "in_school_hours");
+    /* non-subject training is not bound by it */
+    assert_null(check1(p, false, false, 45, 20000, slot(3, "10:00", "10:45", 1), &v));
+    policy_free(p);
+    /* a district's own school hours */
+    p = with_override("{\"version\":\"d\",\"rules\":{\"TR-4\":{\"school_hours_start\":"
+                      "\"07:30\",\"school_hours_end\":\"17:00\"}}}");
+    assert_string_equal(check1(p, true, false, 45, 4500, slot(3, "16:30", "17:15", 1), &v),
+                        "in_school_hours");
+    assert_string_equal(str(&v, "school_hours_end"), "17:00");
+    assert_null(check1(p, true, false, 45, 4500, slot(3, "17:00", "17:45", 1), &v));
+    assert_null(check1(p, true, false, 45, 4500, slot(3, "06:45", "07:30", 1), &v));
+    policy_free(p);
+}
+
+static void test_training_school_hours_check__day_kinds(void **st)
+{
+    (void)st;
+    policy *p = national();
+    int t10 = hhmm_minutes("10:00"), t1045 = hhmm_minutes("10:45");
+    verdict v = training_school_hours_check(p, true, DAY_SCHOOL, t10, t1045);
+    assert_true(refused(&v));
+    assert_string_equal(v.code, "in_school_hours");
+    /* a weekend, holiday or vacation day has no school hours (TR-2 decides those) */
+    assert_false(refused_v(training_school_hours_check(p, true, DAY_WEEKEND, t10, t1045)));
+    assert_false(refused_v(training_school_hours_check(p, true, DAY_HOLIDAY, t10, t1045)));
+    assert_false(refused_v(training_school_hours_check(p, true, DAY_VACATION, t10, t1045)));
+    assert_false(refused_v(training_school_hours_check(p, false, DAY_SCHOOL, t10, t1045)));
+    assert_false(refused_v(training_school_hours_check(p, true, DAY_SCHOOL, hhmm_minutes("16:30"),
+                                                       hhmm_minutes("17:15"))));
+    assert_true(refused_v(training_school_hours_check(p, true, DAY_SCHOOL, hhmm_minutes("16:29"),
+                                                      hhmm_minutes("17:14"))));
+    policy_free(p);
+}
+
+/* ---------- TR-5: sold only once approved ---------- */
+
+static void test_training_course_sellable__approved_only(void **st)
+{
+    (void)st;
+    assert_false(refused_v(training_course_sellable(7, "approved")));
+    verdict v = training_course_sellable(7, "pending");
+    assert_true(refused(&v));
+    assert_int_equal(v.err, SJ_ERR_COURSE_NOT_OPEN);
+    assert_string_equal(v.rule, "TR-5");
+    assert_string_equal(v.msg, "TR-5.pending");
+    assert_string_equal(str(&v, "review_state"), "pending");
+    assert_int_equal(num(&v, "course_id"), 7);
+    v = training_course_sellable(7, "rejected");
+    assert_true(refused(&v));
+    assert_string_equal(v.rule, "TR-5");
+    assert_string_equal(v.msg, "TR-5.rejected");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +584,9 @@ int main(void)
         cmocka_unit_test(test_training_course_check__non_subject_on_weekend_passes),
         cmocka_unit_test(test_training_course_check__reports_the_offending_slot),
         cmocka_unit_test(test_training_lesson_day_check__calendar),
+        cmocka_unit_test(test_training_course_check__school_hours_edges),
+        cmocka_unit_test(test_training_school_hours_check__day_kinds),
+        cmocka_unit_test(test_training_course_sellable__approved_only),
         cmocka_unit_test(test_training_staff_check__rules),
         cmocka_unit_test(test_training_institution_open__black_list_then_state),
         cmocka_unit_test(test_training_inspection_overdue__twelve_months),
