@@ -66,7 +66,12 @@ valgrind_server() {
   [ $rc = 0 ] || { cat "$tmp/vg-serve.log"; return 1; }
 }
 
-api_sqlite() { SJ_BIN=build-asan/shuangjian node --test --test-concurrency=2 tests/api/; }
+# detect_stack_use_after_return: a pointer into a handler's stack kept past its return (a
+# response header named from a local) is an error, not silent garbage on the wire
+api_sqlite() {
+  ASAN_OPTIONS=detect_stack_use_after_return=1 SJ_BIN=build-asan/shuangjian \
+    node --test --test-concurrency=2 tests/api/
+}
 # ThreadSanitizer: the same API tests on SQLite against a TSan server. A report in a server's
 # stderr fails its test at stop() (tests/api/lib.mjs); one in a command's (init, demo) makes
 # the command exit 66. Library false positives go to tests/tsan.supp, each with its reason.

@@ -92,10 +92,12 @@ bool req_paging_or_reply(req *r, int64_t *limit, int64_t *offset)
     return true;
 }
 
+/* The type is copied into the request's arena: a handler may name it from its own stack (a
+ * stored photo's type), and the response is sent after the handler has returned. */
 static void set_body(req *r, int status, const char *type, char *data, size_t len)
 {
     r->status = status;
-    r->resp_type = type;
+    r->resp_type = type ? req_strdup(r, type) : NULL;
     r->resp_body = data;
     r->resp_len = len;
     r->replied = 1;

@@ -86,7 +86,7 @@ test('rectification: reported, sent back, reported again, passed; each step once
   // photos of the report: the school adds, the inspector reads
   const ph = expectStatus(await s.api('POST', `/api/v1/rectifications/${r.id}/photos`, jpeg(), w.schoolAdmin.token, { 'Content-Type': 'image/jpeg' }), 201);
   expectStatus(await s.api('POST', `/api/v1/rectifications/${r.id}/photos`, jpeg(), v.schoolAdmin.token), 403);
-  const pic = await fetch(`${s.url}/api/v1/rectifications/${r.id}/photos/${ph.id}`, { headers: { Authorization: 'Bearer ' + I } });
+  const pic = await fetch(`${s.url}/api/v1/rectifications/${r.id}/photos/${ph.id}`, { headers: { Authorization: 'Bearer ' + I } }).catch((e) => { throw new Error(`photo GET: ${e.cause?.code} ${e.cause?.message}`); });
   assert.equal(pic.status, 200);
   assert.ok(!Buffer.from(await pic.arrayBuffer()).includes('GPS'));
   expectStatus(await s.api('GET', `/api/v1/rectifications/${r.id}/photos/${ph.id}`, undefined, v.schoolAdmin.token), 403);

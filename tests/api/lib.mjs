@@ -144,7 +144,12 @@ export class Server {
       if (typeof body === 'string' || body instanceof Uint8Array || Buffer.isBuffer(body)) payload = body;
       else { payload = JSON.stringify(body); h['Content-Type'] = 'application/json'; }
     }
-    const res = await fetch(this.url + path, { method, headers: h, body: payload });
+    let res;
+    try {
+      res = await fetch(this.url + path, { method, headers: h, body: payload });
+    } catch (e) { // undici says only "fetch failed": name the request and the socket's reason
+      throw new Error(`${method} ${path}: ${e.message} (${e.cause?.code ?? ''} ${e.cause?.message ?? ''})`, { cause: e });
+    }
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = text; }
