@@ -3,9 +3,11 @@
 -- (the half-monthly report, RP-1) reads some tens of thousands of rows instead of every entry.
 --
 -- It is a cache, never a source: the ledger stays append-only and every balance stays derivable
--- from ledger_entries alone. funds_ledger_post (src/funds/ledger.c) adds each movement's escrow
--- entry to its row in the same transaction as the entries, under the district's ledger lock;
--- funds_verify recomputes every row from the ledger and reports any row that differs.
+-- from ledger_entries alone. A trigger on ledger_entries (0315_ledger_escrow_days_keep.
+-- {sqlite,pg}.sql) adds each escrow entry to its row in the inserting statement's transaction
+-- (funds_ledger_post's, under the district's ledger lock); the ledger is never updated or
+-- deleted from (0313), so nothing else moves a row. funds_verify (src/funds/ledger.c)
+-- recomputes every row from the ledger and reports any row that differs.
 -- Invariant: ledger_escrow_days(district, institution, day) = SUM and COUNT of the district's
 -- escrow entries whose contract belongs to the institution (0: a contract without a row) and
 -- whose `at` falls on that day, day = (at + 8 h) / 1 day, days since 1970-01-01.

@@ -114,19 +114,6 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
                 e[1].account, e[1].account_id, e[1].amount_fen, h2);
     if (rc != DB_DONE)
         return rc;
-    /* the escrow entry's day in the kept per-institution totals (0315): a cache of the ledger,
-     * written under the same lock and in the same transaction, checked by funds_verify */
-    char day[11];
-    unix_date(at, day);
-    rc = db_run(db,
-                "INSERT INTO ledger_escrow_days (district_id, day, institution_id, amount_fen,"
-                " entries) VALUES ($1, $2, $3, $4, 1)"
-                " ON CONFLICT (district_id, day, institution_id) DO UPDATE SET"
-                " amount_fen = ledger_escrow_days.amount_fen + $4,"
-                " entries = ledger_escrow_days.entries + 1",
-                c->district_id, date_days(day), c->institution_id, escrow_amount);
-    if (rc != DB_DONE)
-        return rc;
     int64_t moved = 0;
     rc = db_query_int64(db, &moved,
                         "UPDATE ledger_heads SET seq = $2, txn = $3, hash = $4"

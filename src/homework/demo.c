@@ -30,8 +30,7 @@
  * that nobody else sees, and at city scale 150,000 advisory locks would overflow PostgreSQL's
  * lock table). Its marking goes through homework_mark. The families' reports are the one bulk
  * path left: their sums go into the item as it is published (so its roll-ups count them), and
- * their rows follow FB_BATCH to an INSERT (and then fill homework_family_days in one statement,
- * hw_store_family_days_fill), because homework_feedback takes nine statements a
+ * their rows follow FB_BATCH to an INSERT, because homework_feedback takes nine statements a
  * report: some 780,000 at district scale against 1,350 batches (counted, not run; what
  * publishing item by item costs against the bulk insert it replaced is measured in
  * bench/README.md, "Homework in the one shape").
@@ -680,8 +679,6 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
     }
     if (rc == DB_DONE)
         rc = fb_flush(d);
-    if (rc == DB_DONE) /* the families' rows of the batches, in one statement */
-        rc = hw_store_family_days_fill(c, ctx->district_id);
     if (rc == DB_DONE)
         snprintf(
             summary, len,

@@ -34,11 +34,6 @@ typedef struct {
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
                  const char *subject, int64_t except_id, hw_use *out); /* DB_ROW or error */
 
-/* The demo's bulk path for the families' rows (homework_family_days, 0110): after its
- * feedback rows went in by batch, every class-day of the district's is filled from them, in the
- * caller's transaction. DB_DONE or the store's error. */
-int hw_store_family_days_fill(db_conn *c, int64_t district_id);
-
 /* For the store's own files (store.c, store_board.c): a date's term, that term's bounds and the
  * date's calendar_days row ("holiday", "workday" or ""), as one statement selects them. */
 typedef struct {

@@ -9,11 +9,13 @@
  * The roll-ups (migrations/0100_homework.sql, 0103) are kept by recomputing the one class-day
  * an item write touched (day_refresh) and adding the difference of that row to its
  * school-grade-day, and by adding deltas to the district's day, grade and subject
- * (subject_add), and by recomputing the class-day's families' rows (family_refresh, 0110).
- * All run in the write's transaction after the class-day lock, so two writers
+ * (subject_add). Both run in the write's transaction after the class-day lock, so two writers
  * never recompute the same class-day from different snapshots; the school and district rows
  * take additive updates (ON CONFLICT ... DO UPDATE SET x = x + delta), which are safe between
- * different class-days: on PostgreSQL the row lock orders them.
+ * different class-days: on PostgreSQL the row lock orders them. The families' rows per
+ * class-day (homework_family_days, for the half-monthly report's median) are kept by triggers
+ * (migrations/0110_homework_family_days_keep.*), which recompute them from the raw rows in the
+ * same statement's transaction: nothing here writes them.
  *
  * Locks (lock): the class-vacation key first for a vacation date, then the class-day keys in
  * ascending order; homework.h states why.
@@ -370,44 +372,6 @@ static int day_refresh(db_conn *c, const hw_class *cl, const char *date, int lim
         d_rover);
 }
 
-/* Recomputes the families' rows of (class, date) in homework_family_days (0110) from the
- * class-day's active written items and their feedback: what each family reported beyond the
- * estimates, for the half-monthly report's median. Called by every write that can move them
- * (a report, a withdrawal, a change of minutes or date); a new item has no reports yet. */
-static int family_refresh(db_conn *c, int64_t class_id, const char *date)
-{
-    int rc = db_run(c, "DELETE FROM homework_family_days WHERE class_id = $1 AND date = $2",
-                    class_id, date);
-    if (rc == DB_DONE)
-        rc = db_run(c,
-                    "INSERT INTO homework_family_days (class_id, date, student_id, items,"
-                    " excess_minutes) SELECT h.class_id, h.date, f.student_id, COUNT(*),"
-                    " SUM(f.minutes_spent - h.minutes) FROM homework h"
-                    " JOIN homework_feedback f ON f.homework_id = h.id"
-                    " WHERE h.class_id = $1 AND h.date = $2 AND h.kind = 'written'"
-                    " AND h.withdrawn_at IS NULL GROUP BY h.class_id, h.date, f.student_id",
-                    class_id, date);
-    return rc;
-}
-
-int hw_store_family_days_fill(db_conn *c, int64_t district_id)
-{
-    int rc = db_run(c,
-                    "DELETE FROM homework_family_days WHERE class_id IN"
-                    " (SELECT id FROM classes WHERE district_id = $1)",
-                    district_id);
-    if (rc == DB_DONE)
-        rc = db_run(c,
-                    "INSERT INTO homework_family_days (class_id, date, student_id, items,"
-                    " excess_minutes) SELECT h.class_id, h.date, f.student_id, COUNT(*),"
-                    " SUM(f.minutes_spent - h.minutes) FROM homework h"
-                    " JOIN homework_feedback f ON f.homework_id = h.id"
-                    " WHERE h.district_id = $1 AND h.kind = 'written' AND h.withdrawn_at IS NULL"
-                    " GROUP BY h.class_id, h.date, f.student_id",
-                    district_id);
-    return rc;
-}
-
 /* Deltas to homework_subject_totals (the district's day, grade and subject). */
 typedef struct {
     int64_t items, minutes, written_items, written_minutes, fb_count, fb_minutes, fb_estimate;
@@ -614,8 +578,6 @@ verdict homework_withdraw(db_conn *c, const hw_item *seen, const hw_class *cl, c
                 now_unix(), by->user_id, it.id);
     if (rc == DB_DONE)
         rc = day_refresh(c, cl, it.date, KEEP_LIMIT);
-    if (rc == DB_DONE)
-        rc = family_refresh(c, cl->id, it.date);
     if (rc == DB_DONE) {
         subject_delta d = item_delta(&it, -1);
         rc = subject_add(c, cl, it.date, it.subject, &d);
@@ -671,8 +633,6 @@ verdict homework_feedback(db_conn *c, const hw_item *seen, const hw_class *cl,
                     (int64_t)!in->completed - old_unfinished, it.id);
     if (rc == DB_DONE)
         rc = day_refresh(c, cl, it.date, KEEP_LIMIT);
-    if (rc == DB_DONE)
-        rc = family_refresh(c, cl->id, it.date);
     if (rc == DB_DONE) {
         subject_delta d = {.fb_count = 1 - had,
                            .fb_minutes = in->minutes_spent - old_spent,
@@ -752,10 +712,6 @@ verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, cons
         rc = day_refresh(c, cl, d1, d1 == new_date ? limit : KEEP_LIMIT);
     if (rc == DB_DONE && moved)
         rc = day_refresh(c, cl, d2, d2 == new_date ? limit : KEEP_LIMIT);
-    if (rc == DB_DONE)
-        rc = family_refresh(c, cl->id, d1);
-    if (rc == DB_DONE && moved)
-        rc = family_refresh(c, cl->id, d2);
     if (rc == DB_DONE) {
         subject_delta minus = item_delta(&old, -1);
         rc = subject_add(c, cl, old.date, old.subject, &minus);
