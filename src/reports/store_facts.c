@@ -107,22 +107,21 @@ static void median_push(rp_hw_median **out, size_t *n, size_t *cap, int64_t clas
                                      .families = (int)nfam, .excess2 = reports_median2(*v, nfam)};
 }
 
-/* The district's class-days come through the class-day key's date range; one school's through
- * its classes first (CROSS JOIN keeps that order on SQLite): a whole statement each, so no SQL
- * is assembled from pieces. */
+/* The district's families' rows come through their (class_id, date) key, one date range per
+ * class in the classes' id order (ORDER BY k.id rather than x.class_id, the same order, lets
+ * SQLite skip a sort of every row); one school's through its classes first (CROSS JOIN keeps
+ * that order on SQLite): a whole statement each, so no SQL is assembled from pieces. A row of a
+ * class-day that is not `reported` is never used: compute.c looks a median up only for a
+ * reported class-day (and a family's row exists only with a report on a written item). */
 static const char *const medians_sql[2] = {
-    "SELECT d.class_id, d.date, x.student_id, x.excess_minutes"
-    " FROM rp_classes k JOIN rp_hw_class_days d ON d.class_id = k.id"
-    " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
-    " JOIN rp_hw_family_days x ON x.class_id = d.class_id AND x.date = d.date"
-    " WHERE k.district_id = $1 AND $4 = 0"
-    " ORDER BY d.class_id, d.date",
-    "SELECT d.class_id, d.date, x.student_id, x.excess_minutes"
-    " FROM rp_classes k CROSS JOIN rp_hw_class_days d"
-    " JOIN rp_hw_family_days x ON x.class_id = d.class_id AND x.date = d.date"
-    " WHERE k.district_id = $1 AND k.school_id = $4 AND d.class_id = k.id"
-    " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
-    " ORDER BY d.class_id, d.date",
+    "SELECT x.class_id, x.date, x.student_id, x.excess_minutes"
+    " FROM rp_classes k JOIN rp_hw_family_days x ON x.class_id = k.id"
+    " AND x.date >= $2 AND x.date <= $3"
+    " WHERE k.district_id = $1 AND $4 = 0 ORDER BY k.id, x.date",
+    "SELECT x.class_id, x.date, x.student_id, x.excess_minutes"
+    " FROM rp_classes k CROSS JOIN rp_hw_family_days x"
+    " WHERE k.district_id = $1 AND k.school_id = $4 AND x.class_id = k.id"
+    " AND x.date >= $2 AND x.date <= $3 ORDER BY k.id, x.date",
 };
 
 int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
