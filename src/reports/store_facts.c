@@ -1,8 +1,8 @@
 /*
  * store_facts.c: the facts behind the half-monthly report, read from the other modules' data
  * through the rp_* views of migrations/0500_reports.sql and 0501 (and the cases module's
- * contract), one function per kind of fact. No figure is decided here: compute.c hands the facts to the pure
- * rules of rules.c.
+ * contract), one function per kind of fact. No figure is decided here: compute.c hands the
+ * facts to the pure rules of rules.c.
  *
  * Every query is shaped for the city-scale district (500 schools, 24,000 classes, a term of
  * homework: bench/README.md, "Reports"): the class-days come from the homework module's
