@@ -2,7 +2,8 @@
 // per class-day (homework_family_days, migrations/0110) and the escrow per institution and day
 // (ledger_escrow_days, 0315). Each is a cache that must equal what the raw rows give after every
 // kind of write: publishes, reports added and changed, items re-timed, moved and withdrawn, and
-// rows written by SQL (as the demo's bulk path and the tests' fixtures do); payments, lessons,
+// rows written by SQL (as the demo's bulk path and the tests' fixtures do), eight families
+// reporting at once while the items change under them; payments, lessons,
 // refunds and an institution's suspension. verify recomputes the escrow's from the ledger and
 // names a row that differs; the report's escrow at a period's end splits at CST midnight
 // exactly as the ledger's `at` does. SQLite (sqlite3 CLI) or PostgreSQL (psql) with SJ_PG_URL.
@@ -96,6 +97,40 @@ test('the families\' time per class-day equals the raw reports after publishes, 
     EXCEPT SELECT h.class_id, h.date, f.student_id, COUNT(*), SUM(f.minutes_spent - h.minutes) FROM homework h
     JOIN homework_feedback f ON f.homework_id = h.id WHERE h.kind = 'written' AND h.withdrawn_at IS NULL
     GROUP BY h.class_id, h.date, f.student_id) x`), '0');
+});
+
+test('eight families reporting at once while the item is shortened and another withdrawn: the kept rows equal the raw ones', async () => {
+  const w = await world(s, { grade: 4 });
+  const t = TODAY;
+  const fams = [];
+  for (let i = 0; i < 8; i++) {
+    const p = expectStatus(await s.api('POST', '/api/v1/students', { class_id: w.cls.id, name: `同时${i}` + w.n, student_no: `KC${i}` + w.n }, A), 201);
+    const g = await mkUser(s, A, [{ role: 'guardian' }], 'kg');
+    expectStatus(await s.api('POST', `/api/v1/students/${p.id}/guardians`, { user_id: g.id }, A), 201);
+    fams.push({ p, g });
+  }
+  const pub = async (minutes, title) => expectStatus(await s.api('POST', '/api/v1/homework',
+    { class_id: w.cls.id, date: t, subject: '数学', title, kind: 'written', minutes }, w.teacher.token), 201);
+  const a = await pub(40, '练习');
+  const b = await pub(20, '订正');
+  const reports = fams.flatMap(({ p, g }, i) => [a, b].map((it) => s.api('POST', `/api/v1/homework/${it.id}/feedback`,
+    { student_id: p.id, minutes_spent: 30 + i, completed: true }, g.token)));
+  const writes = [
+    ...reports,
+    s.api('POST', `/api/v1/homework/${a.id}/adjust`, { minutes: 35, reason: '题量偏大' }, w.schoolAdmin.token),
+    s.api('DELETE', `/api/v1/homework/${b.id}`, undefined, w.teacher.token),
+  ];
+  const res = await Promise.all(writes);
+  assert.equal(res.at(-2).status, 200);
+  assert.equal(res.at(-1).status, 204);
+  // a report on b that came after its withdrawal is refused (404); every other is stored
+  const okA = res.slice(0, reports.length).filter((r, i) => i % 2 === 0);
+  assert.ok(okA.every((r) => r.status === 201), JSON.stringify(okA.map((r) => r.status)));
+  assert.ok(res.slice(0, reports.length).every((r) => r.status === 201 || r.status === 404));
+  assert.equal(kept(w.cls.id), raw(w.cls.id));
+  // what is left: item a (35 minutes) for each family, b withdrawn
+  assert.equal(kept(w.cls.id), fams.map(({ p }, i) => [t, p.id, 1, 30 + i - 35])
+    .sort((x, y) => x[1] - y[1]).map((r) => r.join('|')).join('\n'));
 });
 
 // ---------- ledger_escrow_days ----------
