@@ -127,7 +127,6 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
 
 /* ---------- verification ---------- */
 
-
 typedef struct {
     int64_t contract_id;   /* 0 = empty slot */
     int64_t escrow, paid, released, refunded;
