@@ -4,7 +4,8 @@
 # usage: bench/reports.sh [DIR]   DIR keeps city.db between runs (made when missing)
 # Two rounds: the term as homework_city_fill.sqlite.sql makes it (the families' times as sums on
 # the items only), then with three families' rows per reported item of the measured half-month
-# (bench/reports_feedback.sqlite.sql, 0.7 million rows), which the families' median reads.
+# (bench/reports_feedback.sqlite.sql, 0.7 million rows, and the per-family roll-up of them that
+# the families' median reads).
 # Needs: build/shuangjian (or SJ_BIN), sqlite3, curl.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,7 +18,8 @@ if [ ! -f "$DIR/city.db" ]; then
     echo "# making the city: demo, then a term of homework (the demo's own week of homework goes first)"
     /usr/bin/time -f "# demo: %e s" "$BIN" demo --db "sqlite:$DIR/city.db" --scale city >/dev/null
     sqlite3 "$DIR/city.db" "DELETE FROM homework_feedback; DELETE FROM homework_changes; DELETE FROM homework;
-        DELETE FROM homework_days; DELETE FROM homework_school_days; DELETE FROM homework_subject_totals;"
+        DELETE FROM homework_days; DELETE FROM homework_school_days; DELETE FROM homework_subject_totals;
+        DELETE FROM homework_family_days;"
     /usr/bin/time -f "# fill: %e s" sqlite3 "$DIR/city.db" < bench/homework_city_fill.sqlite.sql >/dev/null
 fi
 "$BIN" migrate --db "sqlite:$DIR/city.db" >/dev/null
@@ -56,7 +58,7 @@ round() {
     kill $SRV; wait $SRV 2>/dev/null || true
 }
 echo "# round 1: the term as filled (families' times as sums on the items, no rows)"
-sqlite3 "$DIR/city.db" "DELETE FROM homework_feedback"
+sqlite3 "$DIR/city.db" "DELETE FROM homework_feedback; DELETE FROM homework_family_days"
 round
 echo "# round 2: with the families' rows of $P ($(/usr/bin/time -f '%e s' sqlite3 "$DIR/city.db" < bench/reports_feedback.sqlite.sql 2>&1 >/dev/null | tail -1) to add)"
 echo "#   $(sqlite3 "$DIR/city.db" "SELECT COUNT(*) FROM homework_feedback") feedback rows"

@@ -4,7 +4,9 @@
 -- reports read; the half-monthly report's median (RP-1) reads the rows themselves. Here every
 -- written item of 2026-11-16 .. 2026-11-30 that carries reports gets three families' rows (the
 -- class's pupils numbered 001 to 003), from 3 minutes short of the estimate to 8 minutes over,
--- so some class-days' medians pass the cap by more than the tolerance. SQLite dialect.
+-- so some class-days' medians pass the cap by more than the tolerance. The homework module's
+-- triggers (0110) keep homework_family_days, which the median reads, as the rows go in.
+-- SQLite dialect.
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA cache_size = -1000000;

@@ -43,6 +43,10 @@
  *      x price per lesson; a closed contract holds no escrow.
  *   5. Every checkpoint (ledger_checkpoints, append-only) is signed by a trusted key, and the
  *      entry at its count still carries the head hash it signed.
+ *   6. ledger_escrow_days (0315) holds, per institution and day, the sum and count of the
+ *      escrow entries: a cache the half-monthly report reads, added to by a trigger on each
+ *      escrow entry's INSERT (so in the movement's transaction, whoever writes the entry) and
+ *      recomputed from the ledger by funds_verify, which reports every row that differs.
  *   No balance is stored: every figure the API shows is a sum over ledger_entries.
  *
  * LOCKS: a movement holds DB_LOCK_CONTRACT(contract id) and then DB_LOCK_LEDGER(district id),

@@ -32,6 +32,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "funds.h"
 
 static const char ZERO_HASH[FUNDS_HASH_HEX] =
@@ -193,6 +194,45 @@ static void problem(funds_verify_result *out, const char *fmt, ...)
         va_end(ap);
     }
     out->nproblems++;
+}
+
+/* The kept per-institution escrow days (0315) against the ledger's own sums: every row that
+ * differs, from either side, is a problem (the report's escrow reads the kept rows). */
+static int verify_escrow_days(db_conn *db, int64_t district_id, funds_verify_result *out)
+{
+    db_stmt *s = db_query(
+        db,
+        "WITH r AS (SELECT (e.at + 28800) / 86400 AS day, COALESCE(k.institution_id, 0) AS inst,"
+        "  SUM(e.amount_fen) AS amount, COUNT(*) AS n FROM ledger_entries e"
+        "  LEFT JOIN contracts k ON k.id = e.contract_id"
+        "  WHERE e.district_id = $1 AND e.account = 'escrow'"
+        "  GROUP BY (e.at + 28800) / 86400, COALESCE(k.institution_id, 0)),"
+        " t AS (SELECT day, institution_id AS inst, amount_fen AS amount, entries AS n"
+        "  FROM ledger_escrow_days WHERE district_id = $1)"
+        " SELECT x.day, x.inst, COALESCE(r.amount, 0), COALESCE(r.n, 0), COALESCE(t.amount, 0),"
+        "  COALESCE(t.n, 0) FROM (SELECT day, inst FROM"
+        "  (SELECT day, inst, amount, n FROM r EXCEPT SELECT day, inst, amount, n FROM t) a"
+        "  UNION SELECT day, inst FROM"
+        "  (SELECT day, inst, amount, n FROM t EXCEPT SELECT day, inst, amount, n FROM r) b) x"
+        " LEFT JOIN r ON r.day = x.day AND r.inst = x.inst"
+        " LEFT JOIN t ON t.day = x.day AND t.inst = x.inst ORDER BY x.day, x.inst",
+        district_id);
+    if (!s)
+        return DB_ERROR;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        char day[11];
+        days_date(db_next_int64(&row), day);
+        int64_t inst = db_next_int64(&row), amount = db_next_int64(&row), n = db_next_int64(&row),
+                kept = db_next_int64(&row), kept_n = db_next_int64(&row);
+        problem(out,
+                "escrow of institution %" PRId64 " on %s: the ledger holds %" PRId64
+                " fen in %" PRId64 " entries, the kept total says %" PRId64 " fen in %" PRId64,
+                inst, day, amount, n, kept, kept_n);
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? DB_OK : rc;
 }
 
 /* One movement's two entries, checked together. */
@@ -600,6 +640,8 @@ int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *
         problem(out, "the chain head's hash does not match the last entry");
     if (rc == DB_OK)
         rc = verify_contracts(db, district_id, &m, out);
+    if (rc == DB_OK)
+        rc = verify_escrow_days(db, district_id, out);
     if (rc == DB_OK)
         rc = guard_present(db, &out->guarded);
     if (rc == DB_OK && !out->guarded) /* schema since 0313: missing means removed */

@@ -12,7 +12,10 @@
  * (subject_add). Both run in the write's transaction after the class-day lock, so two writers
  * never recompute the same class-day from different snapshots; the school and district rows
  * take additive updates (ON CONFLICT ... DO UPDATE SET x = x + delta), which are safe between
- * different class-days: on PostgreSQL the row lock orders them.
+ * different class-days: on PostgreSQL the row lock orders them. The families' rows per
+ * class-day (homework_family_days, for the half-monthly report's median) are kept by triggers
+ * (migrations/0110_homework_family_days_keep.*), which recompute them from the raw rows in the
+ * same statement's transaction: nothing here writes them.
  *
  * Locks (lock): the class-vacation key first for a vacation date, then the class-day keys in
  * ascending order; homework.h states why.

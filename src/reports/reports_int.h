@@ -4,7 +4,8 @@
  * typical cases (store_cases.c), the report's assembly (compute.c) and its workbook (sheets.c).
  * Other modules and src/app/ include reports.h.
  *
- * Every read of another module's data goes through the rp_* views of migrations/0500_reports.sql.
+ * Every read of another module's data goes through the rp_* views of migrations/0500_reports.sql
+ * (and 0501_reports_kept_totals.sql: the kept totals of homework and funds).
  * Arrays a store function returns through `**out` are malloc'd: the caller frees them.
  */
 #ifndef SJ_REPORTS_INT_H

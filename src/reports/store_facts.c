@@ -1,13 +1,14 @@
 /*
  * store_facts.c: the facts behind the half-monthly report, read from the other modules' data
- * through the rp_* views of migrations/0500_reports.sql (and the cases module's contract), one
- * function per kind of fact. No figure is decided here: compute.c hands the facts to the pure
- * rules of rules.c.
+ * through the rp_* views of migrations/0500_reports.sql and 0501 (and the cases module's
+ * contract), one function per kind of fact. No figure is decided here: compute.c hands the
+ * facts to the pure rules of rules.c.
  *
  * Every query is shaped for the city-scale district (500 schools, 24,000 classes, a term of
  * homework: bench/README.md, "Reports"): the class-days come from the homework module's
  * class-day roll-up through its (class_id, date) key, one range per class; the families'
- * times are read only for class-days that have any, and only for items that have feedback.
+ * times from its per-family class-day roll-up the same way; the escrow from the funds
+ * module's per-institution day totals.
  * Each function takes school_id 0 for the whole district or one school.
  */
 #include <stdio.h>
@@ -106,26 +107,21 @@ static void median_push(rp_hw_median **out, size_t *n, size_t *cap, int64_t clas
                                      .families = (int)nfam, .excess2 = reports_median2(*v, nfam)};
 }
 
-/* The district's class-days come through the class-day key's date range; one school's through
- * its classes first (CROSS JOIN keeps that order on SQLite): a whole statement each, so no SQL
- * is assembled from pieces. */
+/* The district's families' rows come through their (class_id, date) key, one date range per
+ * class in the classes' id order (ORDER BY k.id rather than x.class_id, the same order, lets
+ * SQLite skip a sort of every row); one school's through its classes first (CROSS JOIN keeps
+ * that order on SQLite): a whole statement each, so no SQL is assembled from pieces. A row of a
+ * class-day that is not `reported` is never used: compute.c looks a median up only for a
+ * reported class-day (and a family's row exists only with a report on a written item). */
 static const char *const medians_sql[2] = {
-    "SELECT d.class_id, d.date, f.student_id, f.minutes_spent - h.minutes"
-    " FROM rp_classes k JOIN rp_hw_class_days d ON d.class_id = k.id"
-    " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
-    " JOIN rp_hw_items h ON h.class_id = d.class_id AND h.date = d.date"
-    " JOIN rp_hw_feedback f ON f.homework_id = h.id"
-    " WHERE k.district_id = $1 AND $4 = 0"
-    " AND CASE WHEN f.homework_id > 0 THEN h.kind = 'written' AND h.withdrawn_at IS NULL END"
-    " ORDER BY d.class_id, d.date",
-    "SELECT d.class_id, d.date, f.student_id, f.minutes_spent - h.minutes"
-    " FROM rp_classes k CROSS JOIN rp_hw_class_days d"
-    " JOIN rp_hw_items h ON h.class_id = d.class_id AND h.date = d.date"
-    " JOIN rp_hw_feedback f ON f.homework_id = h.id"
-    " WHERE k.district_id = $1 AND k.school_id = $4 AND d.class_id = k.id"
-    " AND d.date >= $2 AND d.date <= $3 AND d.reported = 1"
-    " AND CASE WHEN f.homework_id > 0 THEN h.kind = 'written' AND h.withdrawn_at IS NULL END"
-    " ORDER BY d.class_id, d.date",
+    "SELECT x.class_id, x.date, x.student_id, x.excess_minutes"
+    " FROM rp_classes k JOIN rp_hw_family_days x ON x.class_id = k.id"
+    " AND x.date >= $2 AND x.date <= $3"
+    " WHERE k.district_id = $1 AND $4 = 0 ORDER BY k.id, x.date",
+    "SELECT x.class_id, x.date, x.student_id, x.excess_minutes"
+    " FROM rp_classes k CROSS JOIN rp_hw_family_days x"
+    " WHERE k.district_id = $1 AND k.school_id = $4 AND x.class_id = k.id"
+    " AND x.date >= $2 AND x.date <= $3 ORDER BY k.id, x.date",
 };
 
 int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
@@ -136,12 +132,11 @@ int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, cons
     size_t cap = 0, vcap = 0, fcap = 0, nfam = 0;
     int64_t *v = NULL;
     family_sum *fam = NULL;
-    /* Every report on the written items of the class-days that have any, in class-day order;
-     * each family's reports are summed here (a class has a few dozen families), so the store
-     * neither groups nor sorts the rows. The item's kind and withdrawal are tested inside a CASE
-     * that names the feedback row, so the planner reads an item's row only when the item has
-     * feedback (the class-day index gives the item's id alone): most items have none, and
-     * reading them all would cost most of the report's time at city scale. */
+    /* Each family's time beyond the estimates on the class-days that have reports, in
+     * class-day order, from the homework module's per-family roll-up (homework_family_days,
+     * 0110: one row per family and class-day, the sum over its reports on the day's active
+     * written items). Reading the reports and their items instead cost half the report's time at
+     * city scale (bench/README.md). The summing below stays: it is a no-op on one row a family. */
     db_stmt *s = db_query_a(c, medians_sql[school_id != 0], DB_ARGS(district_id, from, to, school_id));
     if (!s)
         return DB_ERROR;
@@ -377,15 +372,18 @@ int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_ins
     *n = 0;
     *escrow_fen = 0;
     size_t cap = 0, ncnt = 0;
-    /* One scan of the ledger's escrow entries, grouped by the institution of their contract.
-     * The district's escrow is the sum of every group: from the ledger alone, since a contract
-     * without a row would make a group of its own (0), never lose an entry. */
+    /* The escrow entries before `until` (a CST midnight), grouped by the institution of their
+     * contract, from the funds module's per-institution day totals (ledger_escrow_days, 0315: a
+     * cache of the ledger written with each movement and checked by `shuangjian verify`): the
+     * days before until's day are exactly the entries before until. The district's escrow is
+     * the sum of every group; a contract without a row has a group of its own (0). */
+    char until_date[11];
+    unix_date(until, until_date);
     rp_count *by_inst = NULL;
     int rc = counts(db_query(c,
-                             "SELECT COALESCE(k.institution_id, 0), SUM(e.amount_fen)"
-                             " FROM rp_escrow_entries e LEFT JOIN rp_contracts k ON k.id = e.contract_id"
-                             " WHERE e.district_id = $1 AND e.at < $2 GROUP BY k.institution_id",
-                             district_id, until),
+                             "SELECT institution_id, SUM(amount_fen) FROM rp_escrow_days"
+                             " WHERE district_id = $1 AND day < $2 GROUP BY institution_id",
+                             district_id, date_days(until_date)),
                     &by_inst, &ncnt);
     if (rc != DB_OK)
         return rc;

@@ -11,9 +11,10 @@ import { institution, contract, sqlDirect, world } from './funds_world.mjs';
 const TRIGGERS = BACKEND === 'pg'
   ? "SELECT tgname FROM pg_trigger WHERE tgrelid = 'ledger_entries'::regclass AND NOT tgisinternal ORDER BY tgname"
   : "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries' ORDER BY name";
+// the guard's, and the one that keeps the per-institution escrow days (0315)
 const EXPECTED = BACKEND === 'pg'
-  ? ['ledger_entries_no_change', 'ledger_entries_no_truncate']
-  : ['ledger_entries_no_delete', 'ledger_entries_no_update'];
+  ? ['ledger_entries_no_change', 'ledger_entries_no_truncate', 'ledger_escrow_days_add']
+  : ['ledger_entries_no_delete', 'ledger_entries_no_update', 'ledger_escrow_days_add'];
 
 function triggers(s) {
   const r = sqlDirect(s, TRIGGERS);
