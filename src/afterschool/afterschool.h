@@ -136,6 +136,9 @@ typedef struct {
     int sessions;
     int64_t minutes, overlap, amount;
     int64_t refund; /* amount_full - amount, when the pupil left */
+    /* AS-6 pro rata, when the pupil left: the days the term counts as (the policy's
+     * refund_pro_rata_days, or the sessions when fewer) and those used */
+    int64_t pro_rata_days, pro_rata_used;
 } as_bill_line;
 
 typedef struct {
@@ -154,6 +157,11 @@ typedef struct {
 void afterschool_bill_compute(const policy *pol, const as_day *days, size_t ndays,
                               const as_bill_item *items, size_t n, bool waived, as_bill *out,
                               as_bill_line *lines);
+
+/* AS-6 pro rata for a line whose pupil left before its last session: base =
+ * min(AS-6.refund_pro_rata_days, sessions_full); amount = floor(amount_full * min(sessions,
+ * base) / base); refund = amount_full - amount. Sets pro_rata_days and pro_rata_used. */
+void afterschool_pro_rata(const policy *pol, as_bill_line *l);
 
 /* How a line was computed, in words (zh-CN, or English: the sentences are rows
  * "afterschool.bill.*" of core/messages.c). Writes at most outlen bytes. */

@@ -106,6 +106,11 @@ static json_t *bill_line_json(const bill_items *b, size_t i, bool english)
                   (json_int_t)l->refund, "seat_from", b->items[i].seat_from, "explain", text);
     json_object_set_new(o, "left_on",
                         b->items[i].left_on[0] ? json_string(b->items[i].left_on) : json_null());
+    /* AS-6: the days the refund was counted over, and those taken (null while enrolled) */
+    json_object_set_new(o, "pro_rata_days",
+                        l->pro_rata_days ? json_integer(l->pro_rata_days) : json_null());
+    json_object_set_new(o, "pro_rata_used",
+                        l->pro_rata_days ? json_integer(l->pro_rata_used) : json_null());
     return o;
 }
 

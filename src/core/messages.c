@@ -157,6 +157,11 @@ static msg table[] = {
      ";中途退出:全期应收 {full_fen:yuan},未上的 {missed} 次按比例退还 {refund_fen:yuan}",
      "; left mid-term: the whole term would be {full_fen:yuan}, the {missed} sessions not taken "
      "are refunded pro rata: {refund_fen:yuan}"},
+    {"afterschool.bill.refund_days",
+     ";中途退出:全期应收 {full_fen:yuan},按 {days} 天折算(AS-6),已上 {used} 天,应收 "
+     "{amount_fen:yuan},退还 {refund_fen:yuan}",
+     "; left mid-term: the whole term would be {full_fen:yuan}, counted as {days} days (AS-6), "
+     "{used} days taken, {amount_fen:yuan} charged, {refund_fen:yuan} refunded"},
     {"afterschool.bill.sessions", "{name}:{sessions} 次 × {session_minutes} 分钟 = {minutes} 分钟",
      "{name}: {sessions} sessions x {session_minutes} min = {minutes} min"},
     {"afterschool.bill.term_cap",
