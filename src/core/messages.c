@@ -71,6 +71,12 @@ static msg table[] = {
     {"HW-4.weekend", "超出{grade:grade}周末每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
      "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} on a "
      "weekend day (HW-4): {written_minutes} set that day, {requested_minutes} requested"},
+    {"HW-5.all_kinds", "超出本区{grade:grade}每日各类作业合计 {limit_minutes} 分钟上限(HW-5):当天已布置 {all_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the district's {limit_minutes}-minute daily total of homework of every kind for "
+     "{grade:grade} (HW-5): {all_minutes} set that day, {requested_minutes} requested"},
+    {"HW-10.prompt", "{date} 的作业有 {count} 名学生到就寝时间仍未完成,已按时就寝(HW-10)。请据此调整今天的作业量。",
+     "{count} pupils had not finished the homework of {date} by bedtime and went to bed (HW-10). "
+     "Please adjust today's homework."},
     {"HW-6", "不得给家长布置作业,不得要求家长检查、批改作业(HW-6)",
      "Homework may not be assigned to parents, nor may parents be asked to check or mark it (HW-6)"},
     {"HW-9", "不得布置需要使用手机或应用程序完成的作业(HW-9)",
