@@ -17,6 +17,8 @@
  *   AS-8 subsidy           AS-8.subsidy_per_hour_fen, subsidy_per_hour_fen_min/_max,
  *                          class_hour_minutes
  *   AS-9 time bank         AS-9.minutes_per_half_day, half_days_per_week_max
+ *   AS-10 rural gap        AS-10.rural_gap_filled_by_district; cost = subsidies + third-party
+ *                          fees, gap = cost - fees collected, top-ups at most the gap
  *
  * Invariants of a bill: every line's amount is floor(rate * billed minutes / 60) and never
  * negative; gross = sum of amounts; total = gross - cap reduction - waiver >= 0. A pupil who
@@ -359,6 +361,32 @@ void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *ou
     out->rate_fen = rate;
     out->class_hour_minutes = chm;
     out->amount_fen = duty_minutes > 0 ? duty_minutes * rate / chm : 0;
+}
+
+/* ---------- AS-10 ---------- */
+
+int64_t afterschool_rural_gap(int64_t subsidies_fen, int64_t third_party_fen, int64_t fees_fen)
+{
+    int64_t cost = subsidies_fen + third_party_fen;
+    return cost > fees_fen ? cost - fees_fen : 0;
+}
+
+verdict afterschool_topup_check(const policy *pol, bool rural, int64_t gap_fen,
+                                int64_t topped_up_fen, int64_t amount_fen)
+{
+    if (!policy_v(pol)->as10_rural_gap_filled_by_district)
+        return verdict_rule("topup_not_allowed", "AS-10", "AS-10.off");
+    if (!rural)
+        return verdict_rule("topup_not_rural", "AS-10", "AS-10.not_rural");
+    int64_t remaining = gap_fen > topped_up_fen ? gap_fen - topped_up_fen : 0;
+    if (amount_fen <= remaining)
+        return verdict_ok();
+    verdict v = verdict_rule("topup_over_gap", "AS-10", "AS-10.over_gap");
+    verdict_num(&v, "gap_fen", gap_fen);
+    verdict_num(&v, "topped_up_fen", topped_up_fen);
+    verdict_num(&v, "remaining_fen", remaining);
+    verdict_num(&v, "amount_fen", amount_fen);
+    return v;
 }
 
 /* ---------- AS-9 ---------- */

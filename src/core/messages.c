@@ -152,6 +152,15 @@ static msg table[] = {
      "The time bank holds {minutes} minutes; half a day needs {required} (AS-9)"},
     {"AS-9.week_full", "每周最多调休 {limit} 个半天,本周已用 {used} 个(AS-9)",
      "At most {limit} half-days a week; {used} used this week (AS-9)"},
+    {"AS-10.not_rural", "只有农村学校的课后服务经费缺口由区财政补足(AS-10)",
+     "Only rural schools' after-school gap is filled from the district's budget (AS-10)"},
+    {"AS-10.off", "本区政策未规定由区财政补足农村学校课后服务经费缺口(AS-10)",
+     "The district's policy does not fill rural schools' after-school gap (AS-10)"},
+    {"AS-10.over_gap",
+     "补助 {amount_fen:yuan}超过经费缺口:缺口 {gap_fen:yuan},已补 {topped_up_fen:yuan},最多还可补 "
+     "{remaining_fen:yuan}(AS-10)",
+     "A top-up of {amount_fen:yuan} passes the gap: gap {gap_fen:yuan}, topped up "
+     "{topped_up_fen:yuan}, at most {remaining_fen:yuan} more (AS-10)"},
     {"afterschool.b_post_other", "B 岗须是另一位老师", "The B post needs another teacher"},
     {"afterschool.bill.amount", " × {rate_fen:yuan}/小时 = {amount_fen:yuan}",
      " x {rate_fen:yuan}/hour = {amount_fen:yuan}"},

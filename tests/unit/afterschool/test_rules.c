@@ -594,6 +594,45 @@ static void test_afterschool_pro_rata__short_term_by_sessions_and_rounding(void 
     policy_free(p);
 }
 
+/* AS-10: cost = subsidies + third-party fees; the gap never goes below 0 */
+static void test_afterschool_rural_gap__cost_minus_fees(void **state)
+{
+    (void)state;
+    assert_int_equal(afterschool_rural_gap(16666, 4500, 3000), 18166);
+    assert_int_equal(afterschool_rural_gap(1000, 0, 1000), 0);
+    assert_int_equal(afterschool_rural_gap(1000, 500, 5000), 0);
+    assert_int_equal(afterschool_rural_gap(0, 700, 0), 700);
+}
+
+/* AS-10: a top-up of exactly the remaining gap passes, a fen more is refused with the numbers */
+static void test_afterschool_topup_check__edge(void **state)
+{
+    (void)state;
+    policy *p = national();
+    verdict v = afterschool_topup_check(p, true, 10000, 0, 10000);
+    assert_true(verdict_is_ok(&v));
+    v = afterschool_topup_check(p, true, 10000, 4000, 6000);
+    assert_true(verdict_is_ok(&v));
+    v = afterschool_topup_check(p, true, 10000, 4000, 6001);
+    assert_string_equal(v.code, "topup_over_gap");
+    assert_string_equal(v.rule, "AS-10");
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_int_equal(num(&v, "gap_fen"), 10000);
+    assert_int_equal(num(&v, "topped_up_fen"), 4000);
+    assert_int_equal(num(&v, "remaining_fen"), 6000);
+    assert_int_equal(num(&v, "amount_fen"), 6001);
+    v = afterschool_topup_check(p, true, 0, 0, 1);
+    assert_string_equal(v.code, "topup_over_gap");
+    v = afterschool_topup_check(p, false, 10000, 0, 1);
+    assert_string_equal(v.code, "topup_not_rural");
+    policy_free(p);
+    p = district("{\"AS-10\": {\"rural_gap_filled_by_district\": false}}");
+    v = afterschool_topup_check(p, true, 10000, 0, 1);
+    assert_string_equal(v.code, "topup_not_allowed");
+    assert_string_equal(v.rule, "AS-10");
+    policy_free(p);
+}
+
 static void test_afterschool_bill_compute__term_cap_exactly_and_over(void **state)
 {
     (void)state;
@@ -911,6 +950,8 @@ int main(void)
         cmocka_unit_test(test_afterschool_bill_compute__seat_given_late_bills_from_then),
         cmocka_unit_test(test_afterschool_bill_compute__pro_rata_days_edge),
         cmocka_unit_test(test_afterschool_pro_rata__short_term_by_sessions_and_rounding),
+        cmocka_unit_test(test_afterschool_rural_gap__cost_minus_fees),
+        cmocka_unit_test(test_afterschool_topup_check__edge),
         cmocka_unit_test(test_afterschool_bill_compute__term_cap_exactly_and_over),
         cmocka_unit_test(test_afterschool_bill_compute__amounts_round_down),
         cmocka_unit_test(test_afterschool_fen_text__formats),
