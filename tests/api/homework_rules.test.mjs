@@ -8,7 +8,9 @@
 //         their date are flagged per teacher for the school (the day before: not yet).
 //   HW-10 a family's "stopped at bedtime" reaches the teacher's list the next morning, with a
 //         prompt to adjust; not the same day, not the day after.
-// The server is restarted on later days of the test clock for HW-8 and HW-10.
+// Concurrency: teachers publishing at once never pass the all-kinds cap together; every pupil
+// marked at once completes the item. The server is restarted on later days of the test clock
+// for HW-8 and HW-10.
 // Runs on SQLite, or PostgreSQL with SJ_PG_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -180,4 +182,30 @@ test('HW-8 per pupil and class-wide 面批; HW-10 bedtime reports reach the teac
   // the last pupil marked: the flag goes
   expectStatus(await s.api('POST', `/api/v1/homework/${c.id}/marks`, { student_ids: [w.student.id] }, t.teacher), 200);
   assert.equal((await un(t.admin)).total, 0);
+});
+
+test('HW-5 all kinds under concurrency: teachers publishing at once never pass the cap together', async () => {
+  const w = await world(dist, { grade: 1, subject: '语文' });
+  const d = schoolDay(addDays(today, 14));
+  const rs = await Promise.all(Array.from({ length: 9 }, (_, i) => publish(dist, w.teacher.token, hw(w, d, { title: '朗读' + i, kind: i % 2 ? 'oral' : 'reading', minutes: 10 }))));
+  assert.equal(rs.filter((r) => r.status === 201).length, 6, JSON.stringify(rs.map((r) => r.status)));
+  for (const r of rs) if (r.status !== 201) assert.equal(r.body.error.code, 'daily_total_over_limit');
+  const b = expectStatus(await dist.api('GET', `/api/v1/classes/${w.cls.id}/homework?date=${d}`, undefined, w.teacher.token), 200);
+  assert.equal(b.items.reduce((t, x) => t + x.minutes, 0), 60);
+});
+
+test('HW-8 under concurrency: every pupil marked at once completes the item once', async () => {
+  const s = nat;
+  const A = await s.admin();
+  const w = await world(s, { grade: 4, subject: '数学' });
+  const more = [];
+  for (let i = 0; i < 5; i++) more.push(expectStatus(await s.api('POST', '/api/v1/students', { class_id: w.cls.id, name: '学生' + i, student_no: `C${i}_${w.n}` }, A), 201).id);
+  const it = expectStatus(await publish(s, w.teacher.token, hw(w, today, { subject: '数学', kind: 'written', title: '练习', minutes: 10 })), 201);
+  const all = [w.student.id, ...more];
+  const rs = await Promise.all(all.map((id) => s.api('POST', `/api/v1/homework/${it.id}/marks`, { student_ids: [id] }, w.teacher.token)));
+  for (const r of rs) expectStatus(r, 200);
+  assert.equal(rs.filter((r) => r.body.complete).length >= 1, true);
+  assert.deepEqual(rs.map((r) => r.body.marked_pupils).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6], 'each request saw the ones before it');
+  const item = expectStatus(await s.api('GET', `/api/v1/homework/${it.id}`, undefined, w.teacher.token), 200);
+  assert.equal(item.marked, true);
 });
