@@ -136,6 +136,9 @@ typedef struct {
     int sessions;
     int64_t minutes, overlap, amount;
     int64_t refund; /* amount_full - amount, when the pupil left */
+    /* AS-6 pro rata, when the pupil left: the days the term counts as (the policy's
+     * refund_pro_rata_days, or the sessions when fewer) and those used */
+    int64_t pro_rata_days, pro_rata_used;
 } as_bill_line;
 
 typedef struct {
@@ -155,6 +158,11 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
                               const as_bill_item *items, size_t n, bool waived, as_bill *out,
                               as_bill_line *lines);
 
+/* AS-6 pro rata for a line whose pupil left before its last session: base =
+ * min(AS-6.refund_pro_rata_days, sessions_full); amount = floor(amount_full * min(sessions,
+ * base) / base); refund = amount_full - amount. Sets pro_rata_days and pro_rata_used. */
+void afterschool_pro_rata(const policy *pol, as_bill_line *l);
+
 /* How a line was computed, in words (zh-CN, or English: the sentences are rows
  * "afterschool.bill.*" of core/messages.c). Writes at most outlen bytes. */
 void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool english, char *out,
@@ -172,6 +180,20 @@ typedef struct {
 } as_subsidy;
 
 void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *out);
+
+/* ---------- AS-10: the rural small-school gap ---------- */
+
+/* cost = subsidies (AS-8, at the district's rate) + third-party fees (what the vetted providers
+ * are owed for their programs' billed sessions); gap = cost - fees collected, never negative. */
+int64_t afterschool_rural_gap(int64_t subsidies_fen, int64_t third_party_fen, int64_t fees_fen);
+
+/* A district top-up of amount_fen for a school whose gap is gap_fen and topped up so far
+ * topped_up_fen. Refusals (AS-10, 422): topup_not_allowed when the policy does not fill the
+ * gap from the district's budget (AS-10.rural_gap_filled_by_district), topup_not_rural for an
+ * urban school, topup_over_gap when amount_fen passes the remaining gap ("gap_fen",
+ * "topped_up_fen", "remaining_fen", "amount_fen"); exactly the remaining gap passes. */
+verdict afterschool_topup_check(const policy *pol, bool rural, int64_t gap_fen,
+                                int64_t topped_up_fen, int64_t amount_fen);
 
 /* ---------- AS-9: time bank and half-day leave ---------- */
 
@@ -409,6 +431,20 @@ verdict afterschool_leave_ask(db_conn *c, const policy *pol, const as_leave_in *
  * teacher (user_id). OUT: *bank after it. */
 verdict afterschool_leave_decide(db_conn *c, int64_t leave_id, int64_t user_id, bool approve,
                                  const char *note, int64_t actor, int64_t at, as_bank *bank);
+
+typedef struct {
+    int64_t district_id, school_id, amount_fen, actor, at;
+    const char *term, *note; /* note may be NULL */
+} as_topup_in;
+
+typedef struct {
+    int64_t id, gap_fen, topped_up_fen, remaining_fen; /* after the top-up */
+} as_topup_out;
+
+/* AS-10: the district's top-up of a rural school's gap for a term, checked against the gap as
+ * the coverage report computes it now, under a lock on the school. 404 for a school of another
+ * district. */
+verdict afterschool_topup(db_conn *c, const policy *pol, const as_topup_in *in, as_topup_out *out);
 
 /* ---------- routes ---------- */
 

@@ -153,6 +153,11 @@ json_t *as_store_subsidies(db_conn *c, const policy *pol, int64_t school_id, con
 json_t *as_store_report(db_conn *c, const policy *pol, int64_t district_id, const char *term,
                         int64_t school_id);
 
+/* AS-10 top-ups of the district (school_id 0: every school; term NULL: every term), newest
+ * first. NULL on a store error. */
+json_t *as_store_topups(db_conn *c, int64_t district_id, int64_t school_id, const char *term,
+                        int64_t limit, int64_t offset);
+
 /* ---------- store_staff.c ---------- */
 
 /* DB_ROW with *district, DB_DONE when there is no such user, or an error. */
@@ -198,6 +203,8 @@ void afterschool_h_list_waivers(req *r);
 void afterschool_h_get_subsidies(req *r);
 void afterschool_h_get_report(req *r);
 void afterschool_h_export_report(req *r);
+void afterschool_h_create_topup(req *r);
+void afterschool_h_list_topups(req *r);
 
 void afterschool_h_create_duty(req *r);
 void afterschool_h_list_duties(req *r);

@@ -1,8 +1,8 @@
 /*
  * api_money.c: the after-school service's money and figures: a pupil's bill (every line says
  * how it was computed), the term's bills run for a school or the district, hardship waivers
- * (AS-5), teachers' subsidies (AS-8), and the coverage report (RP-3 两个全覆盖, with the rural
- * gap AS-10) as JSON and as an XLSX workbook.
+ * (AS-5), teachers' subsidies (AS-8), the coverage report (RP-3 两个全覆盖, with the rural
+ * gap AS-10) as JSON and as an XLSX workbook, and the district's top-ups of that gap (AS-10).
  *
  * The handlers parse, authorise, call the store (store_money.c: the bills, their run, the
  * waivers, the subsidies and the report) and reply. The workbook's words (sheets, headers,
@@ -188,6 +188,59 @@ void afterschool_h_get_report(req *r)
     reply_json(r, 200, o);
 }
 
+/* POST /afterschool/topups {"school_id","term","amount_fen","note"?}: AS-10 (district_admin) */
+void afterschool_h_create_topup(req *r)
+{
+    as_topup_in in = {.district_id = r->user->district_id, .actor = r->user->id};
+    if (!body_require_object_or_reply(r) ||
+        !body_int_or_reply(r, "school_id", 1, INT64_MAX, true, &in.school_id) ||
+        !body_str_or_reply(r, "term", 16, true, &in.term) ||
+        !body_int_or_reply(r, "amount_fen", 1, INT64_C(100000000000), true, &in.amount_fen) ||
+        !body_str_or_reply(r, "note", 200, false, &in.note))
+        return;
+    if (!term_valid(in.term)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
+        return;
+    }
+    in.at = now_unix();
+    as_topup_out out;
+    verdict v = afterschool_topup(r->db, r->pol, &in, &out);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
+        return;
+    }
+    r->audit_target = out.id;
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:s}", "id", (json_int_t)out.id, "school_id",
+                         (json_int_t)in.school_id, "term", in.term, "amount_fen",
+                         (json_int_t)in.amount_fen, "gap_fen", (json_int_t)out.gap_fen,
+                         "topped_up_fen", (json_int_t)out.topped_up_fen, "remaining_fen",
+                         (json_int_t)out.remaining_fen, "rule", "AS-10"));
+}
+
+/* GET /afterschool/topups?school_id&term: district staff all; a school's admin their own */
+void afterschool_h_list_topups(req *r)
+{
+    int64_t school_id, limit, offset;
+    const char *term = req_query(r, "term");
+    if (!req_query_int64_or_reply(r, "school_id", 0, &school_id) ||
+        !req_paging_or_reply(r, &limit, &offset))
+        return;
+    if (term && !term_valid(term)) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "term");
+        return;
+    }
+    if (!auth_district_staff(r->user)) {
+        if (!school_id) {
+            reply_err_field(r, SJ_ERR_MISSING_FIELD, "school_id");
+            return;
+        }
+        if (!auth_school_admin_or_reply(r, school_id))
+            return;
+    }
+    reply_page(r, as_store_topups(r->db, r->user->district_id, school_id, term, limit, offset));
+}
+
 /* The workbook's words: each sheet's name, then its columns (the report's keys) with their
  * headers; the last rows are the district's total and the download name. */
 typedef struct {
@@ -220,8 +273,11 @@ static const sheet_col money_cols[] = {
     {"fees_billed_fen", "应收费用(元)", "Fees billed (yuan)"},
     {"waived_fen", "困难减免(元)", "Waived (yuan)"},
     {"subsidies_due_fen", "应发补助(元,AS-8)", "Subsidies due (yuan, AS-8)"},
+    {"third_party_fees_fen", "第三方机构费用(元)", "Third-party fees (yuan)"},
     {"cost_fen", "成本(元)", "Cost (yuan)"},
     {"gap_fen", "财政补足缺口(元,AS-10)", "Gap the district fills (yuan, AS-10)"},
+    {"topup_fen", "区财政已补(元,AS-10)", "Topped up by the district (yuan, AS-10)"},
+    {"gap_left_fen", "尚余缺口(元)", "Gap left (yuan)"},
 };
 static const sheet_col total_name = {"name", "全区合计", "District"};
 static const sheet_col yes_no[2] = {{NULL, "否", "No"}, {NULL, "是", "Yes"}};
@@ -264,12 +320,16 @@ static void xlsx_sheet(req *r, const xlsx_book *b, json_t *report, const sheet_c
     worksheet_set_column(ws, 1, (lxw_col_t)(n - 1), 14, NULL);
     json_t *items = json_object_get(report, "items"), *it;
     size_t i;
-    json_array_foreach(items, i, it)
-        xlsx_row(b, ws, (int)i + 1, it, keys, n, r->english);
+    json_array_foreach(items, i, it) xlsx_row(b, ws, (int)i + 1, it, keys, n, r->english);
     json_t *tot = json_deep_copy(json_object_get(report, "district"));
     json_object_set_new(tot, total_name.key, json_string(word(&total_name, r->english)));
     json_object_set_new(tot, "gap_fen",
                         json_integer(json_integer_value(json_object_get(tot, "rural_gap_fen"))));
+    json_object_set_new(tot, "topup_fen",
+                        json_integer(json_integer_value(json_object_get(tot, "rural_topup_fen"))));
+    json_object_set_new(
+        tot, "gap_left_fen",
+        json_integer(json_integer_value(json_object_get(tot, "rural_gap_left_fen"))));
     json_object_set_new(tot, "programs", json_null());
     xlsx_row(b, ws, (int)json_array_size(items) + 1, tot, keys, n, r->english);
     json_decref(tot);

@@ -10,16 +10,23 @@
  *   AS-4 vetted providers  the district's list (data, not policy)
  *   AS-5 hardship waiver   AS-5.hardship_waiver
  *   AS-6 fee caps          AS-6.care_fee_per_hour_fen, course_fee_per_hour_fen,
- *                          rural_fee_per_hour_fen, term_cap_fen (null = none)
+ *                          rural_fee_per_hour_fen, term_cap_fen (null = none);
+ *                          refund_pro_rata_days (a pupil leaving mid-term: the term counts
+ *                          as that many days, or its sessions when fewer)
  *   AS-7 no double charge  AS-7.no_double_charge
  *   AS-8 subsidy           AS-8.subsidy_per_hour_fen, subsidy_per_hour_fen_min/_max,
  *                          class_hour_minutes
  *   AS-9 time bank         AS-9.minutes_per_half_day, half_days_per_week_max
+ *   AS-10 rural gap        AS-10.rural_gap_filled_by_district; cost = subsidies + third-party
+ *                          fees, gap = cost - fees collected, top-ups at most the gap
  *
  * Invariants of a bill: every line's amount is floor(rate * billed minutes / 60) and never
- * negative; gross = sum of amounts; total = gross - cap reduction - waiver >= 0; a line's
- * refund = what the whole enrolled term would cost minus what is billed, so a pupil who leaves
- * pays exactly for the sessions before the day they left.
+ * negative; gross = sum of amounts; total = gross - cap reduction - waiver >= 0. A pupil who
+ * leaves mid-term (AS-6 pro rata): the whole enrolled term's amount is spread over
+ * base = min(AS-6.refund_pro_rata_days, the term's sessions) days; the family pays
+ * floor(full * min(sessions taken, base) / base) and the rest is refunded: once `base`
+ * sessions are taken nothing comes back, and a term shorter than the rule's days is refunded
+ * by its sessions.
  */
 #include <stdio.h>
 #include <string.h>
@@ -208,6 +215,20 @@ static int64_t fen_for(int64_t rate, int64_t minutes)
     return minutes > 0 ? rate * minutes / 60 : 0;
 }
 
+void afterschool_pro_rata(const policy *pol, as_bill_line *l)
+{
+    int64_t days = policy_v(pol)->as6_refund_pro_rata_days;
+    int64_t base = l->sessions_full;
+    if (days > 0 && days < base)
+        base = days;
+    int64_t used = l->sessions < base ? l->sessions : base;
+    l->pro_rata_days = base;
+    l->pro_rata_used = used;
+    /* the family keeps the odd fen: what it pays is rounded down, the refund is the rest */
+    l->amount = base > 0 ? l->amount_full * used / base : 0;
+    l->refund = l->amount_full - l->amount;
+}
+
 void afterschool_bill_compute(const policy *pol, const as_day *days, size_t ndays,
                               const as_bill_item *items, size_t n, bool waived, as_bill *out,
                               as_bill_line *lines)
@@ -251,8 +272,8 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
         }
         l->amount = fen_for(l->rate_fen, l->minutes - l->overlap);
         l->amount_full = fen_for(l->rate_fen, l->minutes_full - l->overlap_full);
-        l->refund =
-            items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount : 0;
+        if (items[i].left_on[0] && l->sessions < l->sessions_full)
+            afterschool_pro_rata(pol, l);
         out->gross_fen += l->amount;
     }
     int64_t total = out->gross_fen;
@@ -310,9 +331,15 @@ void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool
     append_msg(out, outlen, "afterschool.bill.sessions", &v, english);
     if (l->overlap > 0)
         append_msg(out, outlen, "afterschool.bill.overlap", &v, english);
+    verdict_num(&v, "days", l->pro_rata_days);
+    verdict_num(&v, "used", l->pro_rata_used);
     append_msg(out, outlen, "afterschool.bill.amount", &v, english);
+    /* by the rule's days when the term is longer than they are, else session by session */
     if (l->refund > 0)
-        append_msg(out, outlen, "afterschool.bill.refund", &v, english);
+        append_msg(out, outlen,
+                   l->pro_rata_days < l->sessions_full ? "afterschool.bill.refund_days"
+                                                       : "afterschool.bill.refund",
+                   &v, english);
 }
 
 /* ---------- AS-8 ---------- */
@@ -334,6 +361,32 @@ void afterschool_subsidy(const policy *pol, int64_t duty_minutes, as_subsidy *ou
     out->rate_fen = rate;
     out->class_hour_minutes = chm;
     out->amount_fen = duty_minutes > 0 ? duty_minutes * rate / chm : 0;
+}
+
+/* ---------- AS-10 ---------- */
+
+int64_t afterschool_rural_gap(int64_t subsidies_fen, int64_t third_party_fen, int64_t fees_fen)
+{
+    int64_t cost = subsidies_fen + third_party_fen;
+    return cost > fees_fen ? cost - fees_fen : 0;
+}
+
+verdict afterschool_topup_check(const policy *pol, bool rural, int64_t gap_fen,
+                                int64_t topped_up_fen, int64_t amount_fen)
+{
+    if (!policy_v(pol)->as10_rural_gap_filled_by_district)
+        return verdict_rule("topup_not_allowed", "AS-10", "AS-10.off");
+    if (!rural)
+        return verdict_rule("topup_not_rural", "AS-10", "AS-10.not_rural");
+    int64_t remaining = gap_fen > topped_up_fen ? gap_fen - topped_up_fen : 0;
+    if (amount_fen <= remaining)
+        return verdict_ok();
+    verdict v = verdict_rule("topup_over_gap", "AS-10", "AS-10.over_gap");
+    verdict_num(&v, "gap_fen", gap_fen);
+    verdict_num(&v, "topped_up_fen", topped_up_fen);
+    verdict_num(&v, "remaining_fen", remaining);
+    verdict_num(&v, "amount_fen", amount_fen);
+    return v;
 }
 
 /* ---------- AS-9 ---------- */

@@ -106,6 +106,11 @@ static json_t *bill_line_json(const bill_items *b, size_t i, bool english)
                   (json_int_t)l->refund, "seat_from", b->items[i].seat_from, "explain", text);
     json_object_set_new(o, "left_on",
                         b->items[i].left_on[0] ? json_string(b->items[i].left_on) : json_null());
+    /* AS-6: the days the refund was counted over, and those taken (null while enrolled) */
+    json_object_set_new(o, "pro_rata_days",
+                        l->pro_rata_days ? json_integer(l->pro_rata_days) : json_null());
+    json_object_set_new(o, "pro_rata_used",
+                        l->pro_rata_days ? json_integer(l->pro_rata_used) : json_null());
     return o;
 }
 
@@ -476,6 +481,74 @@ verdict afterschool_waiver_clear(db_conn *c, int64_t student_id)
     return as_finish(c, rc == DB_DONE ? verdict_ok() : verdict_db(rc == DB_ROW ? DB_ERROR : rc));
 }
 
+/* ---------- AS-10 top-ups ---------- */
+
+verdict afterschool_topup(db_conn *c, const policy *pol, const as_topup_in *in, as_topup_out *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t district = 0, rural = 0;
+    int rc = db_begin_write(c);
+    if (rc == DB_OK)
+        rc = db_lock(c, DB_LOCK_AS_TOPUP, in->school_id);
+    if (rc == DB_OK) {
+        db_stmt *s =
+            db_query(c, "SELECT district_id, rural FROM schools WHERE id = $1", in->school_id);
+        rc = s ? db_step(s) : DB_ERROR;
+        if (rc == DB_ROW) {
+            db_row row = db_row_at(s, 0);
+            district = db_next_int64(&row);
+            rural = db_next_int64(&row);
+        }
+        db_finalize(s);
+    }
+    if (rc == DB_DONE || (rc == DB_ROW && district != in->district_id))
+        return as_finish(c, verdict_err(SJ_ERR_NOT_FOUND, NULL));
+    if (rc != DB_ROW)
+        return as_finish(c, verdict_db(rc));
+    /* the gap as the report computes it, inside this transaction */
+    json_t *rep = as_store_report(c, pol, in->district_id, in->term, in->school_id);
+    json_t *item = rep ? json_array_get(json_object_get(rep, "items"), 0) : NULL;
+    if (!item) {
+        json_decref(rep);
+        return as_finish(c, verdict_db(DB_ERROR));
+    }
+    int64_t gap = json_integer_value(json_object_get(item, "gap_fen"));
+    int64_t done = json_integer_value(json_object_get(item, "topup_fen"));
+    json_decref(rep);
+    verdict v = afterschool_topup_check(pol, rural != 0, gap, done, in->amount_fen);
+    if (!verdict_is_ok(&v))
+        return as_finish(c, v);
+    rc = db_insert_id(c, &out->id,
+                      "INSERT INTO afterschool_topups (district_id, school_id, term, amount_fen,"
+                      " gap_fen, note, policy_version, created_by, created_at)"
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+                      in->district_id, in->school_id, in->term, in->amount_fen, gap, in->note,
+                      policy_version(pol), db_id_or_null(in->actor), in->at);
+    if (rc != DB_DONE)
+        return as_finish(c, verdict_db(rc == DB_ROW || rc == DB_OK ? DB_ERROR : rc));
+    out->gap_fen = gap;
+    out->topped_up_fen = done + in->amount_fen;
+    out->remaining_fen = gap - out->topped_up_fen;
+    return as_finish(c, verdict_ok());
+}
+
+json_t *as_store_topups(db_conn *c, int64_t district_id, int64_t school_id, const char *term,
+                        int64_t limit, int64_t offset)
+{
+    return db_list_page(c,
+                        "SELECT t.id, t.school_id, s.name, t.term, t.amount_fen, t.gap_fen,"
+                        " t.note, u.name, t.created_at FROM afterschool_topups t"
+                        " JOIN schools s ON s.id = t.school_id"
+                        " LEFT JOIN users u ON u.id = t.created_by"
+                        " WHERE t.district_id = $1 AND ($2 = 0 OR t.school_id = $2)"
+                        " AND ($3 = '' OR t.term = $3) ORDER BY t.id DESC",
+                        "SELECT COUNT(*) FROM afterschool_topups t WHERE t.district_id = $1"
+                        " AND ($2 = 0 OR t.school_id = $2) AND ($3 = '' OR t.term = $3)",
+                        "id:i,school_id:i,school_name:s,term:s,amount_fen:i,gap_fen:i,note:S,"
+                        "by_name:S,at_unix:i",
+                        limit, offset, district_id, school_id, term ? term : "");
+}
+
 /* ---------- AS-8 subsidies ---------- */
 
 json_t *as_store_subsidies(db_conn *c, const policy *pol, int64_t school_id, const char *term,
@@ -543,6 +616,8 @@ enum {
     F_FEES,
     F_WAIVED,
     F_SUBSIDY,
+    F_TOPUP,
+    F_THIRD_PARTY,
     F_NFIELDS
 };
 
@@ -620,6 +695,9 @@ static const char *const fold_sql[] = {
     /* F_BILLS, F_FEES, F_WAIVED */
     "SELECT school_id, COUNT(*), SUM(total_fen), SUM(waiver_fen) FROM afterschool_bills"
     " WHERE district_id = $1 AND term = $2 AND ($3 = 0 OR school_id = $3) GROUP BY school_id",
+    /* F_TOPUP (AS-10) */
+    "SELECT school_id, SUM(amount_fen) FROM afterschool_topups"
+    " WHERE district_id = $1 AND term = $2 AND ($3 = 0 OR school_id = $3) GROUP BY school_id",
 };
 
 static double share(int64_t part, int64_t whole)
@@ -671,6 +749,54 @@ static int report_subsidies(db_conn *c, const policy *pol, int64_t district, con
     return rc;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* AS-10: what the vetted third parties are owed, per school: the amounts of the stored bills'
+ * lines (before a waiver or the term cap: the provider is paid for every pupil it served) for
+ * the school's third-party programs of the term. */
+static int report_third_party(db_conn *c, int64_t district, const char *term, int64_t school_id,
+                              school_stat *st, size_t n)
+{
+    vec ids = {.size = sizeof(int64_t)};
+    db_stmt *s = db_query(c, "SELECT p.id FROM" TERM_PROGRAMS " AND p.provider = 'third_party'",
+                          district, term, school_id);
+    int rc = DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW)
+        *(int64_t *)vec_push(&ids) = db_col_int64(s, 0);
+    db_finalize(s);
+    if (rc != DB_DONE || ids.n == 0) {
+        free(ids.data);
+        return rc;
+    }
+    qsort(ids.data, ids.n, sizeof(int64_t), cmp_id);
+    s = db_query(c,
+                 "SELECT school_id, lines FROM afterschool_bills WHERE district_id = $1"
+                 " AND term = $2 AND ($3 = 0 OR school_id = $3)",
+                 district, term, school_id);
+    rc = DB_ERROR;
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        db_row row = db_row_at(s, 0);
+        school_stat *x = find_school(st, n, db_next_int64(&row));
+        json_t *lines = json_loads(db_next_text_ref(&row), 0, NULL);
+        size_t i;
+        json_t *l;
+        json_array_foreach(lines, i, l)
+        {
+            int64_t pid = json_integer_value(json_object_get(l, "program_id"));
+            if (x && bsearch(&pid, ids.data, ids.n, sizeof(int64_t), cmp_id))
+                x->f[F_THIRD_PARTY] += json_integer_value(json_object_get(l, "amount_fen"));
+        }
+        json_decref(lines);
+    }
+    db_finalize(s);
+    free(ids.data);
+    return rc;
+}
+
 /* The report: per school and for the district. NULL on a store error. */
 json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const char *term,
                         int64_t school_id)
@@ -679,14 +805,16 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
     int rc = report_schools(c, district, school_id, &v);
     school_stat *st = v.data;
     size_t n = v.n;
-    static const int first_field[] = {F_ENROLLED, F_ASKED,    F_PLACED,   F_TEACHERS,
-                                      F_ON_DUTY,  F_DAYS_RUN, F_PROGRAMS, F_BILLS};
+    static const int first_field[] = {F_ENROLLED, F_ASKED,    F_PLACED, F_TEACHERS, F_ON_DUTY,
+                                      F_DAYS_RUN, F_PROGRAMS, F_BILLS,  F_TOPUP};
     for (size_t q = 0; rc == DB_DONE && q < sizeof fold_sql / sizeof fold_sql[0]; q++) {
         rc = fold(c, fold_sql[q], district, term, school_id, st, n, first_field[q], q == 7 ? 3 : 1);
         rc = rc == DB_OK ? DB_DONE : rc;
     }
     if (rc == DB_DONE)
         rc = report_subsidies(c, pol, district, term, school_id, st, n);
+    if (rc == DB_DONE)
+        rc = report_third_party(c, district, term, school_id, st, n);
     /* AS-1 per school from its open programs */
     if (rc == DB_DONE) {
         db_stmt *s = db_query(c,
@@ -735,11 +863,12 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
         return NULL;
     }
     json_t *items = json_array();
-    int64_t t[F_NFIELDS] = {0}, offering = 0, gap_total = 0;
+    int64_t t[F_NFIELDS] = {0}, offering = 0, gap_total = 0, topup_total = 0, left_total = 0;
     for (size_t i = 0; i < n; i++) {
         school_stat *x = &st[i];
-        int64_t cost = x->f[F_SUBSIDY];
-        int64_t gap = cost > x->f[F_FEES] ? cost - x->f[F_FEES] : 0;
+        int64_t cost = x->f[F_SUBSIDY] + x->f[F_THIRD_PARTY];
+        int64_t gap = afterschool_rural_gap(x->f[F_SUBSIDY], x->f[F_THIRD_PARTY], x->f[F_FEES]);
+        int64_t left = gap > x->f[F_TOPUP] ? gap - x->f[F_TOPUP] : 0;
         json_t *o = json_pack(
             "{s:I,s:s,s:b,s:I,s:I,s:f,s:I,s:I,s:f,s:I,s:b,s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
             "s:I}",
@@ -754,13 +883,18 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
             (json_int_t)(x->f[F_ASKED] - x->f[F_PLACED]), "bills", (json_int_t)x->f[F_BILLS],
             "fees_billed_fen", (json_int_t)x->f[F_FEES], "waived_fen", (json_int_t)x->f[F_WAIVED],
             "subsidies_due_fen", (json_int_t)x->f[F_SUBSIDY]);
+        json_object_set_new(o, "third_party_fees_fen", json_integer(x->f[F_THIRD_PARTY]));
         json_object_set_new(o, "cost_fen", json_integer(cost));
         json_object_set_new(o, "gap_fen", x->rural ? json_integer(gap) : json_null());
+        json_object_set_new(o, "topup_fen", json_integer(x->f[F_TOPUP]));
+        json_object_set_new(o, "gap_left_fen", x->rural ? json_integer(left) : json_null());
         json_array_append_new(items, o);
         for (int k = 0; k < F_NFIELDS; k++)
             t[k] += x->f[k];
         offering += x->offers;
         gap_total += x->rural ? gap : 0;
+        topup_total += x->rural ? x->f[F_TOPUP] : 0;
+        left_total += x->rural ? left : 0;
     }
     free(v.data);
     json_t *tot = json_pack(
@@ -774,6 +908,9 @@ json_t *as_store_report(db_conn *c, const policy *pol, int64_t district, const c
         "all_pupils_placed", t[F_ASKED] == t[F_PLACED], "fees_billed_fen", (json_int_t)t[F_FEES],
         "waived_fen", (json_int_t)t[F_WAIVED], "subsidies_due_fen", (json_int_t)t[F_SUBSIDY],
         "rural_gap_fen", (json_int_t)gap_total);
+    json_object_set_new(tot, "third_party_fees_fen", json_integer(t[F_THIRD_PARTY]));
+    json_object_set_new(tot, "rural_topup_fen", json_integer(topup_total));
+    json_object_set_new(tot, "rural_gap_left_fen", json_integer(left_total));
     return json_pack("{s:s,s:o,s:I,s:o,s:s,s:[s,s,s]}", "term", term, "items", items, "total",
                      (json_int_t)n, "district", tot, "policy_version", policy_version(pol), "rules",
                      "RP-3", "AS-1", "AS-10");

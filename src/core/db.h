@@ -60,6 +60,7 @@ enum { DB_LOCK_CLASS_DAY = 1, DB_LOCK_PROGRAM = 2, DB_LOCK_CONTRACT = 3, DB_LOCK
        DB_LOCK_CASE = 9, DB_LOCK_TIP = 10 };
 /* The notices module's (notices.h): one notice's reminders. */
 enum { DB_LOCK_NOTICE = 20 };
+enum { DB_LOCK_AS_TOPUP = 30 }; /* afterschool: a school's AS-10 top-ups */
 
 db_stmt *db_prepare(db_conn *c, const char *sql);
 int db_bind_int64(db_stmt *s, int idx, int64_t v);

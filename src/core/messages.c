@@ -71,6 +71,12 @@ static msg table[] = {
     {"HW-4.weekend", "超出{grade:grade}周末每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
      "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} on a "
      "weekend day (HW-4): {written_minutes} set that day, {requested_minutes} requested"},
+    {"HW-5.all_kinds", "超出本区{grade:grade}每日各类作业合计 {limit_minutes} 分钟上限(HW-5):当天已布置 {all_minutes} 分钟,本次 {requested_minutes} 分钟",
+     "Over the district's {limit_minutes}-minute daily total of homework of every kind for "
+     "{grade:grade} (HW-5): {all_minutes} set that day, {requested_minutes} requested"},
+    {"HW-10.prompt", "{date} 的作业有 {count} 名学生到就寝时间仍未完成,已按时就寝(HW-10)。请据此调整今天的作业量。",
+     "{count} pupils had not finished the homework of {date} by bedtime and went to bed (HW-10). "
+     "Please adjust today's homework."},
     {"HW-6", "不得给家长布置作业,不得要求家长检查、批改作业(HW-6)",
      "Homework may not be assigned to parents, nor may parents be asked to check or mark it (HW-6)"},
     {"HW-9", "不得布置需要使用手机或应用程序完成的作业(HW-9)",
@@ -156,6 +162,15 @@ static msg table[] = {
      "The time bank holds {minutes} minutes; half a day needs {required} (AS-9)"},
     {"AS-9.week_full", "每周最多调休 {limit} 个半天,本周已用 {used} 个(AS-9)",
      "At most {limit} half-days a week; {used} used this week (AS-9)"},
+    {"AS-10.not_rural", "只有农村学校的课后服务经费缺口由区财政补足(AS-10)",
+     "Only rural schools' after-school gap is filled from the district's budget (AS-10)"},
+    {"AS-10.off", "本区政策未规定由区财政补足农村学校课后服务经费缺口(AS-10)",
+     "The district's policy does not fill rural schools' after-school gap (AS-10)"},
+    {"AS-10.over_gap",
+     "补助 {amount_fen:yuan}超过经费缺口:缺口 {gap_fen:yuan},已补 {topped_up_fen:yuan},最多还可补 "
+     "{remaining_fen:yuan}(AS-10)",
+     "A top-up of {amount_fen:yuan} passes the gap: gap {gap_fen:yuan}, topped up "
+     "{topped_up_fen:yuan}, at most {remaining_fen:yuan} more (AS-10)"},
     {"afterschool.b_post_other", "B 岗须是另一位老师", "The B post needs another teacher"},
     {"afterschool.bill.amount", " × {rate_fen:yuan}/小时 = {amount_fen:yuan}",
      " x {rate_fen:yuan}/hour = {amount_fen:yuan}"},
@@ -167,6 +182,11 @@ static msg table[] = {
      ";中途退出:全期应收 {full_fen:yuan},未上的 {missed} 次按比例退还 {refund_fen:yuan}",
      "; left mid-term: the whole term would be {full_fen:yuan}, the {missed} sessions not taken "
      "are refunded pro rata: {refund_fen:yuan}"},
+    {"afterschool.bill.refund_days",
+     ";中途退出:全期应收 {full_fen:yuan},按 {days} 天折算(AS-6),已上 {used} 天,应收 "
+     "{amount_fen:yuan},退还 {refund_fen:yuan}",
+     "; left mid-term: the whole term would be {full_fen:yuan}, counted as {days} days (AS-6), "
+     "{used} days taken, {amount_fen:yuan} charged, {refund_fen:yuan} refunded"},
     {"afterschool.bill.sessions", "{name}:{sessions} 次 × {session_minutes} 分钟 = {minutes} 分钟",
      "{name}: {sessions} sessions x {session_minutes} min = {minutes} min"},
     {"afterschool.bill.term_cap",

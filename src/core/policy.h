@@ -76,6 +76,10 @@ typedef struct {
     X(hw4_holiday_minutes_grades_7_9, "HW-4", "holiday_minutes_grades_7_9", OPT)              \
     X(hw4_vacation_total_minutes, "HW-4", "vacation_total_minutes", OPT)                      \
     X(hw5_board_per_class_per_day, "HW-5", "board_per_class_per_day", BOOL)                   \
+    X(hw5_all_kinds_minutes_grades_1_2, "HW-5", "all_kinds_minutes_grades_1_2", OPT)          \
+    X(hw5_all_kinds_minutes_grades_3_6, "HW-5", "all_kinds_minutes_grades_3_6", OPT)          \
+    X(hw5_all_kinds_minutes_grades_7_9, "HW-5", "all_kinds_minutes_grades_7_9", OPT)          \
+    X(hw5_relabel_excess_minutes, "HW-5", "relabel_excess_minutes", INT)                      \
     X(hw6_refused_targets, "HW-6", "refused_targets", STRS)                                   \
     X(hw7_tiers, "HW-7", "tiers", STRS)                                                       \
     X(hw8_unmarked_after_days, "HW-8", "unmarked_after_days", INT)                            \

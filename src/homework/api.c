@@ -11,7 +11,12 @@
  *   GET    /api/v1/students/{id}/homework?date    the board with that pupil's feedback (board.c)
  *   POST   /api/v1/homework/{id}/feedback         a guardian reports the time it took
  *   POST   /api/v1/homework/{id}/mark             the teacher marked it (HW-8)
+ *   POST   /api/v1/homework/{id}/marks            HW-8 per pupil, or the class-wide 面批
  *   GET    /api/v1/schools/{id}/homework/unmarked items not marked after N days
+ *   GET    /api/v1/schools/{id}/homework/unmarked/teachers  the same, counted per teacher
+ *   GET    /api/v1/schools/{id}/homework/relabelled  HW-5: reported time far past the
+ *                                                 written estimate
+ *   GET    /api/v1/homework/bedtime?date          HW-10: yesterday's "stopped at bedtime"
  *   GET    /api/v1/schools/{id}/homework/matrix   classes x days of a week for a grade
  *   POST   /api/v1/homework/{id}/adjust           a grade leader moves or shortens an item
  *   GET    /api/v1/homework/changes               the caller's items moved or shortened
@@ -27,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/messages.h"
 #include "homework/homework_int.h"
 
 #define HW_ITEM_MAX_MINUTES     240 /* one item longer than this is a typing error, not homework */
@@ -393,6 +399,178 @@ static void h_mark(req *r)
     reply_empty(r, 204);
 }
 
+#define HW_MARKS_MAX 200 /* pupils in one request: a class is smaller */
+
+/* POST /homework/{id}/marks {"student_ids":[...],"face":bool} | {"class_wide":true} */
+static void h_marks(req *r)
+{
+    hw_item it;
+    bool class_wide = false, face = false;
+    if (!item_or_reply(r, r->params[0], &it))
+        return;
+    if (it.teacher_id != r->user->id && !auth_teaches(r, it.class_id, it.subject)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return;
+    }
+    if (!body_require_object_or_reply(r) ||
+        !body_bool_or_reply(r, "class_wide", false, &class_wide) ||
+        !body_bool_or_reply(r, "face", false, &face))
+        return;
+    char today[11];
+    today_local(today);
+    if (strcmp(it.date, today) > 0) {
+        reply_field(r, SJ_ERR_BAD_FIELD, "date", "homework.mark_early");
+        return;
+    }
+    json_t *arr = json_object_get(r->body, "student_ids");
+    if (class_wide == (arr != NULL)) { /* one or the other */
+        reply_err_field(r, class_wide ? SJ_ERR_BAD_FIELD : SJ_ERR_MISSING_FIELD, "student_ids");
+        return;
+    }
+    size_t n = 0;
+    int64_t *ids = NULL;
+    if (!class_wide) {
+        if (!json_is_array(arr) || json_array_size(arr) == 0 ||
+            json_array_size(arr) > HW_MARKS_MAX) {
+            reply_err_field(r, SJ_ERR_BAD_FIELD, "student_ids");
+            return;
+        }
+        ids = req_alloc(r, sizeof *ids * json_array_size(arr));
+        size_t i;
+        json_t *x;
+        json_array_foreach(arr, i, x)
+        {
+            json_int_t id = json_is_integer(x) ? json_integer_value(x) : 0;
+            if (id <= 0) {
+                reply_err_field(r, SJ_ERR_BAD_FIELD, "student_ids");
+                return;
+            }
+            ids[n++] = id;
+        }
+    }
+    hw_marks m;
+    hw_marks_in in = {.student_ids = ids, .n = n, .face = face, .class_wide = class_wide};
+    verdict v = homework_mark_pupils(r->db, &it, &in, r->user->id, now_unix(), &m);
+    if (!verdict_is_ok(&v)) {
+        reply_verdict(r, &v, NULL);
+        return;
+    }
+    r->audit_target = it.id;
+    reply_json(r, 200,
+               json_pack("{s:I,s:I,s:I,s:b,s:b,s:s}", "homework_id", (json_int_t)it.id, "pupils",
+                         (json_int_t)m.pupils, "marked_pupils", (json_int_t)m.marked_pupils,
+                         "class_wide", m.class_wide, "complete", m.complete, "rule", "HW-8"));
+}
+
+/* The unmarked lists' window: items dated at least `days` (HW-8.unmarked_after_days unless
+ * given) before today, looking back 400 days. false after replying. */
+static bool unmarked_window_or_reply(req *r, int64_t school_id, int64_t *days, char until[11],
+                                     char since[11])
+{
+    if (!auth_school_staff_or_reply(r, school_id))
+        return false;
+    if (!school_leader(r->user, school_id, 0) && !auth_district_staff(r->user)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return false;
+    }
+    if (!req_query_int64_or_reply(r, "days", policy_v(r->pol)->hw8_unmarked_after_days, days))
+        return false;
+    if (*days < 0 || *days > 365) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "days");
+        return false;
+    }
+    char today[11];
+    today_local(today);
+    date_add_days(today, -*days, until);
+    date_add_days(today, -400, since);
+    return true;
+}
+
+/* GET /schools/{id}/homework/unmarked/teachers?days=N: HW-8 flagged per teacher */
+static void h_unmarked_teachers(req *r)
+{
+    int64_t school_id = r->params[0], days, limit, offset;
+    char until[11], since[11];
+    if (!unmarked_window_or_reply(r, school_id, &days, until, since) ||
+        !req_paging_or_reply(r, &limit, &offset))
+        return;
+    json_t *o = hw_store_unmarked_teachers(r->db, school_id, since, until, limit, offset);
+    if (!o) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return;
+    }
+    json_object_set_new(o, "days", json_integer(days));
+    json_object_set_new(o, "dated_on_or_before", json_string(until));
+    json_object_set_new(o, "rule", json_string("HW-8"));
+    reply_json(r, 200, o);
+}
+
+/* GET /homework/bedtime?date=D: HW-10, the caller's items of the day before D (today by
+ * default) that families stopped at bedtime, with a prompt to adjust D's homework */
+static void h_bedtime(req *r)
+{
+    int64_t limit, offset;
+    char today[11], date[11], before[11];
+    today_local(today);
+    if (!hw_query_date_or_reply(r, "date", today, date) || !req_paging_or_reply(r, &limit, &offset))
+        return;
+    date_add_days(date, -1, before);
+    json_t *o = hw_store_bedtime(r->db, r->user->id, before, limit, offset);
+    if (!o) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return;
+    }
+    int64_t total = json_integer_value(json_object_get(o, "total"));
+    json_object_set_new(o, "date", json_string(date));
+    json_object_set_new(o, "homework_date", json_string(before));
+    json_object_set_new(o, "rule", json_string("HW-10"));
+    if (total > 0) {
+        verdict v = verdict_ok(); /* only a holder of the prompt's numbers */
+        verdict_num(&v, "count", total);
+        verdict_str(&v, "date", before);
+        char text[512];
+        msg_format("HW-10.prompt", r->english, v.args, v.nargs, text, sizeof text);
+        json_object_set_new(o, "prompt", json_string(text));
+    } else {
+        json_object_set_new(o, "prompt", json_null());
+    }
+    reply_json(r, 200, o);
+}
+
+/* GET /schools/{id}/homework/relabelled?from&to: HW-5, class-days whose reported time passes
+ * the written estimate by more than HW-5.relabel_excess_minutes */
+static void h_relabel(req *r)
+{
+    int64_t school_id = r->params[0], limit, offset;
+    int64_t excess = policy_v(r->pol)->hw5_relabel_excess_minutes;
+    char today[11], dfrom[11], from[11], to[11];
+    today_local(today);
+    date_add_days(today, -30, dfrom);
+    if (!auth_school_staff_or_reply(r, school_id))
+        return;
+    if (!school_leader(r->user, school_id, 0) && !auth_district_staff(r->user)) {
+        reply_err(r, SJ_ERR_FORBIDDEN);
+        return;
+    }
+    if (!hw_query_date_or_reply(r, "from", dfrom, from) ||
+        !hw_query_date_or_reply(r, "to", today, to) || !req_paging_or_reply(r, &limit, &offset))
+        return;
+    if (strcmp(from, to) > 0 || date_days(to) - date_days(from) > 400) {
+        reply_err_field(r, SJ_ERR_BAD_FIELD, "to");
+        return;
+    }
+    json_t *o = hw_store_relabel(r->db, school_id, from, to, excess, limit, offset);
+    if (!o) {
+        reply_err(r, SJ_ERR_INTERNAL);
+        return;
+    }
+    json_object_set_new(o, "from", json_string(from));
+    json_object_set_new(o, "to", json_string(to));
+    json_object_set_new(o, "excess_minutes", json_integer(excess));
+    json_object_set_new(o, "rule", json_string("HW-5"));
+    reply_json(r, 200, o);
+}
+
 static void h_unmarked(req *r)
 {
     int64_t school_id = r->params[0], days, limit, offset;
@@ -553,6 +731,7 @@ static const route routes[] = {
     {"POST", "/api/v1/homework", h_publish, "homework:publish", TEACHING_ROLES, ROUTE_NO_AUDIT},
     {"GET", "/api/v1/homework", h_item_list, PERM_USER, 0, 0},
     {"GET", "/api/v1/homework/changes", h_changes, "homework:publish", TEACHING_ROLES, 0},
+    {"GET", "/api/v1/homework/bedtime", h_bedtime, "homework:publish", TEACHING_ROLES, 0},
     {"POST", "/api/v1/homework/changes/{id}/read", h_change_read, "homework:publish",
      TEACHING_ROLES, 0},
     {"GET", "/api/v1/homework/{id}", h_item_get, PERM_USER, 0, 0},
@@ -561,6 +740,7 @@ static const route routes[] = {
     {"POST", "/api/v1/homework/{id}/feedback", h_feedback, "homework:feedback",
      ROLE_BIT(ROLE_GUARDIAN), ROUTE_NO_AUDIT},
     {"POST", "/api/v1/homework/{id}/mark", h_mark, "homework:mark", TEACHING_ROLES, 0},
+    {"POST", "/api/v1/homework/{id}/marks", h_marks, "homework:mark", TEACHING_ROLES, 0},
     {"POST", "/api/v1/homework/{id}/adjust", h_adjust, "homework:adjust",
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_DISTRICT_ADMIN),
      ROUTE_NO_AUDIT},
@@ -568,6 +748,10 @@ static const route routes[] = {
     {"GET", "/api/v1/classes/{id}/homework/print", homework_h_get_board_print, PERM_USER, 0, 0},
     {"GET", "/api/v1/students/{id}/homework", homework_h_get_student_board, PERM_USER, 0, 0},
     {"GET", "/api/v1/schools/{id}/homework/matrix", h_matrix, "homework:grade", REPORT_ROLES, 0},
+    {"GET", "/api/v1/schools/{id}/homework/unmarked/teachers", h_unmarked_teachers,
+     "homework:report", REPORT_ROLES, 0},
+    {"GET", "/api/v1/schools/{id}/homework/relabelled", h_relabel, "homework:report", REPORT_ROLES,
+     0},
     {"GET", "/api/v1/schools/{id}/homework/unmarked", h_unmarked, "homework:report", REPORT_ROLES,
      0},
     {"GET", "/api/v1/reports/homework", homework_h_get_report, "homework:report", REPORT_ROLES, 0},

@@ -57,6 +57,7 @@ typedef struct {
     int written_minutes;  /* written minutes already in the period (day, or vacation) */
     int written_subjects; /* distinct subjects with written homework that day */
     bool subject_is_new;  /* the item's subject has no written homework that day yet */
+    int all_minutes;      /* minutes of every kind already set on the date */
 } hw_request;
 
 /* HW-1..HW-4 and HW-11 for one item. A refusal carries its code, its rule (HW-11 for subjects,
@@ -69,6 +70,20 @@ typedef struct {
  *                                 pass the cap (exactly at the cap passes);
  *   too_many_subjects             HW-11: a new subject beyond the day's limit. */
 verdict homework_check(const policy *pol, const hw_request *q);
+
+/* HW-5's all-kinds daily cap of the grade's band (HW-5.all_kinds_minutes_grades_1_2, _3_6,
+ * _7_9), or POLICY_UNSET when the district set none (the national default: off). */
+int64_t homework_all_kinds_cap(const policy *pol, int grade);
+/* HW-5 for an item of any kind: OK when no cap is set or all_minutes + minutes is at most the
+ * cap; else daily_total_over_limit (HW-5) with limit_minutes, all_minutes, requested_minutes,
+ * remaining_minutes, grade and kind. homework_check calls it after the written caps pass. */
+verdict homework_check_all_kinds(const policy *pol, const hw_request *q);
+
+/* HW-5: a class-day whose families' reported time (reported_minutes, every kind, the mean per
+ * reported item) passes its written estimate (written_minutes) by more than
+ * HW-5.relabel_excess_minutes may be written work set under another kind. Exactly that many
+ * minutes more is not flagged. */
+bool homework_relabel_suspect(const policy *pol, int64_t written_minutes, int64_t reported_minutes);
 
 /* HW-9 and HW-6 as verdicts: homework_kind_not_allowed {kind}, homework_target_not_allowed
  * {target}. A parent_check item is refused by HW-6 whatever its target. */
@@ -180,8 +195,31 @@ typedef struct {
 verdict homework_feedback(db_conn *c, const hw_item *seen, const hw_class *cl,
                           const hw_feedback_in *in, const hw_actor *by, bool *updated);
 
-/* HW-8: marked by `by_user` at `at`; marking twice keeps the first. */
+/* HW-8: the whole class's work marked at once (a class-wide 面批) by `by_user` at `at`;
+ * marking twice keeps the first. */
 verdict homework_mark(db_conn *c, int64_t homework_id, int64_t by_user, int64_t at);
+
+typedef struct {
+    int64_t pupils;        /* pupils of the class */
+    int64_t marked_pupils; /* of them, those with a mark */
+    bool class_wide;       /* the item was marked for the whole class */
+    bool complete;         /* marked: class-wide, or every pupil */
+} hw_marks;
+
+typedef struct {
+    const int64_t *student_ids; /* pupils of the item's class */
+    size_t n;
+    bool face;       /* marked face to face (面批), else in writing */
+    bool class_wide; /* the whole class at once, face to face (student_ids unused) */
+} hw_marks_in;
+
+/* HW-8 per pupil: each of student_ids (pupils of the item's class, else 400 student_ids with
+ * student_id) marked in writing or face to face; a pupil marked before keeps the first mark.
+ * Once every pupil of the class has a mark the item is marked (marked_mode "pupils"); a
+ * class-wide 面批 marks it at once (marked_mode "class"). Under the class-day lock; 404 when
+ * the item was withdrawn. OUT: *out. */
+verdict homework_mark_pupils(db_conn *c, const hw_item *seen, const hw_marks_in *in,
+                             int64_t by_user, int64_t at, hw_marks *out);
 
 typedef struct {
     int64_t change_id;

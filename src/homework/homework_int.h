@@ -30,6 +30,7 @@ typedef struct {
     int written_minutes;
     int written_subjects;
     bool subject_seen;
+    int all_minutes; /* every kind, on `date` only (HW-5) */
 } hw_use;
 int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to, const char *date,
                  const char *subject, int64_t except_id, hw_use *out); /* DB_ROW or error */
@@ -66,6 +67,17 @@ json_t *hw_store_items(db_conn *c, const hw_items_q *q, int64_t limit, int64_t o
 /* HW-8: a school's written items dated in [since, until] and not marked, oldest first. */
 json_t *hw_store_unmarked(db_conn *c, int64_t school_id, const char *since, const char *until,
                           int64_t limit, int64_t offset);
+/* HW-8: per teacher, their written items of the school dated in [since, until] and not marked:
+ * {"teacher_id","teacher_name","items","oldest_date","classes"}, most items first. */
+json_t *hw_store_unmarked_teachers(db_conn *c, int64_t school_id, const char *since,
+                                   const char *until, int64_t limit, int64_t offset);
+/* HW-10: the families' "stopped at bedtime" reports on a teacher's items dated `date`. */
+json_t *hw_store_bedtime(db_conn *c, int64_t teacher_id, const char *date, int64_t limit,
+                         int64_t offset);
+/* HW-5: a school's class-days in [from, to] whose families' reported time (every kind) passes
+ * the written estimate by more than `excess` minutes, newest first. */
+json_t *hw_store_relabel(db_conn *c, int64_t school_id, const char *from, const char *to,
+                         int64_t excess, int64_t limit, int64_t offset);
 /* A teacher's items moved or shortened by a grade leader, newest first. */
 json_t *hw_store_changes(db_conn *c, int64_t teacher_id, bool unread_only, int64_t limit,
                          int64_t offset);

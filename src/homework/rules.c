@@ -2,7 +2,8 @@
  * rules.c: the homework rules as pure functions (no I/O): policy and numbers in, verdict out.
  *
  * Entry points: homework_cap, homework_day_kind, homework_check, homework_check_kind,
- * homework_check_target, homework_kind_refused, homework_target_refused, homework_bedtime,
+ * homework_check_target, homework_check_all_kinds, homework_all_kinds_cap,
+ * homework_relabel_suspect, homework_kind_refused, homework_target_refused, homework_bedtime,
  * homework_reported_minutes, homework_cell_status, homework_estimates_short, homework_lock_key.
  * Every number comes from the typed policy (policy_v; POLICY.md HW-1..HW-11). A refusal is a
  * verdict whose words are the rows of messages.c's homework section, keyed by rule ID.
@@ -18,6 +19,13 @@
  *     vacation date.
  * Every written item counts against the cap, required or optional (HW-7): a tier does not
  * make a pupil's evening shorter.
+ *
+ * HW-5, the class's daily total of every kind (homework_check_all_kinds): when the district
+ * sets HW-5.all_kinds_minutes_grades_* for the grade's band (null nationally: off), an item of
+ * any kind is refused once the day's minutes of all kinds would pass it. A class-day whose
+ * families report far more time than its written estimate (by more than
+ * HW-5.relabel_excess_minutes) is flagged: written work may be set as reading or practical
+ * work to escape the written cap (homework_relabel_suspect).
  */
 #include <stdio.h>
 #include <string.h>
@@ -113,10 +121,42 @@ static const char *over_msg(const hw_cap *cap, day_kind day)
                                 : "HW-4.weekend";
 }
 
+int64_t homework_all_kinds_cap(const policy *pol, int grade)
+{
+    const char *rule = grade_rule(pol, grade);
+    const policy_values *pv = policy_v(pol);
+    if (strcmp(rule, "HW-1") == 0)
+        return pv->hw5_all_kinds_minutes_grades_1_2;
+    if (strcmp(rule, "HW-3") == 0)
+        return pv->hw5_all_kinds_minutes_grades_7_9;
+    return pv->hw5_all_kinds_minutes_grades_3_6;
+}
+
+verdict homework_check_all_kinds(const policy *pol, const hw_request *q)
+{
+    int64_t cap = homework_all_kinds_cap(pol, q->grade);
+    if (cap == POLICY_UNSET || (int64_t)q->all_minutes + q->minutes <= cap)
+        return verdict_ok();
+    verdict v = verdict_rule("daily_total_over_limit", "HW-5", "HW-5.all_kinds");
+    int64_t remaining = cap - q->all_minutes;
+    verdict_num(&v, "limit_minutes", cap);
+    verdict_num(&v, "all_minutes", q->all_minutes);
+    verdict_num(&v, "requested_minutes", q->minutes);
+    verdict_num(&v, "remaining_minutes", remaining > 0 ? remaining : 0);
+    verdict_num(&v, "grade", q->grade);
+    verdict_str(&v, "kind", homework_kinds[q->kind]);
+    return v;
+}
+
+bool homework_relabel_suspect(const policy *pol, int64_t written_minutes, int64_t reported_minutes)
+{
+    return reported_minutes - written_minutes > policy_v(pol)->hw5_relabel_excess_minutes;
+}
+
 verdict homework_check(const policy *pol, const hw_request *q)
 {
-    if (q->kind != HW_WRITTEN)
-        return verdict_ok(); /* only written homework counts against the cap */
+    if (q->kind != HW_WRITTEN) /* only written homework counts against the written caps */
+        return homework_check_all_kinds(pol, q);
     hw_cap cap = homework_cap(pol, q->grade, q->day);
     verdict v = verdict_ok();
     if (!cap.allowed) {
@@ -136,12 +176,12 @@ verdict homework_check(const policy *pol, const hw_request *q)
                                : policy_v(pol)->hw11_max_subjects_primary);
         int subjects = q->written_subjects + (q->subject_is_new ? 1 : 0);
         if (subjects <= max)
-            return v;
+            return homework_check_all_kinds(pol, q);
         v = verdict_rule("too_many_subjects", "HW-11", NULL);
         verdict_num(&v, "limit_subjects", max);
         verdict_num(&v, "subjects", subjects);
     } else {
-        return v;
+        return homework_check_all_kinds(pol, q);
     }
     int remaining = cap.limit_minutes - q->written_minutes;
     verdict_num(&v, "limit_minutes", cap.limit_minutes);

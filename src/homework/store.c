@@ -231,11 +231,13 @@ int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to,
     memset(out, 0, sizeof *out);
     db_stmt *s =
         db_query(c,
-                 "SELECT COALESCE(SUM(minutes), 0),"
-                 " COUNT(DISTINCT CASE WHEN date = $4 THEN subject END),"
-                 " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 THEN 1 ELSE 0 END), 0)"
+                 "SELECT COALESCE(SUM(CASE WHEN kind = 'written' THEN minutes END), 0),"
+                 " COUNT(DISTINCT CASE WHEN date = $4 AND kind = 'written' THEN subject END),"
+                 " COALESCE(MAX(CASE WHEN date = $4 AND subject = $5 AND kind = 'written'"
+                 " THEN 1 ELSE 0 END), 0),"
+                 " COALESCE(SUM(CASE WHEN date = $4 THEN minutes END), 0)"
                  " FROM homework WHERE class_id = $1 AND date >= $2 AND date <= $3"
-                 " AND kind = 'written' AND withdrawn_at IS NULL AND id <> $6",
+                 " AND withdrawn_at IS NULL AND id <> $6",
                  class_id, from, to, date, subject ? subject : "", except_id);
     if (!s)
         return DB_ERROR;
@@ -245,6 +247,7 @@ int hw_store_use(db_conn *c, int64_t class_id, const char *from, const char *to,
         out->written_minutes = (int)db_next_int64(&row);
         out->written_subjects = (int)db_next_int64(&row);
         out->subject_seen = db_next_int64(&row) != 0;
+        out->all_minutes = (int)db_next_int64(&row);
     }
     db_finalize(s);
     return rc == DB_DONE ? DB_ERROR : rc;
@@ -503,7 +506,8 @@ verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in,
                     .minutes = in->minutes,
                     .written_minutes = use.written_minutes,
                     .written_subjects = use.written_subjects,
-                    .subject_is_new = !use.subject_seen};
+                    .subject_is_new = !use.subject_seen,
+                    .all_minutes = use.all_minutes};
     verdict v = homework_check(pol, &q);
     if (!verdict_is_ok(&v)) {
         if (names_items(&v))
@@ -656,9 +660,76 @@ verdict homework_mark(db_conn *c, int64_t homework_id, int64_t by_user, int64_t 
 {
     /* one statement, so its own transaction; marking does not move a roll-up */
     int rc = db_run(c,
-                    "UPDATE homework SET marked_at = $1, marked_by = $2"
+                    "UPDATE homework SET marked_at = $1, marked_by = $2, marked_mode = 'class'"
                     " WHERE id = $3 AND marked_at IS NULL",
                     at, by_user, homework_id);
+    return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
+}
+
+verdict homework_mark_pupils(db_conn *c, const hw_item *seen, const hw_marks_in *in,
+                             int64_t by_user, int64_t at, hw_marks *out)
+{
+    const int64_t *student_ids = in->student_ids;
+    size_t n = in->class_wide ? 0 : in->n;
+    hw_item it;
+    memset(out, 0, sizeof *out);
+    int rc = db_begin_write(c);
+    if (rc == DB_OK)
+        rc = lock(c, seen->class_id, NULL, seen->date, NULL);
+    if (rc != DB_OK)
+        return undo(c, false, verdict_db(rc));
+    verdict v = reread(c, seen, &it);
+    if (!verdict_is_ok(&v))
+        return undo(c, false, v);
+    for (size_t i = 0; i < n; i++) {
+        int64_t class_id = 0;
+        rc = db_query_int64(c, &class_id, "SELECT class_id FROM students WHERE id = $1",
+                            student_ids[i]);
+        if (rc != DB_ROW && rc != DB_DONE)
+            return undo(c, false, verdict_db(rc));
+        if (rc == DB_DONE || class_id != it.class_id) {
+            v = verdict_err(SJ_ERR_BAD_FIELD, "homework.not_in_class");
+            verdict_str(&v, "field", "student_ids");
+            verdict_num(&v, "student_id", student_ids[i]);
+            return undo(c, false, v);
+        }
+        /* marking a pupil twice keeps the first mark */
+        rc = db_run(c,
+                    "INSERT INTO homework_marks (homework_id, student_id, mode, by_user, at)"
+                    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (homework_id, student_id) DO NOTHING",
+                    it.id, student_ids[i], in->face ? "face" : "written", by_user, at);
+        if (rc != DB_DONE)
+            return undo(c, false, failed(rc));
+    }
+    if (in->class_wide && !it.marked_at) {
+        rc = db_run(c,
+                    "UPDATE homework SET marked_at = $1, marked_by = $2, marked_mode = 'class'"
+                    " WHERE id = $3 AND marked_at IS NULL",
+                    at, by_user, it.id);
+        if (rc != DB_DONE)
+            return undo(c, false, failed(rc));
+        it.marked_at = at;
+    }
+    rc = db_query_int64(c, &out->pupils, "SELECT COUNT(*) FROM students WHERE class_id = $1",
+                        it.class_id);
+    if (rc == DB_ROW)
+        rc = db_query_int64(c, &out->marked_pupils,
+                            "SELECT COUNT(*) FROM homework_marks m JOIN students s"
+                            " ON s.id = m.student_id AND s.class_id = $2 WHERE m.homework_id = $1",
+                            it.id, it.class_id);
+    if (rc != DB_ROW)
+        return undo(c, false, failed(rc));
+    out->class_wide = it.marked_at != 0;
+    out->complete = out->class_wide || (out->pupils > 0 && out->marked_pupils >= out->pupils);
+    if (out->complete && !it.marked_at) {
+        rc = db_run(c,
+                    "UPDATE homework SET marked_at = $1, marked_by = $2, marked_mode = 'pupils'"
+                    " WHERE id = $3 AND marked_at IS NULL",
+                    at, by_user, it.id);
+        if (rc != DB_DONE)
+            return undo(c, false, failed(rc));
+    }
+    rc = commit(c);
     return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
 }
 
@@ -691,7 +762,8 @@ verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, cons
                         .minutes = new_minutes,
                         .written_minutes = use.written_minutes,
                         .written_subjects = use.written_subjects,
-                        .subject_is_new = !use.subject_seen};
+                        .subject_is_new = !use.subject_seen,
+                        .all_minutes = use.all_minutes};
         verdict v = homework_check(pol, &q);
         if (!verdict_is_ok(&v)) {
             out->items = written_items(c, old.class_id, p->from, p->to);

@@ -1,8 +1,9 @@
 /*
  * store_lists.c: the homework item lists' SQL (homework_int.h): one item as the API shows it,
- * a class's or a teacher's items, a school's unmarked items (HW-8) and a teacher's changes by a
- * grade leader. Reads only, on the caller's connection; each list is a whole statement and its
- * count, no SQL assembled from pieces.
+ * a class's or a teacher's items, a school's unmarked items (HW-8) and their count per teacher,
+ * a teacher's changes by a grade leader, a teacher's bedtime reports (HW-10) and the class-days
+ * whose reported time passes the written estimate (HW-5). Reads only, on the caller's connection;
+ * each list is a whole statement and its count, no SQL assembled from pieces.
  */
 #include "homework/homework_int.h"
 
@@ -168,4 +169,73 @@ json_t *hw_store_changes(db_conn *c, int64_t teacher_id, bool unread_only, int64
         "id:i,homework_id:i,title:s,subject:s,class_id:i,class_name:s,from_date:s,to_date:s,"
         "from_minutes:i,to_minutes:i,reason:s,by_name:s,at_unix:i,read:b",
         limit, offset, teacher_id, unread_only);
+}
+
+json_t *hw_store_unmarked_teachers(db_conn *c, int64_t school_id, const char *since,
+                                   const char *until, int64_t limit, int64_t offset)
+{
+    return db_list_page(
+        c,
+        "SELECT h.teacher_id, u.name, COUNT(*), MIN(h.date), COUNT(DISTINCT h.class_id)"
+        " FROM homework h JOIN users u ON u.id = h.teacher_id"
+        " WHERE h.class_id IN (SELECT id FROM classes WHERE school_id = $1)"
+        " AND h.date <= $2 AND h.date >= $3"
+        " AND h.kind = 'written' AND h.marked_at IS NULL AND h.withdrawn_at IS NULL"
+        " GROUP BY h.teacher_id, u.name ORDER BY COUNT(*) DESC, MIN(h.date), h.teacher_id",
+        "SELECT COUNT(DISTINCT h.teacher_id) FROM homework h"
+        " WHERE h.class_id IN (SELECT id FROM classes WHERE school_id = $1)"
+        " AND h.date <= $2 AND h.date >= $3"
+        " AND h.kind = 'written' AND h.marked_at IS NULL AND h.withdrawn_at IS NULL",
+        "teacher_id:i,teacher_name:s,items:i,oldest_date:s,classes:i", limit, offset, school_id,
+        until, since);
+}
+
+json_t *hw_store_bedtime(db_conn *c, int64_t teacher_id, const char *date, int64_t limit,
+                         int64_t offset)
+{
+    return db_list_page(
+        c,
+        "SELECT f.id, h.id, h.class_id, c.name, h.date, h.subject, h.title, h.kind, h.minutes,"
+        " f.student_id, s.name, f.minutes_spent"
+        " FROM homework_feedback f JOIN homework h ON h.id = f.homework_id"
+        " JOIN classes c ON c.id = h.class_id JOIN students s ON s.id = f.student_id"
+        " WHERE h.teacher_id = $1 AND h.date = $2 AND f.bedtime = 1 AND h.withdrawn_at IS NULL"
+        " ORDER BY c.grade, c.name, h.id, s.student_no",
+        "SELECT COUNT(*) FROM homework_feedback f JOIN homework h ON h.id = f.homework_id"
+        " WHERE h.teacher_id = $1 AND h.date = $2 AND f.bedtime = 1 AND h.withdrawn_at IS NULL",
+        "id:i,homework_id:i,class_id:i,class_name:s,date:s,subject:s,title:s,kind:s,minutes:i,"
+        "student_id:i,student_name:s,minutes_spent:i",
+        limit, offset, teacher_id, date);
+}
+
+/* The class-day's reported time: per reported item of any kind its families' mean, rounded
+ * half up as homework_reported_minutes does. The HAVING clause is homework_relabel_suspect's
+ * comparison, with its policy number passed in. */
+#define HW_REPORTED_MEAN "(2 * h.fb_minutes + h.fb_count) / (2 * h.fb_count)"
+
+json_t *hw_store_relabel(db_conn *c, int64_t school_id, const char *from, const char *to,
+                         int64_t excess, int64_t limit, int64_t offset)
+{
+    return db_list_page(
+        c,
+        "SELECT h.class_id, c.name, c.grade, h.date,"
+        " SUM(CASE WHEN h.kind = 'written' THEN h.minutes ELSE 0 END),"
+        " SUM(CASE WHEN h.kind <> 'written' THEN h.minutes ELSE 0 END),"
+        " SUM(CASE WHEN h.fb_count > 0 THEN " HW_REPORTED_MEAN " ELSE 0 END),"
+        " SUM(CASE WHEN h.fb_count > 0 THEN 1 ELSE 0 END)"
+        " FROM homework h JOIN classes c ON c.id = h.class_id"
+        " WHERE c.school_id = $1 AND h.date >= $2 AND h.date <= $3 AND h.withdrawn_at IS NULL"
+        " GROUP BY h.class_id, c.name, c.grade, h.date"
+        " HAVING SUM(CASE WHEN h.fb_count > 0 THEN " HW_REPORTED_MEAN " ELSE 0 END)"
+        " - SUM(CASE WHEN h.kind = 'written' THEN h.minutes ELSE 0 END) > $4"
+        " ORDER BY h.date DESC, c.grade, c.name",
+        "SELECT COUNT(*) FROM (SELECT h.class_id FROM homework h JOIN classes c"
+        " ON c.id = h.class_id"
+        " WHERE c.school_id = $1 AND h.date >= $2 AND h.date <= $3 AND h.withdrawn_at IS NULL"
+        " GROUP BY h.class_id, h.date"
+        " HAVING SUM(CASE WHEN h.fb_count > 0 THEN " HW_REPORTED_MEAN " ELSE 0 END)"
+        " - SUM(CASE WHEN h.kind = 'written' THEN h.minutes ELSE 0 END) > $4) t",
+        "class_id:i,class_name:s,grade:i,date:s,written_minutes:i,other_minutes:i,"
+        "reported_minutes:i,reported_items:i",
+        limit, offset, school_id, from, to, excess);
 }

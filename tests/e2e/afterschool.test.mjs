@@ -2,12 +2,13 @@
 // a guardian on a phone-sized window enrols a child and sees the term's bill with every line
 // explained; when the course is full the next family is put on the wait list with its number;
 // the school office sets up a program and is told at once, and by the server, when it ends
-// before the off-work time.
+// before the off-work time; the district admin records a top-up of a rural school's gap
+// (AS-10) and is refused a fen past it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createClass, createSchool, createStudent, createUser, field, launchBrowser, linkGuardian,
-  loginThroughForm, startServer, withPage, TODAY,
+  loginThroughForm, startServer, withPage, ADMIN, TODAY,
 } from './lib.mjs';
 
 const today = TODAY; // the server's, on the test clock (the browser keeps the machine's)
@@ -126,6 +127,33 @@ describe('after-school service', () => {
       await dialog.locator('[data-test=as-p-save]').click();
       await dialog.waitFor({ state: 'hidden' });
       await page.locator('[data-test=as-programs-table] .el-table__row', { hasText: '科学探究' }).waitFor();
+    });
+  });
+
+  test('the district admin sees a rural school\'s gap and records a top-up, never past the gap (AS-10)', async (t) => {
+    const rural = await createSchool(server, { name: '山村小学', kind: 'primary', rural: true });
+    const teacher = await createUser(server, { name: '钱老师', roles: [{ role: 'teacher', school_id: rural.id }] });
+    const care = await server.must(201, 'POST', '/api/v1/afterschool/programs', {
+      school_id: rural.id, term: TERM, name: '山村托管', kind: 'care', provider: 'school', capacity: 30, weekdays: [1, 2, 3, 4, 5],
+      start: '15:30', end: '18:00', fee_per_hour_fen: 200, first_day: `${y}-12-01`, last_day: T_LAST, staff_a: teacher.id,
+    }, A);
+    // one class-hour of duty on Monday: 50.00 元 of subsidy, nothing collected
+    await server.must(201, 'POST', '/api/v1/staff/duties', { user_id: teacher.id, program_id: care.id, date: `${y}-12-07`, minutes: 45 }, A);
+    await withPage(browser, t.name, { viewport: { width: 1400, height: 900 } }, async (page) => {
+      await loginThroughForm(page, server.url, ADMIN.username, ADMIN.password);
+      await page.goto(`${server.url}/afterschool/district`);
+      const row = page.locator('[data-test=as-report-table] tr', { hasText: '山村小学' });
+      await row.locator('[data-test=as-topup]').click();
+      const dialog = page.locator('[data-test=as-topup-dialog]');
+      assert.match(await dialog.innerText(), /缺口 50\.00 元,尚余 50\.00 元/);
+      await field(dialog, 'as-topup-amount').fill('50.01');
+      await dialog.locator('[data-test=as-topup-save]').click();
+      assert.match(await dialog.locator('[data-test=as-topup-error]').innerText(), /最多还可补 50\.00 元\(AS-10\)/);
+      await field(dialog, 'as-topup-amount').fill('50');
+      await dialog.locator('[data-test=as-topup-save]').click();
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-test=as-report-table] tr')]
+        .some((tr) => tr.textContent.includes('山村小学') && tr.querySelector('[data-test=as-topup-sum]')?.textContent.includes('50.00')));
+      assert.equal(await row.locator('[data-test=as-topup]').count(), 0, 'nothing left to top up');
     });
   });
 });

@@ -3,12 +3,13 @@
 // and is refused with the reason (HW-2) and the items that use the minutes, with nothing saved;
 // a guardian on a phone-sized window opens today's board and reports the time each item took,
 // including "not finished, went to bed on time" (HW-10); the grade leader sees the day near the
-// cap in the matrix.
+// cap in the matrix; the next morning the teacher sees the bedtime report with the prompt to
+// adjust (HW-10) and marks the item pupil by pupil (HW-8).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createClass, createSchool, createStudent, createUser, field, launchBrowser, linkGuardian,
-  loginThroughForm, startServer, withPage, TODAY,
+  loginThroughForm, startServer, withPage, TODAY, addDays,
 } from './lib.mjs';
 
 const today = TODAY; // the server's, on the test clock (the browser keeps the machine's)
@@ -155,5 +156,66 @@ describe('homework', () => {
       await cell.click();
       await page.locator('[data-test=hw-grade-item]', { hasText: '单元练习' }).waitFor();
     });
+  });
+});
+
+// HW-10 and HW-8 across two days of the test clock: the family stops at bedtime on the evening
+// of the day before; the next morning the teacher's page shows the report and the prompt to
+// adjust, and the teacher marks the item pupil by pupil (the item is marked once every pupil is).
+describe('homework, the next morning', () => {
+  const yesterday = addDays(TODAY, -1); // a Tuesday
+  let browser, server, first;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await first?.stop();
+  });
+
+  test('a bedtime report reaches the teacher the next morning; marking per pupil', async (t) => {
+    first = await startServer({ today: yesterday });
+    const A0 = await first.adminToken();
+    await first.must(201, 'POST', '/api/v1/calendar/terms', { term: TERM, first_day: T_FIRST, last_day: T_LAST }, A0);
+    const sch = await createSchool(first, { name: '二实小', kind: 'primary' });
+    const cls = await createClass(first, sch.id, { grade: 4, name: '1班' });
+    const maths = await createUser(first, { name: '孙老师', roles: [{ role: 'teacher', school_id: sch.id }] });
+    await first.must(201, 'POST', `/api/v1/classes/${cls.id}/teachers`, { user_id: maths.id, subject: '数学' }, A0);
+    const kid = await createStudent(first, cls.id, { name: '周小雨' });
+    const kid2 = await createStudent(first, cls.id, { name: '吴小川' });
+    const mum = await createUser(first, { name: '周妈妈', roles: [{ role: 'guardian' }] });
+    await linkGuardian(first, kid.id, mum.id);
+    const item = await first.must(201, 'POST', '/api/v1/homework', { class_id: cls.id, date: yesterday, subject: '数学', title: '应用题', kind: 'written', minutes: 30 },
+      await first.login(maths.username, maths.password));
+    await first.must(201, 'POST', `/api/v1/homework/${item.id}/feedback`, { student_id: kid.id, minutes_spent: 45, completed: false, bedtime: true },
+      await first.login(mum.username, mum.password));
+    await first.stop({ keep: true });
+
+    server = await startServer({ dir: first.dir }); // the next morning, the same database
+    await withPage(browser, t.name, DESKTOP, async (page) => {
+      await loginThroughForm(page, server.url, maths.username, maths.password);
+      await page.locator('[data-test="menu-homework/teacher"]').click();
+      await page.waitForURL('**/homework/teacher');
+      const bed = page.locator('[data-test=hw-bedtime]');
+      await bed.waitFor();
+      assert.match(await bed.innerText(), /1 名学生到就寝时间仍未完成/);
+      assert.match(await bed.innerText(), /请据此调整今天的作业量/);
+      assert.match(await page.locator('[data-test=hw-bedtime-row]').innerText(), /应用题.*周小雨 用了 45 分钟/);
+
+      // marking: one pupil, then the other
+      await page.locator('[data-test=hw-mine] tr', { hasText: '应用题' }).locator('[data-test=hw-mark]').click();
+      const dialog = page.locator('[data-test=hw-marking]');
+      await dialog.locator('[data-test=hw-mark-pupil]', { hasText: '周小雨' }).click();
+      await dialog.locator('[data-test=hw-mark-face]').click();
+      await dialog.locator('[data-test=hw-mark-save]').click();
+      await page.waitForFunction(() => document.querySelector('[data-test=hw-mark-progress]')?.textContent?.includes('已批改 1 / 2'));
+      await dialog.locator('[data-test=hw-mark-pupil]', { hasText: '吴小川' }).click();
+      await dialog.locator('[data-test=hw-mark-save]').click();
+      await page.locator('[data-test=hw-mine] tr', { hasText: '应用题' }).getByText('已批改').waitFor();
+    });
+    const marks = await server.must(200, 'POST', `/api/v1/homework/${item.id}/marks`, { student_ids: [kid2.id] }, await server.login(maths.username, maths.password));
+    assert.deepEqual([marks.marked_pupils, marks.pupils, marks.complete], [2, 2, true]);
   });
 });

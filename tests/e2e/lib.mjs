@@ -71,18 +71,22 @@ export const DEMO = {
 // demo district, its admin's password being DEMO.password). Returns an object with
 // url, api(), login(), stop(). Fails early, with the reason, when the binary or the built web
 // app is missing. today/time: the test clock's start; realClock: the machine's clock.
-export async function startServer({ demo = false, today = TODAY, time = CLOCK_TIME, realClock = false } = {}) {
+// dir: the directory of a server stopped with stop({ keep: true }): its database is served again
+// (no init), e.g. on a later day of the test clock.
+export async function startServer({ demo = false, today = TODAY, time = CLOCK_TIME, realClock = false, dir: reuse } = {}) {
   if (!existsSync(BIN)) throw new Error(`no server binary at ${BIN}: run "make server" (or set SJ_BIN)`);
   if (!existsSync(join(WEB, 'index.html')))
     throw new Error(`no web build at ${WEB}: run "cd web && npm ci && npm run build"`);
-  const dir = mkdtempSync(join(tmpdir(), 'sj-e2e-'));
+  const dir = reuse || mkdtempSync(join(tmpdir(), 'sj-e2e-'));
   const db = `sqlite:${join(dir, 'sj.db')}`;
   const env = { ...process.env, SJ_DATA_KEY: process.env.SJ_DATA_KEY || 'cd'.repeat(32),
     ...(realClock ? {} : { SJ_TEST_CLOCK: '1', SJ_TODAY: today, SJ_TODAY_TIME: time }) };
 
-  const init = demo
-    ? await run(['demo', '--db', db, '--scale', 'small'], '', env)
-    : await run(['init', '--db', db, '--admin', ADMIN.username], `${ADMIN.password}\n`, env);
+  const init = reuse
+    ? { code: 0 }
+    : demo
+      ? await run(['demo', '--db', db, '--scale', 'small'], '', env)
+      : await run(['init', '--db', db, '--admin', ADMIN.username], `${ADMIN.password}\n`, env);
   if (init.code !== 0) throw new Error(`${demo ? 'demo' : 'init'} failed (${init.code}): ${init.stderr}`);
 
   const port = await freePort();
@@ -151,7 +155,7 @@ export async function startServer({ demo = false, today = TODAY, time = CLOCK_TI
       if (!this._admin) this._admin = await this.login(ADMIN.username, demo ? DEMO.password : ADMIN.password);
       return this._admin;
     },
-    async stop() {
+    async stop({ keep = false } = {}) {
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');
         const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
@@ -159,7 +163,7 @@ export async function startServer({ demo = false, today = TODAY, time = CLOCK_TI
         clearTimeout(t);
         if (code !== 0) console.error(`server exited ${code}:\n${log}`);
       }
-      if (!process.env.SJ_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
+      if (!keep && !process.env.SJ_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
   return server;

@@ -535,6 +535,104 @@ static void test_afterschool_bill_compute__seat_given_late_bills_from_then(void 
     policy_free(p);
 }
 
+/* AS-6 pro rata over the policy's days (here 10): leaving after 9 sessions refunds a tenth,
+ * after 10 (exactly the days) nothing, after 11 nothing either and never a negative refund. */
+static void test_afterschool_bill_compute__pro_rata_days_edge(void **state)
+{
+    (void)state;
+    policy *p = district("{\"AS-6\": {\"refund_pro_rata_days\": 10}}");
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    /* Sep 2026: the 10th school day is Mon 14, the 11th Tue 15, the 12th Wed 16 */
+    const char *left[3] = {"2026-09-14", "2026-09-15", "2026-09-16"};
+    const int64_t paid[3] = {8800 * 9 / 10, 8800, 8800};
+    for (int k = 0; k < 3; k++) {
+        as_bill_item it[1] = {
+            item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+                 SEP_FIRST, left[k])};
+        as_bill_line lines[1];
+        as_bill b;
+        afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+        assert_int_equal(lines[0].sessions, 9 + k);
+        assert_int_equal(lines[0].amount_full, 8800);
+        assert_int_equal(lines[0].pro_rata_days, 10);
+        assert_int_equal(lines[0].pro_rata_used, k == 0 ? 9 : 10);
+        assert_int_equal(lines[0].amount, paid[k]);
+        assert_int_equal(lines[0].refund, 8800 - paid[k]);
+        assert_int_equal(b.total_fen, paid[k]);
+        if (k == 0) {
+            char text[512];
+            afterschool_bill_line_explain(&lines[0], "托管", false, text, sizeof text);
+            assert_non_null(strstr(text, "按 10 天折算(AS-6),已上 9 天"));
+            assert_non_null(strstr(text, "退还 8.80 元"));
+        }
+    }
+    policy_free(p);
+}
+
+/* With the national 100 days a term of fewer sessions is refunded session by session. */
+static void test_afterschool_pro_rata__short_term_by_sessions_and_rounding(void **state)
+{
+    (void)state;
+    policy *p = national();
+    as_bill_line l = {.sessions = 1, .sessions_full = 3, .amount_full = 1001};
+    afterschool_pro_rata(p, &l);
+    assert_int_equal(l.pro_rata_days, 3);
+    assert_int_equal(l.amount, 333); /* rounded down: the family keeps the odd fen */
+    assert_int_equal(l.refund, 668);
+    as_bill_line none = {.sessions = 0, .sessions_full = 120, .amount_full = 24000};
+    afterschool_pro_rata(p, &none);
+    assert_int_equal(none.pro_rata_days, 100);
+    assert_int_equal(none.refund, 24000);
+    as_bill_line day99 = {.sessions = 99, .sessions_full = 120, .amount_full = 24000};
+    afterschool_pro_rata(p, &day99);
+    assert_int_equal(day99.refund, 240);
+    as_bill_line day100 = {.sessions = 100, .sessions_full = 120, .amount_full = 24000};
+    afterschool_pro_rata(p, &day100);
+    assert_int_equal(day100.refund, 0);
+    assert_int_equal(day100.amount, 24000);
+    policy_free(p);
+}
+
+/* AS-10: cost = subsidies + third-party fees; the gap never goes below 0 */
+static void test_afterschool_rural_gap__cost_minus_fees(void **state)
+{
+    (void)state;
+    assert_int_equal(afterschool_rural_gap(16666, 4500, 3000), 18166);
+    assert_int_equal(afterschool_rural_gap(1000, 0, 1000), 0);
+    assert_int_equal(afterschool_rural_gap(1000, 500, 5000), 0);
+    assert_int_equal(afterschool_rural_gap(0, 700, 0), 700);
+}
+
+/* AS-10: a top-up of exactly the remaining gap passes, a fen more is refused with the numbers */
+static void test_afterschool_topup_check__edge(void **state)
+{
+    (void)state;
+    policy *p = national();
+    verdict v = afterschool_topup_check(p, true, 10000, 0, 10000);
+    assert_true(verdict_is_ok(&v));
+    v = afterschool_topup_check(p, true, 10000, 4000, 6000);
+    assert_true(verdict_is_ok(&v));
+    v = afterschool_topup_check(p, true, 10000, 4000, 6001);
+    assert_string_equal(v.code, "topup_over_gap");
+    assert_string_equal(v.rule, "AS-10");
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_int_equal(num(&v, "gap_fen"), 10000);
+    assert_int_equal(num(&v, "topped_up_fen"), 4000);
+    assert_int_equal(num(&v, "remaining_fen"), 6000);
+    assert_int_equal(num(&v, "amount_fen"), 6001);
+    v = afterschool_topup_check(p, true, 0, 0, 1);
+    assert_string_equal(v.code, "topup_over_gap");
+    v = afterschool_topup_check(p, false, 10000, 0, 1);
+    assert_string_equal(v.code, "topup_not_rural");
+    policy_free(p);
+    p = district("{\"AS-10\": {\"rural_gap_filled_by_district\": false}}");
+    v = afterschool_topup_check(p, true, 10000, 0, 1);
+    assert_string_equal(v.code, "topup_not_allowed");
+    assert_string_equal(v.rule, "AS-10");
+    policy_free(p);
+}
+
 static void test_afterschool_bill_compute__term_cap_exactly_and_over(void **state)
 {
     (void)state;
@@ -850,6 +948,10 @@ int main(void)
         cmocka_unit_test(test_afterschool_bill_compute__leaving_mid_term_refunds_pro_rata),
         cmocka_unit_test(test_afterschool_bill_compute__leaving_ends_the_overlap_too),
         cmocka_unit_test(test_afterschool_bill_compute__seat_given_late_bills_from_then),
+        cmocka_unit_test(test_afterschool_bill_compute__pro_rata_days_edge),
+        cmocka_unit_test(test_afterschool_pro_rata__short_term_by_sessions_and_rounding),
+        cmocka_unit_test(test_afterschool_rural_gap__cost_minus_fees),
+        cmocka_unit_test(test_afterschool_topup_check__edge),
         cmocka_unit_test(test_afterschool_bill_compute__term_cap_exactly_and_over),
         cmocka_unit_test(test_afterschool_bill_compute__amounts_round_down),
         cmocka_unit_test(test_afterschool_fen_text__formats),

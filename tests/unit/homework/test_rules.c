@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/messages.h"
 #include "homework/homework.h"
 
 static policy *national(void)
@@ -261,6 +262,81 @@ static void test_homework_check__non_written_not_counted(void **state)
     policy_free(p);
 }
 
+/* HW-5's all-kinds daily cap: off nationally (a grade-2 class takes 180 + 180 minutes of
+ * reading and practical work); a district's number holds for every kind, at the cap passes,
+ * a minute over is refused citing HW-5 with the numbers. */
+static verdict check_all(const policy *p, int grade, hw_kind kind, int written, int all,
+                         int minutes)
+{
+    hw_request q = {.grade = grade,
+                    .day = DAY_SCHOOL,
+                    .kind = kind,
+                    .minutes = minutes,
+                    .written_minutes = written,
+                    .all_minutes = all};
+    return homework_check(p, &q);
+}
+
+static void test_homework_check__all_kinds_cap_off_by_default(void **state)
+{
+    (void)state;
+    policy *p = national();
+    assert_int_equal(homework_all_kinds_cap(p, 2), POLICY_UNSET);
+    assert_true(ok(check_all(p, 2, HW_PRACTICAL, 0, 180, 180)));
+    assert_true(ok(check_all(p, 8, HW_READING, 90, 400, 200)));
+    policy_free(p);
+}
+
+static void test_homework_check__all_kinds_cap_edge(void **state)
+{
+    (void)state;
+    policy *p = district("{\"HW-5\": {\"all_kinds_minutes_grades_1_2\": 60,"
+                         " \"all_kinds_minutes_grades_3_6\": 90}}");
+    assert_int_equal(homework_all_kinds_cap(p, 1), 60);
+    assert_int_equal(homework_all_kinds_cap(p, 6), 90);
+    assert_int_equal(homework_all_kinds_cap(p, 7), POLICY_UNSET);
+    assert_true(ok(check_all(p, 2, HW_READING, 0, 40, 20)));
+    verdict v = check_all(p, 2, HW_READING, 0, 40, 21);
+    assert_string_equal(v.code, "daily_total_over_limit");
+    assert_string_equal(v.rule, "HW-5");
+    assert_string_equal(v.msg, "HW-5.all_kinds");
+    assert_int_equal(v.err, SJ_ERR_RULE);
+    assert_int_equal(num(&v, "limit_minutes"), 60);
+    assert_int_equal(num(&v, "all_minutes"), 40);
+    assert_int_equal(num(&v, "requested_minutes"), 21);
+    assert_int_equal(num(&v, "remaining_minutes"), 20);
+    assert_string_equal(str(&v, "kind"), "reading");
+    /* written work counts in the total too, after its own cap passes */
+    assert_true(ok(check_all(p, 4, HW_WRITTEN, 30, 70, 20)));
+    v = check_all(p, 4, HW_WRITTEN, 30, 70, 21);
+    assert_string_equal(v.code, "daily_total_over_limit");
+    /* the written cap speaks first when both are passed */
+    assert_string_equal(check_all(p, 4, HW_WRITTEN, 50, 89, 11).rule, "HW-2");
+    /* grades 7-9 have no number here: no cap */
+    assert_true(ok(check_all(p, 8, HW_ORAL, 0, 300, 100)));
+    char text[256];
+    v = check_all(p, 2, HW_PRACTICAL, 0, 60, 1);
+    msg_format(v.msg, 0, v.args, v.nargs, text, sizeof text);
+    assert_non_null(strstr(text, "各类作业合计 60 分钟上限(HW-5)"));
+    policy_free(p);
+}
+
+static void test_homework_relabel_suspect__edge(void **state)
+{
+    (void)state;
+    policy *p = national(); /* HW-5.relabel_excess_minutes 60 */
+    assert_false(homework_relabel_suspect(p, 0, 60));
+    assert_true(homework_relabel_suspect(p, 0, 61));
+    assert_false(homework_relabel_suspect(p, 30, 90));
+    assert_true(homework_relabel_suspect(p, 30, 91));
+    assert_false(homework_relabel_suspect(p, 60, 20));
+    policy_free(p);
+    p = district("{\"HW-5\": {\"relabel_excess_minutes\": 0}}");
+    assert_false(homework_relabel_suspect(p, 30, 30));
+    assert_true(homework_relabel_suspect(p, 30, 31));
+    policy_free(p);
+}
+
 static void test_homework_check__vacation(void **state)
 {
     (void)state;
@@ -496,6 +572,9 @@ int main(void)
         cmocka_unit_test(test_homework_check__weekend_over_cites_hw4),
         cmocka_unit_test(test_homework_check__grade_2_written_refused_oral_accepted),
         cmocka_unit_test(test_homework_check__non_written_not_counted),
+        cmocka_unit_test(test_homework_check__all_kinds_cap_off_by_default),
+        cmocka_unit_test(test_homework_check__all_kinds_cap_edge),
+        cmocka_unit_test(test_homework_relabel_suspect__edge),
         cmocka_unit_test(test_homework_check__vacation),
         cmocka_unit_test(test_homework_check__subjects_off_by_default),
         cmocka_unit_test(test_homework_check__subjects_hw11),

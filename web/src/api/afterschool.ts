@@ -230,8 +230,11 @@ export interface ReportSchool {
   fees_billed_fen: number
   waived_fen: number
   subsidies_due_fen: number
+  third_party_fees_fen: number
   cost_fen: number
   gap_fen: number | null
+  topup_fen: number
+  gap_left_fen: number | null
 }
 
 export interface Report {
@@ -255,7 +258,10 @@ export interface Report {
     fees_billed_fen: number
     waived_fen: number
     subsidies_due_fen: number
+    third_party_fees_fen: number
     rural_gap_fen: number
+    rural_topup_fen: number
+    rural_gap_left_fen: number
   }
 }
 
@@ -269,6 +275,19 @@ export const listPrograms = (school_id: number, term?: string, mine = false) =>
 export const createProgram = (body: ProgramBody) => post<Program>('/afterschool/programs', body)
 export const closeProgram = (id: number) => post<Program>(`/afterschool/programs/${id}/close`)
 export const coverage = (school_id: number, term: string) => get<Coverage>('/afterschool/coverage', { school_id, term })
+
+/* AS-10: the district's top-up of a rural school's gap */
+export interface Topup {
+  id: number
+  school_id: number
+  term: string
+  amount_fen: number
+  gap_fen: number
+  topped_up_fen: number
+  remaining_fen: number
+}
+export const createTopup = (body: { school_id: number; term: string; amount_fen: number; note?: string }) =>
+  post<Topup>('/afterschool/topups', body)
 
 /* vendors */
 export const listVendors = (status?: 'active' | 'exited') => get<Page<Vendor>>('/afterschool/vendors', { status, limit: 500 })

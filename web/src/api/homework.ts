@@ -207,6 +207,74 @@ export async function markHomework(id: number): Promise<void> {
   await client.post(`/homework/${id}/mark`, {})
 }
 
+/** HW-8: marking per pupil (in writing or face to face), or the whole class face to face. */
+export interface Marks {
+  homework_id: number
+  pupils: number
+  marked_pupils: number
+  class_wide: boolean
+  complete: boolean
+}
+
+export async function markPupils(id: number, body: { student_ids: number[]; face?: boolean } | { class_wide: true }): Promise<Marks> {
+  return (await client.post<Marks>(`/homework/${id}/marks`, body)).data
+}
+
+/** HW-10: yesterday's "stopped at bedtime" reports on the caller's items. */
+export interface BedtimeReport {
+  id: number
+  homework_id: number
+  class_id: number
+  class_name: string
+  date: string
+  subject: string
+  title: string
+  kind: HomeworkKind
+  minutes: number
+  student_id: number
+  student_name: string
+  minutes_spent: number
+}
+
+export interface Bedtime extends Page<BedtimeReport> {
+  date: string
+  homework_date: string
+  prompt: string | null
+}
+
+export async function bedtimeReports(): Promise<Bedtime> {
+  return (await client.get<Bedtime>('/homework/bedtime', { params: { limit: 200 } })).data
+}
+
+/** HW-8 flagged per teacher: written items unmarked after the policy's days. */
+export interface UnmarkedTeacher {
+  teacher_id: number
+  teacher_name: string
+  items: number
+  oldest_date: string
+  classes: number
+}
+
+export async function unmarkedByTeacher(schoolId: number): Promise<Page<UnmarkedTeacher> & { days: number }> {
+  return (await client.get<Page<UnmarkedTeacher> & { days: number }>(`/schools/${schoolId}/homework/unmarked/teachers`, { params: { limit: 200 } })).data
+}
+
+/** HW-5: class-days whose reported time passes the written estimate far (possibly relabelled). */
+export interface RelabelDay {
+  class_id: number
+  class_name: string
+  grade: number
+  date: string
+  written_minutes: number
+  other_minutes: number
+  reported_minutes: number
+  reported_items: number
+}
+
+export async function relabelledDays(schoolId: number, from: string, to: string): Promise<Page<RelabelDay> & { excess_minutes: number }> {
+  return (await client.get<Page<RelabelDay> & { excess_minutes: number }>(`/schools/${schoolId}/homework/relabelled`, { params: { from, to, limit: 200 } })).data
+}
+
 export async function myHomework(from: string, to: string): Promise<Page<MyItem>> {
   return (await client.get<Page<MyItem>>('/homework', { params: { mine: 1, from, to, limit: 500 } })).data
 }
