@@ -184,13 +184,14 @@ static void h_payment(req *r)
 static void h_lesson(req *r)
 {
     funds_contract c;
-    const char *date;
+    const char *date, *reason = NULL;
     if (!contract_or_reply(r, r->params[0], SEE_INSTITUTION, &c))
         return;
-    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date))
+    if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
+        !body_str_or_reply(r, "reason", 200, false, &reason))
         return;
     funds_moved m = {0};
-    verdict v = funds_lesson(r->db, r->pol, c.id, date, r->user->id, &m);
+    verdict v = funds_lesson(r->db, r->pol, c.id, date, reason, r->user->id, &m);
     reply_contract(r, &v, 201, c.id,
                    json_pack("{s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m.lesson_id,
                              "contract_id", (json_int_t)c.id, "date", date, "txn",

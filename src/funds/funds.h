@@ -297,12 +297,14 @@ verdict funds_payment_in_tx(db_conn *db, funds_contract *k, int64_t amount_fen, 
 
 /* One lesson delivered on `date` (TR-2 against the district's calendar, then
  * funds_lesson_check): its price released from escrow to the institution; the last lesson
- * completes the contract. OUT: out->txn, out->lesson_id. */
+ * completes the contract. `reason` (NULL for none) says why a lesson falls on a day the course
+ * does not meet; it is stored with the lesson. OUT: out->txn, out->lesson_id. */
 verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const char *date,
-                     int64_t actor, funds_moved *out);
+                     const char *reason, int64_t actor, funds_moved *out);
 /* The same for a day whose kind the caller knows (calendar_day_kind). */
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           day_kind kind, int64_t actor, int64_t at, funds_moved *out);
+                           const char *reason, day_kind kind, int64_t actor, int64_t at,
+                           funds_moved *out);
 
 /*
  * FU-6: what is left in escrow goes back to the guardian and the contract closes
