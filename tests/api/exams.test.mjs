@@ -52,6 +52,9 @@ test('EX-1: no paper exams in grades 1-2; a non-paper assessment is allowed', as
   const ok = expectStatus(await s.api('POST', '/api/v1/exams', { ...body, paper: false }, g2.schoolAdmin.token), 201);
   assert.equal(ok.paper, false);
   assert.equal(ok.policy_version, 'national-2021');
+  // the name families read says the term in words, never its code ("2026-autumn期末")
+  const season = term.endsWith('autumn') ? '秋季' : '春季';
+  assert.equal(ok.name, `${term.slice(0, 4)} 年${season}学期期末`);
 });
 
 test('EX-2: one final a term, a midterm only in junior high; a cancelled plan frees its place', async () => {
