@@ -17,5 +17,6 @@ describe('errorText', () => {
     expect(errorText(new ApiError(404, 'not_found', '不存在', { code: 'not_found', message: '不存在' }))).toBe('不存在')
     expect(errorText(new Error('x'))).toBe('x')
     expect(withRule('m', '')).toBe('m')
+    expect(withRule('Blacklisted', 'TR-7', 'en-US')).toBe('Blacklisted (TR-7)')
   })
 })

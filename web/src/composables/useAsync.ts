@@ -5,6 +5,7 @@
 import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { ApiError } from '../api/client'
+import { currentLocale } from '../locales'
 
 /**
  * The words to show for a failure: the server's message, and the rule it cites (`error.rule`,
@@ -24,9 +25,9 @@ export function ruleOf(e: unknown): string {
 }
 
 /** A message followed by its rule in brackets, unless the message already names the rule. */
-export function withRule(message: string, rule: string): string {
+export function withRule(message: string, rule: string, locale: string = currentLocale()): string {
   if (!rule || message.includes(rule)) return message
-  return `${message}(${rule})`
+  return locale === 'en-US' ? `${message} (${rule})` : `${message}(${rule})`
 }
 
 /**
