@@ -45,14 +45,14 @@ json_t *as_store_program_enrolments(db_conn *c, int64_t program_id, int64_t limi
         "SELECT e.id, e.student_id, e.status,"
         " CASE WHEN e.status = 'waitlisted' THEN"
         " ROW_NUMBER() OVER (PARTITION BY e.status ORDER BY e.id) END,"
-        " s.name, c.name, e.seat_from, e.source"
+        " s.name, c.name, c.grade, e.seat_from, e.source"
         " FROM afterschool_enrolments e JOIN students s ON s.id = e.student_id"
         " JOIN classes c ON c.id = s.class_id"
         " WHERE e.program_id = $1 AND e.status IN ('enrolled', 'waitlisted')"
         " ORDER BY CASE WHEN e.status = 'enrolled' THEN 0 ELSE 1 END, e.id",
         "SELECT COUNT(*) FROM afterschool_enrolments WHERE program_id = $1"
         " AND status IN ('enrolled', 'waitlisted')",
-        "id:i,student_id:i,status:s,position:I,student_name:s,class_name:s,seat_from:S,"
+        "id:i,student_id:i,status:s,position:I,student_name:s,class_name:s,grade:i,seat_from:S,"
         "source:s",
         limit, offset, program_id);
 }

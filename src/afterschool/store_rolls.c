@@ -51,7 +51,7 @@ json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date
     if (k < 0 || (rc != DB_ROW && rc != DB_DONE))
         return NULL;
     s = db_query(c,
-                 "SELECT st.id, st.name, c.name, a.present FROM students st"
+                 "SELECT st.id, st.name, c.name, c.grade, a.present FROM students st"
                  " JOIN classes c ON c.id = st.class_id"
                  " LEFT JOIN afterschool_attendance a ON a.student_id = st.id AND a.roll_id = $3"
                  " WHERE st.id IN (" SEATED_ON
@@ -59,7 +59,7 @@ json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date
                  " WHERE roll_id = $3)"
                  " ORDER BY c.grade, c.name, st.student_no, st.id",
                  p->p.id, date, roll);
-    json_t *items = db_rows_json(s, "student_id:i,name:s,class_name:s,present:I");
+    json_t *items = db_rows_json(s, "student_id:i,name:s,class_name:s,grade:i,present:I");
     s = db_query(c,
                  "SELECT x.id, x.student_id, x.present_before, x.present_after, x.reason, u.name,"
                  " x.at FROM afterschool_corrections x LEFT JOIN users u ON u.id = x.by_user"

@@ -53,6 +53,10 @@ verdict exams_check_scores_date(const char *exam_date, const char *today);
  * of full marks. Borrowed string from the policy; "D" when nothing else fits. */
 const char *exams_band(const policy *pol, int64_t score_tenths, int64_t full_marks);
 
+/* The name a plan gets when none is given, as families read it: "2026 年秋季学期数学期末" for
+ * ("2026-autumn", "数学", EX_FINAL), never the term's code. Truncated to fit `n`. */
+void exams_default_name(const char *term, const char *subject, ex_kind kind, char *out, size_t n);
+
 /* A lock key for (school, grade, term): negative, so it never equals a class-day key of the
  * same lock namespace (homework.h). */
 int64_t exams_lock_key(int64_t school_id, int grade, const char *term);

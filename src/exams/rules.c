@@ -3,9 +3,10 @@
  * final a term; a midterm only in junior high), EX-3 (no monthly, regional or cross-school
  * exams for non-graduating grades), EX-4 (bands by thresholds, never scores or ranks).
  *
- * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band, exams_lock_key.
- * Numbers come from the typed policy (policy.h).
+ * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band,
+ * exams_default_name, exams_lock_key. Numbers come from the typed policy (policy.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "exams/exams.h"
@@ -106,6 +107,14 @@ const char *exams_band(const policy *pol, int64_t score_tenths, int64_t full_mar
         if (score_tenths * 100 >= (int64_t)bands->v[i].min * full_marks * 10)
             return bands->v[i].band;
     return bands->v[bands->n - 1].band;
+}
+
+void exams_default_name(const char *term, const char *subject, ex_kind kind, char *out, size_t n)
+{
+    /* term is YYYY-autumn or YYYY-spring (term_valid) */
+    const char *season = strstr(term, "autumn") ? "秋季" : "春季";
+    const char *what = kind == EX_FINAL ? "期末" : kind == EX_MIDTERM ? "期中" : "测验";
+    snprintf(out, n, "%.4s 年%s学期%s%s", term, season, subject ? subject : "", what);
 }
 
 int64_t exams_lock_key(int64_t school_id, int grade, const char *term)

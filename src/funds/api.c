@@ -202,19 +202,20 @@ static void h_payment(req *r)
 static void h_lesson(req *r)
 {
     funds_contract c;
-    const char *date;
+    const char *date, *reason = NULL;
     if (!contract_or_reply(r, r->params[0], SEE_INSTITUTION, &c))
         return;
     const char *start = NULL;
     if (!body_require_object_or_reply(r) || !body_date_or_reply(r, "date", true, &date) ||
-        !body_str_or_reply(r, "start", 5, false, &start))
+        !body_str_or_reply(r, "start", 5, false, &start) ||
+        !body_str_or_reply(r, "reason", 200, false, &reason))
         return;
     if (start && !valid_hhmm(start)) {
         reply_err_field(r, SJ_ERR_BAD_FIELD, "start");
         return;
     }
     funds_moved m = {0};
-    verdict v = funds_lesson(r->db, r->pol, c.id, date, start, r->user->id, &m);
+    verdict v = funds_lesson(r->db, r->pol, c.id, date, start, reason, r->user->id, &m);
     reply_contract(r, &v, 201, c.id,
                    json_pack("{s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m.lesson_id, "contract_id",
                              (json_int_t)c.id, "date", date, "txn", (json_int_t)m.txn,

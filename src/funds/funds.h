@@ -330,13 +330,15 @@ verdict funds_payment_in_tx(db_conn *db, funds_contract *k, int64_t amount_fen, 
  * calendar, make-up days included, stays out of school hours; then funds_lesson_check): its
  * price released from escrow to the institution; the last lesson completes the contract.
  * start may be NULL (the lesson at the course's registered slot, checked at registration).
+ * `reason` (NULL for none) says why a lesson falls on a day the course does not meet; it is
+ * stored with the lesson.
  * OUT: out->txn, out->lesson_id. */
 verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const char *date,
-                     const char *start, int64_t actor, funds_moved *out);
+                     const char *start, const char *reason, int64_t actor, funds_moved *out);
 /* The same for a day whose kind the caller knows (calendar_day_kind); start as above (NULL: not
  * recorded, no TR-4 time check). */
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           const char *start, day_kind kind, int64_t actor, int64_t at,
+                           const char *start, const char *reason, day_kind kind, int64_t actor, int64_t at,
                            funds_moved *out);
 
 /*

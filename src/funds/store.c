@@ -280,7 +280,7 @@ verdict funds_payment(db_conn *db, const policy *pol, int64_t contract_id, int64
 }
 
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           const char *start, day_kind kind, int64_t actor, int64_t at,
+                           const char *start, const char *reason, day_kind kind, int64_t actor, int64_t at,
                            funds_moved *out)
 {
     funds_moved m = {0};
@@ -314,8 +314,9 @@ verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, co
     if (rc == DB_DONE)
         rc = db_insert_id(db, &m.lesson_id,
                           "INSERT INTO contract_lessons (contract_id, date, start_time, txn,"
-                          " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                          k->id, date, start, m.txn, db_id_or_null(actor), t);
+                          " created_by, created_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                          " RETURNING id",
+                          k->id, date, start, m.txn, db_id_or_null(actor), t, reason);
     /* the last lesson delivered completes the contract: nothing is left in escrow */
     bool last = k->lessons_delivered + 1 == k->lessons;
     if (rc == DB_DONE && last)
@@ -335,7 +336,7 @@ verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, co
 }
 
 verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const char *date,
-                     const char *start, int64_t actor, funds_moved *out)
+                     const char *start, const char *reason, int64_t actor, funds_moved *out)
 {
     funds_contract k;
     verdict v = movement_begin(db, contract_id, &k);
@@ -344,7 +345,8 @@ verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const 
     int kind = calendar_day_kind(db, k.district_id, date, NULL, 0);
     if (kind < 0)
         return tx_end(db, verdict_db(kind));
-    return tx_end(db, funds_lesson_in_tx(db, pol, &k, date, start, (day_kind)kind, actor, 0, out));
+    return tx_end(db, funds_lesson_in_tx(db, pol, &k, date, start, reason, (day_kind)kind, actor,
+                                         0, out));
 }
 
 verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contract *k,

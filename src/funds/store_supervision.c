@@ -82,10 +82,11 @@ json_t *fu_store_contract_ledger(db_conn *c, int64_t contract_id, int64_t limit,
 json_t *fu_store_contract_lessons(db_conn *c, int64_t contract_id, int64_t limit, int64_t offset)
 {
     return db_list_page(c,
-                        "SELECT id, date, start_time, txn, created_at FROM contract_lessons"
+                        "SELECT id, date, start_time, txn, created_at, reason FROM contract_lessons"
                         " WHERE contract_id = $1 ORDER BY date, id",
                         "SELECT COUNT(*) FROM contract_lessons WHERE contract_id = $1",
-                        "id:i,date:s,start:S,txn:i,created_at:i", limit, offset, contract_id);
+                        "id:i,date:s,start:S,txn:i,created_at:i,reason:S", limit, offset,
+                        contract_id);
 }
 
 /* ---------- refunds, verification runs, checkpoints ---------- */

@@ -98,6 +98,10 @@ test('the roll: locked after its day, entered late only with a reason, corrected
   let r = await getRoll(p.id, d, w.teacher.token);
   assert.deepEqual([r.taken, r.locked, r.late_reason], [true, true, '网络故障,纸质点名补录']);
   assert.deepEqual(r.items.map((x) => [x.student_id, x.present]).sort(), [[w.student.id, true], [k2.id, false]].sort());
+  // each pupil's class with its grade, so the roll can say 四年级1班
+  assert.deepEqual([...new Set(r.items.map((x) => `${x.grade}|${x.class_name}`))], ['4|4年级1班']);
+  const en = expectStatus(await s.api('GET', `/api/v1/afterschool/programs/${p.id}/enrolments`, undefined, w.schoolAdmin.token), 200);
+  assert.ok(en.items.length >= 2 && en.items.every((x) => x.grade === 4), JSON.stringify(en.items));
   expectStatus(await roll(w, p.id, { date: d, present: [w.student.id, k2.id], reason: '再改一次' }), 409, 'roll_locked');
   // corrections: only with a reason, only for pupils on the roll, all kept
   expectStatus(await s.api('POST', `/api/v1/afterschool/programs/${p.id}/attendance/corrections`, { date: d, student_id: k2.id, present: true }, w.teacher.token), 400);

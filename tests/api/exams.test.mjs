@@ -53,6 +53,9 @@ test('EX-1: no paper exams in grades 1-2; a non-paper assessment is allowed', as
   const ok = expectStatus(await s.api('POST', '/api/v1/exams', { ...body, paper: false }, g2.schoolAdmin.token), 201);
   assert.equal(ok.paper, false);
   assert.equal(ok.policy_version, 'national-2021');
+  // the name families read says the term in words, never its code ("2026-autumn期末")
+  const season = term.endsWith('autumn') ? '秋季' : '春季';
+  assert.equal(ok.name, `${term.slice(0, 4)} 年${season}学期期末`);
 });
 
 test('EX-2: one final a term, a midterm only in junior high; a cancelled plan frees its place', async () => {
@@ -66,6 +69,11 @@ test('EX-2: one final a term, a midterm only in junior high; a cancelled plan fr
   assert.equal(e.rule, 'EX-2');
   e = expectStatus(await P({ kind: 'midterm' }), 422, 'exam_not_allowed').error;
   assert.deepEqual([e.rule, e.limit, e.existing], ['EX-2', 0, 0]);
+  // a cap of 0 says why (primary grades have no midterm), not "已有 0 次,至多 0 次"
+  assert.match(e.message, /五年级不安排期中考试.*期中考试仅限初中年级.*EX-2/);
+  assert.doesNotMatch(e.message, /至多 0 次/);
+  const en = (await s.api('POST', '/api/v1/exams', { ...body, kind: 'midterm' }, x.schoolAdmin.token, { 'Accept-Language': 'en' })).body.error;
+  assert.match(en.message, /No midterm exam in .*grades 7-9 \(EX-2\)/);
   expectStatus(await P({ kind: 'quiz', paper: false }), 201);                    // an oral or practical check is no paper exam
   expectStatus(await s.api('DELETE', `/api/v1/exams/${first.id}`, undefined, x.teacher.token), 403);
   expectStatus(await s.api('DELETE', `/api/v1/exams/${first.id}`, undefined, x.schoolAdmin.token), 204);

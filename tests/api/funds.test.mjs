@@ -65,6 +65,28 @@ test('a guardian signs, pays, lessons are released one by one, the rest is refun
   await verifyOk();
 });
 
+test('a lesson on a day the course does not meet keeps the reason given; a bad reason writes nothing', async () => {
+  const w = await world(s);
+  const { admin, course } = await institution(s, { price: 1000 });
+  const c = await contract(s, w, course, 10);
+  expectStatus(await s.api('POST', `/api/v1/contracts/${c.id}/payments`, { amount_fen: 10000 }, w.guardian.token), 201);
+  const url = `/api/v1/contracts/${c.id}/lessons`;
+  // refusals first: nothing is released, no lesson row
+  expectStatus(await s.api('POST', url, { date: '2026-09-08', reason: 'x'.repeat(201) }, admin.token), 400, 'invalid_field');
+  expectStatus(await s.api('POST', url, { date: '2026-09-08', reason: 7 }, admin.token), 400, 'invalid_field');
+  let got = expectStatus(await s.api('GET', `/api/v1/contracts/${c.id}`, undefined, A), 200);
+  assert.equal(got.lessons_delivered, 0);
+  // exactly 200 characters pass (Chinese counts by character), a blank reason is none
+  const why = '国庆调课,'.repeat(40);
+  assert.equal([...why].length, 200);
+  expectStatus(await s.api('POST', url, { date: '2026-09-08', reason: why }, admin.token), 201);
+  expectStatus(await s.api('POST', url, { date: '2026-09-09', reason: '  ' }, admin.token), 201);
+  expectStatus(await s.api('POST', url, { date: '2026-09-10' }, admin.token), 201);
+  const ls = expectStatus(await s.api('GET', url, undefined, w.guardian.token), 200);
+  assert.deepEqual(ls.items.map((l) => [l.date, l.reason]), [['2026-09-08', why], ['2026-09-09', null], ['2026-09-10', null]]);
+  await verifyOk();
+});
+
 test('FU-2: 60 class-hours pass, 61 fail; open contracts of the pupil with the institution count together', async () => {
   const w = await world(s);
   const { course } = await institution(s, { price: 1000 });

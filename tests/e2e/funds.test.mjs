@@ -117,8 +117,15 @@ describe('prepaid tutoring funds', () => {
       await page.locator('[data-test=inst-contract-link]', { hasText: '李小雨' }).click();
       await page.waitForURL('**/contracts/*');
       assert.equal(await page.locator('[data-test=contract-pay]').count(), 0); // no payment outside the contract
+      // today is not the course's Saturday: the page says so and asks for the reason
+      await page.locator('[data-test=lesson-off-schedule]').waitFor();
       await page.locator('[data-test=lesson-record]').click();
+      const ask = page.locator('.el-message-box', { hasText: '不是该课程的上课日' });
+      await ask.waitFor();
+      await ask.locator('input').fill('周六停电,调到今天上课');
+      await ask.locator('.el-message-box__btns .el-button--primary').click();
       await page.locator('[data-test=contract-lessons]').filter({ hasText: '1 / 20' }).waitFor();
+      await page.locator('[data-test=lesson-reason]').filter({ hasText: '周六停电,调到今天上课' }).waitFor();
       assert.equal((await page.locator('[data-test=contract-released]').innerText()).trim(), '80.00');
     });
 

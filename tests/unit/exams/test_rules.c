@@ -270,6 +270,18 @@ static void test_exams_lock_key__negative_and_distinct(void **state)
             assert_true(all[i] != all[j]);
 }
 
+static void test_exams_default_name__says_the_term(void **state)
+{
+    (void)state;
+    char b[200];
+    exams_default_name("2026-autumn", "数学", EX_FINAL, b, sizeof b);
+    assert_string_equal(b, "2026 年秋季学期数学期末");
+    exams_default_name("2027-spring", "", EX_MIDTERM, b, sizeof b);
+    assert_string_equal(b, "2027 年春季学期期中");
+    exams_default_name("2027-spring", NULL, EX_QUIZ, b, sizeof b);
+    assert_string_equal(b, "2027 年春季学期测验");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_exams_band__thresholds),
         cmocka_unit_test(test_exams_band__district_bands),
         cmocka_unit_test(test_exams_lock_key__negative_and_distinct),
+        cmocka_unit_test(test_exams_default_name__says_the_term),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

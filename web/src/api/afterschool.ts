@@ -94,6 +94,8 @@ export interface Enrolment {
 export interface ProgramEnrolment extends Enrolment {
   student_name: string
   class_name: string
+  /** the class's grade, to say the class as people do (四年级1班) */
+  grade?: number
   source: string
 }
 
@@ -136,6 +138,8 @@ export interface RollRow {
   student_id: number
   name: string
   class_name: string
+  /** the class's grade, to say the class as people do (四年级1班) */
+  grade?: number
   present: boolean | null
 }
 
@@ -320,11 +324,18 @@ export const correctRoll = (program_id: number, body: { date: string; student_id
   post(`/afterschool/programs/${program_id}/attendance/corrections`, body)
 
 /* money */
+export interface Waiver {
+  student_id: number
+  name: string
+  class_name: string
+  grade?: number
+  reason: string
+}
 export const getBill = (student_id: number, term: string) => get<Bill>('/afterschool/bills', { student_id, term })
 export const runBills = (term: string, school_id?: number) =>
   post<{ students: number; total_fen: number; waiver_fen: number; ms: number }>('/afterschool/bills/run', { term, ...(school_id ? { school_id } : {}) })
 export const listWaivers = (school_id: number) =>
-  get<Page<{ student_id: number; name: string; class_name: string; reason: string }>>('/afterschool/waivers', { school_id, limit: 500 })
+  get<Page<Waiver>>('/afterschool/waivers', { school_id, limit: 500 })
 export const setWaiver = (student_id: number, reason: string) => post('/afterschool/waivers', { student_id, reason })
 export const deleteWaiver = async (student_id: number) => {
   await client.delete(`/afterschool/waivers/${student_id}`)

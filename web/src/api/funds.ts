@@ -48,6 +48,8 @@ export interface Lesson {
   date: string
   txn: number
   created_at: number
+  /** why it was recorded on a day the course does not meet, or null */
+  reason?: string | null
 }
 
 export interface Warning {
@@ -138,8 +140,9 @@ export async function pay(id: number, amount_fen: number): Promise<{ txn: number
   return (await client.post(`/contracts/${id}/payments`, { amount_fen })).data
 }
 
-export async function recordLesson(id: number, date: string): Promise<{ id: number; released_fen: number; contract: Contract }> {
-  return (await client.post(`/contracts/${id}/lessons`, { date })).data
+/** One lesson delivered; `reason` says why it falls on a day the course does not meet. */
+export async function recordLesson(id: number, date: string, reason?: string): Promise<{ id: number; released_fen: number; contract: Contract }> {
+  return (await client.post(`/contracts/${id}/lessons`, reason ? { date, reason } : { date })).data
 }
 
 export async function refund(id: number, reason?: string): Promise<{ refund_fen: number; contract: Contract }> {

@@ -5,10 +5,29 @@
 import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { ApiError } from '../api/client'
+import { currentLocale } from '../locales'
 
+/**
+ * The words to show for a failure: the server's message, and the rule it cites (`error.rule`,
+ * e.g. TR-2, AS-6) when the message does not already name it, so every refusal dialog says
+ * which rule refused, as the homework refusal always did.
+ */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message
+  if (e instanceof ApiError) return withRule(e.message, ruleOf(e))
   return e instanceof Error ? e.message : String(e)
+}
+
+/** The rule ID a refusal cites (`error.rule`), or '' when none. */
+export function ruleOf(e: unknown): string {
+  if (!(e instanceof ApiError) || !e.body) return ''
+  const r = e.body.rule
+  return typeof r === 'string' ? r : ''
+}
+
+/** A message followed by its rule in brackets, unless the message already names the rule. */
+export function withRule(message: string, rule: string, locale: string = currentLocale()): string {
+  if (!rule || message.includes(rule)) return message
+  return locale === 'en-US' ? `${message} (${rule})` : `${message}(${rule})`
 }
 
 /**

@@ -23,5 +23,15 @@ export function useLabels() {
     if (!gl || n.startsWith(gl) || /年级|^初[一二三]|^高[一二三]|grade/i.test(n)) return n
     return t('class.fullName', { grade: gl, name: n }).trim()
   }
-  return { grade, role, subject, schoolKind, classFull }
+  /**
+   * Why escrow went back or a contract closed, in words: the server stores fixed reasons
+   * ("refund requested", "institution suspended", "institution closed", "completed") and, for
+   * a penalty or a district refund, the words staff typed, shown as they are.
+   */
+  const refundReason = (r: string | null | undefined) => {
+    if (!r) return ''
+    const k = `funds.reason.${r.trim().replace(/\s+/g, '_')}`
+    return te(k) ? t(k) : r
+  }
+  return { grade, role, subject, schoolKind, classFull, refundReason }
 }

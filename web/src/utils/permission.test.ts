@@ -135,6 +135,8 @@ describe('homePathFor', () => {
     expect(homePathFor(user({ role: 'inspector' }))).toBe('/dashboard')
     expect(homePathFor(user({ role: 'school_admin', school_id: 12 }))).toBe('/schools/12')
     expect(homePathFor(user({ role: 'teacher', school_id: 1 }))).toBe('/teaching')
+    expect(homePathFor(user({ role: 'grade_leader', school_id: 1, grade: 4 }))).toBe('/homework/grade')
+    expect(homePathFor(user({ role: 'teacher', school_id: 1 }, { role: 'grade_leader', school_id: 1, grade: 4 }))).toBe('/homework/grade')
     expect(homePathFor(user({ role: 'guardian' }))).toBe('/family')
     expect(homePathFor(user({ role: 'institution_admin', institution_id: 3 }))).toBe('/institution')
     expect(homePathFor(null)).toBe('/welcome')

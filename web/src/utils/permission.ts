@@ -184,7 +184,9 @@ export function homePathFor(user: Pick<SessionUser, 'roles'> | null | undefined)
     const s = ownSchoolId(user)
     return s ? `/schools/${s}` : '/users'
   }
-  if (has('grade_leader') || has('teacher')) return '/teaching'
+  // a grade leader's work is the grade: its homework matrix, whether or not they teach a class
+  if (has('grade_leader')) return '/homework/grade'
+  if (has('teacher')) return '/teaching'
   if (has('guardian')) return '/family'
   if (has('institution_admin')) return '/institution'
   return '/welcome'
