@@ -307,7 +307,7 @@ static int events_post(fd_demo *d)
         } else {
             char date[11];
             days_date(e->day, date);
-            v = funds_lesson_in_tx(d->c, pol, &x->k, date, NULL, (day_kind)kind_of(d, e->day),
+            v = funds_lesson_in_tx(d->c, pol, &x->k, date, NULL, NULL, (day_kind)kind_of(d, e->day),
                                    x->co->admin_id, e->at, &m);
             d->lessons += verdict_is_ok(&v);
             /* the last lesson completed the contract, as the lesson route does */
