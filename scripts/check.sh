@@ -9,8 +9,9 @@
 #       under a stream of payments (tests/ha/); the restore drill (scripts/restore-drill.sh):
 #       a base backup and archived WAL replayed to a moment, checked
 #   4. fuzz: the request-body parser and router under libFuzzer, for a bounded time
-#   5. the web app's unit tests (vitest), and the web app installed, built and tested with
-#      Debian 12's own npm 9 and Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
+#   5. the web app's unit tests (vitest), its typecheck (vue-tsc) and lint (ESLint), and the web
+#      app installed, built, tested, typechecked and linted with Debian 12's own npm 9 and
+#      Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
 #   6. browser tests: Playwright driving Debian's chromium against the built web app
 # Each step prints its own result; the last line sums them up.
 set -uo pipefail
@@ -112,6 +113,7 @@ e2e() {
 }
 
 web_unit() { [ -f web/package.json ] || return 0; (cd web && npm test --silent); }
+web_lint() { [ -f web/package.json ] || return 0; (cd web && npm run --silent typecheck && npm run --silent lint); }
 
 step "style checker (banned calls, SQL from strings)" scripts/lint.sh
 step "unit tests" unit build
@@ -125,7 +127,8 @@ step "failover: the primary killed under writes (Patroni, 3 nodes)" ha_failover
 step "restore drill: base backup, WAL, point-in-time recovery" scripts/restore-drill.sh
 step "fuzz (${FUZZ_SECONDS}s per target)" fuzz
 step "web unit tests" web_unit
-step "web app on Debian 12's Node.js 18 (npm ci, vite build, vitest)" scripts/node18.sh check
+step "web typecheck and lint (vue-tsc, eslint)" web_lint
+step "web app on Debian 12's Node.js 18 (npm ci, vite build, vitest, vue-tsc, eslint)" scripts/node18.sh check
 step "browser tests" e2e
 
 echo

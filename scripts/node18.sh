@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web app on Debian 12's own Node.js 18, as a fresh Debian 12 machine has it (issue 13):
 # Debian's npm 9 installs web/package-lock.json, Debian's node 18 runs `vite build` (into a
-# temporary directory) and the vitest unit tests. Run by scripts/check.sh; quick when cached.
+# temporary directory), the vitest unit tests, the typecheck (vue-tsc) and the lint (ESLint).
+# Run by scripts/check.sh; quick when cached.
 #
 #   scripts/node18.sh check          the above
 #   scripts/node18.sh run CMD ARG... CMD with Debian's node and npm first on PATH
@@ -146,7 +147,11 @@ check() {
   (cd "$tmp/web" && run18 node node_modules/vite/bin/vite.js build --logLevel warn --outDir "$tmp/out") || { say "vite build failed"; return 1; }
   [ -f "$tmp/out/index.html" ] && ls "$tmp"/out/assets/*.js.br >/dev/null 2>&1 || { say "the build left no index.html or no precompressed scripts"; return 1; }
   (cd "$tmp/web" && run18 node node_modules/vitest/vitest.mjs run --reporter=dot) || { say "vitest failed"; return 1; }
-  say "built and tested with Debian's node $v in $((SECONDS - t0)) s"
+  # package.json's typecheck and lint, by Debian's npm (node_modules/.bin's `env node` finds
+  # Debian's node first on PATH)
+  (cd "$tmp/web" && run18 npm run --silent typecheck) || { say "typecheck (vue-tsc) failed"; return 1; }
+  (cd "$tmp/web" && run18 npm run --silent lint) || { say "lint (eslint) failed"; return 1; }
+  say "built, tested, typechecked and linted with Debian's node $v in $((SECONDS - t0)) s"
 }
 
 exec 9>"$CACHE/lock"

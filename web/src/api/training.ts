@@ -119,6 +119,9 @@ export interface PublicInstitution {
   courses: number | Course[]
 }
 
+/** One institution on the public page (GET /public/institutions/{id}): its courses listed. */
+export type PublicInstitutionDetail = Omit<PublicInstitution, 'courses'> & { courses: Course[] }
+
 export async function listInstitutions(params: { state?: string; list?: string; q?: string; limit?: number; offset?: number } = {}): Promise<Page<Institution>> {
   return (await client.get<Page<Institution>>('/institutions', { params: { limit: 500, ...params } })).data
 }
@@ -200,6 +203,6 @@ export async function publicInstitutions(params: { q?: string; list?: string; ca
   return (await client.get<Page<PublicInstitution>>('/public/institutions', { params: { limit: 100, ...params } })).data
 }
 
-export async function publicInstitution(id: number): Promise<PublicInstitution & { courses: Course[] }> {
-  return (await client.get<PublicInstitution & { courses: Course[] }>(`/public/institutions/${id}`)).data
+export async function publicInstitution(id: number): Promise<PublicInstitutionDetail> {
+  return (await client.get<PublicInstitutionDetail>(`/public/institutions/${id}`)).data
 }
