@@ -35,7 +35,8 @@ static bool weekdays_or_reply(req *r, unsigned *mask)
     bool ok = json_is_array(arr) && json_array_size(arr) >= 1 && json_array_size(arr) <= 5;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         json_int_t d = json_is_integer(v) ? json_integer_value(v) : 0;
         if (!ok || d < 1 || d > 5 || (*mask & (1u << d))) {
             ok = false;
@@ -67,7 +68,8 @@ static bool ids_or_reply(req *r, const char *key, size_t max, bool allow_empty, 
     *ids = req_alloc(r, sizeof **ids * (json_array_size(arr) + 1));
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         json_int_t id = json_is_integer(v) ? json_integer_value(v) : 0;
         bool dup = false;
         for (size_t k = 0; k < *n; k++)
@@ -272,7 +274,8 @@ static bool vendor_in_or_reply(req *r, as_vendor_in *in, char norm[19])
     bool ok = json_is_array(items) && json_array_size(items) >= 1 && json_array_size(items) <= 20;
     size_t i;
     json_t *v;
-    json_array_foreach(items, i, v) {
+    json_array_foreach(items, i, v)
+    {
         ok = ok && json_is_string(v) && json_string_length(v) >= 1 && json_string_length(v) <= 90;
     }
     const char *field = NULL, *msg = NULL;
@@ -540,11 +543,14 @@ void afterschool_h_run_allocation(req *r)
         return;
     }
     r->audit_target = out.id;
+    /* the seed as a decimal string: up to 19 digits, more than a JavaScript number holds */
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)out.seed);
     reply_json(r, 201,
-               json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)out.id, "school_id",
-                         (json_int_t)in.school_id, "term", in.term, "seed", (json_int_t)out.seed,
-                         "pupils", (json_int_t)out.pupils, "placed", (json_int_t)out.placed,
-                         "waitlisted", (json_int_t)out.waitlisted));
+               json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I}", "id", (json_int_t)out.id, "school_id",
+                         (json_int_t)in.school_id, "term", in.term, "seed", seed, "pupils",
+                         (json_int_t)out.pupils, "placed", (json_int_t)out.placed, "waitlisted",
+                         (json_int_t)out.waitlisted));
 }
 
 /* ---------- the roll ---------- */
