@@ -12,6 +12,8 @@
 #   5. the web app's unit tests (vitest), and the web app installed, built and tested with
 #      Debian 12's own npm 9 and Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
 #   6. browser tests: Playwright driving Debian's chromium against the built web app
+#   7. `make run` as a user meets it (tests/run/): one screen of output ending with the address
+#      and the logins, LISTEN and DB honoured, Ctrl+C stops it
 # Each step prints its own result; the last line sums them up.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -122,6 +124,7 @@ step "fuzz (${FUZZ_SECONDS}s per target)" fuzz
 step "web unit tests" web_unit
 step "web app on Debian 12's Node.js 18 (npm ci, vite build, vitest)" scripts/node18.sh check
 step "browser tests" e2e
+step "make run: quiet, ends with the address and the logins" node --test tests/run/
 
 echo
 echo "check: $passed passed, $failed failed"
