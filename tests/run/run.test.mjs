@@ -12,11 +12,15 @@ import { join } from 'node:path';
 import { ROOT, freePort, clockEnv } from '../api/lib.mjs';
 
 const LOGINS = ['admin', 'inspector', 'school1', 'leader1', 'teacher1', 'parent1', 'org1'];
+// as a user's shell starts it: not as a sub-make of `make check` (whose jobserver and level
+// would show in the output), on the test clock
+const ENV = { ...process.env, ...clockEnv() };
+for (const k of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES']) delete ENV[k];
 
 // Starts `make run` in its own process group; resolves once the logins are printed.
 async function makeRun(port, db) {
   const p = spawn('make', ['--no-print-directory', 'run', `LISTEN=127.0.0.1:${port}`, `DB=${db}`],
-    { cwd: ROOT, detached: true, env: { ...process.env, ...clockEnv() } });
+    { cwd: ROOT, detached: true, env: ENV });
   let out = '';
   p.stdout.on('data', (d) => (out += d));
   p.stderr.on('data', (d) => (out += d));
@@ -84,7 +88,7 @@ test('make run on an address already in use stops with the reason and exit statu
   const port = busy.address().port;
   try {
     const p = spawn('make', ['--no-print-directory', 'run', `LISTEN=127.0.0.1:${port}`, `DB=${join(dir, 'demo.db')}`],
-      { cwd: ROOT, env: { ...process.env, ...clockEnv() } });
+      { cwd: ROOT, env: ENV });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));
