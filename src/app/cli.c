@@ -343,8 +343,11 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return rc;
     }
-    /* failure injection (tests) counts from the first request on: armed before the server
+    /* the banner's policy versions are read first: they are not the requests' store calls.
+     * Failure injection (tests) counts from the first request on: armed before the server
      * answers anything, so no request slips in before it */
+    char pol[512];
+    serve_policy_banner(&a, pol, sizeof pol);
     db_pool_arm(a.pool);
     server *srv = server_start(&a, lfd, (int)threads, err, sizeof err);
     if (!srv) {
@@ -352,8 +355,6 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return CLI_FAIL;
     }
-    char pol[512];
-    serve_policy_banner(&a, pol, sizeof pol);
     fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, %s)\n", SJ_VERSION, host, port,
             db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL", pol);
     int sig = 0;
