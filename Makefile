@@ -6,13 +6,10 @@ LISTEN ?= 127.0.0.1:8080
 
 .PHONY: run check build deps server server-asan web test-unit test-api test-pg test-fuzz test-e2e test-valgrind clean
 
-run: deps build
-	@mkdir -p data
-	@if [ ! -f $(DB) ]; then \
-	  echo "创建演示数据库 $(DB) ..."; \
-	  ./build/shuangjian demo --db sqlite:$(DB) --scale small || { rm -f $(DB) $(DB).key; exit 1; }; \
-	else ./build/shuangjian demo-logins --db sqlite:$(DB); fi
-	exec ./build/shuangjian serve --db sqlite:$(DB) --listen $(LISTEN) --web web/dist
+# `make run [LISTEN=HOST:PORT] [DB=PATH|postgresql://...]`: only what running needs, quietly
+# (scripts/run.sh: build output in data/run.log); ends with the address and the demo logins.
+run:
+	@LISTEN="$(LISTEN)" DB="$(DB)" JOBS="$(JOBS)" ./scripts/run.sh
 
 deps:
 	@./scripts/deps.sh

@@ -13,6 +13,8 @@
 #      app installed, built, tested, typechecked and linted with Debian 12's own npm 9 and
 #      Node.js 18 (scripts/node18.sh: unpacked from Debian's packages)
 #   6. browser tests: Playwright driving Debian's chromium against the built web app
+#   7. `make run` as a user meets it (tests/run/): one screen of output ending with the address
+#      and the logins, LISTEN and DB honoured, Ctrl+C stops it
 # Each step prints its own result; the last line sums them up.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -130,6 +132,7 @@ step "web unit tests" web_unit
 step "web typecheck and lint (vue-tsc, eslint)" web_lint
 step "web app on Debian 12's Node.js 18 (npm ci, vite build, vitest, vue-tsc, eslint)" scripts/node18.sh check
 step "browser tests" e2e
+step "make run: quiet, ends with the address and the logins" node --test tests/run/
 
 echo
 echo "check: $passed passed, $failed failed"

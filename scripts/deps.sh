@@ -3,6 +3,10 @@
 # and tests/ from their lock files. Quiet and quick when everything is already there.
 #   scripts/deps.sh            everything (`make deps`)
 #   scripts/deps.sh npm DIR... only the npm packages of those folders (`make web`: npm web)
+#   scripts/deps.sh run        only what running needs (`make run`, scripts/run.sh): the
+#                              compiler, the server's libraries, Node.js and the web app's npm
+#                              packages; not the tests' (cmocka, PostgreSQL, chromium, nginx,
+#                              wrk, valgrind, clang, tests/ npm packages)
 #   scripts/deps.sh ha         only what the failover test adds (`make check`, `make check-ha`;
 #                              not `make run`): etcd-server, patroni
 set -euo pipefail
@@ -41,6 +45,10 @@ pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
       libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev uthash-dev
       curl chromium wrk nginx-light valgrind nodejs npm)
+# Running alone (`make run`): the server's build and libraries, Node.js for the web app.
+[ "${1:-}" = run ] && pkgs=(build-essential cmake ninja-build pkg-config
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libxlsxwriter-dev
+      libzip-dev libexpat1-dev uthash-dev nodejs npm)
 # The failover test's cluster (scripts/ha-up.sh): `scripts/deps.sh ha`.
 [ "${1:-}" = ha ] && pkgs=(etcd-server patroni python3-etcd)
 missing=()
@@ -66,4 +74,4 @@ fi
 [ "${1:-}" = ha ] && exit 0
 
 node_version_ok
-npm_ci web tests
+if [ "${1:-}" = run ]; then npm_ci web; else npm_ci web tests; fi

@@ -90,6 +90,7 @@ typedef struct {
     int start_min, end_min; /* start < end */
     int64_t fee_per_hour_fen;
     char first_day[AS_DATE_LEN], last_day[AS_DATE_LEN];
+    bool rural; /* the program's school is rural (bills: AS-6's rural cap) */
 } as_program;
 
 /* Two programs clash for one pupil when they share a weekday, their times overlap and their
@@ -124,10 +125,21 @@ typedef struct {
     char left_on[AS_DATE_LEN];   /* "" when still enrolled; else the first day not billed */
 } as_bill_item;
 
+/* The part of a line under one policy version (AS-6 lowered from a date: each day is charged
+ * at the program's fee, or the cap in force that day when it is lower). */
+#define AS_MAX_PERIODS 8
+typedef struct {
+    const char *version;                        /* the policy's version string (borrowed) */
+    char first[AS_DATE_LEN], last[AS_DATE_LEN]; /* the line's first and last session in it */
+    int64_t rate_fen;                           /* per hour: min(fee, the version's cap) */
+    int sessions, sessions_full;
+    int64_t minutes, overlap, amount, minutes_full, overlap_full, amount_full;
+} as_bill_period;
+
 typedef struct {
     int64_t program_id;
     as_kind kind;
-    int64_t rate_fen; /* per hour */
+    int64_t rate_fen; /* per hour; with several periods, the first period's */
     int session_minutes;
     /* the term as enrolled: from seat_from to the program's last day */
     int sessions_full;
@@ -139,6 +151,8 @@ typedef struct {
     /* AS-6 pro rata, when the pupil left: the days the term counts as (the policy's
      * refund_pro_rata_days, or the sessions when fewer) and those used */
     int64_t pro_rata_days, pro_rata_used;
+    int nperiods;   /* the policy versions the line's sessions fall under, in date order */
+    as_bill_period periods[AS_MAX_PERIODS];
 } as_bill_line;
 
 typedef struct {
@@ -153,10 +167,13 @@ typedef struct {
 } as_bill;
 
 /* Computes a pupil's bill for a term. days: the term's school days in date order. lines must
- * hold n items. Pure; amounts are floor(rate * minutes / 60) per line. */
-void afterschool_bill_compute(const policy *pol, const as_day *days, size_t ndays,
-                              const as_bill_item *items, size_t n, bool waived, as_bill *out,
-                              as_bill_line *lines);
+ * hold n items. periods (np of them, date order; NULL: pol on every day): the policy versions
+ * in force over the term; each day is charged at min(program fee, AS-6 cap of the version in
+ * force that day). pol (the version in force today) gives AS-5, AS-6's term cap and AS-7.
+ * Pure; a line's amount is the sum over its periods of floor(rate * minutes / 60). */
+void afterschool_bill_compute(const policy *pol, const policy_period *periods, size_t np,
+                              const as_day *days, size_t ndays, const as_bill_item *items, size_t n,
+                              bool waived, as_bill *out, as_bill_line *lines);
 
 /* AS-6 pro rata for a line whose pupil left before its last session: base =
  * min(AS-6.refund_pro_rata_days, sessions_full); amount = floor(amount_full * min(sessions,
@@ -377,8 +394,8 @@ typedef struct {
 
 /* Every bill of the term, for the district's schools (school_id 0) or one school, stored in
  * place of the ones stored before. OUT: *out. */
-verdict afterschool_bills_run(db_conn *c, const policy *pol, int64_t district_id, const char *term,
-                              int64_t school_id, as_bills_totals *out);
+verdict afterschool_bills_run(db_conn *c, const policy *pol, policy_store *ps, int64_t district_id,
+                              const char *term, int64_t school_id, as_bills_totals *out);
 
 typedef struct {
     int64_t district_id, school_id, student_id, actor, at;

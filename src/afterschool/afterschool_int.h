@@ -136,13 +136,14 @@ verdict as_roll_take_tx(db_conn *c, const as_roll_in *in, int64_t *roll_id, int6
 /* ---------- store_money.c ---------- */
 
 /* A pupil's bill for a term, computed now, every line explained in the caller's language.
- * NULL on a store error. */
-json_t *as_store_bill(db_conn *c, const policy *pol, int64_t district_id, int64_t student_id,
-                      const char *term, bool english);
-/* The bills run inside the caller's write transaction (the route's, or the demo's). Returns
- * DB_DONE or an error. */
-int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *term,
-                   int64_t school_id, as_bills_totals *out);
+ * pol: the version in force today; ps (NULL: pol on every day): the district's versions, each
+ * day charged by the one in force that day (afterschool_bill_compute). NULL on a store error. */
+json_t *as_store_bill(db_conn *c, const policy *pol, policy_store *ps, int64_t district_id,
+                      int64_t student_id, const char *term, bool english);
+/* The bills run inside the caller's write transaction (the route's, or the demo's), pol and ps
+ * as for as_store_bill. Returns DB_DONE or an error. */
+int as_bills_store(db_conn *c, const policy *pol, policy_store *ps, int64_t district,
+                   const char *term, int64_t school_id, as_bills_totals *out);
 json_t *as_store_waivers(db_conn *c, int64_t school_id, int64_t limit, int64_t offset);
 verdict as_waiver_set_tx(db_conn *c, const as_waiver_in *in);
 /* AS-8 per teacher of the school's term, each line explained. NULL on a store error. */

@@ -543,11 +543,14 @@ void afterschool_h_run_allocation(req *r)
         return;
     }
     r->audit_target = out.id;
+    /* the seed as a decimal string: up to 19 digits, more than a JavaScript number holds */
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)out.seed);
     reply_json(r, 201,
-               json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)out.id, "school_id",
-                         (json_int_t)in.school_id, "term", in.term, "seed", (json_int_t)out.seed,
-                         "pupils", (json_int_t)out.pupils, "placed", (json_int_t)out.placed,
-                         "waitlisted", (json_int_t)out.waitlisted));
+               json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I}", "id", (json_int_t)out.id, "school_id",
+                         (json_int_t)in.school_id, "term", in.term, "seed", seed, "pupils",
+                         (json_int_t)out.pupils, "placed", (json_int_t)out.placed, "waitlisted",
+                         (json_int_t)out.waitlisted));
 }
 
 /* ---------- the roll ---------- */

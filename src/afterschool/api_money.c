@@ -34,7 +34,8 @@ void afterschool_h_get_bill(req *r)
     }
     if (!as_student_reader_or_reply(r, student_id, &school_id))
         return;
-    json_t *bill = as_store_bill(r->db, r->pol, r->user->district_id, student_id, term, r->english);
+    json_t *bill = as_store_bill(r->db, r->pol, r->app->policies, r->user->district_id, student_id,
+                                 term, r->english);
     if (!bill) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -63,7 +64,8 @@ void afterschool_h_run_bills(req *r)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     as_bills_totals t;
-    verdict v = afterschool_bills_run(r->db, r->pol, r->user->district_id, term, school_id, &t);
+    verdict v = afterschool_bills_run(r->db, r->pol, r->app->policies, r->user->district_id, term,
+                                      school_id, &t);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;

@@ -528,7 +528,7 @@ int afterschool_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary
         rc = school_fill(&d, i);
     as_bills_totals bills = {0};
     if (rc == DB_DONE)
-        rc = as_bills_store(c, a->base_pol, ctx->district_id, d.term, 0, &bills);
+        rc = as_bills_store(c, a->base_pol, a->policies, ctx->district_id, d.term, 0, &bills);
     if (rc == DB_DONE) {
         char total[32];
         afterschool_fen_text(bills.total_fen, total);

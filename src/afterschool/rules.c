@@ -229,9 +229,28 @@ void afterschool_pro_rata(const policy *pol, as_bill_line *l)
     l->refund = l->amount_full - l->amount;
 }
 
-void afterschool_bill_compute(const policy *pol, const as_day *days, size_t ndays,
-                              const as_bill_item *items, size_t n, bool waived, as_bill *out,
-                              as_bill_line *lines)
+/* The period of line l for a day under policy `dp`: the last one when it is the same version,
+ * else a new one (days come in date order). NULL when the line has AS_MAX_PERIODS already
+ * and the version differs: the day then stays in the last (cannot happen with
+ * policy_store_periods' at most AS_MAX_PERIODS versions). */
+static as_bill_period *line_period(as_bill_line *l, const policy *dp, const as_program *p)
+{
+    const char *ver = policy_version(dp);
+    if (l->nperiods && strcmp(l->periods[l->nperiods - 1].version, ver) == 0)
+        return &l->periods[l->nperiods - 1];
+    if (l->nperiods == AS_MAX_PERIODS)
+        return &l->periods[AS_MAX_PERIODS - 1];
+    as_bill_period *x = &l->periods[l->nperiods++];
+    memset(x, 0, sizeof *x);
+    x->version = ver;
+    int64_t cap = afterschool_fee_cap(dp, p->kind, p->rural);
+    x->rate_fen = p->fee_per_hour_fen < cap ? p->fee_per_hour_fen : cap;
+    return x;
+}
+
+void afterschool_bill_compute(const policy *pol, const policy_period *periods, size_t np,
+                              const as_day *days, size_t ndays, const as_bill_item *items, size_t n,
+                              bool waived, as_bill *out, as_bill_line *lines)
 {
     bool once = policy_v(pol)->as7_no_double_charge;
     memset(out, 0, sizeof *out);
@@ -245,7 +264,12 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
         l->kind = p->kind;
         l->rate_fen = p->fee_per_hour_fen;
         l->session_minutes = p->end_min - p->start_min;
+        size_t pi = 0;
         for (size_t k = 0; k < ndays; k++) {
+            while (periods && pi + 1 < np && strcmp(days[k].date, periods[pi + 1].from) >= 0)
+                pi++;
+            const policy *dp = periods && np ? periods[pi].pol : pol;
+            as_bill_period *x = NULL;
             for (int pass = 0; pass < 2; pass++) {
                 bool billed = pass == 1;
                 if (!item_on(&items[i], &days[k], billed))
@@ -259,21 +283,44 @@ void afterschool_bill_compute(const policy *pol, const as_day *days, size_t nday
                                               items[j].prog.end_min);
                 if (ov > l->session_minutes)
                     ov = l->session_minutes;
+                if (!x) {
+                    x = line_period(l, dp, p);
+                    if (!x->first[0])
+                        memcpy(x->first, days[k].date, AS_DATE_LEN);
+                    memcpy(x->last, days[k].date, AS_DATE_LEN);
+                }
                 if (billed) {
                     l->sessions++;
                     l->minutes += l->session_minutes;
                     l->overlap += ov;
+                    x->sessions++;
+                    x->minutes += l->session_minutes;
+                    x->overlap += ov;
                 } else {
                     l->sessions_full++;
                     l->minutes_full += l->session_minutes;
                     l->overlap_full += ov;
+                    x->sessions_full++;
+                    x->minutes_full += l->session_minutes;
+                    x->overlap_full += ov;
                 }
             }
         }
-        l->amount = fen_for(l->rate_fen, l->minutes - l->overlap);
-        l->amount_full = fen_for(l->rate_fen, l->minutes_full - l->overlap_full);
+        for (int q = 0; q < l->nperiods; q++) {
+            as_bill_period *x = &l->periods[q];
+            x->amount = fen_for(x->rate_fen, x->minutes - x->overlap);
+            x->amount_full = fen_for(x->rate_fen, x->minutes_full - x->overlap_full);
+            l->amount += x->amount;
+            l->amount_full += x->amount_full;
+        }
+        if (l->nperiods)
+            l->rate_fen = l->periods[0].rate_fen;
+        /* AS-6: a pupil who left pays the days used of the rule's days, pro rata */
         if (items[i].left_on[0] && l->sessions < l->sessions_full)
             afterschool_pro_rata(pol, l);
+        else
+            l->refund =
+                items[i].left_on[0] && l->amount_full > l->amount ? l->amount_full - l->amount : 0;
         out->gross_fen += l->amount;
     }
     int64_t total = out->gross_fen;
@@ -333,8 +380,25 @@ void afterschool_bill_line_explain(const as_bill_line *l, const char *name, bool
         append_msg(out, outlen, "afterschool.bill.overlap", &v, english);
     verdict_num(&v, "days", l->pro_rata_days);
     verdict_num(&v, "used", l->pro_rata_used);
-    append_msg(out, outlen, "afterschool.bill.amount", &v, english);
-    /* by the rule's days when the term is longer than they are, else session by session */
+    if (l->nperiods > 1) {
+        /* each day at the rate of the policy version in force that day */
+        for (int q = 0; q < l->nperiods; q++) {
+            const as_bill_period *x = &l->periods[q];
+            verdict pv = verdict_ok();
+            verdict_str(&pv, "version", x->version);
+            verdict_str(&pv, "from", x->first);
+            verdict_str(&pv, "to", x->last);
+            verdict_num(&pv, "sessions", x->sessions);
+            verdict_num(&pv, "billable", x->minutes - x->overlap);
+            verdict_num(&pv, "rate_fen", x->rate_fen);
+            verdict_num(&pv, "amount_fen", x->amount);
+            append_msg(out, outlen, "afterschool.bill.period", &pv, english);
+        }
+        append_msg(out, outlen, "afterschool.bill.periods_total", &v, english);
+    } else
+        append_msg(out, outlen, "afterschool.bill.amount", &v, english);
+    /* the refund by the rule's days when the term is longer than they are, else session by
+     * session */
     if (l->refund > 0)
         append_msg(out, outlen,
                    l->pro_rata_days < l->sessions_full ? "afterschool.bill.refund_days"

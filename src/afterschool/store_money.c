@@ -17,13 +17,14 @@
 
 #include "afterschool_int.h"
 #include "core/messages.h"
+#include "core/policy_store.h"
 
 static const char *const kind_names[] = {"care", "course"};
 
 /* What a bill needs of a program; the columns bill_program_read reads. */
 #define BILL_PROGRAM_FIELDS                                                                        \
     "p.id, p.kind, p.weekdays, p.start_min, p.end_min, p.fee_per_hour_fen, p.first_day,"           \
-    " p.last_day"
+    " p.last_day, (SELECT s.rural FROM schools s WHERE s.id = p.school_id)"
 
 static void bill_program_read(db_row *row, as_program *p)
 {
@@ -36,6 +37,19 @@ static void bill_program_read(db_row *row, as_program *p)
     p->fee_per_hour_fen = db_next_int64(row);
     DB_NEXT_TEXT(row, p->first_day);
     DB_NEXT_TEXT(row, p->last_day);
+    p->rural = db_next_int64(row) != 0;
+}
+
+/* The district's policy versions over the term (ps NULL: pol alone). Returns the count, -1 on
+ * a store error. */
+static int bill_periods(db_conn *c, const policy *pol, policy_store *ps, int64_t district,
+                        const char *first, const char *last, policy_period *out)
+{
+    if (ps)
+        return policy_store_periods(ps, c, district, first, last, out, AS_MAX_PERIODS);
+    snprintf(out[0].from, sizeof out[0].from, "%s", first);
+    out[0].pol = pol;
+    return 1;
 }
 
 /* ---------- a pupil's bill ---------- */
@@ -111,11 +125,22 @@ static json_t *bill_line_json(const bill_items *b, size_t i, bool english)
                         l->pro_rata_days ? json_integer(l->pro_rata_days) : json_null());
     json_object_set_new(o, "pro_rata_used",
                         l->pro_rata_days ? json_integer(l->pro_rata_used) : json_null());
+    json_t *per = json_array();
+    for (int q = 0; q < l->nperiods; q++) {
+        const as_bill_period *x = &l->periods[q];
+        json_array_append_new(
+            per, json_pack("{s:s,s:s,s:s,s:I,s:i,s:I,s:I,s:I}", "policy_version", x->version,
+                           "from", x->first, "to", x->last, "rate_fen_per_hour",
+                           (json_int_t)x->rate_fen, "sessions", x->sessions, "billed_minutes",
+                           (json_int_t)(x->minutes - x->overlap), "amount_fen",
+                           (json_int_t)x->amount, "amount_full_fen", (json_int_t)x->amount_full));
+    }
+    json_object_set_new(o, "periods", per);
     return o;
 }
 
-json_t *as_store_bill(db_conn *c, const policy *pol, int64_t district_id, int64_t student_id,
-                      const char *term, bool english)
+json_t *as_store_bill(db_conn *c, const policy *pol, policy_store *ps, int64_t district_id,
+                      int64_t student_id, const char *term, bool english)
 {
     char first[AS_DATE_LEN], last[AS_DATE_LEN];
     if (calendar_term_bounds(c, district_id, term, first, last) != DB_ROW)
@@ -126,7 +151,10 @@ json_t *as_store_bill(db_conn *c, const policy *pol, int64_t district_id, int64_
         abort();
     size_t nd = 0;
     int64_t one = 0;
-    int rc = as_school_days(c, district_id, first, last, days, AS_MAX_DAYS, &nd);
+    policy_period periods[AS_MAX_PERIODS];
+    int np = bill_periods(c, pol, ps, district_id, first, last, periods);
+    int rc =
+        np < 1 ? DB_ERROR : as_school_days(c, district_id, first, last, days, AS_MAX_DAYS, &nd);
     if (rc == DB_OK)
         rc = bill_items_load(c, student_id, term, b);
     if (rc == DB_OK)
@@ -136,7 +164,8 @@ json_t *as_store_bill(db_conn *c, const policy *pol, int64_t district_id, int64_
     if (rc != DB_ROW && rc != DB_DONE)
         goto done;
     as_bill bill;
-    afterschool_bill_compute(pol, days, nd, b->items, b->n, rc == DB_ROW, &bill, b->lines);
+    afterschool_bill_compute(pol, periods, (size_t)np, days, nd, b->items, b->n, rc == DB_ROW,
+                             &bill, b->lines);
     json_t *arr = json_array();
     for (size_t i = 0; i < b->n; i++)
         json_array_append_new(arr, bill_line_json(b, i, english));
@@ -226,9 +255,9 @@ typedef struct {
 
 /* One pupil's bill into *row. lines: [{"program_id","sessions","minutes","overlap",
  * "amount_fen","refund_fen"}]. */
-static void compute_bill(const policy *pol, const seat_row *seats, size_t n,
-                         const as_program *progs, size_t nprogs, const as_day *days, size_t nd,
-                         bool waived, bill_row *row)
+static void compute_bill(const policy *pol, const policy_period *periods, size_t np,
+                         const seat_row *seats, size_t n, const as_program *progs, size_t nprogs,
+                         const as_day *days, size_t nd, bool waived, bill_row *row)
 {
     as_bill_item items[32] = {0};
     as_bill_line lines[32];
@@ -242,7 +271,7 @@ static void compute_bill(const policy *pol, const seat_row *seats, size_t n,
         memcpy(items[k].left_on, seats[i].left_on, AS_DATE_LEN);
         k++;
     }
-    afterschool_bill_compute(pol, days, nd, items, k, waived, &row->b, lines);
+    afterschool_bill_compute(pol, periods, np, days, nd, items, k, waived, &row->b, lines);
     row->student_id = seats[0].student_id;
     row->school_id = seats[0].school_id;
     char *buf = row->lines;
@@ -303,8 +332,8 @@ static int flush_bills(db_stmt *ins, const bill_row *rows, size_t k, const char 
     return rc == DB_OK ? db_step(ins) : DB_ERROR;
 }
 
-int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *term,
-                   int64_t school_id, as_bills_totals *out)
+int as_bills_store(db_conn *c, const policy *pol, policy_store *ps, int64_t district,
+                   const char *term, int64_t school_id, as_bills_totals *out)
 {
     memset(out, 0, sizeof *out);
     char first[AS_DATE_LEN], last[AS_DATE_LEN];
@@ -316,9 +345,13 @@ int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *
         seats = {.size = sizeof(seat_row)};
     db_stmt *ins = NULL;
     bill_row *batch = NULL;
+    policy_period periods[AS_MAX_PERIODS];
+    int np = 0;
     int rc = calendar_term_bounds(c, district, term, first, last);
     if (rc == DB_ROW)
-        rc = as_school_days(c, district, first, last, days, AS_MAX_DAYS, &nd);
+        rc = (np = bill_periods(c, pol, ps, district, first, last, periods)) < 1
+                 ? DB_ERROR
+                 : as_school_days(c, district, first, last, days, AS_MAX_DAYS, &nd);
     if (rc != DB_OK)
         goto out;
     out->school_days = nd;
@@ -393,7 +426,8 @@ int as_bills_store(db_conn *c, const policy *pol, int64_t district, const char *
         bool waived = waivers.n && bsearch(&all[i].student_id, waivers.data, waivers.n,
                                            sizeof(int64_t), cmp_i64);
         bill_row *row = &batch[nb++];
-        compute_bill(pol, &all[i], j - i, progs.data, progs.n, days, nd, waived, row);
+        compute_bill(pol, periods, (size_t)np, &all[i], j - i, progs.data, progs.n, days, nd,
+                     waived, row);
         out->students++;
         out->gross_fen += row->b.gross_fen;
         out->waiver_fen += row->b.waiver_fen;
@@ -426,13 +460,13 @@ out:
     return rc == DB_OK ? DB_ERROR : rc;
 }
 
-verdict afterschool_bills_run(db_conn *c, const policy *pol, int64_t district_id, const char *term,
-                              int64_t school_id, as_bills_totals *out)
+verdict afterschool_bills_run(db_conn *c, const policy *pol, policy_store *ps, int64_t district_id,
+                              const char *term, int64_t school_id, as_bills_totals *out)
 {
     memset(out, 0, sizeof *out);
     int rc = db_begin_write(c);
     if (rc == DB_OK)
-        rc = as_bills_store(c, pol, district_id, term, school_id, out);
+        rc = as_bills_store(c, pol, ps, district_id, term, school_id, out);
     return as_finish(c, rc == DB_DONE ? verdict_ok() : verdict_db(rc == DB_OK ? DB_ERROR : rc));
 }
 

@@ -26,7 +26,9 @@ int64_t cli_district(db_conn *c)
     int64_t id = 0;
     if (db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1") == DB_ROW)
         return id;
-    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id", "示范区教育和体育局", now_unix()) != DB_DONE)
+    if (db_insert_id(c, &id,
+                     "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
+                     "示范区教育和体育局", now_unix()) != DB_DONE)
         return 0;
     return id;
 }
@@ -40,8 +42,9 @@ int64_t cli_district_named(db_conn *c, const char *name)
                        name) == DB_ROW)
         return id;
     cli_district(c); /* the first district is always the default one */
-    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
-                     name, now_unix()) != DB_DONE)
+    if (db_insert_id(c, &id,
+                     "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id", name,
+                     now_unix()) != DB_DONE)
         return 0;
     return id;
 }
@@ -163,14 +166,20 @@ static int ensure_user(app *a, const char *district_name, const char *username, 
         rc = db_run(c, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, id);
         int64_t one;
         if (rc == DB_DONE &&
-            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2", id, role_name(ro->kind)) == DB_DONE)
+            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2", id,
+                           role_name(ro->kind)) == DB_DONE)
             rc = db_run(c,
                         "INSERT INTO user_roles (user_id, role, school_id, grade, institution_id)"
-                        " VALUES ($1, $2, $3, $4, $5)", id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
-                        db_id_or_null(ro->institution_id));
+                        " VALUES ($1, $2, $3, $4, $5)",
+                        id, role_name(ro->kind), db_id_or_null(ro->school_id),
+                        db_id_or_null((int64_t)ro->grade), db_id_or_null(ro->institution_id));
     } else if (rc == DB_OK) {
-        core_user_in in = {.district_id = district, .username = username,
-                           .password_hash = hash, .name = name, .roles = ro, .nroles = 1};
+        core_user_in in = {.district_id = district,
+                           .username = username,
+                           .password_hash = hash,
+                           .name = name,
+                           .roles = ro,
+                           .nroles = 1};
         verdict v = core_user_create(c, a, NULL, &in, &id, NULL);
         rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     }
@@ -192,7 +201,8 @@ int cmd_init(const cli_opts *o)
     int prc = read_password(pw, sizeof pw);
     if (prc != 0) {
         fprintf(stderr, "shuangjian: %s\n",
-                prc == -1 ? "no password on standard input" : "the password needs at least 8 characters");
+                prc == -1 ? "no password on standard input"
+                          : "the password needs at least 8 characters");
         return CLI_FAIL;
     }
     app a;
@@ -216,7 +226,8 @@ int cmd_useradd(const cli_opts *o)
                CLI_USAGE;
     char pw[256];
     if (read_password(pw, sizeof pw) != 0)
-        return fprintf(stderr, "shuangjian: a password of at least 8 characters on standard input\n"),
+        return fprintf(stderr,
+                       "shuangjian: a password of at least 8 characters on standard input\n"),
                CLI_FAIL;
     app a;
     int rc = cli_open(o, &a, 1);
@@ -253,6 +264,39 @@ static int serve_login_setup(const cli_opts *o, app *a)
         fprintf(stderr, "shuangjian: X-Forwarded-For is believed from %d trusted prox%s\n",
                 a->proxies.n, a->proxies.n == 1 ? "y" : "ies");
     return auth_password_dummy(a->login_dummy_hash) ? CLI_OK : CLI_FAIL;
+}
+
+/* The banner's policy: the version in force today in each district (up to three named; a
+ * fresh database without a district has the base policy). */
+static void serve_policy_banner(app *a, char *out, size_t n)
+{
+    snprintf(out, n, "policy %s", policy_version(a->base_pol));
+    db_conn *c = db_acquire(a->pool);
+    db_stmt *st = db_query(c, "SELECT id, name FROM districts ORDER BY id LIMIT 4");
+    int64_t ids[4];
+    char names[4][96];
+    int nd = 0;
+    while (st && nd < 4 && db_step(st) == DB_ROW) {
+        ids[nd] = db_col_int64(st, 0);
+        snprintf(names[nd], sizeof names[nd], "%s", db_col_text(st, 1));
+        nd++;
+    }
+    if (st)
+        db_finalize(st);
+    size_t len = 0;
+    for (int i = 0; i < nd && i < 3; i++) {
+        const policy *p = policy_store_current(a->policies, c, ids[i]);
+        if (!p)
+            continue;
+        if (nd == 1)
+            len = (size_t)snprintf(out, n, "policy %s", policy_version(p));
+        else if (len < n)
+            len += (size_t)snprintf(out + len, n - len, "%s%s: policy %s", i ? "; " : "", names[i],
+                                    policy_version(p));
+    }
+    if (nd > 3 && len < n)
+        snprintf(out + len, n - len, "; ...");
+    db_release(c);
 }
 
 int cmd_serve(const cli_opts *o)
@@ -299,8 +343,11 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return rc;
     }
-    /* failure injection (tests) counts from the first request on: armed before the server
+    /* the banner's policy versions are read first: they are not the requests' store calls.
+     * Failure injection (tests) counts from the first request on: armed before the server
      * answers anything, so no request slips in before it */
+    char pol[512];
+    serve_policy_banner(&a, pol, sizeof pol);
     db_pool_arm(a.pool);
     server *srv = server_start(&a, lfd, (int)threads, err, sizeof err);
     if (!srv) {
@@ -308,9 +355,8 @@ int cmd_serve(const cli_opts *o)
         cli_close(&a);
         return CLI_FAIL;
     }
-    fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, policy %s)\n", SJ_VERSION, host,
-            port, db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL",
-            policy_version(a.base_pol));
+    fprintf(stderr, "shuangjian %s: serving http://%s:%ld (%s, %s)\n", SJ_VERSION, host, port,
+            db_pool_kind(a.pool) == DB_SQLITE ? "SQLite" : "PostgreSQL", pol);
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "shuangjian: %s received, finishing requests in flight\n",

@@ -178,6 +178,12 @@ static msg table[] = {
      ",其中 {overlap} 分钟与课程重叠,只按课程收费一次(AS-7),计费 {billable} 分钟",
      "; {overlap} min overlap a course and are charged once, by the course (AS-7); {billable} min "
      "billed"},
+    {"afterschool.bill.period",
+     ";{from} 至 {to} 按政策版本 {version}:{sessions} 次,计费 {billable} 分钟 × "
+     "{rate_fen:yuan}/小时 = {amount_fen:yuan}",
+     "; {from} to {to} under policy version {version}: {sessions} sessions, {billable} min x "
+     "{rate_fen:yuan}/hour = {amount_fen:yuan}"},
+    {"afterschool.bill.periods_total", ";合计 {amount_fen:yuan}", "; in all {amount_fen:yuan}"},
     {"afterschool.bill.refund",
      ";中途退出:全期应收 {full_fen:yuan},未上的 {missed} 次按比例退还 {refund_fen:yuan}",
      "; left mid-term: the whole term would be {full_fen:yuan}, the {missed} sessions not taken "

@@ -186,6 +186,13 @@ policy *policy_new(const json_t *overrides, char *err, size_t errlen);
 policy *policy_from_file(const char *path, char *err, size_t errlen); /* NULL path: national */
 void policy_free(policy *p);
 
+/* A policy and the first day it is in force (YYYY-MM-DD), one of the versions over a span of
+ * days (policy_store_periods): each is in force from its `from` until the next one's. */
+typedef struct {
+    char from[11];
+    const policy *pol;
+} policy_period;
+
 /* The typed values. */
 const policy_values *policy_v(const policy *p);
 const char *policy_version(const policy *p);

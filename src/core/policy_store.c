@@ -85,7 +85,8 @@ static json_t *merge_rules(const json_t *base, const json_t *top)
         out = json_object();
     const char *rule;
     json_t *vals;
-    json_object_foreach((json_t *)top, rule, vals) {
+    json_object_foreach((json_t *)top, rule, vals)
+    {
         json_t *cur = json_object_get(out, rule);
         if (json_is_object(cur))
             json_object_update(cur, vals);
@@ -106,7 +107,8 @@ static policy *version_policy(const policy *base, int64_t id, const char *eff, c
                                 json_object_get(stored, "rules"));
     char version[64];
     snprintf(version, sizeof version, "district-%s.%lld", eff, (long long)id);
-    json_t *over = json_pack("{s:s,s:s,s:o}", "version", version, "effective_from", eff, "rules", rules);
+    json_t *over =
+        json_pack("{s:s,s:s,s:o}", "version", version, "effective_from", eff, "rules", rules);
     char err[256];
     policy *p = policy_new(over, err, sizeof err);
     json_decref(over);
@@ -114,14 +116,38 @@ static policy *version_policy(const policy *base, int64_t id, const char *eff, c
     return p;
 }
 
+/* The policy of stored version `id`, parsed once and kept until exit; NULL when it does not
+ * parse. The caller holds s->mu. */
+static const policy *loaded_get(policy_store *s, int64_t id, const char *eff, const char *body)
+{
+    loaded *l = s->all;
+    while (l && l->id != id)
+        l = l->next;
+    if (!l) {
+        policy *p = version_policy(s->base, id, eff, body);
+        if (!p)
+            return NULL;
+        l = calloc(1, sizeof *l);
+        if (!l)
+            abort();
+        l->id = id;
+        l->pol = p;
+        l->next = s->all;
+        s->all = l;
+    }
+    return l->pol;
+}
+
 /* The version in force today: the newest whose effective date has come. */
 static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, const policy *was)
 {
     char today[11];
     today_local(today);
-    db_stmt *st = db_query(c,
-                           "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
-                           " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1", district_id, today);
+    db_stmt *st =
+        db_query(c,
+                 "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
+                 " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
+                 district_id, today);
     if (!st)
         return was;
     const policy *found = s->base;
@@ -129,26 +155,48 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, co
         db_row row = db_row_at(st, 0);
         int64_t id = db_next_int64(&row);
         const char *body = db_next_text_ref(&row), *eff = db_next_text_ref(&row);
-        loaded *l = s->all;
-        while (l && l->id != id)
-            l = l->next;
-        if (!l) {
-            policy *p = version_policy(s->base, id, eff, body);
-            if (p) {
-                l = calloc(1, sizeof *l);
-                if (!l)
-                    abort();
-                l->id = id;
-                l->pol = p;
-                l->next = s->all;
-                s->all = l;
-            }
-        }
-        if (l)
-            found = l->pol;
+        const policy *p = loaded_get(s, id, eff, body);
+        if (p)
+            found = p;
     }
     db_finalize(st);
     return found;
+}
+
+int policy_store_periods(policy_store *s, db_conn *c, int64_t district_id, const char *from,
+                         const char *to, policy_period *out, int max)
+{
+    if (max < 1)
+        return 0;
+    db_stmt *st =
+        db_query(c,
+                 "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
+                 " AND effective_from <= $2 ORDER BY effective_from, id",
+                 district_id, to);
+    if (!st)
+        return -1;
+    int n = 1, rc;
+    snprintf(out[0].from, sizeof out[0].from, "%s", from);
+    out[0].pol = s->base;
+    pthread_mutex_lock(&s->mu);
+    while ((rc = db_step(st)) == DB_ROW) {
+        db_row row = db_row_at(st, 0);
+        int64_t id = db_next_int64(&row);
+        const char *body = db_next_text_ref(&row), *eff = db_next_text_ref(&row);
+        const policy *p = loaded_get(s, id, eff, body);
+        if (!p)
+            continue;
+        if (strcmp(eff, from) <= 0 || strcmp(eff, out[n - 1].from) == 0 || n == max) {
+            out[n - 1].pol = p; /* in force on the same first day, and newer */
+            continue;
+        }
+        snprintf(out[n].from, sizeof out[n].from, "%s", eff);
+        out[n].pol = p;
+        n++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    db_finalize(st);
+    return rc == DB_DONE ? n : -1;
 }
 
 const policy *policy_store_current(policy_store *s, db_conn *c, int64_t district_id)
@@ -186,9 +234,8 @@ void policy_store_invalidate(policy_store *s)
 
 /* ---------- versions: the writes and reads of api_policy.c (core_int.h) ---------- */
 
-verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id,
-                        const char *effective_from, const json_t *rules, int64_t actor,
-                        int64_t *id)
+verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id, const char *effective_from,
+                        const json_t *rules, int64_t actor, int64_t *id)
 {
     int rc = db_begin_write(c);
     if (rc != DB_OK)

@@ -217,6 +217,13 @@ static void board_json(out *o, const hw_board *b, const policy *pol)
             } else {
                 LIT(o, ",\"feedback\":null");
             }
+        } else { /* staff: how many families reported and their mean time (null: none) */
+            KV_INT(o, ",\"reports\":", it->fb_count);
+            if (it->fb_count > 0)
+                KV_INT(o, ",\"reported_minutes\":",
+                       (it->fb_minutes * 2 + it->fb_count) / (2 * it->fb_count));
+            else
+                LIT(o, ",\"reported_minutes\":null");
         }
         LIT(o, "}");
     }

@@ -6,9 +6,8 @@
  * after the people are written.
  *
  * What it writes, for every class of grades 1-9:
- *   - on every school day of the current week up to tomorrow (the week before as well when fewer
- *     than two school days of this week have passed, so the families have something to report
- *     on), 2-4 items from the subjects the class's teachers teach (the `teaching` rows), each set
+ *   - on every school day from Monday of last week up to tomorrow (the dashboard opens on last
+ *     week), 2-4 items from the subjects the class's teachers teach (the `teaching` rows), each set
  *     by the teacher of that subject; weekends, holidays and vacation days are left out, by the
  *     module's own period logic (hw_store_period), make-up workdays count as school days;
  *   - written items within the grade's cap (grades 1-2: only oral, reading and practical work,
@@ -19,7 +18,9 @@
  *     times around the estimates, some longer, and one "未完成,已按时睡觉" (HW-10) from parent1;
  *   - for the dashboard and reports: the classes of school1's grade 5 exactly at the cap on the
  *     last two past school days, and school1's 四年级2班 reported over the cap by its families on
- *     the last past school day (its estimates within it);
+ *     the last past school day (its estimates within it); last week, class-days reported over
+ *     the cap (the estimates were short): one in each of the first two schools, and in the
+ *     third two days in half of its classes of grades 3-9, so one school is visibly worse;
  *   - parent1's child's class and teacher1's class also get items for today and tomorrow,
  *     whatever kind of day they are (a weekend has HW-4's cap; a vacation day only unwritten
  *     work).
@@ -144,6 +145,7 @@ typedef struct {
     demo_date dates[MAX_DATES];
     size_t ndates;
     int last_past, prev_past; /* the last two school days before today (-1: none) */
+    char monday[11];          /* this week's */
     size_t featured[2];
     size_t nfeatured;
     db_stmt *ins_fb, *ins_fb1;
@@ -303,35 +305,29 @@ static int load_classes(hw_demo *d)
     return s && rc == DB_DONE ? DB_OK : DB_ERROR;
 }
 
-/* The dates: Monday of this week (or of the week before) up to tomorrow, with each grade's
- * period; the last two school days before today; today and tomorrow always, for the featured
- * classes. */
+/* The dates: Monday of last week up to tomorrow, with each grade's period (the dashboard opens
+ * on last week, the grade leader on this one); this week's Monday; the last two school days
+ * before today; today and tomorrow always, for the featured classes. */
 static int load_dates(hw_demo *d)
 {
     const demo_ctx *x = d->ctx;
     char tomorrow[11], start[11];
     date_add_days(x->today, 1, tomorrow);
-    date_add_days(x->today, -(date_weekday(x->today) - 1), start);
-    for (int weeks = 0; weeks < 2; weeks++) {
-        d->ndates = 0;
-        int past = 0;
-        for (char day[11] = ""; d->ndates < MAX_DATES;) {
-            date_add_days(start, (int64_t)d->ndates, day);
-            if (strcmp(day, tomorrow) > 0)
-                break;
-            demo_date *dd = &d->dates[d->ndates++];
-            memcpy(dd->date, day, sizeof dd->date);
-            for (int g = 1; g <= 9; g++) {
-                int rc = hw_store_period(d->c, d->a->base_pol, x->district_id, g, day, &dd->p[g]);
-                if (rc != DB_ROW)
-                    return rc;
-            }
-            dd->school = dd->p[1].day == DAY_SCHOOL;
-            past += dd->school && strcmp(day, x->today) < 0;
-        }
-        if (past >= 2 || weeks == 1)
+    date_add_days(x->today, -(date_weekday(x->today) - 1), d->monday);
+    date_add_days(d->monday, -7, start);
+    d->ndates = 0;
+    for (char day[11] = ""; d->ndates < MAX_DATES;) {
+        date_add_days(start, (int64_t)d->ndates, day);
+        if (strcmp(day, tomorrow) > 0)
             break;
-        date_add_days(start, -7, start);
+        demo_date *dd = &d->dates[d->ndates++];
+        memcpy(dd->date, day, sizeof dd->date);
+        for (int g = 1; g <= 9; g++) {
+            int rc = hw_store_period(d->c, d->a->base_pol, x->district_id, g, day, &dd->p[g]);
+            if (rc != DB_ROW)
+                return rc;
+        }
+        dd->school = dd->p[1].day == DAY_SCHOOL;
     }
     d->last_past = d->prev_past = -1;
     for (size_t i = 0; i < d->ndates; i++)
@@ -674,6 +670,16 @@ int homework_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, s
                 special = DAY_AT_CAP;
             if (school1 && cl->grade == 4 && cl->ord == 1 && (int)di == d->last_past)
                 special = DAY_REPORTED_OVER;
+            /* last week, families reported more than the estimates on a few class-days: once
+             * in each of the first two schools, and in the third on Wednesday and Thursday in
+             * half of the classes of grades 3-9 (the school the dashboard shows worst) */
+            if (strcmp(date, d->monday) < 0 && cl->grade >= 3 && d->dates[di].school) {
+                int wd = date_weekday(date);
+                if ((cl->school == 0 && cl->grade == 6 && cl->ord == 0 && wd == 2) ||
+                    (cl->school == 1 && cl->grade == 8 && cl->ord == 1 && wd == 4) ||
+                    (cl->school == 2 && (cl->ord + cl->grade) % 2 == 0 && (wd == 3 || wd == 4)))
+                    special = DAY_REPORTED_OVER;
+            }
             rc = class_day(d, k, di, special, &r);
         }
     }

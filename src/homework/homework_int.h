@@ -91,6 +91,7 @@ typedef struct {
     bool written, marked;
     bool has_feedback, completed, bedtime; /* a pupil's board: that pupil's report */
     int64_t spent;
+    int64_t fb_count, fb_minutes; /* staff's board: all the families' reports, summed */
 } hw_board_item;
 
 typedef struct {

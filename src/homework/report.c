@@ -21,7 +21,8 @@
  *   avg_written_minutes  written minutes per class-day with homework;
  *   avg_reported_minutes reported written minutes per class-day with any report (items
  *                        without a report count at their estimate), null without reports;
- *   a class is within the cap when none of its days in the range is over the limit.
+ *   a class is within the cap when none of its days in the range is over the limit, by the
+ *   estimate or by the families' reports (classes_within, share_within, within_limit).
  * No figure ranks pupils; schools and classes come in a fixed order (id, grade, name).
  */
 #include <stdio.h>

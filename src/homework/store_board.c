@@ -49,6 +49,9 @@ static void add_item(arena *a, hw_board *b, db_row *row)
         it->spent = db_next_int64(row);
         it->completed = db_next_int64(row) != 0;
         it->bedtime = db_next_int64(row) != 0;
+    } else if (b->student_id <= 0) { /* staff: the families' reports, summed */
+        it->fb_count = db_next_int64(row);
+        it->fb_minutes = db_next_int64(row);
     }
     b->written += it->written ? it->minutes : 0;
 }
@@ -64,7 +67,7 @@ int hw_store_board(db_conn *c, arena *a, const policy *pol, int64_t class_id, co
                  "SELECT c.id, c.district_id, c.school_id, c.grade, c.name,"
                  " t.first_day, t.last_day, d.kind,"
                  " h.id, h.subject, h.title, h.content, h.kind, h.tier, h.minutes, u.name,"
-                 " h.marked_at"
+                 " h.marked_at, h.fb_count, h.fb_minutes"
                  " FROM classes c"
                  " LEFT JOIN terms t ON t.district_id = c.district_id AND t.term = $2"
                  " LEFT JOIN calendar_days d ON d.district_id = c.district_id AND d.date = $3"

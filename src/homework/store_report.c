@@ -91,7 +91,7 @@ static json_t *class_row(db_stmt *s, void *ctx)
     json_int_t grade = db_next_int64(&row);
     sums_row(&row, &d);
     json_t *o = json_pack("{s:I,s:s,s:I,s:b}", "class_id", id, "class_name", name, "grade", grade,
-                          "within_limit", d.over_days == 0);
+                          "within_limit", d.over_days == 0 && d.reported_over_days == 0);
     sums_set(o, &d);
     return o;
 }
@@ -151,7 +151,8 @@ static json_t *school_rows(db_conn *c, const hw_scope *sc, int64_t limit, int64_
                  "  AND date <= $3 AND ($4 = 0 OR grade = $4) GROUP BY school_id) x"
                  " ON x.school_id = s.id"
                  " LEFT JOIN (SELECT school_id, COUNT(DISTINCT class_id) AS n FROM homework_days"
-                 "  WHERE district_id = $1 AND date >= $2 AND date <= $3 AND over_cap = 1"
+                 "  WHERE district_id = $1 AND date >= $2 AND date <= $3"
+                 "  AND (over_cap = 1 OR reported_over_cap = 1)"
                  "  AND ($4 = 0 OR grade = $4) GROUP BY school_id) o ON o.school_id = s.id"
                  " LEFT JOIN (SELECT school_id, COUNT(DISTINCT class_id) AS n FROM homework_days"
                  "  WHERE district_id = $1 AND date >= $2 AND date <= $3"
@@ -258,14 +259,15 @@ static int class_counts(db_conn *c, const hw_scope *sc, int64_t *classes, int64_
                                             "SELECT COUNT(*) FROM classes WHERE district_id = $1"
                                             " AND ($2 = 0 OR grade = $2)",
                                             sc->district_id, sc->grade);
-    /* the partial indexes on over_cap = 1 and reported_over_cap = 1 keep these small; a
-     * school's rows are a subset of its district's */
+    /* over: classes with a day over the cap by the estimate or by the families' reports (not
+     * within it); rover: by the reports. The partial indexes on over_cap = 1 and
+     * reported_over_cap = 1 keep these small; a school's rows are a subset of its district's */
     if (rc == DB_ROW)
         rc = db_query_int64(c, over,
                             "SELECT COUNT(DISTINCT class_id) FROM homework_days"
                             " WHERE district_id = $1 AND date >= $2 AND date <= $3"
-                            " AND over_cap = 1 AND ($4 = 0 OR grade = $4)"
-                            " AND ($5 = 0 OR school_id = $5)",
+                            " AND (over_cap = 1 OR reported_over_cap = 1)"
+                            " AND ($4 = 0 OR grade = $4) AND ($5 = 0 OR school_id = $5)",
                             sc->district_id, sc->from, sc->to, sc->grade, sc->school_id);
     if (rc == DB_ROW)
         rc = db_query_int64(c, rover,
@@ -392,7 +394,8 @@ json_t *hw_store_matrix(db_conn *c, int64_t school_id, int grade, const char dat
 {
     db_stmt *s = db_query(c,
                           "SELECT c.id, c.name, d.date, d.items, d.written_minutes,"
-                          " d.written_subjects, d.reported, d.reported_minutes FROM classes c"
+                          " d.written_subjects, d.reported, d.reported_minutes,"
+                          " d.reported_over_cap FROM classes c"
                           " LEFT JOIN homework_days d ON d.class_id = c.id AND d.date >= $3"
                           " AND d.date <= $4 WHERE c.school_id = $1 AND c.grade = $2"
                           " ORDER BY c.name, c.id, d.date",
@@ -415,6 +418,9 @@ json_t *hw_store_matrix(db_conn *c, int64_t school_id, int grade, const char dat
                     json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:n}", "date", dates[i], "items", 0,
                               "written_minutes", 0, "subjects", 0, "limit_minutes", limits[i],
                               "status", homework_cell_status(0, 0, limits[i]), "reported_minutes"));
+            for (int i = 0; i < 7; i++)
+                json_object_set_new(json_array_get(cells, (size_t)i), "reported_over",
+                                    json_false());
             json_array_append_new(classes, json_pack("{s:I,s:s,s:o}", "class_id", (json_int_t)cid,
                                                      "name", name, "cells", cells));
         }
@@ -433,6 +439,7 @@ json_t *hw_store_matrix(db_conn *c, int64_t school_id, int grade, const char dat
         int64_t reported = db_next_int64(&row), reported_minutes = db_next_int64(&row);
         if (reported)
             json_object_set_new(cell, "reported_minutes", json_integer(reported_minutes));
+        json_object_set_new(cell, "reported_over", json_boolean(db_next_int64(&row) == 1));
     }
     db_finalize(s);
     if (rc != DB_DONE) {

@@ -8,7 +8,8 @@
 // Runs on SQLite, or PostgreSQL with SJ_PG_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, world, expectStatus, TODAY, addDays, weekday } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, world, expectStatus, TODAY, addDays, weekday, BACKEND, psql } from './lib.mjs';
 
 let s, A;
 const today = TODAY; // the server's, on the test clock
@@ -387,7 +388,13 @@ test('ranked choices: a lottery fills courses from the choices; nobody gets two;
   expectStatus(await s.api('POST', '/api/v1/afterschool/allocations', { school_id: w.school.id, term: TERM }, w.teacher.token), 403);
   const run = expectStatus(await s.api('POST', '/api/v1/afterschool/allocations', { school_id: w.school.id, term: TERM }, w.schoolAdmin.token), 201);
   assert.deepEqual([run.pupils, run.placed, run.waitlisted], [8, 6, 2]);
-  assert.equal(typeof run.seed, 'number');
+  // the seed is a decimal string, exactly the stored one (19 digits would be rounded as a number)
+  assert.match(run.seed, /^[0-9]{1,19}$/);
+  assert.ok(BigInt(run.seed) < 2n ** 63n);
+  const stored = BACKEND === 'pg'
+    ? psql(s.db.url, `SELECT seed FROM afterschool_allocations WHERE id = ${run.id}`).trim()
+    : execFileSync('sqlite3', ['-bail', s.db.url.slice(7), `SELECT seed FROM afterschool_allocations WHERE id = ${run.id}`], { encoding: 'utf8' }).trim();
+  assert.equal(run.seed, stored);
   const byKid = new Map();
   for (const p of [p1, p2, p3]) {
     const l = await enrolments(p.id);

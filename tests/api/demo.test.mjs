@@ -287,3 +287,31 @@ test('admin: the homework reports show the week, school1 with a class at the cap
     assert.ok(rep.items.filter((i) => i.grade === 5).every((i) => i.within_limit), 'at the cap is within it');
   }
 });
+
+test('admin: last week (the dashboard\'s default) has homework in every school, families reporting over the cap, one school visibly worse', async () => {
+  const monday = addDays(today, -((new Date(today + 'T00:00:00Z').getUTCDay() + 6) % 7) - 7);
+  const sunday = addDays(monday, 6);
+  const rep = await get(`/api/v1/reports/homework?from=${monday}&to=${sunday}`, 'admin');
+  assert.ok(rep.items.length >= 3 && rep.items.every((i) => i.days_with_homework > 0), JSON.stringify(rep.items));
+  assert.equal(rep.totals.days_over_limit, 0, 'no estimate passes the cap');
+  assert.ok(rep.items.every((i) => i.days_reported_over_limit > 0), 'every school has a class-day over by the families\' reports');
+  const shares = rep.items.map((i) => i.share_within).sort((a, b) => a - b);
+  assert.ok(shares[0] <= shares[1] - 0.2, `one school visibly worse: ${shares}`);
+  assert.ok(shares.every((x) => x < 1));
+  // the worst school's matrix marks the class-days the families reported over the cap, and the
+  // class-day's items show the families' mean time against the estimate
+  const worst = rep.items.find((i) => i.share_within === shares[0]);
+  const cls = await get(`/api/v1/reports/homework?school_id=${worst.school_id}&from=${monday}&to=${sunday}`, 'admin');
+  const over = cls.items.find((i) => i.days_reported_over_limit > 0);
+  assert.equal(over.within_limit, false);
+  const m = await get(`/api/v1/schools/${worst.school_id}/homework/matrix?grade=${over.grade}&week=${monday}`, 'admin');
+  const row = m.classes.find((c) => c.class_id === over.class_id);
+  const cell = row.cells.find((c) => c.reported_over);
+  assert.ok(cell, JSON.stringify(row));
+  assert.ok(cell.reported_minutes > cell.limit_minutes && cell.written_minutes <= cell.limit_minutes, JSON.stringify(cell));
+  assert.ok(row.cells.some((c) => c.items > 0 && !c.reported_over), 'only some days are marked');
+  const b = await get(`/api/v1/classes/${over.class_id}/homework?date=${cell.date}`, 'admin');
+  const longer = b.items.filter((i) => i.reports > 0 && i.reported_minutes > i.minutes);
+  assert.ok(longer.length > 0, JSON.stringify(b.items));
+  assert.ok(b.items.every((i) => 'reports' in i && 'reported_minutes' in i));
+});

@@ -432,7 +432,9 @@ test('reports: per class of a school as API.md says, per school for the district
   assert.equal(an.teachers[0].estimates_short, true);
   const dist = expectStatus(await s.api('GET', `/api/v1/reports/homework?from=${addDays(today, -6)}&to=${today}`, undefined, A), 200);
   const row = dist.items.find((x) => x.school_id === w.school.id);
-  assert.deepEqual([row.classes, row.classes_within, row.days_with_homework], [1, 1, 1]);
+  // within the cap means by the families' reports too: the class is not within it
+  assert.deepEqual([row.classes, row.classes_within, row.classes_reported_over, row.share_within, row.days_with_homework], [1, 0, 1, 0, 1]);
+  assert.equal(it.within_limit, false);
   expectStatus(await s.api('GET', `/api/v1/reports/homework?${q}`, undefined, w.teacher.token), 403);
   expectStatus(await s.api('GET', `/api/v1/reports/homework?${q}`, undefined, w.guardian.token), 403);
   expectStatus(await s.api('GET', `/api/v1/reports/homework`, undefined, w.schoolAdmin.token), 403);

@@ -43,6 +43,31 @@ test('a district version takes effect on its date; a future one does not yet app
   assert.equal(v.total, 3);
 });
 
+// The banner is printed just after the port answers: wait for it.
+async function banner(t) {
+  for (let i = 0; i < 200 && !/serving http/.test(t.stderr); i++) await new Promise((r) => setTimeout(r, 10));
+  return t.stderr.split('\n').find((l) => /serving http/.test(l)) || t.stderr;
+}
+
+test('the start banner names the version in force in the district, not the national one', async () => {
+  const t = await startServer();
+  try {
+    assert.match(await banner(t), /serving http:\/\/127\.0\.0\.1:\d+ \(\w+, policy national-2021\)$/);
+    const T = await t.admin();
+    // a version from tomorrow is not yet in force: the banner still names the national one
+    expectStatus(await t.api('PUT', '/api/v1/policy', { effective_from: shift(today(), 1), rules: { 'HW-2': { written_minutes_per_day: 45 } } }, T), 201);
+    await t.stop({ keep: true });
+    await t.start();
+    assert.match(await banner(t), /\(\w+, policy national-2021\)$/);
+    const v = expectStatus(await t.api('PUT', '/api/v1/policy', { effective_from: today(), rules: { 'HW-2': { written_minutes_per_day: 50 } } }, T), 201);
+    await t.stop({ keep: true });
+    await t.start();
+    const b = await banner(t);
+    assert.ok(b.endsWith(`policy ${v.version})`), b);
+    assert.doesNotMatch(b, /national-2021/);
+  } finally { await t.stop(); }
+});
+
 test('refusals: a past date, an unknown rule, a wrong type, a negative number, a non-admin', async () => {
   const w = await world(s);
   expectStatus(await s.api('PUT', '/api/v1/policy', { effective_from: shift(today(), -1), rules: { 'HW-2': { written_minutes_per_day: 40 } } }, A), 400, 'invalid_field');

@@ -3,6 +3,7 @@
 // imports, with "已导入 N 名学生", and the classes appear.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   createSchool, createUser, launchBrowser, loginThroughForm, ROSTER_HEADER, rosterRow,
   startServer, toCsv, withPage,
@@ -109,4 +110,48 @@ test('the school office imports its teachers with their subjects and classes (JO
   });
   const teachers = await server.must(200, 'GET', `/api/v1/users?school_id=${school.id}&role=teacher`, undefined, admin);
   assert.equal(teachers.total, 2);
+});
+
+test('the sample files next to the import download and import as they are (issue 13, point 16)', async (t) => {
+  const school = await createSchool(server, { name: '样例小学' });
+  const office = await createUser(server, {
+    name: '教务周老师',
+    roles: [{ role: 'school_admin', school_id: school.id }],
+  });
+  const admin = await server.adminToken();
+  await withPage(browser, t.name, { viewport: { width: 1280, height: 800 }, acceptDownloads: true }, async (page) => {
+    await loginThroughForm(page, server.url, office.username, office.password);
+    await page.locator('[data-test=side-menu] [data-test=menu-imports]').click();
+    await page.waitForURL('**/imports');
+    const input = page.locator('[data-test=import-page] input[type=file]');
+    const link = page.locator('[data-test=import-sample-link]');
+    assert.match(await page.locator('[data-test=import-sample]').innerText(), /下载样例文件 学生花名册样例\.csv/);
+
+    // the pupils' sample: the file as the browser saves it goes back up unchanged
+    let [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.equal(download.suggestedFilename(), '学生花名册样例.csv');
+    let file = readFileSync(await download.path());
+    assert.match(file.toString('utf8'), /^\ufeff姓名,性别,出生日期,身份证件类型,身份证件号,年级,班级号/, 'the registry columns, with a BOM for Excel');
+    await input.setInputFiles({ name: '学生花名册样例.csv', mimeType: 'text/csv', buffer: file });
+    let done = page.locator('[data-test=import-done]');
+    await done.waitFor();
+    assert.match(await done.innerText(), /已导入 6 名学生/);
+    assert.match(await done.innerText(), /新建班级 3 个/);
+
+    // the teachers' sample names the classes the pupils' sample made
+    await page.locator('[data-test=import-kind-teachers]').click();
+    assert.match(await page.locator('[data-test=import-sample]').innerText(), /教师名册样例\.csv/);
+    [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.equal(download.suggestedFilename(), '教师名册样例.csv');
+    file = readFileSync(await download.path());
+    await input.setInputFiles({ name: '教师名册样例.csv', mimeType: 'text/csv', buffer: file });
+    done = page.locator('[data-test=import-done]');
+    await done.waitFor();
+    assert.match(await done.innerText(), /已导入 3 名教师/);
+  });
+  const pupils = await server.must(200, 'GET', `/api/v1/schools/${school.id}/classes`, undefined, admin);
+  assert.equal(pupils.total, 3);
+  const res = await fetch(`${server.url}/samples/roster-students.csv`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
 });

@@ -370,7 +370,7 @@ static void test_afterschool_bill_compute__care_only(void **state)
              SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 1, false, &b, lines);
     assert_int_equal(lines[0].sessions, 22);
     assert_int_equal(lines[0].minutes, 22 * 120);
     assert_int_equal(lines[0].amount, 22 * 2 * 200); /* 8,800 fen */
@@ -392,7 +392,7 @@ static void test_afterschool_bill_compute__holidays_are_not_billed(void **state)
         prog(1, AS_COURSE, WD(5), "16:00", "17:00", 300, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 1, false, &b, lines);
     assert_int_equal(lines[0].sessions, 3); /* Fridays 4, 11, 18 (25 is a holiday) */
     assert_int_equal(b.total_fen, 900);
     policy_free(p);
@@ -413,7 +413,7 @@ static void test_afterschool_bill_compute__care_and_course_overlap_charged_once(
     };
     as_bill_line lines[2];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 2, false, &b, lines);
     /* Wednesdays in Sep 2026: 2, 9, 16, 23, 30 */
     assert_int_equal(lines[1].sessions, 5);
     assert_int_equal(lines[1].amount, 5 * 90 * 350 / 60); /* 2,625 */
@@ -445,7 +445,7 @@ static void test_afterschool_bill_compute__double_charge_when_district_allows(vo
     };
     as_bill_line lines[2];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 2, false, &b, lines);
     assert_int_equal(lines[0].overlap, 0);
     assert_int_equal(b.total_fen, 8800 + 2625);
     policy_free(p);
@@ -462,7 +462,7 @@ static void test_afterschool_bill_compute__hardship_waiver(void **state)
              SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 1, true, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 1, true, &b, lines);
     assert_true(b.waived);
     assert_int_equal(b.gross_fen, 8800);
     assert_int_equal(b.waiver_fen, 8800);
@@ -482,7 +482,7 @@ static void test_afterschool_bill_compute__leaving_mid_term_refunds_pro_rata(voi
              SEP_FIRST, "2026-09-14")};
     as_bill_line lines[1];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 1, false, &b, lines);
     assert_int_equal(lines[0].sessions, 9);
     assert_int_equal(lines[0].sessions_full, 22);
     assert_int_equal(lines[0].amount, 9 * 400);
@@ -510,7 +510,7 @@ static void test_afterschool_bill_compute__leaving_ends_the_overlap_too(void **s
     };
     as_bill_line lines[2];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 2, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 2, false, &b, lines);
     assert_int_equal(lines[1].sessions, 2); /* Sep 2 and 9 */
     assert_int_equal(lines[0].overlap, 2 * 60);
     assert_int_equal(lines[1].refund, 5 * 90 * 350 / 60 - 2 * 90 * 350 / 60);
@@ -528,7 +528,7 @@ static void test_afterschool_bill_compute__seat_given_late_bills_from_then(void 
              "2026-09-28", NULL)};
     as_bill_line lines[1];
     as_bill b;
-    afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, nd, it, 1, false, &b, lines);
     assert_int_equal(lines[0].sessions, 3);
     assert_int_equal(lines[0].refund, 0);
     assert_int_equal(b.total_fen, 1200);
@@ -552,7 +552,7 @@ static void test_afterschool_bill_compute__pro_rata_days_edge(void **state)
                  SEP_FIRST, left[k])};
         as_bill_line lines[1];
         as_bill b;
-        afterschool_bill_compute(p, days, nd, it, 1, false, &b, lines);
+        afterschool_bill_compute(p, NULL, 0, days, nd, it, 1, false, &b, lines);
         assert_int_equal(lines[0].sessions, 9 + k);
         assert_int_equal(lines[0].amount_full, 8800);
         assert_int_equal(lines[0].pro_rata_days, 10);
@@ -644,16 +644,65 @@ static void test_afterschool_bill_compute__term_cap_exactly_and_over(void **stat
     as_bill_line lines[1];
     as_bill b;
     policy *at = district("{\"AS-6\":{\"term_cap_fen\":8800}}");
-    afterschool_bill_compute(at, days, nd, it, 1, false, &b, lines);
+    afterschool_bill_compute(at, NULL, 0, days, nd, it, 1, false, &b, lines);
     assert_int_equal(b.term_cap_fen, 8800);
     assert_int_equal(b.cap_reduction_fen, 0);
     assert_int_equal(b.total_fen, 8800);
     policy_free(at);
     policy *under = district("{\"AS-6\":{\"term_cap_fen\":8799}}");
-    afterschool_bill_compute(under, days, nd, it, 1, false, &b, lines);
+    afterschool_bill_compute(under, NULL, 0, days, nd, it, 1, false, &b, lines);
     assert_int_equal(b.cap_reduction_fen, 1);
     assert_int_equal(b.total_fen, 8799);
     policy_free(under);
+}
+
+/* The care cap lowered from September 15 (a Tuesday): the 14th at the old fee, the 15th at the
+ * new cap, one period per version, each rounded down by itself; the rural cap is lower still. */
+static void test_afterschool_bill_compute__each_day_by_the_version_in_force(void **state)
+{
+    (void)state;
+    as_day days[40];
+    size_t nd = school_days(SEP_FIRST, SEP_LAST, NULL, days, 40);
+    policy *old = national();
+    policy *neu =
+        district("{\"AS-6\":{\"care_fee_per_hour_fen\":150,\"rural_fee_per_hour_fen\":120}}");
+    policy_period per[2] = {{SEP_FIRST, old}, {"2026-09-15", neu}};
+    as_bill_item it[1] = {
+        item(prog(1, AS_CARE, AS_WEEKDAYS_ALL, "15:30", "17:30", 200, SEP_FIRST, SEP_LAST),
+             SEP_FIRST, NULL)};
+    as_bill_line lines[1];
+    as_bill b;
+    afterschool_bill_compute(old, per, 2, days, nd, it, 1, false, &b, lines);
+    int before = 0, from = 0;
+    for (size_t k = 0; k < nd; k++)
+        if (strcmp(days[k].date, "2026-09-15") < 0)
+            before++;
+        else
+            from++;
+    assert_int_equal(lines[0].nperiods, 2);
+    assert_string_equal(lines[0].periods[0].last, "2026-09-14");
+    assert_string_equal(lines[0].periods[1].first, "2026-09-15");
+    assert_int_equal(lines[0].periods[0].rate_fen, 200);
+    assert_int_equal(lines[0].periods[1].rate_fen, 150);
+    assert_int_equal(lines[0].periods[0].sessions, before);
+    assert_int_equal(lines[0].periods[1].sessions, from);
+    assert_int_equal(lines[0].amount, 200 * 120 * before / 60 + 150 * 120 * from / 60);
+    assert_int_equal(b.total_fen, lines[0].amount);
+    char text[1024];
+    afterschool_bill_line_explain(&lines[0], "托管", false, text, sizeof text);
+    assert_non_null(strstr(text, "2026-09-15 至 2026-09-30 按政策版本 test"));
+    assert_non_null(strstr(text, "合计"));
+    /* a rural school: the lower rural cap from the 15th */
+    it[0].prog.rural = true;
+    afterschool_bill_compute(old, per, 2, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(lines[0].periods[1].rate_fen, 120);
+    /* one version only: the explanation is the usual one sentence */
+    afterschool_bill_compute(old, per, 1, days, nd, it, 1, false, &b, lines);
+    assert_int_equal(lines[0].nperiods, 1);
+    afterschool_bill_line_explain(&lines[0], "托管", false, text, sizeof text);
+    assert_null(strstr(text, "政策版本"));
+    policy_free(old);
+    policy_free(neu);
 }
 
 static void test_afterschool_bill_compute__amounts_round_down(void **state)
@@ -666,7 +715,7 @@ static void test_afterschool_bill_compute__amounts_round_down(void **state)
         prog(1, AS_COURSE, WD(3), "16:00", "16:50", 350, SEP_FIRST, SEP_LAST), SEP_FIRST, NULL)};
     as_bill_line lines[1];
     as_bill b;
-    afterschool_bill_compute(p, days, 1, it, 1, false, &b, lines);
+    afterschool_bill_compute(p, NULL, 0, days, 1, it, 1, false, &b, lines);
     assert_int_equal(b.total_fen, 291);
     policy_free(p);
 }
@@ -953,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_afterschool_rural_gap__cost_minus_fees),
         cmocka_unit_test(test_afterschool_topup_check__edge),
         cmocka_unit_test(test_afterschool_bill_compute__term_cap_exactly_and_over),
+        cmocka_unit_test(test_afterschool_bill_compute__each_day_by_the_version_in_force),
         cmocka_unit_test(test_afterschool_bill_compute__amounts_round_down),
         cmocka_unit_test(test_afterschool_fen_text__formats),
         cmocka_unit_test(test_afterschool_subsidy__per_class_hour),

@@ -313,7 +313,7 @@ export const putChoices = (student_id: number, term: string, program_ids: number
 export const getChoices = (student_id: number, term: string) =>
   get<Page<{ rank: number; program_id: number; name: string }>>('/afterschool/choices', { student_id, term })
 export const runAllocation = (school_id: number, term: string) =>
-  post<{ id: number; seed: number; pupils: number; placed: number; waitlisted: number }>('/afterschool/allocations', { school_id, term })
+  post<{ id: number; seed: string; pupils: number; placed: number; waitlisted: number }>('/afterschool/allocations', { school_id, term })
 
 /* the roll */
 export const getRoll = (program_id: number, date: string) => get<Roll>(`/afterschool/programs/${program_id}/attendance`, { date })

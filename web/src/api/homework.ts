@@ -65,6 +65,9 @@ export interface BoardItem {
   teacher_name: string
   marked: boolean
   feedback?: { minutes_spent: number; completed: boolean; bedtime: boolean } | null
+  /** to staff: how many families reported the item's time, and their mean (null: none) */
+  reports?: number
+  reported_minutes?: number | null
 }
 
 export interface Board {
@@ -122,6 +125,8 @@ export interface MatrixCell {
   limit_minutes: number
   status: 'none' | 'ok' | 'near' | 'over'
   reported_minutes: number | null
+  /** the families' reported written time passes the cap */
+  reported_over: boolean
 }
 
 export interface Matrix {
