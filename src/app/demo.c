@@ -308,7 +308,6 @@ int demo_fill(app *a, const char *scale)
     }
     if (db_begin_write(d.c) != DB_OK || !(d.district = cli_district(d.c)))
         goto fail;
-    db_batch(d.c, 1); /* PostgreSQL: db_run's statements go without waiting (db.h) */
     d.ctx.admin_id = add_user(&d, "admin", "区教体局管理员", NULL, ROLE_DISTRICT_ADMIN, 0, 0);
     d.ctx.inspector_id = add_user(&d, "inspector", "督查员", NULL, ROLE_INSPECTOR, 0, 0);
     if (!d.ctx.admin_id || !d.ctx.inspector_id)
@@ -324,8 +323,7 @@ int demo_fill(app *a, const char *scale)
     }
     if (nschools > 3)
         fputc('\n', stderr);
-    if (modules_fill(&d, scale, nschools) != 0 || db_batch(d.c, 0) != DB_OK ||
-        db_commit(d.c) != DB_OK)
+    if (modules_fill(&d, scale, nschools) != 0 || db_commit(d.c) != DB_OK)
         goto fail;
     fprintf(stderr, "shuangjian: demo %s: %d schools, %ld classes, %ld pupils, %ld guardians, %ld teachers\n",
             scale, nschools, d.classes, d.students, d.guardians, d.teachers);

@@ -190,8 +190,6 @@ void db_release(db_conn *c)
 {
     if (!c)
         return;
-    if (c->batch)
-        db_batch(c, 0);
     if (c->in_tx) { /* a handler that forgot: nothing half-written survives */
         c->depth = 0;
         db_rollback(c);
@@ -407,22 +405,11 @@ db_stmt *db_query_a(db_conn *c, const char *sql, const db_arg *args)
     return s;
 }
 
-int db_batch(db_conn *c, int on)
-{
-    c->batch = on && c->ops->defer && c->in_tx;
-    return !on && c->ops->drain ? c->ops->drain(c) : DB_OK;
-}
-
 int db_run_a(db_conn *c, const char *sql, const db_arg *args)
 {
     db_stmt *s = db_query_a(c, sql, args);
     if (!s)
         return DB_ERROR;
-    if (c->batch && c->in_tx) {
-        int rc = c->ops->defer(s);
-        db_finalize(s);
-        return rc;
-    }
     int rc = db_step(s);
     while (rc == DB_ROW)
         rc = db_step(s);

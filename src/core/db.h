@@ -133,14 +133,6 @@ static inline db_arg db_id_or_null(int64_t v) { return v ? db_arg_int_(v) : DB_N
 /* The parameters as a list ending in {0}: DB_ARGS() is the empty list. */
 #define DB_ARGS(...) ((const db_arg[]){__VA_OPT__(SJ_MAP(DB_ARG, __VA_ARGS__), ){0, 0, NULL}})
 
-/* Batching (PostgreSQL; nothing on SQLite): between db_batch(c, 1) and db_batch(c, 0), inside
- * a write transaction, db_run sends its statement and returns DB_DONE without waiting for the
- * answer (libpq pipeline mode); the next call that needs an answer (a query, db_insert_id,
- * db_lock, a savepoint, db_commit, db_batch(c, 0)) reads them all first and returns DB_ERROR
- * when one failed, after which the transaction is lost. So only for a caller that rolls back
- * everything on any error and never acts on db_run's DB_CONSTRAINT: the demo. db_batch(c, 0)
- * returns what the last answers said; db_release ends a batch left on. */
-int db_batch(db_conn *c, int on);
 int db_run_a(db_conn *c, const char *sql, const db_arg *args);          /* DB_DONE / error */
 int db_insert_id_a(db_conn *c, int64_t *id_out, const char *sql, const db_arg *args);
 int db_query_int64_a(db_conn *c, int64_t *out, const char *sql, const db_arg *args);

@@ -34,10 +34,6 @@ typedef struct db_ops {
      * connection's commits are on disk (group commit, db_sqlite.c); called by db_commit after
      * the pool's write mutex is released. */
     int (*durable)(db_conn *c);
-    /* PostgreSQL only (NULL on SQLite, where a statement costs no round trip): db_batch's
-     * sending of db_run's statement without waiting, and the reading of every answer owed. */
-    int (*defer)(db_stmt *s);
-    int (*drain)(db_conn *c);
     const char *id_pk;  /* what ID_PK in a migration becomes */
     const char *log_pk; /* what LOG_PK becomes (append-only tables) */
 } db_ops;
@@ -50,7 +46,6 @@ struct db_conn {
     int in_tx;
     int depth;        /* savepoints inside the transaction (db_begin_write nested) */
     int write_locked; /* holds the pool's write mutex (SQLite) */
-    int batch;        /* db_batch on: db_run does not wait for its answer (PostgreSQL) */
     /* Failover (PostgreSQL): reset by db_acquire for every borrower, set by the backend. */
     int fate;     /* DB_FATE_*: what a lost connection did to the borrower's writes */
     int wrote;    /* a write was committed since db_acquire */

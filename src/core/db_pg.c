@@ -63,8 +63,7 @@
 
 #define PG_MAX_PARAMS 1024 /* a statement binds at most this many parameters */
 
-#define PG_CACHE     1024 /* prepared statements per connection */
-#define PG_BATCH_MAX 256  /* statements sent ahead before their answers are read (db_batch) */
+#define PG_CACHE 1024 /* prepared statements per connection */
 
 typedef struct {
     char *sql;
@@ -75,16 +74,12 @@ typedef struct {
 typedef struct {
     db_conn base;
     PGconn *pg;
-    char *target; /* the URL, for reconnecting */
-    int broken;   /* lost (see above): replaced at the next db_acquire */
-    int write_tx; /* inside a transaction begun by db_begin_write */
+    char *target;  /* the URL, for reconnecting */
+    int broken;    /* lost (see above): replaced at the next db_acquire */
+    int write_tx;  /* inside a transaction begun by db_begin_write */
     char err[512];
     unsigned next_name;
     pg_prepared *cache; /* the map, keyed by sql */
-    /* db_batch: commands sent in pipeline mode whose answers are not read yet, and for each
-     * its SQL (a cached text, or NULL), to name it when it failed */
-    int queued;
-    const char *qsql[PG_BATCH_MAX];
 } pg_conn;
 
 /* The name of the prepared statement for `sql`, preparing it first; NULL to run unprepared. */
@@ -121,7 +116,7 @@ typedef struct {
     int nparams;
     char *params[PG_MAX_PARAMS];
     PGresult *res;
-    int row; /* the current row, -1 before the first */
+    int row;     /* the current row, -1 before the first */
     int nrows;
     int done;
 } pg_stmt;
@@ -129,20 +124,14 @@ typedef struct {
 /* Opens a connection: the failover defaults first, so that the URL's own settings win. */
 static PGconn *pg_open(const char *target)
 {
-    const char *const keys[] = {"connect_timeout",
-                                "keepalives_idle",
-                                "keepalives_interval",
-                                "keepalives_count",
-                                "tcp_user_timeout",
-                                "dbname",
-                                NULL};
+    const char *const keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
+                                "keepalives_count", "tcp_user_timeout", "dbname", NULL};
     const char *const vals[] = {"3", "5", "2", "3", "10000", target, NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (!pg)
         abort();
     if (PQstatus(pg) == CONNECTION_OK) {
-        PGresult *r =
-            PQexec(pg, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Shanghai'");
+        PGresult *r = PQexec(pg, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Shanghai'");
         PQclear(r);
     }
     return pg;
@@ -151,8 +140,7 @@ static PGconn *pg_open(const char *target)
 static void clear_cache(pg_conn *c)
 {
     pg_prepared *p, *next;
-    HASH_ITER(hh, c->cache, p, next)
-    {
+    HASH_ITER(hh, c->cache, p, next) {
         HASH_DEL(c->cache, p);
         free(p->sql);
         free(p);
@@ -218,7 +206,6 @@ static int pg_reconnect(db_conn *base)
     }
     clear_cache(c);
     PQfinish(c->pg);
-    c->queued = 0;
     c->pg = pg;
     c->broken = 0;
     c->write_tx = 0;
@@ -233,8 +220,8 @@ static bool first_word(const char *sql, const char *word)
     while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
         sql++;
     size_t n = strlen(word);
-    return strncasecmp(sql, word, n) == 0 &&
-           !((sql[n] >= 'A' && sql[n] <= 'Z') || (sql[n] >= 'a' && sql[n] <= 'z') || sql[n] == '_');
+    return strncasecmp(sql, word, n) == 0 && !((sql[n] >= 'A' && sql[n] <= 'Z') ||
+                                                (sql[n] >= 'a' && sql[n] <= 'z') || sql[n] == '_');
 }
 
 /* A statement that changes nothing when it runs alone (outside a transaction). */
@@ -251,7 +238,8 @@ static bool is_lost(pg_conn *c, const PGresult *r)
         return true;
     const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     return st && (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
-                  strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 || strcmp(st, "25006") == 0);
+                  strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 ||
+                  strcmp(st, "25006") == 0);
 }
 
 /* The first loss in a borrower's request decides its fate (see the top of this file).
@@ -296,8 +284,8 @@ static int pg_result(pg_conn *c, const PGresult *r, const char *sql)
         const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
         note_loss(c, sql, st && strcmp(st, "25006") == 0 && PQstatus(c->pg) == CONNECTION_OK);
         rc = DB_ERROR;
-    } else if (rc == DB_OK &&
-               ((first_word(sql, "COMMIT") && c->write_tx) || (!c->base.in_tx && !is_read(sql)))) {
+    } else if (rc == DB_OK && ((first_word(sql, "COMMIT") && c->write_tx) ||
+                               (!c->base.in_tx && !is_read(sql)))) {
         c->base.wrote = 1;
     }
     if (end)
@@ -305,116 +293,9 @@ static int pg_result(pg_conn *c, const PGresult *r, const char *sql)
     return rc;
 }
 
-/* Batching (db_batch, the demo): db_run's statements are sent in libpq's pipeline mode
- * without waiting, up to PG_BATCH_MAX at a time; anything that needs an answer (a query, an
- * exec, a lock, db_batch(c, 0)) first reads every answer outstanding (pg_drain). The first
- * failure among them is what that call returns (a refused key included: DB_ERROR, since its
- * caller was already told DB_DONE); PostgreSQL has then failed the transaction, so the caller
- * rolls back, unless a ROLLBACK TO a savepoint taken before the failure undoes it (pg_exec
- * runs ROLLBACK and ROLLBACK TO whatever the drain found). */
-static int pg_drain(pg_conn *c)
-{
-    if (!c->queued)
-        return DB_OK;
-    int n = c->queued, i = 0, rc = DB_OK;
-    c->queued = 0;
-    if (PQpipelineSync(c->pg) != 1) {
-        snprintf(c->err, sizeof c->err, "%s", PQerrorMessage(c->pg));
-        rc = DB_ERROR;
-    }
-    for (;;) {
-        PGresult *r = PQgetResult(c->pg);
-        if (!r) { /* the end of one command's answers */
-            if (++i > n || PQstatus(c->pg) != CONNECTION_OK) {
-                if (rc == DB_OK) {
-                    snprintf(c->err, sizeof c->err, "%s", PQerrorMessage(c->pg));
-                    rc = DB_ERROR;
-                }
-                break;
-            }
-            continue;
-        }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_PIPELINE_SYNC) {
-            PQclear(r);
-            break;
-        }
-        if (st != PGRES_PIPELINE_ABORTED && rc == DB_OK) {
-            const char *sql = i < n && c->qsql[i] ? c->qsql[i] : "(a batched statement)";
-            if (pg_result(c, r, sql) != DB_OK) {
-                fprintf(stderr, "postgresql: %s  in: %s\n", c->err, sql);
-                rc = DB_ERROR;
-            }
-        }
-        PQclear(r);
-    }
-    if (!PQexitPipelineMode(c->pg)) {
-        PGresult *r;
-        while ((r = PQgetResult(c->pg)))
-            PQclear(r);
-        if (!PQexitPipelineMode(c->pg) && rc == DB_OK) {
-            snprintf(c->err, sizeof c->err, "%s", PQerrorMessage(c->pg));
-            rc = DB_ERROR;
-        }
-    }
-    return rc;
-}
-
-/* Sends db_run's statement in pipeline mode (see pg_drain); DB_DONE, or the error of an
- * earlier one when the batch was full and its answers were read. */
-static int pg_defer(db_stmt *base)
-{
-    pg_stmt *s = (pg_stmt *)base;
-    pg_conn *c = (pg_conn *)base->conn;
-    if (c->queued + 2 > PG_BATCH_MAX) {
-        int rc = pg_drain(c);
-        if (rc != DB_OK)
-            return rc;
-    }
-    if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->pg)) {
-        snprintf(c->err, sizeof c->err, "%s", PQerrorMessage(c->pg));
-        return DB_ERROR;
-    }
-    size_t len = strlen(s->sql);
-    pg_prepared *p = NULL;
-    HASH_FIND(hh, c->cache, s->sql, len, p);
-    if (!p && HASH_COUNT(c->cache) < PG_CACHE) {
-        p = calloc(1, sizeof *p);
-        if (!p || !(p->sql = strdup(s->sql)))
-            abort();
-        snprintf(p->name, sizeof p->name, "sj%u", c->next_name++ % 100000000u);
-        if (!PQsendPrepare(c->pg, p->name, p->sql, 0, NULL)) {
-            free(p->sql);
-            free(p);
-            snprintf(c->err, sizeof c->err, "%s", PQerrorMessage(c->pg));
-            return DB_ERROR;
-        }
-        HASH_ADD_KEYPTR(hh, c->cache, p->sql, len, p);
-        c->qsql[c->queued++] = p->sql;
-    }
-    int sent = p ? PQsendQueryPrepared(c->pg, p->name, s->nparams, (const char *const *)s->params,
-                                       NULL, NULL, 0)
-                 : PQsendQueryParams(c->pg, s->sql, s->nparams, NULL,
-                                     (const char *const *)s->params, NULL, NULL, 0);
-    if (!sent) {
-        snprintf(c->err, sizeof c->err, "%s", PQerrorMessage(c->pg));
-        return DB_ERROR;
-    }
-    c->qsql[c->queued++] = p ? p->sql : NULL;
-    return DB_DONE;
-}
-
-static int pg_drain_op(db_conn *base)
-{
-    return pg_drain((pg_conn *)base);
-}
-
 static int pg_exec(db_conn *base, const char *sql)
 {
     pg_conn *c = (pg_conn *)base;
-    int drained = pg_drain(c);
-    if (drained != DB_OK && !first_word(sql, "ROLLBACK"))
-        return drained;
     PGresult *r = PQexec(c->pg, sql);
     int rc = pg_result(c, r, sql);
     PQclear(r);
@@ -436,9 +317,6 @@ static int pg_lock(db_conn *base, int ns, int64_t key)
     snprintf(k, sizeof k, "%" PRId64, (int64_t)mixed);
     const char *vals[1] = {k};
     const char *sql = "SELECT pg_advisory_xact_lock($1::bigint)";
-    int drained = pg_drain(c);
-    if (drained != DB_OK)
-        return drained;
     PGresult *r = PQexecParams(c->pg, sql, 1, NULL, vals, NULL, NULL, 0);
     int rc = pg_result(c, r, sql);
     PQclear(r);
@@ -515,11 +393,6 @@ static int pg_step(db_stmt *base)
     if (s->done)
         return DB_DONE;
     if (!s->res) {
-        int drained = pg_drain(c);
-        if (drained != DB_OK) {
-            s->done = 1;
-            return drained;
-        }
         const char *name = prepared_name(c, s->sql);
         s->res = name ? PQexecPrepared(c->pg, name, s->nparams, (const char *const *)s->params,
                                        NULL, NULL, 0)
@@ -620,8 +493,6 @@ const db_ops db_pg_ops = {
     .finalize = pg_finalize,
     .alive = pg_alive,
     .reconnect = pg_reconnect,
-    .defer = pg_defer,
-    .drain = pg_drain_op,
     .log_pk = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
     .id_pk = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 };
