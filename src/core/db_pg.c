@@ -14,9 +14,6 @@
  * prepared for the connection's life. A statement that cannot be prepared (e.g. inside a
  * failed transaction) or that comes after those runs unprepared with PQexecParams.
  *
- * Batching (db_batch, used by the demo): db_run's statements go in libpq's pipeline mode
- * without waiting for their answers, which are read before anything that needs one (pg_drain).
- *
  * Failover. The URL may name several hosts with target_session_attrs=read-write (what
  * scripts/ha-up.sh prints): libpq tries them in turn and keeps the one that takes writes.
  * Unless the URL says otherwise, a connection gives up connecting after 3 s and a dead peer
