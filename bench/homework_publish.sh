@@ -6,7 +6,8 @@
 # usage: bench/homework_publish.sh [SECONDS] [CONNECTIONS] [sqlite|pg]
 #   pg uses the cluster of SJ_PG_URL (a maintenance URL), in a database made and dropped here.
 #   HW_BENCH_PARTS=b runs (b) only (default ab); the board's class-day then gets 4 items by curl,
-#   as (a) would have published them.
+#   as (a) would have published them. HW_BENCH_SYNCS=1 counts the server's fsync/fdatasync
+#   calls in each publish round (perf stat), to show the group commit sharing them.
 # Needs: build/shuangjian (or SJ_BIN), cc with libsqlite3, node, wrk, nginx.
 set -eu
 cd "$(dirname "$0")/.."
@@ -58,10 +59,19 @@ case $PARTS in *a*) ROUNDS_A="0 1 2" ;; *) ROUNDS_A= ;; esac
 for round in $ROUNDS_A; do
     rm -f "$W"/raw.db*
     RAW=$("$W/raw" "$W/raw.db" "$SECS")
+    # HW_BENCH_SYNCS=1: count the server's fsync and fdatasync calls during the round (perf)
+    [ "${HW_BENCH_SYNCS:-0}" = 1 ] && { perf stat -x, -o "$W/syncs.txt" -p "$SRV" \
+        -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -- sleep "$SECS" & PERF=$!; }
     PUB=$(HW_BENCH_DATA="$W/data.txt" HW_BENCH_THREADS=2 HW_BENCH_FIRST=$((round * 100)) HW_BENCH_DAYS=100 \
         wrk -t2 -c"$CONNS" -d"${SECS}s" -s bench/homework_publish.lua "http://127.0.0.1:$PORT" | grep publish_requests)
     echo "round $round: $RAW"
     echo "round $round: $PUB"
+    if [ "${HW_BENCH_SYNCS:-0}" = 1 ]; then
+        wait "$PERF"
+        echo "$PUB" | awk -v s="$(awk -F, '/sys_enter/ {n += $1} END {print n + 0}' "$W/syncs.txt")" \
+            '{for (i = 1; i < NF; i++) if ($i == "publish_requests") p = $(i + 1)
+              printf "round %s: server syncs %d, %.2f a publish\n", "'$round'", s, s / p}'
+    fi
     echo "$RAW $PUB" | awk '{for (i = 1; i < NF; i++) { if ($i == "raw_tx_per_s") r = $(i + 1); if ($i == "accepted_per_s") p = $(i + 1) }
         printf "round %s: ratio publish/raw %.2f\n", "'$round'", p / r}'
 done

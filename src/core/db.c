@@ -5,8 +5,11 @@
  * variable until one is free. A connection is used by one request at a time.
  * Writers: on SQLite every write transaction takes the database's one write lock; within a
  * process they queue on the pool's write mutex instead of spinning in SQLite's busy handler,
- * which sleeps in steps of up to 100 ms. On PostgreSQL the mutex is not used: writers
- * serialise only on what they lock (db_lock).
+ * which sleeps in steps of up to 100 ms. db_commit lets the mutex go once COMMIT has written
+ * the transaction, then waits for it to be on disk (group commit: the writers committed
+ * meanwhile share one fsync, db_sqlite.c), so db_commit still returns only once the
+ * transaction is durable. On PostgreSQL the mutex is not used: writers serialise only on what
+ * they lock (db_lock).
  *
  * Nesting: db_begin_write inside an open transaction makes a savepoint (SAVEPOINT sj_N); its
  * db_commit releases it into the outer transaction and its db_rollback undoes only its own
@@ -176,6 +179,8 @@ void db_release(db_conn *c)
         c->depth = 0;
         db_rollback(c);
     }
+    if (c->ops->durable) /* nothing is left unsynced on a connection back in the pool */
+        c->ops->durable(c);
     db_pool *p = c->pool;
     pthread_mutex_lock(&p->mu);
     c->next_free = p->free_list;
@@ -249,6 +254,9 @@ int db_commit(db_conn *c)
         c->ops->exec(c, "ROLLBACK");
     c->in_tx = 0;
     write_unlock(c);
+    /* group commit (SQLite): the next writer goes on while this commit waits for its sync */
+    if (rc == DB_OK && c->ops->durable)
+        rc = c->ops->durable(c);
     return rc;
 }
 

@@ -30,6 +30,10 @@ typedef struct db_ops {
      * connection still answers (cheap: no round trip), and a new one in its place. */
     int (*alive)(db_conn *c);
     int (*reconnect)(db_conn *c);
+    /* SQLite only (NULL on PostgreSQL, whose COMMIT returns once durable): waits until this
+     * connection's commits are on disk (group commit, db_sqlite.c); called by db_commit after
+     * the pool's write mutex is released. */
+    int (*durable)(db_conn *c);
     const char *id_pk;       /* what ID_PK in a migration becomes */
     const char *log_pk;      /* what LOG_PK becomes (append-only tables) */
 } db_ops;

@@ -1,11 +1,31 @@
 /*
  * db_sqlite.c: the SQLite backend (the embedded default).
  *
- * Each connection opens the file in WAL mode with foreign keys on, synchronous=FULL (a commit
- * that was answered survives a power loss) and a long busy timeout. Write transactions start
- * with BEGIN IMMEDIATE, which takes the database's single write lock at once: every write
- * transaction is serialised, so a check-then-insert inside one can never race another, and
- * db_lock has nothing more to do. SQL arrives with $N parameters and is rewritten to ?N.
+ * Each connection opens the file in WAL mode with foreign keys on and a long busy timeout.
+ * Write transactions start with BEGIN IMMEDIATE, which takes the database's single write lock
+ * at once: every write transaction is serialised, so a check-then-insert inside one can never
+ * race another, and db_lock has nothing more to do. SQL arrives with $N parameters and is
+ * rewritten to ?N.
+ *
+ * Group commit (durability): a commit that was answered survives a power loss, as with
+ * synchronous=FULL, but concurrent writers share one fsync. The connections run with
+ * synchronous=NORMAL, so COMMIT writes the transaction's WAL frames (write(2): safe from a
+ * SIGKILL of the process) without syncing them, and the write lock is let go at once. Each
+ * commit is numbered by the WAL hook (sq_wal_hook, which also runs the auto-checkpoint the
+ * hook replaces: PASSIVE at 1,000 pages, as SQLite's own); before db_commit returns, after the
+ * pool's write mutex is released, the committer waits until the WAL is synced up to its number
+ * (sq_durable): the first waiter becomes the leader, fdatasyncs the WAL file (its own
+ * descriptor, see gc_sync) for every commit numbered so far, and wakes the others; those that
+ * committed meanwhile share the next fdatasync. The WAL is append-then-restart and a later
+ * frame is never valid without the earlier ones, so one sync covers every commit before it.
+ * What changes against FULL: another request may read a commit during the fsync that makes it
+ * durable (its writer has not been answered yet); a power loss in that window loses both, as it
+ * would have before. An autocommit write (a statement outside any transaction) waits for its
+ * sync in sq_step/sq_exec. A failed fdatasync leaves the file's durability unknown: every
+ * later commit of the process then fails (the request answers 500) until it is restarted.
+ * SJ_SQLITE_GROUP_COMMIT=0 (read at connect) keeps synchronous=FULL and one fsync a commit,
+ * for comparison in benchmarks (bench/README.md). A database without a file (":memory:") or
+ * not in WAL mode keeps synchronous=FULL.
  *
  * Statement cache: each connection keeps up to SQ_CACHE prepared statements keyed by their SQL
  * text, in a hash map (map.h). db_prepare hands out a cached statement that is not in use;
@@ -13,25 +33,51 @@
  * texts a connection runs stay prepared for its life, and any text after them, or a statement
  * wanted twice at once (nested use), gets a fresh, uncached one that db_finalize finalizes.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db_int.h"
 #include "map.h"
 
 #define SQ_CACHE 1024 /* cached statements per connection */
 
+#define SQ_CHECKPOINT_PAGES 1000 /* SQLite's default auto-checkpoint */
+
 typedef struct sq_stmt sq_stmt;
+
+/* One database file's group commit, shared by every connection of the process to it. */
+typedef struct sq_file {
+    struct sq_file *next;
+    char *wal; /* the WAL file's path */
+    int refs;  /* connections using it (under files_mu) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_ullong committed;   /* commits numbered so far (the WAL hook) */
+    unsigned long long synced; /* every commit up to this number is on disk (under mu) */
+    int syncing;               /* a leader is in fdatasync (under mu) */
+    int broken;                /* an fdatasync failed: nothing more is acknowledged */
+    int fd;                    /* the WAL, opened by the leader; -1 until then */
+} sq_file;
+
+static pthread_mutex_t files_mu = PTHREAD_MUTEX_INITIALIZER;
+static sq_file *files;
 
 typedef struct {
     db_conn base;
     sqlite3 *db;
-    sq_stmt *cache; /* the map, keyed by sql */
+    sq_stmt *cache;         /* the map, keyed by sql */
+    sq_file *file;          /* group commit; NULL when the connection syncs each commit itself */
+    unsigned long long due; /* this connection's last commit, to be synced before answering */
 } sq_conn;
 
 struct sq_stmt {
@@ -65,6 +111,139 @@ static int sq_busy(void *ctx, int count)
     struct timespec ts = {0, (count < 10 ? 20 : count < 100 ? 100 : 300) * 1000};
     nanosleep(&ts, NULL);
     return 1;
+}
+
+/* The WAL file of `dbfile`'s group commit, made on first use. */
+static sq_file *file_get(const char *dbfile)
+{
+    size_t n = strlen(dbfile);
+    pthread_mutex_lock(&files_mu);
+    sq_file *f = files;
+    while (f && (strncmp(f->wal, dbfile, n) != 0 || strcmp(f->wal + n, "-wal") != 0))
+        f = f->next;
+    if (!f) {
+        f = calloc(1, sizeof *f);
+        if (!f || !(f->wal = malloc(n + 5)))
+            abort();
+        memcpy(f->wal, dbfile, n);
+        memcpy(f->wal + n, "-wal", 5);
+        pthread_mutex_init(&f->mu, NULL);
+        pthread_cond_init(&f->cv, NULL);
+        f->fd = -1;
+        f->next = files;
+        files = f;
+    }
+    f->refs++;
+    pthread_mutex_unlock(&files_mu);
+    return f;
+}
+
+static void file_put(sq_file *f)
+{
+    pthread_mutex_lock(&files_mu);
+    if (--f->refs == 0) {
+        sq_file **pp = &files;
+        while (*pp != f)
+            pp = &(*pp)->next;
+        *pp = f->next;
+        if (f->fd >= 0)
+            close(f->fd);
+        pthread_mutex_destroy(&f->mu);
+        pthread_cond_destroy(&f->cv);
+        free(f->wal);
+        free(f);
+    }
+    pthread_mutex_unlock(&files_mu);
+}
+
+/* Syncs the WAL file (the leader only, so f->fd is its own). The descriptor is ours, not
+ * SQLite's: SQLite keeps no POSIX locks on the WAL (they are on the database and its -shm), so
+ * opening and closing it here releases none of them. The WAL is deleted only when the last
+ * connection to the database closes, after a checkpoint that synced everything; a descriptor
+ * to a WAL deleted by another process's last close is reopened. No WAL file: nothing was
+ * written since that checkpoint, nothing to sync. 0, or -1 with errno. */
+static int gc_sync(sq_file *f)
+{
+    struct stat st;
+    if (f->fd >= 0 && (fstat(f->fd, &st) != 0 || st.st_nlink == 0)) {
+        close(f->fd);
+        f->fd = -1;
+    }
+    if (f->fd < 0) {
+        f->fd = open(f->wal, O_RDONLY | O_CLOEXEC);
+        if (f->fd < 0)
+            return errno == ENOENT ? 0 : -1;
+    }
+    return fdatasync(f->fd);
+}
+
+/* Waits until the WAL is on disk up to commit number `due` (see the file-top comment). */
+static int gc_wait(sq_file *f, unsigned long long due)
+{
+    int rc = DB_OK;
+    pthread_mutex_lock(&f->mu);
+    while (!f->broken && f->synced < due) {
+        if (f->syncing) {
+            pthread_cond_wait(&f->cv, &f->mu);
+            continue;
+        }
+        f->syncing = 1;
+        /* every commit numbered by now has written its frames: one sync covers them all */
+        unsigned long long upto = atomic_load(&f->committed);
+        pthread_mutex_unlock(&f->mu);
+        int e = gc_sync(f);
+        int err = errno;
+        pthread_mutex_lock(&f->mu);
+        f->syncing = 0;
+        if (e != 0) {
+            f->broken = 1;
+            fprintf(stderr,
+                    "shuangjian: fdatasync %s: %s; no write is acknowledged any more, "
+                    "restart the server\n",
+                    f->wal, strerror(err));
+        } else if (upto > f->synced) {
+            f->synced = upto;
+        }
+        pthread_cond_broadcast(&f->cv);
+    }
+    if (f->broken && f->synced < due)
+        rc = DB_ERROR;
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+/* After each commit of this connection (SQLite calls it with the WAL's size in pages): numbers
+ * the commit for its sync, and checkpoints as the auto-checkpoint this hook replaces would. */
+static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    sq_conn *c = arg;
+    c->due = atomic_fetch_add(&c->file->committed, 1) + 1;
+    if (pages >= SQ_CHECKPOINT_PAGES)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/* This connection's commits are on disk. db_commit calls it once the pool's write mutex is
+ * let go (so that the next writer commits while this one syncs); an autocommit statement
+ * calls it through sq_settle. */
+static int sq_durable(db_conn *base)
+{
+    sq_conn *c = (sq_conn *)base;
+    if (!c->file || !c->due)
+        return DB_OK;
+    unsigned long long due = c->due;
+    c->due = 0;
+    return gc_wait(c->file, due);
+}
+
+/* After a statement: a commit made outside db_commit's write mutex (an autocommit write, or a
+ * COMMIT of a transaction begun with db_begin) is synced before the caller sees it done. */
+static int sq_settle(sq_conn *c, int rc)
+{
+    if (c->due && !c->base.write_locked && sqlite3_get_autocommit(c->db) &&
+        sq_durable(&c->base) != DB_OK)
+        return DB_ERROR;
+    return rc;
 }
 
 /* SQLite counts every allocation it makes in process-wide statistics under one global mutex,
@@ -107,6 +286,23 @@ static db_conn *sq_connect(const char *target, char *err, size_t errlen)
         free(c);
         return NULL;
     }
+    const char *file = sqlite3_db_filename(c->db, "main");
+    const char *gcenv = getenv("SJ_SQLITE_GROUP_COMMIT");
+    sqlite3_stmt *jm = NULL;
+    int wal = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &jm, NULL) == SQLITE_OK &&
+              sqlite3_step(jm) == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(jm, 0), "wal") == 0;
+    sqlite3_finalize(jm);
+    if (wal && file && *file && !(gcenv && strcmp(gcenv, "0") == 0)) {
+        if (sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "sqlite: %s: %s", target, sqlite3_errmsg(c->db));
+            sqlite3_close(c->db);
+            free(c);
+            return NULL;
+        }
+        c->file = file_get(file);
+        sqlite3_wal_hook(c->db, sq_wal_hook, c);
+    }
     return &c->base;
 }
 
@@ -121,13 +317,15 @@ static void sq_disconnect(db_conn *base)
         free(s);
     }
     sqlite3_close_v2(c->db);
+    if (c->file)
+        file_put(c->file);
     free(c);
 }
 
 static int sq_exec(db_conn *base, const char *sql)
 {
     sq_conn *c = (sq_conn *)base;
-    return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
+    return sq_settle(c, map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL)));
 }
 
 static int sq_begin_write(db_conn *base) { return sq_exec(base, "BEGIN IMMEDIATE"); }
@@ -211,17 +409,18 @@ static int sq_bind_null(db_stmt *s, int idx) { return map_rc(sqlite3_bind_null((
 
 static int sq_step(db_stmt *s)
 {
+    sq_conn *c = (sq_conn *)s->conn;
     int rc = map_rc(sqlite3_step(((sq_stmt *)s)->st));
     if (rc == DB_ERROR)
-        fprintf(stderr, "sqlite step: %s\n", sqlite3_errmsg(((sq_conn *)s->conn)->db));
-    return rc;
+        fprintf(stderr, "sqlite step: %s\n", sqlite3_errmsg(c->db));
+    return c->due ? sq_settle(c, rc) : rc;
 }
 
 static int sq_reset(db_stmt *s)
 {
     sqlite3_stmt *st = ((sq_stmt *)s)->st;
     sqlite3_reset(st);
-    return map_rc(sqlite3_clear_bindings(st));
+    return sq_settle((sq_conn *)s->conn, map_rc(sqlite3_clear_bindings(st)));
 }
 
 static int sq_col_count(db_stmt *s) { return sqlite3_column_count(((sq_stmt *)s)->st); }
@@ -239,15 +438,21 @@ static const char *sq_col_text(db_stmt *s, int col)
 static void sq_finalize(db_stmt *base)
 {
     sq_stmt *s = (sq_stmt *)base;
+    sq_conn *c = (sq_conn *)base->conn;
     if (s->sql) { /* cached: keep it prepared for the next use */
         sqlite3_reset(s->st);
         sqlite3_clear_bindings(s->st);
         s->in_use = 0;
-        return;
+    } else {
+        sqlite3_finalize(s->st);
+        free(s);
     }
-    sqlite3_finalize(s->st);
-    free(s);
+    /* an autocommit write left unfinished (INSERT ... RETURNING read once) commits here; a
+     * failed sync cannot be returned, but gc_wait has logged it and refuses every later one */
+    if (c->due)
+        sq_settle(c, DB_OK);
 }
+
 
 const db_ops db_sqlite_ops = {
     .kind = DB_SQLITE,
@@ -268,6 +473,7 @@ const db_ops db_sqlite_ops = {
     .col_int64 = sq_col_int64,
     .col_text = sq_col_text,
     .finalize = sq_finalize,
+    .durable = sq_durable,
     .log_pk = "INTEGER PRIMARY KEY",
     .id_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
 };

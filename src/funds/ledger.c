@@ -10,8 +10,8 @@
  * movements can therefore never claim the same place in the chain: the lock orders them, the
  * UNIQUE (district_id, seq) index refuses a duplicate even without the lock, and the head's
  * compare-and-set refuses a head that moved. A crash before COMMIT leaves neither entries nor
- * head; a COMMIT that was answered is on disk (SQLite synchronous=FULL, PostgreSQL
- * synchronous_commit on).
+ * head; a COMMIT that was answered is on disk (SQLite: db_commit returns after the WAL's
+ * sync, group commit in core/db_sqlite.c; PostgreSQL synchronous_commit on).
  *
  * The append-only triggers are schema: the per-backend migrations 0313_ledger_guard.sqlite.sql
  * and 0313_ledger_guard.pg.sql make them (the two backends share no trigger syntax).
