@@ -6,7 +6,7 @@
 #   scripts/deps.sh run        only what running needs (`make run`, scripts/run.sh): the
 #                              compiler, the server's libraries, Node.js and the web app's npm
 #                              packages; not the tests' (cmocka, PostgreSQL, chromium, nginx,
-#                              wrk, valgrind, clang, tests/ npm packages)
+#                              wrk, valgrind, clang, clang-format, tests/ npm packages)
 #   scripts/deps.sh ha         only what the failover test adds (`make check`, `make check-ha`;
 #                              not `make run`): etcd-server, patroni
 set -euo pipefail
@@ -41,7 +41,7 @@ if [ "${1:-}" = npm ]; then
   exit 0
 fi
 
-pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
       libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev uthash-dev
       curl chromium wrk nginx-light valgrind nodejs npm)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The style checker (STYLE.md 12): banned calls, SQL built from strings, the layout of includes
-# (scripts/layout.py), files without the opening comment. Prints each finding as FILE:LINE: RULE and exits 1 when there is any.
+# (scripts/layout.py), the C format (.clang-format), files without the opening comment. Prints each finding as FILE:LINE: RULE and exits 1 when there is any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 found=0
@@ -30,6 +30,17 @@ python3 scripts/sqlparams.py $(find src -name '*.c') || found=1
 
 # the layout: app -> modules -> core, no include from core upward, no circle
 python3 scripts/layout.py src || found=1
+
+# the C format is .clang-format's (Debian's clang-format 14): a file it would change fails;
+# `clang-format -i FILE` fixes it
+if command -v clang-format >/dev/null; then
+  for f in $(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/unit/*.h' 'tests/fuzz/*.c' 2>/dev/null || find src tests/unit tests/fuzz -name '*.[ch]'); do
+    [ -f "$f" ] || continue
+    clang-format "$f" | cmp -s - "$f" || report "$f:1" "not in .clang-format's format (clang-format -i $f)"
+  done
+else
+  report "scripts/lint.sh:1" "clang-format is missing (scripts/deps.sh installs it)"
+fi
 
 # every source file starts with a comment saying what it is
 for f in $(find src -name '*.c' -o -name '*.h'); do

@@ -151,7 +151,7 @@ typedef struct {
     /* AS-6 pro rata, when the pupil left: the days the term counts as (the policy's
      * refund_pro_rata_days, or the sessions when fewer) and those used */
     int64_t pro_rata_days, pro_rata_used;
-    int nperiods;   /* the policy versions the line's sessions fall under, in date order */
+    int nperiods; /* the policy versions the line's sessions fall under, in date order */
     as_bill_period periods[AS_MAX_PERIODS];
 } as_bill_line;
 

@@ -474,15 +474,14 @@ verdict afterschool_bills_run(db_conn *c, const policy *pol, policy_store *ps, i
 
 json_t *as_store_waivers(db_conn *c, int64_t school_id, int64_t limit, int64_t offset)
 {
-    return db_list_page(
-        c,
-        "SELECT w.student_id, s.name, c.name, c.grade, w.reason, w.set_at"
-        " FROM afterschool_waivers w JOIN students s ON s.id = w.student_id"
-        " JOIN classes c ON c.id = s.class_id"
-        " WHERE w.school_id = $1 ORDER BY c.grade, c.name, s.student_no",
-        "SELECT COUNT(*) FROM afterschool_waivers WHERE school_id = $1",
-        "student_id:i,name:s,class_name:s,grade:i,reason:s,set_at_unix:i", limit, offset,
-        school_id);
+    return db_list_page(c,
+                        "SELECT w.student_id, s.name, c.name, c.grade, w.reason, w.set_at"
+                        " FROM afterschool_waivers w JOIN students s ON s.id = w.student_id"
+                        " JOIN classes c ON c.id = s.class_id"
+                        " WHERE w.school_id = $1 ORDER BY c.grade, c.name, s.student_no",
+                        "SELECT COUNT(*) FROM afterschool_waivers WHERE school_id = $1",
+                        "student_id:i,name:s,class_name:s,grade:i,reason:s,set_at_unix:i", limit,
+                        offset, school_id);
 }
 
 verdict as_waiver_set_tx(db_conn *c, const as_waiver_in *in)

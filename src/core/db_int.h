@@ -34,8 +34,8 @@ typedef struct db_ops {
      * connection's commits are on disk (group commit, db_sqlite.c); called by db_commit after
      * the pool's write mutex is released. */
     int (*durable)(db_conn *c);
-    const char *id_pk;       /* what ID_PK in a migration becomes */
-    const char *log_pk;      /* what LOG_PK becomes (append-only tables) */
+    const char *id_pk;  /* what ID_PK in a migration becomes */
+    const char *log_pk; /* what LOG_PK becomes (append-only tables) */
 } db_ops;
 
 /* Every backend's connection starts with this header. */
@@ -47,10 +47,10 @@ struct db_conn {
     int depth;        /* savepoints inside the transaction (db_begin_write nested) */
     int write_locked; /* holds the pool's write mutex (SQLite) */
     /* Failover (PostgreSQL): reset by db_acquire for every borrower, set by the backend. */
-    int fate;         /* DB_FATE_*: what a lost connection did to the borrower's writes */
-    int wrote;        /* a write was committed since db_acquire */
-    unsigned gen;     /* the pool's generation when this connection was made */
-    int down;         /* lost, and no primary could be reached at db_acquire */
+    int fate;     /* DB_FATE_*: what a lost connection did to the borrower's writes */
+    int wrote;    /* a write was committed since db_acquire */
+    unsigned gen; /* the pool's generation when this connection was made */
+    int down;     /* lost, and no primary could be reached at db_acquire */
 };
 
 /* Every backend's statement starts with this header. */

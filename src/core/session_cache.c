@@ -10,7 +10,7 @@
 #include "auth.h"
 #include "session_cache.h"
 
-#define SLOTS 4096
+#define SLOTS   4096
 #define STRIPES 64
 
 typedef struct {

@@ -11,7 +11,7 @@
 
 #include "app.h"
 
-#define SESSION_CACHE_TTL 2   /* seconds */
+#define SESSION_CACHE_TTL 2 /* seconds */
 
 typedef struct session_cache session_cache;
 

@@ -122,10 +122,18 @@ static void h_create(req *r)
         exams_default_name(term, subj, (ex_kind)kind, dflt, sizeof dflt);
         name = req_printf(r, "%s", dflt);
     }
-    ex_plan_in in = {.district_id = r->user->district_id, .school_id = school_id,
-                     .full_marks = full_marks, .actor = r->user->id, .grade = (int)grade,
-                     .scope = scope, .kind = (ex_kind)kind, .paper = paper, .term = term,
-                     .date = date, .subject = subj, .name = name};
+    ex_plan_in in = {.district_id = r->user->district_id,
+                     .school_id = school_id,
+                     .full_marks = full_marks,
+                     .actor = r->user->id,
+                     .grade = (int)grade,
+                     .scope = scope,
+                     .kind = (ex_kind)kind,
+                     .paper = paper,
+                     .term = term,
+                     .date = date,
+                     .subject = subj,
+                     .name = name};
     int64_t id = 0;
     v = exams_plan_create(r->db, r->pol, &in, &id);
     ex_exam e;

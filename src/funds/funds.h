@@ -338,8 +338,8 @@ verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const 
 /* The same for a day whose kind the caller knows (calendar_day_kind); start as above (NULL: not
  * recorded, no TR-4 time check). */
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           const char *start, const char *reason, day_kind kind, int64_t actor, int64_t at,
-                           funds_moved *out);
+                           const char *start, const char *reason, day_kind kind, int64_t actor,
+                           int64_t at, funds_moved *out);
 
 /*
  * FU-6: what is left in escrow goes back to the guardian and the contract closes

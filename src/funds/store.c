@@ -280,8 +280,8 @@ verdict funds_payment(db_conn *db, const policy *pol, int64_t contract_id, int64
 }
 
 verdict funds_lesson_in_tx(db_conn *db, const policy *pol, funds_contract *k, const char *date,
-                           const char *start, const char *reason, day_kind kind, int64_t actor, int64_t at,
-                           funds_moved *out)
+                           const char *start, const char *reason, day_kind kind, int64_t actor,
+                           int64_t at, funds_moved *out)
 {
     funds_moved m = {0};
     /* a suspended or closed institution delivers no lessons (a penalty's `stop`, cases) */
@@ -345,8 +345,8 @@ verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const 
     int kind = calendar_day_kind(db, k.district_id, date, NULL, 0);
     if (kind < 0)
         return tx_end(db, verdict_db(kind));
-    return tx_end(db, funds_lesson_in_tx(db, pol, &k, date, start, reason, (day_kind)kind, actor,
-                                         0, out));
+    return tx_end(
+        db, funds_lesson_in_tx(db, pol, &k, date, start, reason, (day_kind)kind, actor, 0, out));
 }
 
 verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contract *k,
