@@ -33,8 +33,8 @@ static bool password_ok_or_reply(req *r, const char *field, const char *pw)
     return false;
 }
 
-/* Sets the hash and ends every session of the user, in one transaction (core_password_set);
- * the cached sessions go after the commit. */
+/* Sets the hash and ends every session of the user, in one transaction (core_password_set),
+ * which drops them from every server's cache before it returns. */
 static void set_password(req *r, int64_t uid, const char *pw)
 {
     char hash[crypto_pwhash_STRBYTES];
@@ -47,7 +47,6 @@ static void set_password(req *r, int64_t uid, const char *pw)
         reply_verdict(r, &v, NULL);
         return;
     }
-    session_cache_drop_user(r->app->sessions, uid);
     reply_empty(r, 204);
 }
 

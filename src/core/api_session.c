@@ -93,7 +93,7 @@ static void h_logout(req *r)
     const char *authz = req_header(r, "Authorization");
     char th[AUTH_HASH_HEX];
     auth_token_hash(authz + 7, th);
-    session_cache_drop(r->app->sessions, th);
+    /* the store's write drops the session from every server's cache before it returns */
     verdict v = core_session_end(r->db, req_audit(r, 204), th);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache_bus.h"
 #include "clock.h"
 #include "db_int.h"
 #include "embed.h"
@@ -244,13 +245,67 @@ int db_commit(db_conn *c)
         c->depth--;
         return rc;
     }
-    int rc = c->ops->exec(c, "COMMIT");
+    /* the caches' messages go with the commit (cache_bus.h): sent inside the transaction, so
+     * that every other process receives them exactly when the change is visible */
+    char msgs[sizeof c->notes];
+    snprintf(msgs, sizeof msgs, "%.*s", (int)(c->notes_len ? c->notes_len - 1 : 0), c->notes);
+    c->notes_len = 0;
+    uint64_t id = 0;
+    int rc = DB_OK;
+    if (msgs[0] && c->ops->kind == DB_PG && cache_bus_listening()) {
+        char payload[sizeof msgs + 64], sql[sizeof payload + 64];
+        id = cache_bus_begin(payload, sizeof payload, msgs);
+        /* the messages are the store's own (ids, dates, hex): a literal needs no escaping */
+        snprintf(sql, sizeof sql, "SELECT pg_notify('sj_cache', '%s')", payload);
+        rc = c->ops->exec(c, sql);
+    }
+    if (rc == DB_OK)
+        rc = c->ops->exec(c, "COMMIT");
     if (rc != DB_OK)
         c->ops->exec(c, "ROLLBACK");
     c->in_tx = 0;
     write_unlock(c);
+    if (rc == DB_OK && msgs[0])
+        cache_bus_dispatch(msgs);
+    if (id && rc == DB_OK)
+        cache_bus_wait(id);
+    else if (id)
+        cache_bus_cancel(id);
     return rc;
 }
+
+/* Only letters, digits, spaces, '-', '.' and '*' (what the stores name), one message a line;
+ * anything else, or more than fits, becomes "*" (drop everything: still exact). */
+int db_notify(db_conn *c, const char *msg)
+{
+    if (!c->in_tx) {
+        int rc = db_begin_write(c);
+        if (rc == DB_OK)
+            rc = db_notify(c, msg);
+        if (rc == DB_DONE)
+            rc = db_commit(c) == DB_OK ? DB_DONE : DB_ERROR;
+        return rc;
+    }
+    size_t n = strlen(msg);
+    bool safe = n > 0;
+    for (size_t i = 0; i < n && safe; i++)
+        safe = (msg[i] >= '0' && msg[i] <= '9') || (msg[i] >= 'a' && msg[i] <= 'z') ||
+               (msg[i] >= 'A' && msg[i] <= 'Z') || msg[i] == ' ' || msg[i] == '-' ||
+               msg[i] == '.' || msg[i] == '*';
+    if (!safe || c->notes_len + n + 1 >= sizeof c->notes) {
+        memcpy(c->notes, "*\n", 2);
+        c->notes_len = 2;
+        return DB_DONE;
+    }
+    if (c->notes_len == 2 && c->notes[0] == '*')
+        return DB_DONE; /* everything is dropped already */
+    memcpy(c->notes + c->notes_len, msg, n);
+    c->notes[c->notes_len + n] = '\n';
+    c->notes_len += n + 1;
+    return DB_DONE;
+}
+
+int db_in_tx(const db_conn *c) { return c->in_tx; }
 
 int db_rollback(db_conn *c)
 {
@@ -261,6 +316,7 @@ int db_rollback(db_conn *c)
         return rc;
     }
     c->in_tx = 0;
+    c->notes_len = 0; /* nothing changed: nothing to tell */
     int rc = c->ops->exec(c, "ROLLBACK");
     write_unlock(c);
     return rc;
