@@ -23,7 +23,6 @@
 
 #include "auth.h"
 #include "core_int.h"
-#include "session_cache.h"
 
 static bool password_ok_or_reply(req *r, const char *field, const char *pw)
 {
