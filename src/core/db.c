@@ -126,6 +126,18 @@ db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
         p->free_list = c;
         p->all[i] = c;
     }
+    /* SQLite: every connection keeps a page cache of its own; the pool's share one budget,
+     * SJ_SQLITE_CACHE_MB (default 48): a command's one connection keeps 48 MiB, a server's
+     * six 8 MiB each, so that a server at city scale stays within 100 MB under load
+     * (bench/README.md, "Server memory") */
+    if (ops->kind == DB_SQLITE) {
+        const char *mb = getenv("SJ_SQLITE_CACHE_MB");
+        long budget = mb ? strtol(mb, NULL, 10) : 48;
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=-%ld", (budget > 0 ? budget : 48) * 1024 / size);
+        for (int i = 0; i < size; i++)
+            ops->exec(p->all[i], sql);
+    }
     return p;
 }
 
