@@ -9,7 +9,8 @@
  * and on PostgreSQL it has sent the messages with the commit (pg_notify on channel sj_cache)
  * and waits until every other server process has applied them (acknowledged on channel
  * sj_ack) before it returns. So the write's answer goes out only when no process can still
- * serve what it changed. A rollback sends nothing.
+ * serve what it changed. A rollback sends nothing. A command (init, import, demo: no
+ * listener) sends its messages with its commit too, without waiting for acknowledgements.
  *
  * Messages (one line each; the handlers are registered by src/app/cli.c):
  *   s <hash>            a session ended (logout)               core/session_cache.c

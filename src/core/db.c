@@ -264,9 +264,14 @@ int db_commit(db_conn *c)
     c->notes_len = 0;
     uint64_t id = 0;
     int rc = DB_OK;
-    if (msgs[0] && c->ops->kind == DB_PG && cache_bus_listening()) {
+    if (msgs[0] && c->ops->kind == DB_PG) {
+        /* a command (no listener: init, import, demo) tells the servers too, without waiting:
+         * it has nobody to hear their acknowledgements */
         char payload[sizeof msgs + 64], sql[sizeof payload + 64];
-        id = cache_bus_begin(payload, sizeof payload, msgs);
+        if (cache_bus_listening())
+            id = cache_bus_begin(payload, sizeof payload, msgs);
+        else
+            snprintf(payload, sizeof payload, "0.0\n%s", msgs);
         /* the messages are the store's own (ids, dates, hex): a literal needs no escaping */
         snprintf(sql, sizeof sql, "SELECT pg_notify('sj_cache', '%s')", payload);
         rc = c->ops->exec(c, sql);
