@@ -41,7 +41,8 @@ static const char usage[] =
     "usage: shuangjian COMMAND [options]\n"
     "  init --db URL --admin NAME [--district NAME]\n"
     "                                    create or migrate the database and a district admin\n"
-    "                                    (of the district NAME, made when missing; else the first)\n"
+    "                                    (of the district NAME, made when missing; else the "
+    "first)\n"
     "                                    (password read from standard input, one line)\n"
     "  serve --db URL --listen HOST:PORT [--web DIR] [--threads N] [--policy FILE] [--quiet]\n"
     "        [--trust-proxy ADDR[,ADDR...]]  believe X-Forwarded-For only from these proxies\n"
@@ -62,7 +63,8 @@ static const char usage[] =
     "                                    standard output, and its workbook (for cron)\n"
     "  --version\n"
     "URL is sqlite:PATH or postgresql://...\n"
-    "Every command with --db also takes --key-file FILE: the data key (64 hex digits). Without it,\n"
+    "Every command with --db also takes --key-file FILE: the data key (64 hex digits). Without "
+    "it,\n"
     "SJ_DATA_KEY; else, for SQLite only, PATH.key beside the database (made on first use).\n";
 
 static int bad_usage(const char *why)
@@ -114,28 +116,43 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             return bad_usage("an option is missing its value");
         const char *v = argv[++i];
-        if (strcmp(k, "--db") == 0) o.db = v;
-        else if (strcmp(k, "--listen") == 0) o.listen = v;
-        else if (strcmp(k, "--web") == 0) o.web = v;
-        else if (strcmp(k, "--admin") == 0) o.admin = v;
-        else if (strcmp(k, "--district") == 0) o.district = v;
-        else if (strcmp(k, "--scale") == 0) o.scale = v;
-        else if (strcmp(k, "--policy") == 0) o.policy = v;
-        else if (strcmp(k, "--key-file") == 0) o.key_file = v;
-        else if (strcmp(k, "--sign-key") == 0) o.sign_key = v;
-        else if (strcmp(k, "--public-key") == 0) o.public_key = v;
-        else if (strcmp(k, "--checkpoints") == 0) o.checkpoints = v;
-        else if (strcmp(k, "--username") == 0) o.username = v;
-        else if (strcmp(k, "--name") == 0) o.name = v;
-        else if (strcmp(k, "--role") == 0) o.role = v;
-        else if (strcmp(k, "--period") == 0) o.period = v;
-        else if (strcmp(k, "--xlsx") == 0) o.xlsx = v;
+        if (strcmp(k, "--db") == 0)
+            o.db = v;
+        else if (strcmp(k, "--listen") == 0)
+            o.listen = v;
+        else if (strcmp(k, "--web") == 0)
+            o.web = v;
+        else if (strcmp(k, "--admin") == 0)
+            o.admin = v;
+        else if (strcmp(k, "--district") == 0)
+            o.district = v;
+        else if (strcmp(k, "--scale") == 0)
+            o.scale = v;
+        else if (strcmp(k, "--policy") == 0)
+            o.policy = v;
+        else if (strcmp(k, "--key-file") == 0)
+            o.key_file = v;
+        else if (strcmp(k, "--sign-key") == 0)
+            o.sign_key = v;
+        else if (strcmp(k, "--public-key") == 0)
+            o.public_key = v;
+        else if (strcmp(k, "--checkpoints") == 0)
+            o.checkpoints = v;
+        else if (strcmp(k, "--username") == 0)
+            o.username = v;
+        else if (strcmp(k, "--name") == 0)
+            o.name = v;
+        else if (strcmp(k, "--role") == 0)
+            o.role = v;
+        else if (strcmp(k, "--period") == 0)
+            o.period = v;
+        else if (strcmp(k, "--xlsx") == 0)
+            o.xlsx = v;
         else if (strcmp(k, "--trust-proxy") == 0) {
             if (o.ntrust_proxy >= CLIENT_MAX_PROXIES)
                 return bad_usage("too many --trust-proxy options");
             o.trust_proxy[o.ntrust_proxy++] = v;
-        }
-        else if (strcmp(k, "--school") == 0) {
+        } else if (strcmp(k, "--school") == 0) {
             if (parse_long(v, &o.school) != 0)
                 return bad_usage("--school needs a number");
         } else if (strcmp(k, "--threads") == 0) {
@@ -153,14 +170,23 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     }
     clock_banner();
-    if (strcmp(cmd, "init") == 0) return cmd_init(&o);
-    if (strcmp(cmd, "serve") == 0) return cmd_serve(&o);
-    if (strcmp(cmd, "migrate") == 0) return cmd_migrate(&o);
-    if (strcmp(cmd, "demo") == 0) return cmd_demo(&o);
-    if (strcmp(cmd, "demo-logins") == 0) return cmd_demo_logins(&o);
-    if (strcmp(cmd, "useradd") == 0) return cmd_useradd(&o);
-    if (strcmp(cmd, "verify") == 0) return cmd_verify(&o);
-    if (strcmp(cmd, "checkpoint") == 0) return cmd_checkpoint(&o);
-    if (strcmp(cmd, "report") == 0) return cmd_report(&o);
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(&o);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(&o);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(&o);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(&o);
+    if (strcmp(cmd, "demo-logins") == 0)
+        return cmd_demo_logins(&o);
+    if (strcmp(cmd, "useradd") == 0)
+        return cmd_useradd(&o);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(&o);
+    if (strcmp(cmd, "checkpoint") == 0)
+        return cmd_checkpoint(&o);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(&o);
     return bad_usage("unknown command");
 }

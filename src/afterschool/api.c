@@ -35,7 +35,8 @@ static bool weekdays_or_reply(req *r, unsigned *mask)
     bool ok = json_is_array(arr) && json_array_size(arr) >= 1 && json_array_size(arr) <= 5;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         json_int_t d = json_is_integer(v) ? json_integer_value(v) : 0;
         if (!ok || d < 1 || d > 5 || (*mask & (1u << d))) {
             ok = false;
@@ -67,7 +68,8 @@ static bool ids_or_reply(req *r, const char *key, size_t max, bool allow_empty, 
     *ids = req_alloc(r, sizeof **ids * (json_array_size(arr) + 1));
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         json_int_t id = json_is_integer(v) ? json_integer_value(v) : 0;
         bool dup = false;
         for (size_t k = 0; k < *n; k++)
@@ -272,7 +274,8 @@ static bool vendor_in_or_reply(req *r, as_vendor_in *in, char norm[19])
     bool ok = json_is_array(items) && json_array_size(items) >= 1 && json_array_size(items) <= 20;
     size_t i;
     json_t *v;
-    json_array_foreach(items, i, v) {
+    json_array_foreach(items, i, v)
+    {
         ok = ok && json_is_string(v) && json_string_length(v) >= 1 && json_string_length(v) <= 90;
     }
     const char *field = NULL, *msg = NULL;

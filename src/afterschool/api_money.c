@@ -264,8 +264,7 @@ static void xlsx_sheet(req *r, const xlsx_book *b, json_t *report, const sheet_c
     worksheet_set_column(ws, 1, (lxw_col_t)(n - 1), 14, NULL);
     json_t *items = json_object_get(report, "items"), *it;
     size_t i;
-    json_array_foreach(items, i, it)
-        xlsx_row(b, ws, (int)i + 1, it, keys, n, r->english);
+    json_array_foreach(items, i, it) xlsx_row(b, ws, (int)i + 1, it, keys, n, r->english);
     json_t *tot = json_deep_copy(json_object_get(report, "district"));
     json_object_set_new(tot, total_name.key, json_string(word(&total_name, r->english)));
     json_object_set_new(tot, "gap_fen",

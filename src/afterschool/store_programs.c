@@ -273,7 +273,8 @@ json_t *as_store_vendors(db_conn *c, int64_t district_id, const char *status, in
         limit, offset, district_id, st);
     size_t i;
     json_t *o;
-    json_array_foreach(json_object_get(page, "items"), i, o) {
+    json_array_foreach(json_object_get(page, "items"), i, o)
+    {
         json_t *items = json_loads(json_string_value(json_object_get(o, "service_items")), 0, NULL);
         json_object_set_new(o, "service_items", items ? items : json_array());
     }

@@ -74,7 +74,8 @@ json_t *as_store_roll_view(db_conn *c, const as_program_row *p, const char *date
     }
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         json_t *pr = json_object_get(it, "present");
         json_object_set_new(it, "present",
                             json_is_integer(pr) ? json_boolean(json_integer_value(pr) != 0)

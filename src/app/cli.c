@@ -28,7 +28,9 @@ int64_t cli_district(db_conn *c)
     int64_t id = 0;
     if (db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1") == DB_ROW)
         return id;
-    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id", "示范区教育和体育局", now_unix()) != DB_DONE)
+    if (db_insert_id(c, &id,
+                     "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
+                     "示范区教育和体育局", now_unix()) != DB_DONE)
         return 0;
     return id;
 }
@@ -42,8 +44,9 @@ int64_t cli_district_named(db_conn *c, const char *name)
                        name) == DB_ROW)
         return id;
     cli_district(c); /* the first district is always the default one */
-    if (db_insert_id(c, &id, "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id",
-                     name, now_unix()) != DB_DONE)
+    if (db_insert_id(c, &id,
+                     "INSERT INTO districts (name, created_at) VALUES ($1, $2) RETURNING id", name,
+                     now_unix()) != DB_DONE)
         return 0;
     return id;
 }
@@ -171,14 +174,20 @@ static int ensure_user(app *a, const char *district_name, const char *username, 
             rc = db_notify(c, msg);
         int64_t one;
         if (rc == DB_DONE &&
-            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2", id, role_name(ro->kind)) == DB_DONE)
+            db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2", id,
+                           role_name(ro->kind)) == DB_DONE)
             rc = db_run(c,
                         "INSERT INTO user_roles (user_id, role, school_id, grade, institution_id)"
-                        " VALUES ($1, $2, $3, $4, $5)", id, role_name(ro->kind), db_id_or_null(ro->school_id), db_id_or_null((int64_t)ro->grade),
-                        db_id_or_null(ro->institution_id));
+                        " VALUES ($1, $2, $3, $4, $5)",
+                        id, role_name(ro->kind), db_id_or_null(ro->school_id),
+                        db_id_or_null((int64_t)ro->grade), db_id_or_null(ro->institution_id));
     } else if (rc == DB_OK) {
-        core_user_in in = {.district_id = district, .username = username,
-                           .password_hash = hash, .name = name, .roles = ro, .nroles = 1};
+        core_user_in in = {.district_id = district,
+                           .username = username,
+                           .password_hash = hash,
+                           .name = name,
+                           .roles = ro,
+                           .nroles = 1};
         verdict v = core_user_create(c, a, NULL, &in, &id, NULL);
         rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
     }
@@ -200,7 +209,8 @@ int cmd_init(const cli_opts *o)
     int prc = read_password(pw, sizeof pw);
     if (prc != 0) {
         fprintf(stderr, "shuangjian: %s\n",
-                prc == -1 ? "no password on standard input" : "the password needs at least 8 characters");
+                prc == -1 ? "no password on standard input"
+                          : "the password needs at least 8 characters");
         return CLI_FAIL;
     }
     app a;
@@ -224,7 +234,8 @@ int cmd_useradd(const cli_opts *o)
                CLI_USAGE;
     char pw[256];
     if (read_password(pw, sizeof pw) != 0)
-        return fprintf(stderr, "shuangjian: a password of at least 8 characters on standard input\n"),
+        return fprintf(stderr,
+                       "shuangjian: a password of at least 8 characters on standard input\n"),
                CLI_FAIL;
     app a;
     int rc = cli_open(o, &a, 1);

@@ -8,8 +8,8 @@
 #include "core/app.h"
 
 typedef struct {
-    const char *db, *listen, *web, *admin, *scale, *policy, *key_file, *username, *name,
-        *role, *district;
+    const char *db, *listen, *web, *admin, *scale, *policy, *key_file, *username, *name, *role,
+        *district;
     const char *sign_key, *public_key, *checkpoints; /* the ledger's checkpoints (cli_ledger.c) */
     const char *report, *period, *xlsx;              /* report KIND (cli_report.c) */
     long school, threads;

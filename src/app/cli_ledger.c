@@ -68,7 +68,8 @@ static void print_result(const funds_verify_result *v)
         char when[32];
         unix_rfc3339(v->anchored_at, when);
         printf("; vouched for up to entry %lld (signed %s), %lld entries after it",
-               (long long)v->anchored_entries, when, (long long)(v->head_seq - v->anchored_entries));
+               (long long)v->anchored_entries, when,
+               (long long)(v->head_seq - v->anchored_entries));
     }
     printf("%s\n", v->keys_configured ? "" : "; no public key configured");
     for (int i = 0; i < v->nproblems && i < FUNDS_VERIFY_PROBLEMS; i++)
@@ -86,7 +87,8 @@ static funds_checkpoint *copy_load(const char *path, size_t *n, funds_keyring *s
     if (f && fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);
     if (!f || size < 0 || size > CHECKPOINT_FILE_MAX || fseek(f, 0, SEEK_SET) != 0) {
-        fprintf(stderr, "shuangjian: %s: %s\n", path, !f ? "cannot open" : "too large or unreadable");
+        fprintf(stderr, "shuangjian: %s: %s\n", path,
+                !f ? "cannot open" : "too large or unreadable");
         if (f)
             fclose(f);
         return NULL;
@@ -178,9 +180,11 @@ int cmd_checkpoint(const cli_opts *o)
         goto out;
     }
     if (created)
-        fprintf(stderr, "shuangjian: made the signing key %s (mode 0600; keep it safe and off the"
-                        " database's backups) and its public key %s (give a copy to the level"
-                        " above)\n", a.ledger_sign_key, a.ledger_public_key);
+        fprintf(stderr,
+                "shuangjian: made the signing key %s (mode 0600; keep it safe and off the"
+                " database's backups) and its public key %s (give a copy to the level"
+                " above)\n",
+                a.ledger_sign_key, a.ledger_public_key);
     c = db_acquire(a.pool);
     int64_t district = cli_district(c);
     funds_checkpoint cp;

@@ -21,8 +21,10 @@
 static int64_t district_of(db_conn *c, const char *name)
 {
     int64_t id = 0;
-    int rc = name ? db_query_int64(c, &id, "SELECT id FROM districts WHERE name = $1 ORDER BY id LIMIT 1", name)
-                  : db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1");
+    int rc =
+        name ? db_query_int64(c, &id,
+                              "SELECT id FROM districts WHERE name = $1 ORDER BY id LIMIT 1", name)
+             : db_query_int64(c, &id, "SELECT id FROM districts ORDER BY id LIMIT 1");
     return rc == DB_ROW ? id : 0;
 }
 

@@ -63,9 +63,10 @@ static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨",
 static const char *const given[] = {"子涵", "欣怡", "浩然", "梓萱", "宇轩", "诗涵", "俊杰", "雨桐",
                                     "一诺", "思远", "佳怡", "明轩", "若曦", "天佑", "可馨", "博文",
                                     "语嫣", "嘉懿", "晨阳", "静怡", "泽宇", "梦琪", "子墨", "安然",
-                                    "文博", "心怡", "皓轩", "紫涵", "铭", "悦", "磊", "婷"};
-static const char *const parent_given[] = {"建国", "丽华", "伟", "芳", "军", "敏", "强", "静",
-                                           "海燕", "志刚", "秀英", "国强", "红梅", "勇", "艳", "杰"};
+                                    "文博", "心怡", "皓轩", "紫涵", "铭",   "悦",   "磊",   "婷"};
+static const char *const parent_given[] = {"建国", "丽华", "伟",   "芳",   "军",   "敏",
+                                           "强",   "静",   "海燕", "志刚", "秀英", "国强",
+                                           "红梅", "勇",   "艳",   "杰"};
 static const char *const towns[] = {"城关", "东湖", "西山", "南岭", "北辰", "青石", "桃源", "河口",
                                     "云溪", "枫林", "柳营", "金沙", "凤鸣", "龙潭", "白沙", "石门"};
 static const char *const subjects_primary[] = {"语文", "数学", "英语", "科学", "道德与法治"};
@@ -85,7 +86,7 @@ typedef struct {
     int64_t district;
     const char *hash;
     long students, guardians, teachers, classes;
-    demo_ctx ctx;            /* the roster handed to the modules */
+    demo_ctx ctx; /* the roster handed to the modules */
     size_t school_cap, pupil_cap, teacher_cap;
 } demo;
 
@@ -120,8 +121,12 @@ static int64_t add_user(demo *d, const char *username, const char *name, const c
                         role_kind kind, int64_t school_id, int grade)
 {
     role ro = {.kind = kind, .school_id = school_id, .grade = grade};
-    core_user_in in = {.district_id = d->district, .username = username,
-                       .password_hash = d->hash, .name = name, .phone = phone, .roles = &ro,
+    core_user_in in = {.district_id = d->district,
+                       .username = username,
+                       .password_hash = d->hash,
+                       .name = name,
+                       .phone = phone,
+                       .roles = &ro,
                        .nroles = 1};
     int64_t id = 0;
     verdict v = core_user_create(d->c, d->a, NULL, &in, &id, NULL);
@@ -134,12 +139,15 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
     int64_t sid = 0;
     char name[128];
     const char *town = towns[idx % N(towns)];
-    const char *label = strcmp(kind, "primary") == 0 ? "小学" : strcmp(kind, "junior") == 0 ? "中学" : "学校";
+    const char *label = strcmp(kind, "primary") == 0  ? "小学"
+                        : strcmp(kind, "junior") == 0 ? "中学"
+                                                      : "学校";
     if (idx < (int)N(towns))
         snprintf(name, sizeof name, "%s%s", town, label);
     else
         snprintf(name, sizeof name, "%s第%d%s", town, idx / (int)N(towns) + 1, label);
-    int rural = idx % 4 == 3 || (first_school == 0 && idx == 2); /* the small demo has one rural school too */
+    int rural = idx % 4 == 3 ||
+                (first_school == 0 && idx == 2); /* the small demo has one rural school too */
     verdict v = core_school_create(d->c, NULL, d->district, name, kind, rural, &sid);
     if (!verdict_is_ok(&v))
         return -1;
@@ -158,7 +166,8 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
     if (first_school)
         x->school1_id = sid;
     for (int g = g0; g <= g1; g++) {
-        snprintf(uname, sizeof uname, first_school && g == 4 ? "leader1" : "s%lld_g%d", (long long)sid, g);
+        snprintf(uname, sizeof uname, first_school && g == 4 ? "leader1" : "s%lld_g%d",
+                 (long long)sid, g);
         person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
         if (!add_user(d, uname, pname, NULL, ROLE_GRADE_LEADER, sid, g))
             return -1;
@@ -168,7 +177,8 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
         int64_t tids[8];
         for (size_t k = 0; k < nsubj; k++) {
             bool first = first_school && g == 4 && k == 1; /* 四年级数学 */
-            snprintf(uname, sizeof uname, first ? "teacher1" : "s%lld_g%d_t%zu", (long long)sid, g, k);
+            snprintf(uname, sizeof uname, first ? "teacher1" : "s%lld_g%d_t%zu", (long long)sid, g,
+                     k);
             person_name(&d->r, pname, sizeof pname, parent_given, N(parent_given));
             tids[k] = add_user(d, uname, pname, NULL, ROLE_TEACHER, sid, 0);
             if (!tids[k])
@@ -198,8 +208,11 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
                 snprintf(sno, sizeof sno, "G%04lld%02d%02d%03d", (long long)sid, g, c, p);
                 /* the bulk path: the row writers of core_student_create, core_user_create
                  * and core_guardian_link, without a savepoint and checks per row */
-                core_student_in in = {.district_id = d->district, .school_id = sid,
-                                      .class_id = cid, .name = sname, .student_no = sno,
+                core_student_in in = {.district_id = d->district,
+                                      .school_id = sid,
+                                      .class_id = cid,
+                                      .name = sname,
+                                      .student_no = sno,
                                       .gender = rnd(&d->r) % 2 ? "男" : "女"};
                 int64_t stid = 0;
                 if (core_student_insert(d->c, d->a, &in, &stid) != DB_DONE)
@@ -213,9 +226,13 @@ static int add_school(demo *d, int idx, const char *kind, int classes_per_grade,
                 snprintf(gname, sizeof gname, "%.*s%s", (int)strlen(surnames[0]), sname,
                          parent_given[rnd(&d->r) % N(parent_given)]);
                 role guardian = {.kind = ROLE_GUARDIAN};
-                core_user_in gin = {.district_id = d->district, .username = uname,
-                                    .password_hash = d->hash, .name = gname, .phone = phone,
-                                    .roles = &guardian, .nroles = 1};
+                core_user_in gin = {.district_id = d->district,
+                                    .username = uname,
+                                    .password_hash = d->hash,
+                                    .name = gname,
+                                    .phone = phone,
+                                    .roles = &guardian,
+                                    .nroles = 1};
                 int64_t gid = 0;
                 if (core_user_insert(d->c, d->a, &gin, &gid) != DB_DONE)
                     return -1;
@@ -242,7 +259,9 @@ static int modules_fill(demo *d, const char *scale, int nschools)
 {
     demo_ctx *x = &d->ctx;
     x->district_id = d->district;
-    x->scale = strcmp(scale, "city") == 0 ? DEMO_CITY : strcmp(scale, "district") == 0 ? DEMO_DISTRICT : DEMO_SMALL;
+    x->scale = strcmp(scale, "city") == 0       ? DEMO_CITY
+               : strcmp(scale, "district") == 0 ? DEMO_DISTRICT
+                                                : DEMO_SMALL;
     x->seed = 0x5eed5eedULL;
     x->password_hash = d->hash;
     today_local(x->today);
@@ -325,8 +344,10 @@ int demo_fill(app *a, const char *scale)
         fputc('\n', stderr);
     if (modules_fill(&d, scale, nschools) != 0 || db_commit(d.c) != DB_OK)
         goto fail;
-    fprintf(stderr, "shuangjian: demo %s: %d schools, %ld classes, %ld pupils, %ld guardians, %ld teachers\n",
-            scale, nschools, d.classes, d.students, d.guardians, d.teachers);
+    fprintf(
+        stderr,
+        "shuangjian: demo %s: %d schools, %ld classes, %ld pupils, %ld guardians, %ld teachers\n",
+        scale, nschools, d.classes, d.students, d.guardians, d.teachers);
     rc = CLI_OK;
     goto out;
 fail:

@@ -10,7 +10,6 @@
  */
 #include <stdio.h>
 
-
 #include "app/routes.h"
 #include "core/calendar.h"
 #include "core/auth.h"
@@ -32,23 +31,10 @@ static const route *no_routes(size_t *n)
 }
 
 const routes_fn app_route_tables[] = {
-    session_routes,
-    people_routes,
-    calendar_routes,
-    clock_routes,
-    import_routes,
-    policy_routes,
-    account_routes,
-    homework_routes,
-    afterschool_routes,
-    exams_routes,
-    training_routes,
-    funds_routes,
-    cases_routes,
-    notices_routes,
-    reports_routes,
-    no_routes,
-    NULL,
+    session_routes,  people_routes,  calendar_routes, clock_routes,       import_routes,
+    policy_routes,   account_routes, homework_routes, afterschool_routes, exams_routes,
+    training_routes, funds_routes,   cases_routes,    notices_routes,     reports_routes,
+    no_routes,       NULL,
 };
 
 json_t *app_routes_json(void)
@@ -62,10 +48,10 @@ json_t *app_routes_json(void)
             for (int k = ROLE_DISTRICT_ADMIN; k <= ROLE_INSTITUTION_ADMIN; k++)
                 if (tab[i].roles & ROLE_BIT(k))
                     json_array_append_new(roles, json_string(role_name((role_kind)k)));
-            json_array_append_new(
-                all, json_pack("{s:s,s:s,s:s,s:o,s:b}", "method", tab[i].method, "pattern",
-                               tab[i].pattern, "perm", tab[i].perm ? tab[i].perm : "", "roles",
-                               roles, "raw_body", (tab[i].flags & ROUTE_RAW_BODY) != 0));
+            json_array_append_new(all, json_pack("{s:s,s:s,s:s,s:o,s:b}", "method", tab[i].method,
+                                                 "pattern", tab[i].pattern, "perm",
+                                                 tab[i].perm ? tab[i].perm : "", "roles", roles,
+                                                 "raw_body", (tab[i].flags & ROUTE_RAW_BODY) != 0));
         }
     }
     return all;

@@ -31,13 +31,13 @@
 #include "cases/cases_int.h"
 #include "core/calendar.h"
 
-#define TEXT_MAX 2000
+#define TEXT_MAX        2000
 #define PHOTO_MAX_BYTES (5 * 1024 * 1024) /* a photo, after its metadata is gone */
 #define PHOTOS_PER_CASE 3
 
-#define DISTRICT_STAFF (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR))
-#define CASE_READERS (DISTRICT_STAFF | ROLE_BIT(ROLE_SCHOOL_ADMIN))
-#define INSPECTED (ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_INSTITUTION_ADMIN))
+#define DISTRICT_STAFF    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR))
+#define CASE_READERS      (DISTRICT_STAFF | ROLE_BIT(ROLE_SCHOOL_ADMIN))
+#define INSPECTED         (ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_INSTITUTION_ADMIN))
 #define INSPECTED_READERS (DISTRICT_STAFF | INSPECTED)
 
 /* The role a user acts in, for the case's history: the broadest they hold. */
@@ -67,7 +67,10 @@ static bool reply_v(req *r, verdict v)
     return false;
 }
 
-static void today(char out[11]) { today_local(out); }
+static void today(char out[11])
+{
+    today_local(out);
+}
 
 /* ---------- who reaches a case ---------- */
 
@@ -83,11 +86,11 @@ static bool case_or_reply(req *r, int64_t id, unsigned who, cs_case *k)
     }
     if (!auth_same_district_or_reply(r, k->district_id))
         return false;
-    bool ok = ((who & SEE_STAFF) && auth_district_staff(r->user)) ||
-              ((who & SEE_SCHOOL) && k->assigned_school_id &&
-               auth_school_admin(r->user, k->assigned_school_id)) ||
-              ((who & SEE_FILER) && k->filed_by == r->user->id &&
-               strcmp(k->source, "complaint") == 0);
+    bool ok =
+        ((who & SEE_STAFF) && auth_district_staff(r->user)) ||
+        ((who & SEE_SCHOOL) && k->assigned_school_id &&
+         auth_school_admin(r->user, k->assigned_school_id)) ||
+        ((who & SEE_FILER) && k->filed_by == r->user->id && strcmp(k->source, "complaint") == 0);
     if (!ok)
         reply_err(r, SJ_ERR_FORBIDDEN);
     return ok;
@@ -111,9 +114,9 @@ static void reply_case(req *r, int status, const cs_case *k0)
     if (k.institution_id) {
         cs_institution in;
         if (cs_ext_institution(r->db, k.institution_id, &in) == DB_ROW)
-            json_object_set_new(o, "institution", json_pack("{s:I,s:s,s:s,s:s}", "id",
-                                                            (json_int_t)in.id, "name", in.name,
-                                                            "state", in.state, "list", in.list));
+            json_object_set_new(o, "institution",
+                                json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)in.id, "name",
+                                          in.name, "state", in.state, "list", in.list));
     }
     r->audit_target = k.id;
     reply_json(r, status, o);
@@ -205,16 +208,23 @@ static void h_complaint(req *r)
     if ((school_id && !school_in_district_or_reply(r, district, school_id)) ||
         (institution_id && !institution_in_district_or_reply(r, district, institution_id)))
         return;
-    cases_new in = {.district_id = district, .school_id = school_id,
-                    .institution_id = institution_id, .contract_id = contract_id,
-                    .student_id = student_id, .source = "complaint", .category = category,
-                    .text = text, .by = cs_actor(r), .data_key = r->app->data_key};
+    cases_new in = {.district_id = district,
+                    .school_id = school_id,
+                    .institution_id = institution_id,
+                    .contract_id = contract_id,
+                    .student_id = student_id,
+                    .source = "complaint",
+                    .category = category,
+                    .text = text,
+                    .by = cs_actor(r),
+                    .data_key = r->app->data_key};
     cases_created out;
     if (!reply_v(r, cases_file(r->db, r->pol, &in, &out)))
         return;
     r->audit_target = out.id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)out.id, "due_date",
-                                 out.due_date, "status", out.status));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s}", "id", (json_int_t)out.id, "due_date", out.due_date,
+                         "status", out.status));
 }
 
 static void h_case_open(req *r)
@@ -231,9 +241,14 @@ static void h_case_open(req *r)
     if ((school_id && !school_in_district_or_reply(r, district, school_id)) ||
         (institution_id && !institution_in_district_or_reply(r, district, institution_id)))
         return;
-    cases_new in = {.district_id = district, .school_id = school_id,
-                    .institution_id = institution_id, .source = "inspector",
-                    .category = category, .text = text, .place = place, .by = cs_actor(r),
+    cases_new in = {.district_id = district,
+                    .school_id = school_id,
+                    .institution_id = institution_id,
+                    .source = "inspector",
+                    .category = category,
+                    .text = text,
+                    .place = place,
+                    .by = cs_actor(r),
                     .data_key = r->app->data_key};
     cases_created out;
     if (!reply_v(r, cases_file(r->db, r->pol, &in, &out)))
@@ -269,7 +284,8 @@ static void h_cases(req *r)
 {
     char d[11];
     today(d);
-    cs_filter f = {.district_id = r->user->district_id, .today = d, .overdue = bool_query(r, "overdue")};
+    cs_filter f = {
+        .district_id = r->user->district_id, .today = d, .overdue = bool_query(r, "overdue")};
     int64_t limit, offset;
     if (!req_query_int64_or_reply(r, "school_id", 0, &f.school_id) ||
         !req_query_int64_or_reply(r, "institution_id", 0, &f.institution_id) ||
@@ -325,8 +341,11 @@ static void h_complaint_get(req *r)
         return;
     }
     /* may the guardian reopen it now (CS-1)? */
-    cases_reopen_in x = {.by_filer = true, .status = k.status, .reopened = k.reopened,
-                         .answered_on = k.closed_on[0] ? k.closed_on : k.answered_on, .today = d};
+    cases_reopen_in x = {.by_filer = true,
+                         .status = k.status,
+                         .reopened = k.reopened,
+                         .answered_on = k.closed_on[0] ? k.closed_on : k.answered_on,
+                         .today = d};
     verdict v = cases_reopen_check(r->pol, &x);
     json_object_set_new(o, "id", json_integer(k.id));
     json_object_set_new(o, "can_reopen", json_boolean(verdict_is_ok(&v)));
@@ -376,8 +395,9 @@ static void h_tipster(req *r)
     verdict v = cases_tipster_revealed(r->db, k.id, &by);
     if (verdict_is_ok(&v)) {
         audit_record(r, "reveal tipster", "case", k.id, "CS-2");
-        reply_json(r, 200, json_pack("{s:I,s:s?,s:s?}", "case_id", (json_int_t)k.id, "name",
-                                     name, "phone", phone));
+        reply_json(r, 200,
+                   json_pack("{s:I,s:s?,s:s?}", "case_id", (json_int_t)k.id, "name", name, "phone",
+                             phone));
     } else {
         reply_verdict(r, &v, NULL);
     }
@@ -435,8 +455,9 @@ static void h_reply(req *r)
     if (!reply_v(r, cases_reply(r->db, k.id, text, public, &by, &id)))
         return;
     r->audit_target = k.id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:b,s:s}", "id", (json_int_t)id, "case_id",
-                                 (json_int_t)k.id, "public", public, "text", text));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:b,s:s}", "id", (json_int_t)id, "case_id", (json_int_t)k.id,
+                         "public", public, "text", text));
 }
 
 static void h_close(req *r)
@@ -475,8 +496,8 @@ static void h_reopen(req *r)
     char d[11];
     today(d);
     cs_case now;
-    json_t *o = cs_store_case(r->db, k.id, &now) == DB_ROW ? cs_store_case_public(r->db, &now, d)
-                                                            : NULL;
+    json_t *o =
+        cs_store_case(r->db, k.id, &now) == DB_ROW ? cs_store_case_public(r->db, &now, d) : NULL;
     if (!o) {
         reply_err(r, SJ_ERR_INTERNAL);
         return;
@@ -502,8 +523,9 @@ static void h_reward(req *r)
     if (!reply_v(r, cases_reward(r->db, r->pol, k.id, amount, text, &by, &id)))
         return;
     r->audit_target = k.id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I}", "id", (json_int_t)id, "case_id",
-                                 (json_int_t)k.id, "amount_fen", (json_int_t)amount));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I}", "id", (json_int_t)id, "case_id", (json_int_t)k.id,
+                         "amount_fen", (json_int_t)amount));
 }
 
 static void h_penalty(req *r)
@@ -558,10 +580,14 @@ static void h_penalty(req *r)
     }
     if (institution_id && !institution_in_district_or_reply(r, k.district_id, institution_id))
         return;
-    cases_penalty_in in = {.case_id = k.id, .institution_id = institution_id, .party = party,
-                           .p = {.pn2 = rule == 1, .serious = serious,
-                                 .illegal_income_fen = income, .fine_fen = fine},
-                           .measures = measures, .text = text, .by = cs_actor(r)};
+    cases_penalty_in in = {
+        .case_id = k.id,
+        .institution_id = institution_id,
+        .party = party,
+        .p = {.pn2 = rule == 1, .serious = serious, .illegal_income_fen = income, .fine_fen = fine},
+        .measures = measures,
+        .text = text,
+        .by = cs_actor(r)};
     cases_penalty_out out;
     if (!reply_v(r, cases_penalty_decide(r->db, r->pol, &in, &out)))
         return;
@@ -570,12 +596,11 @@ static void h_penalty(req *r)
     for (int j = 0; cases_measures[j]; j++)
         if (measures & CASES_MEASURE(j))
             json_array_append_new(list, json_string(cases_measures[j]));
-    json_t *o = json_pack("{s:I,s:I,s:s,s:b,s:I,s:I,s:o,s:I,s:I}", "id", (json_int_t)out.id,
-                          "case_id", (json_int_t)k.id, "rule", rules[rule], "serious", serious,
-                          "illegal_income_fen", (json_int_t)income, "fine_fen", (json_int_t)fine,
-                          "measures", list, "contracts_refunded",
-                          (json_int_t)out.contracts_refunded, "refund_fen",
-                          (json_int_t)out.refund_fen);
+    json_t *o = json_pack(
+        "{s:I,s:I,s:s,s:b,s:I,s:I,s:o,s:I,s:I}", "id", (json_int_t)out.id, "case_id",
+        (json_int_t)k.id, "rule", rules[rule], "serious", serious, "illegal_income_fen",
+        (json_int_t)income, "fine_fen", (json_int_t)fine, "measures", list, "contracts_refunded",
+        (json_int_t)out.contracts_refunded, "refund_fen", (json_int_t)out.refund_fen);
     if (institution_id)
         json_object_set_new(o, "institution",
                             json_pack("{s:I,s:s,s:s}", "id", (json_int_t)institution_id, "state",
@@ -608,7 +633,8 @@ static void h_enforcement(req *r)
                *ans = json_object_get(o, "answer");
         size_t tl = json_string_length(task), al = json_string_length(ans);
         if (!json_is_object(o) || !json_is_string(dep) || !json_is_string(task) || tl == 0 ||
-            tl > 3 * 500 || (ans && !json_is_null(ans) && (!json_is_string(ans) || al > 3 * 1000))) {
+            tl > 3 * 500 ||
+            (ans && !json_is_null(ans) && (!json_is_string(ans) || al > 3 * 1000))) {
             verdict v = verdict_err(SJ_ERR_BAD_FIELD, "cases.department_bad");
             verdict_str(&v, "field", "departments");
             verdict_num(&v, "index", (int64_t)i);
@@ -620,8 +646,8 @@ static void h_enforcement(req *r)
     }
     cases_actor by = cs_actor(r);
     int64_t id = 0;
-    if (!reply_v(r, cases_enforcement_add(r->db, r->pol, k.id, date, place, findings, d, n, &by,
-                                          &id)))
+    if (!reply_v(r,
+                 cases_enforcement_add(r->db, r->pol, k.id, date, place, findings, d, n, &by, &id)))
         return;
     reply_case(r, 201, &k);
 }
@@ -704,8 +730,9 @@ static void h_photo_add(req *r)
                                     PHOTOS_PER_CASE, &by, &id)))
         return;
     r->audit_target = k.id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:s,s:I}", "id", (json_int_t)id, "case_id",
-                                 (json_int_t)k.id, "mime", mime, "bytes", (json_int_t)len));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:I}", "id", (json_int_t)id, "case_id", (json_int_t)k.id,
+                         "mime", mime, "bytes", (json_int_t)len));
 }
 
 static void h_photo_get(req *r)
@@ -730,8 +757,7 @@ static const route routes[] = {
     {"GET", "/api/v1/tips/{id}", cs_h_tip_status, PERM_PUBLIC, 0, 0},
     {"POST", "/api/v1/tips/{id}/photos", cs_h_tip_photo, PERM_PUBLIC, 0, ROUTE_RAW_BODY},
     {"GET", "/api/v1/public/schools", cs_h_public_schools, PERM_PUBLIC, 0, 0},
-    {"GET", "/api/v1/public/institutions/{id}/penalties", cs_h_public_penalties, PERM_PUBLIC, 0,
-     0},
+    {"GET", "/api/v1/public/institutions/{id}/penalties", cs_h_public_penalties, PERM_PUBLIC, 0, 0},
     /* complaints and cases (this file) */
     {"POST", "/api/v1/complaints", h_complaint, "cases:complaint:add", ROLE_BIT(ROLE_GUARDIAN), 0},
     {"GET", "/api/v1/complaints", h_complaints, "cases:complaint:list", ROLE_BIT(ROLE_GUARDIAN), 0},
@@ -754,8 +780,8 @@ static const route routes[] = {
     {"POST", "/api/v1/cases/{id}/reward", h_reward, "cases:case:handle", DISTRICT_STAFF, 0},
     {"POST", "/api/v1/cases/{id}/penalties", h_penalty, "cases:penalty:add",
      ROLE_BIT(ROLE_INSPECTOR), 0},
-    {"POST", "/api/v1/cases/{id}/enforcements", h_enforcement, "cases:case:handle",
-     DISTRICT_STAFF, 0},
+    {"POST", "/api/v1/cases/{id}/enforcements", h_enforcement, "cases:case:handle", DISTRICT_STAFF,
+     0},
     {"POST", "/api/v1/enforcements/{id}/answers", h_enforcement_answer, "cases:case:handle",
      DISTRICT_STAFF, 0},
     {"POST", "/api/v1/cases/{id}/photos", h_photo_add, "cases:photo:add",
@@ -763,16 +789,14 @@ static const route routes[] = {
     {"GET", "/api/v1/cases/{id}/photos/{id}", h_photo_get, "cases:photo:view",
      CASE_READERS | ROLE_BIT(ROLE_GUARDIAN), 0},
     /* inspections and rectifications (api_inspect.c) */
-    {"POST", "/api/v1/inspections", cs_h_inspection_create, "cases:inspection:add",
-     DISTRICT_STAFF, 0},
-    {"GET", "/api/v1/inspections", cs_h_inspections, "cases:inspection:list", INSPECTED_READERS,
+    {"POST", "/api/v1/inspections", cs_h_inspection_create, "cases:inspection:add", DISTRICT_STAFF,
      0},
+    {"GET", "/api/v1/inspections", cs_h_inspections, "cases:inspection:list", INSPECTED_READERS, 0},
     {"GET", "/api/v1/inspections/rules", cs_h_inspection_rules, "cases:inspection:add",
      DISTRICT_STAFF, 0},
     {"GET", "/api/v1/inspections/{id}", cs_h_inspection_get, "cases:inspection:list",
      INSPECTED_READERS, 0},
-    {"GET", "/api/v1/rectifications", cs_h_rects, "cases:rectification:list", INSPECTED_READERS,
-     0},
+    {"GET", "/api/v1/rectifications", cs_h_rects, "cases:rectification:list", INSPECTED_READERS, 0},
     {"GET", "/api/v1/rectifications/{id}", cs_h_rect_get, "cases:rectification:list",
      INSPECTED_READERS, 0},
     {"POST", "/api/v1/rectifications/{id}/report", cs_h_rect_report, "cases:rectification:report",

@@ -81,8 +81,8 @@ static void inspection_row(void *ctx, db_stmt *s)
     xlsx_int(l->b, ws, row, 0, db_col_int64(s, 0));
     xlsx_date(l->b, ws, row, 1, db_col_text(s, 1));
     text(ws, row, 2, db_col_isnull(s, 2) ? institution_name(l, s, 3) : db_col_text(s, 2));
-    text(ws, row, 3, db_col_isnull(s, 2) ? word(l->r, "xlsx", "institution")
-                                         : word(l->r, "xlsx", "school"));
+    text(ws, row, 3,
+         db_col_isnull(s, 2) ? word(l->r, "xlsx", "institution") : word(l->r, "xlsx", "school"));
     text(ws, row, 4, db_col_text(s, 4));
     xlsx_int(l->b, ws, row, 5, db_col_int64(s, 5));
     xlsx_int(l->b, ws, row, 6, db_col_int64(s, 6));
@@ -113,15 +113,14 @@ void cs_h_ledger_xlsx(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, !valid_date(from) ? "from" : "to");
         return;
     }
-    static const char *const case_heads[] = {
-        "编号", "受理日期", "来源", "类别", "涉及学校", "涉及机构", "地点", "承办学校",
-        "状态", "办结期限", "办结日期", "办理结果", "是否超期", "公开答复数", "罚款金额(元)"};
-    static const char *const inspection_heads[] = {"编号", "督查日期", "督查对象", "对象类型",
-                                                   "说明", "问题数", "已通过复核",
-                                                   "未完成整改"};
-    static const char *const rect_heads[] = {"编号",     "督查编号", "整改对象", "依据条款",
-                                             "问题",     "整改期限", "状态",     "退回次数",
-                                             "是否超期"};
+    static const char *const case_heads[] = {"编号",     "受理日期",   "来源",        "类别",
+                                             "涉及学校", "涉及机构",   "地点",        "承办学校",
+                                             "状态",     "办结期限",   "办结日期",    "办理结果",
+                                             "是否超期", "公开答复数", "罚款金额(元)"};
+    static const char *const inspection_heads[] = {"编号", "督查日期", "督查对象",   "对象类型",
+                                                   "说明", "问题数",   "已通过复核", "未完成整改"};
+    static const char *const rect_heads[] = {"编号",     "督查编号", "整改对象", "依据条款", "问题",
+                                             "整改期限", "状态",     "退回次数", "是否超期"};
     xlsx_book b;
     if (!xlsx_open_or_reply(r, &b, "cases-ledger"))
         return;
@@ -140,8 +139,8 @@ void cs_h_ledger_xlsx(req *r)
     worksheet_set_column(l.rects, 2, 5, 18, NULL);
     char today[11];
     today_local(today);
-    int rc = cs_store_ledger(r->db, r->user->district_id, from, to, today, case_row,
-                             inspection_row, rect_row, &l);
+    int rc = cs_store_ledger(r->db, r->user->district_id, from, to, today, case_row, inspection_row,
+                             rect_row, &l);
     if (rc != DB_OK) {
         xlsx_discard(&b);
         reply_err(r, SJ_ERR_INTERNAL);

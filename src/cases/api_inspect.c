@@ -23,7 +23,7 @@
 #include "cases/cases_int.h"
 #include "core/calendar.h"
 
-#define MAX_FINDINGS 50
+#define MAX_FINDINGS    50
 #define PHOTOS_PER_RECT 3
 
 static bool sees(req *r, int64_t school_id, int64_t institution_id)
@@ -115,16 +115,16 @@ void cs_h_inspection_create(req *r)
                *text = json_object_get(o, "text"), *by = json_object_get(o, "rectify_by");
         const char *bad = !json_is_object(o) || !json_is_string(rule) ? "rule"
                           : !json_is_string(text) || json_string_length(text) == 0 ||
-                                    json_string_length(text) > 3000
+                                  json_string_length(text) > 3000
                               ? "text"
                           : !json_is_string(by) || !valid_date(json_string_value(by)) ||
-                                    strcmp(json_string_value(by), date) < 0
+                                  strcmp(json_string_value(by), date) < 0
                               ? "rectify_by"
                               : NULL;
         if (bad) {
-            verdict v = verdict_err(SJ_ERR_BAD_FIELD, strcmp(bad, "rectify_by") == 0
-                                                          ? "cases.rectify_by"
-                                                          : "cases.finding_bad");
+            verdict v =
+                verdict_err(SJ_ERR_BAD_FIELD, strcmp(bad, "rectify_by") == 0 ? "cases.rectify_by"
+                                                                             : "cases.finding_bad");
             verdict_str(&v, "field", bad);
             verdict_num(&v, "index", (int64_t)i);
             reply_verdict(r, &v, NULL);
@@ -312,15 +312,16 @@ void cs_h_rect_photo_add(req *r)
         return;
     cases_actor by = cs_actor(r);
     int64_t id = 0;
-    verdict v = cases_photo_add(r->db, x.district_id, 0, x.id, mime, clean, len, PHOTOS_PER_RECT,
-                                &by, &id);
+    verdict v =
+        cases_photo_add(r->db, x.district_id, 0, x.id, mime, clean, len, PHOTOS_PER_RECT, &by, &id);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
     }
     r->audit_target = x.id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:s,s:I}", "id", (json_int_t)id, "rectification_id",
-                                 (json_int_t)x.id, "mime", mime, "bytes", (json_int_t)len));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:s,s:I}", "id", (json_int_t)id, "rectification_id",
+                         (json_int_t)x.id, "mime", mime, "bytes", (json_int_t)len));
 }
 
 void cs_h_rect_photo_get(req *r)

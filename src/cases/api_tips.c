@@ -15,8 +15,9 @@
  * CS-2's keep days). The address itself is written nowhere: once the rate key is made, the
  * request forgets it, so neither the server's audit row of the write nor the access log holds
  * it (the same for the status and photo routes, which would tie an address to a code). A
- * tipster who chose to be anonymous leaves no name or phone even when the form sent them. The tracking code is 12 digits, so it fits the router's {id}; the secret is
- * shown once and kept only as a keyed hash.
+ * tipster who chose to be anonymous leaves no name or phone even when the form sent them. The
+ * tracking code is 12 digits, so it fits the router's {id}; the secret is shown once and kept only
+ * as a keyed hash.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@
 #include "core/pii.h"
 #include "core/policy_store.h"
 
-#define TEXT_MAX 2000
+#define TEXT_MAX        2000
 #define PHOTOS_PER_CASE 3
 
 static const char *key_hash(req *r, const char *kind, const char *value)
@@ -40,7 +41,10 @@ static const char *key_hash(req *r, const char *kind, const char *value)
 }
 
 /* CS-2: a tipster's address stays out of the audit log and the access log. */
-static void forget_address(req *r) { memset(r->ip, 0, sizeof r->ip); }
+static void forget_address(req *r)
+{
+    memset(r->ip, 0, sizeof r->ip);
+}
 
 void cs_h_tip_file(req *r)
 {
@@ -110,10 +114,17 @@ void cs_h_tip_file(req *r)
         return;
     }
     const policy *pol = policy_store_current(r->app->policies, r->db, d);
-    cases_new in = {.district_id = d, .school_id = school_id, .institution_id = institution_id,
-                    .source = "tip", .category = category, .text = text, .place = place,
-                    .by = {.role = "public"}, .anonymous = anonymous,
-                    .name = anonymous ? NULL : name, .phone = anonymous ? NULL : phone,
+    cases_new in = {.district_id = d,
+                    .school_id = school_id,
+                    .institution_id = institution_id,
+                    .source = "tip",
+                    .category = category,
+                    .text = text,
+                    .place = place,
+                    .by = {.role = "public"},
+                    .anonymous = anonymous,
+                    .name = anonymous ? NULL : name,
+                    .phone = anonymous ? NULL : phone,
                     .data_key = r->app->data_key,
                     .rate_keys = {addr_key, anonymous ? NULL : key_hash(r, "phone", phone)}};
     cases_created out;
@@ -123,9 +134,10 @@ void cs_h_tip_file(req *r)
         return;
     }
     r->audit_target = out.id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s,s:s,s:s}", "case_id", (json_int_t)out.id,
-                                 "tracking_code", out.tracking_code, "secret", out.secret,
-                                 "due_date", out.due_date, "status", out.status));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s,s:s,s:s}", "case_id", (json_int_t)out.id, "tracking_code",
+                         out.tracking_code, "secret", out.secret, "due_date", out.due_date,
+                         "status", out.status));
     sodium_memzero(out.secret, sizeof out.secret);
 }
 
@@ -187,15 +199,16 @@ void cs_h_tip_photo(req *r)
         return;
     int64_t id = 0;
     cases_actor by = {.role = "public"};
-    verdict v = cases_photo_add(r->db, k.district_id, k.id, 0, mime, clean, len, PHOTOS_PER_CASE,
-                                &by, &id);
+    verdict v =
+        cases_photo_add(r->db, k.district_id, k.id, 0, mime, clean, len, PHOTOS_PER_CASE, &by, &id);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
     }
     r->audit_target = k.id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "mime", mime, "bytes",
-                                 (json_int_t)len));
+    reply_json(
+        r, 201,
+        json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "mime", mime, "bytes", (json_int_t)len));
 }
 
 void cs_h_public_schools(req *r)

@@ -41,9 +41,9 @@
 /* ---------- the figures the reports module reads (RP-1) ---------- */
 
 typedef struct {
-    int64_t tips_received;       /* tips and complaints that arrived in [from, to] */
-    int64_t tips_substantiated;  /* cases closed "substantiated" in [from, to] */
-    int64_t cases_overdue;       /* cases not closed whose due date is before as_of */
+    int64_t tips_received;                /* tips and complaints that arrived in [from, to] */
+    int64_t tips_substantiated;           /* cases closed "substantiated" in [from, to] */
+    int64_t cases_overdue;                /* cases not closed whose due date is before as_of */
     int64_t penalties_pn1, penalties_pn2; /* penalties decided in [from, to] */
 } cases_figures;
 /* DB_OK with *out filled, or a DB_ error. school_id 0 = the whole district. */
@@ -81,10 +81,10 @@ void cases_due_date(const char *arrived, int64_t n, const cases_cal_day *days, s
 /* ---------- CS-1: reopening; CS-2: rewards; PN-1/PN-2: penalties (pure) ---------- */
 
 typedef struct {
-    bool by_filer;            /* the guardian who filed it (else district staff) */
-    const char *status;       /* the case's status now */
-    int64_t reopened;         /* times the filer reopened it already */
-    const char *answered_on;  /* the day of its closing, or of its last answer ("" none) */
+    bool by_filer;           /* the guardian who filed it (else district staff) */
+    const char *status;      /* the case's status now */
+    int64_t reopened;        /* times the filer reopened it already */
+    const char *answered_on; /* the day of its closing, or of its last answer ("" none) */
     const char *today;
 } cases_reopen_in;
 /* District staff reopen an answered or closed case; the filer reopens it at most
@@ -100,8 +100,8 @@ verdict cases_reward_check(const policy *pol, const char *source, const char *st
                            const char *outcome, int64_t amount_fen);
 
 typedef struct {
-    bool pn2;                 /* PN-2 (else PN-1) */
-    bool serious;             /* PN-2: a serious case (情节严重) */
+    bool pn2;     /* PN-2 (else PN-1) */
+    bool serious; /* PN-2: a serious case (情节严重) */
     int64_t illegal_income_fen;
     int64_t fine_fen;
 } cases_penalty;
@@ -139,22 +139,22 @@ size_t cases_photo_strip(const unsigned char *in, size_t n, unsigned char *out);
 /* Who acts: a user (id, and the role they act in, for the history) or the public (id 0). */
 typedef struct {
     int64_t id;
-    const char *role;  /* "public", "guardian", "inspector", "district_admin", "school_admin",
-                          "institution_admin" */
-    int64_t at;        /* when they act, Unix seconds; 0: now (the demo and the benchmark
-                          write the past: a case's day is then at's day in +08:00) */
+    const char *role; /* "public", "guardian", "inspector", "district_admin", "school_admin",
+                         "institution_admin" */
+    int64_t at;       /* when they act, Unix seconds; 0: now (the demo and the benchmark
+                         write the past: a case's day is then at's day in +08:00) */
 } cases_actor;
 
 typedef struct {
     int64_t district_id, school_id, institution_id, contract_id, student_id;
-    const char *source;            /* "tip", "complaint" or "inspector" */
+    const char *source; /* "tip", "complaint" or "inspector" */
     const char *category, *text, *place;
-    cases_actor by;                /* the guardian or inspector; id 0 for a tip */
+    cases_actor by; /* the guardian or inspector; id 0 for a tip */
     /* a tip only */
     bool anonymous;
-    const char *name, *phone;      /* sealed with data_key; phone normalised (11 digits) */
+    const char *name, *phone; /* sealed with data_key; phone normalised (11 digits) */
     const unsigned char *data_key;
-    const char *rate_keys[2];      /* keyed hashes of the address and the phone (NULL: none) */
+    const char *rate_keys[2]; /* keyed hashes of the address and the phone (NULL: none) */
 } cases_new;
 
 typedef struct {
@@ -191,10 +191,10 @@ verdict cases_reward(db_conn *c, const policy *pol, int64_t case_id, int64_t amo
 verdict cases_tipster_revealed(db_conn *c, int64_t case_id, const cases_actor *by);
 
 typedef struct {
-    int64_t case_id, institution_id;   /* institution_id 0: an unregistered party */
-    const char *party;                 /* its name then */
+    int64_t case_id, institution_id; /* institution_id 0: an unregistered party */
+    const char *party;               /* its name then */
     cases_penalty p;
-    unsigned measures;                 /* bit i: cases_measures[i] */
+    unsigned measures; /* bit i: cases_measures[i] */
     const char *text;
     cases_actor by;
 } cases_penalty_in;

@@ -58,9 +58,9 @@ typedef struct {
     int64_t district_id;
     int64_t assigned_school_id; /* a school admin's view: only cases assigned to it; else 0 */
     int64_t school_id, institution_id, filed_by;
-    const char *status;         /* NULL: any */
-    const char *category;       /* NULL: any */
-    bool overdue;               /* only cases past their due date, not closed */
+    const char *status;   /* NULL: any */
+    const char *category; /* NULL: any */
+    bool overdue;         /* only cases past their due date, not closed */
     const char *today;
 } cs_filter;
 json_t *cs_store_list(db_conn *c, const cs_filter *f, int64_t limit, int64_t offset);
@@ -144,7 +144,7 @@ bool cs_photo_or_reply(req *r, const char **mime, unsigned char **clean, size_t 
 /* Answers a stored photo's bytes with its type. */
 void cs_reply_photo(req *r, const cs_photo *p);
 
-void cs_h_tip_file(req *r);          /* api_tips.c */
+void cs_h_tip_file(req *r); /* api_tips.c */
 void cs_h_tip_status(req *r);
 void cs_h_tip_photo(req *r);
 void cs_h_public_schools(req *r);
@@ -159,7 +159,7 @@ void cs_h_rect_report(req *r);
 void cs_h_rect_review(req *r);
 void cs_h_rect_photo_add(req *r);
 void cs_h_rect_photo_get(req *r);
-void cs_h_ledger_xlsx(req *r);       /* api_export.c */
+void cs_h_ledger_xlsx(req *r); /* api_export.c */
 
 /* ---------- training and funds (store_ext.c, the one file that calls them) ---------- */
 
@@ -178,7 +178,7 @@ int cs_ext_contract(db_conn *c, int64_t id, cs_contract *out);
  * lock): stop, refund, blacklist. OUT: the contracts refunded and the sum. A refusal or an
  * error as a verdict; the caller rolls back. */
 verdict cases_apply_measures(db_conn *c, const policy *pol, int64_t institution_id,
-                         unsigned measures, int64_t actor, const char *reason,
-                         int64_t *contracts_refunded, int64_t *refund_fen);
+                             unsigned measures, int64_t actor, const char *reason,
+                             int64_t *contracts_refunded, int64_t *refund_fen);
 
 #endif

@@ -102,47 +102,61 @@ static void story(cd_demo *d, const training_demo_course *courses, size_t ncours
         if (courses[i].plan == TRAINING_DEMO_RISKY)
             risky = courses[i].institution_id;
     /* A */
-    file(d, (cases_new){.school_id = s1->id, .category = "homework_overload",
-                        .text = "四年级每天书面作业要写到晚上九点半以后,孩子睡眠严重不足,希望学校核查。",
-                        .by = at(0, "public", x, 3, 21, 40), .name = "王丽华",
-                        .phone = "13800138000"});
+    file(d, (cases_new){
+                .school_id = s1->id,
+                .category = "homework_overload",
+                .text = "四年级每天书面作业要写到晚上九点半以后,孩子睡眠严重不足,希望学校核查。",
+                .by = at(0, "public", x, 3, 21, 40),
+                .name = "王丽华",
+                .phone = "13800138000"});
     /* B */
-    int64_t b = file(d, (cases_new){.school_id = s1->id, .student_id = p1_pupil,
+    int64_t b = file(d, (cases_new){.school_id = s1->id,
+                                    .student_id = p1_pupil,
                                     .category = "exam_ranking",
                                     .text = "期中测验后班级群里公布了全班成绩排名,孩子压力很大。",
                                     .by = at(x->parent1_id, "guardian", x, 12, 20, 15)});
-    reply(d, b, "已核实:该班班主任在家长群发布了成绩排名,学校已责令撤回并向家长致歉,"
-                "今后考试结果一律以等级方式告知本人家长。",
+    reply(d, b,
+          "已核实:该班班主任在家长群发布了成绩排名,学校已责令撤回并向家长致歉,"
+          "今后考试结果一律以等级方式告知本人家长。",
           true, at(s1->admin_id, "school_admin", x, 8, 10, 30));
     /* C */
-    file(d, (cases_new){.school_id = s2->id, .student_id = s2_pupil,
-                                     .category = "afterschool_fee",
-                                     .text = "课后服务每学期收费 600 元,没有公示收费标准,也没有征求家长意见。",
-                                     .by = at(s2_parent, "guardian", x, 30, 19, 5)});
+    file(d, (cases_new){.school_id = s2->id,
+                        .student_id = s2_pupil,
+                        .category = "afterschool_fee",
+                        .text = "课后服务每学期收费 600 元,没有公示收费标准,也没有征求家长意见。",
+                        .by = at(s2_parent, "guardian", x, 30, 19, 5)});
     /* D */
-    int64_t dd = file(d, (cases_new){.school_id = s1->id, .category = "homework_overload",
+    int64_t dd = file(d, (cases_new){.school_id = s1->id,
+                                     .category = "homework_overload",
                                      .text = "六年级周末作业有五张试卷,家长还要批改签字。",
-                                     .anonymous = true, .by = at(0, "public", x, 28, 22, 10)});
+                                     .anonymous = true,
+                                     .by = at(0, "public", x, 28, 22, 10)});
     reply(d, dd, "已电话询问六年级组长,正在统计各班周末作业量。", false,
           at(s1->admin_id, "school_admin", x, 27, 9, 0));
     /* E, F */
     if (risky) {
-        file(d, (cases_new){.institution_id = risky, .category = "off_hours_training",
+        file(d, (cases_new){.institution_id = risky,
+                            .category = "off_hours_training",
                             .text = "该机构周六上午仍在上初中数学课,教室在二楼。",
-                            .anonymous = true, .by = at(0, "public", x, 25, 12, 0)});
-        file(d, (cases_new){.institution_id = risky, .category = "refund_refused",
+                            .anonymous = true,
+                            .by = at(0, "public", x, 25, 12, 0)});
+        file(d, (cases_new){.institution_id = risky,
+                            .category = "refund_refused",
                             .text = "孩子不想学了,申请退剩余 18 次课的费用,机构一直拖着不退。",
-                            .by = at(0, "public", x, 2, 18, 20), .name = "陈建国",
+                            .by = at(0, "public", x, 2, 18, 20),
+                            .name = "陈建国",
                             .phone = "13912345678"});
     }
     /* G: answered, closed, reopened by parent1, answered and closed again */
-    int64_t g = file(d, (cases_new){.school_id = s1->id, .student_id = p1_pupil,
+    int64_t g = file(d, (cases_new){.school_id = s1->id,
+                                    .student_id = p1_pupil,
                                     .category = "homework_overload",
                                     .text = "数学老师每天布置两页口算加一张试卷,远超一小时。",
                                     .by = at(x->parent1_id, "guardian", x, 40, 21, 0)});
     reply(d, g, "经核查,四年级数学作业平均 35 分钟,符合规定。", true,
           at(s1->admin_id, "school_admin", x, 35, 16, 0));
-    close_case(d, g, "unsubstantiated", "作业时长在规定范围内。", at(d->inspector, "inspector", x, 34, 10, 0));
+    close_case(d, g, "unsubstantiated", "作业时长在规定范围内。",
+               at(d->inspector, "inspector", x, 34, 10, 0));
     if (g) {
         cases_actor by = at(x->parent1_id, "guardian", x, 20, 20, 30);
         ok(d, cases_reopen(d->c, d->pol, g, "孩子每天仍要写到九点以后,答复与实际不符,请再次核查。",
@@ -150,55 +164,79 @@ static void story(cd_demo *d, const training_demo_course *courses, size_t ncours
     }
     reply(d, g, "年级组抽查了一周作业记录,确有两天超时,已要求数学组分层布置并每日公示。", true,
           at(s1->admin_id, "school_admin", x, 15, 17, 0));
-    close_case(d, g, "substantiated", "复查属实,已整改。", at(d->inspector, "inspector", x, 14, 9, 30));
+    close_case(d, g, "substantiated", "复查属实,已整改。",
+               at(d->inspector, "inspector", x, 14, 9, 30));
     /* H, I, J: the flat, the joint action, the penalty */
-    int64_t h = file(d, (cases_new){.category = "disguised_training", .place = "金沙路8号华庭小区3栋502",
-                                    .text = "小区住宅里每天晚上有十几个初中生进出,像是在补课,门口贴着“家政服务”。",
-                                    .anonymous = false, .name = "刘敏", .phone = "13698765432",
-                                    .by = at(0, "public", x, 21, 20, 45)});
-    int64_t i2 = file(d, (cases_new){.category = "unlicensed_training", .place = "金沙路 8 号华庭小区 3 栋 502",
-                                     .text = "华庭小区有人以“托管”名义办数学、物理补习班,周末全天上课。",
-                                     .anonymous = true, .by = at(0, "public", x, 19, 13, 10)});
-    int64_t j = file(d, (cases_new){.source = "inspector", .category = "unlicensed_training",
-                                    .place = "金沙路8号华庭小区3栋502",
-                                    .text = "接举报两起,同一地点疑似无证开展学科类培训,拟会同公安、市场监管联合检查。",
-                                    .by = at(d->inspector, "inspector", x, 18, 9, 0)});
+    int64_t h = file(
+        d,
+        (cases_new){.category = "disguised_training",
+                    .place = "金沙路8号华庭小区3栋502",
+                    .text = "小区住宅里每天晚上有十几个初中生进出,像是在补课,门口贴着“家政服务”。",
+                    .anonymous = false,
+                    .name = "刘敏",
+                    .phone = "13698765432",
+                    .by = at(0, "public", x, 21, 20, 45)});
+    int64_t i2 =
+        file(d, (cases_new){.category = "unlicensed_training",
+                            .place = "金沙路 8 号华庭小区 3 栋 502",
+                            .text = "华庭小区有人以“托管”名义办数学、物理补习班,周末全天上课。",
+                            .anonymous = true,
+                            .by = at(0, "public", x, 19, 13, 10)});
+    int64_t j = file(
+        d, (cases_new){
+               .source = "inspector",
+               .category = "unlicensed_training",
+               .place = "金沙路8号华庭小区3栋502",
+               .text = "接举报两起,同一地点疑似无证开展学科类培训,拟会同公安、市场监管联合检查。",
+               .by = at(d->inspector, "inspector", x, 18, 9, 0)});
     if (j) {
         cases_dept_in depts[] = {
-            {"教体", "认定培训性质,核查办学许可", "现场 14 名初中生,使用初二数学、物理教材,属学科类培训,无办学许可证"},
+            {"教体", "认定培训性质,核查办学许可",
+             "现场 14 名初中生,使用初二数学、物理教材,属学科类培训,无办学许可证"},
             {"公安", "现场秩序维护,核实人员身份", "核实授课人员 2 名,均非在职教师"},
-            {"市场监管", "核查经营主体和收费", "以“家政服务”名义登记,无培训经营范围,收取费用 8600 元"},
+            {"市场监管", "核查经营主体和收费",
+             "以“家政服务”名义登记,无培训经营范围,收取费用 8600 元"},
         };
         int64_t eid = 0;
         cases_actor by = at(d->inspector, "inspector", x, 15, 19, 30);
         char day[11];
         date_add_days(x->today, -15, day);
-        ok(d, cases_enforcement_add(d->c, d->pol, j, day, "金沙路8号华庭小区3栋502",
-                                    "住宅内设 2 间教室,在场学生 14 名、授课人员 2 名;以家政服务名义收取"
-                                    "补课费,属隐形变异的无证学科类培训。",
-                                    depts, sizeof depts / sizeof depts[0], &by, &eid));
+        ok(d, cases_enforcement_add(
+                  d->c, d->pol, j, day, "金沙路8号华庭小区3栋502",
+                  "住宅内设 2 间教室,在场学生 14 名、授课人员 2 名;以家政服务名义收取"
+                  "补课费,属隐形变异的无证学科类培训。",
+                  depts, sizeof depts / sizeof depts[0], &by, &eid));
         cases_penalty_in pen = {
-            .case_id = j, .party = "金沙路8号华庭小区无证学科培训点",
+            .case_id = j,
+            .party = "金沙路8号华庭小区无证学科培训点",
             .p = {.pn2 = false, .illegal_income_fen = 860000, .fine_fen = 1720000},
             .measures = CASES_MEASURE(CASES_STOP),
             .text = "责令立即停止无证培训,没收违法所得,并处违法所得二倍罚款。",
             .by = at(d->inspector, "inspector", x, 12, 15, 0)};
         cases_penalty_out out;
         ok(d, cases_penalty_decide(d->c, d->pol, &pen, &out));
-        close_case(d, j, "substantiated", "联合执法查实,已处罚并责令停止。", at(d->inspector, "inspector", x, 10, 11, 0));
+        close_case(d, j, "substantiated", "联合执法查实,已处罚并责令停止。",
+                   at(d->inspector, "inspector", x, 10, 11, 0));
     }
-    close_case(d, h, "substantiated", "经联合执法查实,已依法处理。", at(d->inspector, "inspector", x, 10, 11, 10));
-    close_case(d, i2, "substantiated", "与前一举报为同一地点,已一并查处。", at(d->inspector, "inspector", x, 10, 11, 20));
+    close_case(d, h, "substantiated", "经联合执法查实,已依法处理。",
+               at(d->inspector, "inspector", x, 10, 11, 10));
+    close_case(d, i2, "substantiated", "与前一举报为同一地点,已一并查处。",
+               at(d->inspector, "inspector", x, 10, 11, 20));
     if (h) {
         int64_t rid = 0;
         cases_actor by = at(d->inspector, "inspector", x, 9, 10, 0);
-        ok(d, cases_reward(d->c, d->pol, h, 50000, "举报属实,按区举报奖励办法奖励 500 元。", &by, &rid));
+        ok(d, cases_reward(d->c, d->pol, h, 50000, "举报属实,按区举报奖励办法奖励 500 元。", &by,
+                           &rid));
     }
     /* K: referred */
-    int64_t k = file(d, (cases_new){.category = "other", .place = "河口镇文化站",
-                                    .text = "文化站租给一家机构办暑期夏令营,收费很高,不知道是否合规。",
-                                    .anonymous = true, .by = at(0, "public", x, 9, 9, 40)});
-    close_case(d, k, "referred", "属文旅部门职责,已转区文旅局办理。", at(d->inspector, "inspector", x, 6, 14, 0));
+    int64_t k =
+        file(d, (cases_new){.category = "other",
+                            .place = "河口镇文化站",
+                            .text = "文化站租给一家机构办暑期夏令营,收费很高,不知道是否合规。",
+                            .anonymous = true,
+                            .by = at(0, "public", x, 9, 9, 40)});
+    close_case(d, k, "referred", "属文旅部门职责,已转区文旅局办理。",
+               at(d->inspector, "inspector", x, 6, 14, 0));
 
     /* the inspection of school 1 */
     char due[4][11], on[11];
@@ -219,11 +257,13 @@ static void story(cd_demo *d, const training_demo_course *courses, size_t ncours
                                       f, 4, &by, &iid, r))) {
         d->inspections++;
         cases_actor sa = at(s1->admin_id, "school_admin", x, 3, 16, 0);
-        ok(d, cases_rectification_report(d->c, r[2], "已组织各班作业全批全改,教务处每周抽查。", &sa));
+        ok(d,
+           cases_rectification_report(d->c, r[2], "已组织各班作业全批全改,教务处每周抽查。", &sa));
         sa = at(s1->admin_id, "school_admin", x, 15, 16, 0);
         ok(d, cases_rectification_report(d->c, r[3], "已取消月考安排。", &sa));
         cases_actor ins = at(d->inspector, "inspector", x, 13, 10, 0);
-        ok(d, cases_rectification_review(d->c, r[3], false, "请提供取消月考的书面通知和家长告知材料。", &ins));
+        ok(d, cases_rectification_review(d->c, r[3], false,
+                                         "请提供取消月考的书面通知和家长告知材料。", &ins));
         sa = at(s1->admin_id, "school_admin", x, 12, 16, 0);
         ok(d, cases_rectification_report(d->c, r[3], "已补充书面通知及家长告知书。", &sa));
         ins = at(d->inspector, "inspector", x, 11, 10, 0);
@@ -243,7 +283,8 @@ static void story(cd_demo *d, const training_demo_course *courses, size_t ncours
                                           &by, &iid, r))) {
             d->inspections++;
             cases_actor ia = at(courses[0].admin_id, "institution_admin", x, 2, 11, 0);
-            ok(d, cases_rectification_report(d->c, r[1], "已与家长协商,将超出部分退回并改签合同。", &ia));
+            ok(d, cases_rectification_report(d->c, r[1], "已与家长协商,将超出部分退回并改签合同。",
+                                             &ia));
         }
     }
 }
@@ -251,8 +292,13 @@ static void story(cd_demo *d, const training_demo_course *courses, size_t ncours
 int cases_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, const training_demo_course *courses,
                     size_t ncourses, char *summary, size_t len)
 {
-    cd_demo d = {.c = c, .a = a, .pol = a->base_pol, .x = ctx, .inspector = ctx->inspector_id,
-                 .admin = ctx->admin_id, .rc = DB_DONE};
+    cd_demo d = {.c = c,
+                 .a = a,
+                 .pol = a->base_pol,
+                 .x = ctx,
+                 .inspector = ctx->inspector_id,
+                 .admin = ctx->admin_id,
+                 .rc = DB_DONE};
     if (ctx->nschools == 0)
         return DB_DONE;
     story(&d, courses, ncourses);
@@ -264,9 +310,10 @@ int cases_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, const training_demo
     for (size_t i = 3; d.rc == DB_DONE && ctx->scale != DEMO_SMALL && i < ctx->nschools; i++) {
         int days = (int)demo_below(&rs, 10) + ((i % 4) == 0 ? 25 : 0);
         file(&d, (cases_new){.school_id = ctx->schools[i].id,
-                                          .category = "homework_overload",
-                                          .text = texts[i % 4], .anonymous = true,
-                                          .by = at(0, "public", ctx, days, 20, 0)});
+                             .category = "homework_overload",
+                             .text = texts[i % 4],
+                             .anonymous = true,
+                             .by = at(0, "public", ctx, days, 20, 0)});
     }
     /* what the dashboard will show: the figures of the reports' contract, as of today */
     cases_figures fig;

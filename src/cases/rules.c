@@ -12,26 +12,28 @@
 #include "core/calendar.h"
 #include "core/utf8.h"
 
-const char *const cases_categories[] = {
-    "homework_overload", "afterschool_fee",   "exam_ranking",       "unlicensed_training",
-    "disguised_training", "off_hours_training", "prepaid_over_limit", "refund_refused",
-    "wage_arrears",      "other",             NULL};
+const char *const cases_categories[] = {"homework_overload",
+                                        "afterschool_fee",
+                                        "exam_ranking",
+                                        "unlicensed_training",
+                                        "disguised_training",
+                                        "off_hours_training",
+                                        "prepaid_over_limit",
+                                        "refund_refused",
+                                        "wage_arrears",
+                                        "other",
+                                        NULL};
 const char *const cases_statuses[] = {"open", "assigned", "answered", "closed", NULL};
 const char *const cases_outcomes[] = {"substantiated", "unsubstantiated", "referred", NULL};
 const char *const cases_measures[] = {"warning", "rectify", "stop", "refund", "blacklist", NULL};
 
 /* Every rule ID of POLICY.md, in its order: what an inspection finding may cite. */
 const char *const cases_rule_ids[] = {
-    "HW-1", "HW-2", "HW-3", "HW-4", "HW-5", "HW-6", "HW-7", "HW-8", "HW-9", "HW-10", "HW-11",
-    "EX-1", "EX-2", "EX-3", "EX-4",
-    "AS-1", "AS-2", "AS-3", "AS-4", "AS-5", "AS-6", "AS-7", "AS-8", "AS-9", "AS-10",
-    "TR-1", "TR-2", "TR-3", "TR-4", "TR-5", "TR-6", "TR-7",
-    "FU-1", "FU-2", "FU-3", "FU-4", "FU-5", "FU-6",
-    "PN-1", "PN-2",
-    "CS-1", "CS-2", "CS-3", "CS-4",
-    "NT-1", "NT-2",
-    "RP-1", "RP-2", "RP-3",
-    NULL};
+    "HW-1",  "HW-2", "HW-3", "HW-4", "HW-5",  "HW-6", "HW-7", "HW-8", "HW-9", "HW-10",
+    "HW-11", "EX-1", "EX-2", "EX-3", "EX-4",  "AS-1", "AS-2", "AS-3", "AS-4", "AS-5",
+    "AS-6",  "AS-7", "AS-8", "AS-9", "AS-10", "TR-1", "TR-2", "TR-3", "TR-4", "TR-5",
+    "TR-6",  "TR-7", "FU-1", "FU-2", "FU-3",  "FU-4", "FU-5", "FU-6", "PN-1", "PN-2",
+    "CS-1",  "CS-2", "CS-3", "CS-4", "NT-1",  "NT-2", "RP-1", "RP-2", "RP-3", NULL};
 
 cases_route cases_route_of(const char *category)
 {
@@ -75,8 +77,8 @@ verdict cases_reopen_check(const policy *pol, const cases_reopen_in *x)
 {
     const policy_values *pv = policy_v(pol);
     if (strcmp(x->status, "answered") != 0 && strcmp(x->status, "closed") != 0) {
-        verdict v = verdict_refuse(SJ_ERR_CONFLICT, "case_not_answered", NULL,
-                                   "cases.not_answered");
+        verdict v =
+            verdict_refuse(SJ_ERR_CONFLICT, "case_not_answered", NULL, "cases.not_answered");
         verdict_str(&v, "status", x->status);
         return v;
     }
@@ -106,8 +108,8 @@ verdict cases_reward_check(const policy *pol, const char *source, const char *st
                            const char *outcome, int64_t amount_fen)
 {
     const policy_values *pv = policy_v(pol);
-    if (strcmp(source, "tip") != 0 || strcmp(status, "closed") != 0 ||
-        !outcome || strcmp(outcome, "substantiated") != 0) {
+    if (strcmp(source, "tip") != 0 || strcmp(status, "closed") != 0 || !outcome ||
+        strcmp(outcome, "substantiated") != 0) {
         verdict v = verdict_rule("reward_not_allowed", "CS-2", "CS-2.reward_not_allowed");
         verdict_str(&v, "source", source);
         verdict_str(&v, "status", status);
@@ -208,11 +210,26 @@ void cases_place_key(const char *place, char *out, size_t n)
         return;
     size_t o = 0;
     /* the blanks and punctuation people type differently for the same place */
-    static const char *const drop[] = {" ", "\t", "\r", "\n", "-", "_", ",", ".", "#", "(", ")",
-                                       "\xe3\x80\x80" /* U+3000 */, "\xef\xbc\x8c" /* , */,
-                                       "\xe3\x80\x82" /* 。 */, "\xef\xbc\x88" /* ( */,
-                                       "\xef\xbc\x89" /* ) */, "\xe3\x80\x81" /* 、 */,
-                                       "\xef\xbc\x8d" /* - */, "\xef\xbc\x83" /* # */, NULL};
+    static const char *const drop[] = {" ",
+                                       "\t",
+                                       "\r",
+                                       "\n",
+                                       "-",
+                                       "_",
+                                       ",",
+                                       ".",
+                                       "#",
+                                       "(",
+                                       ")",
+                                       "\xe3\x80\x80" /* U+3000 */,
+                                       "\xef\xbc\x8c" /* , */,
+                                       "\xe3\x80\x82" /* 。 */,
+                                       "\xef\xbc\x88" /* ( */,
+                                       "\xef\xbc\x89" /* ) */,
+                                       "\xe3\x80\x81" /* 、 */,
+                                       "\xef\xbc\x8d" /* - */,
+                                       "\xef\xbc\x83" /* # */,
+                                       NULL};
     for (const char *p = place ? place : ""; *p;) {
         size_t skip = 0;
         for (int i = 0; drop[i] && !skip; i++)

@@ -23,9 +23,9 @@
 #include "core/ident.h"
 #include "core/pii.h"
 
-#define CASE_COLS                                                                              \
-    "id, district_id, school_id, institution_id, contract_id, student_id, assigned_school_id," \
-    " assigned_user_id, filed_by, created_at, reopened, anonymous, category, source, status,"  \
+#define CASE_COLS                                                                                  \
+    "id, district_id, school_id, institution_id, contract_id, student_id, assigned_school_id,"     \
+    " assigned_user_id, filed_by, created_at, reopened, anonymous, category, source, status,"      \
     " outcome, arrived_on, due_date, answered_on, closed_on, tracking_code, secret_hash"
 
 static int case_row(db_stmt *s, cs_case *k)
@@ -99,8 +99,8 @@ int cs_store_school_district(db_conn *c, int64_t school_id, int64_t *district_id
 
 int cs_store_student(db_conn *c, int64_t student_id, int64_t *school_id, int64_t *district_id)
 {
-    db_stmt *s = db_query(c, "SELECT school_id, district_id FROM students WHERE id = $1",
-                          student_id);
+    db_stmt *s =
+        db_query(c, "SELECT school_id, district_id FROM students WHERE id = $1", student_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -125,11 +125,12 @@ json_t *cs_store_school_search(db_conn *c, int64_t district_id, const char *q, i
             pat[o++] = q[i];
     pat[o++] = '%';
     pat[o] = 0;
-    json_t *page = db_list_page(c,
-                                "SELECT id, name FROM schools WHERE district_id = $1"
-                                " AND name LIKE $2 ORDER BY name, id",
-                                "SELECT COUNT(*) FROM schools WHERE district_id = $1 AND name LIKE $2",
-                                "id:i,name:s", limit, (int64_t)0, district_id, pat);
+    json_t *page =
+        db_list_page(c,
+                     "SELECT id, name FROM schools WHERE district_id = $1"
+                     " AND name LIKE $2 ORDER BY name, id",
+                     "SELECT COUNT(*) FROM schools WHERE district_id = $1 AND name LIKE $2",
+                     "id:i,name:s", limit, (int64_t)0, district_id, pat);
     free(pat);
     return page;
 }
@@ -171,7 +172,10 @@ static int due_date_for(db_conn *c, const policy *pol, int64_t district_id, cons
 
 /* ---------- writes ---------- */
 
-int64_t cs_at(const cases_actor *by) { return by && by->at ? by->at : now_unix(); }
+int64_t cs_at(const cases_actor *by)
+{
+    return by && by->at ? by->at : now_unix();
+}
 
 void cs_day(const cases_actor *by, char out[11])
 {
@@ -199,7 +203,7 @@ verdict cs_commit(db_conn *c)
 }
 
 int cs_history(db_conn *c, int64_t district_id, int64_t case_id, const cases_actor *by,
-                   const char *action, const char *status, json_t *detail /* stolen */)
+               const char *action, const char *status, json_t *detail /* stolen */)
 {
     char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
     json_decref(detail);
@@ -310,8 +314,7 @@ bool cs_secret_matches(const unsigned char key[32], const cs_case *k, const char
 {
     char h[PII_HASH_HEX];
     secret_hash(key, secret ? secret : "", h);
-    return strlen(k->secret_hash) == strlen(h) &&
-           sodium_memcmp(h, k->secret_hash, strlen(h)) == 0;
+    return strlen(k->secret_hash) == strlen(h) && sodium_memcmp(h, k->secret_hash, strlen(h)) == 0;
 }
 
 verdict cases_file(db_conn *c, const policy *pol, const cases_new *in, cases_created *out)
@@ -324,9 +327,8 @@ verdict cases_file(db_conn *c, const policy *pol, const cases_new *in, cases_cre
         cases_place_key(in->place, place_key, sizeof place_key);
     bool tip = strcmp(in->source, "tip") == 0;
     /* routing: a school category with its school goes to that school's admin at once */
-    int64_t assigned = in->school_id && cases_route_of(in->category) == CASES_TO_SCHOOL
-                           ? in->school_id
-                           : 0;
+    int64_t assigned =
+        in->school_id && cases_route_of(in->category) == CASES_TO_SCHOOL ? in->school_id : 0;
     snprintf(out->status, sizeof out->status, "%s", assigned ? "assigned" : "open");
     out->assigned_school_id = assigned;
     int rc = db_begin_write(c);
@@ -374,20 +376,19 @@ verdict cases_file(db_conn *c, const policy *pol, const cases_new *in, cases_cre
         "$18,$19,$20,$21,$22,$23,$24) RETURNING id",
         in->district_id, db_id_or_null(in->school_id), db_id_or_null(in->institution_id),
         db_id_or_null(in->contract_id), db_id_or_null(in->student_id), in->category, in->source,
-        in->text, in->place, place_key[0] ? place_key : NULL, out->status,
-        db_id_or_null(assigned), db_id_or_null(in->by.id), today, out->due_date, now,
-        tip ? out->tracking_code : NULL, tip ? hash : NULL, (int64_t)!named, name_enc,
-        name_masked[0] ? name_masked : NULL, phone_enc, phone_masked[0] ? phone_masked : NULL,
-        policy_version(pol));
+        in->text, in->place, place_key[0] ? place_key : NULL, out->status, db_id_or_null(assigned),
+        db_id_or_null(in->by.id), today, out->due_date, now, tip ? out->tracking_code : NULL,
+        tip ? hash : NULL, (int64_t)!named, name_enc, name_masked[0] ? name_masked : NULL,
+        phone_enc, phone_masked[0] ? phone_masked : NULL, policy_version(pol));
     free(name_enc);
     free(phone_enc);
     if (rc == DB_DONE)
         rc = cs_history(c, in->district_id, out->id, &in->by, "filed", "open",
-                     json_pack("{s:s,s:s}", "source", in->source, "category", in->category));
+                        json_pack("{s:s,s:s}", "source", in->source, "category", in->category));
     if (rc == DB_DONE && assigned)
-        rc = cs_history(c, in->district_id, out->id, &(cases_actor){.role = "system", .at = now}, "assigned",
-                     "assigned", json_pack("{s:I,s:b}", "school_id", (json_int_t)assigned,
-                                           "auto", 1));
+        rc = cs_history(c, in->district_id, out->id, &(cases_actor){.role = "system", .at = now},
+                        "assigned", "assigned",
+                        json_pack("{s:I,s:b}", "school_id", (json_int_t)assigned, "auto", 1));
     for (int i = 0; tip && rc == DB_DONE && i < 2; i++)
         if (in->rate_keys[i])
             rc = db_run(c, "INSERT INTO tip_rate (district_id, key_hash, at) VALUES ($1,$2,$3)",
@@ -417,8 +418,8 @@ verdict cases_assign(db_conn *c, int64_t case_id, int64_t school_id, int64_t use
                 case_id, db_id_or_null(school_id), db_id_or_null(user_id));
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "assigned", "assigned",
-                     school_id ? json_pack("{s:I}", "school_id", (json_int_t)school_id)
-                               : json_pack("{s:I}", "user_id", (json_int_t)user_id));
+                        school_id ? json_pack("{s:I}", "school_id", (json_int_t)school_id)
+                                  : json_pack("{s:I}", "user_id", (json_int_t)user_id));
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
@@ -441,15 +442,16 @@ verdict cases_reply(db_conn *c, int64_t case_id, const char *text, bool public,
     rc = db_insert_id(c, reply_id,
                       "INSERT INTO case_replies (district_id, case_id, author_id, author_role,"
                       " public, text, at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-                      k.district_id, case_id, by->id, by->role, (int64_t)public, text, now);
+                      k.district_id, case_id, by->id, by->role, (int64_t) public, text, now);
     if (rc == DB_DONE && public)
         rc = db_run(c,
                     "UPDATE cases SET status = $2, answered_at = $3, answered_on = $4"
                     " WHERE id = $1",
                     case_id, status, now, today);
     if (rc == DB_DONE)
-        rc = cs_history(c, k.district_id, case_id, by, public ? "replied" : "noted", status,
-                     json_pack("{s:I,s:b}", "reply_id", (json_int_t)*reply_id, "public", public));
+        rc =
+            cs_history(c, k.district_id, case_id, by, public ? "replied" : "noted", status,
+                       json_pack("{s:I,s:b}", "reply_id", (json_int_t)*reply_id, "public", public));
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
@@ -472,7 +474,7 @@ verdict cases_close(db_conn *c, int64_t case_id, const char *outcome, const char
                 case_id, outcome, text, cs_at(by), today);
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "closed", "closed",
-                     json_pack("{s:s,s:s}", "outcome", outcome, "text", text));
+                        json_pack("{s:s,s:s}", "outcome", outcome, "text", text));
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
@@ -487,7 +489,9 @@ verdict cases_reopen(db_conn *c, const policy *pol, int64_t case_id, const char 
         return cs_undo_rc(c, rc);
     char today[11], due[11];
     cs_day(by, today);
-    cases_reopen_in x = {.by_filer = by_filer, .status = k.status, .reopened = k.reopened,
+    cases_reopen_in x = {.by_filer = by_filer,
+                         .status = k.status,
+                         .reopened = k.reopened,
                          .answered_on = k.closed_on[0] ? k.closed_on : k.answered_on,
                          .today = today};
     verdict v = cases_reopen_check(pol, &x);
@@ -504,7 +508,7 @@ verdict cases_reopen(db_conn *c, const policy *pol, int64_t case_id, const char 
                 case_id, status, (int64_t)by_filer, due);
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "reopened", status,
-                     json_pack("{s:s,s:s}", "text", text, "due_date", due));
+                        json_pack("{s:s,s:s}", "text", text, "due_date", due));
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
@@ -517,8 +521,8 @@ verdict cases_reward(db_conn *c, const policy *pol, int64_t case_id, int64_t amo
     int rc = cs_begin_case(c, case_id, &k);
     if (rc != DB_OK)
         return cs_undo_rc(c, rc);
-    verdict v = cases_reward_check(pol, k.source, k.status, k.outcome[0] ? k.outcome : NULL,
-                                   amount_fen);
+    verdict v =
+        cases_reward_check(pol, k.source, k.status, k.outcome[0] ? k.outcome : NULL, amount_fen);
     if (!verdict_is_ok(&v))
         return cs_undo(c, v);
     int64_t one = 0;
@@ -537,7 +541,7 @@ verdict cases_reward(db_conn *c, const policy *pol, int64_t case_id, int64_t amo
                       policy_version(pol));
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "rewarded", k.status,
-                     json_pack("{s:I}", "amount_fen", (json_int_t)amount_fen));
+                        json_pack("{s:I}", "amount_fen", (json_int_t)amount_fen));
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
@@ -577,19 +581,20 @@ json_t *cs_store_case_json(db_conn *c, const cs_case *k, const char *today, bool
         return NULL;
     }
     bool overdue = strcmp(k->status, "closed") != 0 && strcmp(k->due_date, today) < 0;
-    json_t *o = json_pack(
-        "{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:I,s:s,s:I}", "id", (json_int_t)k->id,
-        "category", k->category, "source", k->source, "status", k->status, "text",
-        db_col_text(s, 0), "arrived_on", k->arrived_on, "due_date", k->due_date, "overdue",
-        overdue, "created_at", (json_int_t)k->created_at, "policy_version", db_col_text(s, 3),
-        "reopened", (json_int_t)k->reopened);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:I,s:s,s:I}", "id", (json_int_t)k->id,
+                          "category", k->category, "source", k->source, "status", k->status, "text",
+                          db_col_text(s, 0), "arrived_on", k->arrived_on, "due_date", k->due_date,
+                          "overdue", overdue, "created_at", (json_int_t)k->created_at,
+                          "policy_version", db_col_text(s, 3), "reopened", (json_int_t)k->reopened);
     json_object_set_new(o, "school_name",
                         db_col_isnull(s, 4) ? json_null() : json_string(db_col_text(s, 4)));
     json_object_set_new(o, "school_id", k->school_id ? json_integer(k->school_id) : json_null());
     json_object_set_new(o, "institution_id",
                         k->institution_id ? json_integer(k->institution_id) : json_null());
-    json_object_set_new(o, "contract_id", k->contract_id ? json_integer(k->contract_id) : json_null());
-    json_object_set_new(o, "place", db_col_isnull(s, 1) ? json_null() : json_string(db_col_text(s, 1)));
+    json_object_set_new(o, "contract_id",
+                        k->contract_id ? json_integer(k->contract_id) : json_null());
+    json_object_set_new(o, "place",
+                        db_col_isnull(s, 1) ? json_null() : json_string(db_col_text(s, 1)));
     json_object_set_new(o, "assigned_school_id",
                         k->assigned_school_id ? json_integer(k->assigned_school_id) : json_null());
     json_object_set_new(o, "assigned_school_name",
@@ -605,10 +610,10 @@ json_t *cs_store_case_json(db_conn *c, const cs_case *k, const char *today, bool
     if (tipster) {
         json_t *t = json_pack("{s:b}", "anonymous", k->anonymous);
         if (!k->anonymous) {
-            json_object_set_new(t, "name", db_col_isnull(s, 7) ? json_null()
-                                                               : json_string(db_col_text(s, 7)));
-            json_object_set_new(t, "phone", db_col_isnull(s, 8) ? json_null()
-                                                                : json_string(db_col_text(s, 8)));
+            json_object_set_new(t, "name",
+                                db_col_isnull(s, 7) ? json_null() : json_string(db_col_text(s, 7)));
+            json_object_set_new(t, "phone",
+                                db_col_isnull(s, 8) ? json_null() : json_string(db_col_text(s, 8)));
         }
         json_object_set_new(o, "tipster", t);
     }
@@ -620,15 +625,16 @@ json_t *cs_store_case_json(db_conn *c, const cs_case *k, const char *today, bool
              " FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = $1"
              " ORDER BY h.id",
              "id:i,at:i,actor_id:I,actor_role:s,actor_name:S,action:s,status:s,detail:S", id),
-        internal ? rows(c,
-                        "SELECT r.id, r.at, r.author_role, u.name, r.public, r.text FROM case_replies r"
-                        " LEFT JOIN users u ON u.id = r.author_id WHERE r.case_id = $1 ORDER BY r.id",
-                        "id:i,at:i,author_role:s,author_name:S,public:b,text:s", id)
-                 : rows(c,
-                        "SELECT r.id, r.at, r.author_role, u.name, r.public, r.text FROM case_replies r"
-                        " LEFT JOIN users u ON u.id = r.author_id WHERE r.case_id = $1 AND r.public = 1"
-                        " ORDER BY r.id",
-                        "id:i,at:i,author_role:s,author_name:S,public:b,text:s", id),
+        internal
+            ? rows(c,
+                   "SELECT r.id, r.at, r.author_role, u.name, r.public, r.text FROM case_replies r"
+                   " LEFT JOIN users u ON u.id = r.author_id WHERE r.case_id = $1 ORDER BY r.id",
+                   "id:i,at:i,author_role:s,author_name:S,public:b,text:s", id)
+            : rows(c,
+                   "SELECT r.id, r.at, r.author_role, u.name, r.public, r.text FROM case_replies r"
+                   " LEFT JOIN users u ON u.id = r.author_id WHERE r.case_id = $1 AND r.public = 1"
+                   " ORDER BY r.id",
+                   "id:i,at:i,author_role:s,author_name:S,public:b,text:s", id),
         rows(c, "SELECT id, mime, bytes, at FROM case_photos WHERE case_id = $1 ORDER BY id",
              "id:i,mime:s,bytes:i,at:i", id),
         rows(c,
@@ -644,7 +650,8 @@ json_t *cs_store_case_json(db_conn *c, const cs_case *k, const char *today, bool
              "id:i,date:s,place:s,findings:s,created_at:i", id),
         rows(c,
              "SELECT d.enforcement_id, d.department, d.task, d.answer, d.answered_at"
-             " FROM case_enforcement_departments d JOIN case_enforcements e ON e.id = d.enforcement_id"
+             " FROM case_enforcement_departments d JOIN case_enforcements e ON e.id = "
+             "d.enforcement_id"
              " WHERE e.case_id = $1 ORDER BY d.id",
              "enforcement_id:i,department:s,task:s,answer:S,answered_at:I", id),
         rows(c, "SELECT id, amount_fen, text, decided_at FROM case_rewards WHERE case_id = $1",
@@ -694,8 +701,9 @@ json_t *cs_store_case_json(db_conn *c, const cs_case *k, const char *today, bool
     json_object_set_new(o, "photos", parts[2]);
     json_object_set_new(o, "penalties", parts[3]);
     json_object_set_new(o, "enforcements", parts[4]);
-    json_object_set_new(o, "reward", json_array_size(parts[6]) ? json_incref(json_array_get(parts[6], 0))
-                                                               : json_null());
+    json_object_set_new(o, "reward",
+                        json_array_size(parts[6]) ? json_incref(json_array_get(parts[6], 0))
+                                                  : json_null());
     json_decref(parts[6]);
     return o;
 }
@@ -724,13 +732,14 @@ json_t *cs_store_case_public(db_conn *c, const cs_case *k, const char *today)
         json_object_set_new(x, "at", json_string(at));
     }
     bool overdue = strcmp(k->status, "closed") != 0 && strcmp(k->due_date, today) < 0;
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o}", "status", k->status, "category",
-                          k->category, "arrived_on", k->arrived_on, "due_date", k->due_date,
-                          "overdue", overdue, "replies", replies);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o}", "status", k->status, "category", k->category,
+                          "arrived_on", k->arrived_on, "due_date", k->due_date, "overdue", overdue,
+                          "replies", replies);
     json_object_set_new(o, "outcome", k->outcome[0] ? json_string(k->outcome) : json_null());
-    json_object_set_new(o, "reward_fen", json_array_size(reward)
-                                             ? json_incref(json_object_get(json_array_get(reward, 0), "amount_fen"))
-                                             : json_null());
+    json_object_set_new(o, "reward_fen",
+                        json_array_size(reward)
+                            ? json_incref(json_object_get(json_array_get(reward, 0), "amount_fen"))
+                            : json_null());
     json_decref(reward);
     return o;
 }
@@ -765,39 +774,44 @@ int cs_store_tipster(db_conn *c, const unsigned char key[32], int64_t case_id, c
  * list walks an index in due-date order and stops at its page: a school's cases
  * (cases_assigned_school), the district's overdue ones (the partial index cases_open_due), a
  * guardian's own (cases_filed_by), and the rest (cases_district_due). */
-#define LIST_FILTERS                                                                           \
-    " AND ($2 = 0 OR k.assigned_school_id = $2)"                                               \
-    " AND ($3 = 0 OR k.school_id = $3) AND ($4 = 0 OR k.institution_id = $4)"                  \
-    " AND ($5 = 0 OR k.filed_by = $5) AND ($6 = '' OR k.status = $6)"                          \
-    " AND ($7 = '' OR k.category = $7)"                                                        \
+#define LIST_FILTERS                                                                               \
+    " AND ($2 = 0 OR k.assigned_school_id = $2)"                                                   \
+    " AND ($3 = 0 OR k.school_id = $3) AND ($4 = 0 OR k.institution_id = $4)"                      \
+    " AND ($5 = 0 OR k.filed_by = $5) AND ($6 = '' OR k.status = $6)"                              \
+    " AND ($7 = '' OR k.category = $7)"                                                            \
     " AND ($8 = 0 OR (k.status <> 'closed' AND k.due_date < $9))"
-#define LIST_SELECT                                                                            \
-    "SELECT k.id, k.category, k.source, k.status, k.school_id, sc.name, k.institution_id,"    \
-    " k.assigned_school_id, k.due_date,"                                                       \
-    " CASE WHEN k.status <> 'closed' AND k.due_date < $9 THEN 1 ELSE 0 END,"                   \
-    " k.created_at, k.arrived_on, k.place, k.outcome, k.reopened FROM cases k"                 \
+#define LIST_SELECT                                                                                \
+    "SELECT k.id, k.category, k.source, k.status, k.school_id, sc.name, k.institution_id,"         \
+    " k.assigned_school_id, k.due_date,"                                                           \
+    " CASE WHEN k.status <> 'closed' AND k.due_date < $9 THEN 1 ELSE 0 END,"                       \
+    " k.created_at, k.arrived_on, k.place, k.outcome, k.reopened FROM cases k"                     \
     " LEFT JOIN schools sc ON sc.id = k.school_id"
 
 static const char *const list_sql[4][2] = {
-    { /* a school's */
+    {
+        /* a school's */
         LIST_SELECT " WHERE k.assigned_school_id = $2 AND k.district_id = $1" LIST_FILTERS
-        " ORDER BY k.due_date, k.id",
-        "SELECT COUNT(*) FROM cases k WHERE k.assigned_school_id = $2 AND k.district_id = $1"
-        LIST_FILTERS,
+                    " ORDER BY k.due_date, k.id",
+        "SELECT COUNT(*) FROM cases k WHERE k.assigned_school_id = $2 AND k.district_id = "
+        "$1" LIST_FILTERS,
     },
-    { /* the district's overdue */
-        LIST_SELECT " WHERE k.district_id = $1 AND k.status <> 'closed' AND k.due_date < $9"
-        LIST_FILTERS " ORDER BY k.due_date, k.id",
+    {
+        /* the district's overdue */
+        LIST_SELECT
+        " WHERE k.district_id = $1 AND k.status <> 'closed' AND k.due_date < $9" LIST_FILTERS
+        " ORDER BY k.due_date, k.id",
         "SELECT COUNT(*) FROM cases k WHERE k.district_id = $1 AND k.status <> 'closed'"
         " AND k.due_date < $9" LIST_FILTERS,
     },
-    { /* the district's */
+    {
+        /* the district's */
         LIST_SELECT " WHERE k.district_id = $1" LIST_FILTERS " ORDER BY k.due_date, k.id",
         "SELECT COUNT(*) FROM cases k WHERE k.district_id = $1" LIST_FILTERS,
     },
-    { /* a guardian's own (cases_filed_by) */
+    {
+        /* a guardian's own (cases_filed_by) */
         LIST_SELECT " WHERE k.filed_by = $5 AND k.district_id = $1" LIST_FILTERS
-        " ORDER BY k.due_date, k.id",
+                    " ORDER BY k.due_date, k.id",
         "SELECT COUNT(*) FROM cases k WHERE k.filed_by = $5 AND k.district_id = $1" LIST_FILTERS,
     },
 };
@@ -811,9 +825,9 @@ json_t *cs_store_list(db_conn *c, const cs_filter *f, int64_t limit, int64_t off
         "assigned_school_id:I,due_date:s,overdue:b,created_at:i,arrived_on:s,place:S,outcome:S,"
         "reopened:i",
         limit, offset,
-        DB_ARGS(f->district_id, f->assigned_school_id, f->school_id, f->institution_id,
-                f->filed_by, f->status ? f->status : "", f->category ? f->category : "",
-                (int64_t)f->overdue, f->today));
+        DB_ARGS(f->district_id, f->assigned_school_id, f->school_id, f->institution_id, f->filed_by,
+                f->status ? f->status : "", f->category ? f->category : "", (int64_t)f->overdue,
+                f->today));
 }
 
 json_t *cs_store_related(db_conn *c, const cs_case *k, const char *today, int64_t limit,
@@ -838,16 +852,15 @@ json_t *cs_store_related(db_conn *c, const cs_case *k, const char *today, int64_
 
 json_t *cs_store_overdue_by_school(db_conn *c, int64_t district_id, const char *today)
 {
-    json_t *items = rows(
-        c,
-        "SELECT s.id, s.name, COUNT(*),"
-        " SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END) FROM cases k"
-        " JOIN schools s ON s.id = COALESCE(k.assigned_school_id, k.school_id)"
-        " WHERE k.district_id = $1 AND k.status <> 'closed'"
-        " GROUP BY s.id, s.name"
-        " HAVING SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END) > 0"
-        " ORDER BY 4 DESC, s.name",
-        "school_id:i,school_name:s,open:i,overdue:i", DB_ARGS(district_id, today));
+    json_t *items = rows(c,
+                         "SELECT s.id, s.name, COUNT(*),"
+                         " SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END) FROM cases k"
+                         " JOIN schools s ON s.id = COALESCE(k.assigned_school_id, k.school_id)"
+                         " WHERE k.district_id = $1 AND k.status <> 'closed'"
+                         " GROUP BY s.id, s.name"
+                         " HAVING SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END) > 0"
+                         " ORDER BY 4 DESC, s.name",
+                         "school_id:i,school_name:s,open:i,overdue:i", DB_ARGS(district_id, today));
     int64_t all = 0, open = 0, none = 0;
     db_stmt *s = db_query(c,
                           "SELECT SUM(CASE WHEN due_date < $2 THEN 1 ELSE 0 END), COUNT(*),"
@@ -911,11 +924,12 @@ verdict cases_photo_add(db_conn *c, int64_t district_id, int64_t case_id, int64_
         rc = db_lock(c, DB_LOCK_CASE, case_id ? case_id : ((int64_t)1 << 48) + rect_id);
     int64_t n = 0;
     if (rc == DB_OK)
-        rc = case_id ? db_query_int64(c, &n, "SELECT COUNT(*) FROM case_photos WHERE case_id = $1",
-                                      case_id)
-                     : db_query_int64(c, &n,
-                                      "SELECT COUNT(*) FROM case_photos WHERE rectification_id = $1",
-                                      rect_id);
+        rc = case_id
+                 ? db_query_int64(c, &n, "SELECT COUNT(*) FROM case_photos WHERE case_id = $1",
+                                  case_id)
+                 : db_query_int64(c, &n,
+                                  "SELECT COUNT(*) FROM case_photos WHERE rectification_id = $1",
+                                  rect_id);
     if (rc != DB_ROW)
         return cs_undo_rc(c, rc);
     if (n >= max) {
@@ -929,18 +943,19 @@ verdict cases_photo_add(db_conn *c, int64_t district_id, int64_t case_id, int64_
     if (!b64)
         abort();
     sodium_bin2base64(b64, b64len, data, len, sodium_base64_VARIANT_ORIGINAL);
-    rc = db_insert_id(c, id,
-                      "INSERT INTO case_photos (district_id, case_id, rectification_id, mime,"
-                      " bytes, data, uploaded_by, at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
-                      district_id, db_id_or_null(case_id), db_id_or_null(rect_id), mime,
-                      (int64_t)len, b64, db_id_or_null(by->id), cs_at(by));
+    rc =
+        db_insert_id(c, id,
+                     "INSERT INTO case_photos (district_id, case_id, rectification_id, mime,"
+                     " bytes, data, uploaded_by, at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
+                     district_id, db_id_or_null(case_id), db_id_or_null(rect_id), mime,
+                     (int64_t)len, b64, db_id_or_null(by->id), cs_at(by));
     free(b64);
     if (rc == DB_DONE && case_id) {
         cs_case k;
         rc = cs_store_case(c, case_id, &k) == DB_ROW ? DB_DONE : DB_ERROR;
         if (rc == DB_DONE)
             rc = cs_history(c, district_id, case_id, by, "photo", k.status,
-                         json_pack("{s:I}", "photo_id", (json_int_t)*id));
+                            json_pack("{s:I}", "photo_id", (json_int_t)*id));
     }
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);

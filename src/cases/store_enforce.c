@@ -67,11 +67,11 @@ verdict cases_penalty_decide(db_conn *c, const policy *pol, const cases_penalty_
         in->by.id, cs_at(&in->by), policy_version(pol));
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, in->case_id, &in->by, "penalty", k.status,
-                     json_pack("{s:I,s:s,s:I,s:s,s:I,s:I}", "penalty_id", (json_int_t)out->id,
-                               "rule", in->p.pn2 ? "PN-2" : "PN-1", "fine_fen",
-                               (json_int_t)in->p.fine_fen, "measures", measures,
-                               "contracts_refunded", (json_int_t)out->contracts_refunded,
-                               "refund_fen", (json_int_t)out->refund_fen));
+                        json_pack("{s:I,s:s,s:I,s:s,s:I,s:I}", "penalty_id", (json_int_t)out->id,
+                                  "rule", in->p.pn2 ? "PN-2" : "PN-1", "fine_fen",
+                                  (json_int_t)in->p.fine_fen, "measures", measures,
+                                  "contracts_refunded", (json_int_t)out->contracts_refunded,
+                                  "refund_fen", (json_int_t)out->refund_fen));
     if (rc == DB_DONE && in->institution_id) {
         rc = cs_ext_institution(c, in->institution_id, &inst) == DB_ROW ? DB_DONE : DB_ERROR;
         snprintf(out->institution_state, sizeof out->institution_state, "%s", inst.state);
@@ -122,8 +122,8 @@ verdict cases_enforcement_add(db_conn *c, const policy *pol, int64_t case_id, co
     }
     if (rc == DB_DONE)
         rc = cs_history(c, k.district_id, case_id, by, "enforcement", k.status,
-                     json_pack("{s:I,s:s,s:s,s:O}", "enforcement_id", (json_int_t)*id, "date",
-                               date, "place", place, "departments", names));
+                        json_pack("{s:I,s:s,s:s,s:O}", "enforcement_id", (json_int_t)*id, "date",
+                                  date, "place", place, "departments", names));
     json_decref(names);
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
@@ -157,8 +157,8 @@ verdict cases_enforcement_answer(db_conn *c, int64_t enforcement_id, const char 
     }
     if (rc == DB_ROW)
         rc = cs_history(c, k.district_id, case_id, by, "enforcement_answer", k.status,
-                     json_pack("{s:I,s:s}", "enforcement_id", (json_int_t)enforcement_id,
-                               "department", department));
+                        json_pack("{s:I,s:s}", "enforcement_id", (json_int_t)enforcement_id,
+                                  "department", department));
     if (rc != DB_DONE)
         return cs_undo_rc(c, rc);
     return cs_commit(c);
@@ -173,10 +173,10 @@ int cs_store_enforcement_case(db_conn *c, int64_t enforcement_id, int64_t *case_
 json_t *cs_store_institution_penalties(db_conn *c, int64_t institution_id, int64_t limit,
                                        int64_t offset)
 {
-    return db_list_page(c,
-                        "SELECT id, rule, serious, fine_fen, measures, decided_on FROM case_penalties"
-                        " WHERE institution_id = $1 ORDER BY decided_on DESC, id DESC",
-                        "SELECT COUNT(*) FROM case_penalties WHERE institution_id = $1",
-                        "id:i,rule:s,serious:b,fine_fen:i,measures:s,decided_on:s", limit, offset,
-                        institution_id);
+    return db_list_page(
+        c,
+        "SELECT id, rule, serious, fine_fen, measures, decided_on FROM case_penalties"
+        " WHERE institution_id = $1 ORDER BY decided_on DESC, id DESC",
+        "SELECT COUNT(*) FROM case_penalties WHERE institution_id = $1",
+        "id:i,rule:s,serious:b,fine_fen:i,measures:s,decided_on:s", limit, offset, institution_id);
 }

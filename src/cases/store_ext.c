@@ -42,8 +42,10 @@ int cs_ext_contract(db_conn *c, int64_t id, cs_contract *out)
     funds_contract fc;
     int rc = funds_contract_load(c, id, &fc);
     if (rc == DB_ROW)
-        *out = (cs_contract){.id = fc.id, .district_id = fc.district_id,
-                             .institution_id = fc.institution_id, .student_id = fc.student_id,
+        *out = (cs_contract){.id = fc.id,
+                             .district_id = fc.district_id,
+                             .institution_id = fc.institution_id,
+                             .student_id = fc.student_id,
                              .guardian_id = fc.guardian_id};
     return rc;
 }

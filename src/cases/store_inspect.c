@@ -61,13 +61,13 @@ int cs_store_inspection(db_conn *c, int64_t id, cs_inspection *out)
     return rc;
 }
 
-#define RECT_COLS                                                                              \
-    "r.id, r.inspection_id, r.school_id, sc.name, r.institution_id, r.rule, r.finding,"       \
-    " r.status, r.due_date, CASE WHEN r.status = 'open' AND r.due_date < $2 THEN 1 ELSE 0 END," \
+#define RECT_COLS                                                                                  \
+    "r.id, r.inspection_id, r.school_id, sc.name, r.institution_id, r.rule, r.finding,"            \
+    " r.status, r.due_date, CASE WHEN r.status = 'open' AND r.due_date < $2 THEN 1 ELSE 0 END,"    \
     " r.report_text, r.reported_at, r.review_text, r.reviewed_at, r.returned, i.date"
-#define RECT_JSON                                                                              \
-    "id:i,inspection_id:i,school_id:I,school_name:S,institution_id:I,rule:s,finding:s,"       \
-    "status:s,due_date:s,overdue:b,report_text:S,reported_at:I,review_text:S,reviewed_at:I,"  \
+#define RECT_JSON                                                                                  \
+    "id:i,inspection_id:i,school_id:I,school_name:S,institution_id:I,rule:s,finding:s,"            \
+    "status:s,due_date:s,overdue:b,report_text:S,reported_at:I,review_text:S,reviewed_at:I,"       \
     "returned:i,inspection_date:s"
 
 json_t *cs_store_rect_json(db_conn *c, int64_t id, const char *today)
@@ -106,14 +106,15 @@ json_t *cs_store_rect_json(db_conn *c, int64_t id, const char *today)
 
 json_t *cs_store_inspection_json(db_conn *c, int64_t id, const char *today)
 {
-    json_t *head = db_rows_json(db_query(c,
-                                         "SELECT i.id, i.school_id, sc.name, i.institution_id,"
-                                         " i.date, i.note, i.created_by, u.name, i.created_at"
-                                         " FROM inspections i LEFT JOIN schools sc ON sc.id = i.school_id"
-                                         " LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1",
-                                         id),
-                                "id:i,school_id:I,school_name:S,institution_id:I,date:s,note:S,"
-                                "created_by:i,created_by_name:S,created_at:i");
+    json_t *head =
+        db_rows_json(db_query(c,
+                              "SELECT i.id, i.school_id, sc.name, i.institution_id,"
+                              " i.date, i.note, i.created_by, u.name, i.created_at"
+                              " FROM inspections i LEFT JOIN schools sc ON sc.id = i.school_id"
+                              " LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1",
+                              id),
+                     "id:i,school_id:I,school_name:S,institution_id:I,date:s,note:S,"
+                     "created_by:i,created_by_name:S,created_at:i");
     json_t *rects = db_rows_json(db_query(c,
                                           "SELECT " RECT_COLS " FROM rectifications r"
                                           " JOIN inspections i ON i.id = r.inspection_id"
@@ -146,13 +147,13 @@ json_t *cs_store_inspections(db_conn *c, int64_t district_id, int64_t school_id,
         " ORDER BY i.date DESC, i.id DESC",
         "SELECT COUNT(*) FROM inspections i WHERE i.district_id = $1"
         " AND ($2 = 0 OR i.school_id = $2) AND ($3 = 0 OR i.institution_id = $3)",
-        "id:i,school_id:I,school_name:S,institution_id:I,date:s,note:S,findings:i,passed:i",
-        limit, offset, district_id, school_id, institution_id);
+        "id:i,school_id:I,school_name:S,institution_id:I,date:s,note:S,findings:i,passed:i", limit,
+        offset, district_id, school_id, institution_id);
 }
 
-#define RECTS_WHERE                                                                            \
-    " WHERE r.district_id = $1 AND ($3 = 0 OR r.school_id = $3)"                               \
-    " AND ($4 = 0 OR r.institution_id = $4) AND ($5 = '' OR r.status = $5)"                    \
+#define RECTS_WHERE                                                                                \
+    " WHERE r.district_id = $1 AND ($3 = 0 OR r.school_id = $3)"                                   \
+    " AND ($4 = 0 OR r.institution_id = $4) AND ($5 = '' OR r.status = $5)"                        \
     " AND ($6 = 0 OR (r.status = 'open' AND r.due_date < $2))"
 
 json_t *cs_store_rects(db_conn *c, const cs_rect_filter *f, int64_t limit, int64_t offset)
@@ -179,20 +180,20 @@ verdict cases_inspection_create(db_conn *c, int64_t district_id, int64_t school_
     int64_t now = cs_at(by);
     int rc = db_begin_write(c);
     if (rc == DB_OK)
-        rc = db_insert_id(c, id,
-                          "INSERT INTO inspections (district_id, school_id, institution_id, date,"
-                          " note, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-                          district_id, db_id_or_null(school_id), db_id_or_null(institution_id),
-                          date, note, by->id, now);
+        rc = db_insert_id(
+            c, id,
+            "INSERT INTO inspections (district_id, school_id, institution_id, date,"
+            " note, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+            district_id, db_id_or_null(school_id), db_id_or_null(institution_id), date, note,
+            by->id, now);
     for (size_t i = 0; rc == DB_DONE && i < nf; i++) {
         int64_t rid = 0;
         rc = db_insert_id(c, &rid,
                           "INSERT INTO rectifications (district_id, inspection_id, school_id,"
                           " institution_id, rule, finding, due_date, created_at)"
                           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
-                          district_id, *id, db_id_or_null(school_id),
-                          db_id_or_null(institution_id), f[i].rule, f[i].text, f[i].rectify_by,
-                          now);
+                          district_id, *id, db_id_or_null(school_id), db_id_or_null(institution_id),
+                          f[i].rule, f[i].text, f[i].rectify_by, now);
         if (rect_ids)
             rect_ids[i] = rid;
     }
@@ -287,19 +288,21 @@ int cs_store_ledger(db_conn *c, int64_t district_id, const char *from, const cha
                     const char *today, cs_row_fn cases, cs_row_fn inspections, cs_row_fn rects,
                     void *ctx)
 {
-    int rc = each(db_query(c,
-                           "SELECT k.id, k.arrived_on, k.source, k.category, sc.name, k.institution_id,"
-                           " k.place, k.status, k.due_date, k.closed_on, k.outcome,"
-                           " CASE WHEN k.status <> 'closed' AND k.due_date < $4 THEN 1 ELSE 0 END,"
-                           " (SELECT COUNT(*) FROM case_replies p WHERE p.case_id = k.id AND p.public = 1),"
-                           " (SELECT COALESCE(SUM(p.fine_fen), 0) FROM case_penalties p WHERE p.case_id = k.id),"
-                           " asc_.name"
-                           " FROM cases k LEFT JOIN schools sc ON sc.id = k.school_id"
-                           " LEFT JOIN schools asc_ ON asc_.id = k.assigned_school_id"
-                           " WHERE k.district_id = $1 AND k.arrived_on >= $2 AND k.arrived_on <= $3"
-                           " ORDER BY k.arrived_on, k.id",
-                           district_id, from, to, today),
-                  cases, ctx);
+    int rc = each(
+        db_query(
+            c,
+            "SELECT k.id, k.arrived_on, k.source, k.category, sc.name, k.institution_id,"
+            " k.place, k.status, k.due_date, k.closed_on, k.outcome,"
+            " CASE WHEN k.status <> 'closed' AND k.due_date < $4 THEN 1 ELSE 0 END,"
+            " (SELECT COUNT(*) FROM case_replies p WHERE p.case_id = k.id AND p.public = 1),"
+            " (SELECT COALESCE(SUM(p.fine_fen), 0) FROM case_penalties p WHERE p.case_id = k.id),"
+            " asc_.name"
+            " FROM cases k LEFT JOIN schools sc ON sc.id = k.school_id"
+            " LEFT JOIN schools asc_ ON asc_.id = k.assigned_school_id"
+            " WHERE k.district_id = $1 AND k.arrived_on >= $2 AND k.arrived_on <= $3"
+            " ORDER BY k.arrived_on, k.id",
+            district_id, from, to, today),
+        cases, ctx);
     if (rc == DB_OK)
         rc = each(db_query(c,
                            "SELECT i.id, i.date, sc.name, i.institution_id, i.note,"

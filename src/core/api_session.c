@@ -109,7 +109,7 @@ static void h_logout(req *r)
  * roles open (fixed at start, perms.c). It is kept per account and served only to a caller
  * equal in every field to the one it was made for, so it needs no invalidation of its own:
  * a changed account (read afresh by the session cache after its "u" message) misses. */
-#define ME_SLOTS 4096
+#define ME_SLOTS   4096
 #define ME_STRIPES 64
 static struct {
     pthread_mutex_t mu[ME_STRIPES];
@@ -133,7 +133,8 @@ static bool same_user(const user *a, const user *b)
         strcmp(a->username, b->username) != 0 || strcmp(a->name, b->name) != 0)
         return false;
     for (int i = 0; i < a->nroles; i++)
-        if (a->roles[i].kind != b->roles[i].kind || a->roles[i].school_id != b->roles[i].school_id ||
+        if (a->roles[i].kind != b->roles[i].kind ||
+            a->roles[i].school_id != b->roles[i].school_id ||
             a->roles[i].grade != b->roles[i].grade ||
             a->roles[i].institution_id != b->roles[i].institution_id)
             return false;

@@ -37,25 +37,25 @@ typedef struct session_cache session_cache;
 
 typedef struct app {
     db_pool *pool;
-    const policy *base_pol;  /* national defaults with the --policy file on top (policy.h) */
+    const policy *base_pol; /* national defaults with the --policy file on top (policy.h) */
     json_t *role_perms[APP_ROLE_SLOTS]; /* by role_kind: what a user with that role alone
                                            opens (perms.c), made once at start */
-    const routes_fn *route_tables; /* every route table of the program, NULL-terminated (the
-                                      program's own: src/app/routes.c) */
+    const routes_fn *route_tables;      /* every route table of the program, NULL-terminated (the
+                                           program's own: src/app/routes.c) */
     /* The district of an institution: the training module's, set by src/app/cli.c so that
      * core asks without importing a module. DB_ROW with *district_id set, DB_DONE when none. */
     int (*institution_district)(db_conn *c, int64_t institution_id, int64_t *district_id);
-    policy_store *policies;  /* each district's versions over base_pol (policy_store.c); a
-                                request's policy (req.pol) is its caller's district's */
-    session_cache *sessions; /* recent session look-ups (session_cache.c) */
-    const char *web_dir;     /* static files, or NULL */
-    int login_max_failures;  /* lock-out of a username from one address after this many ... */
-    int login_window_s;      /* ... within this many seconds (api_session.c) */
+    policy_store *policies;      /* each district's versions over base_pol (policy_store.c); a
+                                    request's policy (req.pol) is its caller's district's */
+    session_cache *sessions;     /* recent session look-ups (session_cache.c) */
+    const char *web_dir;         /* static files, or NULL */
+    int login_max_failures;      /* lock-out of a username from one address after this many ... */
+    int login_window_s;          /* ... within this many seconds (api_session.c) */
     int login_max_failures_addr; /* one address, all usernames together, in the same window */
     char login_dummy_hash[128];  /* Argon2id of nothing anyone knows, for unknown usernames */
-    client_proxies proxies;  /* X-Forwarded-For is believed only from these (client_addr.h) */
+    client_proxies proxies;      /* X-Forwarded-For is believed only from these (client_addr.h) */
     int session_ttl_s;
-    int quiet;               /* no access log */
+    int quiet;                  /* no access log */
     unsigned char data_key[32]; /* seals phone and ID numbers at rest (pii.c) */
     /* the funds ledger's checkpoints (funds.h): the signing key's file and the trusted public
      * keys' file, "" when not configured; read when used, never kept in memory */
@@ -98,21 +98,21 @@ typedef struct {
 
 struct req {
     const app *app;
-    db_conn *db;               /* acquired for the request; released by the server */
+    db_conn *db; /* acquired for the request; released by the server */
     const char *method;
     const char *path;
-    const char *rt_pattern;    /* the matched route's pattern */
+    const char *rt_pattern;         /* the matched route's pattern */
     int64_t params[REQ_MAX_PARAMS]; /* {id} segments of the route, in order */
-    json_t *body;              /* parsed JSON body, or NULL when there is none */
-    const char *raw_body;      /* the body bytes (for uploads) */
+    json_t *body;                   /* parsed JSON body, or NULL when there is none */
+    const char *raw_body;           /* the body bytes (for uploads) */
     size_t raw_len;
-    const user *user;          /* NULL only on public routes without a token */
-    const policy *pol;         /* the policy in force today in the caller's district (chosen
-                                  after authentication; the first district for the public) */
-    int english;               /* the client asked for English */
+    const user *user;  /* NULL only on public routes without a token */
+    const policy *pol; /* the policy in force today in the caller's district (chosen
+                          after authentication; the first district for the public) */
+    int english;       /* the client asked for English */
     char request_id[24];
-    char ip[CLIENT_ADDR_LEN];  /* the client (client_addr.h): the peer, or behind a trusted proxy */
-    void *conn;                /* struct MHD_Connection * */
+    char ip[CLIENT_ADDR_LEN]; /* the client (client_addr.h): the peer, or behind a trusted proxy */
+    void *conn;               /* struct MHD_Connection * */
     /* the answer */
     int status;
     char *resp_body;
@@ -120,10 +120,10 @@ struct req {
     const char *resp_type;
     const char *resp_disposition; /* Content-Disposition, for downloads */
     int replied;
-    int64_t audit_target;      /* id a write touched, for the audit row the server writes
-                                  when the store did not write one (audit.h) */
-    audit_who audit;           /* the request's audit row (req_audit) */
-    int64_t retry_after_s;     /* > 0: the Retry-After header (from the error's retry_after_s) */
+    int64_t audit_target;  /* id a write touched, for the audit row the server writes
+                              when the store did not write one (audit.h) */
+    audit_who audit;       /* the request's audit row (req_audit) */
+    int64_t retry_after_s; /* > 0: the Retry-After header (from the error's retry_after_s) */
     struct arena *arena;
 };
 
@@ -142,7 +142,7 @@ bool req_query_int64_or_reply(req *r, const char *key, int64_t dflt, int64_t *ou
 bool req_paging_or_reply(req *r, int64_t *limit, int64_t *offset);
 
 /* Answers. Each sets r->replied. */
-void reply_json(req *r, int status, json_t *body);     /* steals body */
+void reply_json(req *r, int status, json_t *body); /* steals body */
 void reply_empty(req *r, int status);
 void reply_raw(req *r, int status, const char *type, const char *data, size_t len);
 void reply_err(req *r, sj_err e);
@@ -178,33 +178,33 @@ bool body_time_or_reply(req *r, const char *key, bool required, const char **out
  * finalizes it; NULL on a store error. db_row_object reads the current row only. */
 json_t *db_row_object(db_stmt *s, const char *cols);
 json_t *db_rows_json(db_stmt *s, const char *cols);
-json_t *list_json(json_t *items, int64_t total);   /* {"items","total"}; steals items */
+json_t *list_json(json_t *items, int64_t total); /* {"items","total"}; steals items */
 /* Runs a list query with paging: `sql` without LIMIT; answers 200 {"items","total"} or 500.
  * `count_sql` gives the total with the same parameters. */
 /* The same page as a value, for a module's store: {"items","total"}, or NULL on a store error.
  * The parameters follow as in db_run; limit and offset come from req_paging_or_reply. */
 json_t *db_list_page_a(db_conn *c, const char *sql, const char *count_sql, const char *cols,
                        int64_t limit, int64_t offset, const db_arg *args);
-#define db_list_page(c, sql, count_sql, cols, limit, offset, ...)                               \
+#define db_list_page(c, sql, count_sql, cols, limit, offset, ...)                                  \
     db_list_page_a((c), (sql), (count_sql), (cols), (limit), (offset), DB_ARGS(__VA_ARGS__))
 /* 200 with a page from a store, or 500 when the store gave NULL. */
 void reply_page(req *r, json_t *page);
 void reply_list_a(req *r, const char *sql, const char *count_sql, const char *cols,
                   const db_arg *args);
-#define reply_list(r, sql, count_sql, cols, ...)                                               \
+#define reply_list(r, sql, count_sql, cols, ...)                                                   \
     reply_list_a((r), (sql), (count_sql), (cols), DB_ARGS(__VA_ARGS__))
 
 /* Validation helpers shared by modules. */
-bool valid_date(const char *s);   /* YYYY-MM-DD, a real calendar day */
-bool valid_hhmm(const char *s);   /* HH:MM, 00:00..23:59 */
-int hhmm_minutes(const char *s);  /* minutes since midnight; -1 when invalid */
+bool valid_date(const char *s);  /* YYYY-MM-DD, a real calendar day */
+bool valid_hhmm(const char *s);  /* HH:MM, 00:00..23:59 */
+int hhmm_minutes(const char *s); /* minutes since midnight; -1 when invalid */
 
 /* Authorisation: the only place scope is decided. Each returns true when allowed. */
 bool auth_has(const user *u, role_kind k);
-bool auth_district(const user *u);                       /* district_admin */
-bool auth_district_staff(const user *u);                 /* district_admin or inspector */
-bool auth_school_admin(const user *u, int64_t school_id);/* school's admin or district_admin */
-bool auth_school_staff(const user *u, int64_t school_id);/* anyone with a role at that school */
+bool auth_district(const user *u);                        /* district_admin */
+bool auth_district_staff(const user *u);                  /* district_admin or inspector */
+bool auth_school_admin(const user *u, int64_t school_id); /* school's admin or district_admin */
+bool auth_school_staff(const user *u, int64_t school_id); /* anyone with a role at that school */
 bool auth_institution_admin(const user *u, int64_t institution_id);
 /* Store-backed checks, using r->db. */
 bool auth_teaches(req *r, int64_t class_id, const char *subject); /* subject NULL: any */
@@ -239,20 +239,20 @@ void audit_record(req *r, const char *action, const char *target_kind, int64_t t
 typedef void (*handler_fn)(req *r);
 struct route {
     const char *method;
-    const char *pattern;   /* "/api/v1/classes/{id}/students"; {id} is a positive integer;
-                              any other {name} is one segment of [A-Za-z0-9_-], 1-32 long,
-                              that the handler reads from r->path */
+    const char *pattern; /* "/api/v1/classes/{id}/students"; {id} is a positive integer;
+                            any other {name} is one segment of [A-Za-z0-9_-], 1-32 long,
+                            that the handler reads from r->path */
     handler_fn fn;
-    const char *perm;      /* "public", "user", or "module:action" (then `roles` is required) */
-    unsigned roles;        /* ROLES(...) bitmask allowed past the gate; 0 = any caller */
-    unsigned flags;        /* ROUTE_* */
+    const char *perm; /* "public", "user", or "module:action" (then `roles` is required) */
+    unsigned roles;   /* ROLES(...) bitmask allowed past the gate; 0 = any caller */
+    unsigned flags;   /* ROUTE_* */
 };
 
-#define ROLE_BIT(k) (1u << (k))
-#define ROUTE_RAW_BODY 1u  /* the body is a file (not JSON), up to 64 MiB */
-#define ROUTE_NO_AUDIT 2u  /* a write that is not worth an audit row (it audits itself) */
+#define ROLE_BIT(k)    (1u << (k))
+#define ROUTE_RAW_BODY 1u /* the body is a file (not JSON), up to 64 MiB */
+#define ROUTE_NO_AUDIT 2u /* a write that is not worth an audit row (it audits itself) */
 
 #define PERM_PUBLIC "public"
-#define PERM_USER "user"
+#define PERM_USER   "user"
 
 #endif

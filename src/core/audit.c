@@ -71,8 +71,8 @@ void audit_after_write(req *r)
     logged(r, audit_tx(r->db, w, r->audit_target ? r->audit_target : r->params[0]), w->action);
 }
 
-int audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
-                 int status, const char *detail)
+int audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id, int status,
+                 const char *detail)
 {
     const user *u = r->user;
     int rc = insert(r->db, u ? u->district_id : 1, u ? u->id : 0, u ? u->username : NULL, action,

@@ -24,9 +24,12 @@
 #include "session_cache.h"
 
 static const char *const role_names[] = {
-    [ROLE_DISTRICT_ADMIN] = "district_admin", [ROLE_INSPECTOR] = "inspector",
-    [ROLE_SCHOOL_ADMIN] = "school_admin",     [ROLE_GRADE_LEADER] = "grade_leader",
-    [ROLE_TEACHER] = "teacher",               [ROLE_GUARDIAN] = "guardian",
+    [ROLE_DISTRICT_ADMIN] = "district_admin",
+    [ROLE_INSPECTOR] = "inspector",
+    [ROLE_SCHOOL_ADMIN] = "school_admin",
+    [ROLE_GRADE_LEADER] = "grade_leader",
+    [ROLE_TEACHER] = "teacher",
+    [ROLE_GUARDIAN] = "guardian",
     [ROLE_INSTITUTION_ADMIN] = "institution_admin",
 };
 
@@ -54,7 +57,7 @@ bool auth_password_verify(const char *hash, const char *pw)
     return hash && *hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-_Static_assert(sizeof ((app *)0)->login_dummy_hash == crypto_pwhash_STRBYTES,
+_Static_assert(sizeof((app *)0)->login_dummy_hash == crypto_pwhash_STRBYTES,
                "app.login_dummy_hash holds one Argon2id string");
 
 bool auth_password_dummy(char out[crypto_pwhash_STRBYTES])
@@ -103,7 +106,8 @@ static int load_user_from(db_conn *c, db_stmt *s, user *u)
         return rc;
     s = db_query(c,
                  "SELECT role, school_id, grade, institution_id FROM user_roles WHERE user_id = $1"
-                 " ORDER BY id", u->id);
+                 " ORDER BY id",
+                 u->id);
     if (!s)
         return DB_ERROR;
     while ((rc = db_step(s)) == DB_ROW && u->nroles < USER_MAX_ROLES) {
@@ -136,15 +140,18 @@ int auth_session_user(db_conn *c, session_cache *cache, const char *token, user 
     /* taken before reading: a logout committed meanwhile makes the put below refuse */
     uint64_t ticket = cache ? session_cache_ticket(cache, h) : 0;
     int64_t expires = 0;
-    int q = db_query_int64(c, &expires,
-                           "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2", h, now_unix());
+    int q = db_query_int64(
+        c, &expires, "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2", h,
+        now_unix());
     if (q != DB_ROW)
         return q; /* DB_DONE: no such session; else a store error (500, not 401) */
-    int rc = load_user_from(c,
-                            db_query(c,
-                                     "SELECT u.id, u.district_id, u.username, u.name FROM sessions s"
-                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1", h),
-                            u);
+    int rc =
+        load_user_from(c,
+                       db_query(c,
+                                "SELECT u.id, u.district_id, u.username, u.name FROM sessions s"
+                                " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+                                h),
+                       u);
     if (rc == DB_ROW && cache)
         session_cache_put(cache, h, u, expires, ticket);
     return rc;
@@ -176,8 +183,8 @@ json_t *auth_user_json(const user *u)
     json_t *roles = json_array();
     for (int i = 0; i < u->nroles; i++)
         json_array_append_new(roles, auth_role_json(&u->roles[i]));
-    return json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)u->id, "username", u->username,
-                     "name", u->name, "roles", roles);
+    return json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)u->id, "username", u->username, "name",
+                     u->name, "roles", roles);
 }
 
 bool auth_has(const user *u, role_kind k)
@@ -188,7 +195,10 @@ bool auth_has(const user *u, role_kind k)
     return false;
 }
 
-bool auth_district(const user *u) { return auth_has(u, ROLE_DISTRICT_ADMIN); }
+bool auth_district(const user *u)
+{
+    return auth_has(u, ROLE_DISTRICT_ADMIN);
+}
 bool auth_district_staff(const user *u)
 {
     return auth_has(u, ROLE_DISTRICT_ADMIN) || auth_has(u, ROLE_INSPECTOR);
@@ -231,9 +241,11 @@ bool auth_teaches(req *r, int64_t class_id, const char *subject)
     int64_t one = 0;
     int rc = subject ? db_query_int64(r->db, &one,
                                       "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2"
-                                      " AND subject = $3", class_id, r->user->id, subject)
+                                      " AND subject = $3",
+                                      class_id, r->user->id, subject)
                      : db_query_int64(r->db, &one,
-                                      "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2", class_id, r->user->id);
+                                      "SELECT 1 FROM teaching WHERE class_id = $1 AND user_id = $2",
+                                      class_id, r->user->id);
     return rc == DB_ROW;
 }
 
@@ -242,7 +254,8 @@ bool auth_guardian_of(req *r, int64_t student_id)
     int64_t one = 0;
     return r->user &&
            db_query_int64(r->db, &one,
-                          "SELECT 1 FROM guardianships WHERE student_id = $1 AND user_id = $2", student_id, r->user->id) == DB_ROW;
+                          "SELECT 1 FROM guardianships WHERE student_id = $1 AND user_id = $2",
+                          student_id, r->user->id) == DB_ROW;
 }
 
 bool auth_guardian_in_class(req *r, int64_t class_id)
@@ -251,7 +264,8 @@ bool auth_guardian_in_class(req *r, int64_t class_id)
     return r->user &&
            db_query_int64(r->db, &one,
                           "SELECT 1 FROM guardianships g JOIN students s ON s.id = g.student_id"
-                          " WHERE s.class_id = $1 AND g.user_id = $2", class_id, r->user->id) == DB_ROW;
+                          " WHERE s.class_id = $1 AND g.user_id = $2",
+                          class_id, r->user->id) == DB_ROW;
 }
 
 bool auth_same_district_or_reply(req *r, int64_t district_id)
@@ -264,7 +278,8 @@ bool auth_same_district_or_reply(req *r, int64_t district_id)
 
 bool auth_class_staff_or_reply(req *r, int64_t class_id, int64_t *school_id_out, int *grade_out)
 {
-    db_stmt *s = db_query(r->db, "SELECT school_id, grade, district_id FROM classes WHERE id = $1", class_id);
+    db_stmt *s = db_query(r->db, "SELECT school_id, grade, district_id FROM classes WHERE id = $1",
+                          class_id);
     if (!s) {
         reply_err(r, SJ_ERR_INTERNAL);
         return false;
@@ -368,7 +383,8 @@ static int count_schools(const user *u, db_stmt *s, int *inside, int *outside, b
             role_kind k = role_parse(db_col_text(s, 0));
             if (k == ROLE_GUARDIAN)
                 continue; /* a guardian's scope is their pupils, counted separately */
-            bool school_role = k == ROLE_SCHOOL_ADMIN || k == ROLE_GRADE_LEADER || k == ROLE_TEACHER;
+            bool school_role =
+                k == ROLE_SCHOOL_ADMIN || k == ROLE_GRADE_LEADER || k == ROLE_TEACHER;
             if (!school_role) {
                 (*outside)++; /* district, inspector, institution or unknown roles */
                 continue;
@@ -386,8 +402,7 @@ static int count_schools(const user *u, db_stmt *s, int *inside, int *outside, b
 bool auth_manages_user_or_reply(req *r, int64_t uid, bool district_staff_may)
 {
     int64_t district = 0;
-    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM users WHERE id = $1",
-                            uid);
+    int rc = db_query_int64(r->db, &district, "SELECT district_id FROM users WHERE id = $1", uid);
     if (rc != DB_ROW) {
         reply_err(r, rc == DB_DONE ? SJ_ERR_NOT_FOUND : SJ_ERR_INTERNAL);
         return false;
@@ -400,14 +415,15 @@ bool auth_manages_user_or_reply(req *r, int64_t uid, bool district_staff_may)
      * is a guardian of at one of them, and at least one of either (an account with neither is
      * nobody's at a school: the district's). */
     int inside = 0, outside = 0;
-    rc = count_schools(r->user,
-                       db_query(r->db, "SELECT role, school_id FROM user_roles WHERE user_id = $1", uid),
-                       &inside, &outside, true);
+    rc = count_schools(
+        r->user, db_query(r->db, "SELECT role, school_id FROM user_roles WHERE user_id = $1", uid),
+        &inside, &outside, true);
     if (rc == DB_DONE)
         rc = count_schools(r->user,
                            db_query(r->db,
                                     "SELECT DISTINCT s.school_id FROM guardianships g"
-                                    " JOIN students s ON s.id = g.student_id WHERE g.user_id = $1", uid),
+                                    " JOIN students s ON s.id = g.student_id WHERE g.user_id = $1",
+                                    uid),
                            &inside, &outside, false);
     if (rc != DB_DONE) {
         reply_err(r, SJ_ERR_INTERNAL);

@@ -11,8 +11,8 @@
 #include <sodium.h>
 #include "app.h"
 
-#define AUTH_TOKEN_LEN 43   /* base64url of 32 bytes, no padding */
-#define AUTH_HASH_HEX 65
+#define AUTH_TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
+#define AUTH_HASH_HEX  65
 
 bool auth_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
 bool auth_password_verify(const char *hash, const char *pw);
@@ -34,14 +34,14 @@ int auth_session_user(db_conn *c, session_cache *cache, const char *token, user 
 bool auth_manages_user_or_reply(req *r, int64_t uid, bool district_staff_may);
 
 const char *role_name(role_kind k);
-role_kind role_parse(const char *s); /* 0 when unknown */
+role_kind role_parse(const char *s);   /* 0 when unknown */
 json_t *auth_user_json(const user *u); /* {"id","username","name","roles":[...]} */
 json_t *auth_role_json(const role *ro);
 
 /* One audit row of its own commit (audit.c): failed log-ins, reveals of personal numbers.
  * DB_DONE or the store's error, which is also logged on standard error. */
-int audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id,
-                 int status, const char *detail);
+int audit_insert(req *r, const char *action, const char *target_kind, int64_t target_id, int status,
+                 const char *detail);
 /* The server's row of a write whose store wrote none (http.c): written after the handler,
  * a failure logged, never the answer changed. */
 void audit_after_write(req *r);

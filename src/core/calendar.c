@@ -19,7 +19,12 @@
 static void fmt_date(char out[11], int64_t y, int m, int d)
 {
     unsigned uy = (unsigned)(y < 0 ? 0 : y > 9999 ? 9999 : y);
-    unsigned um = (unsigned)(m < 1 ? 1 : m > 12 ? 12 : m), ud = (unsigned)(d < 1 ? 1 : d > 31 ? 31 : d);
+    unsigned um = (unsigned)(m < 1    ? 1
+                             : m > 12 ? 12
+                                      : m),
+             ud = (unsigned)(d < 1    ? 1
+                             : d > 31 ? 31
+                                      : d);
     snprintf(out, 11, "%04u-%02u-%02u", uy, um, ud);
 }
 
@@ -58,12 +63,15 @@ void days_date(int64_t z, char out[11])
 
 int date_weekday(const char *date)
 {
-    int64_t z = date_days(date);          /* 1970-01-01 was a Thursday (4) */
-    int64_t w = ((z % 7) + 7 + 3) % 7;    /* 0 = Monday */
+    int64_t z = date_days(date);       /* 1970-01-01 was a Thursday (4) */
+    int64_t w = ((z % 7) + 7 + 3) % 7; /* 0 = Monday */
     return (int)w + 1;
 }
 
-void date_add_days(const char *date, int64_t n, char out[11]) { days_date(date_days(date) + n, out); }
+void date_add_days(const char *date, int64_t n, char out[11])
+{
+    days_date(date_days(date) + n, out);
+}
 
 static int month_len(int y, int m)
 {
@@ -120,7 +128,9 @@ void term_default_bounds(const char *term, char first[11], char last[11])
 int calendar_term_bounds(db_conn *c, int64_t district_id, const char *term, char first[11],
                          char last[11])
 {
-    db_stmt *s = db_query(c, "SELECT first_day, last_day FROM terms WHERE district_id = $1 AND term = $2", district_id, term);
+    db_stmt *s =
+        db_query(c, "SELECT first_day, last_day FROM terms WHERE district_id = $1 AND term = $2",
+                 district_id, term);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -137,13 +147,14 @@ int calendar_term_bounds(db_conn *c, int64_t district_id, const char *term, char
     return rc;
 }
 
-int calendar_day_kind(db_conn *c, int64_t district_id, const char *date, char *name,
-                      size_t namelen)
+int calendar_day_kind(db_conn *c, int64_t district_id, const char *date, char *name, size_t namelen)
 {
     char kind[16] = "";
     if (name && namelen)
         name[0] = 0;
-    db_stmt *s = db_query(c, "SELECT kind, name FROM calendar_days WHERE district_id = $1 AND date = $2", district_id, date);
+    db_stmt *s =
+        db_query(c, "SELECT kind, name FROM calendar_days WHERE district_id = $1 AND date = $2",
+                 district_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -219,8 +230,8 @@ verdict core_day_put(db_conn *c, audit_who *who, int64_t district_id, const char
         if (rc != DB_ROW)
             return core_tx_end(c, rc == DB_DONE ? DB_ERROR : rc);
         if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
-            return core_tx_refuse(c, core_field_verdict(SJ_ERR_BAD_FIELD, "date",
-                                                        "core.workday_outside_term"));
+            return core_tx_refuse(
+                c, core_field_verdict(SJ_ERR_BAD_FIELD, "date", "core.workday_outside_term"));
     }
     rc = db_run(c,
                 "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"

@@ -18,21 +18,21 @@
 
 typedef enum { DAY_SCHOOL = 1, DAY_WEEKEND, DAY_HOLIDAY, DAY_VACATION } day_kind;
 
-int64_t date_days(const char *date);          /* days since 1970-01-01; valid_date first */
+int64_t date_days(const char *date); /* days since 1970-01-01; valid_date first */
 void days_date(int64_t days, char out[11]);
-int date_weekday(const char *date);           /* 1 Monday .. 7 Sunday */
+int date_weekday(const char *date); /* 1 Monday .. 7 Sunday */
 void date_add_days(const char *date, int64_t n, char out[11]);
 void date_add_months(const char *date, int months, char out[11]);
-bool term_valid(const char *term);            /* YYYY-autumn | YYYY-spring */
+bool term_valid(const char *term); /* YYYY-autumn | YYYY-spring */
 void term_of_date(const char *date, char out[16]);
 void term_default_bounds(const char *term, char first[11], char last[11]);
 
 /* What the calendar says of one date, every fact apart; a rule decides which fact wins. */
 typedef struct {
-    bool in_term;   /* between its term's first and last day (else a vacation) */
-    bool holiday;   /* the district marked it a holiday (calendar_days kind "holiday") */
-    bool makeup;    /* a make-up school day (调休, calendar_days kind "workday") */
-    bool weekend;   /* Saturday or Sunday */
+    bool in_term; /* between its term's first and last day (else a vacation) */
+    bool holiday; /* the district marked it a holiday (calendar_days kind "holiday") */
+    bool makeup;  /* a make-up school day (调休, calendar_days kind "workday") */
+    bool weekend; /* Saturday or Sunday */
 } cal_day;
 
 /* The one classifier (pure): date against its term's bounds and its calendar_days row

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #define CLIENT_MAX_PROXIES 16
-#define CLIENT_ADDR_LEN 48 /* the longest address text, NUL included */
+#define CLIENT_ADDR_LEN    48 /* the longest address text, NUL included */
 
 typedef struct {
     int family;             /* AF_INET or AF_INET6 */

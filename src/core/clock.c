@@ -21,9 +21,9 @@
 #define TEST_CLOCK_DEFAULT_MINUTES (10 * 60) /* SJ_TODAY without SJ_TODAY_TIME starts at 10:00 */
 
 static struct {
-    bool test;         /* the test clock is on */
-    int64_t offset_s;  /* added to the machine's time */
-    char start[24];    /* "YYYY-MM-DD HH:MM", where the test clock started */
+    bool test;        /* the test clock is on */
+    int64_t offset_s; /* added to the machine's time */
+    char start[24];   /* "YYYY-MM-DD HH:MM", where the test clock started */
 } clk;
 
 static const char *env_value(const char *name)
@@ -53,8 +53,10 @@ int clock_init(char *err, size_t errlen)
         return -1;
     }
     if (at && !valid_hhmm(at)) {
-        snprintf(err, errlen, "SJ_TODAY_TIME must be a time HH:MM (China Standard Time), not "
-                              "\"%.20s\"", at);
+        snprintf(err, errlen,
+                 "SJ_TODAY_TIME must be a time HH:MM (China Standard Time), not "
+                 "\"%.20s\"",
+                 at);
         return -1;
     }
     int minutes = at ? hhmm_minutes(at) : TEST_CLOCK_DEFAULT_MINUTES;
@@ -64,7 +66,10 @@ int clock_init(char *err, size_t errlen)
     return 0;
 }
 
-bool clock_is_test(void) { return clk.test; }
+bool clock_is_test(void)
+{
+    return clk.test;
+}
 
 void clock_banner(void)
 {
@@ -81,12 +86,21 @@ void clock_banner(void)
             clk.start, now);
 }
 
-int64_t now_unix(void) { return (int64_t)time(NULL) + clk.offset_s; }
+int64_t now_unix(void)
+{
+    return (int64_t)time(NULL) + clk.offset_s;
+}
 
 /* Floor division, so that moments before 1970 fall on the right day too. */
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 
-void unix_date(int64_t t, char out[11]) { days_date(floor_div(t + CLOCK_UTC_OFFSET_S, 86400), out); }
+void unix_date(int64_t t, char out[11])
+{
+    days_date(floor_div(t + CLOCK_UTC_OFFSET_S, 86400), out);
+}
 
 void unix_rfc3339(int64_t t, char out[32])
 {
@@ -98,9 +112,15 @@ void unix_rfc3339(int64_t t, char out[32])
              (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
-void now_rfc3339(char out[32]) { unix_rfc3339(now_unix(), out); }
+void now_rfc3339(char out[32])
+{
+    unix_rfc3339(now_unix(), out);
+}
 
-void today_local(char out[11]) { unix_date(now_unix(), out); }
+void today_local(char out[11])
+{
+    unix_date(now_unix(), out);
+}
 
 int64_t date_unix(const char *date, int minutes)
 {

@@ -29,8 +29,8 @@
 #include <stdint.h>
 
 #define CLOCK_UTC_OFFSET_S (8 * 3600) /* China Standard Time */
-#define CLOCK_UTC_OFFSET "+08:00"
-#define CLOCK_TIME_ZONE "Asia/Shanghai"
+#define CLOCK_UTC_OFFSET   "+08:00"
+#define CLOCK_TIME_ZONE    "Asia/Shanghai"
 
 /* Reads SJ_TEST_CLOCK, SJ_TODAY and SJ_TODAY_TIME once. 0 on success (test clock on or off);
  * -1 with the reason in err when the settings are incomplete or malformed. Call once, from

@@ -47,12 +47,12 @@ struct db_pool {
     db_conn **all;
     int size;
     long fail_at;
-    const char *fail_sql;       /* SJ_DB_FAIL_SQL: count only prepares of SQL containing it */
+    const char *fail_sql; /* SJ_DB_FAIL_SQL: count only prepares of SQL containing it */
     atomic_int armed;
-    pthread_mutex_t write_mu;   /* SQLite: one writer at a time in this process */
+    pthread_mutex_t write_mu; /* SQLite: one writer at a time in this process */
     atomic_long prepares;
-    atomic_uint gen;            /* moves on each time a current connection is found lost */
-    atomic_llong retry_at_ms;   /* no reconnection before this (CLOCK_MONOTONIC ms) */
+    atomic_uint gen;          /* moves on each time a current connection is found lost */
+    atomic_llong retry_at_ms; /* no reconnection before this (CLOCK_MONOTONIC ms) */
 };
 
 #define RECONNECT_PAUSE_MS 250
@@ -134,7 +134,8 @@ db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
         const char *mb = getenv("SJ_SQLITE_CACHE_MB");
         long budget = mb ? strtol(mb, NULL, 10) : 48;
         char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA cache_size=-%ld", (budget > 0 ? budget : 48) * 1024 / size);
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=-%ld",
+                 (budget > 0 ? budget : 48) * 1024 / size);
         for (int i = 0; i < size; i++)
             ops->exec(p->all[i], sql);
     }
@@ -155,9 +156,18 @@ void db_pool_free(db_pool *p)
     free(p);
 }
 
-int db_pool_kind(const db_pool *p) { return p->ops->kind; }
-void db_pool_arm(db_pool *p) { atomic_store(&p->armed, 1); }
-int db_kind(const db_conn *c) { return c->ops->kind; }
+int db_pool_kind(const db_pool *p)
+{
+    return p->ops->kind;
+}
+void db_pool_arm(db_pool *p)
+{
+    atomic_store(&p->armed, 1);
+}
+int db_kind(const db_conn *c)
+{
+    return c->ops->kind;
+}
 
 db_conn *db_acquire(db_pool *p)
 {
@@ -178,8 +188,14 @@ db_conn *db_acquire(db_pool *p)
     return c;
 }
 
-int db_fate(const db_conn *c) { return c->fate; }
-int db_usable(const db_conn *c) { return !c->down; }
+int db_fate(const db_conn *c)
+{
+    return c->fate;
+}
+int db_usable(const db_conn *c)
+{
+    return !c->down;
+}
 
 void db_release(db_conn *c)
 {
@@ -197,7 +213,10 @@ void db_release(db_conn *c)
     pthread_mutex_unlock(&p->mu);
 }
 
-int db_exec(db_conn *c, const char *sql) { return c->ops->exec(c, sql); }
+int db_exec(db_conn *c, const char *sql)
+{
+    return c->ops->exec(c, sql);
+}
 
 int db_begin(db_conn *c)
 {
@@ -322,7 +341,10 @@ int db_notify(db_conn *c, const char *msg)
     return DB_DONE;
 }
 
-int db_in_tx(const db_conn *c) { return c->in_tx; }
+int db_in_tx(const db_conn *c)
+{
+    return c->in_tx;
+}
 
 int db_rollback(db_conn *c)
 {
@@ -339,8 +361,14 @@ int db_rollback(db_conn *c)
     return rc;
 }
 
-int db_lock(db_conn *c, int ns, int64_t key) { return c->ops->lock(c, ns, key); }
-const char *db_errmsg(db_conn *c) { return c->ops->errmsg(c); }
+int db_lock(db_conn *c, int ns, int64_t key)
+{
+    return c->ops->lock(c, ns, key);
+}
+const char *db_errmsg(db_conn *c)
+{
+    return c->ops->errmsg(c);
+}
 
 db_stmt *db_prepare(db_conn *c, const char *sql)
 {
@@ -353,18 +381,42 @@ db_stmt *db_prepare(db_conn *c, const char *sql)
     return c->ops->prepare(c, sql);
 }
 
-int db_bind_int64(db_stmt *s, int idx, int64_t v) { return s->ops->bind_int64(s, idx, v); }
+int db_bind_int64(db_stmt *s, int idx, int64_t v)
+{
+    return s->ops->bind_int64(s, idx, v);
+}
 int db_bind_text(db_stmt *s, int idx, const char *v)
 {
     return v ? s->ops->bind_text(s, idx, v) : s->ops->bind_null(s, idx);
 }
-int db_bind_null(db_stmt *s, int idx) { return s->ops->bind_null(s, idx); }
-int db_step(db_stmt *s) { return s->ops->step(s); }
-int db_reset(db_stmt *s) { return s->ops->reset(s); }
-int db_col_count(db_stmt *s) { return s->ops->col_count(s); }
-int db_col_isnull(db_stmt *s, int col) { return s->ops->col_isnull(s, col); }
-int64_t db_col_int64(db_stmt *s, int col) { return s->ops->col_int64(s, col); }
-const char *db_col_text(db_stmt *s, int col) { return s->ops->col_text(s, col); }
+int db_bind_null(db_stmt *s, int idx)
+{
+    return s->ops->bind_null(s, idx);
+}
+int db_step(db_stmt *s)
+{
+    return s->ops->step(s);
+}
+int db_reset(db_stmt *s)
+{
+    return s->ops->reset(s);
+}
+int db_col_count(db_stmt *s)
+{
+    return s->ops->col_count(s);
+}
+int db_col_isnull(db_stmt *s, int col)
+{
+    return s->ops->col_isnull(s, col);
+}
+int64_t db_col_int64(db_stmt *s, int col)
+{
+    return s->ops->col_int64(s, col);
+}
+const char *db_col_text(db_stmt *s, int col)
+{
+    return s->ops->col_text(s, col);
+}
 void db_finalize(db_stmt *s)
 {
     if (s)
@@ -376,11 +428,26 @@ void db_col_copy(db_stmt *s, int col, char *dst, size_t n)
     utf8_copy(dst, n, db_col_text(s, col)); /* a cut never splits a UTF-8 sequence */
 }
 
-int64_t db_next_int64(db_row *r) { return db_col_int64(r->s, r->col++); }
-int db_next_isnull(db_row *r) { return db_col_isnull(r->s, r->col); }
-const char *db_next_text_ref(db_row *r) { return db_col_text(r->s, r->col++); }
-void db_next_text(db_row *r, char *dst, size_t n) { db_col_copy(r->s, r->col++, dst, n); }
-void db_next_skip(db_row *r) { r->col++; }
+int64_t db_next_int64(db_row *r)
+{
+    return db_col_int64(r->s, r->col++);
+}
+int db_next_isnull(db_row *r)
+{
+    return db_col_isnull(r->s, r->col);
+}
+const char *db_next_text_ref(db_row *r)
+{
+    return db_col_text(r->s, r->col++);
+}
+void db_next_text(db_row *r, char *dst, size_t n)
+{
+    db_col_copy(r->s, r->col++, dst, n);
+}
+void db_next_skip(db_row *r)
+{
+    r->col++;
+}
 
 int db_bind_args(db_stmt *s, int first, const db_arg *args)
 {
@@ -513,8 +580,7 @@ int db_migrate(db_pool *p, char *err, size_t errlen)
             goto out;
         }
         int64_t seen = 0;
-        int q = db_query_int64(c, &seen, "SELECT 1 FROM schema_migrations WHERE name = $1",
-                               name);
+        int q = db_query_int64(c, &seen, "SELECT 1 FROM schema_migrations WHERE name = $1", name);
         if (q == DB_ROW) {
             db_rollback(c);
             continue;
@@ -523,8 +589,8 @@ int db_migrate(db_pool *p, char *err, size_t errlen)
         int e = db_exec(c, sql);
         free(sql);
         if (e != DB_OK ||
-            db_run(c, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
-                   name, now_unix()) != DB_DONE) {
+            db_run(c, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)", name,
+                   now_unix()) != DB_DONE) {
             snprintf(err, errlen, "migration %s: %s", name, db_errmsg(c));
             db_rollback(c);
             rc = DB_ERROR;

@@ -47,22 +47,31 @@ db_conn *db_acquire(db_pool *p);
 void db_release(db_conn *c);
 int db_kind(const db_conn *c);
 
-int db_exec(db_conn *c, const char *sql);     /* no parameters; several statements allowed */
-int db_begin(db_conn *c);                      /* a read transaction (consistent snapshot) */
-int db_begin_write(db_conn *c);                /* a transaction that will write */
+int db_exec(db_conn *c, const char *sql); /* no parameters; several statements allowed */
+int db_begin(db_conn *c);                 /* a read transaction (consistent snapshot) */
+int db_begin_write(db_conn *c);           /* a transaction that will write */
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
-int db_in_tx(const db_conn *c);                /* inside a transaction */
-int db_lock(db_conn *c, int ns, int64_t key);  /* see above; ns is one of DB_LOCK_* */
+int db_in_tx(const db_conn *c);               /* inside a transaction */
+int db_lock(db_conn *c, int ns, int64_t key); /* see above; ns is one of DB_LOCK_* */
 /* Names a change for the caches (cache_bus.h: "b 12 2026-12-07"), applied in every server
  * process when the outermost transaction commits and before db_commit returns; forgotten on
  * rollback. Outside a transaction it is a transaction of its own. DB_DONE or an error. */
 int db_notify(db_conn *c, const char *msg);
 const char *db_errmsg(db_conn *c);
 
-enum { DB_LOCK_CLASS_DAY = 1, DB_LOCK_PROGRAM = 2, DB_LOCK_CONTRACT = 3, DB_LOCK_STUDENT = 4,
-       DB_LOCK_LEDGER = 5, DB_LOCK_USER = 6, DB_LOCK_INSTITUTION = 7, DB_LOCK_EXAM = 8,
-       DB_LOCK_CASE = 9, DB_LOCK_TIP = 10 };
+enum {
+    DB_LOCK_CLASS_DAY = 1,
+    DB_LOCK_PROGRAM = 2,
+    DB_LOCK_CONTRACT = 3,
+    DB_LOCK_STUDENT = 4,
+    DB_LOCK_LEDGER = 5,
+    DB_LOCK_USER = 6,
+    DB_LOCK_INSTITUTION = 7,
+    DB_LOCK_EXAM = 8,
+    DB_LOCK_CASE = 9,
+    DB_LOCK_TIP = 10
+};
 /* The notices module's (notices.h): one notice's reminders. */
 enum { DB_LOCK_NOTICE = 20 };
 
@@ -70,8 +79,8 @@ db_stmt *db_prepare(db_conn *c, const char *sql);
 int db_bind_int64(db_stmt *s, int idx, int64_t v);
 int db_bind_text(db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL; text is copied */
 int db_bind_null(db_stmt *s, int idx);
-int db_step(db_stmt *s);                 /* DB_ROW, DB_DONE, DB_CONSTRAINT or DB_ERROR */
-int db_reset(db_stmt *s);                /* run again with new bindings */
+int db_step(db_stmt *s);  /* DB_ROW, DB_DONE, DB_CONSTRAINT or DB_ERROR */
+int db_reset(db_stmt *s); /* run again with new bindings */
 int db_col_count(db_stmt *s);
 int db_col_isnull(db_stmt *s, int col);
 int64_t db_col_int64(db_stmt *s, int col);
@@ -88,10 +97,13 @@ typedef struct {
     db_stmt *s;
     int col;
 } db_row;
-static inline db_row db_row_at(db_stmt *s, int first) { return (db_row){s, first}; }
+static inline db_row db_row_at(db_stmt *s, int first)
+{
+    return (db_row){s, first};
+}
 int64_t db_next_int64(db_row *r);
-int db_next_isnull(db_row *r);               /* the next column is NULL; does not move */
-const char *db_next_text_ref(db_row *r);     /* borrowed until the next step */
+int db_next_isnull(db_row *r);           /* the next column is NULL; does not move */
+const char *db_next_text_ref(db_row *r); /* borrowed until the next step */
 void db_next_text(db_row *r, char *dst, size_t n);
 void db_next_skip(db_row *r);
 #define DB_NEXT_TEXT(row, array) db_next_text((row), (array), sizeof(array))
@@ -105,19 +117,34 @@ void db_col_copy(db_stmt *s, int col, char *dst, size_t n);
  * db_arg, so the compiler refuses any other type (a double, a struct); scripts/sqlparams.py
  * checks that the count matches the highest $N. */
 typedef struct {
-    char t;          /* 'i' integer, 's' text, 'n' NULL; 0 ends a list */
+    char t; /* 'i' integer, 's' text, 'n' NULL; 0 ends a list */
     int64_t i;
     const char *s;
 } db_arg;
 
-static inline db_arg db_arg_int_(int64_t v) { return (db_arg){'i', v, NULL}; }
-static inline db_arg db_arg_text_(const char *v) { return (db_arg){v ? 's' : 'n', 0, v}; }
-static inline db_arg db_arg_null_(const void *v) { return (db_arg){v ? 's' : 'n', 0, (const char *)v}; }
-static inline db_arg db_arg_same_(db_arg a) { return a; }
+static inline db_arg db_arg_int_(int64_t v)
+{
+    return (db_arg){'i', v, NULL};
+}
+static inline db_arg db_arg_text_(const char *v)
+{
+    return (db_arg){v ? 's' : 'n', 0, v};
+}
+static inline db_arg db_arg_null_(const void *v)
+{
+    return (db_arg){v ? 's' : 'n', 0, (const char *)v};
+}
+static inline db_arg db_arg_same_(db_arg a)
+{
+    return a;
+}
 #define DB_NULL ((db_arg){'n', 0, NULL})
-static inline db_arg db_id_or_null(int64_t v) { return v ? db_arg_int_(v) : DB_NULL; }
+static inline db_arg db_id_or_null(int64_t v)
+{
+    return v ? db_arg_int_(v) : DB_NULL;
+}
 
-#define DB_ARG(x)                                                                              \
+#define DB_ARG(x)                                                                                  \
     _Generic((x),                                                                              \
         db_arg: db_arg_same_,                                                                  \
         char *: db_arg_text_,                                                                  \
@@ -138,7 +165,7 @@ static inline db_arg db_id_or_null(int64_t v) { return v ? db_arg_int_(v) : DB_N
 /* The parameters as a list ending in {0}: DB_ARGS() is the empty list. */
 #define DB_ARGS(...) ((const db_arg[]){__VA_OPT__(SJ_MAP(DB_ARG, __VA_ARGS__), ){0, 0, NULL}})
 
-int db_run_a(db_conn *c, const char *sql, const db_arg *args);          /* DB_DONE / error */
+int db_run_a(db_conn *c, const char *sql, const db_arg *args); /* DB_DONE / error */
 int db_insert_id_a(db_conn *c, int64_t *id_out, const char *sql, const db_arg *args);
 int db_query_int64_a(db_conn *c, int64_t *out, const char *sql, const db_arg *args);
 db_stmt *db_query_a(db_conn *c, const char *sql, const db_arg *args);

@@ -30,8 +30,8 @@ typedef struct db_ops {
      * connection still answers (cheap: no round trip), and a new one in its place. */
     int (*alive)(db_conn *c);
     int (*reconnect)(db_conn *c);
-    const char *id_pk;       /* what ID_PK in a migration becomes */
-    const char *log_pk;      /* what LOG_PK becomes (append-only tables) */
+    const char *id_pk;  /* what ID_PK in a migration becomes */
+    const char *log_pk; /* what LOG_PK becomes (append-only tables) */
 } db_ops;
 
 /* Every backend's connection starts with this header. */
@@ -43,10 +43,10 @@ struct db_conn {
     int depth;        /* savepoints inside the transaction (db_begin_write nested) */
     int write_locked; /* holds the pool's write mutex (SQLite) */
     /* Failover (PostgreSQL): reset by db_acquire for every borrower, set by the backend. */
-    int fate;         /* DB_FATE_*: what a lost connection did to the borrower's writes */
-    int wrote;        /* a write was committed since db_acquire */
-    unsigned gen;     /* the pool's generation when this connection was made */
-    int down;         /* lost, and no primary could be reached at db_acquire */
+    int fate;     /* DB_FATE_*: what a lost connection did to the borrower's writes */
+    int wrote;    /* a write was committed since db_acquire */
+    unsigned gen; /* the pool's generation when this connection was made */
+    int down;     /* lost, and no primary could be reached at db_acquire */
     /* cache invalidations named in the open transaction (db_notify, cache_bus.h) */
     char notes[1024];
     size_t notes_len;

@@ -71,9 +71,9 @@ typedef struct {
 typedef struct {
     db_conn base;
     PGconn *pg;
-    char *target;  /* the URL, for reconnecting */
-    int broken;    /* lost (see above): replaced at the next db_acquire */
-    int write_tx;  /* inside a transaction begun by db_begin_write */
+    char *target; /* the URL, for reconnecting */
+    int broken;   /* lost (see above): replaced at the next db_acquire */
+    int write_tx; /* inside a transaction begun by db_begin_write */
     char err[512];
     unsigned next_name;
     pg_prepared *cache; /* the map, keyed by sql */
@@ -113,7 +113,7 @@ typedef struct {
     int nparams;
     char *params[PG_MAX_PARAMS];
     PGresult *res;
-    int row;     /* the current row, -1 before the first */
+    int row; /* the current row, -1 before the first */
     int nrows;
     int done;
 } pg_stmt;
@@ -121,14 +121,20 @@ typedef struct {
 /* Opens a connection: the failover defaults first, so that the URL's own settings win. */
 static PGconn *pg_open(const char *target)
 {
-    const char *const keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
-                                "keepalives_count", "tcp_user_timeout", "dbname", NULL};
+    const char *const keys[] = {"connect_timeout",
+                                "keepalives_idle",
+                                "keepalives_interval",
+                                "keepalives_count",
+                                "tcp_user_timeout",
+                                "dbname",
+                                NULL};
     const char *const vals[] = {"3", "5", "2", "3", "10000", target, NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (!pg)
         abort();
     if (PQstatus(pg) == CONNECTION_OK) {
-        PGresult *r = PQexec(pg, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Shanghai'");
+        PGresult *r =
+            PQexec(pg, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Shanghai'");
         PQclear(r);
     }
     return pg;
@@ -137,7 +143,8 @@ static PGconn *pg_open(const char *target)
 static void clear_cache(pg_conn *c)
 {
     pg_prepared *p, *next;
-    HASH_ITER(hh, c->cache, p, next) {
+    HASH_ITER(hh, c->cache, p, next)
+    {
         HASH_DEL(c->cache, p);
         free(p->sql);
         free(p);
@@ -217,8 +224,8 @@ static bool first_word(const char *sql, const char *word)
     while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
         sql++;
     size_t n = strlen(word);
-    return strncasecmp(sql, word, n) == 0 && !((sql[n] >= 'A' && sql[n] <= 'Z') ||
-                                                (sql[n] >= 'a' && sql[n] <= 'z') || sql[n] == '_');
+    return strncasecmp(sql, word, n) == 0 &&
+           !((sql[n] >= 'A' && sql[n] <= 'Z') || (sql[n] >= 'a' && sql[n] <= 'z') || sql[n] == '_');
 }
 
 /* A statement that changes nothing when it runs alone (outside a transaction). */
@@ -235,8 +242,7 @@ static bool is_lost(pg_conn *c, const PGresult *r)
         return true;
     const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     return st && (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
-                  strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 ||
-                  strcmp(st, "25006") == 0);
+                  strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 || strcmp(st, "25006") == 0);
 }
 
 /* The first loss in a borrower's request decides its fate (see the top of this file).
@@ -281,8 +287,8 @@ static int pg_result(pg_conn *c, const PGresult *r, const char *sql)
         const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
         note_loss(c, sql, st && strcmp(st, "25006") == 0 && PQstatus(c->pg) == CONNECTION_OK);
         rc = DB_ERROR;
-    } else if (rc == DB_OK && ((first_word(sql, "COMMIT") && c->write_tx) ||
-                               (!c->base.in_tx && !is_read(sql)))) {
+    } else if (rc == DB_OK &&
+               ((first_word(sql, "COMMIT") && c->write_tx) || (!c->base.in_tx && !is_read(sql)))) {
         c->base.wrote = 1;
     }
     if (end)

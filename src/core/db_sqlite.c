@@ -37,7 +37,7 @@ typedef struct {
 struct sq_stmt {
     db_stmt base;
     sqlite3_stmt *st;
-    char *sql;      /* the original SQL, when cached */
+    char *sql; /* the original SQL, when cached */
     int in_use;
     UT_hash_handle hh;
 };
@@ -45,13 +45,19 @@ struct sq_stmt {
 static int map_rc(int rc)
 {
     switch (rc & 0xff) {
-    case SQLITE_OK: return DB_OK;
-    case SQLITE_ROW: return DB_ROW;
-    case SQLITE_DONE: return DB_DONE;
-    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+    case SQLITE_OK:
+        return DB_OK;
+    case SQLITE_ROW:
+        return DB_ROW;
+    case SQLITE_DONE:
+        return DB_DONE;
+    case SQLITE_CONSTRAINT:
+        return DB_CONSTRAINT;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return DB_BUSY;
-    default: return DB_ERROR;
+    case SQLITE_LOCKED:
+        return DB_BUSY;
+    default:
+        return DB_ERROR;
     }
 }
 
@@ -71,7 +77,10 @@ static int sq_busy(void *ctx, int count)
  * which the pool's connections then contend for on every statement (perf: 6% of a class-board
  * request went to that mutex and its futex waits, bench/homework.md). Nothing here reads those
  * statistics or sets a heap limit, so they are turned off before SQLite starts. */
-static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void sq_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 static db_conn *sq_connect(const char *target, char *err, size_t errlen)
 {
@@ -81,9 +90,8 @@ static db_conn *sq_connect(const char *target, char *err, size_t errlen)
     if (!c)
         abort();
     c->base.ops = &db_sqlite_ops;
-    int rc = sqlite3_open_v2(target, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        target, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "sqlite: %s: %s", target, c->db ? sqlite3_errmsg(c->db) : "open");
         sqlite3_close(c->db);
@@ -110,7 +118,8 @@ static void sq_disconnect(db_conn *base)
 {
     sq_conn *c = (sq_conn *)base;
     sq_stmt *s, *next;
-    HASH_ITER(hh, c->cache, s, next) {
+    HASH_ITER(hh, c->cache, s, next)
+    {
         HASH_DEL(c->cache, s);
         sqlite3_finalize(s->st);
         free(s->sql);
@@ -126,7 +135,10 @@ static int sq_exec(db_conn *base, const char *sql)
     return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
 }
 
-static int sq_begin_write(db_conn *base) { return sq_exec(base, "BEGIN IMMEDIATE"); }
+static int sq_begin_write(db_conn *base)
+{
+    return sq_exec(base, "BEGIN IMMEDIATE");
+}
 
 static int sq_lock(db_conn *base, int ns, int64_t key)
 {
@@ -134,7 +146,10 @@ static int sq_lock(db_conn *base, int ns, int64_t key)
     return DB_OK;
 }
 
-static const char *sq_errmsg(db_conn *base) { return sqlite3_errmsg(((sq_conn *)base)->db); }
+static const char *sq_errmsg(db_conn *base)
+{
+    return sqlite3_errmsg(((sq_conn *)base)->db);
+}
 
 /* $N → ?N outside quoted text. The output is never longer than the input. */
 static char *rewrite_params(const char *sql)
@@ -203,7 +218,10 @@ static int sq_bind_text(db_stmt *s, int idx, const char *v)
     return map_rc(sqlite3_bind_text(((sq_stmt *)s)->st, idx, v, -1, SQLITE_TRANSIENT));
 }
 
-static int sq_bind_null(db_stmt *s, int idx) { return map_rc(sqlite3_bind_null(((sq_stmt *)s)->st, idx)); }
+static int sq_bind_null(db_stmt *s, int idx)
+{
+    return map_rc(sqlite3_bind_null(((sq_stmt *)s)->st, idx));
+}
 
 static int sq_step(db_stmt *s)
 {
@@ -220,12 +238,18 @@ static int sq_reset(db_stmt *s)
     return map_rc(sqlite3_clear_bindings(st));
 }
 
-static int sq_col_count(db_stmt *s) { return sqlite3_column_count(((sq_stmt *)s)->st); }
+static int sq_col_count(db_stmt *s)
+{
+    return sqlite3_column_count(((sq_stmt *)s)->st);
+}
 static int sq_col_isnull(db_stmt *s, int col)
 {
     return sqlite3_column_type(((sq_stmt *)s)->st, col) == SQLITE_NULL;
 }
-static int64_t sq_col_int64(db_stmt *s, int col) { return sqlite3_column_int64(((sq_stmt *)s)->st, col); }
+static int64_t sq_col_int64(db_stmt *s, int col)
+{
+    return sqlite3_column_int64(((sq_stmt *)s)->st, col);
+}
 static const char *sq_col_text(db_stmt *s, int col)
 {
     const unsigned char *t = sqlite3_column_text(((sq_stmt *)s)->st, col);

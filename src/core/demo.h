@@ -28,32 +28,32 @@ enum { DEMO_SMALL = 0, DEMO_DISTRICT = 1, DEMO_CITY = 2 };
 
 typedef struct {
     int64_t id;
-    int64_t guardian_id;   /* the pupil's one demo guardian (a user) */
-    int32_t school;        /* index into demo_ctx.schools */
-    int32_t grade;         /* 1..9 */
+    int64_t guardian_id; /* the pupil's one demo guardian (a user) */
+    int32_t school;      /* index into demo_ctx.schools */
+    int32_t grade;       /* 1..9 */
 } demo_pupil;
 
 typedef struct {
     int64_t id;
-    int32_t grade;           /* the grade whose classes the teacher teaches */
+    int32_t grade; /* the grade whose classes the teacher teaches */
 } demo_teacher;
 
 typedef struct {
     int64_t id;
-    int64_t admin_id;        /* the school's admin (school_admin) */
+    int64_t admin_id; /* the school's admin (school_admin) */
     bool rural;
-    size_t pupil0, npupils;  /* its pupils: pupils[pupil0 .. pupil0 + npupils), by grade */
+    size_t pupil0, npupils;     /* its pupils: pupils[pupil0 .. pupil0 + npupils), by grade */
     size_t teacher0, nteachers; /* its teachers (role teacher), by grade: teachers[teacher0 ...] */
 } demo_school;
 
 typedef struct demo_ctx {
     int64_t district_id;
-    int scale;               /* DEMO_SMALL, DEMO_DISTRICT or DEMO_CITY */
+    int scale; /* DEMO_SMALL, DEMO_DISTRICT or DEMO_CITY */
     uint64_t seed;
-    char today[11];          /* today_local(), YYYY-MM-DD */
+    char today[11];            /* today_local(), YYYY-MM-DD */
     const char *password_hash; /* every demo account's password hash (one Argon2id) */
     int64_t admin_id, inspector_id, teacher1_id, parent1_id;
-    size_t parent1_pupil;    /* parent1's child: an index into pupils */
+    size_t parent1_pupil; /* parent1's child: an index into pupils */
     int64_t school1_id;
 
     demo_school *schools;
@@ -89,7 +89,10 @@ static inline uint64_t demo_stream(const demo_ctx *ctx, uint64_t salt)
 }
 
 /* An integer in [0, n), n > 0. */
-static inline uint64_t demo_below(uint64_t *s, uint64_t n) { return demo_rand(s) % n; }
+static inline uint64_t demo_below(uint64_t *s, uint64_t n)
+{
+    return demo_rand(s) % n;
+}
 
 /* The unix time of DATE at HH:MM in the district (+08:00). */
 static inline int64_t demo_unix(const char *date, int minutes)

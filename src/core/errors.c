@@ -14,8 +14,14 @@ static const err_row rows[] = {
 #undef SJ_ERR_ROW
 };
 
-int sj_err_status(sj_err e) { return e < SJ_ERR__COUNT ? rows[e].status : 500; }
-const char *sj_err_code(sj_err e) { return e < SJ_ERR__COUNT ? rows[e].code : "internal"; }
+int sj_err_status(sj_err e)
+{
+    return e < SJ_ERR__COUNT ? rows[e].status : 500;
+}
+const char *sj_err_code(sj_err e)
+{
+    return e < SJ_ERR__COUNT ? rows[e].code : "internal";
+}
 const char *sj_err_message(sj_err e, int english)
 {
     if (e >= SJ_ERR__COUNT)

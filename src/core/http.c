@@ -36,9 +36,9 @@
 /* Each connection's buffer for the request line, headers and the body in passing; libmicrohttpd
  * clears it for every request on a kept-alive connection, so its default 32 KiB cost a tenth
  * of a cached GET's time (bench/README.md). A request's headers stay far below it. */
-#define CONN_MEMORY (16u << 10)
+#define CONN_MEMORY   (16u << 10)
 #define BODY_MAX_JSON (1u << 20)
-#define BODY_MAX_RAW (64u << 20)
+#define BODY_MAX_RAW  (64u << 20)
 
 struct router {
     route *routes;
@@ -121,8 +121,8 @@ router *router_new(const routes_fn *tables, char *err, size_t errlen)
             abort();
         for (size_t i = 0; i < n; i++) {
             const route *r = &tab[i];
-            bool special = r->perm && (strcmp(r->perm, PERM_PUBLIC) == 0 ||
-                                       strcmp(r->perm, PERM_USER) == 0);
+            bool special =
+                r->perm && (strcmp(r->perm, PERM_PUBLIC) == 0 || strcmp(r->perm, PERM_USER) == 0);
             if (!r->perm || !r->fn || (!special && r->roles == 0)) {
                 snprintf(err, errlen, "route %s %s declares no permission (deny by default)",
                          r->method, r->pattern);
@@ -193,11 +193,16 @@ static const char *mime_type(const char *path)
     const char *dot = strrchr(path, '.');
     static const struct {
         const char *ext, *type;
-    } types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-                 {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
-                 {".png", "image/png"},                 {".ico", "image/x-icon"},
-                 {".json", "application/json"},         {".woff2", "font/woff2"},
-                 {".woff", "font/woff"},                {".ttf", "font/ttf"},
+    } types[] = {{".html", "text/html; charset=utf-8"},
+                 {".js", "text/javascript; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"},
+                 {".svg", "image/svg+xml"},
+                 {".png", "image/png"},
+                 {".ico", "image/x-icon"},
+                 {".json", "application/json"},
+                 {".woff2", "font/woff2"},
+                 {".woff", "font/woff"},
+                 {".ttf", "font/ttf"},
                  {".txt", "text/plain; charset=utf-8"}};
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
         if (strcmp(dot, types[i].ext) == 0)
@@ -285,8 +290,8 @@ static int open_regular(const char *path, struct stat *st)
  * earlier build), while any other unknown path is the app's own route (history mode) and gets
  * index.html, which is revalidated on every load so a new build is seen at once.
  */
-static struct MHD_Response *static_file(const app *a, const char *url,
-                                        const char *accept_encoding, int *status)
+static struct MHD_Response *static_file(const app *a, const char *url, const char *accept_encoding,
+                                        int *status)
 {
     char path[4096], variant[4100];
     *status = 404;
@@ -384,7 +389,8 @@ static enum MHD_Result xff_add(void *cls, enum MHD_ValueKind kind, const char *k
 /* The client: the socket peer, or behind a trusted proxy what it says (client_addr.h). */
 static void client_ip(const app *a, struct MHD_Connection *c, char out[CLIENT_ADDR_LEN])
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char peer[CLIENT_ADDR_LEN] = "";
     out[0] = 0;
     if (!ci || !ci->client_addr)
@@ -512,9 +518,8 @@ static void dispatch(server *srv, conn_ctx *x, struct MHD_Connection *conn)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     server *srv = cls;
     conn_ctx *x = *con_cls;
@@ -571,10 +576,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (strncmp(url, "/api/", 5) != 0) {
         int status = 404;
         if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
-            resp = static_file(srv->app, url,
-                               MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                           "Accept-Encoding"),
-                               &status);
+            resp = static_file(
+                srv->app, url,
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"), &status);
         if (resp) {
             r->status = status;
             enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -618,7 +622,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!srv->app->quiet) {
         struct timespec t1;
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        double ms = (double)(t1.tv_sec - x->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - x->t0.tv_nsec) / 1e6;
+        double ms =
+            (double)(t1.tv_sec - x->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - x->t0.tv_nsec) / 1e6;
         char ts[32];
         now_rfc3339(ts);
         fprintf(stderr, "%s rid=%s ip=%s %s %s %d %.1fms user=%lld%s\n", ts, x->r.request_id,
@@ -640,7 +645,8 @@ int server_listen(const char *host, int port, char *err, size_t errlen)
 {
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        snprintf(err, errlen, "bad listen address %s (use an IPv4 address such as 127.0.0.1)", host);
+        snprintf(err, errlen, "bad listen address %s (use an IPv4 address such as 127.0.0.1)",
+                 host);
         return -1;
     }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -1,8 +1,8 @@
 /*
  * http.h: the HTTP server (libmicrohttpd, internal thread pool with epoll) and its router.
  *
- * server_start collects every module's routes (app.route_tables), refuses to start when a route has no
- * declared permission (deny by default), and serves until server_stop, which stops accepting,
+ * server_start collects every module's routes (app.route_tables), refuses to start when a route has
+ * no declared permission (deny by default), and serves until server_stop, which stops accepting,
  * lets requests in flight finish (up to a limit), then joins the threads.
  */
 #ifndef SJ_HTTP_H
@@ -28,6 +28,5 @@ void router_free(router *rt);
  * method. */
 const route *router_match(const router *rt, const char *method, const char *path,
                           int64_t params[REQ_MAX_PARAMS], int *method_mismatch);
-
 
 #endif

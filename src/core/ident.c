@@ -137,7 +137,7 @@ bool ident_uscc_is_non_enterprise(const char *s)
 /* ---- 办学许可证编号 ---- */
 
 #define JIAOMIN "\xE6\x95\x99\xE6\xB0\x91" /* 教民 */
-#define HAO "\xE5\x8F\xB7"                 /* 号 */
+#define HAO     "\xE5\x8F\xB7"             /* 号 */
 
 bool ident_license_no_valid(const char *s)
 {
@@ -309,10 +309,10 @@ static const char *const cn_numerals[9] = {
     "\xE4\xB9\x9D", /* 九 */
 };
 
-#define NIANJI "\xE5\xB9\xB4\xE7\xBA\xA7" /* 年级 */
-#define XIAOXUE "\xE5\xB0\x8F\xE5\xAD\xA6" /* 小学 */
+#define NIANJI   "\xE5\xB9\xB4\xE7\xBA\xA7" /* 年级 */
+#define XIAOXUE  "\xE5\xB0\x8F\xE5\xAD\xA6" /* 小学 */
 #define CHUZHONG "\xE5\x88\x9D\xE4\xB8\xAD" /* 初中 */
-#define CHU "\xE5\x88\x9D"                 /* 初 */
+#define CHU      "\xE5\x88\x9D"             /* 初 */
 
 /* Skips ASCII blanks, U+3000 and U+00A0 at *s; returns the new position. */
 static const char *skip_blanks(const char *s)
@@ -463,10 +463,10 @@ char ident_idtype_parse(const char *s)
 
     /* Labels, most specific first: 香港特区护照/身份证明 holds both 护照 and 身份证. */
     static const idtype_row words[] = {
-        {IDENT_IDTYPE_HK, "香港"},           {IDENT_IDTYPE_MO, "澳门"},
-        {IDENT_IDTYPE_TW, "台湾"},           {IDENT_IDTYPE_PERMANENT, "永久居"},
-        {IDENT_IDTYPE_PASSPORT, "护照"},     {IDENT_IDTYPE_OTHER, "其他"},
-        {IDENT_IDTYPE_OTHER, "其它"},        {IDENT_IDTYPE_CN_ID, "身份证"},
+        {IDENT_IDTYPE_HK, "香港"},       {IDENT_IDTYPE_MO, "澳门"},
+        {IDENT_IDTYPE_TW, "台湾"},       {IDENT_IDTYPE_PERMANENT, "永久居"},
+        {IDENT_IDTYPE_PASSPORT, "护照"}, {IDENT_IDTYPE_OTHER, "其他"},
+        {IDENT_IDTYPE_OTHER, "其它"},    {IDENT_IDTYPE_CN_ID, "身份证"},
     };
     char buf[128];
     if (n >= sizeof buf)

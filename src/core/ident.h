@@ -6,14 +6,12 @@
  * API:
  *   ident_cn_id_check / ident_cn_id_valid   居民身份证号 (GB 11643): form, birth date, check digit
  *   ident_cn_id_gender                      the sex encoded in a valid 居民身份证号
- *   ident_uscc_valid                        统一社会信用代码 (GB 32100), ident_uscc_is_non_enterprise
- *   ident_license_no_valid                  办学许可证编号 (form), ident_license_no_level
- *   ident_teacher_cert_type                 教师资格证书编号 (form) and its type digit,
- *                                           ident_teacher_cert_fits_grade
- *   ident_phone_normalise                   mobile phone → 11 digits
- *   ident_phone_mask, ident_id_mask         masked display forms (PIPL)
- *   ident_grade_parse                       年级 name or code → 1..9
- *   ident_idtype_parse, ident_idtype_label  身份证件类型 code/label mapping
+ *   ident_uscc_valid                        统一社会信用代码 (GB 32100),
+ * ident_uscc_is_non_enterprise ident_license_no_valid                  办学许可证编号 (form),
+ * ident_license_no_level ident_teacher_cert_type                 教师资格证书编号 (form) and its
+ * type digit, ident_teacher_cert_fits_grade ident_phone_normalise                   mobile phone →
+ * 11 digits ident_phone_mask, ident_id_mask         masked display forms (PIPL) ident_grade_parse
+ * 年级 name or code → 1..9 ident_idtype_parse, ident_idtype_label  身份证件类型 code/label mapping
  */
 #ifndef SJ_IDENT_H
 #define SJ_IDENT_H
@@ -22,7 +20,7 @@
 #include <stddef.h>
 
 #define IDENT_CN_ID_LEN 18
-#define IDENT_USCC_LEN 18
+#define IDENT_USCC_LEN  18
 #define IDENT_PHONE_LEN 11
 
 /* Why a 居民身份证号 was refused; IDENT_CN_ID_OK when it is valid. */
@@ -98,13 +96,13 @@ bool ident_id_mask(const char *id, char *out /* OUT */, size_t outlen);
 int ident_grade_parse(const char *s);
 
 /* 身份证件类型 codes of the student registry. */
-#define IDENT_IDTYPE_CN_ID '1'     /* 居民身份证 */
-#define IDENT_IDTYPE_HK '6'        /* 香港特区护照/身份证明 */
-#define IDENT_IDTYPE_MO '7'        /* 澳门特区护照/身份证明 */
-#define IDENT_IDTYPE_TW '8'        /* 台湾居民来往大陆通行证 */
+#define IDENT_IDTYPE_CN_ID     '1' /* 居民身份证 */
+#define IDENT_IDTYPE_HK        '6' /* 香港特区护照/身份证明 */
+#define IDENT_IDTYPE_MO        '7' /* 澳门特区护照/身份证明 */
+#define IDENT_IDTYPE_TW        '8' /* 台湾居民来往大陆通行证 */
 #define IDENT_IDTYPE_PERMANENT '9' /* 境外永久居住证 */
-#define IDENT_IDTYPE_PASSPORT 'A'  /* 护照 */
-#define IDENT_IDTYPE_OTHER 'Z'     /* 其他 */
+#define IDENT_IDTYPE_PASSPORT  'A' /* 护照 */
+#define IDENT_IDTYPE_OTHER     'Z' /* 其他 */
 
 /*
  * The code for a 身份证件类型 cell: a code ("1", "A", "a"), a label ("居民身份证",

@@ -43,39 +43,56 @@ static msg table[] = {
     {"core.workday_outside_term", "调休上班日必须在学期内(寒暑假期间不能设为上课日)",
      "A make-up workday must fall inside a term"},
     /* failover (db_pg.c, http.c) */
-    {"core.db_unavailable", "数据库正在切换或暂时无法连接,本次操作未生效,请 {retry_after_s} 秒后重试",
+    {"core.db_unavailable",
+     "数据库正在切换或暂时无法连接,本次操作未生效,请 {retry_after_s} 秒后重试",
      "The database is failing over or out of reach; nothing was done. Try again in "
      "{retry_after_s} seconds"},
-    {"core.outcome_unknown", "保存时与数据库的连接中断,无法确认本次操作是否已生效;请先查看结果,再决定是否重新提交",
+    {"core.outcome_unknown",
+     "保存时与数据库的连接中断,无法确认本次操作是否已生效;请先查看结果,再决定是否重新提交",
      "The connection to the database broke while saving: it is not known whether this was "
      "done. Look before you send it again"},
 
     /* ---------- homework (HW-*) ---------- */
     {"HW-1", "{grade:grade}不布置书面家庭作业(HW-1),可布置口头、阅读或实践作业",
      "No written homework in {grade:grade} (HW-1); oral, reading or practical work is allowed"},
-    {"HW-2", "超出{grade:grade}每日书面作业 {limit_minutes} 分钟上限(HW-2):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+    {"HW-2",
+     "超出{grade:grade}每日书面作业 {limit_minutes} 分钟上限(HW-2):当天已布置 {written_minutes} "
+     "分钟,本次 {requested_minutes} 分钟",
      "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} (HW-2): "
      "{written_minutes} set that day, {requested_minutes} requested"},
-    {"HW-3", "超出{grade:grade}每日书面作业 {limit_minutes} 分钟上限(HW-3):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+    {"HW-3",
+     "超出{grade:grade}每日书面作业 {limit_minutes} 分钟上限(HW-3):当天已布置 {written_minutes} "
+     "分钟,本次 {requested_minutes} 分钟",
      "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} (HW-3): "
      "{written_minutes} set that day, {requested_minutes} requested"},
-    {"HW-4.holiday", "超出{grade:grade}节假日每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+    {"HW-4.holiday",
+     "超出{grade:grade}节假日每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 "
+     "{written_minutes} 分钟,本次 {requested_minutes} 分钟",
      "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} on a "
      "holiday (HW-4): {written_minutes} set that day, {requested_minutes} requested"},
-    {"HW-4.vacation", "超出{grade:grade}假期书面作业总量 {limit_minutes} 分钟上限(HW-4):假期已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+    {"HW-4.vacation",
+     "超出{grade:grade}假期书面作业总量 {limit_minutes} 分钟上限(HW-4):假期已布置 "
+     "{written_minutes} 分钟,本次 {requested_minutes} 分钟",
      "Over the vacation total of {limit_minutes} minutes of written homework for {grade:grade} "
      "(HW-4): {written_minutes} set, {requested_minutes} requested"},
-    {"HW-4.vacation_none", "{date} 在假期中({period_from} 至 {period_to}),本区未设定假期书面作业总量,不能布置书面作业(HW-4)",
+    {"HW-4.vacation_none",
+     "{date} 在假期中({period_from} 至 "
+     "{period_to}),本区未设定假期书面作业总量,不能布置书面作业(HW-4)",
      "{date} falls in the vacation ({period_from} to {period_to}) and the district has set no "
      "vacation total for written homework (HW-4)"},
-    {"HW-4.weekend", "超出{grade:grade}周末每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 {written_minutes} 分钟,本次 {requested_minutes} 分钟",
+    {"HW-4.weekend",
+     "超出{grade:grade}周末每日书面作业 {limit_minutes} 分钟上限(HW-4):当天已布置 "
+     "{written_minutes} 分钟,本次 {requested_minutes} 分钟",
      "Over the {limit_minutes}-minute daily cap on written homework for {grade:grade} on a "
      "weekend day (HW-4): {written_minutes} set that day, {requested_minutes} requested"},
     {"HW-6", "不得给家长布置作业,不得要求家长检查、批改作业(HW-6)",
-     "Homework may not be assigned to parents, nor may parents be asked to check or mark it (HW-6)"},
+     "Homework may not be assigned to parents, nor may parents be asked to check or mark it "
+     "(HW-6)"},
     {"HW-9", "不得布置需要使用手机或应用程序完成的作业(HW-9)",
      "Homework may not be set through, or require, a phone or app (HW-9)"},
-    {"HW-11", "{grade:grade}每天至多 {limit_subjects} 个学科布置书面作业(HW-11),加上本学科将有 {subjects} 个学科",
+    {"HW-11",
+     "{grade:grade}每天至多 {limit_subjects} 个学科布置书面作业(HW-11),加上本学科将有 {subjects} "
+     "个学科",
      "At most {limit_subjects} subjects with written homework a day in {grade:grade} (HW-11); "
      "this one would make {subjects}"},
     {"homework.adjust_longer", "只能缩短用时,不能延长", "Minutes can only be shortened"},
@@ -85,7 +102,8 @@ static msg table[] = {
     {"homework.date_far", "日期太远(至多一年以后)", "The date is too far ahead (at most a year)"},
     {"homework.date_past", "不能为已经过去的日期布置作业",
      "Homework cannot be set for a day that has passed"},
-    {"homework.feedback_early", "作业日期未到,还不能反馈用时", "The homework's day has not come yet"},
+    {"homework.feedback_early", "作业日期未到,还不能反馈用时",
+     "The homework's day has not come yet"},
     {"homework.mark_early", "作业日期未到,还不能批改", "The homework's day has not come yet"},
     {"homework.not_guardian", "只有该学生的家长可以反馈", "Only this pupil's guardian may report"},
     {"homework.not_in_class", "这份作业不是该学生所在班级的作业",
@@ -99,7 +117,8 @@ static msg table[] = {
      "This grade already has {existing} final exam(s) this term; at most {limit} (EX-2)"},
     {"EX-2.midterm", "本学期该年级已有 {existing} 次期中考试,至多 {limit} 次(EX-2)",
      "This grade already has {existing} midterm exam(s) this term; at most {limit} (EX-2)"},
-    {"EX-2.no_midterm", "{grade:grade}不安排期中考试,每学期只进行一次期末考试;期中考试仅限初中年级(EX-2)",
+    {"EX-2.no_midterm",
+     "{grade:grade}不安排期中考试,每学期只进行一次期末考试;期中考试仅限初中年级(EX-2)",
      "No midterm exam in {grade:grade}: one final a term; a midterm only in grades 7-9 (EX-2)"},
     {"EX-3", "不得组织月考等考试,不得组织非毕业年级的区域性或跨校考试(EX-3)",
      "No monthly exams, and no regional or cross-school exams for non-graduating grades (EX-3)"},
@@ -223,16 +242,21 @@ static msg table[] = {
     {"TR-2.vacation", "学科类培训不得在寒暑假开展:{date} 在假期内(TR-2)",
      "Subject-based training may not take place in the school vacations: {date} is in one"
      " (TR-2)"},
-    {"TR-3.lesson_minutes", "线上培训每课时不得超过 {limit_minutes} 分钟,本课程每课时 {lesson_minutes} 分钟(TR-3)",
+    {"TR-3.lesson_minutes",
+     "线上培训每课时不得超过 {limit_minutes} 分钟,本课程每课时 {lesson_minutes} 分钟(TR-3)",
      "An online lesson may last at most {limit_minutes} minutes; this course's last"
      " {lesson_minutes} (TR-3)"},
-    {"TR-3.slot_too_short", "{weekday:weekday} {start}-{end} 的时段容不下所排课时(每课时 {lesson_minutes} 分钟)(TR-3)",
+    {"TR-3.slot_too_short",
+     "{weekday:weekday} {start}-{end} 的时段容不下所排课时(每课时 {lesson_minutes} 分钟)(TR-3)",
      "The slot on {weekday:weekday} {start}-{end} is too short for its lessons of"
      " {lesson_minutes} minutes (TR-3)"},
-    {"TR-3.end_by", "线上培训结束时间不得晚于 {end_by}:{weekday:weekday} {start}-{end} 的时段须提前(TR-3)",
+    {"TR-3.end_by",
+     "线上培训结束时间不得晚于 {end_by}:{weekday:weekday} {start}-{end} 的时段须提前(TR-3)",
      "Online training ends by {end_by}: the slot on {weekday:weekday} {start}-{end} ends later"
      " (TR-3)"},
-    {"TR-3.gap", "线上培训课次间隔不得少于 {gap_min_minutes} 分钟:{weekday:weekday} {start}-{end} 的 {lessons} 课时之间仅隔 {gap_minutes} 分钟(TR-3)",
+    {"TR-3.gap",
+     "线上培训课次间隔不得少于 {gap_min_minutes} 分钟:{weekday:weekday} {start}-{end} 的 {lessons} "
+     "课时之间仅隔 {gap_minutes} 分钟(TR-3)",
      "Online lessons need {gap_min_minutes} minutes between them: the {lessons} lessons on"
      " {weekday:weekday} {start}-{end} leave {gap_minutes} (TR-3)"},
     {"TR-4", "线下培训结束时间不得晚于 {end_by}:{weekday:weekday} {start}-{end} 的时段须提前(TR-4)",
@@ -248,14 +272,20 @@ static msg table[] = {
      "The certificate's type does not cover grades 1-9 (TR-6)"},
     {"TR-7.blacklisted", "该机构已列入黑名单,不得开设新课程或签订新合同(TR-7)",
      "The institution is on the black list: no new courses or contracts (TR-7)"},
-    {"FU-1", "课时价格 {price_per_lesson_fen:yuan} 超过政府指导价上浮上限 {limit_fen:yuan}(基准价 {base_price_fen:yuan},上浮不超过 {float_max_percent}%)(FU-1)",
+    {"FU-1",
+     "课时价格 {price_per_lesson_fen:yuan} 超过政府指导价上浮上限 {limit_fen:yuan}(基准价 "
+     "{base_price_fen:yuan},上浮不超过 {float_max_percent}%)(FU-1)",
      "The price per lesson, {price_per_lesson_fen:yuan}, is above the guided price's ceiling of"
      " {limit_fen:yuan} (base {base_price_fen:yuan}, at most {float_max_percent}% above) (FU-1)"},
-    {"FU-2.class_hours", "预收费不得超过 {limit_class_hours} 课时:该学生在本机构的未结合同已有 {used_class_hours} 课时,本次又预收 {requested_class_hours} 课时(FU-2)",
+    {"FU-2.class_hours",
+     "预收费不得超过 {limit_class_hours} 课时:该学生在本机构的未结合同已有 {used_class_hours} "
+     "课时,本次又预收 {requested_class_hours} 课时(FU-2)",
      "Prepayment may cover at most {limit_class_hours} class-hours: the pupil's open contracts"
      " with this institution hold {used_class_hours}, this one asks {requested_class_hours}"
      " (FU-2)"},
-    {"FU-2.months", "预收费时间跨度不得超过 {limit_months} 个月:自 {start_date} 起,结束日期最晚为 {latest_end_date}(FU-2)",
+    {"FU-2.months",
+     "预收费时间跨度不得超过 {limit_months} 个月:自 {start_date} 起,结束日期最晚为 "
+     "{latest_end_date}(FU-2)",
      "Prepayment may span at most {limit_months} months: from {start_date}, the latest end date"
      " is {latest_end_date} (FU-2)"},
     {"FU-3", "非学科类培训一次收费不得超过 {limit_fen:yuan},本次合同金额 {amount_fen:yuan}(FU-3)",
@@ -266,12 +296,15 @@ static msg table[] = {
     {"funds.end_before_start", "结束日期早于开始日期", "The end date comes before the start date"},
     {"funds.institution_closed", "该机构已停业,办学状态不能再变更",
      "The institution is closed; its state can no longer change"},
-    {"funds.insufficient_escrow", "监管账户余额 {escrow_fen:yuan} 不足一课时费用 {price_per_lesson_fen:yuan}",
+    {"funds.insufficient_escrow",
+     "监管账户余额 {escrow_fen:yuan} 不足一课时费用 {price_per_lesson_fen:yuan}",
      "The escrow holds {escrow_fen:yuan}, less than one lesson's price of"
      " {price_per_lesson_fen:yuan}"},
     {"funds.no_lessons_left", "合同的 {lessons} 课时已全部消课",
      "All {lessons} lessons of the contract are delivered"},
-    {"funds.overpayment", "付款超过合同金额:本次付款 {requested_fen:yuan},合同尚欠 {owed_fen:yuan}(合同金额 {amount_fen:yuan},已付 {paid_fen:yuan})",
+    {"funds.overpayment",
+     "付款超过合同金额:本次付款 {requested_fen:yuan},合同尚欠 {owed_fen:yuan}(合同金额 "
+     "{amount_fen:yuan},已付 {paid_fen:yuan})",
      "The payment exceeds what is owed: {requested_fen:yuan} paid, {owed_fen:yuan} still owed"
      " (contract {amount_fen:yuan}, paid {paid_fen:yuan})"},
     {"training.cert_no_invalid", "教师资格证书编号应为 17 位数字(旧版 15 位)",
@@ -285,10 +318,12 @@ static msg table[] = {
      "The institution is suspended: no new courses or contracts"},
     {"training.schedule_slot", "每个上课时段需要星期(1-7)和开始、结束时间(HH:MM,开始早于结束)",
      "Each slot needs a weekday 1-7 and a start before its end (HH:MM)"},
-    {"training.uscc_invalid", "统一社会信用代码校验不通过", "The unified social credit code is not valid"},
+    {"training.uscc_invalid", "统一社会信用代码校验不通过",
+     "The unified social credit code is not valid"},
 
     /* ---------- cases (CS-*, PN-*) ---------- */
-    {"CS-1.reopen_late", "答复已超过 {reopen_within_days} 天(已 {days} 天),不能再申请重新办理(CS-1)",
+    {"CS-1.reopen_late",
+     "答复已超过 {reopen_within_days} 天(已 {days} 天),不能再申请重新办理(CS-1)",
      "More than {reopen_within_days} days have passed since the answer ({days}); it can no "
      "longer be reopened (CS-1)"},
     {"CS-1.reopen_times", "该投诉已申请重新办理 {reopened} 次,至多 {reopen_times} 次(CS-1)",
@@ -297,7 +332,8 @@ static msg table[] = {
      "Only a tip-off closed as substantiated may be rewarded (CS-2)"},
     {"CS-2.reward_range", "举报奖励金额须在 {min_fen:yuan} 至 {max_fen:yuan} 之间(CS-2)",
      "A reward is between {min_fen:yuan} and {max_fen:yuan} (CS-2)"},
-    {"CS-2.too_many", "提交过于频繁:同一网络或手机号每小时至多举报 {limit} 次,请 {retry_after_s} 秒后再试(CS-2)",
+    {"CS-2.too_many",
+     "提交过于频繁:同一网络或手机号每小时至多举报 {limit} 次,请 {retry_after_s} 秒后再试(CS-2)",
      "Too many tip-offs: at most {limit} an hour from one address or phone; try again in "
      "{retry_after_s} seconds (CS-2)"},
     {"CS-3.not_open", "该整改事项当前不是待整改状态,不能提交整改报告(CS-3)",
@@ -306,11 +342,14 @@ static msg table[] = {
      "No report has been sent for this rectification; it cannot be reviewed (CS-3)"},
     {"CS-3.passed", "该整改事项已复核通过,不能再上传材料(CS-3)",
      "This rectification has passed review; nothing more can be added (CS-3)"},
-    {"CS-3.unknown_rule", "第 {index} 条问题引用的条款 {cited} 不存在,请引用政策规定中的条款编号(CS-3)",
+    {"CS-3.unknown_rule",
+     "第 {index} 条问题引用的条款 {cited} 不存在,请引用政策规定中的条款编号(CS-3)",
      "Finding {index} cites {cited}, which is not a rule of the policy (CS-3)"},
     {"CS-4.unknown", "联合执法部门“{department}”不在本区的部门名单中(CS-4)",
      "\"{department}\" is not one of the district's joint enforcement departments (CS-4)"},
-    {"PN-1", "罚款金额应为违法所得的 {multiple_min} 至 {multiple_max} 倍,即 {min_fen:yuan} 至 {max_fen:yuan}(PN-1)",
+    {"PN-1",
+     "罚款金额应为违法所得的 {multiple_min} 至 {multiple_max} 倍,即 {min_fen:yuan} 至 "
+     "{max_fen:yuan}(PN-1)",
      "The fine is {multiple_min} to {multiple_max} times the illegal income: {min_fen:yuan} to "
      "{max_fen:yuan} (PN-1)"},
     {"PN-2", "隐形变异培训一般情节罚款不得超过 {max_fen:yuan};情节严重的请按严重情节处理(PN-2)",
@@ -342,7 +381,8 @@ static msg table[] = {
     {"cases.department_not_in_action", "部门“{department}”未参加本次联合执法",
      "\"{department}\" did not take part in this action"},
     {"cases.department_twice", "部门“{department}”重复填写", "\"{department}\" is listed twice"},
-    {"cases.finding_bad", "第 {index} 条问题的 {field} 填写有误", "Finding {index}: {field} is invalid"},
+    {"cases.finding_bad", "第 {index} 条问题的 {field} 填写有误",
+     "Finding {index}: {field} is invalid"},
     {"cases.inspect_one", "请指定被督查的学校(school_id)或机构(institution_id)其中之一",
      "Give either school_id or institution_id"},
     {"cases.measure_institution", "退还预收费和列入黑名单须指定登记在册的培训机构",
@@ -373,8 +413,10 @@ static msg table[] = {
     {"cases.status.assigned", "办理中", "Assigned"},
     {"cases.status.closed", "已办结", "Closed"},
     {"cases.status.open", "待分派", "Open"},
-    {"cases.tip_districts", "所选学校、机构不在同一个区", "The school and institution are in different districts"},
-    {"cases.tip_where", "请选择涉及的学校、培训机构,或填写地点", "Name a school or institution, or a place"},
+    {"cases.tip_districts", "所选学校、机构不在同一个区",
+     "The school and institution are in different districts"},
+    {"cases.tip_where", "请选择涉及的学校、培训机构,或填写地点",
+     "Name a school or institution, or a place"},
     {"cases.too_many_photos", "每件最多上传 {limit} 张照片", "At most {limit} photos"},
     {"cases.xlsx.institution", "培训机构", "Institution"},
     {"cases.xlsx.no", "否", "No"},
@@ -383,49 +425,66 @@ static msg table[] = {
 
     /* ---------- reports (RP-*) ---------- */
     {"reports.bad_period", "报送期格式应为 年-月-1(1日至15日)或 年-月-2(16日至月末),例如 2026-11-2",
-     "A period is YYYY-MM-1 (the 1st to the 15th) or YYYY-MM-2 (the 16th to the month's end), e.g. 2026-11-2"},
+     "A period is YYYY-MM-1 (the 1st to the 15th) or YYYY-MM-2 (the 16th to the month's end), e.g. "
+     "2026-11-2"},
     {"reports.period_not_started", "报送期 {period} 尚未开始({first_day} 起),不能统计或报送(RP-1)",
      "The period {period} has not begun (it starts on {first_day}) (RP-1)"},
-    {"reports.period_before_district", "报送期 {period} 早于本区开始报送的日期 {since},没有可报送的数据(RP-1)",
+    {"reports.period_before_district",
+     "报送期 {period} 早于本区开始报送的日期 {since},没有可报送的数据(RP-1)",
      "The period {period} ends before the district began reporting on {since} (RP-1)"},
-    {"reports.already_submitted", "报送期 {period} 已报送(第 {revision} 版);如需更正,请填写修订原因后重新报送(RP-1)",
-     "The period {period} has been submitted (revision {revision}); give revision_reason to submit a revision (RP-1)"},
+    {"reports.already_submitted",
+     "报送期 {period} 已报送(第 {revision} 版);如需更正,请填写修订原因后重新报送(RP-1)",
+     "The period {period} has been submitted (revision {revision}); give revision_reason to submit "
+     "a revision (RP-1)"},
     {"reports.revision_race", "另一位同事刚刚报送了该期修订版,请刷新后再试",
      "Someone else has just submitted a revision of this period; reload and try again"},
     {"reports.no_revision", "该报送期没有这一版报送记录", "This period has no such revision"},
-    {"reports.since_future", "开始报送日期不能晚于今天", "The first reporting day cannot be in the future"},
+    {"reports.since_future", "开始报送日期不能晚于今天",
+     "The first reporting day cannot be in the future"},
     {"reports.baseline_needs_date", "填写基准日机构数时须同时填写基准日期",
      "A baseline count needs its baseline date"},
     {"reports.case_locked_school", "案例已被区教体局选用,学校不能再修改(当前状态:{status})",
      "The district has taken this case up; the school can no longer change it (status: {status})"},
-    {"reports.case_published", "案例已发布,不能再修改(RP-2)", "The case is published and can no longer change (RP-2)"},
+    {"reports.case_published", "案例已发布,不能再修改(RP-2)",
+     "The case is published and can no longer change (RP-2)"},
     {"reports.case_not_submitted", "只有待审核的案例可以选用(当前状态:{status})",
      "Only a submitted case can be selected (status: {status})"},
     {"reports.case_not_selected", "只有已选用的案例可以发布或退回(当前状态:{status})",
      "Only a selected case can be published or sent back (status: {status})"},
     {"reports.too_many_photos", "每个案例至多 {max} 张照片", "A case has at most {max} photos"},
-    {"reports.photo_size", "照片不能为空,且不超过 {max_bytes} 字节", "A photo is not empty and at most {max_bytes} bytes"},
+    {"reports.photo_size", "照片不能为空,且不超过 {max_bytes} 字节",
+     "A photo is not empty and at most {max_bytes} bytes"},
     {"reports.photo_type", "照片须为 JPEG 或 PNG 图片", "A photo is a JPEG or PNG image"},
 
     /* ---------- notices (NT-*) ---------- */
-    {"NT-1.remind", "今天已经提醒过了:每条通知每天最多提醒 {reminders_per_day} 次,请明天再提醒(NT-1)",
-     "Already reminded today: a notice may be reminded at most {reminders_per_day} times a day; try again tomorrow (NT-1)"},
+    {"NT-1.remind",
+     "今天已经提醒过了:每条通知每天最多提醒 {reminders_per_day} 次,请明天再提醒(NT-1)",
+     "Already reminded today: a notice may be reminded at most {reminders_per_day} times a day; "
+     "try again tomorrow (NT-1)"},
     {"NT-2.once", "本学期已经评价过该项目:每名学生每学期对同一项目只能评价一次(NT-2)",
      "This program was already evaluated for this pupil this term: once a term (NT-2)"},
     {"NT-2.score", "评分须为 {min} 到 {max} 之间的整数(NT-2)",
      "The score is a whole number from {min} to {max} (NT-2)"},
-    {"notices.all_read", "所有接收人都已阅读,无需提醒", "Everyone has read it; there is nobody to remind"},
-    {"notices.attachment_count", "每条通知最多附带 {max} 个附件", "A notice takes at most {max} attachments"},
-    {"notices.attachment_size", "附件不能超过 {max_mb} MB", "An attachment may not exceed {max_mb} MB"},
+    {"notices.all_read", "所有接收人都已阅读,无需提醒",
+     "Everyone has read it; there is nobody to remind"},
+    {"notices.attachment_count", "每条通知最多附带 {max} 个附件",
+     "A notice takes at most {max} attachments"},
+    {"notices.attachment_size", "附件不能超过 {max_mb} MB",
+     "An attachment may not exceed {max_mb} MB"},
     {"notices.attachment_type", "附件只能是 PDF 文件或图片(PNG、JPEG),以文件内容为准",
      "An attachment must be a PDF or an image (PNG, JPEG), judged by its content"},
-    {"notices.attachment_unknown", "附件不存在,或不是您上传的", "No such attachment among your uploads"},
-    {"notices.audience_bad", "接收范围填写有误:学校、年级、班级须为有效编号", "The audience is not valid: schools, grades and classes are ids"},
+    {"notices.attachment_unknown", "附件不存在,或不是您上传的",
+     "No such attachment among your uploads"},
+    {"notices.audience_bad", "接收范围填写有误:学校、年级、班级须为有效编号",
+     "The audience is not valid: schools, grades and classes are ids"},
     {"notices.audience_roles", "请选择接收对象(家长、教师、年级组长、学校管理员)",
      "Choose who receives it (guardians, teachers, grade leaders, school admins)"},
-    {"notices.class_mismatch", "所选班级不在所选学校或年级内", "The class is not in the schools or grades chosen"},
-    {"notices.no_recipients", "所选范围内没有接收人,通知未发送", "Nobody is in this audience; nothing was sent"},
-    {"notices.not_enrolled", "只有在该项目就读学生的家长才能评价", "Only the guardian of a pupil in this program may evaluate it"},
+    {"notices.class_mismatch", "所选班级不在所选学校或年级内",
+     "The class is not in the schools or grades chosen"},
+    {"notices.no_recipients", "所选范围内没有接收人,通知未发送",
+     "Nobody is in this audience; nothing was sent"},
+    {"notices.not_enrolled", "只有在该项目就读学生的家长才能评价",
+     "Only the guardian of a pupil in this program may evaluate it"},
     {"notices.scope.district", "超出发送范围:只能向本区的学校和班级发送通知",
      "Outside your scope: only schools and classes of your district"},
     {"notices.scope.grade", "超出发送范围:年级组长只能向本年级的家长和教师发送通知",
@@ -495,9 +554,10 @@ static void put(char *out, size_t n, size_t *len, const char *s, size_t slen)
     out[*len] = 0;
 }
 
-static const char *const grades_zh[] = {"", "一年级", "二年级", "三年级", "四年级", "五年级",
-                                        "六年级", "七年级", "八年级", "九年级"};
-static const char *const weekdays_zh[] = {"", "周一", "周二", "周三", "周四", "周五", "周六", "周日"};
+static const char *const grades_zh[] = {"",       "一年级", "二年级", "三年级", "四年级",
+                                        "五年级", "六年级", "七年级", "八年级", "九年级"};
+static const char *const weekdays_zh[] = {"",     "周一", "周二", "周三",
+                                          "周四", "周五", "周六", "周日"};
 static const char *const weekdays_en[] = {"",         "Monday", "Tuesday",  "Wednesday",
                                           "Thursday", "Friday", "Saturday", "Sunday"};
 
@@ -560,8 +620,8 @@ char *msg_render(const char *t, int english, const verdict_arg *args, int nargs,
                 a = &args[i];
         if (a) {
             char buf[VERDICT_STR_MAX + 32];
-            render(a, colon ? colon + 1 : "", colon ? (size_t)(close - colon - 1) : 0, english,
-                   buf, sizeof buf);
+            render(a, colon ? colon + 1 : "", colon ? (size_t)(close - colon - 1) : 0, english, buf,
+                   sizeof buf);
             put(out, n, &len, buf, strlen(buf));
         } else {
             put(out, n, &len, name, namelen); /* a missing number shows its name, not garbage */

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-#define PII_HASH_HEX 33   /* 16-byte keyed BLAKE2b, hex */
+#define PII_HASH_HEX 33 /* 16-byte keyed BLAKE2b, hex */
 
 /* hex of nonce||ciphertext; caller frees. */
 char *pii_seal(const unsigned char key[32], const char *plain);

@@ -40,7 +40,10 @@ static const field *find_field(const char *rule, const char *key)
     return NULL;
 }
 
-static int two_digits(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+static int two_digits(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
 
 static bool digits(const char *s, size_t n)
 {
@@ -81,7 +84,8 @@ static const char *read_value(kind k, const json_t *v, void *out)
             return NULL;
         }
         if (!json_is_integer(v) || json_integer_value(v) < 0)
-            return k == K_OPT ? "a whole number of at least 0, or null" : "a whole number of at least 0";
+            return k == K_OPT ? "a whole number of at least 0, or null"
+                              : "a whole number of at least 0";
         if (out)
             *(int64_t *)out = json_integer_value(v);
         return NULL;
@@ -113,7 +117,8 @@ static const char *read_value(kind k, const json_t *v, void *out)
         unsigned mask = 0;
         size_t i;
         json_t *g;
-        json_array_foreach(v, i, g) {
+        json_array_foreach(v, i, g)
+        {
             if (!json_is_integer(g) || json_integer_value(g) < 1 || json_integer_value(g) > 9)
                 return "a list of grades 1 to 9";
             mask |= 1u << json_integer_value(g);
@@ -128,7 +133,8 @@ static const char *read_value(kind k, const json_t *v, void *out)
         policy_strs l = {0};
         size_t i;
         json_t *s;
-        json_array_foreach(v, i, s) {
+        json_array_foreach(v, i, s)
+        {
             if (!json_is_string(s) || !*json_string_value(s))
                 return "a list of names";
             l.v[l.n++] = json_string_value(s);
@@ -143,12 +149,13 @@ static const char *read_value(kind k, const json_t *v, void *out)
         policy_bands b = {0};
         size_t i;
         json_t *x;
-        json_array_foreach(v, i, x) {
+        json_array_foreach(v, i, x)
+        {
             const char *name = json_string_value(json_object_get(x, "band"));
             json_t *min = json_object_get(x, "min");
             if (!json_is_object(x) || json_object_size(x) != 2 || !name || !*name ||
-                strlen(name) > 32 || !json_is_integer(min) ||
-                json_integer_value(min) < 0 || json_integer_value(min) > 100 ||
+                strlen(name) > 32 || !json_is_integer(min) || json_integer_value(min) < 0 ||
+                json_integer_value(min) > 100 ||
                 (b.n && json_integer_value(min) >= b.v[b.n - 1].min))
                 return "a list of bands {\"band\",\"min\"}, each min lower than the one before";
             b.v[b.n].band = name;
@@ -168,8 +175,8 @@ static const char *read_value(kind k, const json_t *v, void *out)
     return "unknown";
 }
 
-bool policy_check_rules(const json_t *rules, const char **bad_rule, const char **bad_key,
-                        char *why, size_t whylen)
+bool policy_check_rules(const json_t *rules, const char **bad_rule, const char **bad_key, char *why,
+                        size_t whylen)
 {
     *bad_rule = *bad_key = NULL;
     if (!json_is_object(rules)) {
@@ -178,7 +185,8 @@ bool policy_check_rules(const json_t *rules, const char **bad_rule, const char *
     }
     const char *rule, *key;
     json_t *vals, *v;
-    json_object_foreach((json_t *)rules, rule, vals) {
+    json_object_foreach((json_t *)rules, rule, vals)
+    {
         *bad_rule = rule;
         if (!find_field(rule, NULL)) {
             snprintf(why, whylen, "unknown rule %s", rule);
@@ -188,7 +196,8 @@ bool policy_check_rules(const json_t *rules, const char **bad_rule, const char *
             snprintf(why, whylen, "%s: an object of keys", rule);
             return false;
         }
-        json_object_foreach(vals, key, v) {
+        json_object_foreach(vals, key, v)
+        {
             *bad_key = key;
             const field *f = find_field(rule, key);
             if (!f) {
@@ -226,14 +235,17 @@ policy *policy_new(const json_t *overrides, char *err, size_t errlen)
     }
     if (overrides) {
         json_t *over = json_object_get(overrides, "rules");
-        if (!json_is_object(overrides) || (over && !policy_check_rules(over, &br, &bk, why, sizeof why))) {
-            snprintf(err, errlen, "district policy: %s", json_is_object(overrides) ? why : "not a JSON object");
+        if (!json_is_object(overrides) ||
+            (over && !policy_check_rules(over, &br, &bk, why, sizeof why))) {
+            snprintf(err, errlen, "district policy: %s",
+                     json_is_object(overrides) ? why : "not a JSON object");
             json_decref(doc);
             return NULL;
         }
         const char *rule;
         json_t *vals;
-        json_object_foreach(over, rule, vals) {
+        json_object_foreach(over, rule, vals)
+        {
             json_t *base = json_object_get(rules, rule);
             if (!base) {
                 base = json_object();
@@ -258,10 +270,11 @@ policy *policy_new(const json_t *overrides, char *err, size_t errlen)
     /* every key of the table must be present in the merged document */
     for (size_t i = 0; i < NFIELDS; i++) {
         const json_t *v = json_object_get(json_object_get(rules, fields[i].rule), fields[i].key);
-        const char *reason = v ? read_value(fields[i].k, v, (char *)&p->v + fields[i].offset)
-                               : "present";
+        const char *reason =
+            v ? read_value(fields[i].k, v, (char *)&p->v + fields[i].offset) : "present";
         if (reason) {
-            snprintf(err, errlen, "policy: %s.%s must be %s", fields[i].rule, fields[i].key, reason);
+            snprintf(err, errlen, "policy: %s.%s must be %s", fields[i].rule, fields[i].key,
+                     reason);
             policy_free(p);
             return NULL;
         }
@@ -293,10 +306,22 @@ void policy_free(policy *p)
     free(p);
 }
 
-const policy_values *policy_v(const policy *p) { return &p->v; }
-const char *policy_version(const policy *p) { return p->version; }
-const json_t *policy_overrides(const policy *p) { return p->overrides; }
-const json_t *policy_json(const policy *p) { return p->doc; }
+const policy_values *policy_v(const policy *p)
+{
+    return &p->v;
+}
+const char *policy_version(const policy *p)
+{
+    return p->version;
+}
+const json_t *policy_overrides(const policy *p)
+{
+    return p->overrides;
+}
+const json_t *policy_json(const policy *p)
+{
+    return p->doc;
+}
 
 bool policy_strs_has(const policy_strs *list, const char *s)
 {

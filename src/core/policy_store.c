@@ -96,7 +96,8 @@ static json_t *merge_rules(const json_t *base, const json_t *top)
         out = json_object();
     const char *rule;
     json_t *vals;
-    json_object_foreach((json_t *)top, rule, vals) {
+    json_object_foreach((json_t *)top, rule, vals)
+    {
         json_t *cur = json_object_get(out, rule);
         if (json_is_object(cur))
             json_object_update(cur, vals);
@@ -117,7 +118,8 @@ static policy *version_policy(const policy *base, int64_t id, const char *eff, c
                                 json_object_get(stored, "rules"));
     char version[64];
     snprintf(version, sizeof version, "district-%s.%lld", eff, (long long)id);
-    json_t *over = json_pack("{s:s,s:s,s:o}", "version", version, "effective_from", eff, "rules", rules);
+    json_t *over =
+        json_pack("{s:s,s:s,s:o}", "version", version, "effective_from", eff, "rules", rules);
     char err[256];
     policy *p = policy_new(over, err, sizeof err);
     json_decref(over);
@@ -130,9 +132,11 @@ static const policy *lookup(policy_store *s, db_conn *c, int64_t district_id, co
 {
     char today[11];
     today_local(today);
-    db_stmt *st = db_query(c,
-                           "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
-                           " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1", district_id, today);
+    db_stmt *st =
+        db_query(c,
+                 "SELECT id, body, effective_from FROM policy_versions WHERE district_id = $1"
+                 " AND effective_from <= $2 ORDER BY effective_from DESC, id DESC LIMIT 1",
+                 district_id, today);
     if (!st)
         return was;
     const policy *found = s->base;
@@ -197,9 +201,8 @@ void policy_store_invalidate(policy_store *s)
 
 /* ---------- versions: the writes and reads of api_policy.c (core_int.h) ---------- */
 
-verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id,
-                        const char *effective_from, const json_t *rules, int64_t actor,
-                        int64_t *id)
+verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id, const char *effective_from,
+                        const json_t *rules, int64_t actor, int64_t *id)
 {
     int rc = db_begin_write(c);
     if (rc != DB_OK)

@@ -17,9 +17,15 @@
 #include "arena.h"
 #include "utf8.h"
 
-void *req_alloc(req *r, size_t n) { return arena_alloc(r->arena, n); }
+void *req_alloc(req *r, size_t n)
+{
+    return arena_alloc(r->arena, n);
+}
 
-char *req_strdup(req *r, const char *s) { return arena_strndup(r->arena, s, strlen(s)); }
+char *req_strdup(req *r, const char *s)
+{
+    return arena_strndup(r->arena, s, strlen(s));
+}
 
 char *req_printf(req *r, const char *fmt, ...)
 {
@@ -114,7 +120,10 @@ void reply_json(req *r, int status, json_t *body)
     set_body(r, status, "application/json; charset=utf-8", d, n);
 }
 
-void reply_empty(req *r, int status) { set_body(r, status, NULL, NULL, 0); }
+void reply_empty(req *r, int status)
+{
+    set_body(r, status, NULL, NULL, 0);
+}
 
 void reply_raw(req *r, int status, const char *type, const char *data, size_t len)
 {
@@ -129,15 +138,16 @@ void reply_verdict(req *r, const verdict *v, json_t *extra)
 {
     char message[512];
     verdict_message(v, r->english, message, sizeof message);
-    json_t *err = json_pack("{s:s,s:s}", "code", v->code ? v->code : sj_err_code(v->err),
-                            "message", message);
+    json_t *err =
+        json_pack("{s:s,s:s}", "code", v->code ? v->code : sj_err_code(v->err), "message", message);
     if (v->rule)
         json_object_set_new(err, "rule", json_string(v->rule));
     for (int i = 0; i < v->nargs; i++) {
         const verdict_arg *a = &v->args[i];
-        json_object_set_new(err, a->key, a->is_str    ? json_string(a->s)
-                                         : a->is_bool ? json_boolean(a->n)
-                                                      : json_integer(a->n));
+        json_object_set_new(err, a->key,
+                            a->is_str    ? json_string(a->s)
+                            : a->is_bool ? json_boolean(a->n)
+                                         : json_integer(a->n));
     }
     if (extra) {
         json_object_update(err, extra);
@@ -146,9 +156,8 @@ void reply_verdict(req *r, const verdict *v, json_t *extra)
     sj_err e = v->err == SJ_ERR_OK ? SJ_ERR_INTERNAL : v->err; /* an OK verdict is no refusal */
     /* the one path to Retry-After: http.c writes the header from r->retry_after_s */
     json_t *retry = json_object_get(err, "retry_after_s");
-    r->retry_after_s = json_is_integer(retry) && json_integer_value(retry) > 0
-                           ? json_integer_value(retry)
-                           : 0;
+    r->retry_after_s =
+        json_is_integer(retry) && json_integer_value(retry) > 0 ? json_integer_value(retry) : 0;
     reply_json(r, sj_err_status(e), json_pack("{s:o}", "error", err));
 }
 
@@ -158,7 +167,10 @@ void reply_err_detail(req *r, sj_err e, json_t *extra)
     reply_verdict(r, &v, extra);
 }
 
-void reply_err(req *r, sj_err e) { reply_err_detail(r, e, NULL); }
+void reply_err(req *r, sj_err e)
+{
+    reply_err_detail(r, e, NULL);
+}
 
 void reply_err_field(req *r, sj_err e, const char *field)
 {
@@ -178,8 +190,8 @@ void reply_field(req *r, sj_err e, const char *field, const char *msg_key)
 void reply_rule(req *r, const char *code, const char *rule, const char *zh, const char *en,
                 json_t *extra)
 {
-    json_t *err = json_pack("{s:s,s:s,s:s}", "code", code, "rule", rule, "message",
-                            r->english ? en : zh);
+    json_t *err =
+        json_pack("{s:s,s:s,s:s}", "code", code, "rule", rule, "message", r->english ? en : zh);
     if (extra) {
         json_object_update(err, extra);
         json_decref(extra);
@@ -189,8 +201,9 @@ void reply_rule(req *r, const char *code, const char *rule, const char *zh, cons
 
 void reply_db(req *r, int rc)
 {
-    reply_err(r, rc == DB_CONSTRAINT ? SJ_ERR_CONFLICT : rc == DB_BUSY ? SJ_ERR_UNAVAILABLE
-                                                                       : SJ_ERR_INTERNAL);
+    reply_err(r, rc == DB_CONSTRAINT ? SJ_ERR_CONFLICT
+                 : rc == DB_BUSY     ? SJ_ERR_UNAVAILABLE
+                                     : SJ_ERR_INTERNAL);
 }
 
 bool body_require_object_or_reply(req *r)
@@ -353,4 +366,7 @@ int hhmm_minutes(const char *s)
     return h * 60 + m;
 }
 
-bool valid_hhmm(const char *s) { return hhmm_minutes(s) >= 0; }
+bool valid_hhmm(const char *s)
+{
+    return hhmm_minutes(s) >= 0;
+}

@@ -33,28 +33,28 @@
 
 /* ---- messages: one table, zh-CN and English ---- */
 
-#define ROSTER_MESSAGES(X)                                                                     \
-    X(EMPTY, "不能为空", "must not be empty")                                                  \
-    X(TOO_LONG, "超过 %zu 个字符", "is longer than %zu characters")                            \
-    X(CONTROL, "含有不可见的控制字符", "contains control characters")                          \
-    X(SPACES, "不能含有空格", "must not contain spaces")                                       \
-    X(GRADE, "无法识别的年级", "is not a grade (一年级…九年级, 初一…初三, 11-16, 21-23)")      \
-    X(GENDER, "应为 男 或 女", "must be 男 or 女")                                             \
-    X(ID_TYPE, "无法识别的证件类型", "is not a known ID document type")                        \
-    X(ID_LENGTH, "长度应为 18 位", "must be 18 characters long")                               \
-    X(ID_FORM, "格式错误", "must be 17 digits followed by a digit or X")                       \
-    X(ID_DATE, "出生日期无效", "holds an invalid date of birth")                               \
-    X(ID_CHECK, "校验位错误", "has a wrong check digit")                                       \
-    X(PHONE, "手机号码格式错误", "is not a valid mobile phone number")                         \
-    X(YES_NO, "应为 是 或 否", "must be 是 or 否")                                             \
-    X(NO_GUARDIAN, "无监护人联系电话", "no guardian with a phone number")                      \
-    X(DUPLICATE, "与第 %zu 行重复", "duplicates row %zu")                                      \
-    X(MISSING_COLUMN, "缺少必填列", "required column is missing")                              \
-    X(EMPTY_FILE, "文件为空", "the file is empty")                                             \
-    X(NO_DATA, "文件中没有数据行", "the file has no data rows")                                \
-    X(CERT, "教师资格证书编号格式错误(应为 17 位或 15 位数字)",                                \
-      "is not a teacher certificate number (17 or 15 digits)")                                 \
-    X(CERT_GRADE, "教师资格证书类型与任教年级不符",                                            \
+#define ROSTER_MESSAGES(X)                                                                         \
+    X(EMPTY, "不能为空", "must not be empty")                                                      \
+    X(TOO_LONG, "超过 %zu 个字符", "is longer than %zu characters")                                \
+    X(CONTROL, "含有不可见的控制字符", "contains control characters")                              \
+    X(SPACES, "不能含有空格", "must not contain spaces")                                           \
+    X(GRADE, "无法识别的年级", "is not a grade (一年级…九年级, 初一…初三, 11-16, 21-23)")          \
+    X(GENDER, "应为 男 或 女", "must be 男 or 女")                                                 \
+    X(ID_TYPE, "无法识别的证件类型", "is not a known ID document type")                            \
+    X(ID_LENGTH, "长度应为 18 位", "must be 18 characters long")                                   \
+    X(ID_FORM, "格式错误", "must be 17 digits followed by a digit or X")                           \
+    X(ID_DATE, "出生日期无效", "holds an invalid date of birth")                                   \
+    X(ID_CHECK, "校验位错误", "has a wrong check digit")                                           \
+    X(PHONE, "手机号码格式错误", "is not a valid mobile phone number")                             \
+    X(YES_NO, "应为 是 或 否", "must be 是 or 否")                                                 \
+    X(NO_GUARDIAN, "无监护人联系电话", "no guardian with a phone number")                          \
+    X(DUPLICATE, "与第 %zu 行重复", "duplicates row %zu")                                          \
+    X(MISSING_COLUMN, "缺少必填列", "required column is missing")                                  \
+    X(EMPTY_FILE, "文件为空", "the file is empty")                                                 \
+    X(NO_DATA, "文件中没有数据行", "the file has no data rows")                                    \
+    X(CERT, "教师资格证书编号格式错误(应为 17 位或 15 位数字)",                                    \
+      "is not a teacher certificate number (17 or 15 digits)")                                     \
+    X(CERT_GRADE, "教师资格证书类型与任教年级不符",                                                \
       "the certificate type does not allow teaching this grade")
 
 typedef enum {
@@ -255,8 +255,8 @@ static bool ascii_ieq(const char *a, const char *b)
  */
 static void header_norm(const char *in, char *out /* OUT */, size_t cap)
 {
-    static const char *const drop[] = {"*", "\xEF\xBC\x8A" /* ＊ */, "-", "_", ":",
-                                       "\xEF\xBC\x9A" /* ： */, "."};
+    static const char *const drop[] = {"*", "\xEF\xBC\x8A" /* ＊ */, "-", "_",
+                                       ":", "\xEF\xBC\x9A" /* ： */, "."};
     size_t o = 0;
     while (*in) {
         size_t k = blank_at(in);
@@ -292,53 +292,45 @@ typedef struct {
 } alias_row;
 
 enum { S_NAME, S_GENDER, S_IDTYPE, S_IDNO, S_GRADE, S_CLASS, S_STUDENT_NO, S__N };
-static const char *const student_canonical[S__N] = {"姓名", "性别", "身份证件类型", "身份证件号",
+static const char *const student_canonical[S__N] = {"姓名", "性别",   "身份证件类型", "身份证件号",
                                                     "年级", "班级号", "学籍辅号"};
 
 static const alias_row student_aliases[] = {
-    {S_NAME, "姓名"},           {S_NAME, "学生姓名"},
-    {S_GENDER, "性别"},
+    {S_NAME, "姓名"},           {S_NAME, "学生姓名"},       {S_GENDER, "性别"},
     {S_IDTYPE, "身份证件类型"}, {S_IDTYPE, "身份证类型"},   {S_IDTYPE, "证件类型"},
     {S_IDNO, "身份证件号"},     {S_IDNO, "身份证号"},       {S_IDNO, "证件号"},
     {S_IDNO, "证件号码"},       {S_IDNO, "身份证件号码"},   {S_IDNO, "身份证号码"},
-    {S_GRADE, "年级"},          {S_GRADE, "年级名称"},
-    {S_CLASS, "班级号"},        {S_CLASS, "班级"},          {S_CLASS, "班号"},
-    {S_CLASS, "班级名称"},      {S_CLASS, "行政班"},
-    {S_STUDENT_NO, "学籍辅号"}, {S_STUDENT_NO, "全国学籍号"}, {S_STUDENT_NO, "学籍号"},
-    {S_STUDENT_NO, "省学籍号"}, {S_STUDENT_NO, "省学籍辅号"},
+    {S_GRADE, "年级"},          {S_GRADE, "年级名称"},      {S_CLASS, "班级号"},
+    {S_CLASS, "班级"},          {S_CLASS, "班号"},          {S_CLASS, "班级名称"},
+    {S_CLASS, "行政班"},        {S_STUDENT_NO, "学籍辅号"}, {S_STUDENT_NO, "全国学籍号"},
+    {S_STUDENT_NO, "学籍号"},   {S_STUDENT_NO, "省学籍号"}, {S_STUDENT_NO, "省学籍辅号"},
 };
 
 enum { M_NAME, M_RELATION, M_PHONE, M_GUARDIAN, M_IDTYPE, M_IDNO, M__N };
-static const char *const member_canonical[M__N] = {"姓名", "关系", "联系电话", "是否监护人",
-                                                   "身份证件类型", "身份证件号"};
+static const char *const member_canonical[M__N] = {"姓名",       "关系",         "联系电话",
+                                                   "是否监护人", "身份证件类型", "身份证件号"};
 
 static const alias_row member_aliases[] = {
-    {M_NAME, "姓名"},
-    {M_RELATION, "关系"},       {M_RELATION, "与学生关系"},
-    {M_PHONE, "联系电话"},      {M_PHONE, "手机"},           {M_PHONE, "手机号"},
-    {M_PHONE, "手机号码"},      {M_PHONE, "家长电话"},       {M_PHONE, "电话"},
-    {M_PHONE, "移动电话"},
-    {M_GUARDIAN, "是否监护人"},
-    {M_IDTYPE, "身份证件类型"}, {M_IDTYPE, "身份证类型"},    {M_IDTYPE, "证件类型"},
-    {M_IDNO, "身份证件号"},     {M_IDNO, "身份证号"},        {M_IDNO, "证件号"},
-    {M_IDNO, "证件号码"},       {M_IDNO, "身份证件号码"},    {M_IDNO, "身份证号码"},
+    {M_NAME, "姓名"},         {M_RELATION, "关系"},       {M_RELATION, "与学生关系"},
+    {M_PHONE, "联系电话"},    {M_PHONE, "手机"},          {M_PHONE, "手机号"},
+    {M_PHONE, "手机号码"},    {M_PHONE, "家长电话"},      {M_PHONE, "电话"},
+    {M_PHONE, "移动电话"},    {M_GUARDIAN, "是否监护人"}, {M_IDTYPE, "身份证件类型"},
+    {M_IDTYPE, "身份证类型"}, {M_IDTYPE, "证件类型"},     {M_IDNO, "身份证件号"},
+    {M_IDNO, "身份证号"},     {M_IDNO, "证件号"},         {M_IDNO, "证件号码"},
+    {M_IDNO, "身份证件号码"}, {M_IDNO, "身份证号码"},
 };
 
 enum { T_STAFF_NO, T_NAME, T_PHONE, T_SUBJECTS, T_CLASSES, T_GRADE, T_TITLE, T_CERT, T__N };
-static const char *const teacher_canonical[T__N] = {"工号",     "姓名",     "手机", "任教学科",
-                                                    "任教班级", "任教年级", "职称",
-                                                    "教师资格证书编号"};
+static const char *const teacher_canonical[T__N] = {
+    "工号", "姓名", "手机", "任教学科", "任教班级", "任教年级", "职称", "教师资格证书编号"};
 
 static const alias_row teacher_aliases[] = {
-    {T_STAFF_NO, "工号"},       {T_STAFF_NO, "教职工编号"},   {T_STAFF_NO, "教师编号"},
-    {T_STAFF_NO, "职工号"},     {T_STAFF_NO, "教职工号"},
-    {T_NAME, "姓名"},           {T_NAME, "教师姓名"},
-    {T_PHONE, "手机"},          {T_PHONE, "手机号码"},       {T_PHONE, "手机号"},
-    {T_PHONE, "联系电话"},      {T_PHONE, "移动电话"},
-    {T_SUBJECTS, "任教学科"},   {T_SUBJECTS, "任教科目"},     {T_SUBJECTS, "主教课程"},
-    {T_CLASSES, "任教班级"},
-    {T_GRADE, "任教年级"},
-    {T_TITLE, "职称"},
+    {T_STAFF_NO, "工号"},         {T_STAFF_NO, "教职工编号"}, {T_STAFF_NO, "教师编号"},
+    {T_STAFF_NO, "职工号"},       {T_STAFF_NO, "教职工号"},   {T_NAME, "姓名"},
+    {T_NAME, "教师姓名"},         {T_PHONE, "手机"},          {T_PHONE, "手机号码"},
+    {T_PHONE, "手机号"},          {T_PHONE, "联系电话"},      {T_PHONE, "移动电话"},
+    {T_SUBJECTS, "任教学科"},     {T_SUBJECTS, "任教科目"},   {T_SUBJECTS, "主教课程"},
+    {T_CLASSES, "任教班级"},      {T_GRADE, "任教年级"},      {T_TITLE, "职称"},
     {T_CERT, "教师资格证书编号"}, {T_CERT, "教师资格证编号"}, {T_CERT, "资格证书编号"},
     {T_CERT, "教师资格证号"},
 };
@@ -346,8 +338,8 @@ static const alias_row teacher_aliases[] = {
 #define NBLOCKS (ROSTER_MAX_MEMBERS + 1) /* block 0: 监护人…/家长… columns */
 
 typedef struct {
-    long col;  /* -1 when the file has no such column */
-    int rank;  /* lower is better: the alias's place in its table */
+    long col; /* -1 when the file has no such column */
+    int rank; /* lower is better: the alias's place in its table */
 } colref;
 
 typedef struct {
@@ -400,8 +392,8 @@ static bool member_header(const char *h, int *block /* OUT */, int *field /* OUT
         if (*p < '1' || *p > '0' + ROSTER_MAX_MEMBERS || (p[1] >= '0' && p[1] <= '9'))
             return false;
         *block = *p - '0';
-        *rank = alias_find(member_aliases, sizeof member_aliases / sizeof member_aliases[0],
-                           p + 1, field);
+        *rank = alias_find(member_aliases, sizeof member_aliases / sizeof member_aliases[0], p + 1,
+                           field);
         return *rank >= 0;
     }
     for (size_t i = 0; i < 2; i++) {
@@ -409,8 +401,8 @@ static bool member_header(const char *h, int *block /* OUT */, int *field /* OUT
         if (strncmp(h, implicit[i], pl) != 0)
             continue;
         *block = 0;
-        *rank = alias_find(member_aliases, sizeof member_aliases / sizeof member_aliases[0],
-                           h + pl, field);
+        *rank = alias_find(member_aliases, sizeof member_aliases / sizeof member_aliases[0], h + pl,
+                           field);
         return *rank >= 0 && *field != M_GUARDIAN;
     }
     return false;
@@ -810,8 +802,7 @@ static void map_student_row(ctx *c, const layout *L, size_t r)
     st.guardians = kept;
     st.nguardians = ng;
     st.class_index = class_index(c, st.grade, st.class_name);
-    if (!grow(c, (void **)&ro->students, &c->students_cap, ro->nstudents + 1,
-              sizeof *ro->students))
+    if (!grow(c, (void **)&ro->students, &c->students_cap, ro->nstudents + 1, sizeof *ro->students))
         return;
     ro->students[ro->nstudents++] = st;
 }
@@ -872,8 +863,7 @@ static void map_teacher_row(ctx *c, const layout *L, size_t r)
 
     if (ro->nerrors_total != errors_before || c->oom)
         return;
-    if (!grow(c, (void **)&ro->teachers, &c->teachers_cap, ro->nteachers + 1,
-              sizeof *ro->teachers))
+    if (!grow(c, (void **)&ro->teachers, &c->teachers_cap, ro->nteachers + 1, sizeof *ro->teachers))
         return;
     ro->teachers[ro->nteachers++] = t;
 }

@@ -18,12 +18,12 @@
  *
  * Student columns (canonical name first, then aliases):
  *   姓名 学生姓名 | 性别 | 身份证件类型 身份证类型 证件类型 | 身份证件号 身份证号 证件号 证件号码 |
- *   年级 年级名称 | 班级号 班级 班号 班级名称 行政班 | 学籍辅号 全国学籍号 学籍号 省学籍号 省学籍辅号
- *   (a "学生" prefix is also accepted: 学生身份证号). Required: 姓名, 年级, 班级号, 学籍辅号.
- * Family members: 成员N… or 家庭成员N… (N = 1..4) followed by 姓名, 关系, 联系电话 (手机, 手机号,
- *   手机号码, 电话, 家长电话), 是否监护人, 身份证件类型, 身份证件号 and their aliases. Columns
- *   prefixed 监护人… or 家长… (家长姓名, 家长电话, 监护人手机号) form block 0, whose member is
- *   a guardian without a 是否监护人 column.
+ *   年级 年级名称 | 班级号 班级 班号 班级名称 行政班 | 学籍辅号 全国学籍号 学籍号 省学籍号
+ * 省学籍辅号 (a "学生" prefix is also accepted: 学生身份证号). Required: 姓名, 年级, 班级号,
+ * 学籍辅号. Family members: 成员N… or 家庭成员N… (N = 1..4) followed by 姓名, 关系, 联系电话 (手机,
+ * 手机号, 手机号码, 电话, 家长电话), 是否监护人, 身份证件类型, 身份证件号 and their aliases.
+ * Columns prefixed 监护人… or 家长… (家长姓名, 家长电话, 监护人手机号) form block 0, whose member
+ * is a guardian without a 是否监护人 column.
  *
  * Checks, each reported as {row, column, message}: required fields present; 姓名 ≤ 50
  * characters; 年级 recognised (ident_grade_parse); 身份证件类型 recognised; 身份证件号 valid
@@ -45,9 +45,9 @@
 
 #include "core/sheet.h"
 
-#define ROSTER_MAX_ERRORS 1000 /* kept; the rest are only counted */
-#define ROSTER_MAX_MEMBERS 4   /* 成员1..成员4 */
-#define ROSTER_NAME_MAX 50     /* characters */
+#define ROSTER_MAX_ERRORS  1000 /* kept; the rest are only counted */
+#define ROSTER_MAX_MEMBERS 4    /* 成员1..成员4 */
+#define ROSTER_NAME_MAX    50   /* characters */
 
 typedef struct {
     const char *name;
@@ -59,7 +59,7 @@ typedef struct {
 } roster_guardian;
 
 typedef struct {
-    size_t row;             /* row in the file: the header is row 1 */
+    size_t row; /* row in the file: the header is row 1 */
     const char *name;
     int gender;             /* 1 男, 2 女, 0 unknown (from the column, else from the ID) */
     char id_type;           /* IDENT_IDTYPE_* code, or 0 when absent */
@@ -84,10 +84,10 @@ typedef struct {
 } roster_class;
 
 typedef struct {
-    size_t row;             /* 1 = the header row (missing columns, empty file) */
-    const char *column;     /* the header as written in the file; the canonical name for a
-                               missing column; "" when the error is about the whole file */
-    const char *message;    /* zh-CN, e.g. "校验位错误": show as 第 {row} 行 {column} {message} */
+    size_t row;         /* 1 = the header row (missing columns, empty file) */
+    const char *column; /* the header as written in the file; the canonical name for a
+                           missing column; "" when the error is about the whole file */
+    const char *message; /* zh-CN, e.g. "校验位错误": show as 第 {row} 行 {column} {message} */
     const char *message_en; /* English */
 } roster_error;
 

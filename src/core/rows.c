@@ -64,8 +64,8 @@ json_t *db_list_page_a(db_conn *c, const char *sql, const char *count_sql, const
     while (args[nparams].t)
         nparams++;
     char paged[8192];
-    int len = snprintf(paged, sizeof paged, "%s LIMIT $%d OFFSET $%d", sql, nparams + 1,
-                       nparams + 2);
+    int len =
+        snprintf(paged, sizeof paged, "%s LIMIT $%d OFFSET $%d", sql, nparams + 1, nparams + 2);
     if (len < 0 || (size_t)len >= sizeof paged)
         return NULL; /* a list query this long is a bug */
     db_stmt *st[2] = {db_prepare(c, paged), db_prepare(c, count_sql)};

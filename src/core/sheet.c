@@ -700,8 +700,8 @@ static sheet_status xml_parse_entry(builder *b, zip_t *za, const char *name, xml
             if (b->st != SHEET_OK)
                 st = b->st;
             else
-                st = fail(b, SHEET_E_CORRUPT, "XLSX 文件已损坏:%s 第 %lu 行 XML 错误(%s)",
-                          name, (unsigned long)XML_GetCurrentLineNumber(p),
+                st = fail(b, SHEET_E_CORRUPT, "XLSX 文件已损坏:%s 第 %lu 行 XML 错误(%s)", name,
+                          (unsigned long)XML_GetCurrentLineNumber(p),
                           XML_ErrorString(XML_GetErrorCode(p)));
             goto out;
         }
@@ -863,7 +863,7 @@ static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
 typedef struct {
     xml_ctx x;
     const sst_state *sst;
-    bool in_data;  /* inside <sheetData> */
+    bool in_data; /* inside <sheetData> */
     bool in_row;
     size_t row;    /* 0-based row being read */
     long last_row; /* last row started, -1 before the first */
@@ -1087,7 +1087,8 @@ static sheet_status xlsx_read(builder *b, const char *data, size_t len)
         st = b->st;
         goto out;
     }
-    if (found && rels.type_target[0] && !path_resolve("", rels.type_target, workbook, sizeof workbook)) {
+    if (found && rels.type_target[0] &&
+        !path_resolve("", rels.type_target, workbook, sizeof workbook)) {
         st = fail(b, SHEET_E_CORRUPT, "XLSX 文件已损坏:工作簿路径无效");
         goto out;
     }

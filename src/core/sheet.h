@@ -38,11 +38,11 @@
 
 #include <stddef.h>
 
-#define SHEET_MAX_ROWS 200000
-#define SHEET_MAX_COLS 256
-#define SHEET_MAX_CELL 4096                       /* bytes of UTF-8 per cell */
-#define SHEET_MAX_CELLS (16u * 1024 * 1024)       /* cells kept, counting gaps in a row */
-#define SHEET_MAX_EXPANDED (256u * 1024 * 1024)   /* bytes: input, text kept, zip inflated */
+#define SHEET_MAX_ROWS     200000
+#define SHEET_MAX_COLS     256
+#define SHEET_MAX_CELL     4096                 /* bytes of UTF-8 per cell */
+#define SHEET_MAX_CELLS    (16u * 1024 * 1024)  /* cells kept, counting gaps in a row */
+#define SHEET_MAX_EXPANDED (256u * 1024 * 1024) /* bytes: input, text kept, zip inflated */
 
 typedef struct sheet sheet;
 

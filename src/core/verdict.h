@@ -24,14 +24,14 @@
 #include "errors.h"
 
 #define VERDICT_MAX_ARGS 14
-#define VERDICT_STR_MAX 96
+#define VERDICT_STR_MAX  96
 
 typedef struct {
-    const char *key;          /* a string literal: the JSON field and the placeholder name */
+    const char *key; /* a string literal: the JSON field and the placeholder name */
     bool is_str;
-    bool is_bool;             /* a number that answers as JSON true/false */
+    bool is_bool; /* a number that answers as JSON true/false */
     int64_t n;
-    char s[VERDICT_STR_MAX];  /* copied, cut at a character boundary when too long */
+    char s[VERDICT_STR_MAX]; /* copied, cut at a character boundary when too long */
 } verdict_arg;
 
 typedef struct verdict {
@@ -44,8 +44,14 @@ typedef struct verdict {
 } verdict;
 
 /* Allowed. */
-static inline verdict verdict_ok(void) { return (verdict){.err = SJ_ERR_OK}; }
-static inline bool verdict_is_ok(const verdict *v) { return v->err == SJ_ERR_OK; }
+static inline verdict verdict_ok(void)
+{
+    return (verdict){.err = SJ_ERR_OK};
+}
+static inline bool verdict_is_ok(const verdict *v)
+{
+    return v->err == SJ_ERR_OK;
+}
 
 /* A plain error of errors.h, with its own words (msg NULL) or the words of `msg`. */
 verdict verdict_err(sj_err e, const char *msg);

@@ -23,10 +23,10 @@
 
 #define EX_MAX_SCORES 2000
 
-#define STAFF_ROLES                                                                        \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define STAFF_ROLES                                                                                \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
-#define TEACHING_ROLES \
+#define TEACHING_ROLES                                                                             \
     (ROLE_BIT(ROLE_TEACHER) | ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_SCHOOL_ADMIN))
 
 static bool leads_grade(const user *u, int64_t school_id, int grade)
@@ -90,8 +90,9 @@ static void h_create(req *r)
         if (strcmp(exams_kinds[i], kind_s) == 0)
             kind = i;
     if (kind < 0) {
-        reply_err_detail(r, SJ_ERR_BAD_FIELD,
-                         json_pack("{s:s,s:[sss]}", "field", "kind", "allowed", "final", "midterm", "quiz"));
+        reply_err_detail(
+            r, SJ_ERR_BAD_FIELD,
+            json_pack("{s:s,s:[sss]}", "field", "kind", "allowed", "final", "midterm", "quiz"));
         return;
     }
     if (!auth_school_staff_or_reply(r, school_id))
@@ -116,11 +117,22 @@ static void h_create(req *r)
     }
     const char *subj = subject ? subject : "";
     if (!name)
-        name = req_printf(r, "%s%s%s", term, subj, kind == EX_FINAL ? "期末" : kind == EX_MIDTERM ? "期中" : "测验");
-    ex_plan_in in = {.district_id = r->user->district_id, .school_id = school_id,
-                     .full_marks = full_marks, .actor = r->user->id, .grade = (int)grade,
-                     .scope = scope, .kind = (ex_kind)kind, .paper = paper, .term = term,
-                     .date = date, .subject = subj, .name = name};
+        name = req_printf(r, "%s%s%s", term, subj,
+                          kind == EX_FINAL     ? "期末"
+                          : kind == EX_MIDTERM ? "期中"
+                                               : "测验");
+    ex_plan_in in = {.district_id = r->user->district_id,
+                     .school_id = school_id,
+                     .full_marks = full_marks,
+                     .actor = r->user->id,
+                     .grade = (int)grade,
+                     .scope = scope,
+                     .kind = (ex_kind)kind,
+                     .paper = paper,
+                     .term = term,
+                     .date = date,
+                     .subject = subj,
+                     .name = name};
     int64_t id = 0;
     v = exams_plan_create(r->db, r->pol, &in, &id);
     ex_exam e;
@@ -273,7 +285,7 @@ static void h_results(req *r)
     /* who sees whom: the school's leaders every pupil of the grade, a teacher the classes they
      * teach, a guardian their own children; the order is student_no, always */
     bool leader = leads_grade(r->user, e.school_id, e.grade);
-    ex_see who = !staff_of(r, &e)                            ? EX_SEE_OWN
+    ex_see who = !staff_of(r, &e)                         ? EX_SEE_OWN
                  : leader || auth_district_staff(r->user) ? EX_SEE_GRADE
                                                           : EX_SEE_TAUGHT;
     json_t *page = ex_store_results(r->db, &e, who, r->user->id, limit, offset);

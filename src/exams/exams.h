@@ -28,8 +28,8 @@ typedef struct {
     int grade;
     ex_kind kind;
     bool paper;
-    int scope;          /* index in exams_scopes */
-    int finals;         /* plans of this kind already in the term that overlap (EX-2) */
+    int scope;  /* index in exams_scopes */
+    int finals; /* plans of this kind already in the term that overlap (EX-2) */
     int midterms;
 } ex_plan;
 
@@ -54,7 +54,7 @@ int64_t exams_lock_key(int64_t school_id, int grade, const char *term);
 
 typedef struct {
     int64_t district_id, school_id, full_marks, actor;
-    int grade, scope;          /* scope: index in exams_scopes */
+    int grade, scope; /* scope: index in exams_scopes */
     ex_kind kind;
     bool paper;
     const char *term, *date, *subject, *name; /* subject "" = the whole grade */
@@ -68,7 +68,7 @@ verdict exams_plan_cancel(db_conn *c, int64_t exam_id, int64_t school_id, int gr
 
 typedef struct {
     int64_t student_id, class_id;
-    int64_t tenths;            /* the score in tenths of a mark */
+    int64_t tenths; /* the score in tenths of a mark */
 } ex_score_in;
 
 /* Every score of one exam stored with its band (EX-4), all or none. */

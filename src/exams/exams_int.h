@@ -19,10 +19,10 @@ typedef struct {
     int grade;
 } ex_student;
 
-int ex_store_exam(db_conn *c, int64_t id, ex_exam *out);          /* DB_ROW / DB_DONE */
+int ex_store_exam(db_conn *c, int64_t id, ex_exam *out); /* DB_ROW / DB_DONE */
 json_t *ex_store_exam_json(const ex_exam *e);
 int ex_store_student(db_conn *c, int64_t student_id, ex_student *out); /* DB_ROW / DB_DONE */
-int64_t ex_store_student_district(db_conn *c, int64_t student_id);    /* 0 when none */
+int64_t ex_store_student_district(db_conn *c, int64_t student_id);     /* 0 when none */
 /* A guardian with a child in the plan's school and grade. */
 bool ex_store_guardian_in_grade(db_conn *c, int64_t user_id, const ex_exam *e);
 

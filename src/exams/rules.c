@@ -3,8 +3,8 @@
  * final a term; a midterm only in junior high), EX-3 (no monthly, regional or cross-school
  * exams for non-graduating grades), EX-4 (bands by thresholds, never scores or ranks).
  *
- * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band, exams_lock_key. Numbers come
- * from the typed policy (policy.h).
+ * Entry points: exams_check_kind, exams_check_plan, exams_kind_refused, exams_band, exams_lock_key.
+ * Numbers come from the typed policy (policy.h).
  */
 #include <string.h>
 
@@ -54,7 +54,8 @@ verdict exams_check_plan(const policy *pol, const ex_plan *p)
         msg = "EX-2.final";
     } else if (p->kind == EX_MIDTERM) {
         bool junior = p->grade >= 7;
-        limit = (int)(junior ? pv->ex2_midterms_per_term_grades_7_9 : pv->ex2_midterms_per_term_other);
+        limit =
+            (int)(junior ? pv->ex2_midterms_per_term_grades_7_9 : pv->ex2_midterms_per_term_other);
         existing = p->midterms;
         msg = limit == 0 ? "EX-2.no_midterm" : "EX-2.midterm";
     } else {

@@ -8,24 +8,28 @@
 
 #include "exams/exams_int.h"
 
-static int plans_of_kind(db_conn *c, int64_t school_id, int grade, const char *term, const char *kind,
-                   const char *subject, int *out)
+static int plans_of_kind(db_conn *c, int64_t school_id, int grade, const char *term,
+                         const char *kind, const char *subject, int *out)
 {
     int64_t n = 0;
     /* a whole-grade plan ('' subject) overlaps every subject, and every subject overlaps it */
-    int rc = db_query_int64(c, &n,
-                            "SELECT COUNT(*) FROM exams WHERE school_id = $1 AND grade = $2 AND term = $3"
-                            " AND kind = $4 AND cancelled_at IS NULL"
-                            " AND (subject = $5 OR subject = '' OR $5 = '')", school_id, (int64_t)grade, term, kind, subject);
+    int rc = db_query_int64(
+        c, &n,
+        "SELECT COUNT(*) FROM exams WHERE school_id = $1 AND grade = $2 AND term = $3"
+        " AND kind = $4 AND cancelled_at IS NULL"
+        " AND (subject = $5 OR subject = '' OR $5 = '')",
+        school_id, (int64_t)grade, term, kind, subject);
     *out = (int)n;
     return rc;
 }
 
 int ex_store_exam(db_conn *c, int64_t id, ex_exam *out)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT id, district_id, school_id, grade, term, kind, paper, date, subject,"
-                          " name, full_marks, policy_version, cancelled_at, scope FROM exams WHERE id = $1", id);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT id, district_id, school_id, grade, term, kind, paper, date, subject,"
+                 " name, full_marks, policy_version, cancelled_at, scope FROM exams WHERE id = $1",
+                 id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -62,7 +66,8 @@ int ex_store_student(db_conn *c, int64_t student_id, ex_student *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT p.id, p.school_id, p.class_id, c.grade FROM students p"
-                          " JOIN classes c ON c.id = p.class_id WHERE p.id = $1", student_id);
+                          " JOIN classes c ON c.id = p.class_id WHERE p.id = $1",
+                          student_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -80,7 +85,9 @@ int64_t ex_store_student_district(db_conn *c, int64_t student_id)
 {
     int64_t district = 0;
     return db_query_int64(c, &district, "SELECT district_id FROM students WHERE id = $1",
-                          student_id) == DB_ROW ? district : 0;
+                          student_id) == DB_ROW
+               ? district
+               : 0;
 }
 
 bool ex_store_guardian_in_grade(db_conn *c, int64_t user_id, const ex_exam *e)
@@ -124,36 +131,39 @@ json_t *ex_store_student_bands(db_conn *c, int64_t student_id, int64_t limit, in
 /* The three views differ only in which pupils they hold; each is a whole statement, so no SQL
  * is ever assembled from pieces. */
 static const char *const results_sql[3][2] = {
-    [EX_SEE_GRADE] = {
-        "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band FROM students p"
-        " JOIN classes c ON c.id = p.class_id"
-        " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
-        " WHERE p.school_id = $2 AND c.grade = $3 AND $4 > 0 ORDER BY p.student_no, p.id",
-        "SELECT COUNT(*) FROM students p JOIN classes c ON c.id = p.class_id"
-        " WHERE p.school_id = $2 AND c.grade = $3 AND $4 > 0 AND $1 > 0",
-    },
-    [EX_SEE_TAUGHT] = {
-        "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band FROM students p"
-        " JOIN classes c ON c.id = p.class_id"
-        " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
-        " WHERE p.school_id = $2 AND c.grade = $3"
-        " AND p.class_id IN (SELECT class_id FROM teaching WHERE user_id = $4)"
-        " ORDER BY p.student_no, p.id",
-        "SELECT COUNT(*) FROM students p JOIN classes c ON c.id = p.class_id"
-        " WHERE p.school_id = $2 AND c.grade = $3 AND $1 > 0"
-        " AND p.class_id IN (SELECT class_id FROM teaching WHERE user_id = $4)",
-    },
-    [EX_SEE_OWN] = {
-        "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band FROM students p"
-        " JOIN classes c ON c.id = p.class_id"
-        " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
-        " WHERE p.school_id = $2 AND c.grade = $3"
-        " AND p.id IN (SELECT student_id FROM guardianships WHERE user_id = $4)"
-        " ORDER BY p.student_no, p.id",
-        "SELECT COUNT(*) FROM students p JOIN classes c ON c.id = p.class_id"
-        " WHERE p.school_id = $2 AND c.grade = $3 AND $1 > 0"
-        " AND p.id IN (SELECT student_id FROM guardianships WHERE user_id = $4)",
-    },
+    [EX_SEE_GRADE] =
+        {
+            "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band FROM students p"
+            " JOIN classes c ON c.id = p.class_id"
+            " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
+            " WHERE p.school_id = $2 AND c.grade = $3 AND $4 > 0 ORDER BY p.student_no, p.id",
+            "SELECT COUNT(*) FROM students p JOIN classes c ON c.id = p.class_id"
+            " WHERE p.school_id = $2 AND c.grade = $3 AND $4 > 0 AND $1 > 0",
+        },
+    [EX_SEE_TAUGHT] =
+        {
+            "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band FROM students p"
+            " JOIN classes c ON c.id = p.class_id"
+            " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
+            " WHERE p.school_id = $2 AND c.grade = $3"
+            " AND p.class_id IN (SELECT class_id FROM teaching WHERE user_id = $4)"
+            " ORDER BY p.student_no, p.id",
+            "SELECT COUNT(*) FROM students p JOIN classes c ON c.id = p.class_id"
+            " WHERE p.school_id = $2 AND c.grade = $3 AND $1 > 0"
+            " AND p.class_id IN (SELECT class_id FROM teaching WHERE user_id = $4)",
+        },
+    [EX_SEE_OWN] =
+        {
+            "SELECT p.id, p.name, p.student_no, p.class_id, c.name, s.band FROM students p"
+            " JOIN classes c ON c.id = p.class_id"
+            " LEFT JOIN exam_scores s ON s.exam_id = $1 AND s.student_id = p.id"
+            " WHERE p.school_id = $2 AND c.grade = $3"
+            " AND p.id IN (SELECT student_id FROM guardianships WHERE user_id = $4)"
+            " ORDER BY p.student_no, p.id",
+            "SELECT COUNT(*) FROM students p JOIN classes c ON c.id = p.class_id"
+            " WHERE p.school_id = $2 AND c.grade = $3 AND $1 > 0"
+            " AND p.id IN (SELECT student_id FROM guardianships WHERE user_id = $4)",
+        },
 };
 
 json_t *ex_store_results(db_conn *c, const ex_exam *e, ex_see who, int64_t user_id, int64_t limit,
@@ -180,7 +190,8 @@ verdict exams_plan_create(db_conn *c, const policy *pol, const ex_plan_in *in, i
     if (rc == DB_OK)
         rc = db_lock(c, DB_LOCK_EXAM, exams_lock_key(in->school_id, in->grade, in->term));
     if (rc == DB_OK)
-        rc = plans_of_kind(c, in->school_id, in->grade, in->term, "final", in->subject, &plan.finals);
+        rc = plans_of_kind(c, in->school_id, in->grade, in->term, "final", in->subject,
+                           &plan.finals);
     if (rc == DB_ROW)
         rc = plans_of_kind(c, in->school_id, in->grade, in->term, "midterm", in->subject,
                            &plan.midterms);
@@ -189,13 +200,14 @@ verdict exams_plan_create(db_conn *c, const policy *pol, const ex_plan_in *in, i
     verdict v = exams_check_plan(pol, &plan);
     if (!verdict_is_ok(&v))
         return undo(c, v);
-    rc = db_insert_id(c, id,
-                      "INSERT INTO exams (district_id, school_id, grade, term, kind, paper, scope, date,"
-                      " subject, name, full_marks, policy_version, created_by, created_at)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id",
-                      in->district_id, in->school_id, in->grade, in->term, exams_kinds[in->kind],
-                      in->paper, exams_scopes[in->scope], in->date, in->subject, in->name,
-                      in->full_marks, policy_version(pol), in->actor, now_unix());
+    rc = db_insert_id(
+        c, id,
+        "INSERT INTO exams (district_id, school_id, grade, term, kind, paper, scope, date,"
+        " subject, name, full_marks, policy_version, created_by, created_at)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id",
+        in->district_id, in->school_id, in->grade, in->term, exams_kinds[in->kind], in->paper,
+        exams_scopes[in->scope], in->date, in->subject, in->name, in->full_marks,
+        policy_version(pol), in->actor, now_unix());
     if (rc != DB_DONE || db_commit(c) != DB_OK)
         return undo(c, verdict_db(rc == DB_DONE ? DB_ERROR : rc));
     return verdict_ok();

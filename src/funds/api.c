@@ -27,8 +27,8 @@
 #include "funds/funds_int.h"
 
 #define DISTRICT_STAFF (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR))
-#define INST_ADMIN ROLE_BIT(ROLE_INSTITUTION_ADMIN)
-#define GUARDIAN ROLE_BIT(ROLE_GUARDIAN)
+#define INST_ADMIN     ROLE_BIT(ROLE_INSTITUTION_ADMIN)
+#define GUARDIAN       ROLE_BIT(ROLE_GUARDIAN)
 #define ANY_FUNDS_ROLE (DISTRICT_STAFF | INST_ADMIN | GUARDIAN)
 
 /* ---------- helpers ---------- */
@@ -110,9 +110,13 @@ static void h_contract_create(req *r)
         reply_err(r, SJ_ERR_FORBIDDEN);
         return;
     }
-    funds_contract_in in = {.district_id = r->user->district_id, .course_id = course_id,
-                            .student_id = student_id, .guardian_id = r->user->id,
-                            .lessons = lessons, .start_date = start, .end_date = end};
+    funds_contract_in in = {.district_id = r->user->district_id,
+                            .course_id = course_id,
+                            .student_id = student_id,
+                            .guardian_id = r->user->id,
+                            .lessons = lessons,
+                            .start_date = start,
+                            .end_date = end};
     int64_t id = 0;
     verdict v = funds_contract_sign(r->db, r->pol, &in, &id);
     reply_contract(r, &v, 201, id, NULL);
@@ -135,9 +139,9 @@ static void h_contract_list(req *r)
         return;
     /* the caller's scope: district staff the district, an institution admin its institutions,
      * a guardian the contracts of the pupils they guard */
-    fu_see who = auth_district_staff(r->user)                   ? FU_SEE_DISTRICT
+    fu_see who = auth_district_staff(r->user)                ? FU_SEE_DISTRICT
                  : auth_has(r->user, ROLE_INSTITUTION_ADMIN) ? FU_SEE_INSTITUTION
-                                                              : FU_SEE_GUARDIAN;
+                                                             : FU_SEE_GUARDIAN;
     int64_t key = who == FU_SEE_DISTRICT ? r->user->district_id : r->user->id;
     reply_page(r, fu_store_contracts(r->db, who, key, student_id, institution_id,
                                      req_query(r, "status"), limit, offset));
@@ -192,10 +196,9 @@ static void h_lesson(req *r)
     funds_moved m = {0};
     verdict v = funds_lesson(r->db, r->pol, c.id, date, r->user->id, &m);
     reply_contract(r, &v, 201, c.id,
-                   json_pack("{s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m.lesson_id,
-                             "contract_id", (json_int_t)c.id, "date", date, "txn",
-                             (json_int_t)m.txn, "released_fen",
-                             (json_int_t)c.price_per_lesson_fen));
+                   json_pack("{s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m.lesson_id, "contract_id",
+                             (json_int_t)c.id, "date", date, "txn", (json_int_t)m.txn,
+                             "released_fen", (json_int_t)c.price_per_lesson_fen));
 }
 
 static void h_refund(req *r)
@@ -204,8 +207,8 @@ static void h_refund(req *r)
     const char *reason = NULL;
     if (!contract_or_reply(r, r->params[0], SEE_GUARDIAN | SEE_DISTRICT, &c))
         return;
-    if (r->body && (!body_require_object_or_reply(r) ||
-                    !body_str_or_reply(r, "reason", 200, false, &reason)))
+    if (r->body &&
+        (!body_require_object_or_reply(r) || !body_str_or_reply(r, "reason", 200, false, &reason)))
         return;
     funds_moved m = {0};
     verdict v = funds_contract_refund(r->db, r->pol, c.id, r->user->id,
@@ -230,17 +233,18 @@ static void h_institution_state(req *r)
         !body_str_or_reply(r, "reason", 500, st != 0, &reason))
         return;
     funds_refunds done = {0};
-    verdict v = funds_institution_state_set(r->db, r->pol, in.id, states[st], reason,
-                                            r->user->id, &done);
+    verdict v =
+        funds_institution_state_set(r->db, r->pol, in.id, states[st], reason, r->user->id, &done);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
     }
     r->audit_target = in.id;
-    reply_json(r, 200, json_pack("{s:I,s:s,s:s?,s:I,s:I,s:I}", "id", (json_int_t)in.id, "state",
-                                 states[st], "reason", reason, "contracts_closed",
-                                 (json_int_t)done.contracts, "refunds", (json_int_t)done.refunds,
-                                 "refund_fen", (json_int_t)done.refund_fen));
+    reply_json(r, 200,
+               json_pack("{s:I,s:s,s:s?,s:I,s:I,s:I}", "id", (json_int_t)in.id, "state", states[st],
+                         "reason", reason, "contracts_closed", (json_int_t)done.contracts,
+                         "refunds", (json_int_t)done.refunds, "refund_fen",
+                         (json_int_t)done.refund_fen));
 }
 
 /* ---------- refunds owed to families ---------- */
@@ -282,10 +286,9 @@ static json_t *verify_json(const funds_verify_result *v)
     json_t *problems = json_array();
     for (int i = 0; i < v->nproblems && i < FUNDS_VERIFY_PROBLEMS; i++)
         json_array_append_new(problems, json_string(v->problems[i]));
-    json_t *cps = json_pack("{s:b,s:I,s:I,s:I,s:I}", "keys_configured", v->keys_configured,
-                            "count", (json_int_t)v->checkpoints, "valid",
-                            (json_int_t)v->checkpoints_valid, "anchored_entries",
-                            (json_int_t)v->anchored_entries, "entries_after",
+    json_t *cps = json_pack("{s:b,s:I,s:I,s:I,s:I}", "keys_configured", v->keys_configured, "count",
+                            (json_int_t)v->checkpoints, "valid", (json_int_t)v->checkpoints_valid,
+                            "anchored_entries", (json_int_t)v->anchored_entries, "entries_after",
                             (json_int_t)(v->head_seq - v->anchored_entries));
     char when[32];
     if (v->anchored_at)
@@ -385,15 +388,14 @@ static json_t *warnings_json(req *r, const fu_inst_row *x)
 
 static json_t *inst_row_json(req *r, const fu_inst_row *x)
 {
-    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "id",
-                          (json_int_t)x->id, "name", x->name, "category", x->category, "state",
-                          x->state, "list", x->list, "paid_fen", (json_int_t)x->paid,
-                          "released_fen", (json_int_t)x->released, "refunded_fen",
-                          (json_int_t)x->refunded, "escrow_fen", (json_int_t)x->escrow,
-                          "released_30d_fen", (json_int_t)x->released_recent, "open_contracts",
-                          (json_int_t)x->open_contracts, "contracts", (json_int_t)x->contracts,
-                          "late_refunds", (json_int_t)x->st.late_refunds, "days_since_last_lesson",
-                          (json_int_t)x->st.days_since_last_lesson);
+    json_t *o = json_pack(
+        "{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "id", (json_int_t)x->id,
+        "name", x->name, "category", x->category, "state", x->state, "list", x->list, "paid_fen",
+        (json_int_t)x->paid, "released_fen", (json_int_t)x->released, "refunded_fen",
+        (json_int_t)x->refunded, "escrow_fen", (json_int_t)x->escrow, "released_30d_fen",
+        (json_int_t)x->released_recent, "open_contracts", (json_int_t)x->open_contracts,
+        "contracts", (json_int_t)x->contracts, "late_refunds", (json_int_t)x->st.late_refunds,
+        "days_since_last_lesson", (json_int_t)x->st.days_since_last_lesson);
     json_object_set_new(o, "warnings", warnings_json(r, x));
     return o;
 }
@@ -436,12 +438,12 @@ static void h_summary(req *r)
         json_array_append_new(items, inst_row_json(r, &rows[i]));
     }
     free(rows);
-    reply_json(r, 200, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}", "paid_fen", (json_int_t)paid,
-                                 "released_fen", (json_int_t)released, "refunded_fen",
-                                 (json_int_t)refunded, "escrow_fen", (json_int_t)escrow,
-                                 "open_contracts", (json_int_t)open, "institutions_warned",
-                                 (json_int_t)warned, "institutions", (json_int_t)n, "items", items,
-                                 "total", (json_int_t)n));
+    reply_json(r, 200,
+               json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}", "paid_fen", (json_int_t)paid,
+                         "released_fen", (json_int_t)released, "refunded_fen", (json_int_t)refunded,
+                         "escrow_fen", (json_int_t)escrow, "open_contracts", (json_int_t)open,
+                         "institutions_warned", (json_int_t)warned, "institutions", (json_int_t)n,
+                         "items", items, "total", (json_int_t)n));
 }
 
 static void h_warnings(req *r)
@@ -469,9 +471,12 @@ static void h_warnings(req *r)
 static const char *warning_zh(const char *code)
 {
     static const char *const names[][2] = {
-        {"escrow_large", "监管余额偏高(相对消课进度)"}, {"lessons_stopped", "消课停滞"},
-        {"refunds_late", "退费逾期"},               {"inspection_overdue", "年检逾期"},
-        {"license_expired", "许可证过期"},           {"license_no_invalid", "许可证编号格式不符"},
+        {"escrow_large", "监管余额偏高(相对消课进度)"},
+        {"lessons_stopped", "消课停滞"},
+        {"refunds_late", "退费逾期"},
+        {"inspection_overdue", "年检逾期"},
+        {"license_expired", "许可证过期"},
+        {"license_no_invalid", "许可证编号格式不符"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i][0], code) == 0)
@@ -493,9 +498,10 @@ static const char *list_zh(const char *s)
 static void export_write(const xlsx_book *b, const fu_inst_row *rows, size_t n)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "资金监管汇总");
-    static const char *const cols[] = {"机构编号", "机构名称", "类别", "状态", "名单",
-                                       "收款(元)", "消课划拨(元)", "退费(元)", "监管余额(元)",
-                                       "近30天划拨(元)", "未结合同", "逾期退费笔数", "风险提示"};
+    static const char *const cols[] = {
+        "机构编号", "机构名称",     "类别",     "状态",         "名单",
+        "收款(元)", "消课划拨(元)", "退费(元)", "监管余额(元)", "近30天划拨(元)",
+        "未结合同", "逾期退费笔数", "风险提示"};
     xlsx_header_row(b, ws, cols, (int)(sizeof cols / sizeof cols[0]));
     worksheet_set_column(ws, 1, 1, 28, NULL);
     worksheet_set_column(ws, 5, 9, 14, NULL);
@@ -506,7 +512,8 @@ static void export_write(const xlsx_book *b, const fu_inst_row *rows, size_t n)
         lxw_row_t row = (lxw_row_t)(i + 1);
         xlsx_int(b, ws, row, 0, x->id);
         worksheet_write_string(ws, row, 1, x->name, NULL);
-        worksheet_write_string(ws, row, 2, strcmp(x->category, "subject") == 0 ? "学科类" : "非学科类", NULL);
+        worksheet_write_string(ws, row, 2,
+                               strcmp(x->category, "subject") == 0 ? "学科类" : "非学科类", NULL);
         worksheet_write_string(ws, row, 3, state_zh(x->state), NULL);
         worksheet_write_string(ws, row, 4, list_zh(x->list), NULL);
         int64_t v[5] = {x->paid, x->released, x->refunded, x->escrow, x->released_recent};
@@ -552,22 +559,27 @@ static void h_export(req *r)
     char today[11];
     today_local(today);
     audit_record(r, "export funds summary", "district", r->user->district_id, NULL);
-    xlsx_reply(r, &b, req_printf(r, "funds-%s.xlsx", today), req_printf(r, "资金监管-%s.xlsx", today));
+    xlsx_reply(r, &b, req_printf(r, "funds-%s.xlsx", today),
+               req_printf(r, "资金监管-%s.xlsx", today));
 }
 
 static const route routes[] = {
     {"POST", "/api/v1/contracts", h_contract_create, "funds:contract:add", GUARDIAN, 0},
     {"GET", "/api/v1/contracts", h_contract_list, "funds:contract:list", ANY_FUNDS_ROLE, 0},
     {"GET", "/api/v1/contracts/{id}", h_contract_get, "funds:contract:list", ANY_FUNDS_ROLE, 0},
-    {"GET", "/api/v1/contracts/{id}/ledger", h_contract_ledger, "funds:contract:list", ANY_FUNDS_ROLE, 0},
-    {"GET", "/api/v1/contracts/{id}/lessons", h_contract_lessons, "funds:contract:list", ANY_FUNDS_ROLE, 0},
+    {"GET", "/api/v1/contracts/{id}/ledger", h_contract_ledger, "funds:contract:list",
+     ANY_FUNDS_ROLE, 0},
+    {"GET", "/api/v1/contracts/{id}/lessons", h_contract_lessons, "funds:contract:list",
+     ANY_FUNDS_ROLE, 0},
     {"POST", "/api/v1/contracts/{id}/payments", h_payment, "funds:payment:add", GUARDIAN, 0},
     {"POST", "/api/v1/contracts/{id}/lessons", h_lesson, "funds:lesson:add", INST_ADMIN, 0},
-    {"POST", "/api/v1/contracts/{id}/refund", h_refund, "funds:refund:add", GUARDIAN | DISTRICT_STAFF, 0},
+    {"POST", "/api/v1/contracts/{id}/refund", h_refund, "funds:refund:add",
+     GUARDIAN | DISTRICT_STAFF, 0},
     {"POST", "/api/v1/institutions/{id}/state", h_institution_state, "funds:institution:state",
      DISTRICT_STAFF, 0},
     {"GET", "/api/v1/refunds", h_refund_list, "funds:refund:list", DISTRICT_STAFF | INST_ADMIN, 0},
-    {"POST", "/api/v1/refunds/{id}/paid-out", h_refund_paid_out, "funds:refund:payout", DISTRICT_STAFF, 0},
+    {"POST", "/api/v1/refunds/{id}/paid-out", h_refund_paid_out, "funds:refund:payout",
+     DISTRICT_STAFF, 0},
     {"GET", "/api/v1/funds/verify", h_verify, "funds:verify", DISTRICT_STAFF, 0},
     {"GET", "/api/v1/funds/verifications", h_verifications, "funds:verify", DISTRICT_STAFF, 0},
     {"GET", "/api/v1/funds/checkpoints", h_checkpoints, PERM_PUBLIC, 0, 0},

@@ -73,8 +73,8 @@ static bool hex32(const char *s, size_t n, unsigned char out[32])
     return n == 64 && sodium_hex2bin(out, 32, s, n, NULL, &got, NULL) == 0 && got == 32;
 }
 
-bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64],
-                         unsigned char pk[32], bool *created, char *err, size_t errlen)
+bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64], unsigned char pk[32],
+                         bool *created, char *err, size_t errlen)
 {
     unsigned char seed[32];
     char buf[256];
@@ -87,8 +87,10 @@ bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64],
         return false;
     if (got == 1) {
         if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-            snprintf(err, errlen, "%s: the signing key may be read by others (mode %03o);"
-                                  " chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+            snprintf(err, errlen,
+                     "%s: the signing key may be read by others (mode %03o);"
+                     " chmod 600 it",
+                     path, (unsigned)(st.st_mode & 0777));
             goto out;
         }
         if (!hex32(buf, strlen(buf), seed)) {
@@ -157,8 +159,8 @@ static bool keyring_parse(const char *text, const char *path, funds_keyring *rin
     return true;
 }
 
-bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring,
-                        char *err, size_t errlen)
+bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring, char *err,
+                        size_t errlen)
 {
     memset(ring, 0, sizeof *ring);
     if (pub_path && *pub_path) {
@@ -203,9 +205,10 @@ bool funds_public_key_publish(const char *pub_path, const unsigned char pk[32], 
                 return true;
         char hex[FUNDS_KEY_HEX];
         sodium_bin2hex(hex, sizeof hex, pk, 32);
-        snprintf(err, errlen, "%s does not list this signing key's public key %s: add it as the"
-                              " first line (a new key) or give the right --public-key", pub_path,
-                 hex);
+        snprintf(err, errlen,
+                 "%s does not list this signing key's public key %s: add it as the"
+                 " first line (a new key) or give the right --public-key",
+                 pub_path, hex);
         return false;
     }
     char line[FUNDS_KEY_HEX + 96];
@@ -253,8 +256,9 @@ int funds_checkpoint_take(db_conn *db, int64_t district_id, const unsigned char 
     if (rc == DB_OK)
         rc = db_insert_id(db, &cp->id,
                           "INSERT INTO ledger_checkpoints (district_id, entries, head_hash, at,"
-                          " public_key, signature) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", district_id, cp->entries, cp->head_hash, cp->at,
-                          cp->public_key, cp->signature);
+                          " public_key, signature) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                          district_id, cp->entries, cp->head_hash, cp->at, cp->public_key,
+                          cp->signature);
     if (rc != DB_DONE) {
         db_rollback(db);
         return rc == DB_OK ? DB_ERROR : rc;
@@ -270,10 +274,9 @@ json_t *funds_checkpoint_json(const funds_checkpoint *c)
     unix_rfc3339(c->at, when);
     funds_checkpoint_message(c, msg, sizeof msg);
     return json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id,
-                     "district_id", (json_int_t)c->district_id, "entries",
-                     (json_int_t)c->entries, "head_hash", c->head_hash, "at", (json_int_t)c->at,
-                     "signed_at", when, "message", msg, "public_key", c->public_key,
-                     "signature", c->signature);
+                     "district_id", (json_int_t)c->district_id, "entries", (json_int_t)c->entries,
+                     "head_hash", c->head_hash, "at", (json_int_t)c->at, "signed_at", when,
+                     "message", msg, "public_key", c->public_key, "signature", c->signature);
 }
 
 /* A string field of exactly len hex digits into out (len + 1 bytes). */
@@ -297,15 +300,17 @@ funds_checkpoint *funds_checkpoints_from_json(const json_t *doc, size_t *n, fund
         memset(served, 0, sizeof *served);
     const json_t *items = json_is_array(doc) ? doc : json_object_get(doc, "items");
     if (!json_is_array(items)) {
-        snprintf(err, errlen, "not checkpoints as GET /api/v1/funds/checkpoints serves them"
-                              " (no \"items\")");
+        snprintf(err, errlen,
+                 "not checkpoints as GET /api/v1/funds/checkpoints serves them"
+                 " (no \"items\")");
         return NULL;
     }
     if (served && json_is_object(doc)) {
         const json_t *keys = json_object_get(doc, "public_keys");
         size_t i;
         const json_t *k;
-        json_array_foreach(keys, i, k) {
+        json_array_foreach(keys, i, k)
+        {
             const char *s = json_string_value(k);
             if (served->n < FUNDS_MAX_KEYS && s && hex32(s, strlen(s), served->keys[served->n]))
                 served->n++;

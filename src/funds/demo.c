@@ -36,22 +36,22 @@
 #include "funds.h"
 
 #define CONTRACTS_PERMILLE 40  /* contracts per thousand pupils */
-#define HISTORY_DAYS 200       /* the day kinds cached: today and the days before */
-#define RISKY_STOP_DAYS 18     /* the risky institution's last lesson, days ago */
+#define HISTORY_DAYS       200 /* the day kinds cached: today and the days before */
+#define RISKY_STOP_DAYS    18  /* the risky institution's last lesson, days ago */
 
 typedef struct {
-    funds_contract k;         /* the contract as signed, its figures kept by the store's writes */
+    funds_contract k; /* the contract as signed, its figures kept by the store's writes */
     const training_demo_course *co;
     int64_t signed_at;
 } dcontract;
 
 typedef struct {
     int64_t at;
-    uint32_t contract;        /* index into contracts */
-    uint32_t seq;             /* the order it was made in: keeps a contract's events in order */
-    int kind;                 /* FUNDS_PAYMENT or FUNDS_RELEASE */
+    uint32_t contract; /* index into contracts */
+    uint32_t seq;      /* the order it was made in: keeps a contract's events in order */
+    int kind;          /* FUNDS_PAYMENT or FUNDS_RELEASE */
     int64_t amount;
-    int64_t day;              /* a lesson's date (days since 1970) */
+    int64_t day; /* a lesson's date (days since 1970) */
 } event;
 
 typedef struct {
@@ -59,13 +59,13 @@ typedef struct {
     const app *a;
     demo_ctx *ctx;
     uint64_t r;
-    int64_t today;            /* days since 1970 */
+    int64_t today;                       /* days since 1970 */
     signed char kinds[HISTORY_DAYS + 1]; /* day kind of today - i, DAY_* */
     dcontract *contracts;
     size_t ncontracts, ccap;
     event *events;
     size_t nevents, ecap;
-    uint64_t *taken;          /* (pupil, institution) pairs with a contract: a hash set */
+    uint64_t *taken; /* (pupil, institution) pairs with a contract: a hash set */
     size_t taken_cap;
     long movements, lessons, completed, refunds, suspended;
     int64_t refund_fen;
@@ -119,10 +119,10 @@ static int event_cmp(const void *x, const void *y)
 typedef struct {
     size_t pupil;
     int64_t lessons;
-    int64_t start;            /* days since 1970 */
-    bool installments;        /* two halves a month apart, else in full at signing */
-    int64_t stop;             /* no lesson on or after this day */
-    int skip_percent;         /* lessons missed (the pupil away) */
+    int64_t start;     /* days since 1970 */
+    bool installments; /* two halves a month apart, else in full at signing */
+    int64_t stop;      /* no lesson on or after this day */
+    int skip_percent;  /* lessons missed (the pupil away) */
 } plan;
 
 /* Signs the contract and lays out its payments and lessons as events. */
@@ -144,9 +144,13 @@ static int contract_add(fd_demo *d, const training_demo_course *co, const plan *
     date_add_days(end, -1, end);
     days_date(p->start - 2, sign);
     int64_t signed_at = demo_unix(sign, 19 * 60 + (int)demo_below(&d->r, 150));
-    funds_contract_in in = {.district_id = d->ctx->district_id, .course_id = co->id,
-                            .student_id = pu->id, .guardian_id = pu->guardian_id,
-                            .lessons = lessons, .start_date = start, .end_date = end,
+    funds_contract_in in = {.district_id = d->ctx->district_id,
+                            .course_id = co->id,
+                            .student_id = pu->id,
+                            .guardian_id = pu->guardian_id,
+                            .lessons = lessons,
+                            .start_date = start,
+                            .end_date = end,
                             .at = signed_at};
     int64_t id = 0;
     verdict v = funds_contract_sign_in_tx(d->c, pol, &in, &id);
@@ -317,7 +321,9 @@ static int events_post(fd_demo *d)
     }
     if (!verdict_is_ok(&v))
         fprintf(stderr, "shuangjian: demo: a movement refused (%s)\n",
-                v.code ? v.code : v.msg ? v.msg : "store");
+                v.code  ? v.code
+                : v.msg ? v.msg
+                        : "store");
     return verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
 }
 
@@ -347,8 +353,8 @@ static int suspend(fd_demo *d, int64_t institution)
     funds_refunds done = {0};
     verdict v = funds_institution_state_set_in_tx(
         d->c, d->a->base_pol, institution, "suspended",
-        "预收费未全部纳入监管且逾期未整改,暂停办学;在读学员预收费已全额退还",
-        d->ctx->inspector_id, &done);
+        "预收费未全部纳入监管且逾期未整改,暂停办学;在读学员预收费已全额退还", d->ctx->inspector_id,
+        &done);
     d->refunds += done.refunds;
     d->refund_fen += done.refund_fen;
     d->suspended += verdict_is_ok(&v);

@@ -125,8 +125,8 @@ const char *funds_kind_name(funds_kind k);
 
 typedef struct {
     int64_t district_id, seq, txn;
-    const char *kind;     /* payment | release | refund */
-    const char *account;  /* guardian | escrow | institution */
+    const char *kind;    /* payment | release | refund */
+    const char *account; /* guardian | escrow | institution */
     int64_t account_id, contract_id, amount_fen, actor, at;
 } funds_entry;
 
@@ -147,21 +147,21 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
 
 typedef struct {
     bool ok;
-    bool guarded;            /* the append-only trigger is in place */
+    bool guarded; /* the append-only trigger is in place */
     int64_t entries, movements, contracts;
     int64_t escrow_fen, paid_fen, released_fen, refunded_fen;
     int64_t head_seq;
     char head_hash[FUNDS_HASH_HEX]; /* publish it elsewhere to anchor the chain */
-    int nproblems;           /* problems found; the first FUNDS_VERIFY_PROBLEMS are kept */
+    int nproblems;                  /* problems found; the first FUNDS_VERIFY_PROBLEMS are kept */
     char problems[FUNDS_VERIFY_PROBLEMS][200];
     /* the checkpoints (checkpoint.c) */
-    bool keys_configured;    /* a public key to check signatures against */
-    int64_t checkpoints;     /* stored for the district */
+    bool keys_configured;      /* a public key to check signatures against */
+    int64_t checkpoints;       /* stored for the district */
     int64_t checkpoints_valid; /* of those: signed by a trusted key and matching the ledger */
     int64_t copy_checkpoints;  /* checked from a copy kept elsewhere */
     int64_t copy_valid;
-    int64_t anchored_entries;  /* the largest count a valid checkpoint vouches for (0: none) */
-    int64_t anchored_at;       /* when that checkpoint was signed (0: none) */
+    int64_t anchored_entries; /* the largest count a valid checkpoint vouches for (0: none) */
+    int64_t anchored_at;      /* when that checkpoint was signed (0: none) */
 } funds_verify_result;
 
 /* ---------- signed checkpoints (checkpoint.c) ---------- */
@@ -180,9 +180,9 @@ typedef struct {
  * public key file holds one public key a line, 64 hex digits ('#' starts a comment), the first
  * the current one, older ones kept after a key change so their checkpoints still verify.
  */
-#define FUNDS_KEY_HEX 65       /* 32-byte public key, hex, NUL */
-#define FUNDS_SIG_HEX 129      /* 64-byte signature, hex, NUL */
-#define FUNDS_MAX_KEYS 16
+#define FUNDS_KEY_HEX           65  /* 32-byte public key, hex, NUL */
+#define FUNDS_SIG_HEX           129 /* 64-byte signature, hex, NUL */
+#define FUNDS_MAX_KEYS          16
 #define FUNDS_CHECKPOINT_PREFIX "sj-ledger-checkpoint-v1"
 
 typedef struct {
@@ -199,8 +199,8 @@ typedef struct {
 
 /* What verify checks the ledger against besides its own rows. */
 typedef struct {
-    const funds_keyring *ring;       /* trusted public keys; NULL or empty: none configured */
-    const funds_checkpoint *copy;    /* checkpoints kept elsewhere (verify --checkpoints) */
+    const funds_keyring *ring;    /* trusted public keys; NULL or empty: none configured */
+    const funds_checkpoint *copy; /* checkpoints kept elsewhere (verify --checkpoints) */
     size_t ncopy;
 } funds_anchor;
 
@@ -210,14 +210,14 @@ void funds_checkpoint_message(const funds_checkpoint *c, char *out, size_t len);
 /* Loads the signing key (the Ed25519 seed, 64 hex digits) from path. When the file does not
  * exist and `create` is set, makes a new one (mode 0600, never over an existing file) and sets
  * *created. Refuses a file that others may read. OUT: sk, pk. */
-bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64],
-                         unsigned char pk[32], bool *created, char *err, size_t errlen);
+bool funds_sign_key_load(const char *path, bool create, unsigned char sk[64], unsigned char pk[32],
+                         bool *created, char *err, size_t errlen);
 
 /* The trusted public keys: the lines of pub_path; when that file does not exist, the public
  * half of the signing key at sign_path when that exists; else none (ring->n = 0). Either path
  * may be NULL or "". false (with err) on a malformed file. */
-bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring,
-                        char *err, size_t errlen);
+bool funds_keyring_load(const char *pub_path, const char *sign_path, funds_keyring *ring, char *err,
+                        size_t errlen);
 
 /* Makes sure pub_path lists pk: writes the file (mode 0644) when it does not exist; false
  * when it exists without pk (a different key: the operator decides, see docs/operations.md). */
@@ -263,10 +263,10 @@ int funds_verify_and_record(db_conn *db, int64_t district_id, const funds_anchor
 int funds_contract_load(db_conn *db, int64_t id, funds_contract *out);
 
 typedef struct {
-    int64_t district_id;         /* the guardian's: the course must be of this district */
+    int64_t district_id; /* the guardian's: the course must be of this district */
     int64_t course_id, student_id, guardian_id, lessons;
     const char *start_date, *end_date; /* valid dates, end not before start */
-    int64_t at;                  /* signed at (0: now) */
+    int64_t at;                        /* signed at (0: now) */
 } funds_contract_in;
 
 /*
@@ -333,9 +333,8 @@ typedef struct {
  */
 verdict funds_institution_refund_all(db_conn *db, const policy *pol, int64_t institution_id,
                                      int64_t actor, const char *reason, funds_refunds *out);
-verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
-                                           int64_t institution_id, int64_t actor,
-                                           const char *reason, funds_refunds *out);
+verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                           int64_t actor, const char *reason, funds_refunds *out);
 
 /*
  * An institution's state (active | suspended | closed) with its reason, under
@@ -347,9 +346,9 @@ verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
 verdict funds_institution_state_set(db_conn *db, const policy *pol, int64_t institution_id,
                                     const char *state, const char *reason, int64_t actor,
                                     funds_refunds *out);
-verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
-                                          int64_t institution_id, const char *state,
-                                          const char *reason, int64_t actor, funds_refunds *out);
+verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                          const char *state, const char *reason, int64_t actor,
+                                          funds_refunds *out);
 
 /* The custody bank's transfer of a refund back to the family, recorded once: 404 when the
  * district has no such refund still to pay out. */
@@ -359,22 +358,22 @@ verdict funds_refund_paid_out(db_conn *db, int64_t district_id, int64_t refund_i
 
 typedef struct {
     int64_t escrow_fen;
-    int64_t released_recent_fen;  /* released in the last 30 days */
+    int64_t released_recent_fen; /* released in the last 30 days */
     int64_t open_contracts;
     int64_t days_since_last_lesson; /* -1: none delivered yet */
     int64_t days_since_open_start;  /* since the earliest open contract began; -1: none */
-    int64_t late_refunds;          /* refunds past their due date, not paid out */
+    int64_t late_refunds;           /* refunds past their due date, not paid out */
     int64_t late_refund_fen;
     bool inspection_overdue;
     bool license_expired;
-    bool license_no_invalid;       /* the licence number is not of the standard form */
+    bool license_no_invalid; /* the licence number is not of the standard form */
 } funds_inst_stats;
 
 typedef struct {
-    const char *code;    /* escrow_large | lessons_stopped | refunds_late | inspection_overdue |
-                            license_expired | license_no_invalid */
+    const char *code; /* escrow_large | lessons_stopped | refunds_late | inspection_overdue |
+                         license_expired | license_no_invalid */
     const char *rule;
-    const char *level;   /* high | medium */
+    const char *level; /* high | medium */
     int64_t value;
     int64_t limit;
 } funds_warning;
@@ -382,7 +381,8 @@ typedef struct {
 #define FUNDS_MAX_WARNINGS 6
 
 /* Fills out[] with the warnings that apply; returns how many. */
-int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS]);
+int funds_risk_assess(const policy *pol, const funds_inst_stats *s,
+                      funds_warning out[FUNDS_MAX_WARNINGS]);
 
 const route *funds_routes(size_t *n);
 

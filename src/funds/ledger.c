@@ -44,14 +44,15 @@ static const char ZERO_HASH[FUNDS_HASH_HEX] =
 static int guard_present(db_conn *db, bool *out)
 {
     int64_t n = 0;
-    int rc = db_kind(db) == DB_PG
-                 ? db_query_int64(db, &n,
-                                  "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid ="
-                                  " 'ledger_entries'::regclass AND tgname ="
-                                  " 'ledger_entries_no_change' AND tgenabled <> 'D'")
-                 : db_query_int64(db, &n,
-                                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND"
-                                  " name IN ('ledger_entries_no_update', 'ledger_entries_no_delete')");
+    int rc =
+        db_kind(db) == DB_PG
+            ? db_query_int64(db, &n,
+                             "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid ="
+                             " 'ledger_entries'::regclass AND tgname ="
+                             " 'ledger_entries_no_change' AND tgenabled <> 'D'")
+            : db_query_int64(db, &n,
+                             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND"
+                             " name IN ('ledger_entries_no_update', 'ledger_entries_no_delete')");
     *out = db_kind(db) == DB_PG ? n == 1 : n == 2;
     return rc == DB_ROW ? DB_OK : rc;
 }
@@ -108,15 +109,17 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
                 "INSERT INTO ledger_entries (district_id, seq, txn, kind, account, account_id,"
                 " contract_id, amount_fen, actor, at, prev_hash, hash) VALUES"
                 " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12),"
-                " ($1, $13, $3, $4, $14, $15, $7, $16, $9, $10, $12, $17)", c->district_id, e[0].seq, t, e[0].kind, e[0].account,
-                e[0].account_id, c->id, e[0].amount_fen, actor, at, prev, h1, e[1].seq,
-                e[1].account, e[1].account_id, e[1].amount_fen, h2);
+                " ($1, $13, $3, $4, $14, $15, $7, $16, $9, $10, $12, $17)",
+                c->district_id, e[0].seq, t, e[0].kind, e[0].account, e[0].account_id, c->id,
+                e[0].amount_fen, actor, at, prev, h1, e[1].seq, e[1].account, e[1].account_id,
+                e[1].amount_fen, h2);
     if (rc != DB_DONE)
         return rc;
     int64_t moved = 0;
     rc = db_query_int64(db, &moved,
                         "UPDATE ledger_heads SET seq = $2, txn = $3, hash = $4"
-                        " WHERE district_id = $1 AND seq = $5 RETURNING seq", c->district_id, seq + 2, t, h2, seq);
+                        " WHERE district_id = $1 AND seq = $5 RETURNING seq",
+                        c->district_id, seq + 2, t, h2, seq);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_CONSTRAINT : rc; /* the head moved under us: refuse */
     if (txn)
@@ -127,7 +130,7 @@ int funds_ledger_post(db_conn *db, const funds_contract *c, funds_kind kind, int
 /* ---------- verification ---------- */
 
 typedef struct {
-    int64_t contract_id;   /* 0 = empty slot */
+    int64_t contract_id; /* 0 = empty slot */
     int64_t escrow, paid, released, refunded;
     int64_t guardian_id, institution_id;
     bool went_negative, mixed_accounts;
@@ -148,7 +151,8 @@ static acct *map_get(acct_map *m, int64_t contract_id)
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->slots[i].contract_id)
                 continue;
-            size_t j = (size_t)((uint64_t)m->slots[i].contract_id * 0x9E3779B97F4A7C15ull) & (ncap - 1);
+            size_t j =
+                (size_t)((uint64_t)m->slots[i].contract_id * 0x9E3779B97F4A7C15ull) & (ncap - 1);
             while (ns[j].contract_id)
                 j = (j + 1) & (ncap - 1);
             ns[j] = m->slots[i];
@@ -181,7 +185,8 @@ static acct *map_find(const acct_map *m, int64_t contract_id)
     return NULL;
 }
 
-static void problem(funds_verify_result *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(funds_verify_result *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void problem(funds_verify_result *out, const char *fmt, ...)
 {
@@ -212,25 +217,28 @@ static void movement_check(funds_verify_result *out, acct_map *m, const movement
         problem(out, "txn %" PRId64 ": %d entries, expected 2", mv->txn, mv->n);
         return;
     }
-    int kind = strcmp(a->kind, "payment") == 0 ? FUNDS_PAYMENT
+    int kind = strcmp(a->kind, "payment") == 0   ? FUNDS_PAYMENT
                : strcmp(a->kind, "release") == 0 ? FUNDS_RELEASE
-               : strcmp(a->kind, "refund") == 0 ? FUNDS_REFUND : -1;
+               : strcmp(a->kind, "refund") == 0  ? FUNDS_REFUND
+                                                 : -1;
     const char *other = kind == FUNDS_RELEASE ? "institution" : "guardian";
     bool shape = kind >= 0 && strcmp(b->kind, a->kind) == 0 && strcmp(a->account, "escrow") == 0 &&
                  strcmp(b->account, other) == 0 && a->account_id == a->contract_id &&
                  b->contract_id == a->contract_id;
     if (!shape) {
-        problem(out, "txn %" PRId64 " (seq %" PRId64 "): entries of the wrong shape", mv->txn, a->seq);
+        problem(out, "txn %" PRId64 " (seq %" PRId64 "): entries of the wrong shape", mv->txn,
+                a->seq);
         return;
     }
     if (a->amount_fen + b->amount_fen != 0) {
-        problem(out, "txn %" PRId64 " (seq %" PRId64 "): entries sum to %" PRId64 ", not 0", mv->txn,
-                a->seq, a->amount_fen + b->amount_fen);
+        problem(out, "txn %" PRId64 " (seq %" PRId64 "): entries sum to %" PRId64 ", not 0",
+                mv->txn, a->seq, a->amount_fen + b->amount_fen);
         return;
     }
     bool sign_ok = kind == FUNDS_PAYMENT ? a->amount_fen > 0 : a->amount_fen < 0;
     if (!sign_ok) {
-        problem(out, "txn %" PRId64 " (seq %" PRId64 "): %s with the wrong sign", mv->txn, a->seq, a->kind);
+        problem(out, "txn %" PRId64 " (seq %" PRId64 "): %s with the wrong sign", mv->txn, a->seq,
+                a->kind);
         return;
     }
     acct *x = map_get(m, a->contract_id);
@@ -247,7 +255,8 @@ static void movement_check(funds_verify_result *out, acct_map *m, const movement
     *who = b->account_id;
     if (x->escrow < 0 && !x->went_negative) {
         x->went_negative = true;
-        problem(out, "contract %" PRId64 ": escrow below zero at seq %" PRId64, a->contract_id, a->seq);
+        problem(out, "contract %" PRId64 ": escrow below zero at seq %" PRId64, a->contract_id,
+                a->seq);
     }
 }
 
@@ -264,10 +273,12 @@ static int verify_chain(db_conn *db, int64_t district_id, int64_t head_seq, acct
     char kinds[2][16], accounts[2][16];
     bool chain_broken = false;
     while (expect <= head_seq) {
-        db_stmt *s = db_query(db,
-                              "SELECT seq, txn, kind, account, account_id, contract_id, amount_fen,"
-                              " actor, at, prev_hash, hash FROM ledger_entries WHERE district_id = $1"
-                              " AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4", district_id, expect, head_seq, (int64_t)VERIFY_PAGE);
+        db_stmt *s =
+            db_query(db,
+                     "SELECT seq, txn, kind, account, account_id, contract_id, amount_fen,"
+                     " actor, at, prev_hash, hash FROM ledger_entries WHERE district_id = $1"
+                     " AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4",
+                     district_id, expect, head_seq, (int64_t)VERIFY_PAGE);
         if (!s)
             return DB_ERROR;
         int rc, rows = 0;
@@ -296,7 +307,8 @@ static int verify_chain(db_conn *db, int64_t district_id, int64_t head_seq, acct
             char h[FUNDS_HASH_HEX];
             funds_entry_hash(ph, &e, h);
             if (strcmp(ph, prev) != 0 && !chain_broken)
-                problem(out, "seq %" PRId64 ": prev_hash does not match the entry before it", e.seq);
+                problem(out, "seq %" PRId64 ": prev_hash does not match the entry before it",
+                        e.seq);
             if (strcmp(h, hh) != 0)
                 problem(out, "seq %" PRId64 ": content does not match its hash (edited)", e.seq);
             chain_broken = false;
@@ -337,7 +349,8 @@ static int verify_contracts(db_conn *db, int64_t district_id, acct_map *m, funds
                           "SELECT c.id, c.guardian_id, c.institution_id, c.amount_fen,"
                           " c.price_per_lesson_fen, c.lessons, c.status,"
                           " (SELECT COUNT(*) FROM contract_lessons l WHERE l.contract_id = c.id)"
-                          " FROM contracts c WHERE c.district_id = $1 ORDER BY c.id", district_id);
+                          " FROM contracts c WHERE c.district_id = $1 ORDER BY c.id",
+                          district_id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -357,9 +370,11 @@ static int verify_contracts(db_conn *db, int64_t district_id, acct_map *m, funds
         else
             x = &zero;
         if (x->paid > amount)
-            problem(out, "contract %" PRId64 ": paid %" PRId64 " > amount %" PRId64, id, x->paid, amount);
+            problem(out, "contract %" PRId64 ": paid %" PRId64 " > amount %" PRId64, id, x->paid,
+                    amount);
         if (x->released != delivered * price)
-            problem(out, "contract %" PRId64 ": released %" PRId64 " but %" PRId64 " lessons x %" PRId64,
+            problem(out,
+                    "contract %" PRId64 ": released %" PRId64 " but %" PRId64 " lessons x %" PRId64,
                     id, x->released, delivered, price);
         if (delivered > lessons)
             problem(out, "contract %" PRId64 ": %" PRId64 " lessons delivered of %" PRId64, id,
@@ -380,7 +395,8 @@ static int verify_contracts(db_conn *db, int64_t district_id, acct_map *m, funds
     if (rc != DB_DONE)
         return rc;
     if (seen != m->used)
-        problem(out, "%zu contracts in the ledger are not in the district's contracts", m->used - seen);
+        problem(out, "%zu contracts in the ledger are not in the district's contracts",
+                m->used - seen);
     return DB_OK;
 }
 
@@ -414,9 +430,11 @@ static bool checkpoint_check(db_conn *db, int64_t district_id, int64_t head_seq,
     unsigned char pk[32], sig[64];
     size_t npk = 0, nsig = 0;
     bool parsed = sodium_hex2bin(pk, sizeof pk, c->public_key, strlen(c->public_key), NULL, &npk,
-                                 NULL) == 0 && npk == sizeof pk &&
-                  sodium_hex2bin(sig, sizeof sig, c->signature, strlen(c->signature), NULL,
-                                 &nsig, NULL) == 0 && nsig == sizeof sig;
+                                 NULL) == 0 &&
+                  npk == sizeof pk &&
+                  sodium_hex2bin(sig, sizeof sig, c->signature, strlen(c->signature), NULL, &nsig,
+                                 NULL) == 0 &&
+                  nsig == sizeof sig;
     bool keyed = ring && ring->n > 0;
     if (keyed) {
         if (!parsed || !ring_has(ring, pk)) {
@@ -434,16 +452,20 @@ static bool checkpoint_check(db_conn *db, int64_t district_id, int64_t head_seq,
     }
     /* the signature holds (or cannot be checked): does the ledger still say what was signed? */
     if (c->entries > head_seq) {
-        problem(out, "%s: signed at %" PRId64 " entries, the ledger now has %" PRId64
-                     " (entries removed)", label, c->entries, head_seq);
+        problem(out,
+                "%s: signed at %" PRId64 " entries, the ledger now has %" PRId64
+                " (entries removed)",
+                label, c->entries, head_seq);
         return false;
     }
     char at[FUNDS_HASH_HEX];
     if (c->entries == 0) {
         memcpy(at, ZERO_HASH, sizeof at);
     } else {
-        db_stmt *s = db_query(db, "SELECT hash FROM ledger_entries WHERE district_id = $1"
-                                  " AND seq = $2", district_id, c->entries);
+        db_stmt *s = db_query(db,
+                              "SELECT hash FROM ledger_entries WHERE district_id = $1"
+                              " AND seq = $2",
+                              district_id, c->entries);
         int r = s ? db_step(s) : DB_ERROR;
         if (r == DB_ROW)
             DB_COL_COPY(s, 0, at);
@@ -458,8 +480,10 @@ static bool checkpoint_check(db_conn *db, int64_t district_id, int64_t head_seq,
         }
     }
     if (strcmp(at, c->head_hash) != 0) {
-        problem(out, "%s: entry %" PRId64 " no longer has the signed hash (the ledger up to it"
-                     " was rewritten)", label, c->entries);
+        problem(out,
+                "%s: entry %" PRId64 " no longer has the signed hash (the ledger up to it"
+                " was rewritten)",
+                label, c->entries);
         return false;
     }
     if (keyed && c->entries >= out->anchored_entries) {
@@ -496,10 +520,11 @@ static int verify_checkpoints(db_conn *db, int64_t district_id, int64_t head_seq
     if (!page)
         abort();
     for (;;) {
-        db_stmt *s = db_query(db, "SELECT id, district_id, entries, head_hash, at, public_key,"
-                                  " signature FROM ledger_checkpoints WHERE district_id = $1"
-                                  " AND id > $2 ORDER BY id LIMIT $3", district_id, last,
-                              (int64_t)PAGE);
+        db_stmt *s = db_query(db,
+                              "SELECT id, district_id, entries, head_hash, at, public_key,"
+                              " signature FROM ledger_checkpoints WHERE district_id = $1"
+                              " AND id > $2 ORDER BY id LIMIT $3",
+                              district_id, last, (int64_t)PAGE);
         int r = s ? DB_ROW : DB_ERROR;
         size_t rows = 0;
         while (s && rows < PAGE && (r = db_step(s)) == DB_ROW)
@@ -529,20 +554,26 @@ static int verify_checkpoints(db_conn *db, int64_t district_id, int64_t head_seq
         if (rc != DB_OK)
             return rc;
         int64_t one = 0;
-        int r = db_query_int64(db, &one, "SELECT 1 FROM ledger_checkpoints WHERE district_id = $1"
-                                         " AND signature = $2", c->district_id, c->signature);
+        int r = db_query_int64(db, &one,
+                               "SELECT 1 FROM ledger_checkpoints WHERE district_id = $1"
+                               " AND signature = $2",
+                               c->district_id, c->signature);
         if (r == DB_DONE) {
             char when[32];
             unix_rfc3339(c->at, when);
-            problem(out, "checkpoint of the copy signed %s (%" PRId64 " entries) is missing from"
-                         " the database", when, c->entries);
+            problem(out,
+                    "checkpoint of the copy signed %s (%" PRId64 " entries) is missing from"
+                    " the database",
+                    when, c->entries);
         } else if (r != DB_ROW) {
             return r;
         }
     }
     if (!out->keys_configured && out->checkpoints + out->copy_checkpoints > 0)
-        problem(out, "%" PRId64 " checkpoints, but no public key to check their signatures"
-                     " (--public-key FILE)", out->checkpoints + out->copy_checkpoints);
+        problem(out,
+                "%" PRId64 " checkpoints, but no public key to check their signatures"
+                " (--public-key FILE)",
+                out->checkpoints + out->copy_checkpoints);
     return DB_OK;
 }
 
@@ -566,8 +597,8 @@ int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *
     char head_hash[FUNDS_HASH_HEX] = "", last[FUNDS_HASH_HEX] = "";
     int64_t head_seq = 0, max_seq = 0, count = 0;
     if (rc == DB_OK) {
-        db_stmt *s = db_query(db, "SELECT seq, hash FROM ledger_heads WHERE district_id = $1",
-                              district_id);
+        db_stmt *s =
+            db_query(db, "SELECT seq, hash FROM ledger_heads WHERE district_id = $1", district_id);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) {
             head_seq = db_col_int64(s, 0);
@@ -579,8 +610,10 @@ int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *
         rc = rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
     }
     if (rc == DB_OK) {
-        db_stmt *s = db_query(db, "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM ledger_entries"
-                                  " WHERE district_id = $1", district_id);
+        db_stmt *s = db_query(db,
+                              "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM ledger_entries"
+                              " WHERE district_id = $1",
+                              district_id);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) {
             max_seq = db_col_int64(s, 0);
@@ -592,8 +625,10 @@ int funds_verify_anchored(db_conn *db, int64_t district_id, const funds_anchor *
     out->head_seq = head_seq;
     memcpy(out->head_hash, head_hash, FUNDS_HASH_HEX);
     if (rc == DB_OK && (max_seq != head_seq || count != head_seq))
-        problem(out, "the chain head is at seq %" PRId64 " but the table holds %" PRId64
-                     " entries up to seq %" PRId64, head_seq, count, max_seq);
+        problem(out,
+                "the chain head is at seq %" PRId64 " but the table holds %" PRId64
+                " entries up to seq %" PRId64,
+                head_seq, count, max_seq);
     if (rc == DB_OK)
         rc = verify_chain(db, district_id, head_seq, &m, out, last);
     if (rc == DB_OK && strcmp(last, head_hash) != 0)

@@ -123,8 +123,8 @@ void funds_entry_hash(const char *prev_hex, const funds_entry *e, char out[FUNDS
 {
     char buf[512];
     int n = snprintf(buf, sizeof buf,
-                     "sj-ledger-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%s|%s|%" PRId64 "|%" PRId64
-                     "|%" PRId64 "|%" PRId64 "|%" PRId64,
+                     "sj-ledger-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%s|%s|%" PRId64
+                     "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64,
                      prev_hex, e->district_id, e->seq, e->txn, e->kind, e->account, e->account_id,
                      e->contract_id, e->amount_fen, e->actor, e->at);
     if (n < 0 || (size_t)n >= sizeof buf)
@@ -136,8 +136,8 @@ void funds_entry_hash(const char *prev_hex, const funds_entry *e, char out[FUNDS
 
 /* ---------- risk warnings ---------- */
 
-static void warn(funds_warning out[], int *n, const char *code, const char *rule,
-                 const char *level, int64_t value, int64_t limit)
+static void warn(funds_warning out[], int *n, const char *code, const char *rule, const char *level,
+                 int64_t value, int64_t limit)
 {
     if (*n >= FUNDS_MAX_WARNINGS)
         return;
@@ -145,7 +145,8 @@ static void warn(funds_warning out[], int *n, const char *code, const char *rule
     (*n)++;
 }
 
-int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warning out[FUNDS_MAX_WARNINGS])
+int funds_risk_assess(const policy *pol, const funds_inst_stats *s,
+                      funds_warning out[FUNDS_MAX_WARNINGS])
 {
     int n = 0;
     int64_t ratio = policy_v(pol)->fu4_warn_escrow_to_monthly_release;
@@ -162,8 +163,8 @@ int funds_risk_assess(const policy *pol, const funds_inst_stats *s, funds_warnin
         warn(out, &n, "escrow_large", "FU-4", s->released_recent_fen == 0 ? "high" : "medium",
              s->escrow_fen, ratio * s->released_recent_fen);
     /* the lesson pace stops while families' money waits */
-    int64_t idle = s->days_since_last_lesson >= 0 ? s->days_since_last_lesson
-                                                  : s->days_since_open_start;
+    int64_t idle =
+        s->days_since_last_lesson >= 0 ? s->days_since_last_lesson : s->days_since_open_start;
     if (s->open_contracts > 0 && s->escrow_fen > 0 && idle > stop_days)
         warn(out, &n, "lessons_stopped", "FU-5", "high", idle, stop_days);
     if (s->inspection_overdue)

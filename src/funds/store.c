@@ -35,9 +35,15 @@ static verdict tx_end(db_conn *db, verdict v)
     return db_commit(db) == DB_OK ? v : verdict_db(DB_ERROR);
 }
 
-static verdict done(int rc) { return rc == DB_DONE ? verdict_ok() : verdict_db(rc); }
+static verdict done(int rc)
+{
+    return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
+}
 
-static int64_t at_or_now(int64_t at) { return at ? at : now_unix(); }
+static int64_t at_or_now(int64_t at)
+{
+    return at ? at : now_unix();
+}
 
 /* ---------- contracts ---------- */
 
@@ -139,10 +145,11 @@ static int open_spans(db_conn *db, int64_t student_id, int64_t institution_id, f
                       char (*dates)[2][11], size_t *n)
 {
     *n = 0;
-    db_stmt *s = db_query(db,
-                          "SELECT start_date, end_date, lessons FROM contracts"
-                          " WHERE student_id = $1 AND institution_id = $2 AND status = 'open' ORDER BY id",
-                          student_id, institution_id);
+    db_stmt *s =
+        db_query(db,
+                 "SELECT start_date, end_date, lessons FROM contracts"
+                 " WHERE student_id = $1 AND institution_id = $2 AND status = 'open' ORDER BY id",
+                 student_id, institution_id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -203,8 +210,7 @@ verdict funds_contract_sign_in_tx(db_conn *db, const policy *pol, const funds_co
                              " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
                              in->district_id, co.institution_id, co.id, in->student_id,
                              in->guardian_id, in->lessons, co.price_per_lesson_fen, amount,
-                             in->start_date, in->end_date, policy_version(pol),
-                             at_or_now(in->at)));
+                             in->start_date, in->end_date, policy_version(pol), at_or_now(in->at)));
 }
 
 verdict funds_contract_sign(db_conn *db, const policy *pol, const funds_contract_in *in,
@@ -328,8 +334,7 @@ verdict funds_lesson(db_conn *db, const policy *pol, int64_t contract_id, const 
 }
 
 verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contract *k,
-                                    int64_t actor, const char *reason, int64_t at,
-                                    funds_moved *out)
+                                    int64_t actor, const char *reason, int64_t at, funds_moved *out)
 {
     funds_moved m = {0};
     verdict v = funds_refund_check(k);
@@ -345,12 +350,13 @@ verdict funds_contract_refund_in_tx(db_conn *db, const policy *pol, funds_contra
         char day[11], due[11];
         unix_date(t, day);
         date_add_days(day, policy_v(pol)->fu6_refund_within_days, due);
-        rc = db_run(db,
-                    "INSERT INTO refunds (district_id, contract_id, institution_id, amount_fen, txn,"
-                    " reason, requested_by, requested_at, due_date)"
-                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                    k->district_id, k->id, k->institution_id, m.refund_fen, m.txn, reason,
-                    db_id_or_null(actor), t, due);
+        rc =
+            db_run(db,
+                   "INSERT INTO refunds (district_id, contract_id, institution_id, amount_fen, txn,"
+                   " reason, requested_by, requested_at, due_date)"
+                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                   k->district_id, k->id, k->institution_id, m.refund_fen, m.txn, reason,
+                   db_id_or_null(actor), t, due);
     }
     if (rc == DB_DONE)
         rc = db_run(db,
@@ -405,9 +411,8 @@ static int open_contract_ids(db_conn *db, int64_t institution_id, int64_t **ids,
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol,
-                                           int64_t institution_id, int64_t actor,
-                                           const char *reason, funds_refunds *out)
+verdict funds_institution_refund_all_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                           int64_t actor, const char *reason, funds_refunds *out)
 {
     memset(out, 0, sizeof *out);
     int64_t *ids = NULL;
@@ -444,13 +449,13 @@ verdict funds_institution_refund_all(db_conn *db, const policy *pol, int64_t ins
     int rc = db_begin_write(db);
     if (rc != DB_OK)
         return verdict_db(rc);
-    return tx_end(db, funds_institution_refund_all_in_tx(db, pol, institution_id, actor, reason,
-                                                         out));
+    return tx_end(db,
+                  funds_institution_refund_all_in_tx(db, pol, institution_id, actor, reason, out));
 }
 
-verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
-                                          int64_t institution_id, const char *state,
-                                          const char *reason, int64_t actor, funds_refunds *out)
+verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol, int64_t institution_id,
+                                          const char *state, const char *reason, int64_t actor,
+                                          funds_refunds *out)
 {
     memset(out, 0, sizeof *out);
     training_institution in;
@@ -465,8 +470,8 @@ verdict funds_institution_state_set_in_tx(db_conn *db, const policy *pol,
         return v;
     }
     if (strcmp(state, "active") != 0) {
-        const char *why = strcmp(state, "suspended") == 0 ? "institution suspended"
-                                                          : "institution closed";
+        const char *why =
+            strcmp(state, "suspended") == 0 ? "institution suspended" : "institution closed";
         verdict v = funds_institution_refund_all_in_tx(db, pol, institution_id, actor, why, out);
         if (!verdict_is_ok(&v))
             return v;
@@ -481,8 +486,8 @@ verdict funds_institution_state_set(db_conn *db, const policy *pol, int64_t inst
     int rc = db_begin_write(db);
     if (rc != DB_OK)
         return verdict_db(rc);
-    return tx_end(db, funds_institution_state_set_in_tx(db, pol, institution_id, state, reason,
-                                                        actor, out));
+    return tx_end(
+        db, funds_institution_state_set_in_tx(db, pol, institution_id, state, reason, actor, out));
 }
 
 /* ---------- refunds paid out, verification runs ---------- */

@@ -13,30 +13,30 @@
 
 /* ---------- contracts ---------- */
 
-#define CONTRACT_COLS                                                                             \
-    "id:i,course_id:i,course_name:s,institution_id:i,institution_name:s,student_id:i,"           \
-    "student_name:s,lessons:i,price_per_lesson_fen:i,amount_fen:i,start_date:s,end_date:s,"       \
+#define CONTRACT_COLS                                                                              \
+    "id:i,course_id:i,course_name:s,institution_id:i,institution_name:s,student_id:i,"             \
+    "student_name:s,lessons:i,price_per_lesson_fen:i,amount_fen:i,start_date:s,end_date:s,"        \
     "status:s,paid_fen:i,released_fen:i,refunded_fen:i,lessons_delivered:i"
-#define CONTRACT_SELECT                                                                           \
-    "SELECT c.id, c.course_id, co.name, c.institution_id, i.name, c.student_id, p.name,"          \
-    " c.lessons, c.price_per_lesson_fen, c.amount_fen, c.start_date, c.end_date, c.status,"       \
-    " COALESCE((SELECT SUM(e.amount_fen) FROM ledger_entries e WHERE e.contract_id = c.id AND"    \
-    " e.account = 'escrow' AND e.kind = 'payment'), 0),"                                          \
-    " COALESCE((SELECT -SUM(e.amount_fen) FROM ledger_entries e WHERE e.contract_id = c.id AND"   \
-    " e.account = 'escrow' AND e.kind = 'release'), 0),"                                          \
-    " COALESCE((SELECT -SUM(e.amount_fen) FROM ledger_entries e WHERE e.contract_id = c.id AND"   \
-    " e.account = 'escrow' AND e.kind = 'refund'), 0),"                                           \
-    " (SELECT COUNT(*) FROM contract_lessons l WHERE l.contract_id = c.id)"                      \
-    " FROM contracts c JOIN courses co ON co.id = c.course_id"                                    \
+#define CONTRACT_SELECT                                                                            \
+    "SELECT c.id, c.course_id, co.name, c.institution_id, i.name, c.student_id, p.name,"           \
+    " c.lessons, c.price_per_lesson_fen, c.amount_fen, c.start_date, c.end_date, c.status,"        \
+    " COALESCE((SELECT SUM(e.amount_fen) FROM ledger_entries e WHERE e.contract_id = c.id AND"     \
+    " e.account = 'escrow' AND e.kind = 'payment'), 0),"                                           \
+    " COALESCE((SELECT -SUM(e.amount_fen) FROM ledger_entries e WHERE e.contract_id = c.id AND"    \
+    " e.account = 'escrow' AND e.kind = 'release'), 0),"                                           \
+    " COALESCE((SELECT -SUM(e.amount_fen) FROM ledger_entries e WHERE e.contract_id = c.id AND"    \
+    " e.account = 'escrow' AND e.kind = 'refund'), 0),"                                            \
+    " (SELECT COUNT(*) FROM contract_lessons l WHERE l.contract_id = c.id)"                        \
+    " FROM contracts c JOIN courses co ON co.id = c.course_id"                                     \
     " JOIN institutions i ON i.id = c.institution_id JOIN students p ON p.id = c.student_id"
-#define CONTRACT_FILTERS                                                                          \
-    " AND ($2 = 0 OR c.student_id = $2) AND ($3 = 0 OR c.institution_id = $3)"                    \
+#define CONTRACT_FILTERS                                                                           \
+    " AND ($2 = 0 OR c.student_id = $2) AND ($3 = 0 OR c.institution_id = $3)"                     \
     " AND ($4 = '' OR c.status = $4)"
 #define SCOPE_DISTRICT " WHERE c.district_id = $1"
-#define SCOPE_INSTITUTION                                                                         \
-    " WHERE c.institution_id IN (SELECT institution_id FROM user_roles WHERE user_id = $1"        \
+#define SCOPE_INSTITUTION                                                                          \
+    " WHERE c.institution_id IN (SELECT institution_id FROM user_roles WHERE user_id = $1"         \
     " AND role = 'institution_admin')"
-#define SCOPE_GUARDIAN                                                                            \
+#define SCOPE_GUARDIAN                                                                             \
     " WHERE c.student_id IN (SELECT student_id FROM guardianships WHERE user_id = $1)"
 
 /* Each scope is a whole statement; no SQL is assembled from pieces at run time. */
@@ -54,12 +54,13 @@ json_t *fu_store_contracts(db_conn *c, fu_see who, int64_t key, int64_t student_
                            int64_t institution_id, const char *status, int64_t limit,
                            int64_t offset)
 {
-    json_t *page = db_list_page_a(c, contracts_sql[who][0], contracts_sql[who][1], CONTRACT_COLS,
-                                  limit, offset,
-                                  DB_ARGS(key, student_id, institution_id, status ? status : ""));
+    json_t *page =
+        db_list_page_a(c, contracts_sql[who][0], contracts_sql[who][1], CONTRACT_COLS, limit,
+                       offset, DB_ARGS(key, student_id, institution_id, status ? status : ""));
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         int64_t paid = json_integer_value(json_object_get(it, "paid_fen"));
         int64_t rel = json_integer_value(json_object_get(it, "released_fen"));
         int64_t ref = json_integer_value(json_object_get(it, "refunded_fen"));
@@ -74,8 +75,8 @@ json_t *fu_store_contract_ledger(db_conn *c, int64_t contract_id, int64_t limit,
                         "SELECT seq, txn, kind, account, account_id, amount_fen, at, hash"
                         " FROM ledger_entries WHERE contract_id = $1 ORDER BY seq",
                         "SELECT COUNT(*) FROM ledger_entries WHERE contract_id = $1",
-                        "seq:i,txn:i,kind:s,account:s,account_id:i,amount_fen:i,at:i,hash:s",
-                        limit, offset, contract_id);
+                        "seq:i,txn:i,kind:s,account:s,account_id:i,amount_fen:i,at:i,hash:s", limit,
+                        offset, contract_id);
 }
 
 json_t *fu_store_contract_lessons(db_conn *c, int64_t contract_id, int64_t limit, int64_t offset)
@@ -239,8 +240,8 @@ int fu_store_stats(db_conn *c, const policy *pol, int64_t district_id, int64_t i
     today_local(today);
     *rows = NULL;
     *n = 0;
-    db_stmt *s = db_query(c, STATS_SQL, district_id, today, now_unix() - 30 * 86400,
-                          institution_id);
+    db_stmt *s =
+        db_query(c, STATS_SQL, district_id, today, now_unix() - 30 * 86400, institution_id);
     if (!s)
         return DB_ERROR;
     size_t cap = 0;

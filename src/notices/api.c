@@ -29,17 +29,17 @@
 #include "core/xlsx.h"
 #include "notices/notices_int.h"
 
-#define NT_TITLE_MAX 60
-#define NT_BODY_MAX 5000
-#define NT_NAME_MAX 100
+#define NT_TITLE_MAX    60
+#define NT_BODY_MAX     5000
+#define NT_NAME_MAX     100
 #define NT_BY_CLASS_MAX 20000 /* a receipt lists read/unread per class up to this many */
 
-#define SENDERS                                                                                \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_GRADE_LEADER) | \
+#define SENDERS                                                                                    \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | ROLE_BIT(ROLE_GRADE_LEADER) |   \
      ROLE_BIT(ROLE_TEACHER))
 #define READERS (SENDERS | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_GUARDIAN))
-#define STAFF                                                                                  \
-    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) | \
+#define STAFF                                                                                      \
+    (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_SCHOOL_ADMIN) |      \
      ROLE_BIT(ROLE_GRADE_LEADER) | ROLE_BIT(ROLE_TEACHER))
 
 /* ---------- the audience ---------- */
@@ -68,7 +68,8 @@ static bool ids_or_reply(req *r, json_t *a, const char *one, const char *many, i
         json_t *e;
         if (!json_is_array(xs) || json_array_size(xs) + *n > cap)
             return audience_refused(r, "notices.audience_bad");
-        json_array_foreach(xs, i, e) {
+        json_array_foreach(xs, i, e)
+        {
             if (!json_is_integer(e) || json_integer_value(e) <= 0)
                 return audience_refused(r, "notices.audience_bad");
             out[(*n)++] = json_integer_value(e);
@@ -109,7 +110,8 @@ static bool audience_or_reply(req *r, bool public_, nt_resolved *out)
     size_t i;
     if (!json_is_array(roles) || json_array_size(roles) > 8)
         return audience_refused(r, "notices.audience_roles");
-    json_array_foreach(roles, i, e) {
+    json_array_foreach(roles, i, e)
+    {
         int bit = -1;
         for (int k = 0; json_is_string(e) && notices_roles[k]; k++)
             if (strcmp(notices_roles[k], json_string_value(e)) == 0)
@@ -185,7 +187,8 @@ static void h_send(req *r)
             reply_verdict(r, &v, NULL);
             return;
         }
-        json_array_foreach(ids, i, e) {
+        json_array_foreach(ids, i, e)
+        {
             if (!json_is_integer(e) || json_integer_value(e) <= 0) {
                 reply_err_field(r, SJ_ERR_BAD_FIELD, "attachment_ids");
                 return;
@@ -197,9 +200,15 @@ static void h_send(req *r)
     if (!audience_or_reply(r, public_, &aud))
         return;
     char *audience = json_dumps(json_object_get(r->body, "audience"), JSON_COMPACT);
-    nt_send_in in = {.district_id = r->user->district_id, .sender_id = r->user->id,
-                     .title = title, .body = body, .audience_json = audience, .aud = &aud,
-                     .public_ = public_, .attachments = files, .nattachments = nfiles};
+    nt_send_in in = {.district_id = r->user->district_id,
+                     .sender_id = r->user->id,
+                     .title = title,
+                     .body = body,
+                     .audience_json = audience,
+                     .aud = &aud,
+                     .public_ = public_,
+                     .attachments = files,
+                     .nattachments = nfiles};
     int64_t id = 0, recipients = 0;
     verdict v = notices_send(r->db, &in, &id, &recipients);
     free(audience);
@@ -208,8 +217,9 @@ static void h_send(req *r)
         return;
     }
     r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:b}", "id", (json_int_t)id, "recipients",
-                                 (json_int_t)recipients, "public", public_));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:b}", "id", (json_int_t)id, "recipients",
+                         (json_int_t)recipients, "public", public_));
 }
 
 static void h_preview(req *r)
@@ -265,8 +275,12 @@ static void h_upload(req *r)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "name");
         return;
     }
-    nt_upload_in in = {.district_id = r->user->district_id, .uploaded_by = r->user->id,
-                       .name = name, .type = type, .data = r->raw_body, .len = r->raw_len};
+    nt_upload_in in = {.district_id = r->user->district_id,
+                       .uploaded_by = r->user->id,
+                       .name = name,
+                       .type = type,
+                       .data = r->raw_body,
+                       .len = r->raw_len};
     int64_t id = 0;
     verdict v = notices_attachment_add(r->db, &in, &id);
     if (!verdict_is_ok(&v)) {
@@ -274,8 +288,9 @@ static void h_upload(req *r)
         return;
     }
     r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)id, "name", name, "type",
-                                 type, "size", (json_int_t)r->raw_len));
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)id, "name", name, "type", type,
+                         "size", (json_int_t)r->raw_len));
 }
 
 void nt_reply_file(req *r, const nt_file *f)
@@ -434,10 +449,11 @@ static void h_receipts(req *r)
     if (!followed_or_reply(r, r->params[0], &n) || !req_paging_or_reply(r, &limit, &offset) ||
         !req_query_int64_or_reply(r, "class_id", 0, &class_id))
         return;
-    json_t *page = nt_store_unread_page(r->db, n.id, class_id, n.recipients - n.read_count,
-                                        limit, offset);
+    json_t *page =
+        nt_store_unread_page(r->db, n.id, class_id, n.recipients - n.read_count, limit, offset);
     json_t *reminders = nt_store_reminders(r->db, n.id);
-    json_t *by_class = n.recipients <= NT_BY_CLASS_MAX ? nt_store_by_class(r->db, n.id) : json_null();
+    json_t *by_class =
+        n.recipients <= NT_BY_CLASS_MAX ? nt_store_by_class(r->db, n.id) : json_null();
     if (!page || !reminders || !by_class) {
         json_decref(page);
         json_decref(reminders);
@@ -445,13 +461,12 @@ static void h_receipts(req *r)
         reply_err(r, SJ_ERR_INTERNAL);
         return;
     }
-    json_t *o = json_pack("{s:I,s:s,s:I,s:I,s:I,s:O,s:O,s:o,s:o,s:I,s:I}", "notice_id",
-                          (json_int_t)n.id, "title", n.title, "recipients",
-                          (json_int_t)n.recipients, "read", (json_int_t)n.read_count,
-                          "unread_count", (json_int_t)(n.recipients - n.read_count), "unread",
-                          json_object_get(page, "items"), "unread_total",
-                          json_object_get(page, "total"), "reminders", reminders, "by_class",
-                          by_class, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
+    json_t *o = json_pack(
+        "{s:I,s:s,s:I,s:I,s:I,s:O,s:O,s:o,s:o,s:I,s:I}", "notice_id", (json_int_t)n.id, "title",
+        n.title, "recipients", (json_int_t)n.recipients, "read", (json_int_t)n.read_count,
+        "unread_count", (json_int_t)(n.recipients - n.read_count), "unread",
+        json_object_get(page, "items"), "unread_total", json_object_get(page, "total"), "reminders",
+        reminders, "by_class", by_class, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
     json_decref(page);
     reply_json(r, 200, o);
 }

@@ -84,9 +84,15 @@ void notices_h_evaluate(req *r)
         reply_verdict(r, &v, NULL);
         return;
     }
-    nt_eval_in in = {.district_id = p.district_id, .school_id = p.school_id, .program_id = p.id,
-                     .student_id = student_id, .guardian_id = r->user->id, .score = score,
-                     .term = p.term, .text = text, .at = now_unix()};
+    nt_eval_in in = {.district_id = p.district_id,
+                     .school_id = p.school_id,
+                     .program_id = p.id,
+                     .student_id = student_id,
+                     .guardian_id = r->user->id,
+                     .score = score,
+                     .term = p.term,
+                     .text = text,
+                     .at = now_unix()};
     int64_t id = 0;
     verdict v = notices_evaluate(r->db, r->pol, &in, &id);
     if (!verdict_is_ok(&v)) {
@@ -94,9 +100,10 @@ void notices_h_evaluate(req *r)
         return;
     }
     r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:I,s:I,s:s,s:I}", "id", (json_int_t)id, "program_id",
-                                 (json_int_t)p.id, "student_id", (json_int_t)student_id, "term",
-                                 p.term, "score", (json_int_t)score));
+    reply_json(r, 201,
+               json_pack("{s:I,s:I,s:I,s:s,s:I}", "id", (json_int_t)id, "program_id",
+                         (json_int_t)p.id, "student_id", (json_int_t)student_id, "term", p.term,
+                         "score", (json_int_t)score));
 }
 
 void notices_h_program_evaluations(req *r)
@@ -153,11 +160,10 @@ static void program_row(void *arg, const nt_eval_row *x)
     collect *k = arg;
     json_array_append_new(
         k->items,
-        json_pack("{s:I,s:s,s:I,s:s,s:I,s:o,s:b}", "program_id", (json_int_t)x->program_id,
-                  "name", x->name, "school_id", (json_int_t)x->school_id, "school_name",
-                  x->school_name, "count", (json_int_t)x->count, "average",
-                  nt_average_json(x->count, x->sum), "flagged",
-                  notices_eval_flagged(k->r->pol, x->count, x->sum)));
+        json_pack("{s:I,s:s,s:I,s:s,s:I,s:o,s:b}", "program_id", (json_int_t)x->program_id, "name",
+                  x->name, "school_id", (json_int_t)x->school_id, "school_name", x->school_name,
+                  "count", (json_int_t)x->count, "average", nt_average_json(x->count, x->sum),
+                  "flagged", notices_eval_flagged(k->r->pol, x->count, x->sum)));
 }
 
 void notices_h_eval_programs(req *r)
@@ -179,8 +185,8 @@ void notices_h_eval_programs(req *r)
     collect k = {r, json_array(), 0, 0, 0};
     int rc = nt_store_program_summaries(r->db, r->user->district_id, school_id, term,
                                         f && strcmp(f, "true") == 0, pv->nt2_flag_min_evaluations,
-                                        pv->nt2_flag_average_below, limit, offset, program_row,
-                                        &k, &total);
+                                        pv->nt2_flag_average_below, limit, offset, program_row, &k,
+                                        &total);
     if (rc != DB_DONE) {
         json_decref(k.items);
         reply_db(r, rc);
@@ -198,10 +204,10 @@ static void school_row(void *arg, const nt_school_row *x)
     if (k->seen++ < k->offset || (int64_t)json_array_size(k->items) >= k->limit)
         return;
     json_array_append_new(
-        k->items, json_pack("{s:I,s:s,s:I,s:I,s:o,s:I}", "school_id", (json_int_t)x->school_id,
-                            "name", x->name, "programs", (json_int_t)x->programs, "count",
-                            (json_int_t)x->count, "average", nt_average_json(x->count, x->sum),
-                            "flagged", (json_int_t)x->flagged));
+        k->items,
+        json_pack("{s:I,s:s,s:I,s:I,s:o,s:I}", "school_id", (json_int_t)x->school_id, "name",
+                  x->name, "programs", (json_int_t)x->programs, "count", (json_int_t)x->count,
+                  "average", nt_average_json(x->count, x->sum), "flagged", (json_int_t)x->flagged));
 }
 
 void notices_h_eval_schools(req *r)
@@ -212,9 +218,9 @@ void notices_h_eval_schools(req *r)
         return;
     const policy_values *pv = policy_v(r->pol);
     collect k = {r, json_array(), 0, limit, offset};
-    int rc = nt_store_school_summaries(r->db, r->user->district_id, term,
-                                       pv->nt2_flag_min_evaluations, pv->nt2_flag_average_below,
-                                       school_row, &k);
+    int rc =
+        nt_store_school_summaries(r->db, r->user->district_id, term, pv->nt2_flag_min_evaluations,
+                                  pv->nt2_flag_average_below, school_row, &k);
     if (rc != DB_DONE) {
         json_decref(k.items);
         reply_db(r, rc);

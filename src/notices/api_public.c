@@ -37,8 +37,10 @@ void notices_h_publicity(req *r)
     }
     const policy *pol = policy_store_current(r->app->policies, r->db, district_id);
     json_t *notices = nt_store_public_notices(r->db, district_id, limit, offset);
-    json_t *white = training_institutions_listed(r->db, district_id, "white", NT_PUBLIC_LIST_MAX, 0);
-    json_t *black = training_institutions_listed(r->db, district_id, "black", NT_PUBLIC_LIST_MAX, 0);
+    json_t *white =
+        training_institutions_listed(r->db, district_id, "white", NT_PUBLIC_LIST_MAX, 0);
+    json_t *black =
+        training_institutions_listed(r->db, district_id, "black", NT_PUBLIC_LIST_MAX, 0);
     if (!notices || !white || !black || !pol) {
         json_decref(notices);
         json_decref(white);
@@ -48,12 +50,12 @@ void notices_h_publicity(req *r)
     }
     const policy_values *pv = policy_v(pol);
     reply_json(r, 200,
-               json_pack("{s:{s:I,s:s},s:o,s:{s:o,s:o},s:{s:s,s:I,s:I,s:s,s:I}}", "district",
-                         "id", (json_int_t)district_id, "name", name, "notices", notices,
-                         "institutions", "white", white, "black", black, "prepay", "rule",
-                         "FU-2", "max_months", (json_int_t)pv->fu2_max_months,
-                         "max_class_hours", (json_int_t)pv->fu2_max_class_hours, "refund_rule",
-                         "FU-6", "refund_within_days", (json_int_t)pv->fu6_refund_within_days));
+               json_pack("{s:{s:I,s:s},s:o,s:{s:o,s:o},s:{s:s,s:I,s:I,s:s,s:I}}", "district", "id",
+                         (json_int_t)district_id, "name", name, "notices", notices, "institutions",
+                         "white", white, "black", black, "prepay", "rule", "FU-2", "max_months",
+                         (json_int_t)pv->fu2_max_months, "max_class_hours",
+                         (json_int_t)pv->fu2_max_class_hours, "refund_rule", "FU-6",
+                         "refund_within_days", (json_int_t)pv->fu6_refund_within_days));
 }
 
 /* A public notice; false after replying 404/500. */

@@ -32,7 +32,7 @@
 #include "notices/demo.h"
 #include "notices/notices_int.h"
 
-#define NT_DEMO_SALT 0x4E07D3C0u
+#define NT_DEMO_SALT      0x4E07D3C0u
 #define EVALS_PER_PROGRAM 12
 
 typedef struct {
@@ -74,9 +74,14 @@ static int send(nt_demo *d, const user *who, nt_audience *aud, const char *audie
     verdict v = notices_audience_resolve(who, aud, taught, ntaught, &res);
     int64_t n = 0;
     if (verdict_is_ok(&v)) {
-        nt_send_in in = {.district_id = d->x->district_id, .sender_id = who->id, .title = title,
-                         .body = body, .audience_json = audience_json, .aud = &res,
-                         .public_ = aud->public_, .at = at};
+        nt_send_in in = {.district_id = d->x->district_id,
+                         .sender_id = who->id,
+                         .title = title,
+                         .body = body,
+                         .audience_json = audience_json,
+                         .aud = &res,
+                         .public_ = aud->public_,
+                         .at = at};
         v = notices_send_in_tx(d->c, &in, id, &n);
     }
     free(targets);
@@ -184,11 +189,15 @@ static int evaluations(nt_demo *d)
                         : draw < 80       ? 4
                         : draw < 95       ? 3
                                           : 2;
-        const char *text = x->program == low ? low_comments[demo_below(&d->r, 3)]
-                                             : comments[demo_below(&d->r, 6)];
-        nt_eval_in in = {.district_id = d->x->district_id, .school_id = x->school,
-                         .program_id = x->program, .student_id = x->pupil,
-                         .guardian_id = x->guardian, .score = score, .term = term,
+        const char *text =
+            x->program == low ? low_comments[demo_below(&d->r, 3)] : comments[demo_below(&d->r, 6)];
+        nt_eval_in in = {.district_id = d->x->district_id,
+                         .school_id = x->school,
+                         .program_id = x->program,
+                         .student_id = x->pupil,
+                         .guardian_id = x->guardian,
+                         .score = score,
+                         .term = term,
                          .text = text[0] ? text : NULL,
                          .at = at_day(d->x->today, (int)demo_below(&d->r, 10), 20 * 60)};
         int64_t id = 0;
@@ -215,7 +224,8 @@ int notices_demo_fill(db_conn *c, const app *a, demo_ctx *x, char *summary, size
     user admin = sender(x->admin_id, district, (role){.kind = ROLE_DISTRICT_ADMIN});
     user school_admin = sender(x->schools[0].admin_id, district,
                                (role){.kind = ROLE_SCHOOL_ADMIN, .school_id = school1});
-    user teacher1 = sender(x->teacher1_id, district, (role){.kind = ROLE_TEACHER, .school_id = school1});
+    user teacher1 =
+        sender(x->teacher1_id, district, (role){.kind = ROLE_TEACHER, .school_id = school1});
     int64_t id = 0, at;
     char body[1024];
 
@@ -241,7 +251,8 @@ int notices_demo_fill(db_conn *c, const app *a, demo_ctx *x, char *summary, size
              (long long)pv->fu2_max_months, (long long)pv->fu2_max_class_hours);
     at = at_day(today, 5, 10 * 60);
     if (rc == DB_DONE)
-        rc = send(&d, &admin, &all, "{\"roles\":[\"guardian\"]}", "校外培训风险提示", body, at, &id);
+        rc =
+            send(&d, &admin, &all, "{\"roles\":[\"guardian\"]}", "校外培训风险提示", body, at, &id);
     if (rc == DB_DONE)
         rc = school1_families_read(&d, id, at, 0, 60, true);
 
@@ -249,10 +260,11 @@ int notices_demo_fill(db_conn *c, const app *a, demo_ctx *x, char *summary, size
     nt_audience g4 = {.grades = 1u << 4, .roles = NT_TO_GUARDIAN};
     at = at_day(today, 3, 16 * 60);
     if (rc == DB_DONE)
-        rc = send(&d, &school_admin, &g4, "{\"grade\":4,\"roles\":[\"guardian\"]}", "四年级家长会通知",
-                  "各位家长:\n本周五下午 4:00 在各班教室召开家长会,内容为本学期作业安排和课后服务情况。"
-                  "请准时参加,如不能到会请提前告知班主任。",
-                  at, &id);
+        rc = send(
+            &d, &school_admin, &g4, "{\"grade\":4,\"roles\":[\"guardian\"]}", "四年级家长会通知",
+            "各位家长:\n本周五下午 4:00 在各班教室召开家长会,内容为本学期作业安排和课后服务情况。"
+            "请准时参加,如不能到会请提前告知班主任。",
+            at, &id);
     if (rc == DB_DONE)
         rc = school1_families_read(&d, id, at, 4, 50, true);
     if (rc == DB_DONE) {

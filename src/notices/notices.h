@@ -51,10 +51,11 @@ enum {
     NT_TO_SCHOOL_ADMIN = 1u << 3,
 };
 #define NT_TO_ALL 0xFu
-extern const char *const notices_roles[]; /* "guardian", "teacher", "grade_leader", "school_admin", NULL */
+extern const char
+    *const notices_roles[]; /* "guardian", "teacher", "grade_leader", "school_admin", NULL */
 
 #define NT_MAX_SCHOOLS 1000 /* schools one notice may name */
-#define NT_MAX_TAUGHT 256   /* classes of one teacher that count */
+#define NT_MAX_TAUGHT  256  /* classes of one teacher that count */
 
 /* A class the caller knows the facts of. */
 typedef struct {
@@ -64,12 +65,12 @@ typedef struct {
 
 /* The audience as asked, with the facts of its class (loaded by the caller). */
 typedef struct {
-    const int64_t *schools;  /* the schools named; nschools == 0: not narrowed by school */
+    const int64_t *schools; /* the schools named; nschools == 0: not narrowed by school */
     size_t nschools;
-    unsigned grades;         /* bit g for grade g (1..9); 0: not narrowed by grade */
-    nt_class cls;            /* cls.class_id == 0: not narrowed to a class */
-    unsigned roles;          /* NT_TO_* bits; 0 only for a public notice with no recipients */
-    bool public_;            /* shown on the district's public page */
+    unsigned grades; /* bit g for grade g (1..9); 0: not narrowed by grade */
+    nt_class cls;    /* cls.class_id == 0: not narrowed to a class */
+    unsigned roles;  /* NT_TO_* bits; 0 only for a public notice with no recipients */
+    bool public_;    /* shown on the district's public page */
 } nt_audience;
 
 /* One target row: the pupils and staff of a school, grade or class (0 = any). */
@@ -79,11 +80,11 @@ typedef struct {
 } nt_target;
 
 typedef struct {
-    nt_target *targets;      /* caller's storage of `cap` rows */
+    nt_target *targets; /* caller's storage of `cap` rows */
     size_t cap, ntargets;
     unsigned roles;
-    int64_t school_id;       /* the school whose admins follow the notice; 0: the district's */
-    role_kind as;            /* the sender's role that allowed it */
+    int64_t school_id; /* the school whose admins follow the notice; 0: the district's */
+    role_kind as;      /* the sender's role that allowed it */
 } nt_resolved;
 
 /* The room nt_resolved.targets needs for an audience of nschools schools. */
@@ -117,17 +118,17 @@ const char *notices_attachment_type(const char *data, size_t len);
 
 /* ---------- writes (store.c, store_eval.c): each owns its transaction ---------- */
 
-#define NT_MAX_ATTACHMENTS 5
+#define NT_MAX_ATTACHMENTS      5
 #define NT_ATTACHMENT_MAX_BYTES (5 * 1024 * 1024)
 
 typedef struct {
     int64_t district_id, sender_id;
     const char *title, *body;
-    const char *audience_json;    /* the audience as asked, kept for the sender */
+    const char *audience_json; /* the audience as asked, kept for the sender */
     const nt_resolved *aud;
-    bool public_;                 /* on the district's public page too */
-    int64_t at;                   /* when it is sent; 0: now (the demo dates its notices) */
-    const int64_t *attachments;   /* the sender's own uploads, not yet attached */
+    bool public_;               /* on the district's public page too */
+    int64_t at;                 /* when it is sent; 0: now (the demo dates its notices) */
+    const int64_t *attachments; /* the sender's own uploads, not yet attached */
     size_t nattachments;
 } nt_send_in;
 
@@ -163,7 +164,7 @@ verdict notices_attachment_add(db_conn *c, const nt_upload_in *in, int64_t *id);
 typedef struct {
     int64_t district_id, school_id, program_id, student_id, guardian_id;
     int64_t score;
-    const char *term, *text;     /* text may be NULL */
+    const char *term, *text; /* text may be NULL */
     int64_t at;
 } nt_eval_in;
 

@@ -17,7 +17,7 @@ typedef struct {
     char title[256];
 } nt_notice;
 
-int nt_store_notice(db_conn *c, int64_t id, nt_notice *out);            /* DB_ROW / DB_DONE */
+int nt_store_notice(db_conn *c, int64_t id, nt_notice *out); /* DB_ROW / DB_DONE */
 /* The notice as its reader sees it: {"id","title","body","from","at","public","attachments"};
  * NULL on a store error. */
 json_t *nt_store_notice_json(db_conn *c, int64_t id);
@@ -31,7 +31,8 @@ int nt_store_taught(db_conn *c, int64_t user_id, nt_class *out, size_t cap, size
 int nt_store_school_in(db_conn *c, int64_t school_id, int64_t district_id);
 
 /* Pages {"items","total"}; NULL on a store error. */
-json_t *nt_store_inbox(db_conn *c, int64_t user_id, bool unread_only, int64_t limit, int64_t offset);
+json_t *nt_store_inbox(db_conn *c, int64_t user_id, bool unread_only, int64_t limit,
+                       int64_t offset);
 int nt_store_unread(db_conn *c, int64_t user_id, int64_t *n);
 /* Notices sent: by one sender (sender_id > 0), or of one school (school_id > 0), or all the
  * district's. */
@@ -53,7 +54,7 @@ json_t *nt_store_attachments(db_conn *c, int64_t notice_id);
 typedef struct {
     int64_t id, notice_id, size;
     char name[256], type[32];
-    char *data;      /* decoded bytes, malloc'd: the caller frees */
+    char *data; /* decoded bytes, malloc'd: the caller frees */
 } nt_file;
 int nt_store_attachment(db_conn *c, int64_t id, nt_file *out); /* DB_ROW / DB_DONE */
 
@@ -70,12 +71,13 @@ typedef struct {
     char term[16], name[160], status[12];
 } nt_program;
 
-int nt_store_program(db_conn *c, int64_t id, nt_program *out);           /* DB_ROW / DB_DONE */
+int nt_store_program(db_conn *c, int64_t id, nt_program *out); /* DB_ROW / DB_DONE */
 /* A pupil enrolled in the program (enrolled now, or enrolled and since left). */
 bool nt_store_enrolled(db_conn *c, int64_t program_id, int64_t student_id);
 /* The guardian has a child enrolled in the program (now, or enrolled and since left). */
 bool nt_store_family_in_program(db_conn *c, int64_t program_id, int64_t guardian_id);
-/* A program's evaluations without names: {"count","sum","items":[{"score","text","at"}],"total"}. */
+/* A program's evaluations without names: {"count","sum","items":[{"score","text","at"}],"total"}.
+ */
 json_t *nt_store_program_evaluations(db_conn *c, int64_t program_id, const char *term,
                                      int64_t limit, int64_t offset, int64_t *count, int64_t *sum);
 /* Per program of a school (school_id > 0) or of the district: rows of count and sum. */

@@ -27,8 +27,8 @@ static bool add_target(nt_resolved *out, int64_t school_id, int grade, int64_t c
 {
     if (out->ntargets >= out->cap)
         return false;
-    out->targets[out->ntargets++] = (nt_target){.school_id = school_id, .class_id = class_id,
-                                                .grade = grade};
+    out->targets[out->ntargets++] =
+        (nt_target){.school_id = school_id, .class_id = class_id, .grade = grade};
     return true;
 }
 
@@ -108,9 +108,8 @@ verdict notices_audience_resolve(const user *sender, const nt_audience *a, const
                                  size_t ntaught, nt_resolved *out)
 {
     /* the class must lie inside the schools and grades named with it */
-    if (a->cls.class_id &&
-        ((a->grades && !((a->grades >> a->cls.grade) & 1u)) ||
-         (a->nschools && !schools_within(a, a->cls.school_id)))) {
+    if (a->cls.class_id && ((a->grades && !((a->grades >> a->cls.grade) & 1u)) ||
+                            (a->nschools && !schools_within(a, a->cls.school_id)))) {
         verdict v = verdict_err(SJ_ERR_BAD_FIELD, "notices.class_mismatch");
         verdict_str(&v, "field", "audience");
         return v;

@@ -25,57 +25,58 @@
  * $3 the roles (NT_TO_* bits) ---------- */
 
 #define R_COLS "t.notice_id AS nid, "
-#define BRANCH_GUARDIAN(CLASS_JOIN)                                                            \
-    "SELECT " R_COLS "g.user_id AS uid, c.district_id AS did, c.school_id AS sid, c.id AS cid,"  \
-    " p.id AS pid FROM notice_targets t " CLASS_JOIN                                           \
-    " JOIN students p ON p.class_id = c.id JOIN guardianships g ON g.student_id = p.id"        \
+#define BRANCH_GUARDIAN(CLASS_JOIN)                                                                \
+    "SELECT " R_COLS "g.user_id AS uid, c.district_id AS did, c.school_id AS sid, c.id AS cid,"    \
+    " p.id AS pid FROM notice_targets t " CLASS_JOIN                                               \
+    " JOIN students p ON p.class_id = c.id JOIN guardianships g ON g.student_id = p.id"            \
     " WHERE t.notice_id = $1 AND ($3 & 1) <> 0"
-#define BRANCH_TEACHING(CLASS_JOIN)                                                            \
-    " UNION ALL SELECT " R_COLS "x.user_id, c.district_id, c.school_id, c.id, NULL"            \
-    " FROM notice_targets t " CLASS_JOIN " JOIN teaching x ON x.class_id = c.id"               \
+#define BRANCH_TEACHING(CLASS_JOIN)                                                                \
+    " UNION ALL SELECT " R_COLS "x.user_id, c.district_id, c.school_id, c.id, NULL"                \
+    " FROM notice_targets t " CLASS_JOIN " JOIN teaching x ON x.class_id = c.id"                   \
     " WHERE t.notice_id = $1 AND ($3 & 2) <> 0 AND x.user_id <> $2"
 /* staff by role at the targets' schools: SCHOOLS joins `ur` (user_roles) to the target */
-#define BRANCH_ROLE(SCHOOLS, ROLE, BIT, EXTRA)                                                 \
-    " UNION ALL SELECT " R_COLS "ur.user_id, t.district_id, ur.school_id, NULL, NULL"          \
-    " FROM notice_targets t " SCHOOLS " AND ur.role = '" ROLE "'"                              \
+#define BRANCH_ROLE(SCHOOLS, ROLE, BIT, EXTRA)                                                     \
+    " UNION ALL SELECT " R_COLS "ur.user_id, t.district_id, ur.school_id, NULL, NULL"              \
+    " FROM notice_targets t " SCHOOLS " AND ur.role = '" ROLE "'"                                  \
     " WHERE t.notice_id = $1 AND ($3 & " BIT ") <> 0 AND ur.user_id <> $2" EXTRA
 
 #define CLASS_BY_ID "JOIN classes c ON c.id = t.class_id"
-#define CLASS_BY_SCHOOL                                                                        \
+#define CLASS_BY_SCHOOL                                                                            \
     "JOIN classes c ON c.school_id = t.school_id AND (t.grade IS NULL OR c.grade = t.grade)"
-#define CLASS_BY_DISTRICT                                                                      \
+#define CLASS_BY_DISTRICT                                                                          \
     "JOIN classes c ON c.district_id = t.district_id AND (t.grade IS NULL OR c.grade = t.grade)"
 
-#define UR_OF_CLASS                                                                            \
+#define UR_OF_CLASS                                                                                \
     "JOIN classes c ON c.id = t.class_id JOIN user_roles ur ON ur.school_id = c.school_id"
 #define UR_OF_SCHOOL "JOIN user_roles ur ON ur.school_id = t.school_id"
-#define UR_OF_DISTRICT                                                                         \
+#define UR_OF_DISTRICT                                                                             \
     "JOIN schools s ON s.district_id = t.district_id JOIN user_roles ur ON ur.school_id = s.id"
 
 enum { SHAPE_CLASS = 0, SHAPE_SCHOOL, SHAPE_DISTRICT };
 
 /* The candidates of each shape: every branch, one statement. */
-#define CANDIDATES_CLASS                                                                       \
-    BRANCH_GUARDIAN(CLASS_BY_ID)                                                               \
-    BRANCH_TEACHING(CLASS_BY_ID)                                                               \
-    BRANCH_ROLE(UR_OF_CLASS, "grade_leader", "4", " AND ur.grade = c.grade")                   \
+#define CANDIDATES_CLASS                                                                           \
+    BRANCH_GUARDIAN(CLASS_BY_ID)                                                                   \
+    BRANCH_TEACHING(CLASS_BY_ID)                                                                   \
+    BRANCH_ROLE(UR_OF_CLASS, "grade_leader", "4", " AND ur.grade = c.grade")                       \
     BRANCH_ROLE(UR_OF_CLASS, "school_admin", "8", "")
-#define CANDIDATES_SCHOOL                                                                      \
-    BRANCH_GUARDIAN(CLASS_BY_SCHOOL)                                                           \
-    BRANCH_TEACHING(CLASS_BY_SCHOOL)                                                           \
-    BRANCH_ROLE(UR_OF_SCHOOL, "teacher", "2", " AND t.grade IS NULL")                          \
+#define CANDIDATES_SCHOOL                                                                          \
+    BRANCH_GUARDIAN(CLASS_BY_SCHOOL)                                                               \
+    BRANCH_TEACHING(CLASS_BY_SCHOOL)                                                               \
+    BRANCH_ROLE(UR_OF_SCHOOL, "teacher", "2", " AND t.grade IS NULL")                              \
     BRANCH_ROLE(UR_OF_SCHOOL, "grade_leader", "4", " AND (t.grade IS NULL OR ur.grade = t.grade)") \
     BRANCH_ROLE(UR_OF_SCHOOL, "school_admin", "8", "")
-#define CANDIDATES_DISTRICT                                                                    \
-    BRANCH_GUARDIAN(CLASS_BY_DISTRICT)                                                         \
-    BRANCH_TEACHING(CLASS_BY_DISTRICT)                                                         \
-    BRANCH_ROLE(UR_OF_DISTRICT, "teacher", "2", " AND t.grade IS NULL")                        \
-    BRANCH_ROLE(UR_OF_DISTRICT, "grade_leader", "4", " AND (t.grade IS NULL OR ur.grade = t.grade)") \
+#define CANDIDATES_DISTRICT                                                                        \
+    BRANCH_GUARDIAN(CLASS_BY_DISTRICT)                                                             \
+    BRANCH_TEACHING(CLASS_BY_DISTRICT)                                                             \
+    BRANCH_ROLE(UR_OF_DISTRICT, "teacher", "2", " AND t.grade IS NULL")                            \
+    BRANCH_ROLE(UR_OF_DISTRICT, "grade_leader", "4",                                               \
+                " AND (t.grade IS NULL OR ur.grade = t.grade)")                                    \
     BRANCH_ROLE(UR_OF_DISTRICT, "school_admin", "8", "")
 
-#define INSERT_RECIPIENTS(SHAPE)                                                               \
-    "INSERT INTO notice_recipients (notice_id, user_id, district_id, school_id, class_id,"     \
-    " student_id) SELECT nid, uid, did, sid, cid, pid FROM (" SHAPE ") u WHERE true"           \
+#define INSERT_RECIPIENTS(SHAPE)                                                                   \
+    "INSERT INTO notice_recipients (notice_id, user_id, district_id, school_id, class_id,"         \
+    " student_id) SELECT nid, uid, did, sid, cid, pid FROM (" SHAPE ") u WHERE true"               \
     " ON CONFLICT (notice_id, user_id) DO NOTHING"
 #define COUNT_RECIPIENTS(SHAPE) "SELECT COUNT(DISTINCT uid) FROM (" SHAPE ") u"
 
@@ -133,8 +134,9 @@ static int insert_notice(db_conn *c, const nt_send_in *in, int64_t *id)
     for (size_t i = 0; rc == DB_DONE && i < aud->ntargets; i++) {
         const nt_target *t = &aud->targets[i];
         db_reset(s);
-        rc = db_bind_args(s, 1, DB_ARGS(*id, in->district_id, db_id_or_null(t->school_id),
-                                        db_id_or_null(t->grade), db_id_or_null(t->class_id)));
+        rc = db_bind_args(s, 1,
+                          DB_ARGS(*id, in->district_id, db_id_or_null(t->school_id),
+                                  db_id_or_null(t->grade), db_id_or_null(t->class_id)));
         if (rc == DB_OK)
             rc = db_step(s);
     }
@@ -196,8 +198,8 @@ verdict notices_send(db_conn *c, const nt_send_in *in, int64_t *id, int64_t *rec
 verdict notices_count(db_conn *c, int64_t district_id, int64_t sender_id, const nt_resolved *aud,
                       int64_t *recipients)
 {
-    nt_send_in in = {.district_id = district_id, .sender_id = sender_id, .title = "",
-                     .body = "", .aud = aud};
+    nt_send_in in = {
+        .district_id = district_id, .sender_id = sender_id, .title = "", .body = "", .aud = aud};
     int64_t id = 0;
     int rc = db_begin_write(c);
     if (rc == DB_OK)
@@ -239,14 +241,16 @@ verdict notices_remind_in_tx(db_conn *c, const policy *pol, int64_t notice_id, i
     int64_t done_today = 0, district = 0;
     int rc = db_lock(c, DB_LOCK_NOTICE, notice_id);
     if (rc == DB_OK)
-        rc = db_query_int64(c, &done_today,
-                            "SELECT COUNT(*) FROM notice_reminders WHERE notice_id = $1 AND day = $2",
-                            notice_id, today);
+        rc = db_query_int64(
+            c, &done_today,
+            "SELECT COUNT(*) FROM notice_reminders WHERE notice_id = $1 AND day = $2", notice_id,
+            today);
     if (rc == DB_ROW)
         rc = db_query_int64(c, unread, "SELECT recipients - read_count FROM notices WHERE id = $1",
                             notice_id);
     if (rc == DB_ROW)
-        rc = db_query_int64(c, &district, "SELECT district_id FROM notices WHERE id = $1", notice_id);
+        rc = db_query_int64(c, &district, "SELECT district_id FROM notices WHERE id = $1",
+                            notice_id);
     if (rc != DB_ROW)
         return failed(rc);
     verdict v = notices_check_remind(pol, done_today);
@@ -261,7 +265,8 @@ verdict notices_remind_in_tx(db_conn *c, const policy *pol, int64_t notice_id, i
                 " created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 district, notice_id, today, *unread, by, at);
     if (rc == DB_DONE)
-        rc = db_run(c, "UPDATE notices SET reminders = reminders + 1, reminded_at = $1 WHERE id = $2",
+        rc = db_run(c,
+                    "UPDATE notices SET reminders = reminders + 1, reminded_at = $1 WHERE id = $2",
                     at, notice_id);
     return rc == DB_DONE ? verdict_ok() : failed(rc);
 }
@@ -309,7 +314,8 @@ int nt_store_notice(db_conn *c, int64_t id, nt_notice *out)
     db_stmt *s = db_query(c,
                           "SELECT id, district_id, school_id, sender_id, recipients, read_count,"
                           " reminders, reminded_at, created_at, public, title FROM notices"
-                          " WHERE id = $1", id);
+                          " WHERE id = $1",
+                          id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -347,7 +353,8 @@ static json_t *stamp_items(json_t *page, const char *key, const char *key2)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         stamp(it, key);
         if (key2)
             stamp(it, key2);
@@ -359,7 +366,8 @@ json_t *nt_store_attachments(db_conn *c, int64_t notice_id)
 {
     return db_rows_json(db_query(c,
                                  "SELECT id, name, content_type, size FROM notice_attachments"
-                                 " WHERE notice_id = $1 ORDER BY id", notice_id),
+                                 " WHERE notice_id = $1 ORDER BY id",
+                                 notice_id),
                         "id:i,name:s,type:s,size:i");
 }
 
@@ -367,7 +375,8 @@ json_t *nt_store_notice_json(db_conn *c, int64_t id)
 {
     json_t *rows = db_rows_json(db_query(c,
                                          "SELECT id, title, body, from_label, created_at, public,"
-                                         " school_id FROM notices WHERE id = $1", id),
+                                         " school_id FROM notices WHERE id = $1",
+                                         id),
                                 "id:i,title:s,body:s,from:s,at:i,public:b,school_id:I");
     if (!rows || json_array_size(rows) != 1) {
         json_decref(rows);
@@ -463,7 +472,8 @@ int nt_store_unread(db_conn *c, int64_t user_id, int64_t *n)
 {
     return db_query_int64(c, n,
                           "SELECT COUNT(*) FROM notice_recipients WHERE user_id = $1"
-                          " AND read_at IS NULL", user_id);
+                          " AND read_at IS NULL",
+                          user_id);
 }
 
 json_t *nt_store_sent(db_conn *c, int64_t district_id, int64_t sender_id, int64_t school_id,
@@ -524,7 +534,8 @@ json_t *nt_store_reminders(db_conn *c, int64_t notice_id)
 {
     json_t *rows = db_rows_json(db_query(c,
                                          "SELECT day, unread, created_at FROM notice_reminders"
-                                         " WHERE notice_id = $1 ORDER BY id", notice_id),
+                                         " WHERE notice_id = $1 ORDER BY id",
+                                         notice_id),
                                 "day:s,unread:i,at:i");
     size_t i;
     json_t *it;
@@ -546,7 +557,8 @@ int nt_store_attachment(db_conn *c, int64_t id, nt_file *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT id, notice_id, size, name, content_type, data FROM"
-                          " notice_attachments WHERE id = $1", id);
+                          " notice_attachments WHERE id = $1",
+                          id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -580,7 +592,8 @@ int nt_store_district(db_conn *c, int64_t *district_id, char *name, size_t n)
 {
     db_stmt *s = db_query(c,
                           "SELECT id, name FROM districts WHERE ($1 = 0 OR id = $1) ORDER BY id"
-                          " LIMIT 1", *district_id);
+                          " LIMIT 1",
+                          *district_id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -606,7 +619,8 @@ json_t *nt_store_public_notices(db_conn *c, int64_t district_id, int64_t limit, 
     /* the list shows the start of each body; the whole one is GET /public/notices/{id} */
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         const char *body = json_string_value(json_object_get(it, "excerpt"));
         size_t len = strlen(body), cut = utf8_prefix(body, len, 80);
         if (cut < len) {

@@ -67,7 +67,8 @@ int nt_store_program(db_conn *c, int64_t id, nt_program *out)
 {
     db_stmt *s = db_query(c,
                           "SELECT id, district_id, school_id, term, name, status FROM"
-                          " afterschool_programs WHERE id = $1", id);
+                          " afterschool_programs WHERE id = $1",
+                          id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -115,7 +116,8 @@ json_t *nt_store_program_evaluations(db_conn *c, int64_t program_id, const char 
 {
     db_stmt *s = db_query(c,
                           "SELECT COUNT(*), COALESCE(SUM(score), 0) FROM notice_evaluations"
-                          " WHERE program_id = $1 AND term = $2", program_id, term);
+                          " WHERE program_id = $1 AND term = $2",
+                          program_id, term);
     if (!s)
         return NULL;
     int rc = db_step(s);
@@ -134,7 +136,8 @@ json_t *nt_store_program_evaluations(db_conn *c, int64_t program_id, const char 
         "score:i,text:S,at:i", limit, offset, program_id, term);
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         char day[11];
         day_of(json_integer_value(json_object_get(it, "at")), day);
         json_object_set_new(it, "at", json_string(day));
@@ -144,8 +147,8 @@ json_t *nt_store_program_evaluations(db_conn *c, int64_t program_id, const char 
 
 /* A program's sums: $1 district, $2 school (0: all), $3 term, $4 flagged only, $5 the least
  * evaluations and $6 the average under which a program is flagged. */
-#define PROGRAM_SUMS_WHERE                                                                     \
-    " FROM notice_evaluations e WHERE e.district_id = $1 AND ($2 = 0 OR e.school_id = $2)"     \
+#define PROGRAM_SUMS_WHERE                                                                         \
+    " FROM notice_evaluations e WHERE e.district_id = $1 AND ($2 = 0 OR e.school_id = $2)"         \
     " AND e.term = $3"
 #define PROGRAM_SUMS_HAVING " HAVING ($4 = 0 OR (COUNT(*) >= $5 AND SUM(e.score) < $6 * COUNT(*)))"
 
@@ -223,7 +226,8 @@ json_t *nt_store_family_programs(db_conn *c, int64_t guardian_id, const char *te
         c,
         "SELECT DISTINCT pr.id, pr.name, p.id, p.name, pr.school_id, pr.term, e.score,"
         " e.comment, e.created_at FROM guardianships g JOIN students p ON p.id = g.student_id"
-        " JOIN afterschool_enrolments en ON en.student_id = p.id AND en.status IN ('enrolled', 'left')"
+        " JOIN afterschool_enrolments en ON en.student_id = p.id AND en.status IN ('enrolled', "
+        "'left')"
         " JOIN afterschool_programs pr ON pr.id = en.program_id"
         " LEFT JOIN notice_evaluations e ON e.program_id = pr.id AND e.student_id = p.id"
         " AND e.term = pr.term WHERE g.user_id = $1 AND ($2 = '' OR pr.term = $2)"
@@ -266,14 +270,15 @@ json_t *nt_store_family_programs(db_conn *c, int64_t guardian_id, const char *te
 int nt_store_demo_enrolments(db_conn *c, int64_t district_id, const char *term,
                              void (*fn)(void *, int64_t, int64_t, int64_t, int64_t), void *arg)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT e.program_id, e.student_id, MIN(g.user_id), e.school_id FROM"
-                          " afterschool_enrolments e JOIN afterschool_programs pr ON"
-                          " pr.id = e.program_id JOIN guardianships g ON g.student_id = e.student_id"
-                          " WHERE e.district_id = $1 AND pr.term = $2 AND e.status = 'enrolled'"
-                          " GROUP BY e.program_id, e.student_id, e.school_id, e.id"
-                          " ORDER BY e.program_id, e.id",
-                          district_id, term);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT e.program_id, e.student_id, MIN(g.user_id), e.school_id FROM"
+                 " afterschool_enrolments e JOIN afterschool_programs pr ON"
+                 " pr.id = e.program_id JOIN guardianships g ON g.student_id = e.student_id"
+                 " WHERE e.district_id = $1 AND pr.term = $2 AND e.status = 'enrolled'"
+                 " GROUP BY e.program_id, e.student_id, e.school_id, e.id"
+                 " ORDER BY e.program_id, e.id",
+                 district_id, term);
     if (!s)
         return DB_ERROR;
     int rc;

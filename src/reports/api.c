@@ -86,7 +86,8 @@ static bool revision_or_reply(req *r, int *revision)
         reply_err_field(r, SJ_ERR_BAD_FIELD, "revision");
         return false;
     }
-    *revision = draft && (strcmp(draft, "true") == 0 || strcmp(draft, "1") == 0) ? RP_DRAFT : (int)rev;
+    *revision =
+        draft && (strcmp(draft, "true") == 0 || strcmp(draft, "1") == 0) ? RP_DRAFT : (int)rev;
     return true;
 }
 
@@ -162,9 +163,13 @@ static void h_submit(req *r)
     char digest[65];
     char *text = rp_canonical(fig, digest);
     json_decref(fig);
-    rp_submit_in in = {.district_id = r->user->district_id, .actor = r->user->id,
-                       .period = p.id, .figures = text, .digest = digest,
-                       .actor_name = r->user->name, .reason = reason};
+    rp_submit_in in = {.district_id = r->user->district_id,
+                       .actor = r->user->id,
+                       .period = p.id,
+                       .figures = text,
+                       .digest = digest,
+                       .actor_name = r->user->name,
+                       .reason = reason};
     int revision = 0;
     int64_t at = 0;
     verdict v = reports_submit(r->db, &in, &revision, &at);
@@ -176,10 +181,10 @@ static void h_submit(req *r)
     char at_s[32];
     unix_rfc3339(at, at_s);
     r->audit_target = revision;
-    reply_json(r, 200, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:b}", "status", "submitted", "period",
-                                 p.id, "revision", revision, "submitted_at", at_s, "digest",
-                                 digest, "due_date", p.due, "submitted_late",
-                                 strcmp(today, p.due) > 0));
+    reply_json(r, 200,
+               json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:b}", "status", "submitted", "period", p.id,
+                         "revision", revision, "submitted_at", at_s, "digest", digest, "due_date",
+                         p.due, "submitted_late", strcmp(today, p.due) > 0));
 }
 
 static void h_revisions(req *r)
@@ -229,8 +234,9 @@ static void h_school(req *r)
     if (!period_or_reply(r, &p, today) || !revision_or_reply(r, &revision))
         return;
     rp_submission sub;
-    int rc = revision == RP_DRAFT ? DB_DONE
-                                  : rp_store_submission(r->db, r->user->district_id, p.id, revision, &sub);
+    int rc = revision == RP_DRAFT
+                 ? DB_DONE
+                 : rp_store_submission(r->db, r->user->district_id, p.id, revision, &sub);
     json_t *fig = NULL, *school = NULL;
     const char *status = "draft";
     if (rc == DB_ROW) {
@@ -255,13 +261,13 @@ static void h_school(req *r)
     }
     json_t *it;
     size_t i;
-    json_array_foreach(json_object_get(fig, "schools"), i, it)
-        if (json_integer_value(json_object_get(it, "school_id")) == school_id)
-            school = json_incref(it);
+    json_array_foreach(json_object_get(fig, "schools"), i,
+                       it) if (json_integer_value(json_object_get(it, "school_id")) == school_id)
+        school = json_incref(it);
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O?,s:O?,s:o?}", "period", p.id, "from", p.from,
                           "to", p.to, "due_date", p.due, "status", status, "school_days",
-                          json_object_get(fig, "school_days"), "rules", json_object_get(fig, "rules"),
-                          "school", school);
+                          json_object_get(fig, "school_days"), "rules",
+                          json_object_get(fig, "rules"), "school", school);
     json_decref(fig);
     reply_json(r, 200, o);
 }
@@ -302,8 +308,7 @@ static void h_list(req *r)
     int64_t limit, offset;
     rp_period first, cur;
     char today[11], since[11];
-    if (!req_paging_or_reply(r, &limit, &offset) ||
-        !span_or_reply(r, &first, &cur, today, since))
+    if (!req_paging_or_reply(r, &limit, &offset) || !span_or_reply(r, &first, &cur, today, since))
         return;
     /* newest first: index 0 is the current period */
     int64_t total = 0;
@@ -325,8 +330,8 @@ static void h_list(req *r)
         oldest = p;
         reports_period_prev(&p, &p);
     }
-    json_t *submitted = n ? rp_store_submitted(r->db, r->user->district_id, oldest.id, newest.id)
-                          : json_object();
+    json_t *submitted =
+        n ? rp_store_submitted(r->db, r->user->district_id, oldest.id, newest.id) : json_object();
     if (!submitted) {
         json_decref(items);
         reply_err(r, SJ_ERR_INTERNAL);
@@ -368,10 +373,10 @@ static void h_due(req *r)
         reports_period_due(r->pol, &p);
         if (reports_period_late(&p, today, json_object_get(submitted, p.id) != NULL)) {
             if (nlate++ < DUE_LATE_MAX)
-                json_array_append_new(late, json_pack("{s:s,s:s,s:s,s:s,s:I}", "period", p.id,
-                                                      "from", p.from, "to", p.to, "due_date", p.due,
-                                                      "days_late",
-                                                      (json_int_t)(date_days(today) - date_days(p.due))));
+                json_array_append_new(late,
+                                      json_pack("{s:s,s:s,s:s,s:s,s:I}", "period", p.id, "from",
+                                                p.from, "to", p.to, "due_date", p.due, "days_late",
+                                                (json_int_t)(date_days(today) - date_days(p.due))));
         }
         if (strcmp(p.id, first.id) == 0)
             break;
@@ -391,10 +396,10 @@ static json_t *settings_json(const rp_settings *s, const char *since)
 {
     return json_pack("{s:s?,s:s,s:s?,s:o}", "since", s->since[0] ? s->since : NULL,
                      "since_effective", since, "baseline_date",
-                     s->baseline_date[0] ? s->baseline_date : NULL,
-                     "baseline_subject_institutions",
+                     s->baseline_date[0] ? s->baseline_date : NULL, "baseline_subject_institutions",
                      s->baseline_subject_institutions >= 0
-                         ? json_integer(s->baseline_subject_institutions) : json_null());
+                         ? json_integer(s->baseline_subject_institutions)
+                         : json_null());
 }
 
 static void h_settings_get(req *r)
@@ -455,17 +460,19 @@ void rp_h_compilation(req *r);
 static const route routes[] = {
     {"GET", "/api/v1/reports/half-monthly", h_list, "reports:half_monthly:read", DISTRICT_STAFF, 0},
     {"GET", "/api/v1/reports/due", h_due, "reports:half_monthly:read", DISTRICT_STAFF, 0},
-    {"GET", "/api/v1/reports/settings", h_settings_get, "reports:half_monthly:read", DISTRICT_STAFF, 0},
+    {"GET", "/api/v1/reports/settings", h_settings_get, "reports:half_monthly:read", DISTRICT_STAFF,
+     0},
     {"PUT", "/api/v1/reports/settings", h_settings_put, "reports:settings:edit", DISTRICT_ADMIN, 0},
-    {"GET", "/api/v1/reports/half-monthly/{period}", h_get, "reports:half_monthly:read", DISTRICT_STAFF, 0},
+    {"GET", "/api/v1/reports/half-monthly/{period}", h_get, "reports:half_monthly:read",
+     DISTRICT_STAFF, 0},
     {"GET", "/api/v1/reports/half-monthly/{period}.xlsx", h_xlsx, "reports:half_monthly:export",
      DISTRICT_STAFF, 0},
     {"POST", "/api/v1/reports/half-monthly/{period}/submit", h_submit,
      "reports:half_monthly:submit", DISTRICT_ADMIN, 0},
     {"GET", "/api/v1/reports/half-monthly/{period}/revisions", h_revisions,
      "reports:half_monthly:read", DISTRICT_STAFF, 0},
-    {"GET", "/api/v1/reports/half-monthly/{period}/figures", h_figures,
-     "reports:half_monthly:read", DISTRICT_STAFF, 0},
+    {"GET", "/api/v1/reports/half-monthly/{period}/figures", h_figures, "reports:half_monthly:read",
+     DISTRICT_STAFF, 0},
     {"GET", "/api/v1/reports/half-monthly/{period}/schools/{id}", h_school, "reports:school:read",
      SCHOOL_READERS, 0},
     {"GET", "/api/v1/schools/{id}/ledger", rp_h_ledger, "reports:ledger:read", SCHOOL_READERS, 0},

@@ -28,7 +28,7 @@
 #include "reports/reports_int.h"
 
 #define CASE_TITLE_MAX 100
-#define CASE_BODY_MAX 10000
+#define CASE_BODY_MAX  10000
 
 /* The term of ?term= (default: the one today is in) with its first and last day, the last no
  * later than today; false after replying. */
@@ -75,9 +75,9 @@ static json_t *ledger_or_reply(req *r, char term[16])
     if (strcmp(last, today) > 0)
         snprintf(last, 11, "%s", today);
     json_t *o = NULL;
-    int rc = strcmp(first, last) > 0 ? DB_OK
-                                     : rp_ledger(r->db, r->pol, r->user->district_id, school_id, first,
-                                                 last, &o);
+    int rc = strcmp(first, last) > 0
+                 ? DB_OK
+                 : rp_ledger(r->db, r->pol, r->user->district_id, school_id, first, last, &o);
     if (rc == DB_OK && !o) /* the term has not begun: an empty ledger */
         o = json_pack("{s:I,s:s,s:s,s:[],s:[],s:n,s:n,s:n}", "school_id", (json_int_t)school_id,
                       "from", first, "to", first, "homework", "afterschool", "inspections",
@@ -109,7 +109,9 @@ void rp_h_ledger_xlsx(req *r)
         json_decref(o);
         return;
     }
-    const char *name = req_strdup(r, json_string_value(json_object_get(o, "name")) ? json_string_value(json_object_get(o, "name")) : "");
+    const char *name = req_strdup(r, json_string_value(json_object_get(o, "name"))
+                                         ? json_string_value(json_object_get(o, "name"))
+                                         : "");
     rp_ledger_sheets(&b, o, name);
     json_decref(o);
     if (!xlsx_finish_or_reply(r, &b))
@@ -192,9 +194,13 @@ void rp_h_case_create(req *r)
     }
     today_local(today);
     term_of_date(today, cur);
-    rp_case_in in = {.district_id = r->user->district_id, .school_id = school_id,
-                     .actor = r->user->id, .term = term ? term : cur,
-                     .topic = reports_case_topics[topic], .title = title, .body = body};
+    rp_case_in in = {.district_id = r->user->district_id,
+                     .school_id = school_id,
+                     .actor = r->user->id,
+                     .term = term ? term : cur,
+                     .topic = reports_case_topics[topic],
+                     .title = title,
+                     .body = body};
     int64_t id = 0;
     verdict v = reports_case_submit(r->db, &in, &id);
     if (!verdict_is_ok(&v)) {
@@ -256,10 +262,10 @@ void rp_h_case_edit(req *r)
         !body_str_or_reply(r, "body", CASE_BODY_MAX, false, &body) ||
         !body_enum_or_reply(r, "topic", reports_case_topics, false, &topic))
         return;
-    verdict v = reports_case_edit(r->db, h.id, title, body,
-                                  topic >= 0 && json_object_get(r->body, "topic")
-                                      ? reports_case_topics[topic] : NULL,
-                                  by_school, r->user->id);
+    verdict v = reports_case_edit(
+        r->db, h.id, title, body,
+        topic >= 0 && json_object_get(r->body, "topic") ? reports_case_topics[topic] : NULL,
+        by_school, r->user->id);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
@@ -274,8 +280,8 @@ void rp_h_case_select(req *r)
     bool selected = true;
     if (!case_or_reply(r, &h))
         return;
-    if (r->body && (!body_require_object_or_reply(r) ||
-                    !body_bool_or_reply(r, "selected", false, &selected)))
+    if (r->body &&
+        (!body_require_object_or_reply(r) || !body_bool_or_reply(r, "selected", false, &selected)))
         return;
     verdict v = reports_case_select(r->db, h.id, selected, r->user->id);
     if (!verdict_is_ok(&v)) {
@@ -307,8 +313,8 @@ void rp_h_photo_add(req *r)
     if (!case_or_reply(r, &h) || !case_editor_or_reply(r, &h, &by_school))
         return;
     if (r->raw_len == 0 || r->raw_len > RP_PHOTO_BYTES_MAX) {
-        verdict v = verdict_err(r->raw_len ? SJ_ERR_TOO_LARGE : SJ_ERR_MISSING_FIELD,
-                                "reports.photo_size");
+        verdict v =
+            verdict_err(r->raw_len ? SJ_ERR_TOO_LARGE : SJ_ERR_MISSING_FIELD, "reports.photo_size");
         verdict_num(&v, "max_bytes", RP_PHOTO_BYTES_MAX);
         reply_verdict(r, &v, NULL);
         return;
@@ -325,15 +331,16 @@ void rp_h_photo_add(req *r)
     }
     const char *mime = kind == CASES_PHOTO_JPEG ? "image/jpeg" : "image/png";
     int64_t id = 0;
-    verdict v = reports_case_photo_add(r->db, h.id, h.district_id, mime, clean, len, r->user->id,
-                                       &id);
+    verdict v =
+        reports_case_photo_add(r->db, h.id, h.district_id, mime, clean, len, r->user->id, &id);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
         return;
     }
     r->audit_target = id;
-    reply_json(r, 201, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "mime", mime, "bytes",
-                                 (json_int_t)len));
+    reply_json(
+        r, 201,
+        json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "mime", mime, "bytes", (json_int_t)len));
 }
 
 void rp_h_photo_get(req *r)
@@ -375,9 +382,9 @@ void rp_h_compilation(req *r)
     if (!term_or_reply(r, term, first, last, today))
         return;
     json_t *o = NULL;
-    int rc = strcmp(first, today) > 0
-                 ? DB_OK
-                 : rp_compilation(r->db, r->pol, r->user->district_id, term, first, last, today, &o);
+    int rc = strcmp(first, today) > 0 ? DB_OK
+                                      : rp_compilation(r->db, r->pol, r->user->district_id, term,
+                                                       first, last, today, &o);
     if (rc == DB_OK && !o)
         o = json_pack("{s:s,s:s,s:s,s:[],s:n,s:[]}", "term", term, "from", first, "to", last,
                       "periods", "latest", "cases");

@@ -21,7 +21,7 @@ typedef struct {
     int64_t id;
     const char *name;
     int64_t class_days, over_written, over_reported;
-    json_t *over;             /* the first RP_MAX_OVER over-cap class-days */
+    json_t *over; /* the first RP_MAX_OVER over-cap class-days */
     int64_t pupils, pupils_served, teachers, teachers_served;
 } school_acc;
 
@@ -38,7 +38,7 @@ typedef struct {
         char date[11];
         rp_hw_day facts;
         rp_hw_verdict why;
-    } *over;
+    } * over;
     size_t nover, over_cap;
 } hw_scan;
 
@@ -183,7 +183,10 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
     rc = rp_store_hw_medians(c, district_id, school_id, from, to, &med, &nmed);
     if (rc != DB_OK)
         goto out;
-    h = (hw_scan){.s = acc, .n = nschools, .med = med, .nmed = nmed,
+    h = (hw_scan){.s = acc,
+                  .n = nschools,
+                  .med = med,
+                  .nmed = nmed,
                   .tolerance = (int)pv->rp1_median_tolerance_minutes};
     rc = rp_store_hw_days(c, district_id, school_id, from, to, hw_day, &h);
     for (size_t i = 0; rc == DB_OK && i < h.nover; i++) {
@@ -266,8 +269,8 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
         reports_as_school(pol, (const char(*)[11])days, ndays, pp, np, &as, early);
         json_t *missing = json_array(), *jearly = json_array();
         for (int k = 0; k < as.nmissing; k++)
-            json_array_append_new(missing, json_pack("{s:s,s:i}", "date", as.missing[k],
-                                                     "minutes", as.missing_minutes[k]));
+            json_array_append_new(missing, json_pack("{s:s,s:i}", "date", as.missing[k], "minutes",
+                                                     as.missing_minutes[k]));
         for (size_t k = 0; k < np; k++) {
             if (!early[k])
                 continue;
@@ -298,18 +301,17 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
         json_t *js = json_pack(
             "{s:I,s:s,s:{s:I,s:I,s:I,s:I,s:b,s:o},s:{s:i,s:i,s:o,s:I,s:o,s:b},"
             "s:I,s:I,s:o,s:I,s:I,s:o}",
-            "school_id", (json_int_t)s->id, "name", s->name,
-            "homework", "class_days", (json_int_t)s->class_days, "over_days",
+            "school_id", (json_int_t)s->id, "name", s->name, "homework", "class_days",
+            (json_int_t)s->class_days, "over_days",
             (json_int_t)(s->over_written + s->over_reported), "over_written",
             (json_int_t)s->over_written, "over_reported", (json_int_t)s->over_reported, "within",
-            within, "over", s->over,
-            "afterschool", "school_days", as.school_days, "served_days", as.served_days,
-            "missing_days", missing, "programs", (json_int_t)np, "early_programs", jearly,
-            "compliant", as.compliant,
-            "pupils_total", (json_int_t)s->pupils, "pupils_afterschool", (json_int_t)s->pupils_served,
-            "pupils_afterschool_share", share_json(s->pupils_served, s->pupils), "teachers_total",
-            (json_int_t)s->teachers, "teachers_afterschool", (json_int_t)s->teachers_served,
-            "teachers_afterschool_share", share_json(s->teachers_served, s->teachers));
+            within, "over", s->over, "afterschool", "school_days", as.school_days, "served_days",
+            as.served_days, "missing_days", missing, "programs", (json_int_t)np, "early_programs",
+            jearly, "compliant", as.compliant, "pupils_total", (json_int_t)s->pupils,
+            "pupils_afterschool", (json_int_t)s->pupils_served, "pupils_afterschool_share",
+            share_json(s->pupils_served, s->pupils), "teachers_total", (json_int_t)s->teachers,
+            "teachers_afterschool", (json_int_t)s->teachers_served, "teachers_afterschool_share",
+            share_json(s->teachers_served, s->teachers));
         s->over = NULL; /* stolen by js */
         if (school_id)
             /* one school's own figures: the complaints and tip-offs about it (cases.h) */
@@ -335,12 +337,13 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
         registered += v.counted;
         subject += v.subject_active;
         suspended += v.suspended;
-        json_array_append_new(
-            jinst, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:I}", "institution_id",
-                             (json_int_t)inst[i].id, "name", inst[i].name, "category",
-                             inst[i].category, "state", inst[i].state, "license_valid_until",
-                             inst[i].license_valid_until, "subject_active", v.subject_active,
-                             "suspended", v.suspended, "escrow_fen", (json_int_t)inst[i].escrow_fen));
+        json_array_append_new(jinst,
+                              json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:I}", "institution_id",
+                                        (json_int_t)inst[i].id, "name", inst[i].name, "category",
+                                        inst[i].category, "state", inst[i].state,
+                                        "license_valid_until", inst[i].license_valid_until,
+                                        "subject_active", v.subject_active, "suspended",
+                                        v.suspended, "escrow_fen", (json_int_t)inst[i].escrow_fen));
     }
     if (set.baseline_date[0]) {
         baseline = set.baseline_subject_institutions;
@@ -360,17 +363,17 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
     for (size_t d = 0; d < ndays; d++)
         json_array_append_new(jdays, json_string(days[d]));
     json_t *ind = json_pack(
-        "{s:I,s:I,s:I,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I}}",
-        "schools_total", (json_int_t)nschools, "schools_homework_within_limits",
-        (json_int_t)hw_within, "schools_afterschool_compliant", (json_int_t)as_ok,
-        "pupils_afterschool_share", share_json(pupils_served, pupils),
-        "teachers_afterschool_share", share_json(teachers_served, teachers), "pupils_total",
-        (json_int_t)pupils, "pupils_afterschool", (json_int_t)pupils_served, "teachers_total",
-        (json_int_t)teachers, "teachers_afterschool", (json_int_t)teachers_served,
-        "institutions_subject", (json_int_t)subject, "institutions_suspended",
-        (json_int_t)suspended, "escrow_fen", (json_int_t)escrow, "tips_received",
-        (json_int_t)cases.tips_received, "tips_substantiated", (json_int_t)cases.tips_substantiated,
-        "penalties", "PN-1", (json_int_t)cases.pn1, "PN-2", (json_int_t)cases.pn2);
+        "{s:I,s:I,s:I,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I}}", "schools_total",
+        (json_int_t)nschools, "schools_homework_within_limits", (json_int_t)hw_within,
+        "schools_afterschool_compliant", (json_int_t)as_ok, "pupils_afterschool_share",
+        share_json(pupils_served, pupils), "teachers_afterschool_share",
+        share_json(teachers_served, teachers), "pupils_total", (json_int_t)pupils,
+        "pupils_afterschool", (json_int_t)pupils_served, "teachers_total", (json_int_t)teachers,
+        "teachers_afterschool", (json_int_t)teachers_served, "institutions_subject",
+        (json_int_t)subject, "institutions_suspended", (json_int_t)suspended, "escrow_fen",
+        (json_int_t)escrow, "tips_received", (json_int_t)cases.tips_received, "tips_substantiated",
+        (json_int_t)cases.tips_substantiated, "penalties", "PN-1", (json_int_t)cases.pn1, "PN-2",
+        (json_int_t)cases.pn2);
     json_object_set_new(ind, "cases_overdue", json_integer(cases.cases_overdue));
     json_object_set_new(ind, "institutions_registered", json_integer(registered));
     json_object_set_new(ind, "institutions_subject_baseline",
@@ -392,13 +395,13 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
         json_object_del(ind, "institutions_subject_reduction_share");
         json_object_del(ind, "baseline_date");
     }
-    res = json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:I,s:I,s:s,s:s},s:o,s:o,s:o,s:b}", "from", from,
-                    "to", to, "as_of", as_of, "policy_version", policy_version(pol),
-                    "school_days", jdays, "rules", "median_tolerance_minutes",
-                    (json_int_t)pv->rp1_median_tolerance_minutes, "min_minutes_per_day",
-                    (json_int_t)pv->as1_min_minutes_per_day, "summer_off_work", off_s,
-                    "winter_off_work", off_w, "indicators", ind, "schools", jschools,
-                    "institutions", jinst, "cases_available", cases.available);
+    res =
+        json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:I,s:I,s:s,s:s},s:o,s:o,s:o,s:b}", "from", from, "to",
+                  to, "as_of", as_of, "policy_version", policy_version(pol), "school_days", jdays,
+                  "rules", "median_tolerance_minutes", (json_int_t)pv->rp1_median_tolerance_minutes,
+                  "min_minutes_per_day", (json_int_t)pv->as1_min_minutes_per_day, "summer_off_work",
+                  off_s, "winter_off_work", off_w, "indicators", ind, "schools", jschools,
+                  "institutions", jinst, "cases_available", cases.available);
     jschools = jinst = NULL;
     if (!res)
         rc = DB_ERROR;

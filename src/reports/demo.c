@@ -27,9 +27,14 @@ static int submit(db_conn *c, const policy *pol, demo_ctx *ctx, const rp_period 
     char digest[65];
     char *text = rp_canonical(fig, digest);
     json_decref(fig);
-    rp_submit_in in = {.district_id = ctx->district_id, .actor = ctx->admin_id, .period = p->id,
-                       .figures = text, .digest = digest, .actor_name = "区教体局管理员",
-                       .reason = reason, .submitted_at = at};
+    rp_submit_in in = {.district_id = ctx->district_id,
+                       .actor = ctx->admin_id,
+                       .period = p->id,
+                       .figures = text,
+                       .digest = digest,
+                       .actor_name = "区教体局管理员",
+                       .reason = reason,
+                       .submitted_at = at};
     int revision = 0;
     int64_t stamp = 0;
     verdict v = reports_submit(c, &in, &revision, &stamp);
@@ -38,22 +43,25 @@ static int submit(db_conn *c, const policy *pol, demo_ctx *ctx, const rp_period 
 }
 
 typedef struct {
-    size_t school;             /* index into ctx->schools */
+    size_t school; /* index into ctx->schools */
     const char *topic, *title, *body, *status;
 } demo_case;
 
 static const demo_case cases[] = {
     {0, "homework", "作业公示“一日一表”,家长一看就明白",
-     "学校各班每天 16:00 前在教室门口公示栏和班级群同步公布当日作业、预计用时和分层要求,年级组长当天审核;"
+     "学校各班每天 16:00 "
+     "前在教室门口公示栏和班级群同步公布当日作业、预计用时和分层要求,年级组长当天审核;"
      "家长晚上在系统里反馈实际用时,超出预计 15 分钟以上的条目第二天在年级组会上调整。实施一学期来,"
      "书面作业平均用时由 68 分钟降到 52 分钟。",
      "published"},
     {1, "afterschool", "课后服务“菜单式”选课,学生自主选择",
-     "在基础托管之外开设围棋、合唱、科创等 12 门兴趣课程,由家长和学生按意愿报名;引入区教体局遴选的第三方机构,"
+     "在基础托管之外开设围棋、合唱、科创等 12 "
+     "门兴趣课程,由家长和学生按意愿报名;引入区教体局遴选的第三方机构,"
      "收费严格执行备案标准,困难家庭学生全部免费。",
      "selected"},
     {2, "family", "每周一次家校沟通,作业用时看得见",
-     "班主任每周五汇总本周作业用时反馈,与家长交流孩子的睡眠和作业情况,发现持续超时的学生及时与任课教师沟通。",
+     "班主任每周五汇总本周作业用时反馈,与家长交流孩子的睡眠和作业情况,"
+     "发现持续超时的学生及时与任课教师沟通。",
      "submitted"},
 };
 
@@ -106,7 +114,8 @@ int reports_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, si
     if (submitted) {
         char next[11];
         date_add_days(latest.due, 1, next);
-        rc = submit(c, pol, ctx, &latest, "东湖中学补录期末两天的课后服务点名记录,更正参加课后服务学生数",
+        rc = submit(c, pol, ctx, &latest,
+                    "东湖中学补录期末两天的课后服务点名记录,更正参加课后服务学生数",
                     date_unix(next, 9 * 60 + 10));
         if (rc != DB_OK)
             return rc;
@@ -118,8 +127,12 @@ int reports_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, char *summary, si
         if (cases[i].school >= ctx->nschools)
             continue;
         const demo_school *sc = &ctx->schools[cases[i].school];
-        rp_case_in in = {.district_id = ctx->district_id, .school_id = sc->id, .actor = sc->admin_id,
-                         .term = term, .topic = cases[i].topic, .title = cases[i].title,
+        rp_case_in in = {.district_id = ctx->district_id,
+                         .school_id = sc->id,
+                         .actor = sc->admin_id,
+                         .term = term,
+                         .topic = cases[i].topic,
+                         .title = cases[i].title,
                          .body = cases[i].body};
         int64_t id = 0;
         v = reports_case_submit(c, &in, &id);

@@ -18,7 +18,7 @@
 #include "core/calendar.h"
 #include "reports/reports_int.h"
 
-#define LEDGER_MAX_DAYS 200  /* a term and a little more */
+#define LEDGER_MAX_DAYS 200 /* a term and a little more */
 
 typedef struct {
     char date[11];
@@ -124,7 +124,7 @@ int rp_ledger(db_conn *c, const policy *pol, int64_t district_id, int64_t school
         rc = DB_ERROR;
     if (rc != DB_OK) {
         json_decref(insp);
-        json_decref(compl);
+        json_decref(compl );
         json_decref(notices);
         goto out;
     }
@@ -132,7 +132,8 @@ int rp_ledger(db_conn *c, const policy *pol, int64_t district_id, int64_t school
      * ledger's last day (CS-1) */
     json_t *it;
     size_t ci;
-    json_array_foreach(compl, ci, it) {
+    json_array_foreach(compl, ci, it)
+    {
         const char *st = json_string_value(json_object_get(it, "status"));
         bool open = !st || strcmp(st, "closed") != 0;
         const char *due = json_string_value(json_object_get(it, "due_date"));
@@ -159,12 +160,13 @@ int rp_ledger(db_conn *c, const policy *pol, int64_t district_id, int64_t school
                        strcmp(days[k], progs[i].p.last_day) <= 0;
         const json_t *d = json_object_get(as_days, days[k]);
         json_array_append_new(
-            as, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "date", days[k], "programs",
-                          (json_int_t)running, "rolls", (json_int_t)json_integer_value(json_object_get(d, "rolls")),
-                          "marked", (json_int_t)json_integer_value(json_object_get(d, "marked")),
-                          "present", (json_int_t)json_integer_value(json_object_get(d, "present")),
-                          "teachers_on_duty",
-                          (json_int_t)json_integer_value(json_object_get(d, "teachers_on_duty"))));
+            as,
+            json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "date", days[k], "programs", (json_int_t)running,
+                      "rolls", (json_int_t)json_integer_value(json_object_get(d, "rolls")),
+                      "marked", (json_int_t)json_integer_value(json_object_get(d, "marked")),
+                      "present", (json_int_t)json_integer_value(json_object_get(d, "present")),
+                      "teachers_on_duty",
+                      (json_int_t)json_integer_value(json_object_get(d, "teachers_on_duty"))));
     }
     res = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "school_id", (json_int_t)school_id,
                     "name", school[0].name, "from", from, "to", to, "homework", hw, "afterschool",

@@ -34,10 +34,10 @@
 /* ---------- periods (RP-1) ---------- */
 
 typedef struct {
-    char id[16];          /* "2026-12-1" */
+    char id[16]; /* "2026-12-1" */
     int year, month, half;
     char from[11], to[11];
-    char due[11];         /* from the policy: reports_period_due */
+    char due[11]; /* from the policy: reports_period_due */
 } rp_period;
 
 /* A period from its id; false for anything but YYYY-MM-1 / YYYY-MM-2 (years 2000..2999). */
@@ -63,10 +63,10 @@ bool reports_period_late(const rp_period *p, const char *today, bool submitted);
  * day's homework when it was published (the homework rows' limit_minutes, with its rule and
  * policy version); -1 = no daily cap (a vacation total). */
 typedef struct {
-    int limit;           /* the cap in force that day */
-    int written;         /* written minutes of the day's active items */
-    int families;        /* families who reported time on the day's written items */
-    int64_t median2;     /* twice the median of those families' totals (0 when none) */
+    int limit;       /* the cap in force that day */
+    int written;     /* written minutes of the day's active items */
+    int families;    /* families who reported time on the day's written items */
+    int64_t median2; /* twice the median of those families' totals (0 when none) */
 } rp_hw_day;
 
 typedef enum { RP_HW_WITHIN = 0, RP_HW_OVER_WRITTEN, RP_HW_OVER_REPORTED } rp_hw_verdict;
@@ -80,21 +80,21 @@ int64_t reports_median2(int64_t *v, size_t n);
 /* schools_afterschool_compliant: one program of the school (afterschool_programs). */
 typedef struct {
     int64_t id;
-    unsigned weekdays;   /* bit d = weekday d (1 Monday .. 7 Sunday) */
+    unsigned weekdays; /* bit d = weekday d (1 Monday .. 7 Sunday) */
     int start_min, end_min;
     char first_day[11], last_day[11];
 } rp_as_program;
 
-#define RP_MAX_DAYS 16   /* a half month */
+#define RP_MAX_DAYS 16 /* a half month */
 
 typedef struct {
-    int school_days;               /* school days of the period (the district's calendar) */
-    int served_days;               /* of them, days with at least AS-1's minutes of service */
+    int school_days; /* school days of the period (the district's calendar) */
+    int served_days; /* of them, days with at least AS-1's minutes of service */
     int nmissing;
-    char missing[RP_MAX_DAYS][11]; /* the school days without enough service */
+    char missing[RP_MAX_DAYS][11];    /* the school days without enough service */
     int missing_minutes[RP_MAX_DAYS]; /* the minutes they had */
-    int early_programs;            /* programs that end before the off-work time on a day they run */
-    bool compliant;                /* every school day served and no program early */
+    int early_programs; /* programs that end before the off-work time on a day they run */
+    bool compliant;     /* every school day served and no program early */
 } rp_as_school;
 
 /* AS-1 and AS-2 over the period: days are the school days (YYYY-MM-DD, at most RP_MAX_DAYS).
@@ -114,16 +114,16 @@ int64_t reports_share_bp(int64_t part, int64_t whole);
 
 /* institutions_subject / institutions_suspended: one institution of the registry. */
 typedef struct {
-    bool subject;          /* category subject */
-    const char *state;     /* active | suspended | closed */
+    bool subject;                    /* category subject */
+    const char *state;               /* active | suspended | closed */
     const char *license_valid_until; /* "" = no end date */
-    const char *created;   /* the day it was registered */
+    const char *created;             /* the day it was registered */
 } rp_institution;
 
 typedef struct {
-    bool counted;          /* registered by the day */
-    bool subject_active;   /* licensed on the day, subject-based, not closed */
-    bool suspended;        /* suspended (any category) */
+    bool counted;        /* registered by the day */
+    bool subject_active; /* licensed on the day, subject-based, not closed */
+    bool suspended;      /* suspended (any category) */
 } rp_inst_verdict;
 
 rp_inst_verdict reports_institution(const rp_institution *in, const char *day);
@@ -136,8 +136,8 @@ int64_t reports_reduction_bp(int64_t baseline, int64_t now);
 
 /* The district's report settings (PUT /api/v1/reports/settings). */
 typedef struct {
-    char since[11];          /* reports from this day; "" = the day the district was created */
-    char baseline_date[11];  /* the reduction's baseline day; "" = none set */
+    char since[11];         /* reports from this day; "" = the day the district was created */
+    char baseline_date[11]; /* the reduction's baseline day; "" = none set */
     int64_t baseline_subject_institutions; /* -1 = count from the registry */
 } rp_settings;
 

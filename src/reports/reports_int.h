@@ -12,9 +12,9 @@
 
 #include "reports/reports.h"
 
-#define RP_DRAFT (-1)          /* reports_half_monthly: the live figures, even when submitted */
-#define RP_MAX_OVER 20         /* over-cap class-days listed per school (all are counted) */
-#define RP_REASON_MAX 500      /* a revision's reason, in characters */
+#define RP_DRAFT      (-1) /* reports_half_monthly: the live figures, even when submitted */
+#define RP_MAX_OVER   20   /* over-cap class-days listed per school (all are counted) */
+#define RP_REASON_MAX 500  /* a revision's reason, in characters */
 
 /* ---------- the report's facts (store_facts.c) ---------- */
 
@@ -43,9 +43,9 @@ int rp_store_hw_days(db_conn *c, int64_t district_id, int64_t school_id, const c
  * differs from the teacher's estimates (a family's total = the day's written minutes + its
  * excess). Sorted by (class_id, day). */
 typedef struct {
-    int64_t class_id, day;     /* day: date_days(date) */
+    int64_t class_id, day; /* day: date_days(date) */
     int families;
-    int64_t excess2;           /* twice the median excess */
+    int64_t excess2; /* twice the median excess */
 } rp_hw_median;
 
 int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
@@ -59,8 +59,7 @@ typedef struct {
     char rule[16], policy_version[128];
 } rp_hw_day_detail;
 
-int rp_store_hw_day_detail(db_conn *c, int64_t class_id, const char *date,
-                           rp_hw_day_detail *out);
+int rp_store_hw_day_detail(db_conn *c, int64_t class_id, const char *date, rp_hw_day_detail *out);
 
 /* The school days of [from, to] that after-school service must cover: Monday to Friday in term
  * and not a holiday (the district's calendar); at most cap of them. */
@@ -89,8 +88,8 @@ int rp_store_pupils_served(db_conn *c, int64_t district_id, int64_t school_id, c
                            const char *to, rp_count **out, size_t *n);
 int rp_store_teachers(db_conn *c, int64_t district_id, int64_t school_id, rp_count **out,
                       size_t *n);
-int rp_store_teachers_served(db_conn *c, int64_t district_id, int64_t school_id,
-                             const char *from, const char *to, rp_count **out, size_t *n);
+int rp_store_teachers_served(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
+                             const char *to, rp_count **out, size_t *n);
 
 /* The registry with each institution's escrow at `until` (Unix seconds, exclusive), and the
  * district's escrow then, from the ledger alone: the sum of every escrow entry before it. */
@@ -123,14 +122,13 @@ int rp_compute(db_conn *c, const policy *pol, int64_t district_id, int64_t schoo
 /* ---------- settings and submissions (store.c) ---------- */
 
 int rp_store_settings(db_conn *c, int64_t district_id, rp_settings *out, char since[11]);
-verdict reports_settings_put(db_conn *c, int64_t district_id, const rp_settings *in,
-                             int64_t actor);
+verdict reports_settings_put(db_conn *c, int64_t district_id, const rp_settings *in, int64_t actor);
 
 typedef struct {
     int64_t id, submitted_by, submitted_at;
     int revision;
     char period[16], digest[65], submitted_by_name[128], reason[2048];
-    char *figures;             /* malloc'd canonical JSON */
+    char *figures; /* malloc'd canonical JSON */
 } rp_submission;
 
 /* The latest revision (revision 0) or that revision. DB_ROW, DB_DONE or an error. */
@@ -141,8 +139,8 @@ void rp_submission_cleanup(rp_submission *s);
 typedef struct {
     int64_t district_id, actor;
     const char *period, *figures, *digest, *actor_name;
-    const char *reason;        /* NULL for a first submission */
-    int64_t submitted_at;      /* 0: now (the demo back-dates the past periods it submits) */
+    const char *reason;   /* NULL for a first submission */
+    int64_t submitted_at; /* 0: now (the demo back-dates the past periods it submits) */
 } rp_submit_in;
 
 /* Stores the figures (canonical JSON) as the next revision of the period: 409
@@ -221,11 +219,10 @@ verdict reports_case_edit(db_conn *c, int64_t id, const char *title, const char 
 verdict reports_case_select(db_conn *c, int64_t id, bool select, int64_t actor);
 verdict reports_case_publish(db_conn *c, int64_t id, int64_t actor);
 
-#define RP_PHOTOS_MAX 6
+#define RP_PHOTOS_MAX      6
 #define RP_PHOTO_BYTES_MAX (2 * 1024 * 1024)
 verdict reports_case_photo_add(db_conn *c, int64_t case_id, int64_t district_id, const char *mime,
-                               const unsigned char *data, size_t len, int64_t actor,
-                               int64_t *id);
+                               const unsigned char *data, size_t len, int64_t actor, int64_t *id);
 verdict reports_case_photo_delete(db_conn *c, int64_t case_id, int64_t photo_id);
 /* The photo's bytes (malloc'd) and type. DB_ROW, DB_DONE or an error. */
 int rp_store_photo(db_conn *c, int64_t case_id, int64_t photo_id, char mime[16],

@@ -7,7 +7,8 @@
  *   RP-1 due dates              RP-1.due_days ([day of period 1, day of period 2], or "last")
  *   RP-1 families' median       RP-1.median_tolerance_minutes
  *   AS-1 a served school day    AS-1.min_minutes_per_day
- *   AS-2 off-work time          AS-2.summer_from, summer_to (MM-DD), summer_off_work, winter_off_work
+ *   AS-2 off-work time          AS-2.summer_from, summer_to (MM-DD), summer_off_work,
+ * winter_off_work
  *
  * docs/guide/reports.md says the same in words; tests/unit/reports/test_rules.c holds each edge.
  */
@@ -110,7 +111,8 @@ verdict reports_period_check(const rp_period *p, const char *today, const char *
         return v;
     }
     if (since && since[0] && strcmp(p->to, since) < 0) {
-        verdict v = verdict_rule("period_before_district", "RP-1", "reports.period_before_district");
+        verdict v =
+            verdict_rule("period_before_district", "RP-1", "reports.period_before_district");
         verdict_str(&v, "period", p->id);
         verdict_str(&v, "last_day", p->to);
         verdict_str(&v, "since", since);
@@ -200,7 +202,8 @@ void reports_as_school(const policy *pol, const char (*days)[11], size_t ndays,
     for (size_t i = 0; i < n; i++) {
         bool is_early = false;
         for (size_t k = 0; k < ndays && k < RP_MAX_DAYS && !is_early; k++)
-            is_early = runs_on(&progs[i], days[k]) && progs[i].end_min < reports_off_work(pol, days[k]);
+            is_early =
+                runs_on(&progs[i], days[k]) && progs[i].end_min < reports_off_work(pol, days[k]);
         if (early)
             early[i] = is_early;
         out->early_programs += is_early;

@@ -14,7 +14,10 @@
 
 #include "reports/reports_int.h"
 
-static int64_t jint(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static int64_t jint(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
 static const char *jstr(const json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -28,7 +31,7 @@ typedef struct {
 
 /* A sheet with its header row (frozen) and its columns' widths. */
 static lxw_worksheet *sheet(const sheets *x, const char *name, const char *const *heads,
-                           const double *widths, int n)
+                            const double *widths, int n)
 {
     lxw_worksheet *ws = workbook_add_worksheet(x->b->wb, name);
     xlsx_header_row(x->b, ws, heads, n);
@@ -77,7 +80,8 @@ static void summary_sheet(const sheets *x, const json_t *rep)
     } counts[] = {
         {"学校总数", "schools_total", "所", "本区义务教育阶段学校"},
         {"作业总量达标学校数", "schools_homework_within_limits", "所",
-         "报送期内没有任何一个班级日的书面作业超出当日上限，且家长反馈用时中位数超出上限不超过容差"},
+         "报送期内没有任何一个班级日的书面作业超出当日上限，且家长反馈用时中位数超出上限不超过容"
+         "差"},
         {"课后服务达标学校数", "schools_afterschool_compliant", "所",
          "报送期内每个上课日都提供不少于规定时长的课后服务，且所有项目结束时间不早于当地下班时间"},
     };
@@ -90,8 +94,10 @@ static void summary_sheet(const sheets *x, const json_t *rep)
     struct {
         const char *name, *key, *note;
     } shares[] = {
-        {"参加课后服务学生比例", "pupils_afterschool_share", "报送期内在课后服务项目中有学位的学生占在册学生的比例"},
-        {"参加课后服务教师比例", "teachers_afterschool_share", "报送期内值守课后服务或担任项目岗位的教师占教师总数的比例"},
+        {"参加课后服务学生比例", "pupils_afterschool_share",
+         "报送期内在课后服务项目中有学位的学生占在册学生的比例"},
+        {"参加课后服务教师比例", "teachers_afterschool_share",
+         "报送期内值守课后服务或担任项目岗位的教师占教师总数的比例"},
     };
     for (size_t i = 0; i < 2; i++, r++) {
         worksheet_write_string(ws, r, 0, shares[i].name, NULL);
@@ -106,10 +112,13 @@ static void summary_sheet(const sheets *x, const json_t *rep)
         {"参加课后服务学生数", "pupils_afterschool", "人", ""},
         {"教师数", "teachers_total", "人", ""},
         {"参加课后服务教师数", "teachers_afterschool", "人", ""},
-        {"学科类校外培训机构数", "institutions_subject", "家", "持有效办学许可证、学科类、未注销的机构（报送期末）"},
-        {"暂停（停业整顿）机构数", "institutions_suspended", "家", "报送期末处于暂停状态的机构，不分类别"},
+        {"学科类校外培训机构数", "institutions_subject", "家",
+         "持有效办学许可证、学科类、未注销的机构（报送期末）"},
+        {"暂停（停业整顿）机构数", "institutions_suspended", "家",
+         "报送期末处于暂停状态的机构，不分类别"},
         {"基准日学科类机构数", "institutions_subject_baseline", "家", "区设置的基准日在册数"},
-        {"较基准日压减学科类机构数", "institutions_subject_reduction", "家", "基准日数减报送期末数"},
+        {"较基准日压减学科类机构数", "institutions_subject_reduction", "家",
+         "基准日数减报送期末数"},
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++, r++) {
         worksheet_write_string(ws, r, 0, more[i].name, NULL);
@@ -177,17 +186,28 @@ static void summary_sheet(const sheets *x, const json_t *rep)
 /* 作业: per school, then every listed over-cap class-day. */
 static void homework_sheet(const sheets *x, const json_t *rep)
 {
-    static const char *const heads[] = {"学校", "有作业的班级日", "超出上限的班级日",
-                                        "其中书面作业时长超限", "其中家长反馈用时超限", "是否达标",
-                                        "班级", "日期", "当日上限（分钟）", "书面作业（分钟）",
-                                        "家长反馈中位数（分钟）", "反馈家庭数", "原因", "规则",
+    static const char *const heads[] = {"学校",
+                                        "有作业的班级日",
+                                        "超出上限的班级日",
+                                        "其中书面作业时长超限",
+                                        "其中家长反馈用时超限",
+                                        "是否达标",
+                                        "班级",
+                                        "日期",
+                                        "当日上限（分钟）",
+                                        "书面作业（分钟）",
+                                        "家长反馈中位数（分钟）",
+                                        "反馈家庭数",
+                                        "原因",
+                                        "规则",
                                         "政策版本"};
     static const double widths[] = {22, 14, 16, 20, 20, 10, 12, 12, 16, 16, 20, 12, 18, 8, 22};
     lxw_worksheet *ws = sheet(x, "作业", heads, widths, 15);
     lxw_row_t r = 1;
     const json_t *s;
     size_t i;
-    json_array_foreach(json_object_get(rep, "schools"), i, s) {
+    json_array_foreach(json_object_get(rep, "schools"), i, s)
+    {
         const json_t *hw = json_object_get(s, "homework");
         worksheet_write_string(ws, r, 0, jstr(s, "name"), NULL);
         xlsx_int(x->b, ws, r, 1, jint(hw, "class_days"));
@@ -198,7 +218,8 @@ static void homework_sheet(const sheets *x, const json_t *rep)
         r++;
         const json_t *o;
         size_t k;
-        json_array_foreach(json_object_get(hw, "over"), k, o) {
+        json_array_foreach(json_object_get(hw, "over"), k, o)
+        {
             worksheet_write_string(ws, r, 0, jstr(s, "name"), NULL);
             char cls[80];
             snprintf(cls, sizeof cls, "%d年级%s", (int)jint(o, "grade"), jstr(o, "class_name"));
@@ -224,16 +245,17 @@ static void homework_sheet(const sheets *x, const json_t *rep)
 /* 课后服务: AS-1, AS-2 and participation (RP-3) per school. */
 static void afterschool_sheet(const sheets *x, const json_t *rep)
 {
-    static const char *const heads[] = {"学校", "应提供服务的上课日", "达标天数", "未达标日期",
-                                        "早于下班时间结束的项目", "是否达标", "在册学生数",
-                                        "参加学生数", "学生参与率", "教师数", "参加教师数",
-                                        "教师参与率"};
+    static const char *const heads[] = {
+        "学校",       "应提供服务的上课日", "达标天数",   "未达标日期", "早于下班时间结束的项目",
+        "是否达标",   "在册学生数",         "参加学生数", "学生参与率", "教师数",
+        "参加教师数", "教师参与率"};
     static const double widths[] = {22, 18, 10, 30, 30, 10, 12, 12, 12, 10, 12, 12};
     lxw_worksheet *ws = sheet(x, "课后服务", heads, widths, 12);
     lxw_row_t r = 1;
     const json_t *s;
     size_t i;
-    json_array_foreach(json_object_get(rep, "schools"), i, s) {
+    json_array_foreach(json_object_get(rep, "schools"), i, s)
+    {
         const json_t *as = json_object_get(s, "afterschool");
         worksheet_write_string(ws, r, 0, jstr(s, "name"), NULL);
         xlsx_int(x->b, ws, r, 1, jint(as, "school_days"));
@@ -241,7 +263,8 @@ static void afterschool_sheet(const sheets *x, const json_t *rep)
         char text[512] = "";
         size_t len = 0, k;
         const json_t *d;
-        json_array_foreach(json_object_get(as, "missing_days"), k, d) {
+        json_array_foreach(json_object_get(as, "missing_days"), k, d)
+        {
             int n = snprintf(text + len, sizeof text - len, "%s%s", k ? "、" : "", jstr(d, "date"));
             if (n < 0 || (size_t)n >= sizeof text - len)
                 break;
@@ -250,9 +273,10 @@ static void afterschool_sheet(const sheets *x, const json_t *rep)
         worksheet_write_string(ws, r, 3, text, NULL);
         text[0] = 0;
         len = 0;
-        json_array_foreach(json_object_get(as, "early_programs"), k, d) {
-            int n = snprintf(text + len, sizeof text - len, "%s%s（%s 结束，下班 %s）", k ? "；" : "",
-                             jstr(d, "name"), jstr(d, "end"), jstr(d, "off_work"));
+        json_array_foreach(json_object_get(as, "early_programs"), k, d)
+        {
+            int n = snprintf(text + len, sizeof text - len, "%s%s（%s 结束，下班 %s）",
+                             k ? "；" : "", jstr(d, "name"), jstr(d, "end"), jstr(d, "off_work"));
             if (n < 0 || (size_t)n >= sizeof text - len)
                 break;
             len += (size_t)n;
@@ -277,16 +301,19 @@ static const char *state_words(const char *s)
 /* 校外培训: the registry at the period's end and each institution's escrow. */
 static void training_sheet(const sheets *x, const json_t *rep)
 {
-    static const char *const heads[] = {"机构名称", "类别", "状态", "许可证有效期至",
-                                        "计入学科类在册数", "暂停", "监管资金余额（元）"};
+    static const char *const heads[] = {
+        "机构名称",          "类别", "状态", "许可证有效期至", "计入学科类在册数", "暂停",
+        "监管资金余额（元）"};
     static const double widths[] = {30, 10, 8, 16, 16, 8, 18};
     lxw_worksheet *ws = sheet(x, "校外培训", heads, widths, 7);
     lxw_row_t r = 1;
     const json_t *it;
     size_t i;
-    json_array_foreach(json_object_get(rep, "institutions"), i, it) {
+    json_array_foreach(json_object_get(rep, "institutions"), i, it)
+    {
         worksheet_write_string(ws, r, 0, jstr(it, "name"), NULL);
-        worksheet_write_string(ws, r, 1, strcmp(jstr(it, "category"), "subject") == 0 ? "学科类" : "非学科类", NULL);
+        worksheet_write_string(
+            ws, r, 1, strcmp(jstr(it, "category"), "subject") == 0 ? "学科类" : "非学科类", NULL);
         worksheet_write_string(ws, r, 2, state_words(jstr(it, "state")), NULL);
         if (jstr(it, "license_valid_until")[0])
             xlsx_date(x->b, ws, r, 3, jstr(it, "license_valid_until"));
@@ -305,7 +332,8 @@ static void cases_sheet(const sheets *x, const json_t *rep)
     static const char *const heads[] = {"项目", "件数", "说明"};
     static const double widths[] = {30, 10, 60};
     lxw_worksheet *ws = sheet(x, "投诉举报与处罚", heads, widths, 3);
-    const json_t *ind = json_object_get(rep, "indicators"), *pen = json_object_get(ind, "penalties");
+    const json_t *ind = json_object_get(rep, "indicators"),
+                 *pen = json_object_get(ind, "penalties");
     struct {
         const char *name;
         int64_t n;
@@ -365,14 +393,22 @@ void reports_half_monthly_sheets(const xlsx_book *b, const json_t *report)
 static const char *case_words(const char *k)
 {
     static const char *const words[][2] = {
-        {"homework_overload", "作业负担过重"}, {"afterschool_fee", "课后服务收费"},
-        {"exam_ranking", "考试排名"},          {"unlicensed_training", "无证培训"},
-        {"disguised_training", "隐形变异培训"}, {"off_hours_training", "违规时段培训"},
-        {"prepaid_over_limit", "超期超额预收费"}, {"refund_refused", "拒不退费"},
-        {"wage_arrears", "拖欠工资"},          {"other", "其他"},
-        {"open", "待分办"},                    {"assigned", "办理中"},
-        {"answered", "已答复"},                {"closed", "已办结"},
-        {"submitted", "已报告整改"},           {"passed", "已通过复核"},
+        {"homework_overload", "作业负担过重"},
+        {"afterschool_fee", "课后服务收费"},
+        {"exam_ranking", "考试排名"},
+        {"unlicensed_training", "无证培训"},
+        {"disguised_training", "隐形变异培训"},
+        {"off_hours_training", "违规时段培训"},
+        {"prepaid_over_limit", "超期超额预收费"},
+        {"refund_refused", "拒不退费"},
+        {"wage_arrears", "拖欠工资"},
+        {"other", "其他"},
+        {"open", "待分办"},
+        {"assigned", "办理中"},
+        {"answered", "已答复"},
+        {"closed", "已办结"},
+        {"submitted", "已报告整改"},
+        {"passed", "已通过复核"},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(words[i][0], k) == 0)
@@ -385,13 +421,15 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
     sheets x = {.b = b};
     (void)school_name;
     {
-        static const char *const heads[] = {"日期", "公示班级数", "作业条目", "书面作业条目",
-                                            "书面作业平均（分钟）", "超出上限的班级"};
+        static const char *const heads[] = {
+            "日期",         "公示班级数",           "作业条目",
+            "书面作业条目", "书面作业平均（分钟）", "超出上限的班级"};
         static const double widths[] = {12, 12, 10, 14, 20, 16};
         lxw_worksheet *ws = sheet(&x, "作业公示", heads, widths, 6);
         const json_t *d;
         size_t i;
-        json_array_foreach(json_object_get(ledger, "homework"), i, d) {
+        json_array_foreach(json_object_get(ledger, "homework"), i, d)
+        {
             lxw_row_t r = (lxw_row_t)i + 1;
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
             xlsx_int(b, ws, r, 1, jint(d, "classes"));
@@ -404,13 +442,14 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
         }
     }
     {
-        static const char *const heads[] = {"日期", "开设项目", "已点名项目", "应到人次",
-                                            "实到人次", "值守教师"};
+        static const char *const heads[] = {"日期",     "开设项目", "已点名项目",
+                                            "应到人次", "实到人次", "值守教师"};
         static const double widths[] = {12, 10, 12, 10, 10, 10};
         lxw_worksheet *ws = sheet(&x, "课后服务", heads, widths, 6);
         const json_t *d;
         size_t i;
-        json_array_foreach(json_object_get(ledger, "afterschool"), i, d) {
+        json_array_foreach(json_object_get(ledger, "afterschool"), i, d)
+        {
             lxw_row_t r = (lxw_row_t)i + 1;
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
             xlsx_int(b, ws, r, 1, jint(d, "programs"));
@@ -426,13 +465,16 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
         lxw_worksheet *ws = sheet(&x, "督查整改", heads, widths, 5);
         const json_t *d;
         size_t i;
-        json_array_foreach(json_object_get(ledger, "inspections"), i, d) {
+        json_array_foreach(json_object_get(ledger, "inspections"), i, d)
+        {
             lxw_row_t r = (lxw_row_t)i + 1;
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
             worksheet_write_string(ws, r, 1, jstr(d, "text"), NULL);
             worksheet_write_string(ws, r, 2, jstr(d, "rule"), NULL);
-            worksheet_write_string(ws, r, 3, strcmp(jstr(d, "status"), "open") == 0 ? "待整改"
-                                             : case_words(jstr(d, "status")), NULL);
+            worksheet_write_string(
+                ws, r, 3,
+                strcmp(jstr(d, "status"), "open") == 0 ? "待整改" : case_words(jstr(d, "status")),
+                NULL);
             xlsx_date(b, ws, r, 4, jstr(d, "due_date"));
         }
         if (json_is_null(json_object_get(ledger, "inspections")))
@@ -444,7 +486,8 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
         lxw_worksheet *ws = sheet(&x, "投诉举报", heads, widths, 5);
         const json_t *d;
         size_t i;
-        json_array_foreach(json_object_get(ledger, "complaints"), i, d) {
+        json_array_foreach(json_object_get(ledger, "complaints"), i, d)
+        {
             lxw_row_t r = (lxw_row_t)i + 1;
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
             worksheet_write_string(ws, r, 1, case_words(jstr(d, "category")), NULL);
@@ -461,7 +504,8 @@ void rp_ledger_sheets(const xlsx_book *b, const json_t *ledger, const char *scho
         lxw_worksheet *ws = sheet(&x, "通知", heads, widths, 5);
         const json_t *d;
         size_t i;
-        json_array_foreach(json_object_get(ledger, "notices"), i, d) {
+        json_array_foreach(json_object_get(ledger, "notices"), i, d)
+        {
             lxw_row_t r = (lxw_row_t)i + 1;
             xlsx_date(b, ws, r, 0, jstr(d, "date"));
             worksheet_write_string(ws, r, 1, jstr(d, "title"), NULL);

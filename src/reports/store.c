@@ -70,7 +70,8 @@ verdict reports_settings_put(db_conn *c, int64_t district_id, const rp_settings 
                     district_id, in->since[0] ? in->since : NULL,
                     in->baseline_date[0] ? in->baseline_date : NULL,
                     in->baseline_subject_institutions >= 0
-                        ? db_arg_int_(in->baseline_subject_institutions) : DB_NULL,
+                        ? db_arg_int_(in->baseline_subject_institutions)
+                        : DB_NULL,
                     now_unix(), actor);
     if (rc != DB_DONE || db_commit(c) != DB_OK)
         return undo(c, verdict_db(rc == DB_DONE ? DB_ERROR : rc));
@@ -179,7 +180,8 @@ json_t *rp_store_revisions(db_conn *c, int64_t district_id, const char *period, 
     /* timestamps as RFC 3339, the submitter as an object */
     json_t *it;
     size_t i;
-    json_array_foreach(json_object_get(page, "items"), i, it) {
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
         char at[32];
         unix_rfc3339(json_integer_value(json_object_get(it, "submitted_at")), at);
         json_object_set_new(it, "submitted_at", json_string(at));
@@ -237,8 +239,9 @@ static json_t *submitted_json(const rp_submission *sub, const rp_period *p, int 
     json_object_set_new(o, "revision", json_integer(sub->revision));
     json_object_set_new(o, "revisions", json_integer(revisions));
     json_object_set_new(o, "submitted_at", json_string(at));
-    json_object_set_new(o, "submitted_by", json_pack("{s:I,s:s}", "id", (json_int_t)sub->submitted_by,
-                                                     "name", sub->submitted_by_name));
+    json_object_set_new(o, "submitted_by",
+                        json_pack("{s:I,s:s}", "id", (json_int_t)sub->submitted_by, "name",
+                                  sub->submitted_by_name));
     json_object_set_new(o, "digest", json_string(sub->digest));
     json_object_set_new(o, "revision_reason",
                         sub->reason[0] ? json_string(sub->reason) : json_null());

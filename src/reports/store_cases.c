@@ -8,8 +8,9 @@
  * changes (UPDATE ... WHERE status = ...), so two people acting at once never both pass.
  *
  * Photos: at most RP_PHOTOS_MAX a case, each a JPEG or a PNG (by its bytes, without its
- * metadata: api_rp2.c) of at most RP_PHOTO_BYTES_MAX, stored base64 in typical_case_photos; the count is checked under the
- * case's row lock (an UPDATE of the case first), so a seventh photo never slips in.
+ * metadata: api_rp2.c) of at most RP_PHOTO_BYTES_MAX, stored base64 in typical_case_photos; the
+ * count is checked under the case's row lock (an UPDATE of the case first), so a seventh photo
+ * never slips in.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 #include "reports/reports_int.h"
 
 const char *const reports_case_topics[] = {"homework", "afterschool", "exams", "training",
-                                           "family", "other", NULL};
+                                           "family",   "other",       NULL};
 const char *const reports_case_statuses[] = {"submitted", "selected", "published", NULL};
 
 static verdict undo(db_conn *c, verdict v)
@@ -110,36 +111,39 @@ json_t *rp_store_cases_page(db_conn *c, int64_t district_id, int64_t school_id, 
         " WHERE t.district_id = $1 AND ($2 = 0 OR t.school_id = $2) AND ($3 = '' OR t.term = $3)"
         " AND ($4 = '' OR t.status = $4) ORDER BY t.id DESC",
         "SELECT COUNT(*) FROM typical_cases t WHERE t.district_id = $1"
-        " AND ($2 = 0 OR t.school_id = $2) AND ($3 = '' OR t.term = $3) AND ($4 = '' OR t.status = $4)",
+        " AND ($2 = 0 OR t.school_id = $2) AND ($3 = '' OR t.term = $3) AND ($4 = '' OR t.status = "
+        "$4)",
         case_types, limit, offset, district_id, school_id, term ? term : "", status ? status : "");
     json_t *it;
     size_t i;
-    json_array_foreach(json_object_get(page, "items"), i, it)
-        stamps(it);
+    json_array_foreach(json_object_get(page, "items"), i, it) stamps(it);
     return page;
 }
 
 json_t *rp_store_term_cases(db_conn *c, int64_t district_id, const char *term)
 {
     json_t *rows = db_rows_json(
-        db_query(c,
-                 "SELECT t.id, t.school_id, s.name, t.term, t.topic, t.title, t.body, t.status,"
-                 " t.submitted_at, t.edited_at, t.selected_at, t.published_at,"
-                 " (SELECT COUNT(*) FROM typical_case_photos p WHERE p.case_id = t.id)"
-                 " FROM typical_cases t JOIN rp_schools s ON s.id = t.school_id"
-                 " WHERE t.district_id = $1 AND t.term = $2 AND t.status IN ('selected', 'published')"
-                 " ORDER BY t.status DESC, t.id",
-                 district_id, term),
+        db_query(
+            c,
+            "SELECT t.id, t.school_id, s.name, t.term, t.topic, t.title, t.body, t.status,"
+            " t.submitted_at, t.edited_at, t.selected_at, t.published_at,"
+            " (SELECT COUNT(*) FROM typical_case_photos p WHERE p.case_id = t.id)"
+            " FROM typical_cases t JOIN rp_schools s ON s.id = t.school_id"
+            " WHERE t.district_id = $1 AND t.term = $2 AND t.status IN ('selected', 'published')"
+            " ORDER BY t.status DESC, t.id",
+            district_id, term),
         case_types);
     json_t *it;
     size_t i;
-    json_array_foreach(rows, i, it) {
+    json_array_foreach(rows, i, it)
+    {
         stamps(it);
-        json_t *photos = db_rows_json(db_query(c,
-                                               "SELECT id FROM typical_case_photos WHERE case_id = $1"
-                                               " ORDER BY id",
-                                               json_integer_value(json_object_get(it, "id"))),
-                                      "id:i");
+        json_t *photos =
+            db_rows_json(db_query(c,
+                                  "SELECT id FROM typical_case_photos WHERE case_id = $1"
+                                  " ORDER BY id",
+                                  json_integer_value(json_object_get(it, "id"))),
+                         "id:i");
         if (!photos) {
             json_decref(rows);
             return NULL;
@@ -153,12 +157,13 @@ verdict reports_case_submit(db_conn *c, const rp_case_in *in, int64_t *id)
 {
     int rc = db_begin_write(c);
     if (rc == DB_OK)
-        rc = db_insert_id(c, id,
-                          "INSERT INTO typical_cases (district_id, school_id, term, topic, title, body,"
-                          " status, submitted_by, submitted_at) VALUES ($1,$2,$3,$4,$5,$6,'submitted',$7,$8)"
-                          " RETURNING id",
-                          in->district_id, in->school_id, in->term, in->topic, in->title, in->body,
-                          in->actor, now_unix());
+        rc = db_insert_id(
+            c, id,
+            "INSERT INTO typical_cases (district_id, school_id, term, topic, title, body,"
+            " status, submitted_by, submitted_at) VALUES ($1,$2,$3,$4,$5,$6,'submitted',$7,$8)"
+            " RETURNING id",
+            in->district_id, in->school_id, in->term, in->topic, in->title, in->body, in->actor,
+            now_unix());
     if (rc != DB_DONE || db_commit(c) != DB_OK)
         return undo(c, verdict_db(rc == DB_DONE ? DB_ERROR : rc));
     return verdict_ok();
@@ -206,10 +211,11 @@ verdict reports_case_edit(db_conn *c, int64_t id, const char *title, const char 
 verdict reports_case_select(db_conn *c, int64_t id, bool select, int64_t actor)
 {
     if (select)
-        return update_in_state(c, id, "reports.case_not_submitted",
-                               "UPDATE typical_cases SET status = 'selected', selected_by = $2,"
-                               " selected_at = $3 WHERE id = $1 AND status = 'submitted' RETURNING id",
-                               DB_ARGS(id, actor, now_unix()));
+        return update_in_state(
+            c, id, "reports.case_not_submitted",
+            "UPDATE typical_cases SET status = 'selected', selected_by = $2,"
+            " selected_at = $3 WHERE id = $1 AND status = 'submitted' RETURNING id",
+            DB_ARGS(id, actor, now_unix()));
     return update_in_state(c, id, "reports.case_not_selected",
                            "UPDATE typical_cases SET status = 'submitted', selected_by = NULL,"
                            " selected_at = NULL WHERE id = $1 AND status = 'selected' RETURNING id",
@@ -253,7 +259,8 @@ verdict reports_case_photo_add(db_conn *c, int64_t case_id, int64_t district_id,
     }
     if (n >= RP_PHOTOS_MAX) {
         free(b64);
-        verdict v = verdict_refuse(SJ_ERR_CONFLICT, "too_many_photos", "RP-2", "reports.too_many_photos");
+        verdict v =
+            verdict_refuse(SJ_ERR_CONFLICT, "too_many_photos", "RP-2", "reports.too_many_photos");
         verdict_num(&v, "max", RP_PHOTOS_MAX);
         return undo(c, v);
     }
@@ -279,9 +286,9 @@ verdict reports_case_photo_delete(db_conn *c, int64_t case_id, int64_t photo_id)
     if (rc == DB_DONE)
         return undo(c, wrong_state(c, case_id, "reports.case_published"));
     if (rc == DB_ROW)
-        rc = db_query_int64(c, &one,
-                            "DELETE FROM typical_case_photos WHERE id = $1 AND case_id = $2 RETURNING id",
-                            photo_id, case_id);
+        rc = db_query_int64(
+            c, &one, "DELETE FROM typical_case_photos WHERE id = $1 AND case_id = $2 RETURNING id",
+            photo_id, case_id);
     if (rc == DB_DONE)
         return undo(c, verdict_err(SJ_ERR_NOT_FOUND, NULL));
     if (rc != DB_ROW || db_commit(c) != DB_OK)

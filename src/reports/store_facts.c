@@ -60,12 +60,14 @@ int rp_store_hw_days(db_conn *c, int64_t district_id, int64_t school_id, const c
                      const char *to, rp_hw_day_fn fn, void *ctx)
 {
     /* one range of the class-day key per class of the district (or school) */
-    db_stmt *s = db_query(c,
-                          "SELECT d.school_id, d.class_id, d.date, d.limit_minutes, d.written_minutes,"
-                          " d.reported, d.items, d.written_items FROM rp_classes k JOIN rp_hw_class_days d ON d.class_id = k.id"
-                          " AND d.date >= $2 AND d.date <= $3"
-                          " WHERE k.district_id = $1 AND ($4 = 0 OR k.school_id = $4)",
-                          district_id, from, to, school_id);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT d.school_id, d.class_id, d.date, d.limit_minutes, d.written_minutes,"
+                 " d.reported, d.items, d.written_items FROM rp_classes k JOIN rp_hw_class_days d "
+                 "ON d.class_id = k.id"
+                 " AND d.date >= $2 AND d.date <= $3"
+                 " WHERE k.district_id = $1 AND ($4 = 0 OR k.school_id = $4)",
+                 district_id, from, to, school_id);
     if (!s)
         return DB_ERROR;
     int rc;
@@ -102,8 +104,10 @@ static void median_push(rp_hw_median **out, size_t *n, size_t *cap, int64_t clas
     for (size_t i = 0; i < nfam; i++)
         (*v)[i] = fam[i].excess;
     *out = grow(*out, cap, *n, sizeof **out);
-    (*out)[(*n)++] = (rp_hw_median){.class_id = class_id, .day = date_days(date),
-                                     .families = (int)nfam, .excess2 = reports_median2(*v, nfam)};
+    (*out)[(*n)++] = (rp_hw_median){.class_id = class_id,
+                                    .day = date_days(date),
+                                    .families = (int)nfam,
+                                    .excess2 = reports_median2(*v, nfam)};
 }
 
 /* The district's class-days come through the class-day key's date range; one school's through
@@ -142,7 +146,8 @@ int rp_store_hw_medians(db_conn *c, int64_t district_id, int64_t school_id, cons
      * that names the feedback row, so the planner reads an item's row only when the item has
      * feedback (the class-day index gives the item's id alone): most items have none, and
      * reading them all would cost most of the report's time at city scale. */
-    db_stmt *s = db_query_a(c, medians_sql[school_id != 0], DB_ARGS(district_id, from, to, school_id));
+    db_stmt *s =
+        db_query_a(c, medians_sql[school_id != 0], DB_ARGS(district_id, from, to, school_id));
     if (!s)
         return DB_ERROR;
     int64_t cur_class = 0;
@@ -186,16 +191,17 @@ int rp_store_hw_day_detail(db_conn *c, int64_t class_id, const char *date, rp_hw
 {
     memset(out, 0, sizeof *out);
     /* the day's latest active written item: the cap it was checked against when published */
-    db_stmt *s = db_query(c,
-                          "SELECT k.name, k.grade,"
-                          " (SELECT COUNT(*) FROM rp_hw_items i WHERE i.class_id = k.id AND i.date = $2"
-                          "  AND i.kind = 'written' AND i.withdrawn_at IS NULL),"
-                          " h.limit_minutes, h.rule, h.policy_version"
-                          " FROM rp_classes k LEFT JOIN rp_hw_items h ON h.id ="
-                          " (SELECT MAX(i.id) FROM rp_hw_items i WHERE i.class_id = k.id AND i.date = $2"
-                          "  AND i.kind = 'written' AND i.withdrawn_at IS NULL)"
-                          " WHERE k.id = $1",
-                          class_id, date);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT k.name, k.grade,"
+                 " (SELECT COUNT(*) FROM rp_hw_items i WHERE i.class_id = k.id AND i.date = $2"
+                 "  AND i.kind = 'written' AND i.withdrawn_at IS NULL),"
+                 " h.limit_minutes, h.rule, h.policy_version"
+                 " FROM rp_classes k LEFT JOIN rp_hw_items h ON h.id ="
+                 " (SELECT MAX(i.id) FROM rp_hw_items i WHERE i.class_id = k.id AND i.date = $2"
+                 "  AND i.kind = 'written' AND i.withdrawn_at IS NULL)"
+                 " WHERE k.id = $1",
+                 class_id, date);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -332,8 +338,7 @@ int rp_store_pupils_served(db_conn *c, int64_t district_id, int64_t school_id, c
                   out, n);
 }
 
-int rp_store_teachers(db_conn *c, int64_t district_id, int64_t school_id, rp_count **out,
-                      size_t *n)
+int rp_store_teachers(db_conn *c, int64_t district_id, int64_t school_id, rp_count **out, size_t *n)
 {
     return counts(db_query(c,
                            "SELECT t.school_id, COUNT(DISTINCT t.user_id) FROM rp_schools k"
@@ -344,28 +349,29 @@ int rp_store_teachers(db_conn *c, int64_t district_id, int64_t school_id, rp_cou
                   out, n);
 }
 
-int rp_store_teachers_served(db_conn *c, int64_t district_id, int64_t school_id,
-                             const char *from, const char *to, rp_count **out, size_t *n)
+int rp_store_teachers_served(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
+                             const char *to, rp_count **out, size_t *n)
 {
     /* teachers of the school who held duty in the period, or hold the A or B post of one of
      * its programs running then */
-    return counts(db_query(c,
-                           "SELECT x.school_id, COUNT(DISTINCT x.user_id) FROM ("
-                           " SELECT t.school_id, t.user_id FROM rp_schools k"
-                           "  JOIN rp_as_duties u ON u.school_id = k.id AND u.date >= $3 AND u.date <= $4"
-                           "  JOIN rp_teachers t ON t.user_id = u.user_id AND t.school_id = k.id"
-                           "  WHERE k.district_id = $1 AND ($2 = 0 OR k.id = $2)"
-                           " UNION SELECT t.school_id, t.user_id FROM rp_as_programs g"
-                           "  JOIN rp_teachers t ON t.user_id = g.staff_a AND t.school_id = g.school_id"
-                           "  WHERE g.district_id = $1 AND ($2 = 0 OR g.school_id = $2)"
-                           "  AND g.status = 'open' AND g.first_day <= $4 AND g.last_day >= $3"
-                           " UNION SELECT t.school_id, t.user_id FROM rp_as_programs g"
-                           "  JOIN rp_teachers t ON t.user_id = g.staff_b AND t.school_id = g.school_id"
-                           "  WHERE g.district_id = $1 AND ($2 = 0 OR g.school_id = $2)"
-                           "  AND g.status = 'open' AND g.first_day <= $4 AND g.last_day >= $3"
-                           ") x GROUP BY x.school_id",
-                           district_id, school_id, from, to),
-                  out, n);
+    return counts(
+        db_query(c,
+                 "SELECT x.school_id, COUNT(DISTINCT x.user_id) FROM ("
+                 " SELECT t.school_id, t.user_id FROM rp_schools k"
+                 "  JOIN rp_as_duties u ON u.school_id = k.id AND u.date >= $3 AND u.date <= $4"
+                 "  JOIN rp_teachers t ON t.user_id = u.user_id AND t.school_id = k.id"
+                 "  WHERE k.district_id = $1 AND ($2 = 0 OR k.id = $2)"
+                 " UNION SELECT t.school_id, t.user_id FROM rp_as_programs g"
+                 "  JOIN rp_teachers t ON t.user_id = g.staff_a AND t.school_id = g.school_id"
+                 "  WHERE g.district_id = $1 AND ($2 = 0 OR g.school_id = $2)"
+                 "  AND g.status = 'open' AND g.first_day <= $4 AND g.last_day >= $3"
+                 " UNION SELECT t.school_id, t.user_id FROM rp_as_programs g"
+                 "  JOIN rp_teachers t ON t.user_id = g.staff_b AND t.school_id = g.school_id"
+                 "  WHERE g.district_id = $1 AND ($2 = 0 OR g.school_id = $2)"
+                 "  AND g.status = 'open' AND g.first_day <= $4 AND g.last_day >= $3"
+                 ") x GROUP BY x.school_id",
+                 district_id, school_id, from, to),
+        out, n);
 }
 
 /* ---------- institutions and escrow ---------- */
@@ -381,12 +387,13 @@ int rp_store_institutions(db_conn *c, int64_t district_id, int64_t until, rp_ins
      * The district's escrow is the sum of every group: from the ledger alone, since a contract
      * without a row would make a group of its own (0), never lose an entry. */
     rp_count *by_inst = NULL;
-    int rc = counts(db_query(c,
-                             "SELECT COALESCE(k.institution_id, 0), SUM(e.amount_fen)"
-                             " FROM rp_escrow_entries e LEFT JOIN rp_contracts k ON k.id = e.contract_id"
-                             " WHERE e.district_id = $1 AND e.at < $2 GROUP BY k.institution_id",
-                             district_id, until),
-                    &by_inst, &ncnt);
+    int rc =
+        counts(db_query(c,
+                        "SELECT COALESCE(k.institution_id, 0), SUM(e.amount_fen)"
+                        " FROM rp_escrow_entries e LEFT JOIN rp_contracts k ON k.id = e.contract_id"
+                        " WHERE e.district_id = $1 AND e.at < $2 GROUP BY k.institution_id",
+                        district_id, until),
+               &by_inst, &ncnt);
     if (rc != DB_OK)
         return rc;
     for (size_t i = 0; i < ncnt; i++)

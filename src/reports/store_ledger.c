@@ -52,24 +52,26 @@ json_t *rp_store_as_days(db_conn *c, int64_t school_id, const char *from, const 
 json_t *rp_store_inspections(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
                              const char *to)
 {
-    json_t *rows = db_rows_json(db_query(c,
-                                         "SELECT inspection_id, id, date, rule, finding, due_date, status"
-                                         " FROM rp_rectifications WHERE district_id = $1 AND school_id = $2"
-                                         " AND date >= $3 AND date <= $4 ORDER BY date, id",
-                                         district_id, school_id, from, to),
-                                "inspection_id:i,rectification_id:i,date:s,rule:s,text:s,due_date:s,status:s");
+    json_t *rows =
+        db_rows_json(db_query(c,
+                              "SELECT inspection_id, id, date, rule, finding, due_date, status"
+                              " FROM rp_rectifications WHERE district_id = $1 AND school_id = $2"
+                              " AND date >= $3 AND date <= $4 ORDER BY date, id",
+                              district_id, school_id, from, to),
+                     "inspection_id:i,rectification_id:i,date:s,rule:s,text:s,due_date:s,status:s");
     return rows;
 }
 
 json_t *rp_store_complaints(db_conn *c, int64_t district_id, int64_t school_id, const char *from,
                             const char *to)
 {
-    return db_rows_json(db_query(c,
-                                 "SELECT id, arrived_on, category, source, status, due_date, closed_on,"
-                                 " outcome FROM rp_school_cases WHERE district_id = $1 AND school_id = $2"
-                                 " AND arrived_on >= $3 AND arrived_on <= $4 ORDER BY arrived_on, id",
-                                 district_id, school_id, from, to),
-                        "case_id:i,date:s,category:s,source:s,status:s,due_date:s,closed_on:S,outcome:S");
+    return db_rows_json(
+        db_query(c,
+                 "SELECT id, arrived_on, category, source, status, due_date, closed_on,"
+                 " outcome FROM rp_school_cases WHERE district_id = $1 AND school_id = $2"
+                 " AND arrived_on >= $3 AND arrived_on <= $4 ORDER BY arrived_on, id",
+                 district_id, school_id, from, to),
+        "case_id:i,date:s,category:s,source:s,status:s,due_date:s,closed_on:S,outcome:S");
 }
 
 json_t *rp_store_notices(db_conn *c, int64_t district_id, int64_t school_id, const char *from,

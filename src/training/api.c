@@ -21,8 +21,8 @@
 #include "training/training_int.h"
 
 #define DISTRICT_STAFF (ROLE_BIT(ROLE_DISTRICT_ADMIN) | ROLE_BIT(ROLE_INSPECTOR))
-#define INST_ROLES (DISTRICT_STAFF | ROLE_BIT(ROLE_INSTITUTION_ADMIN))
-#define MAX_SLOTS 50
+#define INST_ROLES     (DISTRICT_STAFF | ROLE_BIT(ROLE_INSTITUTION_ADMIN))
+#define MAX_SLOTS      50
 
 static const char *const categories[] = {"subject", "non_subject", NULL};
 
@@ -88,12 +88,18 @@ static void h_institution_create(req *r)
         reply_field(r, SJ_ERR_BAD_FIELD, "uscc", "training.uscc_invalid");
         return;
     }
-    training_institution_in in = {
-        .district_id = r->user->district_id, .name = name, .license_no = license_no,
-        .address = address, .subject_based = cat == 0, .online = online,
-        /* a 民办非企业单位 code marks the institution non-profit */
-        .non_profit = non_profit || (uscc && ident_uscc_is_non_enterprise(uscc_norm)),
-        .license_valid_until = valid_until, .uscc = uscc ? uscc_norm : NULL, .contact = contact};
+    training_institution_in in = {.district_id = r->user->district_id,
+                                  .name = name,
+                                  .license_no = license_no,
+                                  .address = address,
+                                  .subject_based = cat == 0,
+                                  .online = online,
+                                  /* a 民办非企业单位 code marks the institution non-profit */
+                                  .non_profit = non_profit ||
+                                                (uscc && ident_uscc_is_non_enterprise(uscc_norm)),
+                                  .license_valid_until = valid_until,
+                                  .uscc = uscc ? uscc_norm : NULL,
+                                  .contact = contact};
     int64_t id = 0;
     verdict v = training_institution_register(r->db, &in, &id);
     if (verdict_is_ok(&v))
@@ -169,13 +175,18 @@ static void h_inspection_add(req *r)
     int result;
     if (!institution_or_reply(r, r->params[0], true, &in))
         return;
-    if (!body_require_object_or_reply(r) || !body_int_or_reply(r, "year", 2000, 2100, true, &year) ||
+    if (!body_require_object_or_reply(r) ||
+        !body_int_or_reply(r, "year", 2000, 2100, true, &year) ||
         !body_date_or_reply(r, "date", true, &date) ||
         !body_enum_or_reply(r, "result", results, true, &result) ||
         !body_str_or_reply(r, "note", 1000, false, &note))
         return;
-    training_inspection_in x = {.institution_id = in.id, .year = year, .inspector_id = r->user->id,
-                                .date = date, .result = results[result], .note = note};
+    training_inspection_in x = {.institution_id = in.id,
+                                .year = year,
+                                .inspector_id = r->user->id,
+                                .date = date,
+                                .result = results[result],
+                                .note = note};
     int64_t id = 0;
     verdict v = training_inspection_add(r->db, &x, &id);
     if (verdict_is_ok(&v))
@@ -241,11 +252,15 @@ static void h_staff_add(req *r)
         !body_bool_or_reply(r, "in_service_teacher", false, &in_service) ||
         !person_ids_or_reply(r, &cert_no, id_hash, id_masked))
         return;
-    training_staff_in x = {.district_id = r->user->district_id, .institution_id = in.id,
-                           .name = name, .subjects = subjects, .cert_no = cert_no,
+    training_staff_in x = {.district_id = r->user->district_id,
+                           .institution_id = in.id,
+                           .name = name,
+                           .subjects = subjects,
+                           .cert_no = cert_no,
                            .id_hash = id_hash[0] ? id_hash : NULL,
                            .id_masked = id_masked[0] ? id_masked : NULL,
-                           .teaches_subject = teaches_subject, .in_service_teacher = in_service};
+                           .teaches_subject = teaches_subject,
+                           .in_service_teacher = in_service};
     int64_t id = 0;
     verdict v = training_staff_add(r->db, r->pol, &x, &id);
     if (verdict_is_ok(&v))
@@ -292,8 +307,11 @@ static void h_blacklist_add(req *r)
         reply_err_field(r, SJ_ERR_MISSING_FIELD, "cert_no");
         return;
     }
-    training_blacklist_in x = {.district_id = r->user->district_id, .actor = r->user->id,
-                               .name = name, .reason = reason, .cert_no = cert_no,
+    training_blacklist_in x = {.district_id = r->user->district_id,
+                               .actor = r->user->id,
+                               .name = name,
+                               .reason = reason,
+                               .cert_no = cert_no,
                                .id_hash = id_hash[0] ? id_hash : NULL,
                                .id_masked = id_masked[0] ? id_masked : NULL};
     int64_t id = 0;
@@ -325,7 +343,8 @@ static bool schedule_or_reply(req *r, training_slot *slots, size_t *n)
     }
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         json_t *wd = json_object_get(v, "weekday"), *ls = json_object_get(v, "lessons");
         const char *st = json_string_value(json_object_get(v, "start"));
         const char *en = json_string_value(json_object_get(v, "end"));
@@ -336,8 +355,8 @@ static bool schedule_or_reply(req *r, training_slot *slots, size_t *n)
         s->lessons = json_is_integer(ls) ? (int)json_integer_value(ls) : 0;
         bool ok = json_is_object(v) && json_is_integer(wd) && s->weekday >= 1 && s->weekday <= 7 &&
                   st && en && strlen(st) == 5 && strlen(en) == 5 && s->start >= 0 &&
-                  s->end > s->start && (!ls || (json_is_integer(ls) && s->lessons >= 1 &&
-                                                s->lessons <= 20));
+                  s->end > s->start &&
+                  (!ls || (json_is_integer(ls) && s->lessons >= 1 && s->lessons <= 20));
         if (!ok) {
             verdict e = verdict_err(SJ_ERR_BAD_FIELD, "training.schedule_slot");
             verdict_str(&e, "field", "schedule");
@@ -368,9 +387,14 @@ static void h_course_create(req *r)
         !schedule_or_reply(r, slots, &nslots))
         return;
     char *sched = json_dumps(json_object_get(r->body, "schedule"), JSON_COMPACT);
-    training_course_in x = {.institution_id = in.id, .name = name, .subject = subject,
-                            .online = online, .lesson_minutes = (int)minutes,
-                            .price_per_lesson_fen = price, .slots = slots, .nslots = nslots,
+    training_course_in x = {.institution_id = in.id,
+                            .name = name,
+                            .subject = subject,
+                            .online = online,
+                            .lesson_minutes = (int)minutes,
+                            .price_per_lesson_fen = price,
+                            .slots = slots,
+                            .nslots = nslots,
                             .schedule_json = req_strdup(r, sched ? sched : "[]")};
     free(sched);
     int64_t id = 0;
@@ -454,9 +478,11 @@ static void h_public_get(req *r)
 }
 
 static const route routes[] = {
-    {"POST", "/api/v1/institutions", h_institution_create, "training:institution:add", DISTRICT_STAFF, 0},
+    {"POST", "/api/v1/institutions", h_institution_create, "training:institution:add",
+     DISTRICT_STAFF, 0},
     {"GET", "/api/v1/institutions", h_institution_list, "training:institution:list", INST_ROLES, 0},
-    {"GET", "/api/v1/institutions/{id}", h_institution_get, "training:institution:list", INST_ROLES, 0},
+    {"GET", "/api/v1/institutions/{id}", h_institution_get, "training:institution:list", INST_ROLES,
+     0},
     {"POST", "/api/v1/institutions/{id}/details", h_institution_update, "training:institution:edit",
      DISTRICT_STAFF, 0},
     {"POST", "/api/v1/institutions/{id}/list", h_institution_list_set, "training:institution:edit",
@@ -469,12 +495,17 @@ static const route routes[] = {
     {"GET", "/api/v1/institutions/{id}/staff", h_staff_list, "training:staff:list", INST_ROLES, 0},
     {"DELETE", "/api/v1/institutions/{id}/staff/{id}", h_staff_remove, "training:staff:add",
      INST_ROLES, 0},
-    {"POST", "/api/v1/staff-blacklist", h_blacklist_add, "training:blacklist:add", DISTRICT_STAFF, 0},
-    {"GET", "/api/v1/staff-blacklist", h_blacklist_list, "training:blacklist:list", DISTRICT_STAFF, 0},
-    {"POST", "/api/v1/institutions/{id}/courses", h_course_create, "training:course:add", INST_ROLES, 0},
-    {"GET", "/api/v1/institutions/{id}/courses", h_course_list, "training:course:list", INST_ROLES, 0},
+    {"POST", "/api/v1/staff-blacklist", h_blacklist_add, "training:blacklist:add", DISTRICT_STAFF,
+     0},
+    {"GET", "/api/v1/staff-blacklist", h_blacklist_list, "training:blacklist:list", DISTRICT_STAFF,
+     0},
+    {"POST", "/api/v1/institutions/{id}/courses", h_course_create, "training:course:add",
+     INST_ROLES, 0},
+    {"GET", "/api/v1/institutions/{id}/courses", h_course_list, "training:course:list", INST_ROLES,
+     0},
     {"GET", "/api/v1/courses/{id}", h_course_get, PERM_USER, 0, 0},
-    {"POST", "/api/v1/courses/{id}/review", h_course_review, "training:course:review", DISTRICT_STAFF, 0},
+    {"POST", "/api/v1/courses/{id}/review", h_course_review, "training:course:review",
+     DISTRICT_STAFF, 0},
     {"GET", "/api/v1/public/institutions", h_public_list, PERM_PUBLIC, 0, 0},
     {"GET", "/api/v1/public/institutions/{id}", h_public_get, PERM_PUBLIC, 0, 0},
 };

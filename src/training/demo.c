@@ -53,56 +53,152 @@ typedef struct {
     course_tpl courses[2];
 } inst_tpl;
 
-#define H(h, m) ((h) * 60 + (m))
+#define H(h, m) ((h)*60 + (m))
 
 static const inst_tpl kinds[] = {
-    {"启明星学科培训学校", true, false, "white", "年检合格,预收费全部纳入资金监管", TRAINING_DEMO_NORMAL,
-     false, "pass", NULL, "approved", NULL,
+    {"启明星学科培训学校",
+     true,
+     false,
+     "white",
+     "年检合格,预收费全部纳入资金监管",
+     TRAINING_DEMO_NORMAL,
+     false,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
      {{"数学", "小学数学思维训练", false, 45, 4500, 3, 6, {{2, H(18, 30)}, {4, H(18, 30)}}},
       {"物理", "初中物理同步辅导", false, 45, 4800, 8, 9, {{1, H(19, 0)}, {3, H(19, 0)}}}}},
-    {"博雅艺术培训中心", false, false, "white", "年检合格", TRAINING_DEMO_NORMAL, false, "pass", NULL,
-     "approved", NULL,
+    {"博雅艺术培训中心",
+     false,
+     false,
+     "white",
+     "年检合格",
+     TRAINING_DEMO_NORMAL,
+     false,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
      {{"钢琴", "少儿钢琴", false, 45, 15000, 1, 9, {{6, H(9, 0)}, {7, H(9, 0)}}},
       {"艺术", "创意美术", false, 90, 9000, 1, 6, {{6, H(14, 0)}, {7, H(14, 0)}}}}},
-    {"飞扬体育俱乐部", false, false, "white", "年检合格,课后服务遴选机构", TRAINING_DEMO_NORMAL, true,
-     "pass", NULL, "approved", NULL,
+    {"飞扬体育俱乐部",
+     false,
+     false,
+     "white",
+     "年检合格,课后服务遴选机构",
+     TRAINING_DEMO_NORMAL,
+     true,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
      {{"体育", "青少年篮球", false, 90, 8000, 3, 9, {{3, H(18, 0)}, {6, H(9, 0)}}},
       {"体育", "少儿游泳", false, 60, 10000, 1, 6, {{6, H(15, 0)}, {7, H(15, 0)}}}}},
-    {"智慧树科技教育", false, false, "white", "年检合格", TRAINING_DEMO_NORMAL, false, "pass", NULL,
-     "approved", NULL,
+    {"智慧树科技教育",
+     false,
+     false,
+     "white",
+     "年检合格",
+     TRAINING_DEMO_NORMAL,
+     false,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
      {{"编程", "机器人编程", false, 90, 12000, 3, 8, {{6, H(10, 0)}, {7, H(10, 0)}}}}},
-    {"知行学科辅导中心", true, false, "white", "年检合格", TRAINING_DEMO_RISKY, false, "pass", NULL,
-     "approved", NULL,
+    {"知行学科辅导中心",
+     true,
+     false,
+     "white",
+     "年检合格",
+     TRAINING_DEMO_RISKY,
+     false,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
      {{"数学", "初中数学提高班", false, 45, 4800, 7, 9, {{2, H(19, 0)}, {4, H(19, 0)}}},
       {"英语", "小学英语阅读", false, 45, 4500, 3, 6, {{1, H(18, 30)}, {3, H(18, 30)}}}}},
-    {"墨香书法艺术学校", false, false, "white", "年检合格", TRAINING_DEMO_NORMAL, false, "pass", NULL,
-     "approved", NULL,
-     {{"书法", "软笔书法", false, 60, 6000, 2, 9, {{6, H(9, 0)}, {7, H(15, 0)}}}}},
-    {"乐韵音乐学校", false, false, "white", "年检合格", TRAINING_DEMO_NORMAL, false, "pass", NULL,
-     "approved", NULL,
-     {{"艺术", "少儿声乐", false, 60, 8000, 1, 6, {{3, H(18, 0)}, {6, H(10, 0)}}}}},
-    {"优学在线教育", true, true, "none", NULL, TRAINING_DEMO_FEW, false, "pass", NULL, "approved",
+    {"墨香书法艺术学校",
+     false,
+     false,
+     "white",
+     "年检合格",
+     TRAINING_DEMO_NORMAL,
+     false,
+     "pass",
      NULL,
-     {{"语文", "小学语文阅读(线上)", true, 30, 3000, 3, 6,
+     "approved",
+     NULL,
+     {{"书法", "软笔书法", false, 60, 6000, 2, 9, {{6, H(9, 0)}, {7, H(15, 0)}}}}},
+    {"乐韵音乐学校",
+     false,
+     false,
+     "white",
+     "年检合格",
+     TRAINING_DEMO_NORMAL,
+     false,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
+     {{"艺术", "少儿声乐", false, 60, 8000, 1, 6, {{3, H(18, 0)}, {6, H(10, 0)}}}}},
+    {"优学在线教育",
+     true,
+     true,
+     "none",
+     NULL,
+     TRAINING_DEMO_FEW,
+     false,
+     "pass",
+     NULL,
+     "approved",
+     NULL,
+     {{"语文",
+       "小学语文阅读(线上)",
+       true,
+       30,
+       3000,
+       3,
+       6,
        {{1, H(19, 0)}, {3, H(19, 0)}, {5, H(19, 0)}}}}},
-    {"金榜补习社", true, false, "black", "违规开展超前培训、虚假宣传,年检不合格", TRAINING_DEMO_NONE,
-     false, "fail", "超出国家课程标准开展超前培训;宣传材料夸大效果", "rejected",
+    {"金榜补习社",
+     true,
+     false,
+     "black",
+     "违规开展超前培训、虚假宣传,年检不合格",
+     TRAINING_DEMO_NONE,
+     false,
+     "fail",
+     "超出国家课程标准开展超前培训;宣传材料夸大效果",
+     "rejected",
      "教学内容超出国家课程标准(超前培训)",
      {{"数学", "初三数学冲刺班", false, 45, 4900, 9, 9, {{2, H(19, 0)}, {4, H(19, 0)}}}}},
-    {"星辰英语培训学校", true, false, "none", NULL, TRAINING_DEMO_SUSPEND, false, "rectify",
-     "收费未全部进入监管账户,限期整改", "approved", NULL,
+    {"星辰英语培训学校",
+     true,
+     false,
+     "none",
+     NULL,
+     TRAINING_DEMO_SUSPEND,
+     false,
+     "rectify",
+     "收费未全部进入监管账户,限期整改",
+     "approved",
+     NULL,
      {{"英语", "少儿英语口语", false, 45, 4200, 1, 6, {{2, H(18, 30)}, {5, H(18, 30)}}}}},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
-static const char *const campuses[] = {"城关", "东湖", "西山", "南岭", "北辰", "青石", "桃源", "河口",
-                                       "云溪", "枫林", "柳营", "金沙", "凤鸣", "龙潭", "白沙", "石门"};
-static const char *const streets[] = {"文化路", "人民路", "解放路", "建设路", "学府路", "中山路",
-                                      "新华路", "和平路"};
-static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
-                                       "徐", "孙", "马", "朱", "胡", "郭"};
-static const char *const given[] = {"晓燕", "志明", "丽娟", "海涛", "静", "俊", "雪梅", "建华",
-                                    "文静", "宏伟", "慧", "鹏"};
+static const char *const campuses[] = {"城关", "东湖", "西山", "南岭", "北辰", "青石",
+                                       "桃源", "河口", "云溪", "枫林", "柳营", "金沙",
+                                       "凤鸣", "龙潭", "白沙", "石门"};
+static const char *const streets[] = {"文化路", "人民路", "解放路", "建设路",
+                                      "学府路", "中山路", "新华路", "和平路"};
+static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵",
+                                       "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"};
+static const char *const given[] = {"晓燕", "志明", "丽娟", "海涛", "静", "俊",
+                                    "雪梅", "建华", "文静", "宏伟", "慧", "鹏"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -128,7 +224,8 @@ static void uscc_make(const char *head, unsigned seq, char out[IDENT_USCC_LEN + 
     }
 }
 
-/* 教师资格证书编号, 17 digits: year, province, authority, type (2 小学, 3 初级中学), sex, sequence */
+/* 教师资格证书编号, 17 digits: year, province, authority, type (2 小学, 3 初级中学), sex, sequence
+ */
 static void cert_make(unsigned type, unsigned seq, char out[18])
 {
     snprintf(out, 18, "201633%03u%1u%1u%06u", seq % 1000u, type % 10u, 1u + seq % 2u,
@@ -144,9 +241,13 @@ static int staff_add(tr_demo *d, int64_t inst, const inst_tpl *k, const course_t
     bool teaches = k->subject;
     if (teaches)
         cert_make(ct->grade_hi >= 7 ? 3u : 2u, seq, cert);
-    training_staff_in in = {.district_id = d->ctx->district_id, .institution_id = inst,
-                            .name = name, .subjects = ct->subject, .cert_no = teaches ? cert : NULL,
-                            .teaches_subject = teaches, .at = at};
+    training_staff_in in = {.district_id = d->ctx->district_id,
+                            .institution_id = inst,
+                            .name = name,
+                            .subjects = ct->subject,
+                            .cert_no = teaches ? cert : NULL,
+                            .teaches_subject = teaches,
+                            .at = at};
     int64_t id = 0;
     verdict v = training_staff_add_in_tx(d->c, d->a->base_pol, &in, &id);
     if (!verdict_is_ok(&v)) {
@@ -175,10 +276,16 @@ static int course_add(tr_demo *d, int64_t inst, int64_t admin, const inst_tpl *k
     }
     char *text = json_dumps(sched, JSON_COMPACT);
     json_decref(sched);
-    training_course_in in = {.institution_id = inst, .name = ct->name, .subject = ct->subject,
-                             .online = ct->online, .lesson_minutes = ct->minutes,
-                             .price_per_lesson_fen = ct->price, .slots = slots, .nslots = n,
-                             .schedule_json = text, .at = at};
+    training_course_in in = {.institution_id = inst,
+                             .name = ct->name,
+                             .subject = ct->subject,
+                             .online = ct->online,
+                             .lesson_minutes = ct->minutes,
+                             .price_per_lesson_fen = ct->price,
+                             .slots = slots,
+                             .nslots = n,
+                             .schedule_json = text,
+                             .at = at};
     int64_t id = 0;
     verdict v = training_course_add_in_tx(d->c, pol, &in, &id);
     free(text);
@@ -238,11 +345,16 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
     date_add_days(ctx->today, 365 + (int64_t)demo_below(&d->r, 3 * 365), valid);
     date_add_days(ctx->today, -(400 + 37 * (int64_t)ki + 11 * (int64_t)(round % 30)), reg);
     int64_t registered = demo_unix(reg, 10 * 60), id = 0;
-    training_institution_in in = {.district_id = ctx->district_id, .name = name,
-                                  .license_no = license, .address = address,
-                                  .subject_based = k->subject, .online = k->online,
-                                  .non_profit = k->subject, .license_valid_until = valid,
-                                  .uscc = uscc, .contact = "联系人:办公室 0571-86000000",
+    training_institution_in in = {.district_id = ctx->district_id,
+                                  .name = name,
+                                  .license_no = license,
+                                  .address = address,
+                                  .subject_based = k->subject,
+                                  .online = k->online,
+                                  .non_profit = k->subject,
+                                  .license_valid_until = valid,
+                                  .uscc = uscc,
+                                  .contact = "联系人:办公室 0571-86000000",
                                   .at = registered};
     verdict v = training_institution_register_in_tx(d->c, &in, &id);
     if (!verdict_is_ok(&v))
@@ -254,8 +366,10 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
     date_add_months(last, -12, before);
     for (int i = 0; verdict_is_ok(&v) && i < 2; i++) {
         const char *date = i ? last : before;
-        training_inspection_in x = {.institution_id = id, .year = strtol(date, NULL, 10),
-                                    .inspector_id = ctx->inspector_id, .date = date,
+        training_inspection_in x = {.institution_id = id,
+                                    .year = strtol(date, NULL, 10),
+                                    .inspector_id = ctx->inspector_id,
+                                    .date = date,
                                     .result = i ? k->inspection : "pass",
                                     .note = i ? k->inspection_note : NULL,
                                     .at = demo_unix(date, 16 * 60)};
@@ -274,8 +388,11 @@ static int institution_add(tr_demo *d, size_t round, size_t ki)
     role ro = {.kind = ROLE_INSTITUTION_ADMIN, .institution_id = id};
     int64_t admin = 0;
     if (rc == DB_DONE) {
-        core_user_in in = {.district_id = ctx->district_id, .username = username,
-                           .password_hash = ctx->password_hash, .name = aname, .roles = &ro,
+        core_user_in in = {.district_id = ctx->district_id,
+                           .username = username,
+                           .password_hash = ctx->password_hash,
+                           .name = aname,
+                           .roles = &ro,
                            .nroles = 1};
         verdict v = core_user_create(d->c, d->a, NULL, &in, &admin, NULL);
         rc = verdict_is_ok(&v) ? DB_DONE : DB_ERROR;
@@ -307,8 +424,10 @@ int training_demo_fill(db_conn *c, const app *a, demo_ctx *ctx, training_demo_co
     /* the district's staff black list (TR-6): a serving teacher caught tutoring for pay */
     char cert[18];
     cert_make(2u, 424242u, cert);
-    training_blacklist_in bl = {.district_id = ctx->district_id, .actor = ctx->inspector_id,
-                                .name = "郑某", .reason = "在职中小学教师违规有偿补课,经查属实",
+    training_blacklist_in bl = {.district_id = ctx->district_id,
+                                .actor = ctx->inspector_id,
+                                .name = "郑某",
+                                .reason = "在职中小学教师违规有偿补课,经查属实",
                                 .cert_no = cert,
                                 .at = demo_unix(ctx->today, 10 * 60) - 90 * 86400};
     int64_t bl_id = 0;

@@ -20,13 +20,13 @@ enum {
 
 typedef struct {
     int64_t id, institution_id;
-    int64_t admin_id;         /* the institution's admin account (records lessons) */
-    int plan;                 /* TRAINING_DEMO_* */
+    int64_t admin_id; /* the institution's admin account (records lessons) */
+    int plan;         /* TRAINING_DEMO_* */
     bool subject_based, online;
     int lesson_minutes;
     int64_t price_per_lesson_fen;
-    int grade_lo, grade_hi;   /* the pupils it is for */
-    int slot_start[8];        /* [weekday 1..7]: a lesson's start (minutes), -1 when none */
+    int grade_lo, grade_hi; /* the pupils it is for */
+    int slot_start[8];      /* [weekday 1..7]: a lesson's start (minutes), -1 when none */
 } training_demo_course;
 
 /*

@@ -42,8 +42,8 @@ verdict training_course_category(const policy *pol, const char *subject,
         *subject_based = true;
         return v;
     }
-    *subject_based = k == TRAINING_SUBJECT_BASED ||
-                     (k == TRAINING_SUBJECT_UNKNOWN && institution_subject_based);
+    *subject_based =
+        k == TRAINING_SUBJECT_BASED || (k == TRAINING_SUBJECT_UNKNOWN && institution_subject_based);
     return verdict_ok();
 }
 
@@ -148,8 +148,8 @@ verdict training_course_check(const policy *pol, const training_course *c)
             v = verdict_rule("price_over_cap", "FU-1", NULL);
             verdict_num(&v, "limit_fen", cap);
             verdict_num(&v, "price_per_lesson_fen", c->price_per_lesson_fen);
-            verdict_num(&v, "base_price_fen", c->online ? pv->fu1_base_price_online_fen
-                                                        : pv->fu1_base_price_offline_fen);
+            verdict_num(&v, "base_price_fen",
+                        c->online ? pv->fu1_base_price_online_fen : pv->fu1_base_price_offline_fen);
             verdict_num(&v, "float_max_percent", pv->fu1_float_max_percent);
             return v;
         }

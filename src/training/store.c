@@ -28,9 +28,15 @@ static verdict tx_end(db_conn *c, verdict v)
 }
 
 /* A statement that should have run to the end: its verdict. */
-static verdict done(int rc) { return rc == DB_DONE ? verdict_ok() : verdict_db(rc); }
+static verdict done(int rc)
+{
+    return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
+}
 
-static int64_t at_or_now(int64_t at) { return at ? at : now_unix(); }
+static int64_t at_or_now(int64_t at)
+{
+    return at ? at : now_unix();
+}
 
 /* ---------- rows ---------- */
 
@@ -60,10 +66,11 @@ int training_institution_get(db_conn *c, int64_t id, training_institution *out)
 
 int training_course_get(db_conn *c, int64_t id, training_course_row *out)
 {
-    db_stmt *s = db_query(c,
-                          "SELECT id, institution_id, district_id, category, online, lesson_minutes,"
-                          " price_per_lesson_fen, review_state, subject FROM courses WHERE id = $1",
-                          id);
+    db_stmt *s =
+        db_query(c,
+                 "SELECT id, institution_id, district_id, category, online, lesson_minutes,"
+                 " price_per_lesson_fen, review_state, subject FROM courses WHERE id = $1",
+                 id);
     if (!s)
         return DB_ERROR;
     int rc = db_step(s);
@@ -92,18 +99,18 @@ int training_institution_district(db_conn *c, int64_t institution_id, int64_t *d
 
 /* ---------- institutions as the API shows them ---------- */
 
-#define INST_COLS                                                                                 \
-    "id:i,name:s,category:s,license_no:s,license_valid_until:S,uscc:S,address:s,online:b,"       \
-    "non_profit:b,contact:S,state:s,state_reason:S,list:s,list_reason:S,created_at:i,"            \
+#define INST_COLS                                                                                  \
+    "id:i,name:s,category:s,license_no:s,license_valid_until:S,uscc:S,address:s,online:b,"         \
+    "non_profit:b,contact:S,state:s,state_reason:S,list:s,list_reason:S,created_at:i,"             \
     "last_inspection_year:I,last_inspection_date:S,last_inspection_result:S"
-#define INST_SELECT                                                                               \
-    "SELECT i.id, i.name, i.category, i.license_no, i.license_valid_until, i.uscc, i.address,"    \
-    " i.online, i.non_profit, i.contact, i.state, i.state_reason, i.list, i.list_reason,"         \
+#define INST_SELECT                                                                                \
+    "SELECT i.id, i.name, i.category, i.license_no, i.license_valid_until, i.uscc, i.address,"     \
+    " i.online, i.non_profit, i.contact, i.state, i.state_reason, i.list, i.list_reason,"          \
     " i.created_at, li.year, li.date, li.result FROM institutions i"                               \
     " LEFT JOIN institution_inspections li ON li.id = (SELECT MAX(x.id) FROM"                      \
     " institution_inspections x WHERE x.institution_id = i.id AND x.year ="                        \
     " (SELECT MAX(y.year) FROM institution_inspections y WHERE y.institution_id = i.id))"
-#define INST_FILTERS                                                                              \
+#define INST_FILTERS                                                                               \
     " AND ($2 = '' OR i.state = $2) AND ($3 = '' OR i.list = $3)"                                  \
     " AND ($4 = '' OR i.name LIKE ('%' || $4 || '%') OR i.license_no = $4)"
 
@@ -143,29 +150,31 @@ json_t *tr_store_institution_json(db_conn *c, const policy *pol, int64_t id)
 
 /* Each scope is a whole statement; no SQL is assembled from pieces at run time. */
 static const char *const institutions_sql[2][2] = {
-    [TR_SEE_DISTRICT] = {
-        INST_SELECT " WHERE i.district_id = $1" INST_FILTERS " ORDER BY i.id",
-        "SELECT COUNT(*) FROM institutions i WHERE i.district_id = $1" INST_FILTERS,
-    },
-    [TR_SEE_ADMIN] = {
-        INST_SELECT " WHERE i.id IN (SELECT institution_id FROM user_roles WHERE user_id = $1"
-                    " AND role = 'institution_admin')" INST_FILTERS " ORDER BY i.id",
-        "SELECT COUNT(*) FROM institutions i WHERE i.id IN (SELECT institution_id FROM user_roles"
-        " WHERE user_id = $1 AND role = 'institution_admin')" INST_FILTERS,
-    },
+    [TR_SEE_DISTRICT] =
+        {
+            INST_SELECT " WHERE i.district_id = $1" INST_FILTERS " ORDER BY i.id",
+            "SELECT COUNT(*) FROM institutions i WHERE i.district_id = $1" INST_FILTERS,
+        },
+    [TR_SEE_ADMIN] =
+        {
+            INST_SELECT " WHERE i.id IN (SELECT institution_id FROM user_roles WHERE user_id = $1"
+                        " AND role = 'institution_admin')" INST_FILTERS " ORDER BY i.id",
+            "SELECT COUNT(*) FROM institutions i WHERE i.id IN (SELECT institution_id FROM "
+            "user_roles"
+            " WHERE user_id = $1 AND role = 'institution_admin')" INST_FILTERS,
+        },
 };
 
 json_t *tr_store_institutions(db_conn *c, const policy *pol, tr_see who, int64_t key,
                               const char *state, const char *list, const char *q, int64_t limit,
                               int64_t offset)
 {
-    json_t *page = db_list_page_a(c, institutions_sql[who][0], institutions_sql[who][1],
-                                  INST_COLS, limit, offset,
-                                  DB_ARGS(key, state ? state : "", list ? list : "", q ? q : ""));
+    json_t *page =
+        db_list_page_a(c, institutions_sql[who][0], institutions_sql[who][1], INST_COLS, limit,
+                       offset, DB_ARGS(key, state ? state : "", list ? list : "", q ? q : ""));
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(page, "items"), i, it)
-        institution_decorate(pol, it);
+    json_array_foreach(json_object_get(page, "items"), i, it) institution_decorate(pol, it);
     return page;
 }
 
@@ -245,17 +254,17 @@ json_t *tr_store_courses(db_conn *c, int64_t institution_id, int64_t limit, int6
 
 /* ---------- the public look-up ---------- */
 
-#define PUBLIC_COLS                                                                               \
-    "id:i,name:s,category:s,license_no:s,license_valid_until:S,address:s,online:b,state:s,"       \
+#define PUBLIC_COLS                                                                                \
+    "id:i,name:s,category:s,license_no:s,license_valid_until:S,address:s,online:b,state:s,"        \
     "list:s,last_inspection_year:I,last_inspection_result:S,courses:i"
-#define PUBLIC_SELECT                                                                             \
-    "SELECT i.id, i.name, i.category, i.license_no, i.license_valid_until, i.address, i.online,"  \
+#define PUBLIC_SELECT                                                                              \
+    "SELECT i.id, i.name, i.category, i.license_no, i.license_valid_until, i.address, i.online,"   \
     " i.state, i.list, (SELECT MAX(year) FROM institution_inspections x WHERE"                     \
     " x.institution_id = i.id), (SELECT x.result FROM institution_inspections x WHERE"             \
-    " x.institution_id = i.id ORDER BY x.year DESC, x.id DESC LIMIT 1),"                          \
+    " x.institution_id = i.id ORDER BY x.year DESC, x.id DESC LIMIT 1),"                           \
     " (SELECT COUNT(*) FROM courses c WHERE c.institution_id = i.id AND"                           \
     " c.review_state <> 'rejected') FROM institutions i"
-#define PUBLIC_FILTERS                                                                            \
+#define PUBLIC_FILTERS                                                                             \
     " WHERE ($1 = '' OR i.list = $1) AND ($2 = '' OR i.name LIKE ('%' || $2 || '%'))"              \
     " AND ($3 = '' OR i.category = $3)"
 
@@ -295,8 +304,7 @@ int tr_store_public_get(db_conn *c, int64_t id, json_t **out)
     }
     size_t i;
     json_t *it;
-    json_array_foreach(courses, i, it)
-        schedule_parse(it);
+    json_array_foreach(courses, i, it) schedule_parse(it);
     json_object_set_new(o, "courses", courses);
     *out = o;
     return DB_ROW;
@@ -336,11 +344,12 @@ verdict training_institution_update(db_conn *c, int64_t id, const char *name, co
     int rc = db_begin_write(c);
     if (rc != DB_OK)
         return verdict_db(rc);
-    rc = db_run(c,
-                "UPDATE institutions SET name = COALESCE($2, name),"
-                " address = COALESCE($3, address), license_valid_until = COALESCE($4, license_valid_until),"
-                " contact = COALESCE($5, contact) WHERE id = $1",
-                id, name, address, license_valid_until, contact);
+    rc = db_run(
+        c,
+        "UPDATE institutions SET name = COALESCE($2, name),"
+        " address = COALESCE($3, address), license_valid_until = COALESCE($4, license_valid_until),"
+        " contact = COALESCE($5, contact) WHERE id = $1",
+        id, name, address, license_valid_until, contact);
     return tx_end(c, done(rc));
 }
 
@@ -362,8 +371,8 @@ verdict training_institution_state_set_in_tx(db_conn *c, int64_t id, const char 
                        id, state, reason, at_or_now(at)));
 }
 
-verdict training_institution_list_set(db_conn *c, int64_t id, const char *list,
-                                      const char *reason, int64_t at)
+verdict training_institution_list_set(db_conn *c, int64_t id, const char *list, const char *reason,
+                                      int64_t at)
 {
     int rc = db_begin_write(c);
     if (rc != DB_OK)
@@ -432,8 +441,7 @@ verdict training_staff_add_in_tx(db_conn *c, const policy *pol, const training_s
                              policy_version(pol), at_or_now(in->at)));
 }
 
-verdict training_staff_add(db_conn *c, const policy *pol, const training_staff_in *in,
-                           int64_t *id)
+verdict training_staff_add(db_conn *c, const policy *pol, const training_staff_in *in, int64_t *id)
 {
     int rc = db_begin_write(c);
     if (rc != DB_OK)
@@ -487,8 +495,8 @@ verdict training_course_add_in_tx(db_conn *c, const policy *pol, const training_
     bool subject_based = false;
     if (verdict_is_ok(&v))
         v = training_course_category(pol, in->subject, inst.subject_based, &subject_based);
-    training_course co = {subject_based,        in->online, in->lesson_minutes,
-                          in->price_per_lesson_fen, in->slots, in->nslots};
+    training_course co = {subject_based, in->online, in->lesson_minutes, in->price_per_lesson_fen,
+                          in->slots,     in->nslots};
     if (verdict_is_ok(&v))
         v = training_course_check(pol, &co);
     if (!verdict_is_ok(&v))
@@ -522,8 +530,7 @@ verdict training_course_review_in_tx(db_conn *c, int64_t course_id, const char *
                        course_id, state, note));
 }
 
-verdict training_course_review(db_conn *c, int64_t course_id, const char *state,
-                               const char *note)
+verdict training_course_review(db_conn *c, int64_t course_id, const char *state, const char *note)
 {
     int rc = db_begin_write(c);
     if (rc != DB_OK)

@@ -193,8 +193,8 @@ verdict training_institution_register_in_tx(db_conn *c, const training_instituti
 verdict training_institution_update(db_conn *c, int64_t id, const char *name, const char *address,
                                     const char *license_valid_until, const char *contact);
 /* The white or black list (or none), with its reason; at: when (0: now). */
-verdict training_institution_list_set(db_conn *c, int64_t id, const char *list,
-                                      const char *reason, int64_t at);
+verdict training_institution_list_set(db_conn *c, int64_t id, const char *list, const char *reason,
+                                      int64_t at);
 verdict training_institution_list_set_in_tx(db_conn *c, int64_t id, const char *list,
                                             const char *reason, int64_t at);
 
@@ -230,8 +230,7 @@ typedef struct {
 
 /* A staff member after TR-6, the district's staff black list looked up in the same
  * transaction. OUT: *id. */
-verdict training_staff_add(db_conn *c, const policy *pol, const training_staff_in *in,
-                           int64_t *id);
+verdict training_staff_add(db_conn *c, const policy *pol, const training_staff_in *in, int64_t *id);
 verdict training_staff_add_in_tx(db_conn *c, const policy *pol, const training_staff_in *in,
                                  int64_t *id);
 /* Marks a staff member of the institution inactive; 404 when there is none. */
@@ -270,8 +269,7 @@ verdict training_course_add(db_conn *c, const policy *pol, const training_course
 verdict training_course_add_in_tx(db_conn *c, const policy *pol, const training_course_in *in,
                                   int64_t *id);
 /* TR-5: the district's review of a course's materials (pending | approved | rejected). */
-verdict training_course_review(db_conn *c, int64_t course_id, const char *state,
-                               const char *note);
+verdict training_course_review(db_conn *c, int64_t course_id, const char *state, const char *note);
 verdict training_course_review_in_tx(db_conn *c, int64_t course_id, const char *state,
                                      const char *note);
 

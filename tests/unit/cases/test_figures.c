@@ -35,14 +35,15 @@ static int setup(void **state)
     assert_non_null(pool);
     assert_int_equal(db_migrate(pool, err, sizeof err), DB_OK);
     conn = db_acquire(pool);
-    assert_int_equal(db_exec(conn,
-                             "INSERT INTO districts (id, name, created_at) VALUES (1, 'a', 0), (2, 'b', 0);"
-                             "INSERT INTO schools (id, district_id, name, kind, created_at)"
-                             " VALUES (10, 1, 's10', 'primary', 0), (11, 1, 's11', 'primary', 0),"
-                             " (20, 2, 's20', 'primary', 0);"
-                             "INSERT INTO users (id, district_id, username, name, created_at)"
-                             " VALUES (1, 1, 'insp', 'insp', 0);"),
-                     DB_OK);
+    assert_int_equal(
+        db_exec(conn,
+                "INSERT INTO districts (id, name, created_at) VALUES (1, 'a', 0), (2, 'b', 0);"
+                "INSERT INTO schools (id, district_id, name, kind, created_at)"
+                " VALUES (10, 1, 's10', 'primary', 0), (11, 1, 's11', 'primary', 0),"
+                " (20, 2, 's20', 'primary', 0);"
+                "INSERT INTO users (id, district_id, username, name, created_at)"
+                " VALUES (1, 1, 'insp', 'insp', 0);"),
+        DB_OK);
     return 0;
 }
 
@@ -97,12 +98,12 @@ static void test_cases_period_figures__edges(void **state)
 {
     (void)state;
     /* received: the period is 03-01..03-15, both ends included */
-    add_case(1, 10, "tip", "2026-02-28", "2026-03-20", NULL, NULL);                /* before */
-    add_case(1, 10, "tip", "2026-03-01", "2026-03-20", NULL, NULL);                /* first day */
+    add_case(1, 10, "tip", "2026-02-28", "2026-03-20", NULL, NULL); /* before */
+    add_case(1, 10, "tip", "2026-03-01", "2026-03-20", NULL, NULL); /* first day */
     int64_t c3 = add_case(1, 11, "complaint", "2026-03-15", "2026-04-03", NULL, NULL); /* last */
-    add_case(1, 11, "tip", "2026-03-16", "2026-04-06", NULL, NULL);                /* after */
-    add_case(1, 0, "inspector", "2026-03-05", "2026-03-26", NULL, NULL);           /* not a tip */
-    add_case(2, 20, "tip", "2026-03-05", "2026-03-26", NULL, NULL);                /* district 2 */
+    add_case(1, 11, "tip", "2026-03-16", "2026-04-06", NULL, NULL);                    /* after */
+    add_case(1, 0, "inspector", "2026-03-05", "2026-03-26", NULL, NULL); /* not a tip */
+    add_case(2, 20, "tip", "2026-03-05", "2026-03-26", NULL, NULL);      /* district 2 */
     /* substantiated: by the day it was closed */
     add_case(1, 10, "tip", "2026-02-01", "2026-02-20", "2026-03-15", "substantiated");
     add_case(1, 10, "tip", "2026-02-01", "2026-02-20", "2026-03-16", "substantiated");

@@ -64,8 +64,8 @@ static void phone_jpeg(buf *x)
     static const unsigned char sof[] = {8, 0, 16, 0, 16, 1, 1, 0x11, 0};
     static const unsigned char dht[] = {0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x2A};
     static const unsigned char sos[] = {1, 1, 0, 0, 63, 0};
-    static const unsigned char scan[] = {0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56, 0xFF, 0xFF,
-                                         0xD1, 0x78};
+    static const unsigned char scan[] = {0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0,
+                                         0x56, 0xFF, 0xFF, 0xD1, 0x78};
     put1(x, 0xFF);
     put1(x, 0xD8);
     seg(x, 0xE0, "JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 14);
@@ -121,8 +121,8 @@ static void test_cases_photo_strip__jpeg_metadata_removed(void **state)
     assert_true(has(&out, "Adobe", 5));
     static const unsigned char sof[] = {0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 16};
     assert_true(has(&out, sof, sizeof sof));
-    static const unsigned char scan[] = {0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56, 0xFF, 0xD1,
-                                         0x78, 0xFF, 0xD9};
+    static const unsigned char scan[] = {0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0,
+                                         0x56, 0xFF, 0xD1, 0x78, 0xFF, 0xD9};
     assert_true(has(&out, scan, sizeof scan)); /* the fill byte before RST1 went */
     assert_int_equal(out.b[0], 0xFF);
     assert_int_equal(out.b[1], 0xD8);
@@ -151,7 +151,10 @@ static void test_cases_photo_strip__jpeg_broken_refused(void **state)
     }
     /* a segment length pointing past the end */
     buf bad = {.n = 0};
-    put(&bad, "\xFF\xD8\xFF\xE1\x7F\xFF" "Exif", 10);
+    put(&bad,
+        "\xFF\xD8\xFF\xE1\x7F\xFF"
+        "Exif",
+        10);
     assert_int_equal(strip(&bad, &out), 0);
     /* no frame before the scan */
     bad.n = 0;
@@ -199,8 +202,8 @@ static void phone_png(buf *x)
 {
     static const unsigned char sig[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     static const unsigned char ihdr[13] = {0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0};
-    static const unsigned char idat[] = {0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x00, 0x03,
-                                         0x01, 0x01, 0x00};
+    static const unsigned char idat[] = {0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0,
+                                         0x00, 0x00, 0x03, 0x01, 0x01, 0x00};
     put(x, sig, sizeof sig);
     chunk(x, "IHDR", ihdr, sizeof ihdr);
     chunk(x, "sRGB", "\0", 1);

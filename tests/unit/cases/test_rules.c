@@ -36,7 +36,10 @@ static policy *district(const char *rules_json)
     return p;
 }
 
-static bool ok(verdict v) { return verdict_is_ok(&v); }
+static bool ok(verdict v)
+{
+    return verdict_is_ok(&v);
+}
 
 static int64_t num(const verdict *v, const char *key)
 {
@@ -68,7 +71,7 @@ static void test_cases_due_date__no_holidays_monday_to_friday(void **state)
     due("2026-03-02", 15, NULL, 0, "2026-03-23"); /* Monday + 15 working days = 3 weeks */
     due("2026-03-02", 1, NULL, 0, "2026-03-03");  /* the day it arrives is not counted */
     due("2026-03-02", 0, NULL, 0, "2026-03-02");
-    due("2026-03-06", 1, NULL, 0, "2026-03-09");  /* Friday -> Monday */
+    due("2026-03-06", 1, NULL, 0, "2026-03-09"); /* Friday -> Monday */
     due("2026-03-06", 5, NULL, 0, "2026-03-13");
 }
 
@@ -101,8 +104,8 @@ static void test_cases_due_date__makeup_workday_counted(void **state)
 static void test_cases_due_date__filed_on_a_holiday(void **state)
 {
     (void)state;
-    due("2026-10-01", 1, national_day, ND, "2026-10-08");  /* filed on the first day off */
-    due("2026-10-03", 3, national_day, ND, "2026-10-10");  /* Saturday of the holiday week */
+    due("2026-10-01", 1, national_day, ND, "2026-10-08"); /* filed on the first day off */
+    due("2026-10-03", 3, national_day, ND, "2026-10-10"); /* Saturday of the holiday week */
     due("2026-10-07", 15, national_day, ND, "2026-10-27");
 }
 
@@ -111,7 +114,7 @@ static void test_cases_working_day__facts(void **state)
     (void)state;
     assert_true(cases_working_day("2026-03-02", ""));
     assert_true(cases_working_day("2026-03-02", NULL));
-    assert_false(cases_working_day("2026-03-07", ""));       /* Saturday */
+    assert_false(cases_working_day("2026-03-07", ""));        /* Saturday */
     assert_false(cases_working_day("2026-10-01", "holiday")); /* a weekday off */
     assert_true(cases_working_day("2026-10-10", "workday"));  /* a Saturday worked */
     assert_true(cases_working_day("2026-07-20", ""));         /* the pupils' vacation: the
@@ -121,8 +124,8 @@ static void test_cases_working_day__facts(void **state)
 static cases_reopen_in reopen(bool filer, const char *status, int64_t times, const char *on,
                               const char *today)
 {
-    return (cases_reopen_in){.by_filer = filer, .status = status, .reopened = times,
-                             .answered_on = on, .today = today};
+    return (cases_reopen_in){
+        .by_filer = filer, .status = status, .reopened = times, .answered_on = on, .today = today};
 }
 
 static void test_cases_reopen_check__filer_within_30_days(void **state)
@@ -204,8 +207,8 @@ static void test_cases_reward_check__edges(void **state)
 
 static verdict pen(const policy *p, bool pn2, bool serious, int64_t income, int64_t fine)
 {
-    cases_penalty x = {.pn2 = pn2, .serious = serious, .illegal_income_fen = income,
-                       .fine_fen = fine};
+    cases_penalty x = {
+        .pn2 = pn2, .serious = serious, .illegal_income_fen = income, .fine_fen = fine};
     return cases_penalty_check(p, &x);
 }
 
@@ -213,8 +216,8 @@ static void test_cases_penalty_check__pn1_one_to_five_times(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_true(ok(pen(p, false, false, 100000, 100000)));  /* 1x */
-    assert_true(ok(pen(p, false, false, 100000, 500000)));  /* 5x */
+    assert_true(ok(pen(p, false, false, 100000, 100000))); /* 1x */
+    assert_true(ok(pen(p, false, false, 100000, 500000))); /* 5x */
     assert_true(ok(pen(p, false, false, 100000, 250000)));
     verdict v = pen(p, false, false, 100000, 99999);
     assert_false(verdict_is_ok(&v));
@@ -243,8 +246,8 @@ static void test_cases_penalty_check__pn2_caps(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_true(ok(pen(p, true, false, 0, 0)));        /* a warning */
-    assert_true(ok(pen(p, true, false, 0, 5000000)));  /* 5万 */
+    assert_true(ok(pen(p, true, false, 0, 0)));       /* a warning */
+    assert_true(ok(pen(p, true, false, 0, 5000000))); /* 5万 */
     verdict v = pen(p, true, false, 0, 5000001);
     assert_string_equal(v.code, "fine_out_of_range");
     assert_string_equal(v.rule, "PN-2");
@@ -266,7 +269,8 @@ static void test_cases_penalty_check__pn2_caps(void **state)
 static void test_cases_penalty_check__district_numbers(void **state)
 {
     (void)state;
-    policy *p = district("{\"PN-1\": {\"fine_multiple_max\": 3}, \"PN-2\": {\"fine_max_fen\": 3000000}}");
+    policy *p =
+        district("{\"PN-1\": {\"fine_multiple_max\": 3}, \"PN-2\": {\"fine_max_fen\": 3000000}}");
     assert_true(ok(pen(p, false, false, 100000, 300000)));
     verdict v = pen(p, false, false, 100000, 300001);
     assert_int_equal(num(&v, "max_fen"), 300000);
@@ -292,7 +296,8 @@ static void test_cases_route_of__categories(void **state)
 static void test_cases_rule_known__policy_ids(void **state)
 {
     (void)state;
-    const char *yes[] = {"HW-1", "HW-11", "EX-4", "AS-10", "TR-7", "FU-6", "PN-2", "CS-4", "NT-2", "RP-3"};
+    const char *yes[] = {"HW-1", "HW-11", "EX-4", "AS-10", "TR-7",
+                         "FU-6", "PN-2",  "CS-4", "NT-2",  "RP-3"};
     const char *no[] = {"HW-12", "HW-0", "hw-2", "XX-1", "", "CS-5", "HW-2 ", "AS-1O"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         assert_true(cases_rule_known(yes[i]));

@@ -78,17 +78,22 @@ static void test_calendar_classify__facts_apart_and_the_calendars_order(void **s
     assert_true(d.weekend && d.makeup);
     assert_int_equal(calendar_kind_of(d), DAY_SCHOOL);
     /* a plain Saturday, a plain Monday */
-    assert_int_equal(calendar_kind_of(calendar_classify("2026-10-10", "2026-09-01", "2027-01-20", "")),
-                     DAY_WEEKEND);
-    assert_int_equal(calendar_kind_of(calendar_classify("2026-10-12", "2026-09-01", "2027-01-20", NULL)),
-                     DAY_SCHOOL);
+    assert_int_equal(
+        calendar_kind_of(calendar_classify("2026-10-10", "2026-09-01", "2027-01-20", "")),
+        DAY_WEEKEND);
+    assert_int_equal(
+        calendar_kind_of(calendar_classify("2026-10-12", "2026-09-01", "2027-01-20", NULL)),
+        DAY_SCHOOL);
     /* the term's first and last days are in it; the days either side are not */
-    assert_int_equal(calendar_kind_of(calendar_classify("2026-09-01", "2026-09-01", "2027-01-20", "")),
-                     DAY_SCHOOL);
-    assert_int_equal(calendar_kind_of(calendar_classify("2026-08-31", "2026-09-01", "2027-01-20", "")),
-                     DAY_VACATION);
-    assert_int_equal(calendar_kind_of(calendar_classify("2027-01-21", "2026-09-01", "2027-01-20", "")),
-                     DAY_VACATION);
+    assert_int_equal(
+        calendar_kind_of(calendar_classify("2026-09-01", "2026-09-01", "2027-01-20", "")),
+        DAY_SCHOOL);
+    assert_int_equal(
+        calendar_kind_of(calendar_classify("2026-08-31", "2026-09-01", "2027-01-20", "")),
+        DAY_VACATION);
+    assert_int_equal(
+        calendar_kind_of(calendar_classify("2027-01-21", "2026-09-01", "2027-01-20", "")),
+        DAY_VACATION);
     /* the Spring Festival in the winter vacation: the calendar says holiday */
     d = calendar_classify("2027-02-06", "2027-02-20", "2027-07-10", "holiday");
     assert_false(d.in_term);

@@ -48,8 +48,9 @@ static void test_client_addr_resolve__last_untrusted_hop(void **state)
     assert_string_equal(resolve(&p, "127.0.0.1", "198.51.100.2"), "198.51.100.2");
     /* a chain of trusted proxies (a network and an address) is walked past */
     client_proxies chain = proxies("127.0.0.1, 10.0.0.0/8,192.168.1.5");
-    assert_string_equal(resolve(&chain, "127.0.0.1", "1.2.3.4, 198.51.100.5, 192.168.1.5, 10.1.2.3"),
-                        "198.51.100.5");
+    assert_string_equal(
+        resolve(&chain, "127.0.0.1", "1.2.3.4, 198.51.100.5, 192.168.1.5, 10.1.2.3"),
+        "198.51.100.5");
     /* every hop trusted: the leftmost is the client */
     assert_string_equal(resolve(&chain, "127.0.0.1", "10.9.9.9,10.1.1.1"), "10.9.9.9");
     /* trusted peer, no header: the peer */

@@ -89,7 +89,8 @@ static void test_clock_init__both_settings_start_the_clock_there(void **state)
     now_rfc3339(now);
     assert_memory_equal(now, "2026-12-13T23:5", 15);
     int64_t t = now_unix();
-    assert_true(t >= date_unix("2026-12-13", 23 * 60 + 50) && t <= date_unix("2026-12-13", 23 * 60 + 52));
+    assert_true(t >= date_unix("2026-12-13", 23 * 60 + 50) &&
+                t <= date_unix("2026-12-13", 23 * 60 + 52));
 }
 
 int main(void)

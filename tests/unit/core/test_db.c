@@ -44,18 +44,18 @@ static void test_db_run__typed_binds_and_the_row_cursor(void **state)
     char path[64];
     db_pool *p = open_tmp(path);
     db_conn *c = db_acquire(p);
-    assert_int_equal(db_exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT, s TEXT, ref BIGINT)"),
-                     DB_OK);
+    assert_int_equal(
+        db_exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT, s TEXT, ref BIGINT)"), DB_OK);
     int small = 7;
     long long big = 9007199254740993LL;
     char name[16] = "第一";
     const char *none = NULL;
-    assert_int_equal(db_run(c, "INSERT INTO t (n, s, ref) VALUES ($1, $2, $3)", small, name,
-                            db_id_or_null(0)),
-                     DB_DONE);
-    assert_int_equal(db_run(c, "INSERT INTO t (n, s, ref) VALUES ($1, $2, $3)", big, none,
-                            db_id_or_null(5)),
-                     DB_DONE);
+    assert_int_equal(
+        db_run(c, "INSERT INTO t (n, s, ref) VALUES ($1, $2, $3)", small, name, db_id_or_null(0)),
+        DB_DONE);
+    assert_int_equal(
+        db_run(c, "INSERT INTO t (n, s, ref) VALUES ($1, $2, $3)", big, none, db_id_or_null(5)),
+        DB_DONE);
     assert_int_equal(db_run(c, "INSERT INTO t (n, s, ref) VALUES ($1, $2, $3)", true, "x", DB_NULL),
                      DB_DONE);
     int64_t count = 0;

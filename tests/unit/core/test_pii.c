@@ -102,8 +102,9 @@ static void test_pii_key_read__file_forms(void **state)
     static const struct {
         const char *text;
         bool ok;
-    } cases[] = {{HEX64, true},           {HEX64 "\n", true},   {HEX64 "\r\n", true},
-                 {HEX64 "\nmore\n", false}, {HEX64 HEX64, false}, {"", false}};
+    } cases[] = {{HEX64, true},        {HEX64 "\n", true},
+                 {HEX64 "\r\n", true}, {HEX64 "\nmore\n", false},
+                 {HEX64 HEX64, false}, {"", false}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         FILE *f = fopen(path, "w");
         assert_non_null(f);

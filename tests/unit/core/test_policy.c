@@ -46,7 +46,8 @@ static void test_policy_new__override_replaces_one_key(void **state)
 {
     (void)state;
     char err[256];
-    policy *p = with("{\"HW-2\": {\"written_minutes_per_day\": 50}, \"HW-4\": {\"vacation_total_minutes\": 600}}",
+    policy *p = with("{\"HW-2\": {\"written_minutes_per_day\": 50}, \"HW-4\": "
+                     "{\"vacation_total_minutes\": 600}}",
                      err, sizeof err);
     assert_non_null(p);
     assert_int_equal(policy_v(p)->hw2_written_minutes_per_day, 50);
@@ -72,7 +73,9 @@ static void test_policy_new__refusals_name_rule_and_key(void **state)
         {"{\"HW-10\": {\"bedtime_primary\": \"24:00\"}}", "HW-10.bedtime_primary"},
         {"{\"AS-2\": {\"summer_from\": \"02-30\"}}", "AS-2.summer_from"},
         {"{\"HW-11\": {\"enabled\": 1}}", "HW-11.enabled"},
-        {"{\"EX-4\": {\"bands\": [{\"band\": \"A\", \"min\": 60}, {\"band\": \"B\", \"min\": 70}]}}", "EX-4.bands"},
+        {"{\"EX-4\": {\"bands\": [{\"band\": \"A\", \"min\": 60}, {\"band\": \"B\", \"min\": "
+         "70}]}}",
+         "EX-4.bands"},
         {"{\"EX-4\": {\"bands\": [{\"band\": \"A\", \"min\": 60}]}}", "EX-4.bands"},
         {"{\"TR-1\": {\"subject\": [\"数学\", 3]}}", "TR-1.subject"},
         {"{\"HW-2\": 60}", "HW-2: an object"},

@@ -33,9 +33,9 @@
 #define P3 "11010519800808072X"
 
 /* The registry's columns that matter, in its order; 17 columns. */
-#define H                                                                                      \
-    "姓名,性别,身份证件类型,身份证件号,年级,班级号,学籍辅号,"                                  \
-    "成员1姓名,成员1关系,成员1联系电话,成员1是否监护人,成员1身份证件类型,成员1身份证件号,"    \
+#define H                                                                                                                      \
+    "姓名,性别,身份证件类型,身份证件号,年级,班级号,学籍辅号,"                                          \
+    "成员1姓名,成员1关系,成员1联系电话,成员1是否监护人,成员1身份证件类型,成员1身份证件号," \
     "成员2姓名,成员2关系,成员2联系电话,成员2是否监护人\n"
 
 /* A good row for H: student `name` with number `no` and no ID, mother as guardian. */
@@ -101,8 +101,7 @@ static void expect_error(const roster *ro, size_t i, size_t row, const char *col
 }
 
 /* Asserts that the roster holds exactly one error, {row, column, message}. */
-static void expect_only_error(const roster *ro, size_t row, const char *column,
-                              const char *message)
+static void expect_only_error(const roster *ro, size_t row, const char *column, const char *message)
 {
     if (ro->nerrors_total != 1) {
         print_errors(ro);
@@ -368,8 +367,9 @@ static void test_roster_map_students__bad_check_digit_row_37(void **state)
 {
     (void)state;
     buf b = {0};
-    buf_add(&b, "%s", "姓名,身份证件类型,身份证件号,年级,班级号,学籍辅号,成员1联系电话,"
-                      "成员1是否监护人\n");
+    buf_add(&b, "%s",
+            "姓名,身份证件类型,身份证件号,年级,班级号,学籍辅号,成员1联系电话,"
+            "成员1是否监护人\n");
     for (int row = 2; row <= 36; row++)
         buf_add(&b, "学生%d,,,一年级,1,N%d,13800000000,是\n", row, row);
     buf_add(&b, "%s", "学生37,1,110105201509010135,一年级,1,N37,13800000000,是\n");
@@ -549,9 +549,9 @@ static void test_roster_map_students__guardian_flag_values(void **state)
         const char *flag;
         int guardian; /* 1 yes, 0 no, -1 error */
     } cases[] = {
-        {"是", 1},  {"1", 1},     {"Y", 1},     {"y", 1},      {"yes", 1},   {"TRUE", 1},
-        {"true", 1}, {"√", 1},    {"否", 0},    {"0", 0},      {"N", 0},     {"no", 0},
-        {"FALSE", 0}, {"", 0},    {"×", 0},     {"可能", -1},  {"是的", -1}, {"2", -1},
+        {"是", 1},    {"1", 1}, {"Y", 1},  {"y", 1},     {"yes", 1},   {"TRUE", 1},
+        {"true", 1},  {"√", 1}, {"否", 0}, {"0", 0},     {"N", 0},     {"no", 0},
+        {"FALSE", 0}, {"", 0},  {"×", 0},  {"可能", -1}, {"是的", -1}, {"2", -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char csv[512];
@@ -566,8 +566,7 @@ static void test_roster_map_students__guardian_flag_values(void **state)
         } else {
             expect_no_errors(ro);
             assert_int_equal(ro->students[0].nguardians, 1 + (size_t)cases[i].guardian);
-            assert_string_equal(ro->students[0].guardians[0].name,
-                                cases[i].guardian ? "父" : "母");
+            assert_string_equal(ro->students[0].guardians[0].name, cases[i].guardian ? "父" : "母");
         }
         roster_free(ro);
     }
@@ -603,10 +602,14 @@ static void test_roster_map_students__guardian_phones(void **state)
         const char *phone;
         const char *want; /* NULL: refused */
     } cases[] = {
-        {"13812345678", "13812345678"},   {"+86 138-1234-5678", "13812345678"},
-        {"0086 13812345678", "13812345678"}, {"16612345678", "16612345678"},
-        {"19912345678", "19912345678"},   {"12812345678", NULL},
-        {"1381234567", NULL},             {"010-12345678", NULL},
+        {"13812345678", "13812345678"},
+        {"+86 138-1234-5678", "13812345678"},
+        {"0086 13812345678", "13812345678"},
+        {"16612345678", "16612345678"},
+        {"19912345678", "19912345678"},
+        {"12812345678", NULL},
+        {"1381234567", NULL},
+        {"010-12345678", NULL},
         {"138123456789", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -677,7 +680,8 @@ static void test_roster_map_students__missing_required_columns(void **state)
 static void test_roster_map_students__missing_guardian_columns(void **state)
 {
     (void)state;
-    roster *ro = map_csv("姓名,年级,班级号,学籍辅号,成员1姓名,成员1联系电话\n甲,一年级,1,A1,父,1\n");
+    roster *ro =
+        map_csv("姓名,年级,班级号,学籍辅号,成员1姓名,成员1联系电话\n甲,一年级,1,A1,父,1\n");
     expect_only_error(ro, 1, "成员1是否监护人", "缺少必填列");
     roster_free(ro);
 
@@ -718,9 +722,9 @@ static void test_roster_map_students__errors_capped_and_counted(void **state)
 static void fill_registry(lxw_workbook *wb)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
-    static const char *const head[] = {"姓名", "身份证件类型", "身份证件号", "年级", "班级号",
-                                       "学籍辅号", "成员1姓名", "成员1联系电话",
-                                       "成员1是否监护人"};
+    static const char *const head[] = {"姓名",      "身份证件类型",  "身份证件号",
+                                       "年级",      "班级号",        "学籍辅号",
+                                       "成员1姓名", "成员1联系电话", "成员1是否监护人"};
     for (lxw_col_t c = 0; c < sizeof head / sizeof head[0]; c++)
         worksheet_write_string(ws, 0, c, head[c], NULL);
     worksheet_write_string(ws, 1, 0, "陈晨", NULL);

@@ -117,12 +117,12 @@ static const char WB_RELS[] =
     "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
     "Target=\"sharedStrings.xml\"/></Relationships>";
 
-#define WS_OPEN                                                                                 \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"                                               \
+#define WS_OPEN                                                                                    \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"                                                   \
     "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
 #define WS_CLOSE "</sheetData></worksheet>"
-#define SST_OPEN                                                                                \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"                                               \
+#define SST_OPEN                                                                                   \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"                                                   \
     "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
 
 /* A minimal hand-made workbook: one sheet, optional shared strings. */
@@ -382,7 +382,8 @@ static void test_sheet_read__refuses_old_xls(void **state)
 static void test_sheet_read__refuses_utf16(void **state)
 {
     (void)state;
-    const char data[] = "\xFF\xFE" "a\0,\0b\0";
+    const char data[] = "\xFF\xFE"
+                        "a\0,\0b\0";
     char err[256];
     assert_int_equal(read_err(data, sizeof data - 1, NULL, err, sizeof err), SHEET_E_FORMAT);
     assert_non_null(strstr(err, "UTF-16"));
@@ -714,8 +715,9 @@ static void test_sheet_read__xlsx_numbers_rendered_without_exponent(void **state
     char xml[4096];
     size_t o = (size_t)snprintf(xml, sizeof xml, "%s", WS_OPEN);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        o += (size_t)snprintf(xml + o, sizeof xml - o, "<row r=\"%zu\"><c r=\"A%zu\"><v>%s</v></c></row>",
-                              i + 1, i + 1, cases[i].v);
+        o += (size_t)snprintf(xml + o, sizeof xml - o,
+                              "<row r=\"%zu\"><c r=\"A%zu\"><v>%s</v></c></row>", i + 1, i + 1,
+                              cases[i].v);
     snprintf(xml + o, sizeof xml - o, "%s", WS_CLOSE);
     blob b = xlsx_hand(xml, NULL);
     sheet *sh = must_read(&b);
@@ -750,12 +752,13 @@ static void test_sheet_read__xlsx_missing_refs_follow_on(void **state)
 static void test_sheet_read__xlsx_namespace_prefixes(void **state)
 {
     (void)state;
-    blob b = xlsx_hand("<?xml version=\"1.0\"?><x:worksheet "
-                       "xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-                       "<x:sheetData><x:row r=\"1\"><x:c r=\"A1\" t=\"s\"><x:v>0</x:v></x:c>"
-                       "</x:row></x:sheetData></x:worksheet>",
-                       "<x:sst xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-                       "<x:si><x:t>前缀</x:t></x:si></x:sst>");
+    blob b =
+        xlsx_hand("<?xml version=\"1.0\"?><x:worksheet "
+                  "xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                  "<x:sheetData><x:row r=\"1\"><x:c r=\"A1\" t=\"s\"><x:v>0</x:v></x:c>"
+                  "</x:row></x:sheetData></x:worksheet>",
+                  "<x:sst xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                  "<x:si><x:t>前缀</x:t></x:si></x:sst>");
     sheet *sh = must_read(&b);
     assert_string_equal(sheet_cell(sh, 0, 0), "前缀");
     sheet_free(sh);
@@ -834,9 +837,10 @@ static void test_sheet_read__xlsx_row_limit(void **state)
 {
     (void)state;
     /* a formatted but empty row far down is not content */
-    blob b = xlsx_hand(WS_OPEN "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
-                               "<row r=\"1048576\" s=\"1\"><c r=\"A1048576\" s=\"1\"/></row>" WS_CLOSE,
-                       NULL);
+    blob b =
+        xlsx_hand(WS_OPEN "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+                          "<row r=\"1048576\" s=\"1\"><c r=\"A1048576\" s=\"1\"/></row>" WS_CLOSE,
+                  NULL);
     sheet *sh = must_read(&b);
     assert_int_equal(sheet_rows(sh), 1);
     sheet_free(sh);
@@ -857,9 +861,9 @@ static void test_sheet_read__xlsx_row_limit(void **state)
 static void test_sheet_read__xlsx_column_limit(void **state)
 {
     (void)state;
-    blob b = xlsx_hand(WS_OPEN "<row r=\"1\"><c r=\"IV1\"><v>1</v></c><c r=\"XFD1\" s=\"2\"/></row>"
-                               WS_CLOSE,
-                       NULL);
+    blob b = xlsx_hand(
+        WS_OPEN "<row r=\"1\"><c r=\"IV1\"><v>1</v></c><c r=\"XFD1\" s=\"2\"/></row>" WS_CLOSE,
+        NULL);
     sheet *sh = must_read(&b);
     assert_int_equal(sheet_cols(sh, 0), 256);
     sheet_free(sh);

@@ -34,7 +34,10 @@ static policy *district(const char *rules_json)
     return p;
 }
 
-static bool ok(verdict v) { return verdict_is_ok(&v); }
+static bool ok(verdict v)
+{
+    return verdict_is_ok(&v);
+}
 static int64_t num(const verdict *v, const char *key)
 {
     const verdict_arg *a = verdict_get(v, key);
@@ -43,9 +46,13 @@ static int64_t num(const verdict *v, const char *key)
 }
 
 static verdict plan(const policy *p, int grade, ex_kind kind, bool paper, int scope, int finals,
-                       int midterms)
+                    int midterms)
 {
-    ex_plan x = {.grade = grade, .kind = kind, .paper = paper, .scope = scope, .finals = finals,
+    ex_plan x = {.grade = grade,
+                 .kind = kind,
+                 .paper = paper,
+                 .scope = scope,
+                 .finals = finals,
                  .midterms = midterms};
     return exams_check_plan(p, &x);
 }
@@ -138,8 +145,8 @@ static void test_exams_band__thresholds(void **state)
     (void)state;
     policy *p = national();
     assert_string_equal(exams_band(p, 1000, 100), "A");
-    assert_string_equal(exams_band(p, 850, 100), "A");   /* exactly 85 */
-    assert_string_equal(exams_band(p, 849, 100), "B");   /* 84.9 */
+    assert_string_equal(exams_band(p, 850, 100), "A"); /* exactly 85 */
+    assert_string_equal(exams_band(p, 849, 100), "B"); /* 84.9 */
     assert_string_equal(exams_band(p, 700, 100), "B");
     assert_string_equal(exams_band(p, 699, 100), "C");
     assert_string_equal(exams_band(p, 600, 100), "C");

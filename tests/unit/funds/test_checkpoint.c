@@ -86,7 +86,8 @@ static void test_funds_sign_key_load__made_once_0600_then_read_back(void **state
     const char *msg = "sj-ledger-checkpoint-v1|1|0|x|0";
     unsigned char sig[64];
     crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
-    assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk), 0);
+    assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk),
+                     0);
 }
 
 static void test_funds_sign_key_load__refuses_a_key_others_may_read_or_no_key(void **state)
@@ -218,8 +219,8 @@ int main(void)
             test_funds_sign_key_load__refuses_a_key_others_may_read_or_no_key, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_funds_public_key_publish__written_listed_other_key_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_funds_keyring_load__comments_several_keys_and_a_bad_line,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_funds_keyring_load__comments_several_keys_and_a_bad_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_funds_keyring_load__from_the_signing_key_or_none,
                                         setup, teardown),
         cmocka_unit_test(test_funds_checkpoints_from_json__round_trip_and_malformed),

@@ -69,8 +69,7 @@ static bool refused(const verdict *v)
 }
 
 /* FU-2 for a pupil with no open contract: true when allowed. OUT: *v. */
-static bool prepay(const policy *p, const char *start, const char *end, int64_t lessons,
-                   verdict *v)
+static bool prepay(const policy *p, const char *start, const char *end, int64_t lessons, verdict *v)
 {
     funds_span want = {start, end, lessons};
     *v = funds_prepay_check(p, &want, NULL, 0);
@@ -109,7 +108,8 @@ static void test_funds_prepay_check__open_contracts_count_together(void **st)
     policy *p = national();
     verdict v;
     funds_span open[2] = {{"2026-09-01", "2026-10-31", 25}, {"2026-09-15", "2026-11-15", 15}};
-    funds_span twenty = {"2026-10-01", "2026-11-30", 20}, twentyone = {"2026-10-01", "2026-11-30", 21};
+    funds_span twenty = {"2026-10-01", "2026-11-30", 20},
+               twentyone = {"2026-10-01", "2026-11-30", 21};
     v = funds_prepay_check(p, &twenty, open, 2);
     assert_false(refused(&v));
     v = funds_prepay_check(p, &twentyone, open, 2);
@@ -343,8 +343,11 @@ static void test_funds_risk_assess__escrow_large(void **st)
     (void)st;
     policy *p = national();
     funds_warning w[FUNDS_MAX_WARNINGS];
-    funds_inst_stats s = {.escrow_fen = 300000, .released_recent_fen = 100000, .open_contracts = 3,
-                          .days_since_last_lesson = 1, .days_since_open_start = 30};
+    funds_inst_stats s = {.escrow_fen = 300000,
+                          .released_recent_fen = 100000,
+                          .open_contracts = 3,
+                          .days_since_last_lesson = 1,
+                          .days_since_open_start = 30};
     assert_false(has(w, funds_risk_assess(p, &s, w), "escrow_large")); /* 3 months: at the limit */
     s.escrow_fen = 300001;
     int n = funds_risk_assess(p, &s, w);
@@ -361,8 +364,11 @@ static void test_funds_risk_assess__lessons_stopped(void **st)
     (void)st;
     policy *p = national();
     funds_warning w[FUNDS_MAX_WARNINGS];
-    funds_inst_stats s = {.escrow_fen = 5000, .released_recent_fen = 5000, .open_contracts = 1,
-                          .days_since_last_lesson = 14, .days_since_open_start = 60};
+    funds_inst_stats s = {.escrow_fen = 5000,
+                          .released_recent_fen = 5000,
+                          .open_contracts = 1,
+                          .days_since_last_lesson = 14,
+                          .days_since_open_start = 60};
     assert_false(has(w, funds_risk_assess(p, &s, w), "lessons_stopped"));
     s.days_since_last_lesson = 15;
     assert_true(has(w, funds_risk_assess(p, &s, w), "lessons_stopped"));
@@ -380,9 +386,13 @@ static void test_funds_risk_assess__refunds_late_and_registry(void **st)
     (void)st;
     policy *p = national();
     funds_warning w[FUNDS_MAX_WARNINGS];
-    funds_inst_stats s = {.late_refunds = 2, .late_refund_fen = 9000, .days_since_last_lesson = -1,
-                          .days_since_open_start = -1, .inspection_overdue = true,
-                          .license_expired = true, .license_no_invalid = true};
+    funds_inst_stats s = {.late_refunds = 2,
+                          .late_refund_fen = 9000,
+                          .days_since_last_lesson = -1,
+                          .days_since_open_start = -1,
+                          .inspection_overdue = true,
+                          .license_expired = true,
+                          .license_no_invalid = true};
     int n = funds_risk_assess(p, &s, w);
     assert_int_equal(n, 4);
     assert_true(has(w, n, "license_no_invalid"));

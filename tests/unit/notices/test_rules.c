@@ -18,7 +18,10 @@
 enum { S1 = 11, S2 = 12, C41 = 411, C42 = 412, C51 = 511, C2 = 921 };
 
 static const nt_class classes[] = {
-    {C41, S1, 4}, {C42, S1, 4}, {C51, S1, 5}, {C2, S2, 4},
+    {C41, S1, 4},
+    {C42, S1, 4},
+    {C51, S1, 5},
+    {C2, S2, 4},
 };
 
 static nt_class cls(int64_t id)
@@ -75,7 +78,9 @@ static void test_notices_audience_resolve__district_anywhere(void **state)
     assert_int_equal(out.as, ROLE_DISTRICT_ADMIN);
 
     int64_t two[] = {S1, S2};
-    nt_audience cross = {.schools = two, .nschools = 2, .grades = (1u << 4) | (1u << 6),
+    nt_audience cross = {.schools = two,
+                         .nschools = 2,
+                         .grades = (1u << 4) | (1u << 6),
                          .roles = NT_TO_GUARDIAN | NT_TO_TEACHER};
     verdict v = resolve(&u, &cross, NULL, 0, &out);
     assert_true(verdict_is_ok(&v));
@@ -119,8 +124,8 @@ static void test_notices_audience_resolve__class_outside_what_is_named(void **st
     verdict v = resolve(&u, &wrong_grade, NULL, 0, &out);
     assert_refused(v, SJ_ERR_BAD_FIELD, "notices.class_mismatch");
     int64_t s2[] = {S2};
-    nt_audience wrong_school = {.schools = s2, .nschools = 1, .cls = cls(C41),
-                                .roles = NT_TO_GUARDIAN};
+    nt_audience wrong_school = {
+        .schools = s2, .nschools = 1, .cls = cls(C41), .roles = NT_TO_GUARDIAN};
     v = resolve(&u, &wrong_school, NULL, 0, &out);
     assert_refused(v, SJ_ERR_BAD_FIELD, "notices.class_mismatch");
     assert_string_equal(verdict_get(&v, "field")->s, "audience");
@@ -187,11 +192,14 @@ static void test_notices_audience_resolve__grade_leader_beyond_grade_refused(voi
     user u = with_roles(1, &leader_s1_g4);
     nt_resolved out;
     nt_audience other_grade = {.grades = 1u << 5, .roles = NT_TO_GUARDIAN};
-    assert_refused(resolve(&u, &other_grade, NULL, 0, &out), SJ_ERR_FORBIDDEN, "notices.scope.grade");
+    assert_refused(resolve(&u, &other_grade, NULL, 0, &out), SJ_ERR_FORBIDDEN,
+                   "notices.scope.grade");
     nt_audience two_grades = {.grades = (1u << 4) | (1u << 5), .roles = NT_TO_GUARDIAN};
-    assert_refused(resolve(&u, &two_grades, NULL, 0, &out), SJ_ERR_FORBIDDEN, "notices.scope.grade");
+    assert_refused(resolve(&u, &two_grades, NULL, 0, &out), SJ_ERR_FORBIDDEN,
+                   "notices.scope.grade");
     nt_audience other_class = {.cls = cls(C51), .roles = NT_TO_GUARDIAN};
-    assert_refused(resolve(&u, &other_class, NULL, 0, &out), SJ_ERR_FORBIDDEN, "notices.scope.grade");
+    assert_refused(resolve(&u, &other_class, NULL, 0, &out), SJ_ERR_FORBIDDEN,
+                   "notices.scope.grade");
     nt_audience admins = {.roles = NT_TO_SCHOOL_ADMIN};
     assert_refused(resolve(&u, &admins, NULL, 0, &out), SJ_ERR_FORBIDDEN, "notices.scope.grade");
     nt_audience pub = {.roles = NT_TO_GUARDIAN, .public_ = true};
@@ -230,13 +238,15 @@ static void test_notices_audience_resolve__teacher_beyond_classes_refused(void *
     nt_class taught[] = {cls(C41)};
     nt_resolved out;
     nt_audience not_taught = {.cls = cls(C42), .roles = NT_TO_GUARDIAN};
-    assert_refused(resolve(&u, &not_taught, taught, 1, &out), SJ_ERR_FORBIDDEN, "notices.scope.teacher");
+    assert_refused(resolve(&u, &not_taught, taught, 1, &out), SJ_ERR_FORBIDDEN,
+                   "notices.scope.teacher");
     nt_audience staff = {.cls = cls(C41), .roles = NT_TO_GUARDIAN | NT_TO_TEACHER};
     assert_refused(resolve(&u, &staff, taught, 1, &out), SJ_ERR_FORBIDDEN, "notices.scope.teacher");
     nt_audience g5 = {.grades = 1u << 5, .roles = NT_TO_GUARDIAN};
     assert_refused(resolve(&u, &g5, taught, 1, &out), SJ_ERR_FORBIDDEN, "notices.scope.teacher");
     nt_audience nothing_taught = {.roles = NT_TO_GUARDIAN};
-    assert_refused(resolve(&u, &nothing_taught, NULL, 0, &out), SJ_ERR_FORBIDDEN, "notices.scope.teacher");
+    assert_refused(resolve(&u, &nothing_taught, NULL, 0, &out), SJ_ERR_FORBIDDEN,
+                   "notices.scope.teacher");
     /* a class of another school taught by the same person does not count at S1's role */
     nt_class elsewhere[] = {cls(C2)};
     assert_refused(resolve(&u, &nothing_taught, elsewhere, 1, &out), SJ_ERR_FORBIDDEN,
@@ -355,9 +365,9 @@ static void test_notices_eval_flagged__edges(void **state)
 {
     (void)state;
     policy *p = national();
-    assert_true(notices_eval_flagged(p, 5, 14));   /* 2.8 from 5 */
-    assert_false(notices_eval_flagged(p, 5, 15));  /* exactly 3.0: not under 3 */
-    assert_false(notices_eval_flagged(p, 4, 4));   /* 1.0, but only 4 evaluations */
+    assert_true(notices_eval_flagged(p, 5, 14));  /* 2.8 from 5 */
+    assert_false(notices_eval_flagged(p, 5, 15)); /* exactly 3.0: not under 3 */
+    assert_false(notices_eval_flagged(p, 4, 4));  /* 1.0, but only 4 evaluations */
     assert_true(notices_eval_flagged(p, 6, 17));
     assert_false(notices_eval_flagged(p, 0, 0));
     policy_free(p);

@@ -70,9 +70,9 @@ static void test_reports_period_parse__refuses(void **state)
 {
     (void)state;
     rp_period p;
-    const char *bad[] = {"", "2026-11", "2026-11-3", "2026-11-0", "2026-13-1", "2026-00-1",
-                         "2026-1-1", "26-11-1", "2026-11-1x", "2026/11/1", "1999-12-2",
-                         "abcd-11-1", "2026-11-01", "2026-11--1", NULL};
+    const char *bad[] = {"",          "2026-11",   "2026-11-3",  "2026-11-0",  "2026-13-1",
+                         "2026-00-1", "2026-1-1",  "26-11-1",    "2026-11-1x", "2026/11/1",
+                         "1999-12-2", "abcd-11-1", "2026-11-01", "2026-11--1", NULL};
     for (int i = 0; bad[i]; i++)
         assert_false(reports_period_parse(bad[i], &p));
     assert_false(reports_period_parse(NULL, &p));
@@ -224,7 +224,9 @@ static void test_reports_median2__odd_even_empty(void **state)
 
 static rp_as_program prog(unsigned weekdays, const char *start, const char *end)
 {
-    rp_as_program p = {.id = 1, .weekdays = weekdays, .start_min = hhmm_minutes(start),
+    rp_as_program p = {.id = 1,
+                       .weekdays = weekdays,
+                       .start_min = hhmm_minutes(start),
                        .end_min = hhmm_minutes(end)};
     snprintf(p.first_day, sizeof p.first_day, "2026-09-01");
     snprintf(p.last_day, sizeof p.last_day, "2027-01-20");
@@ -369,7 +371,9 @@ static void test_reports_share_bp__rounding(void **state)
 static void test_reports_institution__licensed_subject_not_closed(void **state)
 {
     (void)state;
-    rp_institution in = {.subject = true, .state = "active", .license_valid_until = "2026-11-30",
+    rp_institution in = {.subject = true,
+                         .state = "active",
+                         .license_valid_until = "2026-11-30",
                          .created = "2026-01-01"};
     rp_inst_verdict v = reports_institution(&in, "2026-11-30"); /* valid through its last day */
     assert_true(v.counted);

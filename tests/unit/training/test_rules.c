@@ -159,7 +159,8 @@ static void test_training_price_cap_fen__standard_lessons(void **st)
 static void test_training_price_cap_fen__rounds_down(void **st)
 {
     (void)st;
-    policy *p = with_override("{\"version\":\"d1\",\"rules\":{\"FU-1\":{\"base_price_offline_fen\":4000}}}");
+    policy *p = with_override(
+        "{\"version\":\"d1\",\"rules\":{\"FU-1\":{\"base_price_offline_fen\":4000}}}");
     /* 4000 * 50 / 45 * 1.10 = 4888.88... → 4888 */
     assert_int_equal(training_price_cap_fen(p, false, 50), 4888);
     policy_free(p);
