@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "app/routes.h"
 #include "core/auth.h"
+#include "core/cache_bus.h"
 #include "core/core.h"
 #include "core/http.h"
 #include "core/pii.h"
@@ -19,6 +20,7 @@
 #include "core/policy_store.h"
 #include "core/session_cache.h"
 #include "funds/funds.h"
+#include "homework/homework.h"
 #include "training/training.h"
 
 int64_t cli_district(db_conn *c)
@@ -113,6 +115,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
     core_permissions_prepare(a);
     a->policies = policy_store_new(p);
     a->sessions = session_cache_new();
+    homework_board_cache_init();
     a->web_dir = o->web;
     a->quiet = o->quiet;
     if (!cli_ledger_keys(o, a)) {
@@ -130,6 +133,7 @@ int cli_open(const cli_opts *o, app *a, int pool_size)
 
 void cli_close(app *a)
 {
+    cache_bus_stop(); /* its thread calls the caches' handlers: before they go */
     core_permissions_free(a);
     policy_store_free(a->policies);
     a->policies = NULL;
@@ -164,6 +168,10 @@ static int ensure_user(app *a, const char *district_name, const char *username, 
     if (rc == DB_OK &&
         db_query_int64(c, &id, "SELECT id FROM users WHERE username = $1", username) == DB_ROW) {
         rc = db_run(c, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, id);
+        char msg[32]; /* a running server's cached sessions of the account (cache_bus.h) */
+        snprintf(msg, sizeof msg, "u %lld", (long long)id);
+        if (rc == DB_DONE)
+            rc = db_notify(c, msg);
         int64_t one;
         if (rc == DB_DONE &&
             db_query_int64(c, &one, "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2", id,
@@ -342,6 +350,14 @@ int cmd_serve(const cli_opts *o)
         close(lfd);
         cli_close(&a);
         return rc;
+    }
+    /* several servers may share a PostgreSQL database: the caches hear every server's writes
+     * (core/cache_bus.h) before any request is answered */
+    if (db_pool_kind(a.pool) == DB_PG && !cache_bus_listen(o->db, err, sizeof err)) {
+        fprintf(stderr, "shuangjian: %s\n", err);
+        close(lfd);
+        cli_close(&a);
+        return CLI_FAIL;
     }
     /* the banner's policy versions are read first: they are not the requests' store calls.
      * Failure injection (tests) counts from the first request on: armed before the server

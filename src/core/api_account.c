@@ -23,7 +23,6 @@
 
 #include "auth.h"
 #include "core_int.h"
-#include "session_cache.h"
 
 static bool password_ok_or_reply(req *r, const char *field, const char *pw)
 {
@@ -33,8 +32,8 @@ static bool password_ok_or_reply(req *r, const char *field, const char *pw)
     return false;
 }
 
-/* Sets the hash and ends every session of the user, in one transaction (core_password_set);
- * the cached sessions go after the commit. */
+/* Sets the hash and ends every session of the user, in one transaction (core_password_set),
+ * which drops them from every server's cache before it returns. */
 static void set_password(req *r, int64_t uid, const char *pw)
 {
     char hash[crypto_pwhash_STRBYTES];
@@ -47,7 +46,6 @@ static void set_password(req *r, int64_t uid, const char *pw)
         reply_verdict(r, &v, NULL);
         return;
     }
-    session_cache_drop_user(r->app->sessions, uid);
     reply_empty(r, 204);
 }
 

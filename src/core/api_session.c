@@ -35,9 +35,12 @@
  * A log-in's session, the guard's give-back, the user read back for the answer and the audit
  * row "login" are one transaction: an answered 500 never leaves a session behind.
  */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "auth.h"
 #include "core_int.h"
-#include "session_cache.h"
 
 static void h_login(req *r)
 {
@@ -93,7 +96,7 @@ static void h_logout(req *r)
     const char *authz = req_header(r, "Authorization");
     char th[AUTH_HASH_HEX];
     auth_token_hash(authz + 7, th);
-    session_cache_drop(r->app->sessions, th);
+    /* the store's write drops the session from every server's cache before it returns */
     verdict v = core_session_end(r->db, req_audit(r, 204), th);
     if (!verdict_is_ok(&v)) {
         reply_verdict(r, &v, NULL);
@@ -102,11 +105,69 @@ static void h_logout(req *r)
     reply_empty(r, 204);
 }
 
+/* The answer of GET /me depends on the caller alone: the account, its roles, and what those
+ * roles open (fixed at start, perms.c). It is kept per account and served only to a caller
+ * equal in every field to the one it was made for, so it needs no invalidation of its own:
+ * a changed account (read afresh by the session cache after its "u" message) misses. */
+#define ME_SLOTS   4096
+#define ME_STRIPES 64
+static struct {
+    pthread_mutex_t mu[ME_STRIPES];
+    struct {
+        user u;
+        char *body;
+        size_t len;
+    } slot[ME_SLOTS];
+} me_cache;
+static pthread_once_t me_once = PTHREAD_ONCE_INIT;
+
+static void me_init(void)
+{
+    for (int i = 0; i < ME_STRIPES; i++)
+        pthread_mutex_init(&me_cache.mu[i], NULL);
+}
+
+static bool same_user(const user *a, const user *b)
+{
+    if (a->id != b->id || a->district_id != b->district_id || a->nroles != b->nroles ||
+        strcmp(a->username, b->username) != 0 || strcmp(a->name, b->name) != 0)
+        return false;
+    for (int i = 0; i < a->nroles; i++)
+        if (a->roles[i].kind != b->roles[i].kind ||
+            a->roles[i].school_id != b->roles[i].school_id ||
+            a->roles[i].grade != b->roles[i].grade ||
+            a->roles[i].institution_id != b->roles[i].institution_id)
+            return false;
+    return true;
+}
+
 static void h_me(req *r)
 {
+    pthread_once(&me_once, me_init);
+    size_t i = (size_t)r->user->id % ME_SLOTS;
+    pthread_mutex_t *mu = &me_cache.mu[i % ME_STRIPES];
+    pthread_mutex_lock(mu);
+    if (me_cache.slot[i].body && same_user(&me_cache.slot[i].u, r->user)) {
+        reply_raw(r, 200, "application/json; charset=utf-8", me_cache.slot[i].body,
+                  me_cache.slot[i].len);
+        pthread_mutex_unlock(mu);
+        return;
+    }
+    pthread_mutex_unlock(mu);
     json_t *u = auth_user_json(r->user);
     json_object_set_new(u, "permissions", core_permissions_json(r->app, r->user));
     reply_json(r, 200, u);
+    char *body = malloc(r->resp_len + 1);
+    if (!body)
+        abort();
+    memcpy(body, r->resp_body, r->resp_len + 1);
+    pthread_mutex_lock(mu);
+    char *old = me_cache.slot[i].body;
+    me_cache.slot[i].u = *r->user;
+    me_cache.slot[i].body = body;
+    me_cache.slot[i].len = r->resp_len;
+    pthread_mutex_unlock(mu);
+    free(old);
 }
 
 static const route routes[] = {

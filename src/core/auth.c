@@ -137,6 +137,8 @@ int auth_session_user(db_conn *c, session_cache *cache, const char *token, user 
     auth_token_hash(token, h);
     if (cache && session_cache_get(cache, h, u))
         return DB_ROW;
+    /* taken before reading: a logout committed meanwhile makes the put below refuse */
+    uint64_t ticket = cache ? session_cache_ticket(cache, h) : 0;
     int64_t expires = 0;
     int q = db_query_int64(
         c, &expires, "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2", h,
@@ -151,7 +153,7 @@ int auth_session_user(db_conn *c, session_cache *cache, const char *token, user 
                                 h),
                        u);
     if (rc == DB_ROW && cache)
-        session_cache_put(cache, h, u, expires);
+        session_cache_put(cache, h, u, expires, ticket);
     return rc;
 }
 

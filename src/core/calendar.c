@@ -210,6 +210,8 @@ verdict core_term_put(db_conn *c, audit_who *who, int64_t district_id, const cha
                 "INSERT INTO terms (district_id, term, first_day, last_day) VALUES ($1,$2,$3,$4)"
                 " ON CONFLICT (district_id, term) DO UPDATE SET first_day = $3, last_day = $4",
                 district_id, term, first_day, last_day);
+    if (rc == DB_DONE) /* every board of the district (cache_bus.h) */
+        rc = core_notify_district(c, 'c', district_id);
     if (rc == DB_DONE)
         rc = audit_tx(c, who, 0);
     return core_tx_end(c, rc);
@@ -235,6 +237,8 @@ verdict core_day_put(db_conn *c, audit_who *who, int64_t district_id, const char
                 "INSERT INTO calendar_days (district_id, date, kind, name) VALUES ($1,$2,$3,$4)"
                 " ON CONFLICT (district_id, date) DO UPDATE SET kind = $3, name = $4",
                 district_id, date, kind, name);
+    if (rc == DB_DONE) /* every board of the district (cache_bus.h) */
+        rc = core_notify_district(c, 'c', district_id);
     if (rc == DB_DONE)
         rc = audit_tx(c, who, 0);
     return core_tx_end(c, rc);
@@ -253,6 +257,8 @@ verdict core_day_delete(db_conn *c, audit_who *who, int64_t district_id, const c
     if (rc == DB_ROW)
         rc = db_run(c, "DELETE FROM calendar_days WHERE district_id = $1 AND date = $2",
                     district_id, date);
+    if (rc == DB_DONE) /* every board of the district (cache_bus.h) */
+        rc = core_notify_district(c, 'c', district_id);
     if (rc == DB_DONE)
         rc = audit_tx(c, who, 0);
     return core_tx_end(c, rc);
@@ -265,4 +271,11 @@ json_t *core_terms_page(db_conn *c, int64_t district_id, int64_t limit, int64_t 
                         " ORDER BY first_day",
                         "SELECT COUNT(*) FROM terms WHERE district_id = $1",
                         "term:s,first_day:s,last_day:s", limit, offset, district_id);
+}
+
+int core_notify_district(db_conn *c, char kind, int64_t district_id)
+{
+    char msg[32];
+    snprintf(msg, sizeof msg, "%c %lld", kind, (long long)district_id);
+    return db_notify(c, msg);
 }

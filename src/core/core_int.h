@@ -20,6 +20,10 @@
 /* Ends a store write's transaction: commits when rc is DB_DONE, else rolls back; the verdict
  * of what happened (ok, or the store failure: verdict_db). */
 verdict core_tx_end(db_conn *c, int rc);
+/* The caches' messages (cache_bus.h) of core's writes, inside their transactions: an account's
+ * sessions ("u <id>"), a district's calendar ('c') or policy ('p'). DB_DONE or an error. */
+int core_notify_user(db_conn *c, int64_t user_id);
+int core_notify_district(db_conn *c, char kind, int64_t district_id);
 /* Rolls back and returns v (a refusal decided inside the transaction). */
 verdict core_tx_refuse(db_conn *c, verdict v);
 /* A refusal naming one body field: {"field": field} with the words of msg (NULL: err's own). */

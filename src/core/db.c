@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache_bus.h"
 #include "clock.h"
 #include "db_int.h"
 #include "embed.h"
@@ -127,6 +128,19 @@ db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen)
         c->next_free = p->free_list;
         p->free_list = c;
         p->all[i] = c;
+    }
+    /* SQLite: every connection keeps a page cache of its own; the pool's share one budget,
+     * SJ_SQLITE_CACHE_MB (default 48): a command's one connection keeps 48 MiB, a server's
+     * six 8 MiB each, so that a server at city scale stays within 100 MB under load
+     * (bench/README.md, "Server memory") */
+    if (ops->kind == DB_SQLITE) {
+        const char *mb = getenv("SJ_SQLITE_CACHE_MB");
+        long budget = mb ? strtol(mb, NULL, 10) : 48;
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=-%ld",
+                 (budget > 0 ? budget : 48) * 1024 / size);
+        for (int i = 0; i < size; i++)
+            ops->exec(p->all[i], sql);
     }
     return p;
 }
@@ -267,7 +281,27 @@ int db_commit(db_conn *c)
         c->depth--;
         return rc;
     }
-    int rc = c->ops->exec(c, "COMMIT");
+    /* the caches' messages go with the commit (cache_bus.h): sent inside the transaction, so
+     * that every other process receives them exactly when the change is visible */
+    char msgs[sizeof c->notes];
+    snprintf(msgs, sizeof msgs, "%.*s", (int)(c->notes_len ? c->notes_len - 1 : 0), c->notes);
+    c->notes_len = 0;
+    uint64_t id = 0;
+    int rc = DB_OK;
+    if (msgs[0] && c->ops->kind == DB_PG) {
+        /* a command (no listener: init, import, demo) tells the servers too, without waiting:
+         * it has nobody to hear their acknowledgements */
+        char payload[sizeof msgs + 64], sql[sizeof payload + 64];
+        if (cache_bus_listening())
+            id = cache_bus_begin(payload, sizeof payload, msgs);
+        else
+            snprintf(payload, sizeof payload, "0.0\n%s", msgs);
+        /* the messages are the store's own (ids, dates, hex): a literal needs no escaping */
+        snprintf(sql, sizeof sql, "SELECT pg_notify('sj_cache', '%s')", payload);
+        rc = c->ops->exec(c, sql);
+    }
+    if (rc == DB_OK)
+        rc = c->ops->exec(c, "COMMIT");
     if (rc != DB_OK)
         c->ops->exec(c, "ROLLBACK");
     c->in_tx = 0;
@@ -275,7 +309,49 @@ int db_commit(db_conn *c)
     /* group commit (SQLite): the next writer goes on while this commit waits for its sync */
     if (rc == DB_OK && c->ops->durable)
         rc = c->ops->durable(c);
+    if (rc == DB_OK && msgs[0])
+        cache_bus_dispatch(msgs);
+    if (id && rc == DB_OK)
+        cache_bus_wait(id);
+    else if (id)
+        cache_bus_cancel(id);
     return rc;
+}
+
+/* Only letters, digits, spaces, '-', '.' and '*' (what the stores name), one message a line;
+ * anything else, or more than fits, becomes "*" (drop everything: still exact). */
+int db_notify(db_conn *c, const char *msg)
+{
+    if (!c->in_tx) {
+        int rc = db_begin_write(c);
+        if (rc == DB_OK)
+            rc = db_notify(c, msg);
+        if (rc == DB_DONE)
+            rc = db_commit(c) == DB_OK ? DB_DONE : DB_ERROR;
+        return rc;
+    }
+    size_t n = strlen(msg);
+    bool safe = n > 0;
+    for (size_t i = 0; i < n && safe; i++)
+        safe = (msg[i] >= '0' && msg[i] <= '9') || (msg[i] >= 'a' && msg[i] <= 'z') ||
+               (msg[i] >= 'A' && msg[i] <= 'Z') || msg[i] == ' ' || msg[i] == '-' ||
+               msg[i] == '.' || msg[i] == '*';
+    if (!safe || c->notes_len + n + 1 >= sizeof c->notes) {
+        memcpy(c->notes, "*\n", 2);
+        c->notes_len = 2;
+        return DB_DONE;
+    }
+    if (c->notes_len == 2 && c->notes[0] == '*')
+        return DB_DONE; /* everything is dropped already */
+    memcpy(c->notes + c->notes_len, msg, n);
+    c->notes[c->notes_len + n] = '\n';
+    c->notes_len += n + 1;
+    return DB_DONE;
+}
+
+int db_in_tx(const db_conn *c)
+{
+    return c->in_tx;
 }
 
 int db_rollback(db_conn *c)
@@ -287,6 +363,7 @@ int db_rollback(db_conn *c)
         return rc;
     }
     c->in_tx = 0;
+    c->notes_len = 0; /* nothing changed: nothing to tell */
     int rc = c->ops->exec(c, "ROLLBACK");
     write_unlock(c);
     return rc;

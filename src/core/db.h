@@ -52,7 +52,12 @@ int db_begin(db_conn *c);                 /* a read transaction (consistent snap
 int db_begin_write(db_conn *c);           /* a transaction that will write */
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
+int db_in_tx(const db_conn *c);               /* inside a transaction */
 int db_lock(db_conn *c, int ns, int64_t key); /* see above; ns is one of DB_LOCK_* */
+/* Names a change for the caches (cache_bus.h: "b 12 2026-12-07"), applied in every server
+ * process when the outermost transaction commits and before db_commit returns; forgotten on
+ * rollback. Outside a transaction it is a transaction of its own. DB_DONE or an error. */
+int db_notify(db_conn *c, const char *msg);
 const char *db_errmsg(db_conn *c);
 
 enum {

@@ -51,6 +51,9 @@ struct db_conn {
     int wrote;    /* a write was committed since db_acquire */
     unsigned gen; /* the pool's generation when this connection was made */
     int down;     /* lost, and no primary could be reached at db_acquire */
+    /* cache invalidations named in the open transaction (db_notify, cache_bus.h) */
+    char notes[1024];
+    size_t notes_len;
 };
 
 /* Every backend's statement starts with this header. */

@@ -15,8 +15,9 @@
  * The district admin's routes (GET/PUT /api/v1/policy, the versions) are in api_policy.c; the
  * version's write is core_policy_put below (one transaction, a verdict).
  *
- * State: the store caches each district's version in force for one second (so several servers
- * sharing a database agree within a second) and keeps every version it has parsed until it is
+ * State: the store caches each district's version in force for one second (the date turns),
+ * and a new version ("p <district>" on the cache bus, cache_bus.h) makes every server look
+ * again at once and keeps every version it has parsed until it is
  * freed at exit: a request may still hold an older one. A mutex guards the cache.
  */
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cache_bus.h"
 #include "policy.h"
 #include "core_int.h"
 #include "policy_store.h"
@@ -50,6 +52,12 @@ struct policy_store {
     current *districts;
 };
 
+static void on_policy_msg(void *ctx, const char *msg)
+{
+    (void)msg;
+    policy_store_invalidate(ctx);
+}
+
 policy_store *policy_store_new(const policy *base)
 {
     policy_store *s = calloc(1, sizeof *s);
@@ -57,11 +65,14 @@ policy_store *policy_store_new(const policy *base)
         abort();
     s->base = base;
     pthread_mutex_init(&s->mu, NULL);
+    cache_bus_on('p', on_policy_msg, s); /* a new version, here or in another server */
     return s;
 }
 
 void policy_store_free(policy_store *s)
 {
+    if (s)
+        cache_bus_off(s);
     if (!s)
         return;
     for (loaded *l = s->all, *next; l; l = next) {
@@ -264,6 +275,8 @@ verdict core_policy_put(db_conn *c, audit_who *who, int64_t district_id, const c
                       " created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                       district_id, effective_from, body, now_unix(), actor);
     free(body);
+    if (rc == DB_DONE) /* every server looks the version in force up again (cache_bus.h) */
+        rc = core_notify_district(c, 'p', district_id);
     if (rc == DB_DONE)
         rc = audit_tx(c, who, *id);
     return core_tx_end(c, rc);

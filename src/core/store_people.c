@@ -12,6 +12,7 @@
  * write that was committed. Personal numbers (phones, ID numbers) are sealed (pii.h), hashed
  * for look-up and stored masked for display; the clear text is never stored.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +199,8 @@ verdict core_password_set(db_conn *c, audit_who *who, int64_t user_id, const cha
     rc = db_run(c, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, user_id);
     if (rc == DB_DONE)
         rc = db_run(c, "DELETE FROM sessions WHERE user_id = $1", user_id);
+    if (rc == DB_DONE)
+        rc = core_notify_user(c, user_id); /* every server's cached sessions of the account */
     if (rc == DB_DONE)
         rc = audit_tx(c, who, user_id);
     return core_tx_end(c, rc);
@@ -503,4 +506,11 @@ int core_store_ping(db_conn *c)
 {
     int64_t one = 0;
     return db_query_int64(c, &one, "SELECT 1");
+}
+
+int core_notify_user(db_conn *c, int64_t user_id)
+{
+    char msg[32];
+    snprintf(msg, sizeof msg, "u %lld", (long long)user_id);
+    return db_notify(c, msg);
 }

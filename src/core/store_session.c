@@ -7,6 +7,7 @@
  * Lock order: the address's row, then the (username, address) row, in both transactions that
  * touch them (the reservation and the session's creation).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "auth.h"
@@ -166,6 +167,10 @@ verdict core_session_end(db_conn *c, audit_who *who, const char *token_hash)
     if (rc != DB_OK)
         return verdict_db(rc);
     rc = db_run(c, "DELETE FROM sessions WHERE token_hash = $1", token_hash);
+    char msg[8 + AUTH_HASH_HEX];
+    snprintf(msg, sizeof msg, "s %s", token_hash);
+    if (rc == DB_DONE) /* every server's cache drops it before the answer (cache_bus.h) */
+        rc = db_notify(c, msg);
     if (rc == DB_DONE)
         rc = audit_tx(c, who, 0);
     return core_tx_end(c, rc);

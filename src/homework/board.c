@@ -9,7 +9,8 @@
  *
  * The board is what every family opens every evening, so it is built for speed: the store
  * reads it in one statement (store_board.c says why), and the answer is written straight into
- * the request's memory, keys as literals, instead of through a JSON tree.
+ * the request's memory, keys as literals, instead of through a JSON tree; the answer is then
+ * kept until its class-day changes (board_cache.c), so a board is read once per change.
  */
 #include <stdio.h>
 #include <string.h>
@@ -246,12 +247,26 @@ void homework_h_get_board(req *r)
     today_local(today);
     if (!hw_query_date_or_reply(r, "date", today, date))
         return;
+    /* kept as answered until the class-day changes (board_cache.c); the caller's access is
+     * checked on every request */
+    int64_t class_id = r->params[0];
+    hw_class cl;
+    const char *json;
+    size_t len;
+    if (hw_board_cache_get(r, class_id, date, &cl, &json, &len)) {
+        if (board_access_or_reply(r, &cl))
+            reply_raw(r, 200, "application/json; charset=utf-8", json, len);
+        return;
+    }
+    uint64_t ticket = hw_board_cache_ticket(class_id, date); /* before the store is read */
     hw_board b = {0};
     if (!board_or_reply(r, date, &b) || !board_access_or_reply(r, &b.cl) ||
         !board_vacation_or_reply(r, &b))
         return;
     out o = {.r = r};
     board_json(&o, &b, r->pol);
+    if (b.p.day != DAY_VACATION) /* a vacation's board counts the whole vacation */
+        hw_board_cache_put(r->pol, &b.cl, date, o.buf, o.len, ticket);
     reply_raw(r, 200, "application/json; charset=utf-8", o.buf, o.len);
 }
 

@@ -238,6 +238,10 @@ verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, cons
 /* The teacher read the reason of one change: 404 unless it is a change of theirs. */
 verdict homework_change_read(db_conn *c, int64_t change_id, int64_t teacher_id);
 
+/* The class boards' cache (board_cache.c): registers its handlers on the cache bus; once,
+ * before serving. */
+void homework_board_cache_init(void);
+
 /* The HTTP routes. */
 const route *homework_routes(size_t *n);
 

@@ -82,6 +82,18 @@ json_t *hw_store_relabel(db_conn *c, int64_t school_id, const char *from, const 
 json_t *hw_store_changes(db_conn *c, int64_t teacher_id, bool unread_only, int64_t limit,
                          int64_t offset);
 
+/* ---------- board_cache.c: the class boards as answered, exact (see its top) ---------- */
+
+uint64_t hw_board_cache_ticket(int64_t class_id, const char *date);
+/* true with the board's JSON (in the request's memory) and its class when it is kept for this
+ * class-day under r->pol. */
+bool hw_board_cache_get(req *r, int64_t class_id, const char *date, hw_class *cl, const char **json,
+                        size_t *len);
+void hw_board_cache_put(const policy *pol, const hw_class *cl, const char *date, const char *json,
+                        size_t len, uint64_t ticket);
+/* Inside a write's transaction: the class-day's board changes (dropped everywhere at commit). */
+int hw_notify_board(db_conn *c, int64_t class_id, const char *date);
+
 /* ---------- store_board.c: the class board (作业公示) ---------- */
 
 typedef struct {

@@ -539,6 +539,8 @@ verdict homework_publish(db_conn *c, const policy *pol, const hw_publish_in *in,
         subject_delta d = item_delta(&it, 1);
         rc = subject_add(c, cl, in->date, in->subject, &d);
     }
+    if (rc == DB_DONE) /* its board, in every server's cache (board_cache.c) */
+        rc = hw_notify_board(c, cl->id, in->date);
     if (rc == DB_DONE && by->audit) {
         char detail[96];
         snprintf(detail, sizeof detail, "class %lld %s %s %d min", (long long)cl->id, in->date,
@@ -586,6 +588,8 @@ verdict homework_withdraw(db_conn *c, const hw_item *seen, const hw_class *cl, c
         subject_delta d = item_delta(&it, -1);
         rc = subject_add(c, cl, it.date, it.subject, &d);
     }
+    if (rc == DB_DONE)
+        rc = hw_notify_board(c, cl->id, it.date);
     if (rc == DB_DONE) {
         audit(by, "DELETE /api/v1/homework/{id}", it.id, "withdrawn");
         rc = commit(c);
@@ -643,6 +647,9 @@ verdict homework_feedback(db_conn *c, const hw_item *seen, const hw_class *cl,
                            .fb_estimate = had ? 0 : it.minutes};
         rc = subject_add(c, cl, it.date, it.subject, &d);
     }
+    /* the class board shows the families' reports (how many, their mean time) */
+    if (rc == DB_DONE)
+        rc = hw_notify_board(c, cl->id, it.date);
     if (rc == DB_DONE) {
         char detail[96];
         snprintf(detail, sizeof detail, "student %lld: %lld min%s", (long long)in->student_id,
@@ -658,12 +665,34 @@ verdict homework_feedback(db_conn *c, const hw_item *seen, const hw_class *cl,
 
 verdict homework_mark(db_conn *c, int64_t homework_id, int64_t by_user, int64_t at)
 {
-    /* one statement, so its own transaction; marking does not move a roll-up */
-    int rc = db_run(c,
-                    "UPDATE homework SET marked_at = $1, marked_by = $2, marked_mode = 'class'"
-                    " WHERE id = $3 AND marked_at IS NULL",
-                    at, by_user, homework_id);
-    return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
+    /* marking does not move a roll-up, but it shows on the board: the statement and the
+     * board's message in one transaction (the demo's own when it holds one) */
+    bool own = !db_in_tx(c);
+    int rc = own ? db_begin_write(c) : DB_OK;
+    int64_t class_id = 0;
+    char date[11] = "";
+    if (rc == DB_OK) {
+        db_stmt *s =
+            db_query(c,
+                     "UPDATE homework SET marked_at = $1, marked_by = $2, marked_mode = 'class'"
+                     " WHERE id = $3 AND marked_at IS NULL RETURNING class_id, date",
+                     at, by_user, homework_id);
+        rc = s ? db_step(s) : DB_ERROR;
+        if (rc == DB_ROW) {
+            db_row row = db_row_at(s, 0);
+            class_id = db_next_int64(&row);
+            DB_NEXT_TEXT(&row, date);
+            rc = db_step(s) == DB_DONE ? DB_ROW : DB_ERROR;
+        }
+        db_finalize(s);
+    }
+    if (rc == DB_ROW) /* marked now (DB_DONE: it was already) */
+        rc = hw_notify_board(c, class_id, date);
+    if (rc == DB_DONE && own)
+        rc = commit(c);
+    if (rc != DB_DONE)
+        return undo(c, !own, failed(rc));
+    return verdict_ok();
 }
 
 verdict homework_mark_pupils(db_conn *c, const hw_item *seen, const hw_marks_in *in,
@@ -729,6 +758,10 @@ verdict homework_mark_pupils(db_conn *c, const hw_item *seen, const hw_marks_in 
         if (rc != DB_DONE)
             return undo(c, false, failed(rc));
     }
+    /* the board shows whether an item is marked: its cached copy goes with this commit */
+    rc = hw_notify_board(c, it.class_id, it.date);
+    if (rc != DB_DONE)
+        return undo(c, false, failed(rc));
     rc = commit(c);
     return rc == DB_DONE ? verdict_ok() : verdict_db(rc);
 }
@@ -802,6 +835,10 @@ verdict homework_adjust(db_conn *c, const policy *pol, const hw_item *seen, cons
             " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
             old.id, old.teacher_id, by->user_id, old.date, new_date, old.minutes, new_minutes,
             reason, policy_version(pol), now_unix());
+    if (rc == DB_DONE) /* the boards of both days */
+        rc = hw_notify_board(c, cl->id, old.date);
+    if (rc == DB_DONE && moved)
+        rc = hw_notify_board(c, cl->id, new_date);
     hw_use after;
     if (rc == DB_DONE)
         rc = hw_store_use(c, old.class_id, p->from, p->to, new_date, NULL, 0, &after);
