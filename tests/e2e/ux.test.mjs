@@ -53,6 +53,7 @@ describe('the first hour (issue 13)', () => {
       name: '少儿书法', subject: '书法', online: false, lesson_minutes: 60, price_per_lesson_fen: 5000,
       schedule: [{ weekday: 6, start: '09:00', end: '10:00' }],
     }, await server.login(boss.username, boss.password));
+    await server.must(200, 'POST', `/api/v1/courses/${course.id}/review`, { state: 'approved' }, A); // TR-5: sold once approved
     return { inst, boss, course };
   }
 
