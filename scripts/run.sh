@@ -95,7 +95,8 @@ case $host in 0.0.0.0 | '' | '[::]' | '::') probe=127.0.0.1 ;; *) probe=$host ;;
 ready=0
 for _ in $(seq 300); do
   kill -0 "$pid" 2>/dev/null || break
-  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+  # each probe gives up after a second: whatever holds the port may accept and never answer
+  if node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
        "http://$probe:$port/api/v1/health" 2>/dev/null; then ready=1; break; fi
   sleep 0.1
 done
