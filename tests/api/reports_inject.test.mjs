@@ -49,9 +49,7 @@ test('a failing store call at any point of a submission leaves all or nothing', 
   const last = lo;
   const points = [...new Set([1, 3, 6, 10, Math.floor(last / 2), last - 8, last - 2, last - 1, last])].filter((n) => n >= 1);
   let failed = 0, stored = 0;
-  for (const n of points) {
-    const { hit, sub, stored: total, items } = await attempt(n);
-    assert.ok(hit, `n=${n} within the flow`);
+  const check = (n, { sub, stored: total, items }) => {
     assert.ok([200, 500].includes(sub.status), `n=${n}: ${sub.status} ${JSON.stringify(sub.body)}`);
     if (sub.status === 200) {
       stored++;
@@ -62,6 +60,20 @@ test('a failing store call at any point of a submission leaves all or nothing', 
       assert.equal(sub.body.error.code, 'internal');
       assert.equal(total, 0, `n=${n}: a revision stored by a failed submission`);
     }
+  };
+  // A flow's length can differ by a call or two from one server to the next (a log-in retried
+  // after its own injected failure, a session kept or not): a point of the tail that this run
+  // did not reach is tried again, then left; the write's own calls are then found below it.
+  for (const n of points) {
+    let got = await attempt(n);
+    for (let i = 0; i < 2 && !got.hit; i++) got = await attempt(n);
+    if (!got.hit && n >= last - 8) continue;
+    assert.ok(got.hit, `n=${n} within the flow`);
+    check(n, got);
+  }
+  for (let n = last - 3; failed < 3 && n > last - 24 && n >= 1; n--) {
+    const got = await attempt(n);
+    if (got.hit) check(n, got);
   }
   assert.ok(failed >= 3, `the write's own calls failed the submission: failed ${failed}, stored ${stored}`);
 });
