@@ -63,11 +63,9 @@ void as_program_read(db_row *row, as_program_row *out)
 int as_program_load(db_conn *c, int64_t id, as_program_row *out)
 {
     db_stmt *s = db_query(c, "SELECT " AS_PROGRAM_FIELDS AS_PROGRAM_FROM " WHERE p.id = $1", id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         as_program_read(&row, out);
     }
     db_finalize(s);
@@ -156,11 +154,9 @@ int as_student_place(db_conn *c, int64_t student_id, int64_t *school_id, int64_t
 {
     db_stmt *s =
         db_query(c, "SELECT school_id, district_id FROM students WHERE id = $1", student_id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         *school_id = db_next_int64(&row);
         *district_id = db_next_int64(&row);
     }

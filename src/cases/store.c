@@ -30,11 +30,9 @@
 
 static int case_row(db_stmt *s, cs_case *k)
 {
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         k->id = db_next_int64(&row);
         k->district_id = db_next_int64(&row);
         k->school_id = db_next_int64(&row);
@@ -891,11 +889,9 @@ int cs_store_photo(db_conn *c, int64_t id, cs_photo *out)
                           "SELECT id, district_id, case_id, rectification_id, mime, data"
                           " FROM case_photos WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->case_id = db_next_int64(&row);

@@ -22,11 +22,9 @@ int cs_store_rect(db_conn *c, int64_t id, cs_rect *out)
                           "SELECT id, district_id, inspection_id, school_id, institution_id,"
                           " returned, rule, status, due_date FROM rectifications WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->inspection_id = db_next_int64(&row);
@@ -47,11 +45,9 @@ int cs_store_inspection(db_conn *c, int64_t id, cs_inspection *out)
                           "SELECT id, district_id, school_id, institution_id FROM inspections"
                           " WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->school_id = db_next_int64(&row);

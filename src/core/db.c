@@ -425,6 +425,12 @@ const char *db_col_text(db_stmt *s, int col)
 {
     return s->ops->col_text(s, col);
 }
+int db_first_row(db_stmt *s, db_row *row)
+{
+    *row = db_row_at(s, 0);
+    return s ? db_step(s) : DB_ERROR;
+}
+
 void db_finalize(db_stmt *s)
 {
     if (s)

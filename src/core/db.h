@@ -102,6 +102,17 @@ static inline db_row db_row_at(db_stmt *s, int first)
 {
     return (db_row){s, first};
 }
+/* The first row of a one-row look-up: DB_ROW with *row at its first column, DB_DONE when there
+ * is none, or an error (DB_ERROR when s is NULL: the statement could not be made). The caller
+ * reads the row and then finalizes s either way (db_finalize takes NULL):
+ *     db_stmt *s = db_query(c, "SELECT ... WHERE id = $1", id);
+ *     db_row row;
+ *     int rc = db_first_row(s, &row);
+ *     if (rc == DB_ROW) { out->id = db_next_int64(&row); ... }
+ *     db_finalize(s);
+ *     return rc;
+ */
+int db_first_row(db_stmt *s, db_row *row);
 int64_t db_next_int64(db_row *r);
 int db_next_isnull(db_row *r);           /* the next column is NULL; does not move */
 const char *db_next_text_ref(db_row *r); /* borrowed until the next step */

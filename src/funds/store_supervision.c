@@ -180,11 +180,9 @@ int fu_store_risk_cover(db_conn *c, int64_t institution_id, const char *today, f
                           " JOIN contracts k ON k.id = e.contract_id"
                           " WHERE e.account = 'escrow' AND k.institution_id = $1)",
                           institution_id, today);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->deposit_fen = db_next_int64(&row);
         out->covers_prepaid_fen = db_next_int64(&row);
         out->escrow_fen = db_next_int64(&row);

@@ -51,11 +51,9 @@ int hw_store_class(db_conn *c, int64_t class_id, hw_class *out)
                           "SELECT id, district_id, school_id, grade, name FROM classes"
                           " WHERE id = $1",
                           class_id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         class_row(&row, out);
     }
     db_finalize(s);
@@ -69,11 +67,9 @@ int hw_store_item(db_conn *c, int64_t id, hw_item *out)
                           " subject, title, kind, minutes, fb_count, fb_minutes, withdrawn_at,"
                           " marked_at FROM homework WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->school_id = db_next_int64(&row);

@@ -316,11 +316,9 @@ int nt_store_notice(db_conn *c, int64_t id, nt_notice *out)
                           " reminders, reminded_at, created_at, public, title FROM notices"
                           " WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->school_id = db_next_int64(&row);
@@ -409,11 +407,9 @@ int nt_store_class(db_conn *c, int64_t class_id, nt_class *out, int64_t *distric
 {
     db_stmt *s = db_query(c, "SELECT id, school_id, grade, district_id FROM classes WHERE id = $1",
                           class_id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->class_id = db_next_int64(&row);
         out->school_id = db_next_int64(&row);
         out->grade = (int)db_next_int64(&row);
@@ -559,11 +555,9 @@ int nt_store_attachment(db_conn *c, int64_t id, nt_file *out)
                           "SELECT id, notice_id, size, name, content_type, data FROM"
                           " notice_attachments WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->notice_id = db_next_int64(&row);
         out->size = db_next_int64(&row);

@@ -69,11 +69,9 @@ int nt_store_program(db_conn *c, int64_t id, nt_program *out)
                           "SELECT id, district_id, school_id, term, name, status FROM"
                           " afterschool_programs WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->school_id = db_next_int64(&row);

@@ -101,11 +101,9 @@ int rp_store_submission(db_conn *c, int64_t district_id, const char *period, int
                           " WHERE district_id = $1 AND period = $2 AND ($3 = 0 OR revision = $3)"
                           " ORDER BY revision DESC LIMIT 1",
                           district_id, period, revision);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->revision = (int)db_next_int64(&row);
         out->figures = strdup(db_next_text_ref(&row));

@@ -36,11 +36,9 @@ int rp_store_case(db_conn *c, int64_t id, rp_case_head *out)
                           "SELECT id, district_id, school_id, term, topic, status, title"
                           " FROM typical_cases WHERE id = $1",
                           id);
-    if (!s)
-        return DB_ERROR;
-    int rc = db_step(s);
+    db_row row;
+    int rc = db_first_row(s, &row);
     if (rc == DB_ROW) {
-        db_row row = db_row_at(s, 0);
         out->id = db_next_int64(&row);
         out->district_id = db_next_int64(&row);
         out->school_id = db_next_int64(&row);
